@@ -1,0 +1,34 @@
+import type { PlanStep } from '../sync/plan-step.js';
+import type { ResourceRef } from '../task/request.js';
+
+/** A grantable object in the warehouse; `path` is its name parts as the warehouse stores them. */
+export type SecurableKind = 'database' | 'catalog' | 'schema' | 'table' | 'view';
+export interface Securable { kind: SecurableKind; path: string[] }
+
+export type PrincipalKind = 'role' | 'user' | 'group' | 'service_principal';
+export interface Principal { kind: PrincipalKind; name: string }
+
+export interface Grant { securable: Securable; principal: Principal; privilege: string }
+
+/** What a request covers once loaded: the named object, what lies below it, and the columns of tables. */
+export interface LoadedResource {
+  /** The object the request named (for a column request: its table). */
+  root: Securable;
+  /** The root and every object below it that grants apply to. */
+  objects: Securable[];
+  /** Columns per table or view, keyed by the securable's path joined with '.'. */
+  columns: Record<string, string[]>;
+  /** Set when the request named a column: the column, as stored. */
+  column?: string;
+}
+
+export interface StatementOutcome { step: PlanStep; sql: string; ok: boolean; error?: string; code?: string }
+
+export interface Connector {
+  readonly kind: 'snowflake' | 'databricks_unity_catalog' | 'memory';
+  load(ref: ResourceRef): Promise<LoadedResource | 'not_found'>;
+  readGrants(loaded: LoadedResource): Promise<Grant[]>;
+  existingPrincipals(): Promise<Principal[]>;
+  apply(steps: PlanStep[]): Promise<StatementOutcome[]>;
+  close(): Promise<void>;
+}
