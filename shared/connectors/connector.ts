@@ -14,8 +14,10 @@ export interface Grant { securable: Securable; principal: Principal; privilege: 
 export interface LoadedResource {
   /** The object the request named (for a column request: its table). */
   root: Securable;
-  /** The root and every object below it that grants apply to. */
+  /** The root and every object below it: the sync manages all grants on these. */
   objects: Securable[];
+  /** The root's ancestors: they only ever gain USAGE for principals granted something below (never revoked). */
+  parents: Securable[];
   /** Columns per table or view, keyed by the securable's path joined with '.'. */
   columns: Record<string, string[]>;
   /** Set when the request named a column: the column, as stored. */
@@ -27,7 +29,9 @@ export interface StatementOutcome { step: PlanStep; sql: string; ok: boolean; er
 export interface Connector {
   readonly kind: 'snowflake' | 'databricks_unity_catalog' | 'memory';
   load(ref: ResourceRef): Promise<LoadedResource | 'not_found'>;
+  /** Direct grants on `objects` and `parents`, read in bulk. */
   readGrants(loaded: LoadedResource): Promise<Grant[]>;
+  /** The principals that exist in the warehouse, to report grants to missing ones instead of failing. */
   existingPrincipals(): Promise<Principal[]>;
   apply(steps: PlanStep[]): Promise<StatementOutcome[]>;
   close(): Promise<void>;

@@ -1,0 +1,23 @@
+import { EventHubConsumerClient, earliestEventPosition } from '@azure/event-hubs';
+import type { EventHubFunctionOptions } from '@azure/functions';
+import { invocationContext, type HostLog } from './invocation.js';
+
+/** A real Event Hub consumer feeding the same Event Hub function, a batch at a time, as the host does. */
+export async function startEventHubConsumer(
+  name: string, options: EventHubFunctionOptions, hub: { connection?: string; name: string; consumerGroup: string }, log: HostLog,
+): Promise<{ stop(): Promise<void> }> {
+  const client = new EventHubConsumerClient(hub.consumerGroup, hub.connection ?? '', hub.name);
+  const subscription = client.subscribe({
+    processEvents: async (events, ctx) => {
+      if (events.length === 0) return;
+      const triggerMetadata = {
+        partitionContext: { partitionId: ctx.partitionId },
+        systemPropertiesArray: events.map((e) => ({ SequenceNumber: e.sequenceNumber, ...(e.messageId !== undefined ? { MessageId: String(e.messageId) } : {}) })),
+      };
+      // Checkpoints are in memory here: a restarted local host reads the hub from the start, and dedupe absorbs it.
+      await options.handler(events.map((e) => e.body), invocationContext(name, log, triggerMetadata));
+    },
+    processError: async (err) => log({ level: 'warn', functionName: name, message: 'event hub consumer error', error: err.message }),
+  }, { startPosition: earliestEventPosition, maxBatchSize: 100 });
+  return { stop: async () => { await subscription.close(); await client.close(); } };
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startAzurite, type AzuriteHandle } from '../azurite.js';
+import { readHostSettings } from './host-json.js';
+import { httpServer } from './http-server.js';
+import type { HostLog } from './invocation.js';
+import { startQueuePoller, type Poller } from './queue-poller.js';
+
+export interface LocalHostOptions {
+  /** Settings layered over process.env (the local.settings.json `Values` of a real host). */
+  env?: Record<string, string>;
+  port?: number;
+  log?: HostLog;
+}
+
+export interface LocalHost { url: string; apiUrl: string; env: Record<string, string>; stop(): Promise<void> }
+
+/** Demo defaults: what `npm start` runs with on a fresh clone, each overridable by the environment. */
+export function demoDefaults(): Record<string, string> {
+  return {
+    CONNECTOR_KIND: 'memory',
+    CONNECTOR_INSTANCE: 'local',
+    POLICY_FILE: new URL('../demo/policies.json', import.meta.url).pathname,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+  };
+}
+
+/**
+ * Runs the function registrations without Core Tools: Azurite in-process (unless a storage connection is
+ * configured), the HTTP routes on node:http, the queue poller, and an Event Hub consumer when configured.
+ */
+export async function startLocalHost(opts: LocalHostOptions = {}): Promise<LocalHost> {
+  const log = opts.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  const env: Record<string, string> = { ...demoDefaults(), ...definedOnly(process.env), ...opts.env };
+  let azurite: AzuriteHandle | undefined;
+  if (!env.AzureWebJobsStorage) {
+    azurite = await startAzurite();
+    env.AzureWebJobsStorage = azurite.connectionString;
+  }
+  if (opts.port !== undefined) env.PORT = String(opts.port);
+  Object.assign(process.env, env);
+
+  // Imported only now: the functions read their settings once, from the environment just prepared.
+  const { registrations } = await import('../../functions/registry.js');
+  const { appConfig, appServices } = await import('../../functions/services.js');
+  const config = appConfig();
+  const services = await appServices();
+  const host = readHostSettings();
+  const regs = registrations(config);
+
+  const server: Server = httpServer(host.routePrefix, regs.flatMap((r) => (r.kind === 'http' ? [r] : [])), log);
+  await new Promise<void>((resolve) => server.listen(config.port, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const pollers: Poller[] = regs.flatMap((r) => (r.kind === 'queue'
+    ? [startQueuePoller(r.name, r.options, services.queue.client, services.queue.poison, host, log)] : []));
+  const eventHub = regs.find((r) => r.kind === 'eventHub');
+  const consumer = eventHub?.kind === 'eventHub' && config.eventHub.connection
+    ? await (await import('./event-hub-consumer.js')).startEventHubConsumer(eventHub.name, eventHub.options, config.eventHub, log)
+    : undefined;
+
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url, apiUrl: `${url}/${host.routePrefix}/v1`, env,
+    stop: async () => {
+      await consumer?.stop();
+      await Promise.all(pollers.map((p) => p.stop()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await services.connector.close();
+      await azurite?.stop();
+    },
+  };
+}
+
+const definedOnly = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));

@@ -1,0 +1,74 @@
+import type { StorageQueueFunctionOptions } from '@azure/functions';
+import type { QueueClient } from '@azure/storage-queue';
+import type { HostSettings } from './host-json.js';
+import { invocationContext, type HostLog } from './invocation.js';
+
+export interface Poller { stop(): Promise<void> }
+
+/**
+ * The Functions queue trigger's semantics on a plain loop: base64 JSON messages, a visibility timeout while a
+ * message is handled, redelivery after a failure, and `<queue>-poison` after `maxDequeueCount` failures.
+ * It polls again at once while there is work and backs off to `maxPollingMs` when idle.
+ */
+export function startQueuePoller(
+  name: string, options: StorageQueueFunctionOptions, queue: QueueClient, poison: QueueClient, host: HostSettings, log: HostLog,
+  leaseMs = 30_000,
+): Poller {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  const handleOne = async (m: { messageId: string; popReceipt: string; messageText: string; dequeueCount: number; insertedOn: Date }) => {
+    const decoded = Buffer.from(m.messageText, 'base64').toString('utf8');
+    let payload: unknown = decoded;
+    try { payload = JSON.parse(decoded); } catch { /* the host passes non-JSON text through as a string */ }
+    const context = invocationContext(name, log, { id: m.messageId, dequeueCount: m.dequeueCount, insertionTime: m.insertedOn.toISOString() });
+    try {
+      await options.handler(payload, context);
+      await queue.deleteMessage(m.messageId, m.popReceipt);
+    } catch (err) {
+      if (m.dequeueCount >= host.maxDequeueCount) {
+        await poison.sendMessage(m.messageText);
+        await queue.deleteMessage(m.messageId, m.popReceipt);
+        log({ level: 'error', functionName: name, message: 'message moved to the poison queue', messageId: m.messageId, error: (err as Error).message });
+      } else {
+        await queue.updateMessage(m.messageId, m.popReceipt, undefined, Math.ceil(host.visibilityTimeoutMs / 1000));
+      }
+    }
+  };
+
+  const loop = async () => {
+    let idleMs = 50;
+    while (!stopped) {
+      let got = 0;
+      try {
+        const free = host.batchSize - inFlight.size;
+        if (free > 0) {
+          const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: Math.min(32, free), visibilityTimeout: Math.ceil(leaseMs / 1000) });
+          got = receivedMessageItems.length;
+          for (const m of receivedMessageItems) {
+            const p: Promise<void> = handleOne(m).catch((err: unknown) => log({ level: 'error', functionName: name, message: 'queue bookkeeping failed', error: (err as Error).message }))
+              .finally(() => { inFlight.delete(p); wake?.(); });
+            inFlight.add(p);
+          }
+        }
+      } catch (err) {
+        log({ level: 'warn', functionName: name, message: 'queue poll failed', error: (err as Error).message });
+      }
+      if (got > 0) { idleMs = 50; continue; }
+      await new Promise<void>((r) => { wake = r; setTimeout(r, idleMs); });
+      wake = undefined;
+      idleMs = Math.min(idleMs * 2, host.maxPollingMs);
+    }
+  };
+  const running = loop();
+
+  return {
+    stop: async () => {
+      stopped = true;
+      wake?.();
+      await running;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

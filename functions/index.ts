@@ -1,0 +1,11 @@
+import { app } from '@azure/functions';
+import { registrations } from './registry.js';
+import { appConfig } from './services.js';
+
+const config = appConfig();
+for (const warning of config.warnings) console.warn(`policysync: ${warning}`);
+for (const r of registrations(config)) {
+  if (r.kind === 'http') app.http(r.name, r.options);
+  else if (r.kind === 'queue') app.storageQueue(r.name, r.options);
+  else app.eventHub(r.name, r.options);
+}

@@ -1,0 +1,27 @@
+import type { EventHubFunctionOptions, HttpFunctionOptions, StorageQueueFunctionOptions } from '@azure/functions';
+import type { Config } from '../shared/config.js';
+import { eventHubFunction } from './event-hub-ingest.js';
+import { healthFunction } from './health.js';
+import { syncWorkerFunction } from './sync-worker.js';
+import { createTaskFunction, getTaskFunction } from './task-api.js';
+
+export type Registration =
+  | { kind: 'http'; name: string; options: HttpFunctionOptions }
+  | { kind: 'queue'; name: string; options: StorageQueueFunctionOptions }
+  | { kind: 'eventHub'; name: string; options: EventHubFunctionOptions };
+
+/**
+ * The functions this instance runs, by its flags: a disabled entry point is not registered at all, so its
+ * route answers 404 and its hub is not consumed. The Functions host and the local dev host both read this list.
+ */
+export function registrations(config: Config): Registration[] {
+  return [
+    { kind: 'http', name: 'health', options: healthFunction },
+    ...(config.apiEnabled ? [
+      { kind: 'http' as const, name: 'createTask', options: createTaskFunction },
+      { kind: 'http' as const, name: 'getTask', options: getTaskFunction },
+    ] : []),
+    ...(config.eventHubEnabled ? [{ kind: 'eventHub' as const, name: 'eventHubIngest', options: eventHubFunction() }] : []),
+    { kind: 'queue', name: 'syncWorker', options: syncWorkerFunction() },
+  ];
+}

@@ -1,0 +1,26 @@
+import type { InvocationContext } from '@azure/functions';
+import { loadConfig, type Config } from '../shared/config.js';
+import type { Log } from '../shared/log.js';
+import { buildServices, type Services } from '../shared/runtime.js';
+
+let config: Config | undefined;
+let services: Promise<Services> | undefined;
+
+/** Settings are parsed once, at start-up: a bad setting stops the host with one message naming every problem. */
+export function appConfig(): Config {
+  return (config ??= loadConfig());
+}
+
+/** Built on first use and shared by every invocation of this worker instance (one warehouse connection). */
+export function appServices(): Promise<Services> {
+  services ??= buildServices(appConfig()).catch((err: unknown) => {
+    services = undefined;          // let the next invocation try again instead of failing forever
+    throw err;
+  });
+  return services;
+}
+
+/** Structured logs through the invocation context, so Application Insights gets them with the invocation id. */
+export function contextLog(context: InvocationContext): Log {
+  return (level, message, fields = {}) => context[level](message, fields);
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { SETTINGS } from './settings-list.js';
+
+const flag = (fallback: boolean) =>
+  z.enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False', '1', '0']).optional()
+    .transform((v) => (v === undefined ? fallback : v.toLowerCase() === 'true' || v === '1'));
+const optionalText = z.string().trim().min(1).optional();
+const csv = (fallback: string) => z.string().optional().transform((v) => (v ?? fallback).split(',').map((s) => s.trim()).filter(Boolean));
+const name = (fallback: string) => z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/i, 'must be a storage-safe name').default(fallback);
+
+const EnvSchema = z.object({
+  CONNECTOR_KIND: z.enum(['snowflake', 'databricks_unity_catalog', 'memory']).default('snowflake'),
+  CONNECTOR_INSTANCE: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only').default('default'),
+  CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED: flag(true),
+  CONNECTOR_SNOWFLAKE_ON_DEMAND_V2_ENABLED: flag(true),
+  CONNECTOR_SNOWFLAKE_EXTERNAL_ACCESS_ENABLED: flag(true),
+  CONNECTOR_SNOWFLAKE_K8S_NGINX_INGRESS_ENABLE: flag(false),
+  CONNECTOR_DATABRICKS_UNITY_CATALOG_API_SERVER_ENABLED: flag(true),
+  CONNECTOR_DATABRICKS_UNITY_CATALOG_ON_DEMAND_V2_ENABLED: flag(true),
+  CONNECTOR_DATABRICKS_UNITY_CATALOG_EXTERNAL_ACCESS_ENABLED: flag(true),
+  CONNECTOR_DATABRICKS_UNITY_CATALOG_K8S_NGINX_INGRESS_ENABLE: flag(false),
+  CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED: flag(false),
+  JWT_SECRET: optionalText,
+  JWT_PUBLIC_KEY: optionalText,
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: optionalText,
+  JWT_AUDIENCE: optionalText,
+  AzureWebJobsStorage: optionalText,
+  AzureWebJobsStorage__accountName: optionalText,
+  AzureWebJobsStorage__clientId: optionalText,
+  TASKS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be a valid table name').default('tasks'),
+  SYNC_QUEUE: name('policysync-sync'),
+  TASK_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  EVENTHUB_CONNECTION: optionalText,
+  EventHubConnection__fullyQualifiedNamespace: optionalText,
+  EVENTHUB_NAME: z.string().default('policysync'),
+  EVENTHUB_CONSUMER_GROUP: z.string().default('$Default'),
+  POLICY_FILE: optionalText,
+  RANGER_URL: z.url().optional(),
+  RANGER_SERVICE_NAME: optionalText,
+  RANGER_USERNAME: optionalText,
+  RANGER_PASSWORD: optionalText,
+  SNOWFLAKE_ACCOUNT: optionalText,
+  SNOWFLAKE_USERNAME: optionalText,
+  SNOWFLAKE_PASSWORD: optionalText,
+  SNOWFLAKE_PRIVATE_KEY: optionalText,
+  SNOWFLAKE_PRIVATE_KEY_PATH: optionalText,
+  SNOWFLAKE_ROLE: optionalText,
+  SNOWFLAKE_WAREHOUSE: optionalText,
+  SNOWFLAKE_ACCESS_URL: z.url().optional(),
+  CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES: flag(false),
+  PRINCIPAL_USER_ROLE_TEMPLATE: z.string().includes('{name}', { message: 'must contain {name}' }).default('{name}'),
+  PRINCIPAL_CASE: z.enum(['upper', 'lower', 'preserve']).default('upper'),
+  IGNORE_ROLES: csv('ACCOUNTADMIN,ORGADMIN,SECURITYADMIN,SYSADMIN,USERADMIN,PUBLIC'),
+  IGNORE_OBJECTS: csv(''),
+  MANAGED_PRIVILEGES: z.string().optional().transform((v) => v?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)),
+  PORT: z.coerce.number().int().min(0).max(65535).default(7071),
+});
+
+type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`policysync cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Config = ReturnType<typeof buildConfig>;
+
+/** Parses every setting once; one error names every bad or missing setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(SETTINGS.map((s) => [s.name, env[s.name] === '' ? undefined : env[s.name]]));
+  const parsed = EnvSchema.safeParse(known);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (parsed.success) problems.push(...crossChecks(parsed.data));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  return buildConfig(parsed.data);
+}
+
+function crossChecks(e: Env): string[] {
+  const problems: string[] = [];
+  const keys = [e.JWT_SECRET, e.JWT_PUBLIC_KEY, e.JWT_JWKS_URL].filter(Boolean).length;
+  const apiOn = entryPoints(e).api;
+  if (apiOn && keys !== 1) problems.push('JWT_SECRET / JWT_PUBLIC_KEY / JWT_JWKS_URL: set exactly one while the API is enabled');
+  if (e.JWT_SECRET && Buffer.byteLength(e.JWT_SECRET) < 32) problems.push('JWT_SECRET: must be at least 32 bytes');
+  if (!e.AzureWebJobsStorage && !e.AzureWebJobsStorage__accountName) problems.push('AzureWebJobsStorage: set a connection string or AzureWebJobsStorage__accountName');
+  if (entryPoints(e).eventHub && !e.EVENTHUB_CONNECTION && !e.EventHubConnection__fullyQualifiedNamespace) {
+    problems.push('EVENTHUB_CONNECTION: required when CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED=true (or EventHubConnection__fullyQualifiedNamespace)');
+  }
+  if (!e.POLICY_FILE && !e.RANGER_URL) problems.push('POLICY_FILE or RANGER_URL: set one policy source');
+  if (e.RANGER_URL && !e.RANGER_SERVICE_NAME) problems.push('RANGER_SERVICE_NAME: required with RANGER_URL');
+  if (e.CONNECTOR_KIND === 'snowflake') {
+    for (const k of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USERNAME'] as const) if (!e[k]) problems.push(`${k}: required when CONNECTOR_KIND=snowflake`);
+    if (!e.SNOWFLAKE_PASSWORD && !e.SNOWFLAKE_PRIVATE_KEY && !e.SNOWFLAKE_PRIVATE_KEY_PATH) {
+      problems.push('SNOWFLAKE_PASSWORD or SNOWFLAKE_PRIVATE_KEY(_PATH): required when CONNECTOR_KIND=snowflake');
+    }
+  }
+  return problems;
+}
+
+function entryPoints(e: Env) {
+  const dbx = e.CONNECTOR_KIND === 'databricks_unity_catalog';
+  const v2 = dbx ? e.CONNECTOR_DATABRICKS_UNITY_CATALOG_ON_DEMAND_V2_ENABLED : e.CONNECTOR_SNOWFLAKE_ON_DEMAND_V2_ENABLED;
+  const api = dbx ? e.CONNECTOR_DATABRICKS_UNITY_CATALOG_API_SERVER_ENABLED : e.CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED;
+  const ingress = dbx ? e.CONNECTOR_DATABRICKS_UNITY_CATALOG_K8S_NGINX_INGRESS_ENABLE : e.CONNECTOR_SNOWFLAKE_K8S_NGINX_INGRESS_ENABLE;
+  const external = dbx ? e.CONNECTOR_DATABRICKS_UNITY_CATALOG_EXTERNAL_ACCESS_ENABLED : e.CONNECTOR_SNOWFLAKE_EXTERNAL_ACCESS_ENABLED;
+  return { api: v2 && api, eventHub: v2 && e.CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED, ingress, external };
+}
+
+function buildConfig(e: Env) {
+  const ep = entryPoints(e);
+  const warnings: string[] = [];
+  if (ep.ingress) warnings.push('K8S_NGINX_INGRESS_ENABLE is set but has no meaning on Azure Functions; the Function App itself serves the API.');
+  return {
+    connectorKind: e.CONNECTOR_KIND,
+    instance: e.CONNECTOR_INSTANCE,
+    apiEnabled: ep.api,
+    eventHubEnabled: ep.eventHub,
+    externalAccess: ep.external,
+    warnings,
+    auth: { secret: e.JWT_SECRET, publicKey: e.JWT_PUBLIC_KEY, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    storage: { connectionString: e.AzureWebJobsStorage, accountName: e.AzureWebJobsStorage__accountName, clientId: e.AzureWebJobsStorage__clientId },
+    tasksTable: e.TASKS_TABLE,
+    syncQueue: e.SYNC_QUEUE,
+    leaseSeconds: e.TASK_LEASE_SECONDS,
+    eventHub: {
+      connection: e.EVENTHUB_CONNECTION, namespace: e.EventHubConnection__fullyQualifiedNamespace,
+      name: e.EVENTHUB_NAME, consumerGroup: e.EVENTHUB_CONSUMER_GROUP,
+    },
+    policy: {
+      file: e.POLICY_FILE,
+      ranger: e.RANGER_URL ? { url: e.RANGER_URL, serviceName: e.RANGER_SERVICE_NAME ?? '', username: e.RANGER_USERNAME, password: e.RANGER_PASSWORD } : undefined,
+    },
+    snowflake: {
+      account: e.SNOWFLAKE_ACCOUNT ?? '', username: e.SNOWFLAKE_USERNAME ?? '', password: e.SNOWFLAKE_PASSWORD,
+      privateKey: e.SNOWFLAKE_PRIVATE_KEY, privateKeyPath: e.SNOWFLAKE_PRIVATE_KEY_PATH,
+      role: e.SNOWFLAKE_ROLE, warehouse: e.SNOWFLAKE_WAREHOUSE, accessUrl: e.SNOWFLAKE_ACCESS_URL,
+      createMissingRoles: e.CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES,
+    },
+    principals: { userRoleTemplate: e.PRINCIPAL_USER_ROLE_TEMPLATE, case: e.PRINCIPAL_CASE },
+    scope: { ignoreRoles: e.IGNORE_ROLES, ignoreObjects: e.IGNORE_OBJECTS, managedPrivileges: e.MANAGED_PRIVILEGES },
+    port: e.PORT,
+  };
+}

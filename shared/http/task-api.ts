@@ -1,0 +1,94 @@
+import { AuthError } from '../auth/index.js';
+import { createTask, type IntakeDeps } from '../intake/create-task.js';
+import type { Log } from '../log.js';
+import { StoreError } from '../store/errors.js';
+import type { TaskStore } from '../store/task-store.js';
+import { SyncRequestSchema } from '../task/request.js';
+import { TASK_ID_PATTERN } from '../task/task-id.js';
+import { problem } from './problem.js';
+import { taskView } from './task-view.js';
+import type { ApiRequest, ApiResponse } from './types.js';
+import { issuesOf } from './validation.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const TASKS_PATH = '/policysync/api/v1/tasks';
+
+export interface TaskApiDeps extends IntakeDeps {
+  verify: (authorization: string | null | undefined) => Promise<unknown>;
+  store: TaskStore;
+  log: Log;
+}
+
+/** `POST /policysync/api/v1/task`: authenticate, validate, store, enqueue; 202 with the task and its Location. */
+export async function postTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiResponse> {
+  return guarded(deps, async () => {
+    await deps.verify(req.headers.get('authorization'));
+    const type = req.headers.get('content-type') ?? '';
+    if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+      return problem(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the task as application/json');
+    }
+    const declared = Number(req.headers.get('content-length') ?? 0);
+    if (declared > MAX_BODY_BYTES) return tooLarge();
+    const text = await req.text();
+    if (Buffer.byteLength(text) > MAX_BODY_BYTES) return tooLarge();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      return problem(400, 'invalid-json', 'Bad Request', `the body is not valid JSON: ${(err as Error).message}`, { issues: [{ path: '$', message: 'not valid JSON' }] });
+    }
+    const parsed = SyncRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      return problem(400, 'invalid-request', 'Bad Request', 'the task request does not match the RESOURCE_SYNC schema', { issues: issuesOf(parsed.error) });
+    }
+    const idempotencyKey = req.headers.get('idempotency-key') ?? undefined;
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+      return problem(400, 'invalid-request', 'Bad Request', 'Idempotency-Key must be 1 to 255 characters', { issues: [{ path: 'header:Idempotency-Key', message: 'length 1..255' }] });
+    }
+    const dryRun = new URL(req.url, 'http://localhost').searchParams.get('dryRun') === 'true';
+    const { task, duplicate } = await createTask(deps, { request: parsed.data }, {
+      source: 'API', dryRun, ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
+    });
+    deps.log('info', duplicate ? 'duplicate task request' : 'task created', { taskId: task.header.taskId, status: task.header.status });
+    return {
+      status: 202,
+      headers: { Location: `${TASKS_PATH}/${task.header.taskId}` },
+      jsonBody: { ...taskView(task.header), ...(duplicate ? { duplicate: true } : {}) },
+    };
+  });
+}
+
+/** `GET /policysync/api/v1/tasks/{taskId}`: the task and every resource's outcome. */
+export async function getTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiResponse> {
+  return guarded(deps, async () => {
+    await deps.verify(req.headers.get('authorization'));
+    const taskId = req.params.taskId ?? '';
+    const notFound = () => problem(404, 'task-not-found', 'Not Found', `no task with id ${JSON.stringify(taskId.slice(0, 40))}`);
+    if (!TASK_ID_PATTERN.test(taskId)) return notFound();
+    const task = await deps.store.get(taskId);
+    if (!task) return notFound();
+    return { status: 200, jsonBody: taskView(task.header, await deps.store.resources(taskId)) };
+  });
+}
+
+async function guarded(deps: TaskApiDeps, handle: () => Promise<ApiResponse>): Promise<ApiResponse> {
+  try {
+    return await handle();
+  } catch (err) {
+    if (err instanceof AuthError && err.status === 401) {
+      return problem(401, 'unauthorized', 'Unauthorized', err.message, {}, { 'WWW-Authenticate': err.wwwAuthenticate() });
+    }
+    if (err instanceof AuthError) {
+      deps.log('error', 'token verification unavailable', { code: err.code });
+      return problem(503, 'auth-unavailable', 'Service Unavailable', err.message, {}, { 'Retry-After': '5' });
+    }
+    if (err instanceof StoreError && err.code === 'STORAGE_UNAVAILABLE') {
+      deps.log('error', 'task storage unavailable', { error: err.message });
+      return problem(503, 'storage-unavailable', 'Service Unavailable', 'task storage is unavailable; retry shortly', {}, { 'Retry-After': '5' });
+    }
+    deps.log('error', 'unexpected error in the task API', { error: (err as Error).message });
+    return problem(500, 'internal', 'Internal Server Error', 'an unexpected error occurred; the service log has the details');
+  }
+}
+
+const tooLarge = () => problem(413, 'payload-too-large', 'Payload Too Large', `the body exceeds ${MAX_BODY_BYTES} bytes`);

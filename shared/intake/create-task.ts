@@ -1,0 +1,81 @@
+import type { DispatchQueue } from '../store/dispatch-queue.js';
+import type { TaskHeader, TaskSource, ResourceRow } from '../store/records.js';
+import type { StoredTask, TaskStore } from '../store/task-store.js';
+import { normalizeRequest } from '../task/normalize.js';
+import type { SyncRequest } from '../task/request.js';
+import type { ConnectorKind } from '../task/resource-types.js';
+import { newTaskId } from '../task/task-id.js';
+
+export interface IntakeDeps { store: TaskStore; queue: DispatchQueue; kind: ConnectorKind; instance: string; now?: () => Date }
+
+export type Intake =
+  | { request: SyncRequest; invalid?: undefined }
+  | { request?: undefined; invalid: string };
+
+export interface IntakeOptions { source: TaskSource; idempotencyKey?: string; eventId?: string; dryRun?: boolean }
+
+export interface CreatedTask { task: StoredTask; duplicate: boolean }
+
+/**
+ * The one way a task comes into being, from the API or the Event Hub: normalize, claim the idempotency key,
+ * store rows then header (NEW), enqueue, then WAITING. An unusable request becomes a SKIPPED task with the
+ * reason, so nothing is lost. A duplicate returns the task its key already names (re-dispatching it if an
+ * earlier attempt stored it but could not enqueue it).
+ */
+export async function createTask(deps: IntakeDeps, intake: Intake, opts: IntakeOptions): Promise<CreatedTask> {
+  const now = (deps.now ?? (() => new Date()))();
+  const taskId = newTaskId(now.getTime());
+  if (opts.idempotencyKey) {
+    const owner = await deps.store.claimKey(opts.idempotencyKey, taskId);
+    if (owner !== taskId) {
+      const existing = await deps.store.get(owner);
+      if (existing) return { task: existing.header.status === 'NEW' ? await dispatch(deps, existing) : existing, duplicate: true };
+      // The key was claimed but its task never stored (a crash in between): this call finishes the job.
+      return storeAndDispatch(deps, intake, opts, owner, now);
+    }
+  }
+  try {
+    return await storeAndDispatch(deps, intake, opts, taskId, now);
+  } catch (err) {
+    if (opts.idempotencyKey && !(await deps.store.get(taskId).catch(() => undefined))) await deps.store.releaseKey(opts.idempotencyKey);
+    throw err;
+  }
+}
+
+async function storeAndDispatch(deps: IntakeDeps, intake: Intake, opts: IntakeOptions, taskId: string, now: Date): Promise<CreatedTask> {
+  const stamp = now.toISOString();
+  const normalized = intake.request ? normalizeRequest(intake.request, deps.kind).resources : [];
+  const rows: ResourceRow[] = normalized.map((r, index) => ({
+    index, ref: r.ref, status: r.skip ? 'SKIPPED' : 'PENDING', message: r.skip ?? '', updatedAt: stamp,
+  }));
+  const skipped = rows.filter((r) => r.status === 'SKIPPED').length;
+  const req = intake.request;
+  const header: TaskHeader = {
+    taskId, type: 'RESOURCE_SYNC', status: 'NEW', message: intake.invalid ?? '', source: opts.source,
+    instance: deps.instance, dryRun: opts.dryRun ?? false, attempt: 0,
+    createdAt: stamp, updatedAt: stamp, resourceCount: rows.length, succeeded: 0, failed: 0, skipped,
+    ...(opts.eventId ? { eventId: opts.eventId } : {}),
+    ...(req?.id ? { requestId: req.id } : {}),
+    ...(req?.appType ? { appType: req.appType } : {}),
+    ...(req?.appSubType ? { appSubType: req.appSubType } : {}),
+    ...(req?.source ? { requestSource: req.source } : {}),
+    ...(req?.createTime !== undefined ? { createTime: String(req.createTime) } : {}),
+  };
+  await deps.store.create(header, rows);
+  const stored = (await deps.store.get(taskId))!;
+  if (intake.invalid !== undefined) return { task: await deps.store.transition(stored, 'SKIPPED', { finishedAt: stamp }), duplicate: false };
+  if (skipped === rows.length) {
+    return { task: await deps.store.transition(stored, 'SKIPPED', { finishedAt: stamp, message: 'every resource was skipped' }), duplicate: false };
+  }
+  return { task: await dispatch(deps, stored), duplicate: false };
+}
+
+async function dispatch(deps: IntakeDeps, task: StoredTask): Promise<StoredTask> {
+  await deps.queue.send(task.header.taskId);
+  try {
+    return await deps.store.transition(task, 'WAITING');
+  } catch {
+    // A worker may already have claimed it (WAITING is then in the past); the current row is the answer.
+    return (await deps.store.get(task.header.taskId)) ?? task;
+  }
+}

@@ -1,0 +1,47 @@
+import { createVerifier } from './auth/index.js';
+import type { Config } from './config.js';
+import type { Connector } from './connectors/connector.js';
+import { fixtureCatalog } from './connectors/memory/fixture-catalog.js';
+import { MemoryConnector } from './connectors/memory/memory-connector.js';
+import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from './connectors/snowflake/profile.js';
+import { filePolicySource, rangerAdminSource, type PolicySource } from './policy/index.js';
+import { queueClient, tableClient } from './store/clients.js';
+import { DispatchQueue } from './store/dispatch-queue.js';
+import { TaskStore } from './store/task-store.js';
+import type { WarehouseProfile } from './sync/profile.js';
+import { managedScope, type ManagedScope } from './sync/scope.js';
+
+/** Everything a function needs, built once per process from the configuration. */
+export interface Services {
+  config: Config;
+  store: TaskStore;
+  queue: DispatchQueue;
+  connector: Connector;
+  profile: WarehouseProfile;
+  scope: ManagedScope;
+  policies: PolicySource;
+  verify: ReturnType<typeof createVerifier>;
+}
+
+export async function buildServices(config: Config, overrides: Partial<Pick<Services, 'connector'>> = {}): Promise<Services> {
+  const store = new TaskStore(tableClient(config.storage, config.tasksTable));
+  const queue = new DispatchQueue(queueClient(config.storage, config.syncQueue), queueClient(config.storage, `${config.syncQueue}-poison`));
+  await Promise.all([store.init(), queue.init()]);
+  const profile = snowflakeProfile(config.principals);
+  return {
+    config, store, queue, profile,
+    connector: overrides.connector ?? (await connectorFor(config)),
+    scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? SNOWFLAKE_PRIVILEGES }),
+    policies: config.policy.ranger
+      ? rangerAdminSource({ ...config.policy.ranger, pluginId: `policysync@${config.instance}` })
+      : filePolicySource(config.policy.file ?? ''),
+    verify: createVerifier(config.auth),
+  };
+}
+
+async function connectorFor(config: Config): Promise<Connector> {
+  switch (config.connectorKind) {
+    case 'memory': return new MemoryConnector(fixtureCatalog());
+    default: throw new Error(`CONNECTOR_KIND=${config.connectorKind} is not available in this build`);
+  }
+}

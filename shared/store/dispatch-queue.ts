@@ -1,0 +1,27 @@
+import type { QueueClient } from '@azure/storage-queue';
+import { z } from 'zod';
+import { TASK_ID_PATTERN } from '../task/task-id.js';
+import { StoreError, statusCodeOf } from './errors.js';
+
+export const SyncMessageSchema = z.object({ taskId: z.string().regex(TASK_ID_PATTERN) });
+export type SyncMessage = z.infer<typeof SyncMessageSchema>;
+
+/** The sync queue. Messages are base64 JSON: the Functions queue trigger decodes base64 by default. */
+export class DispatchQueue {
+  /** `poison` is `<queue>-poison`, where the Functions host moves a message after its last failed delivery. */
+  constructor(readonly client: QueueClient, readonly poison: QueueClient) {}
+
+  async init(): Promise<void> {
+    await this.client.createIfNotExists();
+    await this.poison.createIfNotExists();
+  }
+
+  async send(taskId: string, delaySeconds = 0): Promise<void> {
+    const body = Buffer.from(JSON.stringify({ taskId } satisfies SyncMessage)).toString('base64');
+    try {
+      await this.client.sendMessage(body, delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {});
+    } catch (err) {
+      throw new StoreError('STORAGE_UNAVAILABLE', `sync queue is unavailable (${statusCodeOf(err) ?? (err as Error).message})`);
+    }
+  }
+}

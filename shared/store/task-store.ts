@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import { canTransition, type TaskStatus } from '../task/status.js';
+import { StoreError, statusCodeOf } from './errors.js';
+import { fitResult, fitText } from './fit.js';
+import { resourceRowKey, type ResourceRow, type TaskHeader } from './records.js';
+
+const HEADER = 'task';
+const BATCH = 100;                       // Table Storage transaction limit
+
+export interface StoredTask { header: TaskHeader; etag: string }
+
+/** Task records in Table Storage: one partition per task, a header row and one row per resource. */
+export class TaskStore {
+  constructor(private readonly table: TableClient) {}
+
+  async init(): Promise<void> {
+    await guard(async () => {
+      try { await this.table.createTable(); } catch (err) { if (statusCodeOf(err) !== 409) throw err; }
+    });
+  }
+
+  /**
+   * Writes resource rows first and the header last, so a reader never sees a header without its rows; a retry
+   * after a partial failure rewrites the same rows (upsert) and creates the header only if it is absent.
+   */
+  async create(header: TaskHeader, resources: ResourceRow[]): Promise<void> {
+    const rows: TransactionAction[] = resources.map((r) => ['upsert', toResourceEntity(header.taskId, r), 'Replace']);
+    const head: TransactionAction = ['create', toHeaderEntity(header)];
+    const batches: TransactionAction[][] = [];
+    for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
+    const last = batches.at(-1);
+    if (last && last.length < BATCH) last.push(head); else batches.push([head]);
+    await guard(async () => {
+      for (const batch of batches) await this.table.submitTransaction(batch);
+    });
+  }
+
+  async get(taskId: string): Promise<StoredTask | undefined> {
+    return guard(async () => {
+      try {
+        const e = await this.table.getEntity<Record<string, unknown>>(taskId, HEADER);
+        return { header: fromHeaderEntity(e), etag: e.etag };
+      } catch (err) {
+        if (statusCodeOf(err) === 404) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  async resources(taskId: string): Promise<ResourceRow[]> {
+    return guard(async () => {
+      const rows: ResourceRow[] = [];
+      const filter = `PartitionKey eq '${taskId.replace(/'/g, "''")}' and RowKey ge 'r' and RowKey lt 's'`;
+      for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) rows.push(fromResourceEntity(e));
+      return rows.sort((a, b) => a.index - b.index);
+    });
+  }
+
+  /** The one way a task's status changes: allowed by the status machine and guarded by the row's ETag. */
+  async transition(current: StoredTask, to: TaskStatus, patch: Partial<TaskHeader> = {}, now = new Date()): Promise<StoredTask> {
+    if (!canTransition(current.header.status, to)) {
+      throw new StoreError('INVALID_TRANSITION', `task ${current.header.taskId} cannot go from ${current.header.status} to ${to}`);
+    }
+    const header: TaskHeader = { ...current.header, ...patch, status: to, updatedAt: now.toISOString() };
+    return this.replace({ header, etag: current.etag });
+  }
+
+  /** Rewrites the header if nobody else has since `etag`; counts and messages change this way too. */
+  async replace(next: StoredTask): Promise<StoredTask> {
+    return guard(async () => {
+      try {
+        const r = await this.table.updateEntity(toHeaderEntity(next.header), 'Replace', { etag: next.etag });
+        return { header: next.header, etag: r.etag ?? '' };
+      } catch (err) {
+        if (statusCodeOf(err) === 412) throw new StoreError('STALE_WRITE', `task ${next.header.taskId} was changed by another writer`);
+        throw err;
+      }
+    });
+  }
+
+  async writeResource(taskId: string, row: ResourceRow): Promise<void> {
+    await guard(() => this.table.upsertEntity(toResourceEntity(taskId, row), 'Replace'));
+  }
+
+  /**
+   * Insert-if-absent mapping of an idempotency key (Event Hub event id, Idempotency-Key header) to a task id.
+   * Returns the task id that owns the key: `taskId` when this call claimed it, the earlier one otherwise.
+   */
+  async claimKey(key: string, taskId: string): Promise<string> {
+    const partitionKey = `key-${createHash('sha256').update(key).digest('hex')}`;
+    return guard(async () => {
+      try {
+        await this.table.createEntity({ partitionKey, rowKey: 'key', taskId, createdAt: new Date().toISOString() });
+        return taskId;
+      } catch (err) {
+        if (statusCodeOf(err) !== 409) throw err;
+        const existing = await this.table.getEntity<{ taskId: string }>(partitionKey, 'key');
+        return existing.taskId;
+      }
+    });
+  }
+
+  /** Undo a claim whose task could not be stored, so a retry of the same request can create it. */
+  async releaseKey(key: string): Promise<void> {
+    const partitionKey = `key-${createHash('sha256').update(key).digest('hex')}`;
+    await this.table.deleteEntity(partitionKey, 'key').catch(() => undefined);
+  }
+
+  /** Tasks whose header is in one of `statuses` and last changed before `before` (the dispatch sweeper). */
+  async *stale(statuses: TaskStatus[], before: Date): AsyncGenerator<StoredTask> {
+    const byStatus = statuses.map((s) => `status eq '${s}'`).join(' or ');
+    const filter = `RowKey eq '${HEADER}' and (${byStatus}) and updatedAt lt '${before.toISOString()}'`;
+    for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      yield { header: fromHeaderEntity(e), etag: e.etag };
+    }
+  }
+}
+
+async function guard<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    const status = statusCodeOf(err);
+    if (status === 404 || status === 409 || status === 412) throw err;
+    throw new StoreError('STORAGE_UNAVAILABLE', `task storage is unavailable (${status ?? (err as Error).message})`);
+  }
+}
+
+function toHeaderEntity(h: TaskHeader) {
+  const { taskId, ...rest } = h;
+  const entity: Record<string, unknown> = { partitionKey: taskId, rowKey: HEADER };
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) entity[k] = typeof v === 'string' ? fitText(v) : v;
+  return entity as { partitionKey: string; rowKey: string };
+}
+
+function fromHeaderEntity(e: TableEntityResult<Record<string, unknown>>): TaskHeader {
+  const { partitionKey, rowKey: _rowKey, etag: _etag, timestamp: _ts, 'odata.metadata': _m, ...rest } = e as Record<string, unknown>;
+  return { ...(rest as Omit<TaskHeader, 'taskId'>), taskId: String(partitionKey) };
+}
+
+function toResourceEntity(taskId: string, r: ResourceRow) {
+  return {
+    partitionKey: taskId, rowKey: resourceRowKey(r.index),
+    index: r.index, type: r.ref.type, values: JSON.stringify(r.ref.values), status: r.status,
+    message: fitText(r.message), updatedAt: r.updatedAt,
+    ...(r.result ? { result: fitResult(r.result) } : {}),
+  };
+}
+
+function fromResourceEntity(e: Record<string, unknown>): ResourceRow {
+  return {
+    index: Number(e.index),
+    ref: { type: String(e.type), values: JSON.parse(String(e.values)) as Record<string, string> },
+    status: e.status as ResourceRow['status'],
+    message: String(e.message ?? ''),
+    updatedAt: String(e.updatedAt ?? ''),
+    ...(typeof e.result === 'string' ? { result: JSON.parse(e.result) as ResourceRow['result'] } : {}),
+  };
+}

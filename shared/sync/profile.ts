@@ -1,0 +1,22 @@
+import type { Principal, Securable, SecurableKind } from '../connectors/connector.js';
+
+export type RangerPrincipalType = 'user' | 'group' | 'role';
+
+/** What the planner needs to know of a warehouse, without knowing its SQL. */
+export interface WarehouseProfile {
+  /** Ranger service-definition name whose resource keys `policyResource` uses. */
+  readonly service: 'snowflake' | 'databricks';
+  /** Privileges an access type means on a kind of securable; empty when it means nothing there. */
+  privilegesFor(accessType: string, kind: SecurableKind): string[];
+  /** The privilege a principal needs on an ancestor to reach what is below it (Snowflake USAGE, UC USE ...). */
+  parentPrivilege(kind: SecurableKind): string | undefined;
+  /** The warehouse principal a Ranger user, group or role maps to. */
+  principalFor(type: RangerPrincipalType, name: string): Principal;
+  /** The securable as Ranger resource values (`{database, schema, table}` or `{catalog, schema, table}`). */
+  policyResource(s: Securable): Record<string, string>;
+  /** Every privilege the profile can grant: the default managed list. */
+  readonly privileges: readonly string[];
+}
+
+export const securableName = (s: Securable) => s.path.join('.');
+export const principalKey = (p: Principal) => `${p.kind}:${p.name}`;

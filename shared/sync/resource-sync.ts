@@ -1,0 +1,102 @@
+import type { Connector, LoadedResource } from '../connectors/connector.js';
+import { ConnectorError } from '../connectors/errors.js';
+import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../policy/index.js';
+import type { ResourceResult } from '../store/records.js';
+import type { ResourceRef } from '../task/request.js';
+import type { ResourceStatus } from '../task/status.js';
+import { desiredGrants } from './desired.js';
+import { plan, unchangedCount } from './plan.js';
+import type { PlanStep } from './plan-step.js';
+import { principalKey, securableName, type WarehouseProfile } from './profile.js';
+import type { ManagedScope } from './scope.js';
+
+export interface ResourceSyncDeps {
+  connector: Connector;
+  profile: WarehouseProfile;
+  scope: ManagedScope;
+  snapshot: PolicySnapshot;
+  now: Date;
+  dryRun: boolean;
+}
+
+export interface ResourceOutcome { status: ResourceStatus; message: string; result?: ResourceResult }
+
+/** load -> evaluate -> read grants -> plan -> apply, for one requested resource. */
+export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
+  const loaded = await deps.connector.load(ref);
+  if (loaded === 'not_found') return { status: 'SKIPPED', message: `not found: ${ref.type} ${Object.values(ref.values).join('.')}` };
+
+  const def = deps.profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
+  const acls = loaded.objects.map((securable) => ({
+    securable, acl: resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable), { now: deps.now }),
+  }));
+  const desired = desiredGrants(acls, deps.profile);
+  const actual = await deps.connector.readGrants(loaded);
+  const existing = new Set((await deps.connector.existingPrincipals()).map(principalKey));
+  const missing = new Set(desired.grants.filter((g) => !existing.has(principalKey(g.principal))).map((g) => principalKey(g.principal)));
+  const warnings = [...desired.warnings, ...columnWarning(loaded)];
+  for (const p of missing) warnings.push(`${p.replace(':', ' ')} does not exist in the warehouse; its grants were not applied (create it, then sync again)`);
+  const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
+  const steps = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope });
+  const base = {
+    unchanged: unchangedCount(grantable, actual), warnings,
+    plan: steps.map(describeStep), policyVersion: String(deps.snapshot.version ?? ''),
+  };
+
+  if (deps.dryRun || steps.length === 0) {
+    return {
+      status: 'SUCCESS',
+      message: deps.dryRun ? `dry run: ${steps.length} change(s) planned` : 'already in sync',
+      result: { ...base, granted: [], revoked: [], statements: [], dryRun: deps.dryRun },
+    };
+  }
+
+  const outcomes = await deps.connector.apply(steps);
+  const done = outcomes.filter((o) => o.ok);
+  const vanished = outcomes.filter((o) => !o.ok && o.code === 'NOT_FOUND');
+  const failed = outcomes.filter((o) => !o.ok && o.code !== 'NOT_FOUND');
+  const result: ResourceResult = {
+    ...base,
+    granted: done.filter((o) => o.step.op === 'GRANT').map((o) => describeChange(o.step)),
+    revoked: done.filter((o) => o.step.op === 'REVOKE').map((o) => describeChange(o.step)),
+    statements: outcomes.map((o) => ({ sql: o.sql, ok: o.ok, ...(o.error ? { error: o.error } : {}) })),
+  };
+  // An object dropped while we synced it has converged: its grants went with it.
+  if (vanished.length > 0) result.warnings.push(`${vanished.length} object(s) disappeared during the sync; their grants went with them`);
+  if (failed.length > 0) {
+    const first = failed[0]!;
+    return { status: 'FAILED', message: `${failed.length} of ${outcomes.length} statement(s) failed; first: ${first.sql} -> ${first.error}`, result };
+  }
+  return { status: 'SUCCESS', message: `${result.granted.length} grant(s), ${result.revoked.length} revoke(s) applied`, result };
+}
+
+/** Runs `syncResource`, retrying transient warehouse errors with jittered exponential backoff. */
+export async function syncResourceWithRetry(ref: ResourceRef, deps: ResourceSyncDeps, attempts = 3, baseMs = 200): Promise<ResourceOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await syncResource(ref, deps);
+    } catch (err) {
+      if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return { status: 'SKIPPED', message: `not found: ${err.message}` };
+      const transient = err instanceof ConnectorError && err.code === 'TRANSIENT';
+      if (!transient || attempt >= attempts) {
+        const message = err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}`;
+        return { status: 'FAILED', message: transient ? `${message} (after ${attempt} attempts)` : message };
+      }
+      await new Promise((r) => setTimeout(r, baseMs * 2 ** (attempt - 1) * (0.5 + Math.random())));
+    }
+  }
+}
+
+function columnWarning(loaded: LoadedResource): string[] {
+  return loaded.column
+    ? [`column ${loaded.column}: grants are table-level; the table ${securableName(loaded.root)} was synced`]
+    : [];
+}
+
+const describeChange = (s: PlanStep) =>
+  `${s.privileges.join(', ')} ON ${s.securable.kind.toUpperCase()} ${securableName(s.securable)} ${s.op === 'GRANT' ? 'TO' : 'FROM'} ${s.principal.kind.toUpperCase()} ${s.principal.name}`;
+
+const describeStep = (s: PlanStep) => ({
+  op: s.op, object: `${s.securable.kind} ${securableName(s.securable)}`, principal: `${s.principal.kind} ${s.principal.name}`,
+  privileges: s.privileges, reason: s.reason,
+});

@@ -1,0 +1,98 @@
+import type { Connector } from '../connectors/connector.js';
+import type { PolicySource } from '../policy/index.js';
+import type { ResourceRow } from '../store/records.js';
+import { StoreError } from '../store/errors.js';
+import type { StoredTask, TaskStore } from '../store/task-store.js';
+import { deriveTaskStatus, isTerminal } from '../task/status.js';
+import type { WarehouseProfile } from './profile.js';
+import { syncResourceWithRetry } from './resource-sync.js';
+import type { ManagedScope } from './scope.js';
+
+export interface WorkerDeps {
+  store: TaskStore;
+  connector: Connector;
+  profile: WarehouseProfile;
+  scope: ManagedScope;
+  policies: PolicySource;
+  leaseSeconds: number;
+  now?: () => Date;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export type WorkerOutcome = 'completed' | 'already_terminal' | 'claimed_elsewhere' | 'task_missing';
+
+/**
+ * Runs one queue delivery of a task. Safe to run twice: a terminal task is left alone, a task another worker
+ * holds a live lease on is left to it, and resources already finished are not synced again.
+ * `finalAttempt` marks the last delivery before the poison queue: a failure then ends the task FAILED.
+ */
+export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = false): Promise<WorkerOutcome> {
+  const clock = deps.now ?? (() => new Date());
+  const log = deps.log ?? (() => undefined);
+  let task = await deps.store.get(taskId);
+  if (!task) {
+    log('warn', 'queue message names a task that does not exist; dropping it', { taskId });
+    return 'task_missing';
+  }
+  if (isTerminal(task.header.status)) return 'already_terminal';
+  const claimed = await claim(task, deps, clock());
+  if (!claimed) return 'claimed_elsewhere';
+  task = claimed;
+
+  try {
+    const snapshot = await deps.policies.current();
+    const rows = await deps.store.resources(taskId);
+    for (const row of rows) {
+      if (row.status !== 'PENDING') continue;
+      const outcome = await syncResourceWithRetry(row.ref, {
+        connector: deps.connector, profile: deps.profile, scope: deps.scope, snapshot, now: clock(), dryRun: task.header.dryRun,
+      });
+      const next: ResourceRow = { ...row, ...outcome, updatedAt: clock().toISOString() };
+      await deps.store.writeResource(taskId, next);
+      log(outcome.status === 'FAILED' ? 'warn' : 'info', 'resource synced', { taskId, index: row.index, type: row.ref.type, status: outcome.status });
+    }
+    return await finish(task, deps, clock(), snapshot.version);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log('error', 'task attempt failed', { taskId, attempt: task.header.attempt, error: message });
+    if (finalAttempt) {
+      const current = await deps.store.get(taskId);
+      if (current && !isTerminal(current.header.status)) {
+        await deps.store.transition(current, 'FAILED', { message: `failed after ${current.header.attempt} attempt(s): ${message}`, finishedAt: clock().toISOString() });
+      }
+    }
+    throw err;
+  }
+}
+
+/** NEW/WAITING -> INPROGRESS, or takeover of an INPROGRESS task whose lease expired; ETag-guarded. */
+async function claim(task: StoredTask, deps: WorkerDeps, now: Date): Promise<StoredTask | undefined> {
+  const { status, leaseUntil } = task.header;
+  if (status === 'INPROGRESS' && leaseUntil && new Date(leaseUntil) > now) return undefined;
+  try {
+    const waiting = status === 'NEW' ? await deps.store.transition(task, 'WAITING', {}, now) : task;
+    return await deps.store.transition(waiting, 'INPROGRESS', {
+      attempt: task.header.attempt + 1,
+      startedAt: task.header.startedAt ?? now.toISOString(),
+      leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(),
+    }, now);
+  } catch (err) {
+    if (err instanceof StoreError && err.code === 'STALE_WRITE') return undefined;
+    throw err;
+  }
+}
+
+async function finish(task: StoredTask, deps: WorkerDeps, now: Date, policyVersion: number | null): Promise<WorkerOutcome> {
+  const rows = await deps.store.resources(task.header.taskId);
+  const status = deriveTaskStatus(rows);
+  const count = (s: string) => rows.filter((r) => r.status === s).length;
+  const failed = rows.filter((r) => r.status === 'FAILED');
+  const message = status === 'FAILED'
+    ? `${failed.length} resource(s) failed: ${failed.map((r) => `#${r.index} ${r.ref.type} ${Object.values(r.ref.values).join('.')}`).join('; ')}`
+    : status === 'SKIPPED' ? 'every resource was skipped' : `${count('SUCCESS')} resource(s) synced`;
+  await deps.store.transition(task, status, {
+    message, finishedAt: now.toISOString(), succeeded: count('SUCCESS'), failed: failed.length, skipped: count('SKIPPED'),
+    ...(policyVersion !== null ? { policyVersion: String(policyVersion) } : {}),
+  }, now);
+  return 'completed';
+}

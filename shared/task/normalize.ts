@@ -1,0 +1,38 @@
+import type { ResourceRef, SyncRequest } from './request.js';
+import { RESOURCE_TYPES, type ConnectorKind } from './resource-types.js';
+
+/** A requested resource, with the identifiers its type needs picked out, or the reason it will be skipped. */
+export type NormalizedResource =
+  | { ref: ResourceRef; skip?: undefined }
+  | { ref: ResourceRef; skip: string };
+
+export interface NormalizedRequest {
+  request: SyncRequest;
+  resources: NormalizedResource[];
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** The one normalizer both entry points use: type names are case-insensitive; identifiers are kept exactly. */
+export function normalizeRequest(request: SyncRequest, kind: ConnectorKind): NormalizedRequest {
+  return { request, resources: request.requestInfo.resources.map((r) => normalizeResource(r, kind)) };
+}
+
+function normalizeResource(raw: ResourceRef, kind: ConnectorKind): NormalizedResource {
+  const type = raw.type.trim().toLowerCase();
+  const needs = RESOURCE_TYPES[kind][type];
+  if (!needs) {
+    const supported = Object.keys(RESOURCE_TYPES[kind]).join(', ');
+    return { ref: raw, skip: `unsupported resource type '${raw.type}' for a ${kind} connector (supported: ${supported})` };
+  }
+  const values: Record<string, string> = {};
+  const lowerKeys = new Map(Object.entries(raw.values).map(([k, v]) => [k.toLowerCase(), v]));
+  for (const key of needs) {
+    const value = lowerKeys.get(key) ?? (type === 'view' && key === 'table' ? lowerKeys.get('view') : undefined);
+    if (value === undefined || value.trim() === '') return { ref: raw, skip: `invalid request: resource type '${type}' needs values.${key}` };
+    if (CONTROL_CHARS.test(value)) return { ref: raw, skip: `invalid request: values.${key} contains control characters` };
+    values[key] = value;
+  }
+  return { ref: { type, values } };
+}

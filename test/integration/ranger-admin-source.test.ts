@@ -1,0 +1,95 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PolicyError, rangerAdminSource } from '../../shared/policy/index.js';
+
+/** A stand-in for Ranger Admin's plugin download endpoint, with the answers a real one gives. */
+class FakeRangerAdmin {
+  version = 5;
+  policies = [{ id: 1, name: 'sales readers', resources: { database: { values: ['SALES'] } }, policyItems: [{ accesses: [{ type: 'select' }], users: ['ann'] }] }];
+  requests: { url: string; authorization?: string }[] = [];
+  down = false;
+  private server?: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => this.answer(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
+    this.requests.push({ url: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    const url = new URL(req.url ?? '/', 'http://x');
+    const match = /^\/service\/plugins\/policies\/download\/([^/]+)$/.exec(url.pathname);
+    if (req.headers.authorization !== `Basic ${Buffer.from('admin:s3cret').toString('base64')}`) return void res.writeHead(401).end();
+    if (!match || match[1] !== 'sf_prod') return void res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"msgDesc":"Service not found"}');
+    if (Number(url.searchParams.get('lastKnownVersion')) === this.version) return void res.writeHead(304).end();
+    res.writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ serviceName: 'sf_prod', policyVersion: this.version, policies: this.policies }));
+  }
+}
+
+describe('rangerAdminSource against a Ranger Admin download endpoint', () => {
+  let admin: FakeRangerAdmin;
+  let url: string;
+  const source = (over: Partial<Parameters<typeof rangerAdminSource>[0]> = {}) =>
+    rangerAdminSource({ url, serviceName: 'sf_prod', username: 'admin', password: 's3cret', pluginId: 'policysync-test',
+      now: () => new Date('2026-01-01T00:00:00Z'), ...over });
+
+  beforeEach(async () => {
+    admin = new FakeRangerAdmin();
+    url = await admin.start();
+  });
+  afterEach(async () => { await admin.stop(); });
+
+  it('downloads the policies with basic auth, the last known version and the plugin id (200)', async () => {
+    const snap = await source().current();
+    expect(snap).toMatchObject({ version: 5, serviceName: 'sf_prod', loadedAt: '2026-01-01T00:00:00.000Z' });
+    expect(snap.policies[0]!.name).toBe('sales readers');
+    const sent = new URL(admin.requests[0]!.url, 'http://x');
+    expect(sent.pathname).toBe('/service/plugins/policies/download/sf_prod');
+    expect(sent.searchParams.get('lastKnownVersion')).toBe('-1');
+    expect(sent.searchParams.get('pluginId')).toBe('policysync-test');
+  });
+
+  it('keeps the current set on 304 Not Modified and picks up a new version', async () => {
+    const s = source();
+    const first = await s.current();
+    expect(await s.current()).toBe(first);
+    expect(new URL(admin.requests[1]!.url, 'http://x').searchParams.get('lastKnownVersion')).toBe('5');
+    admin.version = 6;
+    admin.policies = [];
+    expect(await s.current()).toMatchObject({ version: 6, policies: [] });
+  });
+
+  it('fails the first load of an unknown service with POLICY_UNAVAILABLE naming the service (404)', async () => {
+    await expect(source({ serviceName: 'nope' }).current()).rejects.toMatchObject({ code: 'POLICY_UNAVAILABLE', message: expect.stringContaining('"nope"') });
+  });
+
+  it('fails the first load with bad credentials without echoing them (401)', async () => {
+    const error = await source({ password: 'wrong' }).current().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).code).toBe('POLICY_UNAVAILABLE');
+    expect((error as PolicyError).message).toContain('401');
+    expect((error as PolicyError).message).not.toContain('wrong');
+  });
+
+  it('keeps the last good set when Ranger Admin goes away (connection refused)', async () => {
+    const s = source();
+    await s.current();
+    await admin.stop();
+    expect((await s.current()).version).toBe(5);
+  });
+
+  it('fails the first load when Ranger Admin cannot be reached', async () => {
+    await admin.stop();
+    await expect(source().current()).rejects.toMatchObject({ code: 'POLICY_UNAVAILABLE' });
+  });
+});
