@@ -1,7 +1,9 @@
-import { app } from '@azure/functions';
+import functions from '@azure/functions';
 import { registrations } from './registry.js';
 import { appConfig } from './services.js';
 
+// The package is CommonJS: its classes and `app` come through the default import under plain Node ESM.
+const { app } = functions;
 const config = appConfig();
 for (const warning of config.warnings) console.warn(`policysync: ${warning}`);
 for (const r of registrations(config)) {

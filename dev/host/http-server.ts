@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { HttpRequest, HttpResponse, type HttpFunctionOptions } from '@azure/functions';
+import functions, { type HttpFunctionOptions } from '@azure/functions';
 import { invocationContext, type HostLog } from './invocation.js';
 
 interface Route { name: string; methods: string[]; pattern: RegExp; keys: string[]; options: HttpFunctionOptions }
@@ -38,9 +38,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
   if (body === undefined) return void res.writeHead(413).end();
   const params = Object.fromEntries(hit.r.keys.map((k, i) => [k, decodeURIComponent(hit.m![i + 1]!)]));
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
-  const request = new HttpRequest({ method: req.method ?? 'GET', url: url.toString(), headers, params, ...(body.length ? { body: { string: body } } : {}) });
+  const request = new functions.HttpRequest({ method: req.method ?? 'GET', url: url.toString(), headers, params, ...(body.length ? { body: { string: body } } : {}) });
   const init = await hit.r.options.handler(request, invocationContext(hit.r.name, log));
-  const response = init instanceof HttpResponse ? init : new HttpResponse(init);
+  const response = init instanceof functions.HttpResponse ? init : new functions.HttpResponse(init);
   const text = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
   res.end(text);

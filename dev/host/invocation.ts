@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { InvocationContext, type TriggerMetadata } from '@azure/functions';
+import functions, { type InvocationContext, type TriggerMetadata } from '@azure/functions';
 
 export type HostLog = (line: Record<string, unknown>) => void;
 
 /** An invocation context whose logs come out as JSON lines, one per call, like the host's structured logs. */
 export function invocationContext(functionName: string, log: HostLog, triggerMetadata: TriggerMetadata = {}): InvocationContext {
   const invocationId = randomUUID();
-  return new InvocationContext({
+  return new functions.InvocationContext({
     functionName, invocationId, triggerMetadata,
     logHandler: (level, ...args) => {
       const [message, fields] = args;

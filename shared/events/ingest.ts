@@ -63,7 +63,9 @@ function one(value: unknown, key: string, at = ''): IngestResult {
       return { items: [locate(cloudEventItem(value, key), at)], dropped: {} };
     case 'v2': {
       const outcome = parseV2(value);
-      return { items: [locate({ dedupeKey: key, origin, ...outcome }, at)], dropped: {} };
+      // The seed's event `id` names the event across deliveries and publishers; the delivery id only one copy.
+      const dedupeKey = 'request' in outcome && outcome.request.id ? `v2:${encodeURIComponent(outcome.request.id)}` : key;
+      return { items: [locate({ dedupeKey, origin, ...outcome }, at)], dropped: {} };
     }
     case 'unknown':
       return { items: [{ dedupeKey: key, origin, invalid: `${at}unrecognised message shape: ${describeShape(value)}` }], dropped: {} };

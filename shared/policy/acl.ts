@@ -122,7 +122,10 @@ function coverage(policy: RangerPolicy, resource: RequestResource, def: ServiceD
     if (!withMacros.some((r) => covers(matchType(r, resource, def, { kind: 'wildcard' })))) return null;
     conditional = true;
   }
-  conditional ||= policy.conditions.length > 0 || (scheduleMode === 'conditional' && policy.validitySchedules.length > 0);
+  // Recurring schedules are not modelled, so even at a known time they stay CONDITIONAL.
+  const scheduleUnknown = scheduleMode === 'conditional' ? policy.validitySchedules.length > 0
+    : policy.validitySchedules.some((s) => s.recurrences.length > 0);
+  conditional ||= policy.conditions.length > 0 || scheduleUnknown;
   return { conditional };
 }
 

@@ -21,22 +21,18 @@ export interface RowFilterVerdict { rowFilterInfo: RowFilterInfo | null; policyI
 export function evaluateDataMask(snapshot: PolicySnapshot, def: ServiceDef, request: AccessRequest,
   opts: EvaluationOptions): DataMaskVerdict {
   const found = firstMatchingItem(snapshot, def, request, opts, POLICY_TYPE_DATAMASK, (p) => p.dataMaskPolicyItems);
-  return found
-    ? { dataMaskInfo: (found.item as (typeof found.policy.dataMaskPolicyItems)[number]).dataMaskInfo, policyId: found.policy.id ?? null, policyVersion: snapshot.version }
-    : { dataMaskInfo: null, policyId: null, policyVersion: snapshot.version };
+  return { dataMaskInfo: found?.item.dataMaskInfo ?? null, policyId: found?.policy.id ?? null, policyVersion: snapshot.version };
 }
 
 /** The row filter that applies to one user reading one table; first match wins, as for masks. */
 export function evaluateRowFilter(snapshot: PolicySnapshot, def: ServiceDef, request: AccessRequest,
   opts: EvaluationOptions): RowFilterVerdict {
   const found = firstMatchingItem(snapshot, def, request, opts, POLICY_TYPE_ROWFILTER, (p) => p.rowFilterPolicyItems);
-  return found
-    ? { rowFilterInfo: (found.item as (typeof found.policy.rowFilterPolicyItems)[number]).rowFilterInfo, policyId: found.policy.id ?? null, policyVersion: snapshot.version }
-    : { rowFilterInfo: null, policyId: null, policyVersion: snapshot.version };
+  return { rowFilterInfo: found?.item.rowFilterInfo ?? null, policyId: found?.policy.id ?? null, policyVersion: snapshot.version };
 }
 
-function firstMatchingItem(snapshot: PolicySnapshot, def: ServiceDef, request: AccessRequest, opts: EvaluationOptions,
-  policyType: number, itemsOf: (p: RangerPolicy) => RangerPolicyItem[]): { policy: RangerPolicy; item: RangerPolicyItem } | null {
+function firstMatchingItem<I extends RangerPolicyItem>(snapshot: PolicySnapshot, def: ServiceDef, request: AccessRequest,
+  opts: EvaluationOptions, policyType: number, itemsOf: (p: RangerPolicy) => I[]): { policy: RangerPolicy; item: I } | null {
   if (!isCompleteForPolicyType(def, request.resource, policyType)) return null;
   const who = principalOf(request.user, request.userGroups, request.userRoles, opts.roleMembers);
   const accessType = (request.accessType || 'select').toLowerCase();

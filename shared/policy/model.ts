@@ -8,10 +8,12 @@ import { z } from 'zod';
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).nullish().transform((v) => v ?? []);
 const flag = (fallback: boolean) => z.boolean().nullish().transform((v) => v ?? fallback);
-const optionalText = z.string().nullish().transform((v) => v ?? undefined);
+/** Optional, and null where Ranger writes null: the key stays optional in the parsed type. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+const optionalText = optional(z.string());
 
 /** Ranger writes dates as epoch milliseconds over REST and as `yyyyMMdd-HH:mm:ss.SSSZ` in exported files. */
-export const RangerDateSchema = z.union([z.number(), z.string()]).nullish().transform((v) => v ?? undefined);
+export const RangerDateSchema = optional(z.union([z.number(), z.string()]));
 
 export const PolicyItemAccessSchema = z.object({
   type: z.string().min(1),
@@ -70,11 +72,11 @@ export const POLICY_PRIORITY_NORMAL = 0;
 export const POLICY_PRIORITY_OVERRIDE = 1;
 
 export const RangerPolicySchema = z.object({
-  id: z.number().int().nullish().transform((v) => v ?? undefined),
+  id: optional(z.number().int()),
   guid: optionalText,
   name: z.string().nullish().transform((v) => v ?? ''),
   service: optionalText,
-  version: z.number().nullish().transform((v) => v ?? undefined),
+  version: optional(z.number()),
   isEnabled: flag(true),
   isAuditEnabled: flag(true),
   policyType: z.union([z.literal(0), z.literal(1), z.literal(2)]).nullish().transform((v) => v ?? POLICY_TYPE_ACCESS),

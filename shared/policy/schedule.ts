@@ -1,11 +1,12 @@
-import type { RangerValiditySchedule } from './model.js';
+/** The parts of a RangerValiditySchedule that bound it in time (recurrences are not modelled). */
+export interface ScheduleWindow { startTime?: string | undefined; endTime?: string | undefined; timeZone?: string | undefined }
 
 /**
  * RangerValidityScheduleEvaluator: a policy with validity schedules applies only while at least one schedule covers
  * the access time. Times are `yyyy/MM/dd HH:mm:ss` in the schedule's timeZone (UTC when absent; fixed offsets such
  * as `+05:30` and `GMT-08:00` are understood). A missing start or end leaves that side open.
  */
-export function isInEffect(schedules: RangerValiditySchedule[], now: Date): boolean {
+export function isInEffect(schedules: ScheduleWindow[], now: Date): boolean {
   if (schedules.length === 0) return true;
   const at = now.getTime();
   return schedules.some((s) => {
@@ -16,7 +17,7 @@ export function isInEffect(schedules: RangerValiditySchedule[], now: Date): bool
 }
 
 /** True when no schedule can ever apply again after `now` (all ended): such a policy is dead, not merely conditional. */
-export function hasExpired(schedules: RangerValiditySchedule[], now: Date): boolean {
+export function hasExpired(schedules: ScheduleWindow[], now: Date): boolean {
   return schedules.length > 0 && schedules.every((s) => s.endTime !== undefined && scheduleTime(s.endTime, s.timeZone) <= now.getTime());
 }
 

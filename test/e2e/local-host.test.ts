@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChildHost, type ChildHost } from '../support/child-host.js';
+
+let host: ChildHost;
+beforeAll(async () => { host = await startChildHost(); }, 60_000);
+afterAll(async () => { await host?.stop(); });
+
+const auth = () => ({ Authorization: `Bearer ${host.token}` });
+
+async function waitForTerminal(taskId: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const task = await (await fetch(`${host.apiUrl}/tasks/${taskId}`, { headers: auth() })).json() as Record<string, any>;
+    if (['SUCCESS', 'FAILED', 'SKIPPED'].includes(task.status)) return task;
+    if (Date.now() > deadline) throw new Error(`task still ${task.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('npm start, driven over HTTP as a separate process', () => {
+  it('runs the printed curl, and the task it returns reaches SUCCESS with the demo grants', async () => {
+    const { stdout } = await promisify(execFile)('bash', ['-c', host.curl]);
+    const created = JSON.parse(stdout) as { taskId: string };
+    const done = await waitForTerminal(created.taskId);
+    expect(done.status).toBe('SUCCESS');
+    expect(done.resources[0].changes.granted.join('\n')).toMatch(/SELECT.*ANALYST/);
+  });
+
+  it('stops cleanly on Ctrl-C', async () => {
+    const code = await host.stop();
+    expect(code).toBe(0);
+    expect(host.output()).toContain('stopping');
+  });
+});
