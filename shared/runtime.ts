@@ -4,6 +4,7 @@ import type { Connector } from './connectors/connector.js';
 import { fixtureCatalog } from './connectors/memory/fixture-catalog.js';
 import { MemoryConnector } from './connectors/memory/memory-connector.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from './connectors/snowflake/profile.js';
+import { SnowflakeConnector } from './connectors/snowflake/snowflake-connector.js';
 import { filePolicySource, rangerAdminSource, type PolicySource } from './policy/index.js';
 import { queueClient, tableClient } from './store/clients.js';
 import { DispatchQueue } from './store/dispatch-queue.js';
@@ -42,6 +43,7 @@ export async function buildServices(config: Config, overrides: Partial<Pick<Serv
 async function connectorFor(config: Config): Promise<Connector> {
   switch (config.connectorKind) {
     case 'memory': return new MemoryConnector(fixtureCatalog());
+    case 'snowflake': return SnowflakeConnector.fromSettings(config.snowflake);
     default: throw new Error(`CONNECTOR_KIND=${config.connectorKind} is not available in this build`);
   }
 }

@@ -9,3 +9,5 @@ export class ConnectorError extends Error {
     this.name = 'ConnectorError';
   }
 }
+
+export const isTransient = (err: unknown) => err instanceof ConnectorError && err.code === 'TRANSIENT';

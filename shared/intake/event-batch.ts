@@ -1,3 +1,4 @@
+import { withBackoff } from '../backoff.js';
 import { ingestMessage } from '../events/ingest.js';
 import type { Log } from '../log.js';
 import { connectorKindOfAppSubType } from '../task/resource-types.js';
@@ -31,10 +32,10 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
         continue;
       }
       try {
-        const { task, duplicate } = await withRetry(() => createTask(
+        const { task, duplicate } = await withBackoff(() => createTask(
           deps, item.request ? { request: item.request } : { invalid: item.invalid ?? 'unrecognised event' },
           { source: 'EVENT_HUB', idempotencyKey: `eh:${item.dedupeKey}`, eventId: item.dedupeKey },
-        ));
+        ), () => true, 3, 200);
         if (duplicate) summary.duplicates++;
         else if (task.header.status === 'SKIPPED') summary.skipped++;
         else summary.created++;
@@ -47,15 +48,4 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
   const other = summary.ignoredOtherConnector;
   deps.log('info', 'event batch ingested', { events: events.length, ...summary, ...(other ? { note: `${other} event(s) for another connector kind ignored` } : {}) });
   return summary;
-}
-
-async function withRetry<T>(op: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await op();
-    } catch (err) {
-      if (i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, 100 * 2 ** i * (0.5 + Math.random())));
-    }
-  }
 }

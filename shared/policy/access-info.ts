@@ -31,8 +31,8 @@ export function resourceAccessInfo(snapshot: PolicySnapshot, def: ServiceDef,
     return { users, groups };
   };
   const minus = (from: Set<string>, remove: Set<string>) => [...from].filter((x) => !remove.has(x));
-  const policies = inEvaluationOrder(snapshot.policies.filter((p) =>
-    p.isEnabled && p.policyType === POLICY_TYPE_ACCESS && isInEffect(p.validitySchedules, opts.now)), def);
+  const policies = inEvaluationOrder(snapshot.policies, def).filter((p) =>
+    p.isEnabled && p.policyType === POLICY_TYPE_ACCESS && isInEffect(p.validitySchedules, opts.now));
   for (const policy of policies) {
     const match = bestMatch(policy, request.resource, def, undefined);
     if (match === 'NONE') continue;

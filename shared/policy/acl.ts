@@ -11,7 +11,7 @@ import {
   ACCESS_ALLOWED, ACCESS_CONDITIONAL, ACCESS_DENIED, ACCESS_UNDETERMINED, policyAclSummary,
 } from './policy-acl-summary.js';
 import { GROUP_PUBLIC, USER_CURRENT, type RoleMembers } from './principal.js';
-import { hasExpired, isInEffect } from './schedule.js';
+import { isInEffect } from './schedule.js';
 import { resourceHierarchies, type ServiceDef } from './service-defs.js';
 
 export type AccessResult = 'ALLOWED' | 'DENIED' | 'CONDITIONAL';
@@ -52,9 +52,9 @@ export interface ResourceAclOptions {
    */
   scope?: 'self' | 'self_or_descendants';
   /**
-   * Validity schedules. 'conditional' (Ranger's getResourceACLs): a scheduled policy's entries are CONDITIONAL.
-   * 'at-now': decide with the injected clock — a policy out of effect at `now` is ignored, one in effect counts as
-   * unconditional. Either way a policy whose every schedule has ended before `now` is ignored only in 'at-now'.
+   * Validity schedules. 'conditional' (Ranger's getResourceACLs): every entry of a scheduled policy is CONDITIONAL,
+   * even after the schedule has ended. 'at-now': decide with the injected clock — a policy out of effect at `now` is
+   * ignored, one in effect counts as unconditional (unless its schedule recurs, which stays CONDITIONAL).
    */
   schedules?: 'conditional' | 'at-now';
   /** Columns of a table resource to report masks for. */
@@ -75,10 +75,10 @@ export function resourceAcl(snapshot: PolicySnapshot, def: ServiceDef, resource:
   opts: ResourceAclOptions): ResourceAcl {
   const acl = new AclBuilder();
   const scheduleMode = opts.schedules ?? 'conditional';
-  const live = snapshot.policies.filter((p) => p.isEnabled
-    && (scheduleMode === 'conditional' || (isInEffect(p.validitySchedules, opts.now) && !hasExpired(p.validitySchedules, opts.now))));
+  const live = inEvaluationOrder(snapshot.policies, def).filter((p) => p.isEnabled
+    && (scheduleMode === 'conditional' || isInEffect(p.validitySchedules, opts.now)));
   const matching = (policyType: number, target: RequestResource) =>
-    inEvaluationOrder(live.filter((p) => p.policyType === policyType), def)
+    live.filter((p) => p.policyType === policyType)
       .map((policy) => ({ policy, how: coverage(policy, target, def, opts.scope ?? 'self', scheduleMode) }))
       .filter((m): m is { policy: RangerPolicy; how: Coverage } => m.how !== null);
 

@@ -38,8 +38,8 @@ export function isAccessAllowed(snapshot: PolicySnapshot, def: ServiceDef, reque
   const who = principalOf(request.user, request.userGroups, request.userRoles, opts.roleMembers);
   const isAny = request.accessType === '';
   const resourceIsEmpty = Object.values(request.resource).every((v) => v === undefined);
-  const policies = inEvaluationOrder(snapshot.policies.filter((p) =>
-    p.isEnabled && p.policyType === POLICY_TYPE_ACCESS && isInEffect(p.validitySchedules, opts.now)), def);
+  const policies = inEvaluationOrder(snapshot.policies, def).filter((p) =>
+    p.isEnabled && p.policyType === POLICY_TYPE_ACCESS && isInEffect(p.validitySchedules, opts.now));
 
   let allowedBy: RangerPolicy | undefined;
   for (const policy of policies) {

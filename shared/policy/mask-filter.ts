@@ -36,8 +36,8 @@ function firstMatchingItem<I extends RangerPolicyItem>(snapshot: PolicySnapshot,
   if (!isCompleteForPolicyType(def, request.resource, policyType)) return null;
   const who = principalOf(request.user, request.userGroups, request.userRoles, opts.roleMembers);
   const accessType = (request.accessType || 'select').toLowerCase();
-  const policies = inEvaluationOrder(snapshot.policies.filter((p) =>
-    p.isEnabled && p.policyType === policyType && isInEffect(p.validitySchedules, opts.now)), def);
+  const policies = inEvaluationOrder(snapshot.policies, def).filter((p) =>
+    p.isEnabled && p.policyType === policyType && isInEffect(p.validitySchedules, opts.now));
   for (const policy of policies) {
     if (policy.conditions.length > 0) continue; // a policy-level custom condition cannot be evaluated here
     const match = bestMatch(policy, request.resource, def, request.user);

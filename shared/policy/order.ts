@@ -11,7 +11,19 @@ import { isMatchAll } from './wildcard.js';
  * 3. Ranger's "eval order" score (RangerOptimizedPolicyEvaluator.computeEvalOrder): broader policies first;
  * 4. then name, id and content, so the order never depends on the order of the input file.
  */
-export function inEvaluationOrder(policies: RangerPolicy[], def: ServiceDef): RangerPolicy[] {
+export function inEvaluationOrder(policies: readonly RangerPolicy[], def: ServiceDef): RangerPolicy[] {
+  // A snapshot's policy list is immutable once loaded: sort it once per service definition, not once per resource.
+  const cached = orderCache.get(policies)?.get(def);
+  if (cached) return cached;
+  const ordered = sortForEvaluation(policies, def);
+  const perDef = orderCache.get(policies) ?? new WeakMap<ServiceDef, RangerPolicy[]>();
+  perDef.set(def, ordered);
+  orderCache.set(policies, perDef);
+  return ordered;
+}
+const orderCache = new WeakMap<readonly RangerPolicy[], WeakMap<ServiceDef, RangerPolicy[]>>();
+
+function sortForEvaluation(policies: readonly RangerPolicy[], def: ServiceDef): RangerPolicy[] {
   const keyed = policies.map((policy) => ({ policy, score: evalOrderScore(policy, def) }));
   keyed.sort((a, b) =>
     b.policy.policyPriority - a.policy.policyPriority

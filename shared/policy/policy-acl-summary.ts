@@ -22,6 +22,17 @@ type ItemKind = 'allow' | 'allow-exception' | 'deny' | 'deny-exception';
  * result is CONDITIONAL.
  */
 export function policyAclSummary(policy: RangerPolicy, def: ServiceDef): PolicyAclSummary {
+  const cached = summaryCache.get(policy)?.get(def);
+  if (cached) return cached;
+  const summary = computeSummary(policy, def);
+  const perDef = summaryCache.get(policy) ?? new WeakMap<ServiceDef, PolicyAclSummary>();
+  perDef.set(def, summary);
+  summaryCache.set(policy, perDef);
+  return summary;
+}
+const summaryCache = new WeakMap<RangerPolicy, WeakMap<ServiceDef, PolicyAclSummary>>();
+
+function computeSummary(policy: RangerPolicy, def: ServiceDef): PolicyAclSummary {
   const summary: PolicyAclSummary = { users: new Map(), groups: new Map(), roles: new Map() };
   const allowExceptionsUncertain = hasNonPublicGroupOrConditions(policy.allowExceptions)
     || hasPublicAndUserExceptions(policy.policyItems, policy.allowExceptions);

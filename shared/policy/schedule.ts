@@ -4,7 +4,8 @@ export interface ScheduleWindow { startTime?: string | undefined; endTime?: stri
 /**
  * RangerValidityScheduleEvaluator: a policy with validity schedules applies only while at least one schedule covers
  * the access time. Times are `yyyy/MM/dd HH:mm:ss` in the schedule's timeZone (UTC when absent; fixed offsets such
- * as `+05:30` and `GMT-08:00` are understood). A missing start or end leaves that side open.
+ * as `+05:30` and IANA names such as `America/Los_Angeles`). A missing start or end leaves that side open.
+ * Recurrences are not modelled: a recurring schedule applies throughout its start..end window.
  */
 export function isInEffect(schedules: ScheduleWindow[], now: Date): boolean {
   if (schedules.length === 0) return true;
@@ -16,11 +17,6 @@ export function isInEffect(schedules: ScheduleWindow[], now: Date): boolean {
   });
 }
 
-/** True when no schedule can ever apply again after `now` (all ended): such a policy is dead, not merely conditional. */
-export function hasExpired(schedules: ScheduleWindow[], now: Date): boolean {
-  return schedules.length > 0 && schedules.every((s) => s.endTime !== undefined && scheduleTime(s.endTime, s.timeZone) <= now.getTime());
-}
-
 export function scheduleTime(text: string, timeZone: string | undefined): number {
   const m = /^(\d{4})\/(\d{2})\/(\d{2})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
   if (!m) {
@@ -29,13 +25,25 @@ export function scheduleTime(text: string, timeZone: string | undefined): number
   }
   const [, y, mo, d, h = '0', mi = '0', sec = '0'] = m;
   const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
-  return utc - offsetMinutes(timeZone) * 60_000;
+  return utc - offsetMinutes(timeZone, utc) * 60_000;
 }
 
-function offsetMinutes(timeZone: string | undefined): number {
-  if (!timeZone) return 0;
-  const m = /^(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?$/i.exec(timeZone.trim());
-  if (!m) return 0;
-  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
-  return m[1] === '-' ? -minutes : minutes;
+/** The zone's offset from UTC in minutes: fixed offsets (`+05:30`, `GMT-08:00`) or IANA names (`Europe/Berlin`). */
+function offsetMinutes(timeZone: string | undefined, around: number): number {
+  if (!timeZone || /^(UTC|GMT|Z)$/i.test(timeZone.trim())) return 0;
+  const fixed = /^(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?$/i.exec(timeZone.trim());
+  if (fixed) {
+    const minutes = Number(fixed[2]) * 60 + Number(fixed[3] ?? 0);
+    return fixed[1] === '-' ? -minutes : minutes;
+  }
+  try {
+    // The wall-clock time the zone shows at `around`, read back as if it were UTC, minus `around`, is the offset.
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric',
+      month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(around)).map((p) => [p.type, p.value]));
+    const shown = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+    return Math.round((shown - around) / 60_000);
+  } catch {
+    return 0; // an unknown zone name: Ranger falls back to the JVM default, we to UTC
+  }
 }

@@ -1,3 +1,4 @@
+import { backoffDelay } from '../backoff.js';
 import type { Connector, LoadedResource } from '../connectors/connector.js';
 import { ConnectorError } from '../connectors/errors.js';
 import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../policy/index.js';
@@ -28,7 +29,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
 
   const def = deps.profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
   const acls = loaded.objects.map((securable) => ({
-    securable, acl: resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable), { now: deps.now }),
+    securable, acl: resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable), { now: deps.now, schedules: 'at-now' }),
   }));
   const desired = desiredGrants(acls, deps.profile);
   const actual = await deps.connector.readGrants(loaded);
@@ -82,7 +83,7 @@ export async function syncResourceWithRetry(ref: ResourceRef, deps: ResourceSync
         const message = err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}`;
         return { status: 'FAILED', message: transient ? `${message} (after ${attempt} attempts)` : message };
       }
-      await new Promise((r) => setTimeout(r, baseMs * 2 ** (attempt - 1) * (0.5 + Math.random())));
+      await new Promise((r) => setTimeout(r, backoffDelay(attempt, baseMs)));
     }
   }
 }

@@ -1,0 +1,172 @@
+import { displayPath } from './identifiers.js';
+import type { ObjectType } from './statement.js';
+
+/** The in-memory Snowflake account. Every name is a stored form: compare exactly, never case-insensitively. */
+
+export interface Column { name: string; type: string; nullable: boolean; comment: string | null }
+export interface TableObject { kind: 'TABLE' | 'VIEW'; name: string; columns: Column[]; createdOn: Date; comment: string | null; text: string | null }
+export interface Schema { name: string; createdOn: Date; tables: Map<string, TableObject> }
+export interface Database { name: string; createdOn: Date; schemas: Map<string, Schema> }
+export interface Role { name: string; createdOn: Date; comment: string | null }
+
+export interface GrantRecord {
+  privilege: string;
+  on: { type: ObjectType; path: string[] };
+  grantee: string;                 // role name
+  grantedBy: string;               // role that granted it
+  grantOption: boolean;
+  createdOn: Date;
+}
+
+/** The shape tests assert on: `name` is the fully qualified name as SHOW GRANTS prints it. */
+export interface GrantView {
+  privilege: string;
+  on: { type: ObjectType; name: string };
+  to: string;
+  grantedBy: string;
+  grantOption: boolean;
+}
+
+/** Roles every Snowflake account has. */
+export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'] as const;
+
+export type Resolved =
+  | { type: 'DATABASE'; path: [string]; database: Database }
+  | { type: 'SCHEMA'; path: [string, string]; database: Database; schema: Schema }
+  | { type: 'TABLE' | 'VIEW'; path: [string, string, string]; database: Database; schema: Schema; table: TableObject };
+
+export class Account {
+  readonly databases = new Map<string, Database>();
+  readonly roles = new Map<string, Role>();
+  private grantList: GrantRecord[] = [];
+  /** Owning role by object key: SHOW and INFORMATION_SCHEMA print an owner per row, so this must not scan grants. */
+  private owners = new Map<string, string>();
+
+  constructor(readonly now: () => Date = () => new Date()) {
+    for (const name of SYSTEM_ROLES) this.roles.set(name, { name, createdOn: this.now(), comment: null });
+  }
+
+  // Objects ---------------------------------------------------------------------------------------------------
+
+  database(name: string): Database | undefined { return this.databases.get(name); }
+  schema(db: string, schema: string): Schema | undefined { return this.databases.get(db)?.schemas.get(schema); }
+  table(db: string, schema: string, name: string): TableObject | undefined { return this.schema(db, schema)?.tables.get(name); }
+
+  /** Finds an object by type and full path, or undefined (TABLE and VIEW are distinct, as in GRANT ... ON). */
+  resolve(type: ObjectType, path: readonly string[]): Resolved | undefined {
+    const [d, s, t] = path;
+    const database = d === undefined ? undefined : this.databases.get(d);
+    if (!database) return undefined;
+    if (type === 'DATABASE') return path.length === 1 ? { type, path: [d!], database } : undefined;
+    const schema = s === undefined ? undefined : database.schemas.get(s);
+    if (!schema) return undefined;
+    if (type === 'SCHEMA') return path.length === 2 ? { type, path: [d!, s!], database, schema } : undefined;
+    const table = t === undefined ? undefined : schema.tables.get(t);
+    if (!table || table.kind !== type || path.length !== 3) return undefined;
+    return { type, path: [d!, s!, t!], database, schema, table };
+  }
+
+  addDatabase(name: string): Database {
+    const db: Database = { name, createdOn: this.now(), schemas: new Map() };
+    this.databases.set(name, db);
+    return db;
+  }
+  addSchema(db: Database, name: string): Schema {
+    const schema: Schema = { name, createdOn: this.now(), tables: new Map() };
+    db.schemas.set(name, schema);
+    return schema;
+  }
+  addTable(schema: Schema, table: Omit<TableObject, 'createdOn'>): TableObject {
+    const t: TableObject = { ...table, createdOn: this.now() };
+    schema.tables.set(t.name, t);
+    return t;
+  }
+
+  /** Drops a database, schema, table or view by path (whatever exists at that depth) and every grant on or below it. */
+  drop(path: readonly string[]): boolean {
+    const [d, s, t] = path;
+    let dropped = false;
+    if (path.length === 1 && d !== undefined) dropped = this.databases.delete(d);
+    else if (path.length === 2 && d !== undefined && s !== undefined) dropped = this.databases.get(d)?.schemas.delete(s) ?? false;
+    else if (path.length === 3 && d !== undefined && s !== undefined && t !== undefined) dropped = this.schema(d, s)?.tables.delete(t) ?? false;
+    if (dropped) {
+      this.grantList = this.grantList.filter((g) => !startsWith(g.on.path, path));
+      this.reindexOwners();
+    }
+    return dropped;
+  }
+
+  // Roles -----------------------------------------------------------------------------------------------------
+
+  role(name: string): Role | undefined { return this.roles.get(name); }
+  addRole(name: string, comment: string | null = null): Role {
+    const role: Role = { name, createdOn: this.now(), comment };
+    this.roles.set(name, role);
+    return role;
+  }
+  dropRole(name: string): void {
+    this.roles.delete(name);
+    this.grantList = this.grantList.filter((g) => g.grantee !== name);
+    this.reindexOwners();
+  }
+
+  // Grants ----------------------------------------------------------------------------------------------------
+
+  /** Adds a grant; a privilege already held is a no-op (as in Snowflake), except that it can gain the grant option. */
+  grant(g: Omit<GrantRecord, 'createdOn'>): void {
+    const existing = this.grantList.find((x) => sameGrant(x, g));
+    if (existing) { existing.grantOption ||= g.grantOption; return; }
+    this.grantList.push({ ...g, on: { type: g.on.type, path: [...g.on.path] }, createdOn: this.now() });
+    if (g.privilege === 'OWNERSHIP') this.owners.set(objectKey(g.on.type, g.on.path), g.grantee);
+  }
+
+  /** Removes a grant; revoking a privilege that is not held succeeds silently, as in Snowflake. */
+  revoke(g: { privilege: string; on: { type: ObjectType; path: readonly string[] }; grantee: string }, grantOptionOnly = false): void {
+    if (grantOptionOnly) {
+      for (const x of this.grantList) if (sameGrant(x, g)) x.grantOption = false;
+      return;
+    }
+    this.grantList = this.grantList.filter((x) => !sameGrant(x, g));
+    if (g.privilege === 'OWNERSHIP' && this.owners.get(objectKey(g.on.type, g.on.path)) === g.grantee) this.owners.delete(objectKey(g.on.type, g.on.path));
+  }
+
+  private reindexOwners(): void {
+    this.owners = new Map(this.grantList.filter((g) => g.privilege === 'OWNERSHIP').map((g) => [objectKey(g.on.type, g.on.path), g.grantee]));
+  }
+
+  /** The owning role of an object, from its OWNERSHIP grant. */
+  owner(type: ObjectType, path: readonly string[]): string {
+    return this.owners.get(objectKey(type, path)) ?? '';
+  }
+
+  grantRecords(filter?: (g: GrantRecord) => boolean): GrantRecord[] {
+    return filter ? this.grantList.filter(filter) : [...this.grantList];
+  }
+
+  /** Every grant in the account, for assertions: `grants().filter((g) => g.on.name === 'SALES.PUBLIC.ORDERS')`. */
+  grants(): GrantView[] {
+    return this.grantList.map((g) => ({
+      privilege: g.privilege, on: { type: g.on.type, name: displayPath(g.on.path) }, to: g.grantee,
+      grantedBy: g.grantedBy, grantOption: g.grantOption,
+    }));
+  }
+
+  /** Grants on one object, by its fully qualified name (`SALES.PUBLIC."Mixed"`) as a SHOW GRANTS `name`. */
+  grantsOn(name: string): GrantView[] {
+    return this.grants().filter((g) => g.on.name === name);
+  }
+}
+
+function objectKey(type: ObjectType, path: readonly string[]): string {
+  return `${type}\u0000${path.join('\u0000')}`;
+}
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, k) => x === b[k]);
+}
+function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
+  return path.length >= prefix.length && prefix.every((x, k) => x === path[k]);
+}
+function sameGrant(a: { privilege: string; on: { type: ObjectType; path: readonly string[] }; grantee: string },
+  b: { privilege: string; on: { type: ObjectType; path: readonly string[] }; grantee: string }): boolean {
+  return a.privilege === b.privilege && a.grantee === b.grantee && a.on.type === b.on.type && samePath(a.on.path, b.on.path);
+}

@@ -1,0 +1,152 @@
+import { displayPath } from '../identifiers.js';
+import { likeToRegExp } from '../like-pattern.js';
+import { SERVER_VERSION } from '../protocol.js';
+import { STATEMENT_TYPE, type Cell, type ResultColumn, type ResultSet } from '../result-set.js';
+import { doesNotExist, noCurrent, SnowflakeSqlError } from '../sql-error.js';
+import type { Condition, Expr, Statement } from '../statement.js';
+import { bindValue, qualify, type ExecContext } from './context.js';
+import { INFORMATION_SCHEMA_VIEWS, type Relation } from './information-schema.js';
+import { INFORMATION_SCHEMA, requireDatabase, requireSchema } from './show.js';
+
+type Select = Extract<Statement, { kind: 'select' }>;
+type Row = Record<string, Cell>;
+
+/**
+ * A small SELECT: pings (`SELECT 1`, `SELECT CURRENT_VERSION()`), `<db>.INFORMATION_SCHEMA.<view>` with
+ * WHERE (=, <>, IN, LIKE, IS NULL, AND/OR/NOT) and ORDER BY / LIMIT, and a table or view (no rows: the emulator
+ * holds no data, only its columns).
+ */
+export function executeSelect(ctx: ExecContext, s: Select): ResultSet {
+  const source: Relation = s.from ? relation(ctx, s.from.path) : { columns: [], rows: [{}] };
+  const types = new Map(source.columns.map((c) => [c.name, c.type]));
+  let rows = s.where ? source.rows.filter((r) => truth(ctx, s.where!, r)) : source.rows;
+
+  const items = s.items.flatMap((item) => item.expr === '*'
+    ? source.columns.map((c) => ({ expr: { kind: 'column', name: c.name } as Expr, name: c.name, type: c.type }))
+    : [{ expr: item.expr, name: item.alias ?? (item.expr.kind === 'column' ? item.expr.name : item.text.toUpperCase()), type: typeOf(item.expr, types) }]);
+  // Unknown columns are a compile error in Snowflake even when no row would be read.
+  const blank: Row = Object.fromEntries(source.columns.map((c) => [c.name, null]));
+  for (const item of items) if (item.expr.kind === 'column') evaluate(ctx, item.expr, blank);
+
+  if (s.orderBy.length > 0) {
+    // ORDER BY takes a select-list position, an output alias or any expression over the source.
+    const orderExprs = s.orderBy.map((o) => {
+      if (typeof o.expr === 'number') return items[o.expr - 1]?.expr ?? badPosition(o.expr);
+      const e = o.expr;
+      const aliased = e.kind === 'column' && !e.qualifier && !(e.name in blank) ? items.find((i) => i.name === e.name) : undefined;
+      return aliased ? aliased.expr : e;
+    });
+    const keyed = rows.map((r) => ({ r, keys: orderExprs.map((e) => evaluate(ctx, e, r)) }));
+    keyed.sort((a, b) => {
+      for (let k = 0; k < s.orderBy.length; k++) {
+        const c = compare(a.keys[k] ?? null, b.keys[k] ?? null);
+        if (c !== 0) return s.orderBy[k]!.desc ? -c : c;
+      }
+      return 0;
+    });
+    rows = keyed.map((x) => x.r);
+  }
+  if (s.limit !== undefined) rows = rows.slice(0, s.limit);
+  const columns: ResultColumn[] = items.map((i) => ({ name: i.name, type: i.type }));
+  return { columns, rows: rows.map((r) => items.map((i) => evaluate(ctx, i.expr, r))), statementTypeId: STATEMENT_TYPE.SELECT };
+}
+
+function relation(ctx: ExecContext, path: string[]): Relation {
+  const { account } = ctx;
+  const isInfo = (path.length === 3 && path[1] === INFORMATION_SCHEMA) || (path.length === 2 && path[0] === INFORMATION_SCHEMA);
+  if (isInfo) {
+    const dbName = path.length === 3 ? path[0]! : ctx.session.database;
+    if (!dbName) throw noCurrent('database', 'SELECT');
+    const db = requireDatabase(account, dbName);
+    const view = INFORMATION_SCHEMA_VIEWS[path[path.length - 1]!];
+    if (!view) throw doesNotExist('Object', [db.name, INFORMATION_SCHEMA, path[path.length - 1]!]);
+    return view(account, db);
+  }
+  const full = qualify(ctx, path, 3, 'SELECT');
+  requireSchema(account, full);
+  const t = account.table(full[0]!, full[1]!, full[2]!);
+  if (!t) throw doesNotExist('Object', full);
+  return { columns: t.columns.map((c) => ({ name: c.name, type: /^(NUMBER|INT|INTEGER|BIGINT|DECIMAL|NUMERIC)/i.test(c.type) ? 'fixed' : /^TIMESTAMP/i.test(c.type) ? 'timestamp_ltz' : 'text' })), rows: [] };
+}
+
+function badPosition(n: number): never {
+  throw new SnowflakeSqlError('000904', `SQL compilation error: error line 1 at position 0\nORDER BY position ${n} is not in select list`, '42000');
+}
+
+function typeOf(e: Expr, types: Map<string, ResultColumn['type']>): ResultColumn['type'] {
+  if (e.kind === 'column') return types.get(e.name) ?? 'text';
+  if (e.kind === 'literal') return typeof e.value === 'number' && Number.isInteger(e.value) ? 'fixed' : 'text';
+  if (e.kind === 'call') return ['CURRENT_TIMESTAMP', 'SYSDATE', 'LOCALTIMESTAMP'].includes(e.name) ? 'timestamp_ltz' : 'text';
+  return 'text';
+}
+
+function evaluate(ctx: ExecContext, e: Expr, row: Row): Cell {
+  switch (e.kind) {
+    case 'literal': case 'param': return bindValue(ctx, e);
+    case 'column':
+      if (!(e.name in row)) {
+        throw new SnowflakeSqlError('000904', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${displayPath(e.qualifier ? [e.qualifier, e.name] : [e.name])}'`, '42000');
+      }
+      return row[e.name] ?? null;
+    case 'call': return call(ctx, e.name, e.args.map((a) => evaluate(ctx, a, row)));
+  }
+}
+
+function call(ctx: ExecContext, name: string, args: Cell[]): Cell {
+  const { session } = ctx;
+  switch (name) {
+    case 'CURRENT_VERSION': return SERVER_VERSION;
+    case 'CURRENT_ROLE': return session.role;
+    case 'CURRENT_USER': return session.user;
+    case 'CURRENT_ACCOUNT': case 'CURRENT_ACCOUNT_NAME': return 'EMU';
+    case 'CURRENT_REGION': return 'EMULATOR';
+    case 'CURRENT_DATABASE': return session.database;
+    case 'CURRENT_SCHEMA': return session.schema;
+    case 'CURRENT_WAREHOUSE': return session.warehouse;
+    case 'CURRENT_SESSION': return String(session.id);
+    case 'CURRENT_TIMESTAMP': case 'SYSDATE': case 'LOCALTIMESTAMP': return new Date();
+    case 'UPPER': return args[0] === null || args[0] === undefined ? null : String(args[0]).toUpperCase();
+    case 'LOWER': return args[0] === null || args[0] === undefined ? null : String(args[0]).toLowerCase();
+    default: throw new SnowflakeSqlError('002140', `SQL compilation error:\nUnknown function ${name}`, '42601');
+  }
+}
+
+function truth(ctx: ExecContext, c: Condition, row: Row): boolean {
+  switch (c.kind) {
+    case 'and': return truth(ctx, c.left, row) && truth(ctx, c.right, row);
+    case 'or': return truth(ctx, c.left, row) || truth(ctx, c.right, row);
+    case 'not': return !truth(ctx, c.operand, row);
+    case 'isNull': return (evaluate(ctx, c.operand, row) === null) !== c.negate;
+    case 'in': {
+      const left = evaluate(ctx, c.left, row);
+      if (left === null) return false;
+      return c.values.some((v) => compare(left, evaluate(ctx, v, row)) === 0) !== c.negate;
+    }
+    case 'compare': {
+      const left = evaluate(ctx, c.left, row), right = evaluate(ctx, c.right, row);
+      if (left === null || right === null) return false;
+      let result: boolean;
+      switch (c.op) {
+        case 'LIKE': case 'ILIKE': result = likeToRegExp(String(right), c.op === 'ILIKE').test(String(left)); break;
+        case '=': result = compare(left, right) === 0; break;
+        case '<>': result = compare(left, right) !== 0; break;
+        case '<': result = compare(left, right) < 0; break;
+        case '>': result = compare(left, right) > 0; break;
+        case '<=': result = compare(left, right) <= 0; break;
+        case '>=': result = compare(left, right) >= 0; break;
+      }
+      return result !== c.negate;
+    }
+  }
+}
+
+/** Total order for ORDER BY and comparisons: NULLs last, numbers numerically, everything else as text (case-sensitive). */
+function compare(a: Cell, b: Cell): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  const x = a instanceof Date ? a.getTime() : a, y = b instanceof Date ? b.getTime() : b;
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  if (typeof x === 'number' && typeof y === 'string' && y.trim() !== '' && !Number.isNaN(Number(y))) return x - Number(y);
+  if (typeof y === 'number' && typeof x === 'string' && x.trim() !== '' && !Number.isNaN(Number(x))) return Number(x) - y;
+  const sx = String(x), sy = String(y);
+  return sx < sy ? -1 : sx > sy ? 1 : 0;
+}

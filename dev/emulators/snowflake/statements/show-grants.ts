@@ -1,0 +1,38 @@
+import type { GrantRecord } from '../account.js';
+import { displayPath } from '../identifiers.js';
+import { rowsByName, STATEMENT_TYPE, text, timestamp, type ResultSet } from '../result-set.js';
+import { doesNotExist } from '../sql-error.js';
+import type { Statement } from '../statement.js';
+import { qualify, type ExecContext } from './context.js';
+import { nounOf } from './grant.js';
+
+const GRANT_COLUMNS = [timestamp('created_on'), text('privilege'), text('granted_on'), text('name'), text('granted_to'),
+  text('grantee_name'), text('grant_option'), text('granted_by')];
+const ROLE_GRANT_COLUMNS = [timestamp('created_on'), text('role'), text('granted_to'), text('grantee_name'), text('granted_by')];
+
+/** SHOW GRANTS ON <type> <name> | TO ROLE <r> | OF ROLE <r> (role-to-role grants are not modelled: empty). */
+export function executeShowGrants(ctx: ExecContext, s: Extract<Statement, { kind: 'showGrants' }>): ResultSet {
+  const { account } = ctx;
+  let records: GrantRecord[];
+  if (s.on) {
+    const { type } = s.on;
+    const path = qualify(ctx, s.on.path, type === 'DATABASE' ? 1 : type === 'SCHEMA' ? 2 : 3, 'SHOW GRANTS');
+    if (!account.resolve(type, path)) throw doesNotExist(nounOf(type), path);
+    records = account.grantRecords((g) => g.on.type === type && g.on.path.join('\u0000') === path.join('\u0000'));
+  } else if (s.toRole !== undefined) {
+    const role = s.toRole;
+    if (!account.role(role)) throw doesNotExist('Role', [role]);
+    records = account.grantRecords((g) => g.grantee === role);
+  } else {
+    if (!account.role(s.ofRole!)) throw doesNotExist('Role', [s.ofRole!]);
+    return { columns: ROLE_GRANT_COLUMNS, rows: [], statementTypeId: STATEMENT_TYPE.SHOW };
+  }
+  return {
+    columns: GRANT_COLUMNS,
+    rows: rowsByName(GRANT_COLUMNS, records.map((g) => ({
+      created_on: g.createdOn, privilege: g.privilege, granted_on: g.on.type, name: displayPath(g.on.path),
+      granted_to: 'ROLE', grantee_name: g.grantee, grant_option: String(g.grantOption), granted_by: g.grantedBy,
+    }))),
+    statementTypeId: STATEMENT_TYPE.SHOW,
+  };
+}

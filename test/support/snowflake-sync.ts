@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { startSnowflakeEmulator, type SnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
+import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
+import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
+import { createTask } from '../../shared/intake/create-task.js';
+import { filePolicySource } from '../../shared/policy/index.js';
+import { managedScope } from '../../shared/sync/scope.js';
+import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import type { ResourceRef } from '../../shared/task/request.js';
+import { startTestStorage, type TestStorage } from './storage.js';
+
+export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/snowflake/${name}`, import.meta.url));
+
+export interface SnowflakeRig { storage: TestStorage; emulator: SnowflakeEmulator; connector: SnowflakeConnector; deps: WorkerDeps; stop(): Promise<void> }
+
+/** Real Azurite, the Snowflake emulator and the real snowflake-sdk connector, wired into the real worker. */
+export async function startSnowflakeRig(catalog = fixture('sync-catalog.json'), policies = fixture('sync-policies.json')): Promise<SnowflakeRig> {
+  const [storage, emulator] = await Promise.all([startTestStorage(), startSnowflakeEmulator({ catalog })]);
+  const connector = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: emulator.url });
+  const deps: WorkerDeps = {
+    store: storage.store, connector, policies: filePolicySource(policies), leaseSeconds: 60,
+    profile: snowflakeProfile({ userRoleTemplate: '{name}', case: 'upper' }),
+    scope: managedScope({ ignoreRoles: ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES.filter((p) => p !== 'REFERENCES') }),
+  };
+  return {
+    storage, emulator, connector, deps,
+    stop: async () => { await connector.close(); await emulator.stop(); await storage.azurite.stop(); },
+  };
+}
+
+/** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
+export async function syncOnce(rig: SnowflakeRig, resources: ResourceRef[], dryRun = false) {
+  const { task } = await createTask({ store: rig.storage.store, queue: rig.storage.queue, kind: 'snowflake', instance: 't' },
+    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
+  await runTask(task.header.taskId, rig.deps);
+  const done = (await rig.storage.store.get(task.header.taskId))!;
+  return { header: done.header, rows: await rig.storage.store.resources(task.header.taskId) };
+}
+
+export const table = (t: string, schema = 'PUBLIC', database = 'SALES'): ResourceRef => ({ type: 'table', values: { database, schema, table: t } });
