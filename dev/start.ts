@@ -16,6 +16,7 @@ try {
     `policysync is running (${host.env.CONNECTOR_KIND}, instance ${host.env.CONNECTOR_INSTANCE})`,
     `  API:    ${host.apiUrl}/task   (GET ${host.apiUrl}/tasks/{taskId})`,
     `  health: ${host.apiUrl}/health`,
+    ...(host.emulatorUrl ? [`  Snowflake emulator (demo catalog): ${host.emulatorUrl}   statement log: ${host.emulatorUrl}/__emulator/statements`] : []),
     `  token:  ${token}`,
     '',
     'Try it:',

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_USERS, startSnowflakeEmulator, type SnowflakeEmulator } from '../emulators/snowflake/index.js';
 import { startAzurite, type AzuriteHandle } from '../azurite.js';
 import { readHostSettings } from './host-json.js';
 import { httpServer } from './http-server.js';
@@ -14,14 +16,14 @@ export interface LocalHostOptions {
   log?: HostLog;
 }
 
-export interface LocalHost { url: string; apiUrl: string; env: Record<string, string>; stop(): Promise<void> }
+export interface LocalHost { url: string; apiUrl: string; env: Record<string, string>; emulatorUrl?: string; stop(): Promise<void> }
 
 /** Demo defaults: what `npm start` runs with on a fresh clone, each overridable by the environment. */
 export function demoDefaults(): Record<string, string> {
   return {
-    CONNECTOR_KIND: 'memory',
+    CONNECTOR_KIND: 'snowflake',
     CONNECTOR_INSTANCE: 'local',
-    POLICY_FILE: new URL('../demo/policies.json', import.meta.url).pathname,
+    POLICY_FILE: fileURLToPath(new URL('../demo/policies.json', import.meta.url)),
     JWT_SECRET: randomBytes(32).toString('base64url'),
   };
 }
@@ -37,6 +39,12 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
   if (!env.AzureWebJobsStorage) {
     azurite = await startAzurite();
     env.AzureWebJobsStorage = azurite.connectionString;
+  }
+  // No Snowflake account configured: run the emulator with the demo catalog, so the demo changes real grants.
+  let emulator: SnowflakeEmulator | undefined;
+  if (env.CONNECTOR_KIND === 'snowflake' && !env.SNOWFLAKE_ACCOUNT) {
+    emulator = await startSnowflakeEmulator({ catalog: fileURLToPath(new URL('../emulators/snowflake/demo-catalog.json', import.meta.url)) });
+    Object.assign(env, { SNOWFLAKE_ACCOUNT: 'emulator', SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name, SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password, SNOWFLAKE_ACCESS_URL: emulator.url });
   }
   if (opts.port !== undefined) env.PORT = String(opts.port);
   Object.assign(process.env, env);
@@ -62,13 +70,14 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
 
   const url = `http://127.0.0.1:${port}`;
   return {
-    url, apiUrl: `${url}/${host.routePrefix}/v1`, env,
+    url, apiUrl: `${url}/${host.routePrefix}/v1`, env, ...(emulator ? { emulatorUrl: emulator.url } : {}),
     stop: async () => {
       await consumer?.stop();
       await Promise.all(pollers.map((p) => p.stop()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await services.connector.close();
+      await emulator?.stop();
       await azurite?.stop();
     },
   };

@@ -25,7 +25,7 @@ describe('npm start, driven over HTTP as a separate process', () => {
     const created = JSON.parse(stdout) as { taskId: string };
     const done = await waitForTerminal(created.taskId);
     expect(done.status).toBe('SUCCESS');
-    expect(done.resources[0].changes.granted.join('\n')).toMatch(/SELECT.*ANALYST/);
+    expect(done.resources[0].changes.granted.join('\n')).toMatch(/INSERT, SELECT ON TABLE SALES.PUBLIC.ORDERS TO ROLE ENGINEER/);
   });
 
   it('stops cleanly on Ctrl-C', async () => {

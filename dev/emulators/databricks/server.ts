@@ -1,0 +1,129 @@
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ControlState, type EmulatorControl } from './control.js';
+import { CONTROL_PREFIX, handleControl } from './control-routes.js';
+import { Metastore } from './metastore.js';
+import { loadSeed, type DatabricksCatalog } from './seed.js';
+import { createThriftHandler } from './thrift-handler.js';
+import { TCLIService, thrift } from './thrift-runtime.js';
+import { selfSignedCertificate, type CertificateMaker } from './tls.js';
+
+export type { DatabricksCatalog } from './seed.js';
+export type { EmulatorControl, StatementLogEntry, InjectedError, StatementMatch } from './control.js';
+export { Metastore } from './metastore.js';
+
+export interface DatabricksEmulatorOptions {
+  catalog: DatabricksCatalog | string;
+  port?: number;
+  /** Personal access token the emulator accepts as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Who the sessions run as (current_user(), grantor of new grants). */
+  user?: string;
+  /** How the TLS certificate is made; openssl falls back to node:crypto where the CLI is missing. */
+  certificate?: CertificateMaker;
+}
+
+export interface DatabricksEmulator {
+  host: string;
+  port: number;
+  /** The warehouse HTTP path the driver connects to. */
+  path: string;
+  token: string;
+  /** PEM of the self-signed certificate; pass it as the driver's `customCaCert` (or via NODE_EXTRA_CA_CERTS). */
+  caCert: string;
+  /** The in-memory Unity Catalog, to assert on grants directly. */
+  metastore: Metastore;
+  control: EmulatorControl;
+  /**
+   * Databricks-specific: forgets every Thrift session (next call: "Invalid SessionHandle"), to test that a
+   * connector opens a new one. Also POST /__emulator/end-sessions.
+   */
+  endSessions(): void;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_TOKEN = 'dapi-emulator';
+export const WAREHOUSE_PATH = '/sql/1.0/warehouses/emulator';
+
+function isAuthorized(req: IncomingMessage, token: string): boolean {
+  return req.headers.authorization === `Bearer ${token}`;
+}
+
+/** One Thrift call: the whole HTTP body is one TBinaryProtocol message; the reply goes out when the handler's
+ *  promise settles and the Processor flushes. */
+function serveThrift(processor: { process(input: unknown, output: unknown): void }, body: Buffer, res: ServerResponse): void {
+  thrift.TBufferedTransport.receiver((transport) => {
+    const input = new thrift.TBinaryProtocol(transport);
+    const output = new thrift.TBinaryProtocol(new thrift.TBufferedTransport(undefined, (reply: Buffer) => {
+      res.writeHead(200, { 'Content-Type': 'application/x-thrift', 'Content-Length': reply.length });
+      res.end(reply);
+    }));
+    try {
+      processor.process(input, output);
+      transport.commitPosition();
+    } catch (error) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' });
+      res.end(`malformed Thrift request: ${(error as Error).message}`);
+    }
+  })(body);
+}
+
+/**
+ * Starts a Databricks SQL warehouse stand-in on 127.0.0.1: TCLIService over HTTPS at `path`, the control API
+ * under `/__emulator/` on the same server. The unmodified @databricks/sql driver connects to it.
+ */
+export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): Promise<DatabricksEmulator> {
+  const token = opts.token ?? DEFAULT_TOKEN;
+  const user = opts.user ?? 'admin@example.com';
+  const metastore = new Metastore(await loadSeed(opts.catalog), user);
+  const control = new ControlState((fqn) => { metastore.drop(fqn); });
+  const handler = createThriftHandler({ metastore, control, user });
+  const processor = new TCLIService.Processor(handler.methods);
+  const hooks = {
+    grants: () => metastore.allGrants().map((g) => ({ ...g, name: g.path.join('.') })),
+    endSessions: () => handler.endSessions(),
+  };
+  const { cert, key } = await selfSignedCertificate(opts.certificate);
+
+  const server: Server = createServer({ cert, key }, (req, res) => {
+    void (async () => {
+      const pathname = new URL(req.url ?? '/', 'https://emulator').pathname;
+      if (pathname.startsWith(CONTROL_PREFIX)) return handleControl(control, hooks, req, res);
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      if (control.latencyMs > 0) await delay(control.latencyMs);
+      if (control.loginsRefused || !isAuthorized(req, token)) {
+        res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });
+        return res.end('Unauthorized: invalid or missing access token');
+      }
+      if (pathname !== WAREHOUSE_PATH) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        return res.end(`no SQL warehouse at ${pathname}`);
+      }
+      if (req.method !== 'POST') {
+        res.writeHead(405, { Allow: 'POST' });
+        return res.end();
+      }
+      serveThrift(processor, Buffer.concat(chunks), res);
+    })().catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(`emulator failure: ${(error as Error).message}`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    host: '127.0.0.1', port, path: WAREHOUSE_PATH, token, caCert: cert, metastore, control,
+    endSessions: hooks.endSessions,
+    stop: () => new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    }),
+  };
+}

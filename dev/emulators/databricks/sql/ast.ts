@@ -1,0 +1,34 @@
+/** Statements the emulator understands. Names are kept as written; the metastore folds object names. */
+export type SecurableKeyword = 'CATALOG' | 'SCHEMA' | 'TABLE' | 'VIEW';
+export interface SecurableRef { type: SecurableKeyword; name: string[] }
+
+export type Literal = { kind: 'literal'; value: string | number | boolean | null; text: string }
+  | { kind: 'call'; name: string; text: string };
+
+export interface Condition {
+  column: string;
+  op: '=' | '<>' | 'in' | 'not in' | 'is null' | 'is not null' | 'like';
+  values: (string | number)[];
+}
+
+export type Statement =
+  | { kind: 'select-values'; items: { expr: Literal; alias?: string }[] }
+  | {
+    kind: 'select-from'; columns: '*' | { name: string; alias?: string }[]; from: string[];
+    where: Condition[]; orderBy: { column: string; desc: boolean }[]; limit?: number;
+  }
+  | { kind: 'show-catalogs'; like?: string }
+  | { kind: 'show-schemas'; catalog?: string; like?: string }
+  | { kind: 'show-tables'; schema?: string[]; like?: string }
+  | { kind: 'show-views'; schema?: string[]; like?: string }
+  | { kind: 'show-functions'; schema?: string[]; like?: string }
+  | { kind: 'show-volumes'; schema?: string[]; like?: string }
+  | { kind: 'show-columns'; table: string[]; schema?: string[] }
+  | { kind: 'describe-table'; table: string[]; extended: boolean }
+  | { kind: 'describe-catalog'; name: string[]; extended: boolean }
+  | { kind: 'describe-schema'; name: string[]; extended: boolean }
+  | { kind: 'show-grants'; principal?: string; on: SecurableRef }
+  | { kind: 'grant'; privileges: string[]; on: SecurableRef; principal: string }
+  | { kind: 'revoke'; privileges: string[]; on: SecurableRef; principal: string }
+  | { kind: 'use-catalog'; name: string }
+  | { kind: 'use-schema'; name: string[] };

@@ -1,0 +1,38 @@
+import { parseError } from '../errors.js';
+import type { ResolvedSecurable } from '../metastore.js';
+import type { SecurableRef, Statement } from '../sql/ast.js';
+import { stringColumns, type ResultSet } from '../results.js';
+import { qualifySchema, qualifyTable, type StatementContext } from './context.js';
+
+type Of<K extends Statement['kind']> = Extract<Statement, { kind: K }>;
+
+export function resolveSecurable({ metastore, session }: StatementContext, on: SecurableRef): ResolvedSecurable {
+  if (on.type === 'CATALOG' && on.name.length !== 1) throw parseError(on.name.join('.'));
+  const path = on.type === 'CATALOG' ? on.name
+    : on.type === 'SCHEMA' ? qualifySchema(on.name, session)
+      : qualifyTable(on.name, session);
+  return metastore.resolve(on.type, path);
+}
+
+/**
+ * SHOW GRANTS lists what affects the object: its own grants and, as Databricks shows them, those inherited
+ * from its schema and catalog — told apart only by objectType/objectKey naming the ancestor.
+ */
+export function showGrants(ctx: StatementContext, s: Of<'show-grants'>): ResultSet {
+  const on = resolveSecurable(ctx, s.on);
+  if (s.principal !== undefined) ctx.metastore.principal(s.principal);
+  const rows = ctx.metastore.effectiveGrants(on)
+    .filter((g) => s.principal === undefined || g.principal === s.principal)
+    .map((g) => [g.principal, g.privilege, g.objectType, g.path.join('.')]);
+  return { columns: stringColumns('principal', 'actionType', 'objectType', 'objectKey'), rows };
+}
+
+export function grant(ctx: StatementContext, s: Of<'grant'>): undefined {
+  ctx.metastore.grant(s.principal, s.privileges, resolveSecurable(ctx, s.on), ctx.session.user);
+  return undefined;
+}
+
+export function revoke(ctx: StatementContext, s: Of<'revoke'>): undefined {
+  ctx.metastore.revoke(s.principal, s.privileges, resolveSecurable(ctx, s.on));
+  return undefined;
+}
