@@ -22,6 +22,8 @@ export interface LoadedResource {
   columns: Record<string, string[]>;
   /** Set when the request named a column: the column, as stored. */
   column?: string;
+  /** Direct grants on `objects` and `parents`, when the warehouse returned them with the objects (one round trip). */
+  grants?: Grant[];
 }
 
 export interface StatementOutcome { step: PlanStep; sql: string; ok: boolean; error?: string; code?: string }

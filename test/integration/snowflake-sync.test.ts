@@ -75,7 +75,9 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
   });
 
   it('fails only the resource whose GRANT fails, with the statement and Snowflake\'s message', async () => {
-    rig.emulator.control.failStatement({ pattern: 'ON TABLE "SALES"."FINANCE"."INVOICES"' }, { code: '003001', message: 'Insufficient privileges to operate on table \'INVOICES\'', sqlState: '42501' });
+    // A permission error is not transient: it fails inside the batch and again when retried on its own.
+    const denied = { code: '003001', message: 'Insufficient privileges to operate on table \'INVOICES\'', sqlState: '42501' };
+    for (const nth of [1, 2]) rig.emulator.control.failStatement({ nth, pattern: 'ON TABLE "SALES"."FINANCE"."INVOICES"' }, denied);
     const { header, rows } = await syncOnce(rig, [table('INVOICES', 'FINANCE'), table('ORDERS_V')]);
     expect(header.status).toBe('FAILED');
     expect(rows[0]!.status).toBe('FAILED');
@@ -95,5 +97,25 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
     expect(rows[0]!.status).toBe('SUCCESS');
     expect(rows[0]!.result!.warnings.join('\n')).toContain('role GHOST does not exist');
     expect(rows[1]!.result!.warnings.join('\n')).toMatch(/select is denied to user mallory/);
+  });
+
+  it('syncs one table in 2 round trips with changes and 1 when already in sync', async () => {
+    await rig.connector.existingPrincipals();        // the role list is cached per worker instance
+    rig.emulator.control.reset();
+    const changed = await syncOnce(rig, [table('PAYMENTS', 'FINANCE')]);
+    const withChanges = rig.emulator.control.roundTrips();
+    expect(changed.rows[0]!.result!.granted.length + changed.rows[0]!.result!.revoked.length).toBeGreaterThan(1);
+    rig.emulator.control.reset();
+    await syncOnce(rig, [table('PAYMENTS', 'FINANCE')]);
+    const inSync = rig.emulator.control.roundTrips();
+    console.log(`round trips, one table: ${withChanges} with changes, ${inSync} already in sync`);
+    expect(withChanges).toBe(2);
+    expect(inSync).toBe(1);
+  });
+
+  it('re-establishes the connection when Snowflake ends the session', async () => {
+    rig.emulator.endSessions();
+    const { header } = await syncOnce(rig, [table('ORDERS')]);
+    expect(header.status).toBe('SUCCESS');
   });
 });

@@ -334,6 +334,11 @@ class Parser {
       s.from = alias ? { path, alias } : { path };
     }
     if (this.accept('WHERE')) s.where = this.or();
+    if (this.accept('UNION', 'ALL')) {
+      this.expect('SELECT');
+      s.unionAll = this.select() as Extract<Statement, { kind: 'select' }>;
+      return s;
+    }
     if (this.accept('ORDER', 'BY')) {
       do {
         const t = this.peek();

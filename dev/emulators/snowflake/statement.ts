@@ -48,4 +48,6 @@ export type Statement =
   /** `BEGIN ...; ...; END` or `EXECUTE IMMEDIATE $$...$$`: statements run in order in one round trip. */
   | { kind: 'block'; text: string; statements: StatementSource[]; request: string /* the text token offsets refer to */ }
   | { kind: 'select'; items: SelectItem[]; from?: { path: string[]; alias?: string }; where?: Condition;
-      orderBy: { expr: Expr | number; desc: boolean }[]; limit?: number };
+      orderBy: { expr: Expr | number; desc: boolean }[]; limit?: number;
+      /** `UNION ALL SELECT ...`: the next branch; its rows follow this one's. */
+      unionAll?: Extract<Statement, { kind: 'select' }> };

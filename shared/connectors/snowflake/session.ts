@@ -9,8 +9,9 @@ export interface SnowflakeSettings {
 
 type Row = Record<string, unknown>;
 
-// Session gone or token expired: log in again and repeat the statement once.
-const SESSION_ENDED = new Set(['390111', '390112', '390114', '390113']);
+// Session gone or token expired: log in again and repeat the statement once. The driver reports a session
+// the server ended as its own 407002 (disconnected), not the server's 3901xx.
+const SESSION_ENDED = new Set(['407002', '390111', '390112', '390114', '390113']);
 const NOT_FOUND = new Set(['002003', '002043']);
 const AUTH = new Set(['390100', '390101', '390102', '390144', '390186']);
 // Network failures and driver-side transport errors, plus Snowflake's "statement timed out" / "canceled".
@@ -45,7 +46,11 @@ export class SnowflakeSession {
   }
 
   private async run(sqlText: string, binds: (string | number)[]): Promise<Row[]> {
-    const conn = await this.connect();
+    let conn = await this.connect();
+    if (!conn.isUp()) {
+      this.connection = undefined;
+      conn = await this.connect();
+    }
     return new Promise((resolve, reject) => {
       conn.execute({ sqlText, binds, complete: (err, _stmt, rows) => (err ? reject(err) : resolve((rows ?? []) as Row[])) });
     });

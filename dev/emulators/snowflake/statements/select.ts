@@ -12,11 +12,21 @@ type Select = Extract<Statement, { kind: 'select' }>;
 type Row = Record<string, Cell>;
 
 /**
- * A small SELECT: pings (`SELECT 1`, `SELECT CURRENT_VERSION()`), `<db>.INFORMATION_SCHEMA.<view>` with
+ * A small SELECT (branches joined by UNION ALL): pings (`SELECT 1`, `SELECT CURRENT_VERSION()`), `<db>.INFORMATION_SCHEMA.<view>` with
  * WHERE (=, <>, IN, LIKE, IS NULL, AND/OR/NOT) and ORDER BY / LIMIT, and a table or view (no rows: the emulator
  * holds no data, only its columns).
  */
 export function executeSelect(ctx: ExecContext, s: Select): ResultSet {
+  const first = executeBranch(ctx, s);
+  if (!s.unionAll) return first;
+  const rest = executeSelect(ctx, s.unionAll);
+  if (rest.columns.length !== first.columns.length) {
+    throw new SnowflakeSqlError('001789', `SQL compilation error:\ninvalid number of result columns for set operator input branches, expected ${first.columns.length}, got ${rest.columns.length} in branch 2`, '42601');
+  }
+  return { ...first, rows: [...first.rows, ...rest.rows] };
+}
+
+function executeBranch(ctx: ExecContext, s: Select): ResultSet {
   const source: Relation = s.from ? relation(ctx, s.from.path) : { columns: [], rows: [{}] };
   const types = new Map(source.columns.map((c) => [c.name, c.type]));
   let rows = s.where ? source.rows.filter((r) => truth(ctx, s.where!, r)) : source.rows;

@@ -1,0 +1,53 @@
+import type { Grant, LoadedResource, Securable } from '../connector.js';
+import type { ResourceRef } from '../../task/request.js';
+import type { CatalogQuery } from './catalog-query.js';
+import { storedName } from './dialect.js';
+
+type Row = Record<string, unknown>;
+const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const keyOf = (path: readonly string[]) => path.join('\u0000');
+
+/** The objects a request covers and the direct grants on them, from the rows of one `catalogQuery`. */
+export function loadedFrom(ref: ResourceRef, q: CatalogQuery, rows: Row[]): LoadedResource | 'not_found' {
+  const db = q.database;
+  const dbSec: Securable = { kind: 'database', path: [db] };
+  const of = (kind: string) => rows.filter((r) => r.KIND === kind);
+  const schemas = of('SCHEMA').map((r) => text(r.A)).filter((s) => s !== 'INFORMATION_SCHEMA');
+  const tables = of('OBJECT').filter((r) => text(r.A) !== 'INFORMATION_SCHEMA')
+    .map((r): Securable => ({ kind: text(r.C) === 'VIEW' ? 'view' : 'table', path: [db, text(r.A), text(r.B)] }));
+
+  let loaded: Omit<LoadedResource, 'grants'>;
+  if (ref.type === 'database') {
+    loaded = { root: dbSec, objects: [dbSec, ...schemas.map((s): Securable => ({ kind: 'schema', path: [db, s] })), ...tables], parents: [], columns: {} };
+  } else if (ref.type === 'schema') {
+    if (!schemas.includes(q.schema!)) return 'not_found';
+    const schemaSec: Securable = { kind: 'schema', path: [db, q.schema!] };
+    loaded = { root: schemaSec, objects: [schemaSec, ...tables], parents: [dbSec], columns: {} };
+  } else {
+    const sec = tables[0];
+    if (!sec || (ref.type === 'view' && sec.kind !== 'view')) return 'not_found';
+    const parents: Securable[] = [dbSec, { kind: 'schema', path: [db, q.schema!] }];
+    if (ref.type !== 'column') {
+      loaded = { root: sec, objects: [sec], parents, columns: {} };
+    } else {
+      const columns = of('COLUMN').map((r) => text(r.C));
+      const column = storedName(ref.values.column ?? '');
+      if (!columns.includes(column)) return 'not_found';
+      loaded = { root: sec, objects: [sec], parents, columns: { [sec.path.join('.')]: columns }, column };
+    }
+  }
+
+  const known = new Map([...loaded.objects, ...loaded.parents].map((s) => [keyOf(s.path), s]));
+  const grants: Grant[] = [];
+  const add = (path: string[], grantee: unknown, privilege: unknown) => {
+    const securable = known.get(keyOf(path));
+    if (securable) grants.push({ securable, principal: { kind: 'role', name: text(grantee) }, privilege: text(privilege) });
+  };
+  for (const r of of('TABLE_GRANT')) add([db, text(r.A), text(r.B)], r.C, r.D);
+  // OBJECT_PRIVILEGES names a database by itself and a schema by its name within the database.
+  for (const r of of('OBJECT_GRANT')) {
+    if (text(r.A) === 'DATABASE') add([text(r.B)], r.C, r.D);
+    else if (text(r.A) === 'SCHEMA') add([db, text(r.B)], r.C, r.D);
+  }
+  return { ...loaded, grants };
+}
