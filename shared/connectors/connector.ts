@@ -36,5 +36,7 @@ export interface Connector {
   /** The principals that exist in the warehouse, to report grants to missing ones instead of failing. */
   existingPrincipals(): Promise<Principal[]>;
   apply(steps: PlanStep[]): Promise<StatementOutcome[]>;
+  /** Creates a missing principal, where the warehouse lets a sync do that (Snowflake roles). */
+  createPrincipal?(principal: Principal): Promise<{ sql: string; ok: boolean; error?: string }>;
   close(): Promise<void>;
 }

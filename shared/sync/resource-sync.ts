@@ -1,5 +1,5 @@
 import { backoffDelay } from '../backoff.js';
-import type { Connector, LoadedResource } from '../connectors/connector.js';
+import type { Connector, LoadedResource, Principal } from '../connectors/connector.js';
 import { ConnectorError } from '../connectors/errors.js';
 import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../policy/index.js';
 import type { ResourceResult } from '../store/records.js';
@@ -13,6 +13,8 @@ import type { ManagedScope } from './scope.js';
 
 export interface ResourceSyncDeps {
   connector: Connector;
+  /** Create a principal a policy names when the warehouse lacks it (CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES). */
+  createMissingPrincipals?: boolean;
   profile: WarehouseProfile;
   scope: ManagedScope;
   snapshot: PolicySnapshot;
@@ -33,10 +35,9 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   }));
   const desired = desiredGrants(acls, deps.profile);
   const actual = await deps.connector.readGrants(loaded);
-  const existing = new Set((await deps.connector.existingPrincipals()).map(principalKey));
-  const missing = new Set(desired.grants.filter((g) => !existing.has(principalKey(g.principal))).map((g) => principalKey(g.principal)));
   const warnings = [...desired.warnings, ...columnWarning(loaded)];
-  for (const p of missing) warnings.push(`${p.replace(':', ' ')} does not exist in the warehouse; its grants were not applied (create it, then sync again)`);
+  const created: ResourceResult['statements'] = [];
+  const missing = await missingPrincipals(desired.grants.map((g) => g.principal), deps, warnings, created);
   const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
   const steps = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope });
   const base = {
@@ -48,7 +49,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
     return {
       status: 'SUCCESS',
       message: deps.dryRun ? `dry run: ${steps.length} change(s) planned` : 'already in sync',
-      result: { ...base, granted: [], revoked: [], statements: [], dryRun: deps.dryRun },
+      result: { ...base, granted: [], revoked: [], statements: created, dryRun: deps.dryRun },
     };
   }
 
@@ -60,7 +61,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
     ...base,
     granted: done.filter((o) => o.step.op === 'GRANT').map((o) => describeChange(o.step)),
     revoked: done.filter((o) => o.step.op === 'REVOKE').map((o) => describeChange(o.step)),
-    statements: outcomes.map((o) => ({ sql: o.sql, ok: o.ok, ...(o.error ? { error: o.error } : {}) })),
+    statements: [...created, ...outcomes.map((o) => ({ sql: o.sql, ok: o.ok, ...(o.error ? { error: o.error } : {}) }))],
   };
   // An object dropped while we synced it has converged: its grants went with it.
   if (vanished.length > 0) result.warnings.push(`${vanished.length} object(s) disappeared during the sync; their grants went with them`);
@@ -86,6 +87,31 @@ export async function syncResourceWithRetry(ref: ResourceRef, deps: ResourceSync
       await new Promise((r) => setTimeout(r, backoffDelay(attempt, baseMs)));
     }
   }
+}
+
+/**
+ * The principals the desired grants name that the warehouse lacks: created when allowed (not in a dry run),
+ * otherwise reported, and their grants left out rather than failing the statements.
+ */
+async function missingPrincipals(wanted: Principal[], deps: ResourceSyncDeps, warnings: string[], created: ResourceResult['statements']): Promise<Set<string>> {
+  const existing = new Set((await deps.connector.existingPrincipals()).map(principalKey));
+  const missing = new Map(wanted.filter((p) => !existing.has(principalKey(p))).map((p) => [principalKey(p), p]));
+  for (const [key, p] of missing) {
+    if (deps.createMissingPrincipals && deps.connector.createPrincipal) {
+      if (deps.dryRun) {
+        warnings.push(`${p.kind} ${p.name} does not exist; a real run creates it`);
+        missing.delete(key);
+        continue;
+      }
+      const outcome = await deps.connector.createPrincipal(p);
+      created.push(outcome);
+      if (outcome.ok) { missing.delete(key); continue; }
+      warnings.push(`${p.kind} ${p.name} could not be created: ${outcome.error}`);
+      continue;
+    }
+    warnings.push(`${p.kind} ${p.name} does not exist in the warehouse; its grants were not applied (create it, or set CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES=true)`);
+  }
+  return new Set(missing.keys());
 }
 
 function columnWarning(loaded: LoadedResource): string[] {

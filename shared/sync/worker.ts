@@ -15,6 +15,7 @@ export interface WorkerDeps {
   scope: ManagedScope;
   policies: PolicySource;
   leaseSeconds: number;
+  createMissingPrincipals?: boolean;
   now?: () => Date;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -46,6 +47,7 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
       if (row.status !== 'PENDING') continue;
       const outcome = await syncResourceWithRetry(row.ref, {
         connector: deps.connector, profile: deps.profile, scope: deps.scope, snapshot, now: clock(), dryRun: task.header.dryRun,
+        createMissingPrincipals: deps.createMissingPrincipals ?? false,
       });
       const next: ResourceRow = { ...row, ...outcome, updatedAt: clock().toISOString() };
       await deps.store.writeResource(taskId, next);

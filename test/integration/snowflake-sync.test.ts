@@ -118,4 +118,17 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
     const { header } = await syncOnce(rig, [table('ORDERS')]);
     expect(header.status).toBe('SUCCESS');
   });
+
+  it('creates a missing role when CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES is on, then grants to it', async () => {
+    rig.deps.createMissingPrincipals = true;
+    try {
+      const { rows } = await syncOnce(rig, [{ type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS_V' } }]);
+      expect(rows[0]!.status).toBe('SUCCESS');
+      const sql = writes().map((w) => w.sql);
+      expect(sql[0]).toBe('CREATE ROLE IF NOT EXISTS "GHOST"');
+      expect(sql).toContain('GRANT SELECT ON VIEW "SALES"."PUBLIC"."ORDERS_V" TO ROLE "GHOST"');
+    } finally {
+      rig.deps.createMissingPrincipals = false;
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { ConnectorError, isTransient } from '../errors.js';
 import type { PlanStep } from '../../sync/plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 import { catalogQuery } from './catalog-query.js';
-import { grantStatement } from './dialect.js';
+import { createRoleStatement, grantStatement } from './dialect.js';
 import { loadedFrom } from './loaded-from.js';
 import { SnowflakeSession, type SnowflakeSettings } from './session.js';
 
@@ -74,6 +74,17 @@ export class SnowflakeConnector implements Connector {
     const outcomes: StatementOutcome[] = [];
     for (const [i, step] of steps.entries()) outcomes.push(await this.applyOne(step, statements[i]!));
     return outcomes;
+  }
+
+  async createPrincipal(principal: Principal): Promise<{ sql: string; ok: boolean; error?: string }> {
+    const sql = createRoleStatement(principal.name);
+    this.roles = undefined;
+    try {
+      await withBackoff(() => this.session.query(sql), isTransient);
+      return { sql, ok: true };
+    } catch (err) {
+      return { sql, ok: false, error: (err as Error).message };
+    }
   }
 
   private async applyOne(step: PlanStep, sql: string): Promise<StatementOutcome> {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeRequest } from '../../../shared/task/normalize.js';
+import type { SyncRequest } from '../../../shared/task/request.js';
+
+const request = (...resources: SyncRequest['requestInfo']['resources']): SyncRequest => ({ type: 'RESOURCE_SYNC', requestInfo: { resources } });
+
+describe('normalizeRequest', () => {
+  it('accepts every Snowflake resource type with the identifiers it needs, type names case-insensitive', () => {
+    const out = normalizeRequest(request(
+      { type: 'DATABASE', values: { database: 'SALES' } },
+      { type: 'schema', values: { database: 'SALES', schema: 'PUBLIC' } },
+      { type: 'Table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } },
+      { type: 'view', values: { database: 'SALES', schema: 'PUBLIC', view: 'V' } },
+      { type: 'column', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS', column: 'AMOUNT' } },
+    ), 'snowflake');
+    expect(out.resources.map((r) => r.skip)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(out.resources[3]!.ref).toEqual({ type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'V' } });
+  });
+
+  it('skips a type the connector does not support, naming the supported ones', () => {
+    const [r] = normalizeRequest(request({ type: 'column', values: { catalog: 'm', schema: 's', table: 't', column: 'c' } }), 'databricks_unity_catalog').resources;
+    expect(r!.skip).toMatch(/unsupported resource type 'column' for a databricks_unity_catalog connector \(supported: catalog, schema, table, view\)/);
+  });
+
+  it('skips a resource missing an identifier or carrying control characters', () => {
+    const out = normalizeRequest(request(
+      { type: 'table', values: { database: 'SALES', schema: 'PUBLIC' } },
+      { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'A\u0000B' } },
+    ), 'snowflake');
+    expect(out.resources[0]!.skip).toContain('needs values.table');
+    expect(out.resources[1]!.skip).toContain('control characters');
+  });
+
+  it('keeps identifiers exactly as requested, quotes and all', () => {
+    const [r] = normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'x"; DROP TABLE y; --' } }), 'snowflake').resources;
+    expect(r!.ref.values.table).toBe('x"; DROP TABLE y; --');
+  });
+});
