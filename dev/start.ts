@@ -10,13 +10,15 @@ try {
     ? await mintToken({ secret: host.env.JWT_SECRET, subject: 'local-dev', ttlSeconds: 8 * 3600,
       ...(host.env.JWT_ISSUER ? { issuer: host.env.JWT_ISSUER } : {}), ...(host.env.JWT_AUDIENCE ? { audience: host.env.JWT_AUDIENCE } : {}) })
     : '(configure JWT_SECRET to get a development token here)';
-  const body = JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }] } });
+  const values = host.env.CONNECTOR_KIND === 'databricks_unity_catalog'
+    ? { catalog: 'main', schema: 'sales', table: 'orders' } : { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' };
+  const body = JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values }] } });
   process.stderr.write([
     '',
     `policysync is running (${host.env.CONNECTOR_KIND}, instance ${host.env.CONNECTOR_INSTANCE})`,
     `  API:    ${host.apiUrl}/task   (GET ${host.apiUrl}/tasks/{taskId})`,
     `  health: ${host.apiUrl}/health`,
-    ...(host.emulatorUrl ? [`  Snowflake emulator (demo catalog): ${host.emulatorUrl}   statement log: ${host.emulatorUrl}/__emulator/statements`] : []),
+    ...(host.emulatorUrl ? [`  warehouse emulator (demo catalog): ${host.emulatorUrl}   statement log: ${host.emulatorUrl}/__emulator/statements`] : []),
     `  token:  ${token}`,
     '',
     'Try it:',

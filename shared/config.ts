@@ -48,10 +48,17 @@ const EnvSchema = z.object({
   SNOWFLAKE_ROLE: optionalText,
   SNOWFLAKE_WAREHOUSE: optionalText,
   SNOWFLAKE_ACCESS_URL: z.url().optional(),
+  DATABRICKS_HOST: optionalText,
+  DATABRICKS_HTTP_PATH: optionalText,
+  DATABRICKS_TOKEN: optionalText,
+  DATABRICKS_CLIENT_ID: optionalText,
+  DATABRICKS_CLIENT_SECRET: optionalText,
+  DATABRICKS_CA_CERT: optionalText,
+  DATABRICKS_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(8),
   CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES: flag(false),
   PRINCIPAL_USER_ROLE_TEMPLATE: z.string().includes('{name}', { message: 'must contain {name}' }).default('{name}'),
-  PRINCIPAL_CASE: z.enum(['upper', 'lower', 'preserve']).default('upper'),
-  IGNORE_ROLES: csv('ACCOUNTADMIN,ORGADMIN,SECURITYADMIN,SYSADMIN,USERADMIN,PUBLIC'),
+  PRINCIPAL_CASE: z.enum(['upper', 'lower', 'preserve']).optional(),
+  IGNORE_ROLES: z.string().optional(),
   IGNORE_OBJECTS: csv(''),
   MANAGED_PRIVILEGES: z.string().optional().transform((v) => v?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)),
   PORT: z.coerce.number().int().min(0).max(65535).default(7071),
@@ -90,6 +97,11 @@ function crossChecks(e: Env): string[] {
   }
   if (!e.POLICY_FILE && !e.RANGER_URL) problems.push('POLICY_FILE or RANGER_URL: set one policy source');
   if (e.RANGER_URL && !e.RANGER_SERVICE_NAME) problems.push('RANGER_SERVICE_NAME: required with RANGER_URL');
+  if (e.CONNECTOR_KIND === 'databricks_unity_catalog') {
+    for (const k of ['DATABRICKS_HOST', 'DATABRICKS_HTTP_PATH'] as const) if (!e[k]) problems.push(`${k}: required when CONNECTOR_KIND=databricks_unity_catalog`);
+    const oauth = Boolean(e.DATABRICKS_CLIENT_ID && e.DATABRICKS_CLIENT_SECRET);
+    if (!e.DATABRICKS_TOKEN && !oauth) problems.push('DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET: required when CONNECTOR_KIND=databricks_unity_catalog');
+  }
   if (e.CONNECTOR_KIND === 'snowflake') {
     for (const k of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USERNAME'] as const) if (!e[k]) problems.push(`${k}: required when CONNECTOR_KIND=snowflake`);
     if (!e.SNOWFLAKE_PASSWORD && !e.SNOWFLAKE_PRIVATE_KEY && !e.SNOWFLAKE_PRIVATE_KEY_PATH) {
@@ -108,8 +120,16 @@ function entryPoints(e: Env) {
   return { api: v2 && api, eventHub: v2 && e.CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED, ingress, external };
 }
 
+// What each warehouse calls its built-in administrators: never granted to or revoked from unless configured.
+const DEFAULT_IGNORED: Record<Env['CONNECTOR_KIND'], string> = {
+  snowflake: 'ACCOUNTADMIN,ORGADMIN,SECURITYADMIN,SYSADMIN,USERADMIN,PUBLIC',
+  memory: 'ACCOUNTADMIN,ORGADMIN,SECURITYADMIN,SYSADMIN,USERADMIN,PUBLIC',
+  databricks_unity_catalog: 'admins,account users',
+};
+
 function buildConfig(e: Env) {
   const ep = entryPoints(e);
+  const dbx = e.CONNECTOR_KIND === 'databricks_unity_catalog';
   const warnings: string[] = [];
   if (ep.ingress) warnings.push('K8S_NGINX_INGRESS_ENABLE is set but has no meaning on Azure Functions; the Function App itself serves the API.');
   return {
@@ -138,8 +158,16 @@ function buildConfig(e: Env) {
       role: e.SNOWFLAKE_ROLE, warehouse: e.SNOWFLAKE_WAREHOUSE, accessUrl: e.SNOWFLAKE_ACCESS_URL,
       createMissingRoles: e.CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES,
     },
-    principals: { userRoleTemplate: e.PRINCIPAL_USER_ROLE_TEMPLATE, case: e.PRINCIPAL_CASE },
-    scope: { ignoreRoles: e.IGNORE_ROLES, ignoreObjects: e.IGNORE_OBJECTS, managedPrivileges: e.MANAGED_PRIVILEGES },
+    databricks: {
+      host: e.DATABRICKS_HOST ?? '', path: e.DATABRICKS_HTTP_PATH ?? '', token: e.DATABRICKS_TOKEN,
+      clientId: e.DATABRICKS_CLIENT_ID, clientSecret: e.DATABRICKS_CLIENT_SECRET, caCert: e.DATABRICKS_CA_CERT,
+      maxConcurrency: e.DATABRICKS_MAX_CONCURRENCY,
+    },
+    principals: { userRoleTemplate: e.PRINCIPAL_USER_ROLE_TEMPLATE, case: e.PRINCIPAL_CASE ?? (dbx ? 'preserve' as const : 'upper' as const) },
+    scope: {
+      ignoreRoles: (e.IGNORE_ROLES ?? DEFAULT_IGNORED[e.CONNECTOR_KIND]).split(',').map((r) => r.trim()).filter(Boolean),
+      ignoreObjects: e.IGNORE_OBJECTS, managedPrivileges: e.MANAGED_PRIVILEGES,
+    },
     port: e.PORT,
   };
 }

@@ -1,6 +1,8 @@
 import { createVerifier } from './auth/index.js';
 import type { Config } from './config.js';
 import type { Connector } from './connectors/connector.js';
+import { DatabricksConnector } from './connectors/databricks/databricks-connector.js';
+import { databricksProfile, DATABRICKS_PRIVILEGES } from './connectors/databricks/profile.js';
 import { fixtureCatalog } from './connectors/memory/fixture-catalog.js';
 import { MemoryConnector } from './connectors/memory/memory-connector.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from './connectors/snowflake/profile.js';
@@ -28,11 +30,12 @@ export async function buildServices(config: Config, overrides: Partial<Pick<Serv
   const store = new TaskStore(tableClient(config.storage, config.tasksTable));
   const queue = new DispatchQueue(queueClient(config.storage, config.syncQueue), queueClient(config.storage, `${config.syncQueue}-poison`));
   await Promise.all([store.init(), queue.init()]);
-  const profile = snowflakeProfile(config.principals);
+  const dbx = config.connectorKind === 'databricks_unity_catalog';
+  const profile = dbx ? databricksProfile(config.principals) : snowflakeProfile(config.principals);
   return {
     config, store, queue, profile,
     connector: overrides.connector ?? (await connectorFor(config)),
-    scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? SNOWFLAKE_PRIVILEGES }),
+    scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? (dbx ? DATABRICKS_PRIVILEGES : SNOWFLAKE_PRIVILEGES) }),
     policies: config.policy.ranger
       ? rangerAdminSource({ ...config.policy.ranger, pluginId: `policysync@${config.instance}` })
       : filePolicySource(config.policy.file ?? ''),
@@ -44,6 +47,6 @@ async function connectorFor(config: Config): Promise<Connector> {
   switch (config.connectorKind) {
     case 'memory': return new MemoryConnector(fixtureCatalog());
     case 'snowflake': return SnowflakeConnector.fromSettings(config.snowflake);
-    default: throw new Error(`CONNECTOR_KIND=${config.connectorKind} is not available in this build`);
+    case 'databricks_unity_catalog': return DatabricksConnector.fromSettings(config.databricks);
   }
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_USERS, startSnowflakeEmulator, type SnowflakeEmulator } from '../emulators/snowflake/index.js';
+import { startDatabricksEmulator } from '../emulators/databricks/index.js';
+import { DEFAULT_USERS, startSnowflakeEmulator } from '../emulators/snowflake/index.js';
 import { startAzurite, type AzuriteHandle } from '../azurite.js';
 import { readHostSettings } from './host-json.js';
 import { httpServer } from './http-server.js';
@@ -19,13 +20,31 @@ export interface LocalHostOptions {
 export interface LocalHost { url: string; apiUrl: string; env: Record<string, string>; emulatorUrl?: string; stop(): Promise<void> }
 
 /** Demo defaults: what `npm start` runs with on a fresh clone, each overridable by the environment. */
-export function demoDefaults(): Record<string, string> {
+export function demoDefaults(kind: string): Record<string, string> {
+  const policies = kind === 'databricks_unity_catalog' ? '../demo/databricks-policies.json' : '../demo/policies.json';
   return {
-    CONNECTOR_KIND: 'snowflake',
+    CONNECTOR_KIND: kind,
     CONNECTOR_INSTANCE: 'local',
-    POLICY_FILE: fileURLToPath(new URL('../demo/policies.json', import.meta.url)),
+    POLICY_FILE: fileURLToPath(new URL(policies, import.meta.url)),
     JWT_SECRET: randomBytes(32).toString('base64url'),
   };
+}
+
+interface Emulator { url: string; stop(): Promise<void> }
+
+/** No warehouse configured: run its emulator with the demo catalog, so the demo changes real grants. */
+async function demoEmulator(env: Record<string, string>): Promise<Emulator | undefined> {
+  if (env.CONNECTOR_KIND === 'snowflake' && !env.SNOWFLAKE_ACCOUNT) {
+    const emulator = await startSnowflakeEmulator({ catalog: fileURLToPath(new URL('../emulators/snowflake/demo-catalog.json', import.meta.url)) });
+    Object.assign(env, { SNOWFLAKE_ACCOUNT: 'emulator', SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name, SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password, SNOWFLAKE_ACCESS_URL: emulator.url });
+    return emulator;
+  }
+  if (env.CONNECTOR_KIND === 'databricks_unity_catalog' && !env.DATABRICKS_HOST) {
+    const emulator = await startDatabricksEmulator({ catalog: fileURLToPath(new URL('../emulators/databricks/demo-catalog.json', import.meta.url)) });
+    Object.assign(env, { DATABRICKS_HOST: `${emulator.host}:${emulator.port}`, DATABRICKS_HTTP_PATH: emulator.path, DATABRICKS_TOKEN: emulator.token, DATABRICKS_CA_CERT: emulator.caCert });
+    return { url: `https://${emulator.host}:${emulator.port}`, stop: () => emulator.stop() };
+  }
+  return undefined;
 }
 
 /**
@@ -34,18 +53,14 @@ export function demoDefaults(): Record<string, string> {
  */
 export async function startLocalHost(opts: LocalHostOptions = {}): Promise<LocalHost> {
   const log = opts.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
-  const env: Record<string, string> = { ...demoDefaults(), ...definedOnly(process.env), ...opts.env };
+  const given = { ...definedOnly(process.env), ...opts.env };
+  const env: Record<string, string> = { ...demoDefaults(given.CONNECTOR_KIND ?? 'snowflake'), ...given };
   let azurite: AzuriteHandle | undefined;
   if (!env.AzureWebJobsStorage) {
     azurite = await startAzurite();
     env.AzureWebJobsStorage = azurite.connectionString;
   }
-  // No Snowflake account configured: run the emulator with the demo catalog, so the demo changes real grants.
-  let emulator: SnowflakeEmulator | undefined;
-  if (env.CONNECTOR_KIND === 'snowflake' && !env.SNOWFLAKE_ACCOUNT) {
-    emulator = await startSnowflakeEmulator({ catalog: fileURLToPath(new URL('../emulators/snowflake/demo-catalog.json', import.meta.url)) });
-    Object.assign(env, { SNOWFLAKE_ACCOUNT: 'emulator', SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name, SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password, SNOWFLAKE_ACCESS_URL: emulator.url });
-  }
+  const emulator = await demoEmulator(env);
   if (opts.port !== undefined) env.PORT = String(opts.port);
   Object.assign(process.env, env);
 

@@ -33,8 +33,11 @@ export interface Connector {
   load(ref: ResourceRef): Promise<LoadedResource | 'not_found'>;
   /** Direct grants on `objects` and `parents`, read in bulk. */
   readGrants(loaded: LoadedResource): Promise<Grant[]>;
-  /** The principals that exist in the warehouse, to report grants to missing ones instead of failing. */
-  existingPrincipals(): Promise<Principal[]>;
+  /**
+   * The principals that exist, where the warehouse can list them: grants to missing ones are then reported
+   * instead of failing. Absent where it cannot (Unity Catalog over SQL): GRANT reports a missing principal.
+   */
+  existingPrincipals?(): Promise<Principal[]>;
   apply(steps: PlanStep[]): Promise<StatementOutcome[]>;
   /** Creates a missing principal, where the warehouse lets a sync do that (Snowflake roles). */
   createPrincipal?(principal: Principal): Promise<{ sql: string; ok: boolean; error?: string }>;

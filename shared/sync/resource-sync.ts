@@ -94,6 +94,7 @@ export async function syncResourceWithRetry(ref: ResourceRef, deps: ResourceSync
  * otherwise reported, and their grants left out rather than failing the statements.
  */
 async function missingPrincipals(wanted: Principal[], deps: ResourceSyncDeps, warnings: string[], created: ResourceResult['statements']): Promise<Set<string>> {
+  if (!deps.connector.existingPrincipals) return new Set();
   const existing = new Set((await deps.connector.existingPrincipals()).map(principalKey));
   const missing = new Map(wanted.filter((p) => !existing.has(principalKey(p))).map((p) => [principalKey(p), p]));
   for (const [key, p] of missing) {

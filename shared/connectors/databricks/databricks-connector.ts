@@ -1,0 +1,218 @@
+import type { Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
+import { withBackoff } from '../../backoff.js';
+import { ConnectorError, isTransient } from '../errors.js';
+import type { PlanStep } from '../../sync/plan-step.js';
+import type { ResourceRef } from '../../task/request.js';
+import { canonicalPrivilege, grantStatement, principalKindOf, qualified, quoteIdent, storedName } from './dialect.js';
+import { DatabricksSession, type DatabricksSettings, type Row } from './session.js';
+
+/** What the connector needs of a session: statements with named parameters, and closing. */
+export interface DatabricksStatements {
+  query(sql: string, namedParameters?: Record<string, string>): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const pathKey = (path: readonly string[]) => path.join('\u0000');
+const securableKey = (s: Securable) => `${s.kind}|${pathKey(s.path)}`;
+// Views, materialized views and metric views take view privileges (SELECT only); everything else is a table.
+const VIEW_TYPES = new Set(['VIEW', 'MATERIALIZED_VIEW', 'METRIC_VIEW']);
+const SYSTEM_SCHEMA = 'information_schema';
+
+/**
+ * Databricks Unity Catalog through @databricks/sql. Objects come from `system.information_schema.tables`,
+ * grants from SHOW GRANTS (a table's own, its schema's and its catalog's in one statement) and the
+ * `system.information_schema.*_privileges` views, direct grants only; every identifier and principal is
+ * backquoted by the dialect and every value is a named parameter.
+ *
+ * Functions, volumes and models belong to their schema and are never loaded on their own (the seed product's
+ * documented limit): grants on them are out of scope, while the schema-level privileges that reach them
+ * (EXECUTE, READ VOLUME, WRITE VOLUME, CREATE FUNCTION/VOLUME) are managed on the schema.
+ */
+export class DatabricksConnector implements Connector {
+  readonly kind = 'databricks_unity_catalog' as const;
+  /** The tail of the statements running on each securable: changes to one securable never overlap. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly session: DatabricksStatements) {}
+
+  static fromSettings(settings: DatabricksSettings): DatabricksConnector {
+    return new DatabricksConnector(new DatabricksSession(settings));
+  }
+
+  async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
+    try {
+      return await this.loadOrThrow(ref);
+    } catch (err) {
+      if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return 'not_found';
+      throw err;
+    }
+  }
+
+  private async loadOrThrow(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
+    const v = ref.values;
+    const catalog = storedName(v.catalog ?? '');
+    if (catalog === '') return 'not_found';
+    const catalogSec: Securable = { kind: 'catalog', path: [catalog] };
+    const asSecurable = (r: Row): Securable => ({
+      kind: VIEW_TYPES.has(text(r.table_type).toUpperCase()) ? 'view' : 'table', path: [catalog, text(r.table_schema), text(r.table_name)],
+    });
+    const tablesSql = 'SELECT table_schema, table_name, table_type FROM system.information_schema.tables WHERE table_catalog = :catalog';
+
+    if (ref.type === 'catalog') {
+      // SHOW SCHEMAS refuses an unknown catalog (NO_SUCH_CATALOG_EXCEPTION) and lists empty schemas too.
+      const [schemaRows, tableRows] = await Promise.all([
+        this.session.query(`SHOW SCHEMAS IN ${quoteIdent(catalog)}`),
+        this.session.query(tablesSql, { catalog }),
+      ]);
+      const schemas = schemaRows.map((r) => text(r.databaseName ?? r.namespace ?? Object.values(r)[0])).filter((s) => s !== SYSTEM_SCHEMA);
+      const tables = tableRows.filter((r) => schemas.includes(text(r.table_schema))).map(asSecurable);
+      return {
+        root: catalogSec, parents: [], columns: {},
+        objects: [catalogSec, ...schemas.map((s): Securable => ({ kind: 'schema', path: [catalog, s] })), ...tables],
+      };
+    }
+
+    const schema = storedName(v.schema ?? '');
+    if (schema === '' || schema === SYSTEM_SCHEMA) return 'not_found';
+    const schemaSec: Securable = { kind: 'schema', path: [catalog, schema] };
+
+    if (ref.type === 'schema') {
+      const rows = await this.session.query(`${tablesSql} AND table_schema = :schema`, { catalog, schema });
+      if (rows.length === 0) {
+        // No tables: an empty schema or none at all. Only then is the existence check worth a round trip.
+        const found = await this.session.query(
+          'SELECT schema_name FROM system.information_schema.schemata WHERE catalog_name = :catalog AND schema_name = :schema', { catalog, schema });
+        if (found.length === 0) return 'not_found';
+      }
+      return { root: schemaSec, objects: [schemaSec, ...rows.map(asSecurable)], parents: [catalogSec], columns: {} };
+    }
+
+    if (ref.type !== 'table' && ref.type !== 'view') return 'not_found';
+    const table = storedName(v.table ?? '');
+    const rows = await this.session.query(`${tablesSql} AND table_schema = :schema AND table_name = :table`, { catalog, schema, table });
+    const found = rows[0];
+    if (!found) return 'not_found';
+    const sec = asSecurable(found);
+    if (ref.type === 'view' && sec.kind !== 'view') return 'not_found';
+    return { root: sec, objects: [sec], parents: [catalogSec, schemaSec], columns: {} };
+  }
+
+  async readGrants(loaded: LoadedResource): Promise<Grant[]> {
+    const root = loaded.root;
+    const [catalog = '', schema] = root.path;
+    const byPath = new Map([...loaded.objects, ...loaded.parents].map((s) => [pathKey(s.path), s]));
+    const grants = new Map<string, Grant>();
+    const add = (securable: Securable | undefined, grantee: unknown, privilege: unknown, inheritedFrom?: unknown) => {
+      // Inherited rows are the ancestor's grants, not this object's: never read them as direct ones.
+      if (!securable || (inheritedFrom !== undefined && text(inheritedFrom).toUpperCase() !== 'NONE')) return;
+      const principal: Principal = { kind: principalKindOf(text(grantee)), name: text(grantee) };
+      const g: Grant = { securable, principal, privilege: canonicalPrivilege(text(privilege)) };
+      grants.set(`${securableKey(securable)}|${principal.name}|${g.privilege}`, g);
+    };
+    const ancestor = (kind: Securable['kind']) => [root, ...loaded.parents].find((s) => s.kind === kind);
+    // SHOW GRANTS lists the object's own grants and, as inherited rows naming the ancestor in objectType, those
+    // of its schema and catalog: exactly the parents' direct grants, in the same round trip.
+    const fromShowGrants = (rows: Row[], own: Securable) => {
+      for (const r of rows) {
+        const type = text(r.objectType).toUpperCase();
+        const securable = type === 'CATALOG' ? ancestor('catalog') : type === 'SCHEMA' ? ancestor('schema')
+          : type === 'TABLE' || type === 'VIEW' ? own : undefined;
+        add(securable, r.principal, r.actionType);
+      }
+    };
+    const tablePrivileges = (where: string, params: Record<string, string>) => this.session.query(
+      `SELECT grantee, table_schema, table_name, privilege_type, inherited_from FROM system.information_schema.table_privileges WHERE ${where} AND inherited_from = 'NONE'`, params);
+    const fromTableRows = (rows: Row[]) => {
+      for (const r of rows) add(byPath.get(pathKey([catalog, text(r.table_schema), text(r.table_name)])), r.grantee, r.privilege_type, r.inherited_from);
+    };
+
+    if (root.kind === 'table' || root.kind === 'view') {
+      fromShowGrants(await this.session.query(`SHOW GRANTS ON TABLE ${qualified(root.path)}`), root);
+    } else if (root.kind === 'schema') {
+      const [own, tables] = await Promise.all([
+        this.session.query(`SHOW GRANTS ON SCHEMA ${qualified(root.path)}`),
+        tablePrivileges('table_catalog = :catalog AND table_schema = :schema', { catalog, schema: schema ?? '' }),
+      ]);
+      fromShowGrants(own, root);
+      fromTableRows(tables);
+    } else {
+      const [catalogRows, schemaRows, tables] = await Promise.all([
+        this.session.query(
+          "SELECT grantee, privilege_type, inherited_from FROM system.information_schema.catalog_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog }),
+        this.session.query(
+          "SELECT grantee, schema_name, privilege_type, inherited_from FROM system.information_schema.schema_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog }),
+        tablePrivileges('table_catalog = :catalog', { catalog }),
+      ]);
+      for (const r of catalogRows) add(root, r.grantee, r.privilege_type, r.inherited_from);
+      for (const r of schemaRows) add(byPath.get(pathKey([catalog, text(r.schema_name)])), r.grantee, r.privilege_type, r.inherited_from);
+      fromTableRows(tables);
+    }
+    return [...grants.values()];
+  }
+
+  // No existingPrincipals(): Unity Catalog cannot list its principals over SQL (SCIM is a separate REST API),
+  // so a policy principal missing from the workspace reaches GRANT and fails there with
+  // PRINCIPAL_DOES_NOT_EXIST, reported on the resource, rather than being dropped on a guess.
+
+  /**
+   * Grants first, then revokes (no access gap). Within a phase, statements on one securable run one after
+   * another — concurrent changes to one securable can overwrite each other — and different securables run
+   * side by side, bounded by the session's concurrency limit. Outcomes come back in plan order.
+   */
+  async apply(steps: PlanStep[]): Promise<StatementOutcome[]> {
+    const outcomes: StatementOutcome[] = new Array(steps.length);
+    for (const op of ['GRANT', 'REVOKE'] as const) {
+      const bySecurable = new Map<string, number[]>();
+      steps.forEach((s, i) => {
+        if (s.op !== op) return;
+        const k = securableKey(s.securable);
+        bySecurable.set(k, [...(bySecurable.get(k) ?? []), i]);
+      });
+      await Promise.all([...bySecurable].map(async ([key, indexes]) => {
+        for (const i of indexes) outcomes[i] = await this.serialized(key, () => this.applyStep(steps[i]!));
+      }));
+    }
+    return outcomes;
+  }
+
+  private async applyStep(step: PlanStep): Promise<StatementOutcome> {
+    let sql: string;
+    try {
+      sql = grantStatement(step);
+    } catch (err) {
+      return { step, sql: '', ok: false, error: (err as Error).message, code: 'STATEMENT_FAILED' };
+    }
+    try {
+      await withBackoff(() => this.session.query(sql), isTransient);
+      return { step, sql, ok: true };
+    } catch (err) {
+      const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));
+      const errorClass = e.detail?.warehouseCode;
+      // Catalog, schema or table dropped since we loaded it: its grants went with it, the resource converged.
+      if (e.code === 'NOT_FOUND') return { step, sql, ok: false, error: e.message, code: 'NOT_FOUND' };
+      if (errorClass === 'PRINCIPAL_DOES_NOT_EXIST') {
+        const who = `${step.principal.kind.replace('_', ' ')} ${step.principal.name}`;
+        return {
+          step, sql, ok: false, code: errorClass,
+          error: `${who} does not exist in Databricks; add it to the workspace (or correct the policy or the principal name template), then sync again. ${e.message}`,
+        };
+      }
+      return { step, sql, ok: false, error: e.message, code: errorClass ?? e.code };
+    }
+  }
+
+  /** Runs `task` after every earlier task on `key` settled (this worker instance only). */
+  private serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.catch(() => undefined);
+    this.queues.set(key, tail);
+    void tail.then(() => { if (this.queues.get(key) === tail) this.queues.delete(key); });
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}

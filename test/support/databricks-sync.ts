@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import { startDatabricksEmulator, type DatabricksEmulator } from '../../dev/emulators/databricks/index.js';
+import { DatabricksConnector } from '../../shared/connectors/databricks/databricks-connector.js';
+import { databricksProfile, DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
+import type { PrincipalNaming } from '../../shared/connectors/principal-names.js';
+import { createTask } from '../../shared/intake/create-task.js';
+import { filePolicySource } from '../../shared/policy/index.js';
+import { managedScope } from '../../shared/sync/scope.js';
+import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import type { ResourceRef } from '../../shared/task/request.js';
+import { startTestStorage, type TestStorage } from './storage.js';
+
+export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/databricks/${name}`, import.meta.url));
+
+export interface DatabricksRig { storage: TestStorage; emulator: DatabricksEmulator; connector: DatabricksConnector; deps: WorkerDeps; stop(): Promise<void> }
+
+/** Real Azurite, the Databricks emulator and the real @databricks/sql connector, wired into the real worker. */
+export async function startDatabricksRig(catalog = fixture('sync-catalog.json'), policyFile = fixture('sync-policies.json')): Promise<DatabricksRig> {
+  const [storage, emulator] = await Promise.all([startTestStorage(), startDatabricksEmulator({ catalog })]);
+  const naming: PrincipalNaming = { userRoleTemplate: '{name}', case: 'preserve' };
+  const policies = filePolicySource(policyFile);
+  const connector = DatabricksConnector.fromSettings(
+    { host: `https://${emulator.host}:${emulator.port}`, path: emulator.path, token: emulator.token, caCert: emulator.caCert });
+  const deps: WorkerDeps = {
+    store: storage.store, connector, policies, leaseSeconds: 60,
+    profile: databricksProfile(naming),
+    scope: managedScope({ ignoreRoles: ['admins', 'account users', 'admin@example.com'], ignoreObjects: [], managedPrivileges: DATABRICKS_PRIVILEGES }),
+  };
+  return {
+    storage, emulator, connector, deps,
+    stop: async () => { await connector.close(); await emulator.stop(); await storage.azurite.stop(); },
+  };
+}
+
+/** Creates a task for `resources` exactly as a caller sends them and runs one worker delivery of it. */
+export async function syncOnce(rig: DatabricksRig, resources: ResourceRef[], dryRun = false) {
+  const { task } = await createTask({ store: rig.storage.store, queue: rig.storage.queue, kind: 'databricks_unity_catalog', instance: 't' },
+    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
+  await runTask(task.header.taskId, rig.deps);
+  const done = (await rig.storage.store.get(task.header.taskId))!;
+  return { header: done.header, rows: await rig.storage.store.resources(task.header.taskId) };
+}
+
+export const table = (t: string, schema = 'sales', catalog = 'main'): ResourceRef => ({ type: 'table', values: { catalog, schema, table: t } });
+export const view = (t: string, schema = 'sales', catalog = 'main'): ResourceRef => ({ type: 'view', values: { catalog, schema, table: t } });
