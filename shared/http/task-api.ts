@@ -2,9 +2,11 @@ import { AuthError } from '../auth/index.js';
 import { createTask, type IntakeDeps } from '../intake/create-task.js';
 import type { Log } from '../log.js';
 import { StoreError } from '../store/errors.js';
-import type { TaskStore } from '../store/task-store.js';
+import type { StoredTask, TaskStore } from '../store/task-store.js';
+import { isTerminal } from '../task/status.js';
 import { SyncRequestSchema } from '../task/request.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
+import { awaitTerminal, preferredWait } from './prefer-wait.js';
 import { problem } from './problem.js';
 import { taskView } from './task-view.js';
 import type { ApiRequest, ApiResponse } from './types.js';
@@ -50,11 +52,10 @@ export async function postTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiR
       source: 'API', dryRun, ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
     });
     deps.log('info', duplicate ? 'duplicate task request' : 'task created', { taskId: task.header.taskId, status: task.header.status });
-    return {
-      status: 202,
-      headers: { Location: `${TASKS_PATH}/${task.header.taskId}` },
-      jsonBody: { ...taskView(task.header), ...(duplicate ? { duplicate: true } : {}) },
-    };
+    const location = { Location: `${TASKS_PATH}/${task.header.taskId}` };
+    const waited = await waitedAnswer(req, deps, task, location);
+    if (waited) return waited;
+    return { status: 202, headers: location, jsonBody: { ...taskView(task.header), ...(duplicate ? { duplicate: true } : {}) } };
   });
 }
 
@@ -67,7 +68,7 @@ export async function getTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiRe
     if (!TASK_ID_PATTERN.test(taskId)) return notFound();
     const task = await deps.store.get(taskId);
     if (!task) return notFound();
-    return { status: 200, jsonBody: taskView(task.header, await deps.store.resources(taskId)) };
+    return (await waitedAnswer(req, deps, task)) ?? { status: 200, jsonBody: taskView(task.header, await deps.store.resources(taskId)) };
   });
 }
 
@@ -89,6 +90,19 @@ async function guarded(deps: TaskApiDeps, handle: () => Promise<ApiResponse>): P
     deps.log('error', 'unexpected error in the task API', { error: (err as Error).message });
     return problem(500, 'internal', 'Internal Server Error', 'an unexpected error occurred; the service log has the details');
   }
+}
+
+/** With `Prefer: wait=N`: the finished task (200, Preference-Applied) if it ends within N seconds. */
+async function waitedAnswer(req: ApiRequest, deps: TaskApiDeps, task: StoredTask, headers: Record<string, string> = {}): Promise<ApiResponse | undefined> {
+  const seconds = preferredWait(req.headers.get('prefer'));
+  if (seconds === undefined) return undefined;
+  const done = await awaitTerminal(deps.store, task, seconds);
+  if (!isTerminal(done.header.status)) return undefined;
+  return {
+    status: 200,
+    headers: { ...headers, 'Preference-Applied': `wait=${seconds}`, Vary: 'Prefer' },
+    jsonBody: taskView(done.header, await deps.store.resources(done.header.taskId)),
+  };
 }
 
 const tooLarge = () => problem(413, 'payload-too-large', 'Payload Too Large', `the body exceeds ${MAX_BODY_BYTES} bytes`);

@@ -4,6 +4,7 @@ import type { ResourceRow } from '../store/records.js';
 import { StoreError } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { deriveTaskStatus, isTerminal } from '../task/status.js';
+import { announceTerminal } from '../task/task-events.js';
 import type { WarehouseProfile } from './profile.js';
 import { syncResourceWithRetry } from './resource-sync.js';
 import type { ManagedScope } from './scope.js';
@@ -61,6 +62,7 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
       const current = await deps.store.get(taskId);
       if (current && !isTerminal(current.header.status)) {
         await deps.store.transition(current, 'FAILED', { message: `failed after ${current.header.attempt} attempt(s): ${message}`, finishedAt: clock().toISOString() });
+        announceTerminal(taskId);
       }
     }
     throw err;
@@ -96,5 +98,6 @@ async function finish(task: StoredTask, deps: WorkerDeps, now: Date, policyVersi
     message, finishedAt: now.toISOString(), succeeded: count('SUCCESS'), failed: failed.length, skipped: count('SKIPPED'),
     ...(policyVersion !== null ? { policyVersion: String(policyVersion) } : {}),
   }, now);
+  announceTerminal(task.header.taskId);
   return 'completed';
 }

@@ -126,6 +126,26 @@ describe('POST /policysync/api/v1/task and GET /policysync/api/v1/tasks/{taskId}
   });
 });
 
+describe('Prefer: wait', () => {
+  it('answers a waited POST with the finished task and its per-resource changes in one call', async () => {
+    const res = await post(tableRequest('CUSTOMERS'), { Prefer: 'wait=10' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('preference-applied')).toBe('wait=10');
+    expect(res.headers.get('location')).toMatch(/\/policysync\/api\/v1\/tasks\/\d+$/);
+    const task = await res.json() as { status: string; resources: { changes: unknown }[] };
+    expect(task.status).toBe('SUCCESS');
+    expect(task.resources[0]!.changes).toBeDefined();
+  });
+
+  it('answers a waited GET of a finished task at once', async () => {
+    const { taskId } = await (await post(tableRequest('ORDERS'))).json() as { taskId: string };
+    await api.waitForTerminal(taskId);
+    const res = await api.get(`/tasks/${taskId}`, { Prefer: 'respond-async, wait=5' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('preference-applied')).toBe('wait=5');
+  });
+});
+
 describe('authentication', () => {
   const postWith = (authorization: string | undefined) => fetch(`${host.apiUrl}/task`, {
     method: 'POST', body: JSON.stringify(tableRequest('ORDERS')),
