@@ -9,5 +9,6 @@ for (const warning of config.warnings) console.warn(`policysync: ${warning}`);
 for (const r of registrations(config)) {
   if (r.kind === 'http') app.http(r.name, r.options);
   else if (r.kind === 'queue') app.storageQueue(r.name, r.options);
+  else if (r.kind === 'timer') app.timer(r.name, r.options);
   else app.eventHub(r.name, r.options);
 }

@@ -1,14 +1,16 @@
-import type { EventHubFunctionOptions, HttpFunctionOptions, StorageQueueFunctionOptions } from '@azure/functions';
+import type { EventHubFunctionOptions, HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOptions } from '@azure/functions';
 import type { Config } from '../shared/config.js';
 import { eventHubFunction } from './event-hub-ingest.js';
 import { healthFunction } from './health.js';
+import { sweeperFunction } from './sweeper.js';
 import { syncWorkerFunction } from './sync-worker.js';
 import { createTaskFunction, getTaskFunction } from './task-api.js';
 
 export type Registration =
   | { kind: 'http'; name: string; options: HttpFunctionOptions }
   | { kind: 'queue'; name: string; options: StorageQueueFunctionOptions }
-  | { kind: 'eventHub'; name: string; options: EventHubFunctionOptions };
+  | { kind: 'eventHub'; name: string; options: EventHubFunctionOptions }
+  | { kind: 'timer'; name: string; options: TimerFunctionOptions };
 
 /**
  * The functions this instance runs, by its flags: a disabled entry point is not registered at all, so its
@@ -23,5 +25,6 @@ export function registrations(config: Config): Registration[] {
     ] : []),
     ...(config.eventHubEnabled ? [{ kind: 'eventHub' as const, name: 'eventHubIngest', options: eventHubFunction() }] : []),
     { kind: 'queue', name: 'syncWorker', options: syncWorkerFunction() },
+    { kind: 'timer', name: 'sweeper', options: sweeperFunction() },
   ];
 }

@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   TASKS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be a valid table name').default('tasks'),
   SYNC_QUEUE: name('policysync-sync'),
   TASK_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  SWEEP_SCHEDULE: z.string().regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression').default('0 */1 * * * *'),
+  SWEEP_GRACE_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   EVENTHUB_CONNECTION: optionalText,
   EventHubConnection__fullyQualifiedNamespace: optionalText,
   EVENTHUB_NAME: z.string().default('policysync'),
@@ -144,6 +146,8 @@ function buildConfig(e: Env) {
     tasksTable: e.TASKS_TABLE,
     syncQueue: e.SYNC_QUEUE,
     leaseSeconds: e.TASK_LEASE_SECONDS,
+    sweepSchedule: e.SWEEP_SCHEDULE,
+    sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
     eventHub: {
       connection: e.EVENTHUB_CONNECTION, namespace: e.EventHubConnection__fullyQualifiedNamespace,
       name: e.EVENTHUB_NAME, consumerGroup: e.EVENTHUB_CONSUMER_GROUP,

@@ -28,6 +28,8 @@ export const SETTINGS: readonly SettingInfo[] = [
   { name: 'TASKS_TABLE', default: 'tasks', description: 'Table holding task records.' },
   { name: 'SYNC_QUEUE', default: 'policysync-sync', description: 'Queue the sync worker consumes (its poison queue is `<name>-poison`).' },
   { name: 'TASK_LEASE_SECONDS', default: '300', description: 'How long a worker holds a claimed task before another worker may take it over.' },
+  { name: 'SWEEP_SCHEDULE', default: '0 */1 * * * *', description: 'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease.' },
+  { name: 'SWEEP_GRACE_SECONDS', default: '60', description: 'How long a task may sit unchanged before the sweeper re-dispatches it.' },
   { name: 'EVENTHUB_CONNECTION', secret: true, description: 'Event Hub connection string (local host). In Azure, use `EventHubConnection__fullyQualifiedNamespace` with a managed identity.' },
   { name: 'EventHubConnection__fullyQualifiedNamespace', description: 'Event Hubs namespace host for identity-based access.' },
   { name: 'EVENTHUB_NAME', default: 'policysync', description: 'Event Hub name.' },

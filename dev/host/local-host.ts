@@ -9,6 +9,7 @@ import { readHostSettings } from './host-json.js';
 import { httpServer } from './http-server.js';
 import type { HostLog } from './invocation.js';
 import { startQueuePoller, type Poller } from './queue-poller.js';
+import { startTimer } from './timer.js';
 
 export interface LocalHostOptions {
   /** Settings layered over process.env (the local.settings.json `Values` of a real host). */
@@ -78,6 +79,7 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
 
   const pollers: Poller[] = regs.flatMap((r) => (r.kind === 'queue'
     ? [startQueuePoller(r.name, r.options, services.queue.client, services.queue.poison, host, log)] : []));
+  const timers = regs.flatMap((r) => (r.kind === 'timer' ? [startTimer(r.name, r.options, log)] : []));
   const eventHub = regs.find((r) => r.kind === 'eventHub');
   const consumer = eventHub?.kind === 'eventHub' && config.eventHub.connection
     ? await (await import('./event-hub-consumer.js')).startEventHubConsumer(eventHub.name, eventHub.options, config.eventHub, log)
@@ -87,6 +89,7 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
   return {
     url, apiUrl: `${url}/${host.routePrefix}/v1`, env, ...(emulator ? { emulatorUrl: emulator.url } : {}),
     stop: async () => {
+      for (const t of timers) t.stop();
       await consumer?.stop();
       await Promise.all(pollers.map((p) => p.stop()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

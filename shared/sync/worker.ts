@@ -53,6 +53,9 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
       const next: ResourceRow = { ...row, ...outcome, updatedAt: clock().toISOString() };
       await deps.store.writeResource(taskId, next);
       log(outcome.status === 'FAILED' ? 'warn' : 'info', 'resource synced', { taskId, index: row.index, type: row.ref.type, status: outcome.status });
+      const renewed = await renewLease(task, deps, clock());
+      if (!renewed) return 'claimed_elsewhere';
+      task = renewed;
     }
     return await finish(task, deps, clock(), snapshot.version);
   } catch (err) {
@@ -80,6 +83,22 @@ async function claim(task: StoredTask, deps: WorkerDeps, now: Date): Promise<Sto
       startedAt: task.header.startedAt ?? now.toISOString(),
       leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(),
     }, now);
+  } catch (err) {
+    if (err instanceof StoreError && err.code === 'STALE_WRITE') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Extends the lease once half of it is used, so a long task is not taken over while its worker is alive; a
+ * refused write means another worker took it over, and this one stops.
+ */
+async function renewLease(task: StoredTask, deps: WorkerDeps, now: Date): Promise<StoredTask | undefined> {
+  const until = task.header.leaseUntil ? new Date(task.header.leaseUntil).getTime() : 0;
+  if (until - now.getTime() > (deps.leaseSeconds * 1000) / 2) return task;
+  try {
+    const header = { ...task.header, leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(), updatedAt: now.toISOString() };
+    return await deps.store.replace({ header, etag: task.etag });
   } catch (err) {
     if (err instanceof StoreError && err.code === 'STALE_WRITE') return undefined;
     throw err;
