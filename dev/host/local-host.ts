@@ -78,7 +78,9 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
   const port = (server.address() as AddressInfo).port;
 
   const pollers: Poller[] = regs.flatMap((r) => (r.kind === 'queue'
-    ? [startQueuePoller(r.name, r.options, services.queue.client, services.queue.poison, host, log)] : []));
+    // A received message stays invisible as long as a task lease lasts: if this host dies mid-sync, the
+    // message comes back about when another worker may take the task over.
+    ? [startQueuePoller(r.name, r.options, services.queue.client, services.queue.poison, host, log, config.leaseSeconds * 1000)] : []));
   const timers = regs.flatMap((r) => (r.kind === 'timer' ? [startTimer(r.name, r.options, log)] : []));
   const eventHub = regs.find((r) => r.kind === 'eventHub');
   const consumer = eventHub?.kind === 'eventHub' && config.eventHub.connection
