@@ -82,6 +82,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(SETTINGS.map((s) => [s.name, env[s.name] === '' ? undefined : env[s.name]]));
   const parsed = EnvSchema.safeParse(known);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  // App Service passes an unresolvable Key Vault reference through as its literal text: never run on that
+  // (a JWT_SECRET of "@Microsoft.KeyVault(...)" would be a guessable signing key).
+  for (const [name, value] of Object.entries(known)) {
+    if (value?.startsWith('@Microsoft.KeyVault(')) problems.push(`${name}: the Key Vault reference did not resolve (check the secret exists and the identity may read it)`);
+  }
   if (parsed.success) problems.push(...crossChecks(parsed.data));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return buildConfig(parsed.data);

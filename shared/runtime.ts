@@ -10,6 +10,7 @@ import { SnowflakeConnector } from './connectors/snowflake/snowflake-connector.j
 import { filePolicySource, rangerAdminSource, type PolicySource } from './policy/index.js';
 import { queueClient, tableClient } from './store/clients.js';
 import { DispatchQueue } from './store/dispatch-queue.js';
+import { ResourceStateStore } from './store/resource-state.js';
 import { TaskStore } from './store/task-store.js';
 import type { WarehouseProfile } from './sync/profile.js';
 import { managedScope, type ManagedScope } from './sync/scope.js';
@@ -19,6 +20,7 @@ export interface Services {
   config: Config;
   store: TaskStore;
   queue: DispatchQueue;
+  states: ResourceStateStore;
   connector: Connector;
   profile: WarehouseProfile;
   scope: ManagedScope;
@@ -29,11 +31,13 @@ export interface Services {
 export async function buildServices(config: Config, overrides: Partial<Pick<Services, 'connector'>> = {}): Promise<Services> {
   const store = new TaskStore(tableClient(config.storage, config.tasksTable));
   const queue = new DispatchQueue(queueClient(config.storage, config.syncQueue), queueClient(config.storage, `${config.syncQueue}-poison`));
-  await Promise.all([store.init(), queue.init()]);
+  // Resource states sit beside the tasks, in `<TASKS_TABLE>resources`.
+  const states = new ResourceStateStore(tableClient(config.storage, `${config.tasksTable}resources`));
+  await Promise.all([store.init(), queue.init(), states.init()]);
   const dbx = config.connectorKind === 'databricks_unity_catalog';
   const profile = dbx ? databricksProfile(config.principals) : snowflakeProfile(config.principals);
   return {
-    config, store, queue, profile,
+    config, store, queue, states, profile,
     connector: overrides.connector ?? (await connectorFor(config)),
     scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? (dbx ? DATABRICKS_PRIVILEGES : SNOWFLAKE_PRIVILEGES) }),
     policies: config.policy.ranger

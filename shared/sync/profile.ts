@@ -1,4 +1,5 @@
 import type { Principal, Securable, SecurableKind } from '../connectors/connector.js';
+import type { ResourceRef } from '../task/request.js';
 
 export type RangerPrincipalType = 'user' | 'group' | 'role';
 
@@ -12,6 +13,8 @@ export interface WarehouseProfile {
   parentPrivilege(kind: SecurableKind): string | undefined;
   /** The warehouse principal a Ranger user, group or role maps to. */
   principalFor(type: RangerPrincipalType, name: string): Principal;
+  /** The stored names a request's resource resolves to (a column request: its table's), without asking the warehouse. */
+  resourcePath(ref: ResourceRef): string[];
   /** The securable as Ranger resource values (`{database, schema, table}` or `{catalog, schema, table}`). */
   policyResource(s: Securable): Record<string, string>;
   /** Every privilege the profile can grant: the default managed list. */

@@ -1,12 +1,16 @@
 import type { Connector } from '../connectors/connector.js';
-import type { PolicySource } from '../policy/index.js';
+import { createHash } from 'node:crypto';
+import type { PolicySnapshot, PolicySource } from '../policy/index.js';
+import type { DispatchQueue } from '../store/dispatch-queue.js';
+import type { ResourceStateStore } from '../store/resource-state.js';
 import type { ResourceRow } from '../store/records.js';
 import { StoreError } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
 import type { WarehouseProfile } from './profile.js';
-import { syncResourceWithRetry } from './resource-sync.js';
+import { enterResource } from './coalesce.js';
+import { syncResourceWithRetry, type ResourceOutcome } from './resource-sync.js';
 import type { ManagedScope } from './scope.js';
 
 export interface WorkerDeps {
@@ -17,11 +21,13 @@ export interface WorkerDeps {
   policies: PolicySource;
   leaseSeconds: number;
   createMissingPrincipals?: boolean;
+  /** Burst coalescing: resource states, and the queue a deferred task goes back to. Off when absent. */
+  coalescing?: { states: ResourceStateStore; queue: DispatchQueue };
   now?: () => Date;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
-export type WorkerOutcome = 'completed' | 'already_terminal' | 'claimed_elsewhere' | 'task_missing';
+export type WorkerOutcome = 'completed' | 'already_terminal' | 'claimed_elsewhere' | 'task_missing' | 'deferred';
 
 /**
  * Runs one queue delivery of a task. Safe to run twice: a terminal task is left alone, a task another worker
@@ -43,13 +49,18 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
 
   try {
     const snapshot = await deps.policies.current();
+    const version = policyFingerprint(snapshot);
     const rows = await deps.store.resources(taskId);
     for (const row of rows) {
       if (row.status !== 'PENDING') continue;
-      const outcome = await syncResourceWithRetry(row.ref, {
-        connector: deps.connector, profile: deps.profile, scope: deps.scope, snapshot, now: clock(), dryRun: task.header.dryRun,
+      const sync = () => syncResourceWithRetry(row.ref, {
+        connector: deps.connector, profile: deps.profile, scope: deps.scope, snapshot, now: clock(), dryRun: task!.header.dryRun,
         createMissingPrincipals: deps.createMissingPrincipals ?? false,
       });
+      const outcome = deps.coalescing && !task.header.dryRun
+        ? await coalesced(row, task, version, deps.coalescing, deps, clock, sync)
+        : await sync();
+      if ('busyMs' in outcome) return await defer(task, deps, clock(), outcome.busyMs);
       const next: ResourceRow = { ...row, ...outcome, updatedAt: clock().toISOString() };
       await deps.store.writeResource(taskId, next);
       log(outcome.status === 'FAILED' ? 'warn' : 'info', 'resource synced', { taskId, index: row.index, type: row.ref.type, status: outcome.status });
@@ -70,6 +81,43 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     }
     throw err;
   }
+}
+
+/**
+ * Runs a resource's sync only if it is needed and nobody else is syncing it (see coalesce.ts); when someone
+ * is, says how long until their lease ends.
+ */
+async function coalesced(
+  row: ResourceRow, task: StoredTask, version: string, c: NonNullable<WorkerDeps['coalescing']>, deps: WorkerDeps,
+  clock: () => Date, sync: () => Promise<ResourceOutcome>,
+): Promise<ResourceOutcome | { busyMs: number }> {
+  const path = deps.profile.resourcePath(row.ref);
+  const gate = await enterResource(c.states, path, task.header.taskId, new Date(task.header.createdAt), version, deps.leaseSeconds, clock());
+  if (gate.kind === 'covered') return { status: 'SUCCESS', message: `already in sync since ${gate.since} (policy version ${version})` };
+  if (gate.kind === 'busy') return { busyMs: gate.retryAfterMs };
+  let outcome: ResourceOutcome | undefined;
+  try {
+    outcome = await sync();
+    return outcome;
+  } finally {
+    await c.states.release(gate.held, outcome?.status === 'SUCCESS' ? { startedAt: gate.startedAt, policyVersion: version } : undefined);
+  }
+}
+
+/**
+ * Another sync holds a resource of this task: give the task up (its lease ends now, so the next delivery takes
+ * it over) and put it back on the queue, invisible until the other lease should be over. No spinning.
+ */
+async function defer(task: StoredTask, deps: WorkerDeps, now: Date, delayMs: number): Promise<WorkerOutcome> {
+  await deps.store.replace({ ...task, header: { ...task.header, leaseUntil: now.toISOString(), updatedAt: now.toISOString() } }).catch(() => undefined);
+  await deps.coalescing!.queue.send(task.header.taskId, Math.min(60, Math.ceil(delayMs / 1000)));
+  return 'deferred';
+}
+
+/** The policy version coalescing compares: Ranger's policyVersion, or a digest of the policies when there is none. */
+function policyFingerprint(snapshot: PolicySnapshot): string {
+  if (snapshot.version !== null) return String(snapshot.version);
+  return `sha256:${createHash('sha256').update(JSON.stringify(snapshot.policies)).digest('hex').slice(0, 16)}`;
 }
 
 /** NEW/WAITING -> INPROGRESS, or takeover of an INPROGRESS task whose lease expired; ETag-guarded. */

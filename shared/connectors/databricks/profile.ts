@@ -1,7 +1,7 @@
 import type { Principal, SecurableKind } from '../connector.js';
 import type { RangerPrincipalType, WarehouseProfile } from '../../sync/profile.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
-import { principalKindOf } from './dialect.js';
+import { principalKindOf, storedName } from './dialect.js';
 
 // Ranger access type (databricksServiceDef) -> Unity Catalog privileges, per securable kind.
 //
@@ -39,6 +39,7 @@ export function databricksProfile(naming: PrincipalNaming): WarehouseProfile {
     privilegesFor: (access, kind) => BY_KIND[kind]?.[access.toLowerCase()] ?? [],
     parentPrivilege: (kind) => (kind === 'catalog' ? 'USE CATALOG' : kind === 'schema' ? 'USE SCHEMA' : undefined),
     principalFor: (type, name) => databricksPrincipal(type, name, naming),
+    resourcePath: (ref) => ['catalog', 'schema', 'table'].flatMap((k) => (ref.values[k] !== undefined ? [storedName(ref.values[k])] : [])),
     policyResource: (s) => {
       const [catalog = '', schema, table] = s.path;
       return { catalog, ...(schema !== undefined ? { schema } : {}), ...(table !== undefined ? { table } : {}) };

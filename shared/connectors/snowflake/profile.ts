@@ -1,6 +1,7 @@
 import type { SecurableKind } from '../connector.js';
 import type { WarehouseProfile } from '../../sync/profile.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
+import { storedName } from './dialect.js';
 
 // Ranger access type -> Snowflake privilege, per object type. Views take only SELECT and REFERENCES.
 const TABLE: Record<string, string[]> = {
@@ -28,6 +29,7 @@ export function snowflakeProfile(naming: PrincipalNaming): WarehouseProfile {
     privilegesFor: (access, kind) => BY_KIND[kind]?.[access.toLowerCase()] ?? [],
     parentPrivilege: (kind) => (kind === 'database' || kind === 'schema' ? 'USAGE' : undefined),
     principalFor: (type, name) => ({ kind: 'role', name: mapName(name, naming, type === 'user' ? naming.userRoleTemplate : '{name}') }),
+    resourcePath: (ref) => ['database', 'schema', 'table'].flatMap((k) => (ref.values[k] !== undefined ? [storedName(ref.values[k])] : [])),
     policyResource: (s) => {
       const [database = '', schema, table] = s.path;
       return { database, ...(schema !== undefined ? { schema } : {}), ...(table !== undefined ? { table } : {}) };

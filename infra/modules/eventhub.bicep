@@ -1,0 +1,37 @@
+// Event Hub namespace, hub and this connector instance's consumer group. Entra ID only: local (SAS) auth is off,
+// so publishers need the Azure Event Hubs Data Sender role and the app its Data Receiver role (modules/roles.bicep).
+
+param location string
+param tags object
+param namespaceName string
+param hubName string
+param consumerGroupName string
+param sku string
+param partitionCount int
+
+resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
+  name: namespaceName
+  location: location
+  tags: tags
+  sku: { name: sku, tier: sku, capacity: 1 }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+  }
+}
+
+resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
+  parent: namespace
+  name: hubName
+  properties: {
+    partitionCount: partitionCount
+    messageRetentionInDays: 1
+  }
+}
+
+resource consumerGroup 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = {
+  parent: hub
+  name: consumerGroupName
+}
+
+output hubId string = hub.id

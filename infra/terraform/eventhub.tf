@@ -1,0 +1,30 @@
+# Event Hub namespace, hub and this instance's consumer group (only with event_hub_enabled). Local (SAS) auth is
+# off: publishers need Azure Event Hubs Data Sender, the app holds Data Receiver on the hub (roles.tf).
+
+resource "azurerm_eventhub_namespace" "events" {
+  count                 = var.event_hub_enabled ? 1 : 0
+  name                  = local.names.event_hub_namespace
+  resource_group_name   = data.azurerm_resource_group.rg.name
+  location              = local.location
+  sku                   = var.event_hub_sku
+  capacity              = 1
+  local_authentication_enabled = false
+  minimum_tls_version   = "1.2"
+  tags                  = var.tags
+}
+
+resource "azurerm_eventhub" "events" {
+  count             = var.event_hub_enabled ? 1 : 0
+  name              = local.names.event_hub
+  namespace_id      = azurerm_eventhub_namespace.events[0].id
+  partition_count   = var.event_hub_partition_count
+  message_retention = 1
+}
+
+resource "azurerm_eventhub_consumer_group" "instance" {
+  count               = var.event_hub_enabled ? 1 : 0
+  name                = var.instance_name
+  namespace_name      = azurerm_eventhub_namespace.events[0].name
+  eventhub_name       = azurerm_eventhub.events[0].name
+  resource_group_name = data.azurerm_resource_group.rg.name
+}

@@ -1,0 +1,59 @@
+locals {
+  # host.json extensions.http.routePrefix is "policysync/api".
+  api_base = "https://${azurerm_function_app_flex_consumption.app.default_hostname}/policysync/api/v1"
+
+  warnings = concat(
+    var.k8s_nginx_ingress_enable ? ["k8s_nginx_ingress_enable = true has no meaning on Azure Functions (the Function App serves the API itself); it is set as CONNECTOR_<KIND>_K8S_NGINX_INGRESS_ENABLE only for compatibility and the app logs the same warning."] : [],
+    !var.external_access_enabled && var.private_dns_zone_id == "" ? ["No private_dns_zone_id: add an A record for the app (and its .scm host) in privatelink.azurewebsites.net yourself."] : [],
+    var.api_server_enabled && var.on_demand_v2_enabled && local.jwt_uses_secret && nonsensitive(var.jwt_secret == "") ? ["jwt_secret is empty: JWT_SECRET refers to Key Vault secret JWT-SECRET, which is not managed by this apply; pass TF_VAR_jwt_secret."] : [],
+    var.policy_file == "" && var.ranger_url == "" ? ["Neither policy_file nor ranger_url is set: the app will not start until one policy source is configured."] : [],
+  )
+}
+
+output "function_app_name" {
+  value = azurerm_function_app_flex_consumption.app.name
+}
+
+output "task_api_url" {
+  value = "${local.api_base}/task"
+}
+
+output "task_status_url" {
+  value = "${local.api_base}/tasks/{taskId}"
+}
+
+output "health_url" {
+  value = "${local.api_base}/health"
+}
+
+output "key_vault_name" {
+  value = azurerm_key_vault.app.name
+}
+
+output "storage_account_name" {
+  value = azurerm_storage_account.app.name
+}
+
+output "managed_identity_client_id" {
+  value = azurerm_user_assigned_identity.app.client_id
+}
+
+output "event_hub_namespace" {
+  value = var.event_hub_enabled ? "${local.names.event_hub_namespace}.servicebus.windows.net" : ""
+}
+
+output "event_hub_name" {
+  value = var.event_hub_enabled ? local.names.event_hub : ""
+}
+
+output "event_hub_consumer_group" {
+  value = var.event_hub_enabled ? var.instance_name : ""
+}
+
+output "token_instructions" {
+  value = local.jwt_uses_secret ? "Mint a token with the HS256 key kept in Key Vault: JWT_SECRET=\"$(az keyvault secret show --vault-name ${azurerm_key_vault.app.name} --name JWT-SECRET --query value -o tsv)\" npm run -s token (add JWT_ISSUER / JWT_AUDIENCE when set). Send it as \"Authorization: Bearer <token>\" to ${local.api_base}/task." : "Tokens are RS256 / ES256, signed by the private half of JWT_PUBLIC_KEY / the JWKS: JWT_PRIVATE_KEY_PATH=<pem> npm run -s token, or your identity provider. Send it as \"Authorization: Bearer <token>\" to ${local.api_base}/task."
+}
+
+output "warnings" {
+  value = local.warnings
+}

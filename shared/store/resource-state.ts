@@ -1,0 +1,78 @@
+import type { TableClient } from '@azure/data-tables';
+import { StoreError, statusCodeOf } from './errors.js';
+
+/** Per resource: when its last sync started, with which policy version, and who holds it now. */
+export interface ResourceState {
+  key: string;
+  lastStartedAt?: string;
+  policyVersion?: string;
+  leaseUntil?: string;
+  leaseOwner?: string;
+  etag?: string;
+}
+
+const PARTITION = 'resource';
+// RowKey may not hold / \ # ? or control characters: percent-encoding keeps keys readable and ordered by path.
+const rowKey = (key: string) => encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** The resource-state table: one row per resource path, every change ETag-guarded. */
+export class ResourceStateStore {
+  constructor(private readonly table: TableClient) {}
+
+  async init(): Promise<void> {
+    try { await this.table.createTable(); } catch (err) { if (statusCodeOf(err) !== 409) throw err; }
+  }
+
+  /** The rows for these exact keys (absent keys are simply missing), in one query. */
+  async get(keys: string[]): Promise<ResourceState[]> {
+    if (keys.length === 0) return [];
+    const filter = `PartitionKey eq '${PARTITION}' and (${keys.map((k) => `RowKey eq '${rowKey(k).replace(/'/g, "''")}'`).join(' or ')})`;
+    return this.query(filter);
+  }
+
+  /** Rows strictly below `key` in the hierarchy (`key` + separator + anything) whose lease is live at `now`. */
+  async leasedBelow(key: string, separator: string, now: Date): Promise<ResourceState[]> {
+    const low = rowKey(key + separator);
+    const filter = `PartitionKey eq '${PARTITION}' and RowKey ge '${low.replace(/'/g, "''")}' and RowKey lt '${low.replace(/'/g, "''")}~' and leaseUntil gt '${now.toISOString()}'`;
+    return this.query(filter);
+  }
+
+  /** Takes the lease on `state.key` if the row is still as read (or still absent); false when someone else won. */
+  async acquire(state: ResourceState | undefined, key: string, owner: string, until: Date): Promise<ResourceState | false> {
+    const entity = { partitionKey: PARTITION, rowKey: rowKey(key), key, leaseOwner: owner, leaseUntil: until.toISOString(),
+      ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}), ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}) };
+    try {
+      const r = state?.etag
+        ? await this.table.updateEntity(entity, 'Replace', { etag: state.etag })
+        : await this.table.createEntity(entity);
+      return { key, leaseOwner: owner, leaseUntil: entity.leaseUntil, ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}), ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}), ...(r.etag ? { etag: r.etag } : {}) };
+    } catch (err) {
+      const status = statusCodeOf(err);
+      if (status === 409 || status === 412) return false;
+      throw new StoreError('STORAGE_UNAVAILABLE', `resource state is unavailable (${status ?? (err as Error).message})`);
+    }
+  }
+
+  /**
+   * Frees the lease and, after a sync that finished, records when it started and under which policy version.
+   * A lost ETag race means the lease expired and another holder took over; its record wins.
+   */
+  async release(held: ResourceState, finished?: { startedAt: Date; policyVersion: string }): Promise<void> {
+    const lastStartedAt = finished?.startedAt.toISOString() ?? held.lastStartedAt;
+    const policyVersion = finished?.policyVersion ?? held.policyVersion;
+    const entity = { partitionKey: PARTITION, rowKey: rowKey(held.key), key: held.key,
+      ...(lastStartedAt ? { lastStartedAt } : {}), ...(policyVersion ? { policyVersion } : {}) };
+    await this.table.updateEntity(entity, 'Replace', { etag: held.etag ?? '*' }).catch(() => undefined);
+  }
+
+  private async query(filter: string): Promise<ResourceState[]> {
+    const rows: ResourceState[] = [];
+    for await (const e of this.table.listEntities<Record<string, string>>({ queryOptions: { filter } })) {
+      rows.push({
+        key: e.key ?? '', ...(e.lastStartedAt ? { lastStartedAt: e.lastStartedAt } : {}), ...(e.policyVersion ? { policyVersion: e.policyVersion } : {}),
+        ...(e.leaseUntil ? { leaseUntil: e.leaseUntil } : {}), ...(e.leaseOwner ? { leaseOwner: e.leaseOwner } : {}), etag: e.etag,
+      });
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,47 @@
+import type { ResourceState, ResourceStateStore } from '../store/resource-state.js';
+
+/**
+ * Whether a resource needs a warehouse sync for a task, and the right to run it. A resource (or an ancestor:
+ * a schema sync covers its tables) whose sync started after the task was created, under the same policy
+ * version, is already in sync. At most one sync runs at a time on a resource, its ancestors and descendants:
+ * a schema task and a table task inside it never apply the same grants side by side.
+ */
+export type Gate =
+  | { kind: 'covered'; since: string; by: string }
+  | { kind: 'busy'; retryAfterMs: number }
+  | { kind: 'held'; held: ResourceState; startedAt: Date };
+
+const SEPARATOR = '/';
+/** Hierarchy key: each name percent-encoded, so a `/` inside a name never reads as a level. */
+export const stateKey = (path: readonly string[]) => path.map(encodeURIComponent).join(SEPARATOR);
+
+export async function enterResource(
+  states: ResourceStateStore, path: string[], owner: string, taskCreatedAt: Date, policyVersion: string, leaseSeconds: number, now: Date,
+): Promise<Gate> {
+  const keys = path.map((_, i) => stateKey(path.slice(0, i + 1)));
+  const self = keys.at(-1)!;
+  const rows = await states.get(keys);
+  const covering = rows
+    .filter((r) => r.lastStartedAt && r.policyVersion === policyVersion && new Date(r.lastStartedAt) > taskCreatedAt)
+    .sort((a, b) => b.lastStartedAt!.localeCompare(a.lastStartedAt!))[0];
+  if (covering) return { kind: 'covered', since: covering.lastStartedAt!, by: covering.key };
+
+  const live = (r: ResourceState) => r.leaseUntil !== undefined && new Date(r.leaseUntil) > now && r.leaseOwner !== owner;
+  const conflicts = async (known: ResourceState[]) => [...known.filter(live), ...(await states.leasedBelow(self, SEPARATOR, now)).filter(live)];
+  if ((await conflicts(rows)).length > 0) return busy();
+  const held = await states.acquire(rows.find((r) => r.key === self), self, owner, new Date(now.getTime() + leaseSeconds * 1000));
+  if (!held) return busy();
+  // Two levels (a schema and a table in it) can pass the check at the same moment and take different rows:
+  // look again now that ours is written, and if anyone else holds a level, both stand down and retry apart.
+  if ((await conflicts(await states.get(keys.slice(0, -1)))).length > 0) {
+    await states.release(held);
+    return busy();
+  }
+  return { kind: 'held', held, startedAt: now };
+}
+
+/**
+ * Look again in one to two seconds: leases are an upper bound and syncs usually end far sooner; the jitter
+ * keeps two contenders that stood down together from colliding again.
+ */
+const busy = (): Gate => ({ kind: 'busy', retryAfterMs: 1000 + Math.floor(Math.random() * 1000) });

@@ -1,0 +1,181 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APP_ROLES, BICEP_API_VERSIONS, BROAD_ROLES, VAULT_SECRETS } from './expected-infra.js';
+import { objectEntries, readBicep, type BicepFile } from './bicep-reader.js';
+
+// Bicep cannot compile here; these tests read its structure: resources and API versions, Flex Consumption shape,
+// security properties, roles with their scopes, parameters and outputs. Settings drift: settings-drift.test.ts.
+const infra = new URL('../../infra/', import.meta.url).pathname;
+const main = readBicep(join(infra, 'main.bicep'));
+const moduleFiles = readdirSync(join(infra, 'modules')).filter((f) => f.endsWith('.bicep'));
+const modules: Record<string, BicepFile> = Object.fromEntries(moduleFiles.map((f) => [f, readBicep(join(infra, 'modules', f))]));
+const all = [main, ...Object.values(modules)];
+const declared = all.flatMap((f) => f.resources);
+
+const resourceOf = (file: string, type: string) => {
+  const found = modules[file]!.resources.find((r) => r.type === type && !r.existing);
+  if (!found) throw new Error(`${file} declares no ${type}`);
+  return found;
+};
+
+describe('Bicep resources', () => {
+  it('uses only local modules, each of which exists (no registry modules)', () => {
+    for (const m of main.modules) {
+      expect(m.path).toMatch(/^modules\/[\w-]+\.bicep$/);
+      expect(existsSync(join(infra, m.path))).toBe(true);
+    }
+    expect(main.modules.map((m) => m.path).sort()).toEqual(moduleFiles.map((f) => `modules/${f}`).sort());
+  });
+
+  it('pins every resource type to the expected, non-preview API version', () => {
+    expect([...new Set(declared.map((r) => r.type))].sort()).toEqual(Object.keys(BICEP_API_VERSIONS).sort());
+    for (const r of declared) expect(`${r.type}@${r.apiVersion}`).toBe(`${r.type}@${BICEP_API_VERSIONS[r.type]}`);
+    for (const r of declared) expect(r.apiVersion).not.toMatch(/preview/);
+  });
+
+  it('runs the app on a Flex Consumption plan as a Linux function app on Node 22', () => {
+    const plan = resourceOf('functionapp.bicep', 'Microsoft.Web/serverfarms').body;
+    expect(plan).toMatch(/sku:\s*\{\s*name:\s*'FC1',\s*tier:\s*'FlexConsumption'\s*\}/);
+    expect(plan).toMatch(/reserved:\s*true/);
+    const site = resourceOf('functionapp.bicep', 'Microsoft.Web/sites').body;
+    expect(site).toMatch(/kind:\s*'functionapp,linux'/);
+    expect(site).toMatch(/runtime:\s*\{\s*name:\s*'node',\s*version:\s*'22'\s*\}/);
+    expect(site).toMatch(/scaleAndConcurrency:\s*\{[^}]*maximumInstanceCount:[^}]*instanceMemoryMB:/);
+    expect(site).toMatch(/httpsOnly:\s*true/);
+    expect(site).toMatch(/minTlsVersion:\s*'1\.2'/);
+  });
+
+  it('deploys the package from a blob container with the user-assigned identity', () => {
+    const site = resourceOf('functionapp.bicep', 'Microsoft.Web/sites').body;
+    expect(site).toMatch(/type:\s*'blobContainer'/);
+    expect(site).toMatch(/authentication:\s*\{\s*type:\s*'UserAssignedIdentity'\s+userAssignedIdentityResourceId:\s*identityId\s*\}/);
+    expect(site).toMatch(/identity:\s*\{\s*type:\s*'UserAssigned'/);
+    expect(site).toMatch(/keyVaultReferenceIdentity:\s*identityId/);
+    expect(main.text).toMatch(/deploymentContainerUrl:\s*'\$\{storage\.outputs\.blobEndpoint\}\$\{names\.deploymentContainer\}'/);
+    expect(resourceOf('functionapp.bicep', 'Microsoft.Web/sites/config').body).toMatch(/name:\s*'appsettings'[\s\S]*properties:\s*appSettings/);
+  });
+
+  it('turns publishing passwords off', () => {
+    const policies = modules['functionapp.bicep']!.resources.filter((r) => r.type === 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+    expect(policies.map((p) => /name:\s*'(\w+)'/.exec(p.body)?.[1]).sort()).toEqual(['ftp', 'scm']);
+    for (const p of policies) expect(p.body).toMatch(/allow:\s*false/);
+  });
+
+  it('keeps storage Entra ID-only with TLS 1.2, and creates the table, both queues and the deployment container', () => {
+    const account = resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts').body;
+    expect(account).toMatch(/allowSharedKeyAccess:\s*false/);
+    expect(account).toMatch(/minimumTlsVersion:\s*'TLS1_2'/);
+    expect(account).toMatch(/allowBlobPublicAccess:\s*false/);
+    expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/tableServices/tables').body).toMatch(/name:\s*tableName/);
+    expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/queueServices/queues').body).toMatch(/name:\s*q\b/);
+    expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/blobServices/containers').body).toMatch(/publicAccess:\s*'None'/);
+  });
+
+  it('creates the Event Hub namespace, hub and consumer group only with the Event Hub flag, identity-only', () => {
+    expect(main.modules.find((m) => m.path === 'modules/eventhub.bicep')?.condition).toBe('eventHubEnabled');
+    const ns = resourceOf('eventhub.bicep', 'Microsoft.EventHub/namespaces').body;
+    expect(ns).toMatch(/disableLocalAuth:\s*true/);
+    resourceOf('eventhub.bicep', 'Microsoft.EventHub/namespaces/eventhubs');
+    resourceOf('eventhub.bicep', 'Microsoft.EventHub/namespaces/eventhubs/consumergroups');
+    expect(main.modules.find((m) => m.symbol === 'eventHub')!.body).toMatch(/consumerGroupName:\s*instanceName/);
+  });
+
+  it('keeps secrets in an RBAC-mode Key Vault, written from @secure parameters only', () => {
+    const vault = resourceOf('keyvault.bicep', 'Microsoft.KeyVault/vaults').body;
+    expect(vault).toMatch(/enableRbacAuthorization:\s*true/);
+    expect(vault).not.toMatch(/accessPolicies/);
+    expect(modules['keyvault.bicep']!.params.find((p) => p.name === 'secrets')?.secure).toBe(true);
+    const written = objectEntries(main.modules.find((m) => m.symbol === 'keyVault')!.body.split('secrets:')[1]!.replace(/^\s*\{/, '').split('}')[0]!);
+    const secure = new Set(main.params.filter((p) => p.secure).map((p) => p.name));
+    expect([...written.values()].filter((v) => !secure.has(v))).toEqual([]);
+    expect([...written.keys()].sort()).toEqual(VAULT_SECRETS);
+  });
+
+  it('sends telemetry to a workspace-based Application Insights', () => {
+    expect(resourceOf('monitoring.bicep', 'Microsoft.Insights/components').body).toMatch(/WorkspaceResourceId:\s*workspace\.id/);
+    expect(resourceOf('monitoring.bicep', 'Microsoft.Insights/components').body).toMatch(/DisableLocalAuth:\s*localAuthDisabled/);
+  });
+
+  it('closes public access and adds a private endpoint when external access is off', () => {
+    expect(main.text).toMatch(/publicNetworkAccess:\s*externalAccessEnabled \? 'Enabled' : 'Disabled'/);
+    const pe = main.modules.find((m) => m.path === 'modules/private-endpoint.bicep');
+    expect(pe?.condition).toBe('!externalAccessEnabled');
+    expect(pe!.body).toMatch(/subnetId:\s*privateEndpointSubnetId/);
+    expect(resourceOf('private-endpoint.bicep', 'Microsoft.Network/privateEndpoints').body).toMatch(/groupIds:\s*\['sites'\]/);
+    expect(modules['private-endpoint.bicep']!.resources.find((r) => r.type.endsWith('privateDnsZoneGroups'))?.condition).toBe('!empty(privateDnsZoneId)');
+  });
+});
+
+describe('Bicep role assignments', () => {
+  const roles = modules['roles.bicep']!;
+  const roleIds = new Map([...objectEntries(roles.variable('roleIds'))].map(([k, v]) => [k, v.replace(/'/g, '')]));
+  const scopeTypes = new Map(roles.resources.filter((r) => r.existing).map((r) => [r.symbol, r.type]));
+  const assignments = declared.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
+
+  it('are all in modules/roles.bicep', () => {
+    expect(assignments.every((a) => roles.resources.includes(a))).toBe(true);
+  });
+
+  it('lists every role of the app identity with its scope: exactly the least-privilege set', () => {
+    const listed = assignments.map((a) => {
+      const scope = /^\s*scope:\s*(\w+)\s*$/m.exec(a.body)?.[1];
+      const key = /roleDefinitions',\s*roleIds\.(\w+)\)/.exec(a.body)?.[1];
+      return {
+        role: APP_ROLES.find((r) => r.id === roleIds.get(key ?? ''))?.role ?? `unknown ${key}`,
+        id: roleIds.get(key ?? ''),
+        scope: scope ? scopeTypes.get(scope) ?? `unknown ${scope}` : 'resource group (no scope)',
+        ...(a.condition ? { onlyWithEventHub: a.condition === 'eventHubEnabled' } : {}),
+      };
+    });
+    expect(listed).toEqual(APP_ROLES);
+  });
+
+  it('grant to the app identity as a service principal', () => {
+    for (const a of assignments) {
+      expect(a.body).toMatch(/principalId:\s*principalId/);
+      expect(a.body).toMatch(/principalType:\s*'ServicePrincipal'/);
+    }
+    expect(main.modules.find((m) => m.symbol === 'roles')!.body).toMatch(/principalId:\s*identity\.properties\.principalId/);
+  });
+
+  it('hand out no broad role anywhere', () => {
+    for (const file of all) for (const id of Object.keys(BROAD_ROLES)) expect(file.text).not.toContain(id);
+  });
+});
+
+describe('Bicep parameters and outputs', () => {
+  it('take the connector kind, instance name and every seed flag, the ingress flag included', () => {
+    const names = main.params.map((p) => p.name);
+    for (const p of ['connectorKind', 'instanceName', 'apiServerEnabled', 'onDemandV2Enabled', 'externalAccessEnabled', 'k8sNginxIngressEnable', 'eventHubEnabled']) {
+      expect(names).toContain(p);
+    }
+    expect(main.params.find((p) => p.name === 'connectorKind')!.decorators).toContain("@allowed(['snowflake', 'databricks_unity_catalog'])");
+  });
+
+  it('warn about the Kubernetes ingress flag instead of dropping it', () => {
+    const settings = objectEntries(main.variable('appSettings'));
+    expect(settings.get('CONNECTOR_SNOWFLAKE_K8S_NGINX_INGRESS_ENABLE')).toBe('flag(k8sNginxIngressEnable)');
+    expect(main.text).toMatch(/k8sNginxIngressEnable \? \['k8sNginxIngressEnable=true has no meaning on Azure Functions/);
+    expect(main.outputs).toContain('warnings');
+    expect(main.text).not.toContain('#disable-next-line');
+  });
+
+  it('take every secret as a @secure parameter without a value in the example parameters file', () => {
+    const secure = main.params.filter((p) => p.secure).map((p) => p.name).sort();
+    // One @secure parameter per secret setting, each written to the vault (checked above).
+    expect(secure.length).toBe(VAULT_SECRETS.length);
+    const example = JSON.parse(readFileSync(join(infra, 'main.parameters.example.json'), 'utf8')) as { parameters: Record<string, unknown> };
+    expect(Object.keys(example.parameters).filter((k) => secure.includes(k))).toEqual([]);
+    const names = new Set(main.params.map((p) => p.name));
+    expect(Object.keys(example.parameters).filter((k) => !names.has(k))).toEqual([]);
+  });
+
+  it('give the task API URL under host.json\'s route prefix, and how to mint a token', () => {
+    const host = JSON.parse(readFileSync(new URL('../../host.json', import.meta.url), 'utf8')) as { extensions: { http: { routePrefix: string } } };
+    expect(main.text).toContain(`var apiBase = 'https://\${functionApp.outputs.defaultHostName}/${host.extensions.http.routePrefix}/v1'`);
+    expect(main.text).toMatch(/output taskApiUrl string = '\$\{apiBase\}\/task'/);
+    expect(main.outputs).toContain('tokenInstructions');
+    expect(main.text).toMatch(/npm run -s token/);
+  });
+});

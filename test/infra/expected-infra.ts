@@ -1,0 +1,63 @@
+import { keyVaultSecretName, NOT_DEPLOYED } from '../../infra/settings.js';
+import { SETTINGS } from '../../shared/settings-list.js';
+
+/**
+ * What both templates must deploy, in one place: the roles of the app's identity with their scopes (least
+ * privilege) and the Azure resource types with the API versions the Bicep pins.
+ */
+
+export interface ExpectedRole { role: string; id: string; scope: string; onlyWithEventHub?: boolean }
+
+/** The app's identity holds exactly these, each on exactly this kind of resource. */
+export const APP_ROLES: readonly ExpectedRole[] = [
+  { role: 'Storage Blob Data Owner', id: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', scope: 'Microsoft.Storage/storageAccounts' },
+  { role: 'Storage Queue Data Contributor', id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88', scope: 'Microsoft.Storage/storageAccounts' },
+  { role: 'Storage Table Data Contributor', id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scope: 'Microsoft.Storage/storageAccounts' },
+  { role: 'Azure Event Hubs Data Receiver', id: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde', scope: 'Microsoft.EventHub/namespaces/eventhubs', onlyWithEventHub: true },
+  { role: 'Key Vault Secrets User', id: '4633458b-17de-408a-b874-0445c86b69e6', scope: 'Microsoft.KeyVault/vaults' },
+  { role: 'Monitoring Metrics Publisher', id: '3913510d-42f4-4e42-8a64-420c390055eb', scope: 'Microsoft.Insights/components' },
+];
+
+/** Roles no template may hand out to anyone (by id and by name). */
+export const BROAD_ROLES: Readonly<Record<string, string>> = {
+  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
+  'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
+  '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': 'User Access Administrator',
+  'f58310d9-a9f6-439a-9e8d-f62e7b41a168': 'Role Based Access Control Administrator',
+  '00482a5a-887f-4fb3-b363-3b7fe8e74483': 'Key Vault Administrator',
+  'f526a384-b230-433a-b45c-95f59c4a2dec': 'Azure Event Hubs Data Owner',
+  '17d1049b-9a84-46fb-8f53-869881c3d3ab': 'Storage Account Contributor',
+};
+
+/** Every resource type the Bicep declares, with its pinned API version (no previews). */
+export const BICEP_API_VERSIONS: Readonly<Record<string, string>> = {
+  'Microsoft.ManagedIdentity/userAssignedIdentities': '2023-01-31',
+  'Microsoft.OperationalInsights/workspaces': '2023-09-01',
+  'Microsoft.Insights/components': '2020-02-02',
+  'Microsoft.Storage/storageAccounts': '2023-05-01',
+  'Microsoft.Storage/storageAccounts/blobServices': '2023-05-01',
+  'Microsoft.Storage/storageAccounts/blobServices/containers': '2023-05-01',
+  'Microsoft.Storage/storageAccounts/queueServices': '2023-05-01',
+  'Microsoft.Storage/storageAccounts/queueServices/queues': '2023-05-01',
+  'Microsoft.Storage/storageAccounts/tableServices': '2023-05-01',
+  'Microsoft.Storage/storageAccounts/tableServices/tables': '2023-05-01',
+  'Microsoft.EventHub/namespaces': '2024-01-01',
+  'Microsoft.EventHub/namespaces/eventhubs': '2024-01-01',
+  'Microsoft.EventHub/namespaces/eventhubs/consumergroups': '2024-01-01',
+  'Microsoft.KeyVault/vaults': '2023-07-01',
+  'Microsoft.KeyVault/vaults/secrets': '2023-07-01',
+  'Microsoft.Authorization/roleAssignments': '2022-04-01',
+  'Microsoft.Web/serverfarms': '2024-04-01',
+  'Microsoft.Web/sites': '2024-04-01',
+  'Microsoft.Web/sites/config': '2024-04-01',
+  'Microsoft.Web/sites/basicPublishingCredentialsPolicies': '2024-04-01',
+  'Microsoft.Network/privateEndpoints': '2024-05-01',
+  'Microsoft.Network/privateEndpoints/privateDnsZoneGroups': '2024-05-01',
+};
+
+/** Bicep parameter name -> Terraform variable name (camelCase -> snake_case, an acronym is one word). */
+export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z]+)/g, '$1_$2').toLowerCase();
+
+/** Key Vault secret names: one per secret setting that is deployed (JWT_SECRET -> JWT-SECRET). */
+export const VAULT_SECRETS: readonly string[] = SETTINGS.filter((s) => s.secret && !(s.name in NOT_DEPLOYED))
+  .map((s) => keyVaultSecretName(s.name)).sort();

@@ -1,0 +1,45 @@
+/** Parses infra/terraform/*.tf offline with @cdktf/hcl2json (HCL -> the JSON form of Terraform) and merges the files. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from '@cdktf/hcl2json';
+
+type Body = Record<string, unknown>;
+
+export interface TerraformConfig {
+  files: string[];
+  /** resources[type][name] = the block's attributes (expressions as "${...}" strings). */
+  resources: Record<string, Record<string, Body>>;
+  data: Record<string, Record<string, Body>>;
+  variables: Record<string, Body>;
+  outputs: Record<string, Body>;
+  locals: Body;
+  terraform: Body[];
+}
+
+export async function readTerraform(dir: string): Promise<TerraformConfig> {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).sort();
+  const config: TerraformConfig = { files, resources: {}, data: {}, variables: {}, outputs: {}, locals: {}, terraform: [] };
+  for (const file of files) {
+    const json = (await parse(file, readFileSync(join(dir, file), 'utf8'))) as Record<string, unknown>;
+    for (const [kind, target] of [['resource', config.resources], ['data', config.data]] as const) {
+      for (const [type, byName] of Object.entries((json[kind] ?? {}) as Record<string, Record<string, Body[]>>)) {
+        for (const [name, blocks] of Object.entries(byName)) (target[type] ??= {})[name] = blocks[0]!;
+      }
+    }
+    for (const [name, blocks] of Object.entries((json.variable ?? {}) as Record<string, Body[]>)) config.variables[name] = blocks[0]!;
+    for (const [name, blocks] of Object.entries((json.output ?? {}) as Record<string, Body[]>)) config.outputs[name] = blocks[0]!;
+    for (const block of (json.locals ?? []) as Body[]) Object.assign(config.locals, block);
+    config.terraform.push(...((json.terraform ?? []) as Body[]));
+  }
+  return config;
+}
+
+/** The one resource of a type and name; fails the test with the names that exist when it is missing. */
+export function resource(config: TerraformConfig, type: string, name: string): Body {
+  const found = config.resources[type]?.[name];
+  if (!found) throw new Error(`no resource ${type}.${name} (have: ${Object.keys(config.resources[type] ?? {}).join(', ') || 'none'})`);
+  return found;
+}
+
+/** The first block of a nested block list (`site_config { ... }` parses as [{...}]). */
+export const nested = (body: Body, key: string): Body => ((body[key] as Body[] | undefined) ?? [])[0] ?? {};

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { APP_ROLES, BROAD_ROLES, snakeCase, VAULT_SECRETS } from './expected-infra.js';
+import { readBicep } from './bicep-reader.js';
+import { nested, readTerraform, resource, type TerraformConfig } from './terraform-reader.js';
+
+// Terraform cannot run here; the HCL parses offline (@cdktf/hcl2json) and these tests check its structure against
+// the same expectations as the Bicep. Settings drift: settings-drift.test.ts.
+const infra = new URL('../../infra/', import.meta.url).pathname;
+let tf: TerraformConfig;
+beforeAll(async () => { tf = await readTerraform(join(infra, 'terraform')); });
+
+/** Terraform resource type -> the Azure resource type it manages, for role assignment scopes. */
+const AZURE_TYPE: Record<string, string> = {
+  azurerm_storage_account: 'Microsoft.Storage/storageAccounts',
+  azurerm_eventhub: 'Microsoft.EventHub/namespaces/eventhubs',
+  azurerm_eventhub_namespace: 'Microsoft.EventHub/namespaces',
+  azurerm_key_vault: 'Microsoft.KeyVault/vaults',
+  azurerm_application_insights: 'Microsoft.Insights/components',
+  azurerm_resource_group: 'Microsoft.Resources/resourceGroups',
+};
+
+describe('Terraform configuration', () => {
+  it('parses, and pins azurerm 4.x and azapi 2.x', () => {
+    expect(tf.files).toContain('main.tf');
+    const providers = (tf.terraform.flatMap((t) => (t.required_providers as Record<string, { source: string; version: string }>[] | undefined) ?? []))[0]!;
+    expect(providers.azurerm).toEqual({ source: 'hashicorp/azurerm', version: expect.stringMatching(/^~> 4\./) });
+    expect(providers.azapi?.version).toMatch(/^~> 2\./);
+  });
+
+  it('runs the app on a Flex Consumption plan as a Linux function app on Node 22', () => {
+    expect(resource(tf, 'azurerm_service_plan', 'app')).toMatchObject({ sku_name: 'FC1', os_type: 'Linux' });
+    const app = resource(tf, 'azurerm_function_app_flex_consumption', 'app');
+    expect(app).toMatchObject({
+      runtime_name: 'node', runtime_version: '22', storage_container_type: 'blobContainer',
+      storage_authentication_type: 'UserAssignedIdentity',
+      storage_user_assigned_identity_id: '${azurerm_user_assigned_identity.app.id}',
+      https_only: true, public_network_access_enabled: '${var.external_access_enabled}',
+      webdeploy_publish_basic_authentication_enabled: false,
+    });
+    expect(app.storage_container_endpoint).toBe('${azurerm_storage_account.app.primary_blob_endpoint}${azurerm_storage_container.deployment.name}');
+    expect(nested(app, 'identity')).toEqual({ type: 'UserAssigned', identity_ids: ['${azurerm_user_assigned_identity.app.id}'] });
+    expect(nested(app, 'site_config').minimum_tls_version).toBe('1.2');
+  });
+
+  it('writes the app settings whole and points Key Vault references at the user-assigned identity', () => {
+    const settings = resource(tf, 'azapi_resource_action', 'app_settings');
+    expect(settings).toMatchObject({ method: 'PUT', body: { properties: '${local.app_settings}' } });
+    expect(settings.resource_id).toBe('${azurerm_function_app_flex_consumption.app.id}/config/appsettings');
+    const kvIdentity = resource(tf, 'azapi_resource_action', 'key_vault_reference_identity');
+    expect(kvIdentity).toMatchObject({ method: 'PATCH', body: { properties: { keyVaultReferenceIdentity: '${azurerm_user_assigned_identity.app.id}' } } });
+  });
+
+  it('keeps storage Entra ID-only with TLS 1.2, and creates the table, both queues and the deployment container', () => {
+    expect(resource(tf, 'azurerm_storage_account', 'app')).toMatchObject({ shared_access_key_enabled: false, min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false });
+    expect(resource(tf, 'azurerm_storage_queue', 'sync').for_each).toBe('${toset([local.sync_queue, "${local.sync_queue}-poison"])}');
+    expect(resource(tf, 'azapi_resource', 'tasks_table')).toMatchObject({ name: '${local.tasks_table}', type: expect.stringMatching(/^Microsoft\.Storage\/storageAccounts\/tableServices\/tables@/) });
+    expect(resource(tf, 'azurerm_storage_container', 'deployment').container_access_type).toBe('private');
+  });
+
+  it('creates the Event Hub namespace, hub and consumer group only with the Event Hub flag, identity-only', () => {
+    for (const [type, name] of [['azurerm_eventhub_namespace', 'events'], ['azurerm_eventhub', 'events'], ['azurerm_eventhub_consumer_group', 'instance']] as const) {
+      expect(resource(tf, type, name).count).toBe('${var.event_hub_enabled ? 1 : 0}');
+    }
+    expect(resource(tf, 'azurerm_eventhub_namespace', 'events').local_authentication_enabled).toBe(false);
+    expect(resource(tf, 'azurerm_eventhub_consumer_group', 'instance').name).toBe('${var.instance_name}');
+  });
+
+  it('keeps secrets in an RBAC-mode Key Vault, from sensitive variables only', () => {
+    expect(resource(tf, 'azurerm_key_vault', 'app').enable_rbac_authorization).toBe(true);
+    const secrets = tf.locals.secrets as Record<string, string>;
+    expect(Object.keys(secrets).sort()).toEqual(VAULT_SECRETS);
+    for (const value of Object.values(secrets)) {
+      const variable = /^\$\{var\.(\w+)\}$/.exec(value)?.[1];
+      expect(tf.variables[variable ?? '']?.sensitive, `${value} must be a sensitive variable`).toBe(true);
+    }
+  });
+
+  it('sends telemetry to a workspace-based Application Insights', () => {
+    expect(resource(tf, 'azurerm_application_insights', 'app').workspace_id).toBe('${azurerm_log_analytics_workspace.logs.id}');
+  });
+
+  it('adds a private endpoint when external access is off', () => {
+    const pe = resource(tf, 'azurerm_private_endpoint', 'app');
+    expect(pe.count).toBe('${var.external_access_enabled ? 0 : 1}');
+    expect(nested(pe, 'private_service_connection')).toMatchObject({ subresource_names: ['sites'], private_connection_resource_id: '${azurerm_function_app_flex_consumption.app.id}' });
+  });
+});
+
+describe('Terraform role assignments', () => {
+  const assignments = () => Object.entries(tf.resources.azurerm_role_assignment ?? {});
+  const scopeType = (scope: unknown) => {
+    const type = /^\$\{(?:data\.)?(\w+)\.\w+(?:\[0\])?\.id\}$/.exec(String(scope))?.[1];
+    return type ? AZURE_TYPE[type] ?? `unknown ${type}` : `unknown ${String(scope)}`;
+  };
+
+  // hcl2json orders blocks by name: compare as sets.
+  const byRole = <T extends { role: string }>(list: readonly T[]) => [...list].sort((a, b) => a.role.localeCompare(b.role));
+
+  it('lists every role of the app identity with its scope: exactly the least-privilege set', () => {
+    const listed = assignments()
+      .filter(([, a]) => a.principal_id === '${azurerm_user_assigned_identity.app.principal_id}')
+      .map(([, a]) => {
+        const role = APP_ROLES.find((r) => r.role === a.role_definition_name);
+        return {
+          role: String(a.role_definition_name), id: role?.id, scope: scopeType(a.scope),
+          ...(a.count ? { onlyWithEventHub: a.count === '${var.event_hub_enabled ? 1 : 0}' } : {}),
+        };
+      });
+    expect(byRole(listed)).toEqual(byRole(APP_ROLES));
+  });
+
+  it('give whoever runs terraform only Key Vault Secrets Officer on this vault (to write the secrets)', () => {
+    const others = assignments().filter(([, a]) => a.principal_id !== '${azurerm_user_assigned_identity.app.principal_id}');
+    expect(others.map(([name, a]) => ({ name, role: a.role_definition_name, scope: scopeType(a.scope), principal: a.principal_id }))).toEqual([
+      { name: 'deployer_secrets_officer', role: 'Key Vault Secrets Officer', scope: 'Microsoft.KeyVault/vaults', principal: '${data.azurerm_client_config.current.object_id}' },
+    ]);
+  });
+
+  it('hand out no broad role anywhere', () => {
+    for (const [, a] of assignments()) {
+      expect(Object.values(BROAD_ROLES)).not.toContain(a.role_definition_name);
+      expect(a.role_definition_id).toBeUndefined();
+    }
+    const text = tf.files.map((f) => readFileSync(join(infra, 'terraform', f), 'utf8')).join('\n');
+    for (const id of Object.keys(BROAD_ROLES)) expect(text).not.toContain(id);
+  });
+});
+
+describe('Terraform variables and outputs', () => {
+  const bicep = readBicep(join(infra, 'main.bicep'));
+
+  it('are the Bicep parameters and outputs, in snake_case (plus the resource group to deploy into)', () => {
+    expect(Object.keys(tf.variables).sort()).toEqual([...bicep.params.map((p) => snakeCase(p.name)), 'resource_group_name'].sort());
+    expect(Object.keys(tf.outputs).sort()).toEqual(bicep.outputs.map(snakeCase).sort());
+  });
+
+  it('mark exactly the Bicep @secure parameters sensitive', () => {
+    const sensitive = Object.entries(tf.variables).filter(([, v]) => v.sensitive === true).map(([n]) => n).sort();
+    expect(sensitive).toEqual(bicep.params.filter((p) => p.secure).map((p) => snakeCase(p.name)).sort());
+  });
+
+  it('warn about the Kubernetes ingress flag instead of dropping it', () => {
+    expect(JSON.stringify(tf.locals.warnings)).toContain('var.k8s_nginx_ingress_enable ? [\\"k8s_nginx_ingress_enable = true has no meaning on Azure Functions');
+  });
+
+  it('give the task API URL under host.json\'s route prefix', () => {
+    const host = JSON.parse(readFileSync(new URL('../../host.json', import.meta.url), 'utf8')) as { extensions: { http: { routePrefix: string } } };
+    expect(tf.locals.api_base).toBe(`https://\${azurerm_function_app_flex_consumption.app.default_hostname}/${host.extensions.http.routePrefix}/v1`);
+    expect(tf.outputs.task_api_url!.value).toBe('${local.api_base}/task');
+  });
+
+  it('keep secrets out of the example variables file', () => {
+    const example = readFileSync(join(infra, 'terraform/terraform.tfvars.example'), 'utf8');
+    const assigned = [...example.matchAll(/^\s*(\w+)\s*=/gm)].map((m) => m[1]!);
+    expect(assigned.filter((n) => tf.variables[n]?.sensitive)).toEqual([]);
+    expect(assigned.filter((n) => !(n in tf.variables))).toEqual([]);
+  });
+});
