@@ -7,6 +7,7 @@ export interface ResourceState {
   lastStartedAt?: string;
   policyVersion?: string;
   leaseUntil?: string;
+  leasedAt?: string;
   leaseOwner?: string;
   etag?: string;
 }
@@ -38,14 +39,14 @@ export class ResourceStateStore {
   }
 
   /** Takes the lease on `state.key` if the row is still as read (or still absent); false when someone else won. */
-  async acquire(state: ResourceState | undefined, key: string, owner: string, until: Date): Promise<ResourceState | false> {
-    const entity = { partitionKey: PARTITION, rowKey: rowKey(key), key, leaseOwner: owner, leaseUntil: until.toISOString(),
+  async acquire(state: ResourceState | undefined, key: string, owner: string, at: Date, until: Date): Promise<ResourceState | false> {
+    const entity = { partitionKey: PARTITION, rowKey: rowKey(key), key, leaseOwner: owner, leasedAt: at.toISOString(), leaseUntil: until.toISOString(),
       ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}), ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}) };
     try {
       const r = state?.etag
         ? await this.table.updateEntity(entity, 'Replace', { etag: state.etag })
         : await this.table.createEntity(entity);
-      return { key, leaseOwner: owner, leaseUntil: entity.leaseUntil, ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}), ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}), ...(r.etag ? { etag: r.etag } : {}) };
+      return { key, leaseOwner: owner, leasedAt: entity.leasedAt, leaseUntil: entity.leaseUntil, ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}), ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}), ...(r.etag ? { etag: r.etag } : {}) };
     } catch (err) {
       const status = statusCodeOf(err);
       if (status === 409 || status === 412) return false;
@@ -70,7 +71,7 @@ export class ResourceStateStore {
     for await (const e of this.table.listEntities<Record<string, string>>({ queryOptions: { filter } })) {
       rows.push({
         key: e.key ?? '', ...(e.lastStartedAt ? { lastStartedAt: e.lastStartedAt } : {}), ...(e.policyVersion ? { policyVersion: e.policyVersion } : {}),
-        ...(e.leaseUntil ? { leaseUntil: e.leaseUntil } : {}), ...(e.leaseOwner ? { leaseOwner: e.leaseOwner } : {}), etag: e.etag,
+        ...(e.leaseUntil ? { leaseUntil: e.leaseUntil } : {}), ...(e.leasedAt ? { leasedAt: e.leasedAt } : {}), ...(e.leaseOwner ? { leaseOwner: e.leaseOwner } : {}), etag: e.etag,
       });
     }
     return rows;

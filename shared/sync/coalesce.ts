@@ -27,21 +27,22 @@ export async function enterResource(
   if (covering) return { kind: 'covered', since: covering.lastStartedAt!, by: covering.key };
 
   const live = (r: ResourceState) => r.leaseUntil !== undefined && new Date(r.leaseUntil) > now && r.leaseOwner !== owner;
-  const conflicts = async (known: ResourceState[]) => [...known.filter(live), ...(await states.leasedBelow(self, SEPARATOR, now)).filter(live)];
-  if ((await conflicts(rows)).length > 0) return busy();
-  const held = await states.acquire(rows.find((r) => r.key === self), self, owner, new Date(now.getTime() + leaseSeconds * 1000));
+  const below = async () => (await states.leasedBelow(self, SEPARATOR, now)).filter(live);
+  if (rows.some(live) || (await below()).length > 0) return busy();
+  const held = await states.acquire(rows.find((r) => r.key === self), self, owner, now, new Date(now.getTime() + leaseSeconds * 1000));
   if (!held) return busy();
-  // Two levels (a schema and a table in it) can pass the check at the same moment and take different rows:
-  // look again now that ours is written, and if anyone else holds a level, both stand down and retry apart.
-  if ((await conflicts(await states.get(keys.slice(0, -1)))).length > 0) {
+  // Two levels (a schema and a table in it) can pass the check at the same moment and take different rows.
+  // Look again now that ours is written: the later lease stands down (on a tie, the deeper one), so exactly
+  // one of them goes on.
+  const above = (await states.get(keys.slice(0, -1))).filter(live);
+  const mine = held.leasedAt!;
+  const yields = [...above.filter((r) => r.leasedAt! <= mine), ...(await below()).filter((r) => r.leasedAt! < mine)];
+  if (yields.length > 0) {
     await states.release(held);
     return busy();
   }
   return { kind: 'held', held, startedAt: now };
 }
 
-/**
- * Look again in one to two seconds: leases are an upper bound and syncs usually end far sooner; the jitter
- * keeps two contenders that stood down together from colliding again.
- */
+/** Look again in one to two seconds: leases are an upper bound and syncs usually end far sooner. */
 const busy = (): Gate => ({ kind: 'busy', retryAfterMs: 1000 + Math.floor(Math.random() * 1000) });
