@@ -17,7 +17,10 @@ const AUTH = new Set(['390100', '390101', '390102', '390144', '390186']);
 // Network failures and driver-side transport errors, plus Snowflake's "statement timed out" / "canceled".
 const TRANSIENT = new Set(['401001', '401002', '401003', '402001', '402002', '000604', '000630', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE']);
 
-snowflake.configure({ logLevel: 'ERROR' });
+// The driver's own logger writes snowflake.log into the working directory (read-only on Flex Consumption);
+// its errors reach us as values and are logged through the invocation context, so it stays silent.
+const discard = () => undefined;
+snowflake.configure({ logLevel: 'OFF', customLogger: { error: discard, warn: discard, info: discard, debug: discard, trace: discard } });
 
 /** One long-lived connection per worker instance, re-established when Snowflake ends it. */
 export class SnowflakeSession {
