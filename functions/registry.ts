@@ -1,6 +1,7 @@
 import type { EventHubFunctionOptions, HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOptions } from '@azure/functions';
 import type { Config } from '../shared/config.js';
 import { eventHubFunction } from './event-hub-ingest.js';
+import { fullSyncFunction } from './full-sync.js';
 import { healthFunction } from './health.js';
 import { sweeperFunction } from './sweeper.js';
 import { syncWorkerFunction } from './sync-worker.js';
@@ -26,5 +27,6 @@ export function registrations(config: Config): Registration[] {
     ...(config.eventHubEnabled ? [{ kind: 'eventHub' as const, name: 'eventHubIngest', options: eventHubFunction() }] : []),
     { kind: 'queue', name: 'syncWorker', options: syncWorkerFunction() },
     { kind: 'timer', name: 'sweeper', options: sweeperFunction() },
+    ...(config.fullSyncEnabled ? [{ kind: 'timer' as const, name: 'fullSync', options: fullSyncFunction() }] : []),
   ];
 }

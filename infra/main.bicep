@@ -156,6 +156,18 @@ param databricksMaxConcurrency string = ''
 @description('TASK_LEASE_SECONDS; empty: the code default.')
 param taskLeaseSeconds string = ''
 
+@description('Run the scheduled full sync of every database or catalog (FULL_SYNC_ENABLED).')
+param fullSyncEnabled bool = false
+
+@description('FULL_SYNC_SCHEDULE (six-field NCRONTAB); empty: the code default.')
+param fullSyncSchedule string = ''
+
+@description('Schema holding the masking policies / mask functions made from Ranger masks and row filters; empty: the code default. (CONNECTOR_<KIND>_GOVERNANCE_SCHEMA)')
+param maskingGovernanceSchema string = ''
+
+@description('Replace a foreign masking policy or row filter where a Ranger policy wants ours (CONNECTOR_<KIND>_MASKING_TAKEOVER).')
+param maskingTakeover bool = false
+
 @description('SWEEP_SCHEDULE (six-field NCRONTAB of the stuck-task sweeper); empty: the code default.')
 param sweepSchedule string = ''
 
@@ -360,6 +372,12 @@ var appSettings = {
   TASK_LEASE_SECONDS: taskLeaseSeconds
   SWEEP_SCHEDULE: sweepSchedule
   SWEEP_GRACE_SECONDS: sweepGraceSeconds
+  FULL_SYNC_ENABLED: flag(fullSyncEnabled)
+  FULL_SYNC_SCHEDULE: fullSyncSchedule
+  CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA: maskingGovernanceSchema
+  CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER: flag(maskingTakeover)
+  CONNECTOR_DATABRICKS_UNITY_CATALOG_GOVERNANCE_SCHEMA: maskingGovernanceSchema
+  CONNECTOR_DATABRICKS_UNITY_CATALOG_MASKING_TAKEOVER: flag(maskingTakeover)
   EventHubConnection__fullyQualifiedNamespace: eventHubEnabled ? '${names.eventHubNamespace}.servicebus.windows.net' : ''
   EventHubConnection__credential: 'managedidentity'
   EventHubConnection__clientId: identity.properties.clientId

@@ -50,7 +50,11 @@ export async function buildServices(config: Config, overrides: Partial<Pick<Serv
 async function connectorFor(config: Config): Promise<Connector> {
   switch (config.connectorKind) {
     case 'memory': return new MemoryConnector(fixtureCatalog());
-    case 'snowflake': return SnowflakeConnector.fromSettings(config.snowflake);
-    case 'databricks_unity_catalog': return DatabricksConnector.fromSettings(config.databricks);
+    case 'snowflake': return SnowflakeConnector.fromSettings(config.snowflake, masking(config));
+    case 'databricks_unity_catalog': return DatabricksConnector.fromSettings(config.databricks, masking(config));
   }
 }
+
+/** Masking sync is on unless the governance schema setting says `none`. */
+const masking = (config: Config) => (config.masking.governanceSchema.trim().toLowerCase() === 'none' ? undefined
+  : { governanceSchema: config.masking.governanceSchema.trim(), takeover: config.masking.takeover, naming: config.principals });

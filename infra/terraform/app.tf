@@ -97,6 +97,12 @@ locals {
     TASK_LEASE_SECONDS                                          = var.task_lease_seconds
     SWEEP_SCHEDULE                                              = var.sweep_schedule
     SWEEP_GRACE_SECONDS                                         = var.sweep_grace_seconds
+    FULL_SYNC_ENABLED                                           = tostring(var.full_sync_enabled)
+    FULL_SYNC_SCHEDULE                                          = var.full_sync_schedule
+    CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA                       = var.masking_governance_schema
+    CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER                        = tostring(var.masking_takeover)
+    CONNECTOR_DATABRICKS_UNITY_CATALOG_GOVERNANCE_SCHEMA        = var.masking_governance_schema
+    CONNECTOR_DATABRICKS_UNITY_CATALOG_MASKING_TAKEOVER         = tostring(var.masking_takeover)
     EventHubConnection__fullyQualifiedNamespace                 = var.event_hub_enabled ? "${local.names.event_hub_namespace}.servicebus.windows.net" : ""
     EventHubConnection__credential                              = "managedidentity"
     EventHubConnection__clientId                                = azurerm_user_assigned_identity.app.client_id

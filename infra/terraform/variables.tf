@@ -239,6 +239,26 @@ variable "task_lease_seconds" {
   default = ""
 }
 
+variable "full_sync_enabled" {
+  type    = bool
+  default = false
+}
+
+variable "full_sync_schedule" {
+  type    = string
+  default = ""
+}
+
+variable "masking_governance_schema" {
+  type    = string
+  default = ""
+}
+
+variable "masking_takeover" {
+  type    = bool
+  default = false
+}
+
 variable "sweep_schedule" {
   type    = string
   default = ""

@@ -1,3 +1,4 @@
+import type { MaskingPort } from '../sync/masking/model.js';
 import type { PlanStep } from '../sync/plan-step.js';
 import type { ResourceRef } from '../task/request.js';
 
@@ -39,7 +40,16 @@ export interface Connector {
    */
   existingPrincipals?(): Promise<Principal[]>;
   apply(steps: PlanStep[]): Promise<StatementOutcome[]>;
+  /**
+   * The containers below a database or catalog (its schemas), synced one after another after the database
+   * itself, so a sync holds one container's objects at a time. Absent: `load` returns the whole tree.
+   */
+  children?(ref: ResourceRef): Promise<ResourceRef[]>;
+  /** Every top-level container (database or catalog) a scheduled full sync covers. */
+  containers?(): Promise<ResourceRef[]>;
   /** Creates a missing principal, where the warehouse lets a sync do that (Snowflake roles). */
   createPrincipal?(principal: Principal): Promise<{ sql: string; ok: boolean; error?: string }>;
   close(): Promise<void>;
+  /** Native masking policies and row filters, where the connector syncs them (issue 9). */
+  readonly masking?: MaskingPort;
 }

@@ -8,15 +8,15 @@ export function fitResult(result: ResourceResult, limit = MAX_PROPERTY_CHARS): s
   let json = JSON.stringify(result);
   if (json.length <= limit) return json;
   const cut: ResourceResult = { ...result, truncated: true };
-  const lists = ['statements', 'plan', 'granted', 'revoked', 'warnings'] as const;
+  const lists = ['statements', 'plan', 'granted', 'revoked', 'masking', 'warnings'] as const;
   for (const key of lists) {
-    while (json.length > limit && (cut[key] as unknown[]).length > 0) {
+    while (json.length > limit && ((cut[key] ?? []) as unknown[]).length > 0) {
       const list = cut[key] as unknown[];
       cut[key] = list.slice(0, Math.floor(list.length / 2)) as never;
       json = JSON.stringify(cut);
     }
   }
-  return json.length <= limit ? json : JSON.stringify({ ...cut, warnings: ['result too large to store'], statements: [], plan: [], granted: [], revoked: [] });
+  return json.length <= limit ? json : JSON.stringify({ ...cut, warnings: ['result too large to store'], statements: [], plan: [], granted: [], revoked: [], ...(cut.masking ? { masking: [] } : {}) });
 }
 
 export const fitText = (text: string, limit = 8_000) => (text.length <= limit ? text : `${text.slice(0, limit - 1)}…`);

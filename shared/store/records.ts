@@ -38,6 +38,8 @@ export interface ResourceResult {
   unchanged: number;
   warnings: string[];
   statements: { sql: string; ok: boolean; error?: string }[];
+  /** Masking policies and row filters created, changed, attached, detached or dropped. */
+  masking?: string[];
   plan: { op: string; object: string; principal: string; privileges: string[]; reason: string }[];
   policyVersion?: string;
   dryRun?: boolean;

@@ -5,7 +5,8 @@ import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnap
 import type { ResourceResult } from '../store/records.js';
 import type { ResourceRef } from '../task/request.js';
 import type { ResourceStatus } from '../task/status.js';
-import { desiredGrants } from './desired.js';
+import { desiredGrants, grantKey, type DesiredGrant } from './desired.js';
+import { appliedMaskChanges, planResourceMasking } from './masking/resource-masking.js';
 import { plan, unchangedCount } from './plan.js';
 import type { PlanStep } from './plan-step.js';
 import { principalKey, securableName, type WarehouseProfile } from './profile.js';
@@ -20,9 +21,17 @@ export interface ResourceSyncDeps {
   snapshot: PolicySnapshot;
   now: Date;
   dryRun: boolean;
+  /** Grants the containers below need on this object (their parent USAGE): desired, so never revoked. */
+  neededBelow?: DesiredGrant[];
 }
 
-export interface ResourceOutcome { status: ResourceStatus; message: string; result?: ResourceResult }
+export interface ResourceOutcome {
+  status: ResourceStatus;
+  message: string;
+  result?: ResourceResult;
+  /** The parent grants this resource's objects need on its ancestors (not stored; a database sync uses them). */
+  neededAbove?: DesiredGrant[];
+}
 
 /** load -> evaluate -> read grants -> plan -> apply, for one requested resource. */
 export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
@@ -34,26 +43,48 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
     securable, acl: resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable), { now: deps.now, schedules: 'at-now' }),
   }));
   const desired = desiredGrants(acls, deps.profile);
+  const wanted = new Set(desired.grants.map(grantKey));
+  desired.grants.push(...(deps.neededBelow ?? []).filter((g) => !wanted.has(grantKey(g)) && wanted.add(grantKey(g))));
+  const parentKeys = new Set(loaded.parents.map((p) => `${p.kind}|${securableName(p)}`));
+  const neededAbove = desired.grants.filter((g) => parentKeys.has(`${g.securable.kind}|${securableName(g.securable)}`));
+  const withNeeds = (outcome: ResourceOutcome): ResourceOutcome => ({ ...outcome, neededAbove });
   const actual = await deps.connector.readGrants(loaded);
   const warnings = [...desired.warnings, ...columnWarning(loaded)];
   const created: ResourceResult['statements'] = [];
   const missing = await missingPrincipals(desired.grants.map((g) => g.principal), deps, warnings, created);
   const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
   const steps = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope });
+  const port = deps.connector.masking;
+  const masking = port ? await planResourceMasking(loaded, port, deps) : undefined;
+  if (masking) warnings.push(...masking.warnings);
   const base = {
-    unchanged: unchangedCount(grantable, actual), warnings,
-    plan: steps.map(describeStep), policyVersion: String(deps.snapshot.version ?? ''),
+    unchanged: unchangedCount(grantable, actual) + (masking?.unchanged ?? 0), warnings,
+    plan: [...(masking?.plan ?? []), ...steps.map(describeStep)], policyVersion: String(deps.snapshot.version ?? ''),
   };
+  const maskSteps = masking?.steps ?? [];
 
-  if (deps.dryRun || steps.length === 0) {
-    return {
+  if (deps.dryRun || (steps.length === 0 && maskSteps.length === 0)) {
+    return withNeeds({
       status: 'SUCCESS',
-      message: deps.dryRun ? `dry run: ${steps.length} change(s) planned` : 'already in sync',
+      message: deps.dryRun ? `dry run: ${steps.length + maskSteps.length} change(s) planned` : 'already in sync',
       result: { ...base, granted: [], revoked: [], statements: created, dryRun: deps.dryRun },
-    };
+    });
   }
 
-  const outcomes = await deps.connector.apply(steps);
+  // Masks and filters go first: a reader granted access by this sync never sees a column before it is protected.
+  const maskOutcomes = port && maskSteps.length > 0 ? await port.apply(maskSteps) : [];
+  const maskFailed = maskOutcomes.filter((o) => !o.ok);
+  const maskStatements = maskOutcomes.map((o) => ({ sql: o.sql, ok: o.ok, ...(o.error ? { error: o.error } : {}) }));
+  const masked = appliedMaskChanges(maskOutcomes);
+  if (maskFailed.length > 0) {
+    const first = maskFailed[0]!;
+    return withNeeds({
+      status: 'FAILED',
+      message: `${maskFailed.length} masking statement(s) failed, so no grant was applied; first: ${first.sql} -> ${first.error}`,
+      result: { ...base, granted: [], revoked: [], statements: [...created, ...maskStatements], masking: masked },
+    });
+  }
+  const outcomes = steps.length > 0 ? await deps.connector.apply(steps) : [];
   const done = outcomes.filter((o) => o.ok);
   const vanished = outcomes.filter((o) => !o.ok && o.code === 'NOT_FOUND');
   const failed = outcomes.filter((o) => !o.ok && o.code !== 'NOT_FOUND');
@@ -61,15 +92,17 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
     ...base,
     granted: done.filter((o) => o.step.op === 'GRANT').map((o) => describeChange(o.step)),
     revoked: done.filter((o) => o.step.op === 'REVOKE').map((o) => describeChange(o.step)),
-    statements: [...created, ...outcomes.map((o) => ({ sql: o.sql, ok: o.ok, ...(o.error ? { error: o.error } : {}) }))],
+    statements: [...created, ...maskStatements, ...outcomes.map((o) => ({ sql: o.sql, ok: o.ok, ...(o.error ? { error: o.error } : {}) }))],
+    ...(masked.length > 0 ? { masking: masked } : {}),
   };
   // An object dropped while we synced it has converged: its grants went with it.
   if (vanished.length > 0) result.warnings.push(`${vanished.length} object(s) disappeared during the sync; their grants went with them`);
   if (failed.length > 0) {
     const first = failed[0]!;
-    return { status: 'FAILED', message: `${failed.length} of ${outcomes.length} statement(s) failed; first: ${first.sql} -> ${first.error}`, result };
+    return withNeeds({ status: 'FAILED', message: `${failed.length} of ${outcomes.length} statement(s) failed; first: ${first.sql} -> ${first.error}`, result });
   }
-  return { status: 'SUCCESS', message: `${result.granted.length} grant(s), ${result.revoked.length} revoke(s) applied`, result };
+  const maskNote = masked.length > 0 ? `, ${masked.length} masking change(s)` : '';
+  return withNeeds({ status: 'SUCCESS', message: `${result.granted.length} grant(s), ${result.revoked.length} revoke(s) applied${maskNote}`, result });
 }
 
 /** Runs `syncResource`, retrying transient warehouse errors with jittered exponential backoff. */

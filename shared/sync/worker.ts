@@ -12,6 +12,7 @@ import type { WarehouseProfile } from './profile.js';
 import { enterResource } from './coalesce.js';
 import { syncResourceWithRetry, type ResourceOutcome } from './resource-sync.js';
 import type { ManagedScope } from './scope.js';
+import { syncTree } from './tree-sync.js';
 
 export interface WorkerDeps {
   store: TaskStore;
@@ -53,10 +54,10 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     const rows = await deps.store.resources(taskId);
     for (const row of rows) {
       if (row.status !== 'PENDING') continue;
-      const sync = () => syncResourceWithRetry(row.ref, {
+      const sync = () => syncTree(row.ref, deps.connector, (ref, neededBelow) => syncResourceWithRetry(ref, {
         connector: deps.connector, profile: deps.profile, scope: deps.scope, snapshot, now: clock(), dryRun: task!.header.dryRun,
-        createMissingPrincipals: deps.createMissingPrincipals ?? false,
-      });
+        createMissingPrincipals: deps.createMissingPrincipals ?? false, ...(neededBelow ? { neededBelow } : {}),
+      }));
       const outcome = deps.coalescing && !task.header.dryRun
         ? await coalesced(row, task, version, deps.coalescing, deps, clock, sync)
         : await sync();

@@ -8,7 +8,11 @@ import { parseQualifiedName } from './sql/parse.js';
 
 export type { SecurableType } from './privileges.js';
 export interface ColumnEntry { name: string; type: string }
-export interface TableEntry { name: string; kind: 'TABLE' | 'VIEW'; owner: string; columns: ColumnEntry[] }
+export interface TableEntry {
+  name: string; kind: 'TABLE' | 'VIEW'; owner: string; columns: ColumnEntry[];
+  /** Seeded rows by column name; SELECT reads them through masks and row filters. */
+  rows?: Record<string, string | number | boolean | null>[];
+}
 export interface LeafEntry { name: string; owner: string }
 export interface SchemaEntry {
   name: string; owner: string;
@@ -16,7 +20,7 @@ export interface SchemaEntry {
 }
 export interface CatalogEntry { name: string; owner: string; schemas: Map<string, SchemaEntry> }
 export type PrincipalKind = 'user' | 'group' | 'service_principal';
-export interface PrincipalEntry { kind: PrincipalKind; name: string }
+export interface PrincipalEntry { kind: PrincipalKind; name: string; members?: string[] }
 
 /** Where a grant sits: views are table securables in Unity Catalog, so `TABLE` covers both. */
 export type GrantObjectType = 'CATALOG' | 'SCHEMA' | 'TABLE';
@@ -47,7 +51,7 @@ export class Metastore {
         const owner = s.owner ?? c.owner;
         const schema: SchemaEntry = { name: fold(s.name), owner, tables: new Map(), functions: new Map(), volumes: new Map() };
         for (const t of s.tables) {
-          schema.tables.set(fold(t.name), { name: fold(t.name), kind: t.kind, owner: t.owner ?? owner, columns: t.columns });
+          schema.tables.set(fold(t.name), { name: fold(t.name), kind: t.kind, owner: t.owner ?? owner, columns: t.columns, rows: t.rows });
         }
         for (const f of s.functions) schema.functions.set(fold(f.name), { name: fold(f.name), owner: f.owner ?? owner });
         for (const v of s.volumes) schema.volumes.set(fold(v.name), { name: fold(v.name), owner: v.owner ?? owner });
@@ -55,7 +59,7 @@ export class Metastore {
       }
       this.catalogs.set(catalog.name, catalog);
     }
-    for (const p of seed.principals) this.principals.set(p.name, { kind: p.kind, name: p.name });
+    for (const p of seed.principals) this.principals.set(p.name, { kind: p.kind, name: p.name, members: p.members });
     for (const g of seed.grants) {
       try {
         const on = this.resolve(g.on.type, parseQualifiedName(g.on.name));

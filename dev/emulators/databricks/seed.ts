@@ -6,6 +6,8 @@ const name = z.string().min(1);
 const column = z.object({ name, type: name });
 const table = z.object({
   name, kind: z.enum(['TABLE', 'VIEW']).default('TABLE'), owner: name.optional(), columns: z.array(column).default([]),
+  /** Rows by column name (dates as 'YYYY-MM-DD'): what SELECT returns, through column masks and row filters. */
+  rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).default([]),
 });
 const leaf = z.object({ name, owner: name.optional() });
 const schema = z.object({
@@ -13,7 +15,11 @@ const schema = z.object({
   tables: z.array(table).default([]), functions: z.array(leaf).default([]), volumes: z.array(leaf).default([]),
 });
 const catalog = z.object({ name, owner: name, schemas: z.array(schema).default([]) });
-const principal = z.object({ kind: z.enum(['user', 'group', 'service_principal']), name });
+const principal = z.object({
+  kind: z.enum(['user', 'group', 'service_principal']), name,
+  /** A group's members (users or service principals): what is_account_group_member() answers. */
+  members: z.array(name).default([]),
+});
 const grant = z.object({
   principal: name,
   privilege: name,

@@ -21,6 +21,8 @@ export interface DatabricksEmulatorOptions {
   token?: string;
   /** Who the sessions run as (current_user(), grantor of new grants). */
   user?: string;
+  /** More personal access tokens, each for its own user: a test reads as two users through column masks and row filters. */
+  readers?: { token: string; user: string }[];
   /** How the TLS certificate is made; openssl falls back to node:crypto where the CLI is missing. */
   certificate?: CertificateMaker;
 }
@@ -94,7 +96,8 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       if (control.latencyMs > 0) await delay(control.latencyMs);
-      if (control.loginsRefused || !isAuthorized(req, token)) {
+      const reader = opts.readers?.find((r) => isAuthorized(req, r.token));
+      if (control.loginsRefused || (!reader && !isAuthorized(req, token))) {
         res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });
         return res.end('Unauthorized: invalid or missing access token');
       }
@@ -106,6 +109,8 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
         res.writeHead(405, { Allow: 'POST' });
         return res.end();
       }
+      // The Processor runs OpenSession synchronously from here: the session takes this request's user.
+      handler.requestUser = reader?.user ?? user;
       serveThrift(processor, Buffer.concat(chunks), res);
     })().catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });

@@ -39,6 +39,8 @@ export interface ThriftHandler {
   methods: object;
   /** Forgets every session and its operations, as an expired or restarted warehouse does. */
   endSessions(): void;
+  /** The user the current HTTP request authenticated as; a session opened by it runs as that user. */
+  requestUser: string;
 }
 
 export function createThriftHandler({ metastore, control, user }: HandlerOptions): ThriftHandler {
@@ -126,7 +128,7 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
       const handle = newHandle();
       const catalog = req.initialNamespace?.catalogName?.toLowerCase() ?? defaultCatalog();
       const schema = req.initialNamespace?.schemaName?.toLowerCase() ?? 'default';
-      sessions.set(keyOf(handle), { catalog, schema, user });
+      sessions.set(keyOf(handle), { catalog, schema, user: handler.requestUser });
       return new ttypes.TOpenSessionResp({
         status: ok(),
         serverProtocolVersion: ttypes.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8,
@@ -220,5 +222,6 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
     CancelDelegationToken: unsupported('CancelDelegationToken'),
     RenewDelegationToken: unsupported('RenewDelegationToken'),
   };
-  return { methods, endSessions: () => { sessions.clear(); operations.clear(); } };
+  const handler: ThriftHandler = { methods, endSessions: () => { sessions.clear(); operations.clear(); }, requestUser: user };
+  return handler;
 }

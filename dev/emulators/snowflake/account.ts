@@ -1,10 +1,16 @@
 import { displayPath } from './identifiers.js';
+import { PolicyStore } from './policy-store.js';
+import type { Cell } from './result-set.js';
 import type { ObjectType } from './statement.js';
 
 /** The in-memory Snowflake account. Every name is a stored form: compare exactly, never case-insensitively. */
 
 export interface Column { name: string; type: string; nullable: boolean; comment: string | null }
-export interface TableObject { kind: 'TABLE' | 'VIEW'; name: string; columns: Column[]; createdOn: Date; comment: string | null; text: string | null }
+export interface TableObject {
+  kind: 'TABLE' | 'VIEW'; name: string; columns: Column[]; createdOn: Date; comment: string | null; text: string | null;
+  /** Rows by column name, from the catalog: what SELECT returns, through any masking and row access policy. */
+  rows?: Record<string, Cell>[];
+}
 export interface Schema { name: string; createdOn: Date; tables: Map<string, TableObject> }
 export interface Database { name: string; createdOn: Date; schemas: Map<string, Schema> }
 export interface Role { name: string; createdOn: Date; comment: string | null }
@@ -38,6 +44,8 @@ export type Resolved =
 export class Account {
   readonly databases = new Map<string, Database>();
   readonly roles = new Map<string, Role>();
+  /** Masking and row access policies and their attachments. */
+  readonly policies = new PolicyStore();
   private grantList: GrantRecord[] = [];
   /** Owning role by object key: SHOW and INFORMATION_SCHEMA print an owner per row, so this must not scan grants. */
   private owners = new Map<string, string>();

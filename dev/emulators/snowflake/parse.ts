@@ -1,15 +1,18 @@
 import { storedName } from './identifiers.js';
+import { parsePolicyStatement } from './parse-policies.js';
 import { KNOWN_PRIVILEGES } from './privileges.js';
 import { parseQualifiedName } from './qualified-name.js';
 import { SnowflakeSqlError, syntaxError } from './sql-error.js';
 import type { Bindings } from './statements/context.js';
 import { splitStatements, splitTokens, startsBlock, tokenText, type Token } from './sql-lexer.js';
 import type {
-  Condition, Expr, GrantTarget, ObjectType, SelectItem, ShowScope, ShowWhat, Statement, Value,
+  Condition, Expr, GrantTarget, ObjectType, SelectItem, ShowScope, ShowWhat, Statement, TableFunction, Value,
 } from './statement.js';
 
 /** Parses one statement (tokens from splitStatements). `request` is the whole request text, for error positions. */
 export function parseStatement(tokens: Token[], request: string, bindings: Bindings = {}): Statement {
+  const policy = parsePolicyStatement(tokens, request);
+  if (policy) return { kind: 'policy', statement: policy };
   return new Parser(tokens, request, bindings).statement();
 }
 
@@ -17,7 +20,7 @@ const OBJECT_TYPES: Record<string, ObjectType> = { DATABASE: 'DATABASE', SCHEMA:
 
 // Words that end a privilege list or an expression; an unquoted identifier with one of these names must be quoted.
 const CLAUSE_WORDS = new Set(['ON', 'TO', 'FROM', 'WHERE', 'ORDER', 'LIMIT', 'AND', 'OR', 'AS', 'IN', 'LIKE',
-  'ILIKE', 'NOT', 'IS', 'GROUP', 'HAVING', 'STARTS', 'WITH', 'ASC', 'DESC', 'NULLS']);
+  'ILIKE', 'NOT', 'IS', 'GROUP', 'HAVING', 'STARTS', 'WITH', 'ASC', 'DESC', 'NULLS', 'UNION']);
 
 class Parser {
   private i = 0;
@@ -327,12 +330,42 @@ class Parser {
     do items.push(this.selectItem()); while (this.acceptPunct(','));
     const s: Extract<Statement, { kind: 'select' }> = { kind: 'select', items, orderBy: [] };
     if (this.accept('FROM')) {
+      if (this.isWord('TABLE') && this.peek(1).kind === 'punct' && (this.peek(1) as { text: string }).text === '(') {
+        s.from = { path: [], tableFunction: this.tableFunction() };
+        const t = this.peek();
+        if (this.accept('AS') || t.kind === 'quoted' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.upper))) this.identifier();
+        return this.selectRest(s);
+      }
       const path = this.path();
       const t = this.peek();
       let alias: string | undefined;
       if (this.accept('AS') || (t.kind === 'word' && !CLAUSE_WORDS.has(t.upper)) || t.kind === 'quoted') alias = this.identifier();
       s.from = alias ? { path, alias } : { path };
     }
+    return this.selectRest(s);
+  }
+
+  /** TABLE(<name>(ARG => value, ...)): named arguments only, as the INFORMATION_SCHEMA table functions take them. */
+  private tableFunction(): TableFunction {
+    this.expect('TABLE');
+    this.expectPunct('(');
+    const name = this.path();
+    this.expectPunct('(');
+    const args: Record<string, Value> = {};
+    if (!this.isPunct(')')) {
+      do {
+        const arg = this.identifier();
+        this.expectPunct('=');
+        this.expectPunct('>');
+        args[arg] = this.value();
+      } while (this.acceptPunct(','));
+    }
+    this.expectPunct(')');
+    this.expectPunct(')');
+    return { name, args };
+  }
+
+  private selectRest(s: Extract<Statement, { kind: 'select' }>): Statement {
     if (this.accept('WHERE')) s.where = this.or();
     if (this.accept('UNION', 'ALL')) {
       this.expect('SELECT');

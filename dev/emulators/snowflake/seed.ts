@@ -21,6 +21,8 @@ const table = z.object({
   columns: z.array(column).default([]),
   comment: z.string().nullable().default(null),
   text: z.string().nullable().default(null),        // a view's definition
+  /** Rows by column name (dates as 'YYYY-MM-DD'): what SELECT returns, through masks and row access policies. */
+  rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).default([]),
 });
 const schema = z.object({ name: z.string().min(1), tables: z.array(table).default([]) });
 const database = z.object({ name: z.string().min(1), schemas: z.array(schema).default([]) });

@@ -1,3 +1,4 @@
+import type { PolicyStatement } from './parse-policies.js';
 import type { StatementSource } from './sql-lexer.js';
 
 /** The statements the emulator understands, as plain data. Names are stored forms (see identifiers.ts). */
@@ -44,10 +45,15 @@ export type Statement =
   | { kind: 'use'; what: 'ROLE' | 'WAREHOUSE' | 'DATABASE' | 'SCHEMA' | 'SECONDARY ROLES'; path: string[] }
   | { kind: 'alterSession' }
   | { kind: 'describe'; type: 'TABLE' | 'VIEW'; path: string[] }
+  /** Masking / row access policy DDL and attachment, CREATE SCHEMA, SHOW ... POLICIES (parse-policies.ts). */
+  | { kind: 'policy'; statement: PolicyStatement }
   | { kind: 'transaction'; verb: 'BEGIN' | 'COMMIT' | 'ROLLBACK' }
   /** `BEGIN ...; ...; END` or `EXECUTE IMMEDIATE $$...$$`: statements run in order in one round trip. */
   | { kind: 'block'; text: string; statements: StatementSource[]; request: string /* the text token offsets refer to */ }
-  | { kind: 'select'; items: SelectItem[]; from?: { path: string[]; alias?: string }; where?: Condition;
+  | { kind: 'select'; items: SelectItem[]; from?: { path: string[]; alias?: string; tableFunction?: TableFunction }; where?: Condition;
       orderBy: { expr: Expr | number; desc: boolean }[]; limit?: number;
       /** `UNION ALL SELECT ...`: the next branch; its rows follow this one's. */
       unionAll?: Extract<Statement, { kind: 'select' }> };
+
+/** `TABLE(<name>(ARG => value, ...))` in FROM. */
+export interface TableFunction { name: string[]; args: Record<string, Value> }

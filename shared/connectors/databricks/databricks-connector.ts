@@ -4,6 +4,7 @@ import { ConnectorError, isTransient } from '../errors.js';
 import type { PlanStep } from '../../sync/plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 import { canonicalPrivilege, grantStatement, principalKindOf, qualified, quoteIdent, storedName } from './dialect.js';
+import { DatabricksMasking, type DatabricksMaskingOptions } from './masking-port.js';
 import { DatabricksSession, type DatabricksSettings, type Row } from './session.js';
 
 /** What the connector needs of a session: statements with named parameters, and closing. */
@@ -34,10 +35,15 @@ export class DatabricksConnector implements Connector {
   /** The tail of the statements running on each securable: changes to one securable never overlap. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly session: DatabricksStatements) {}
+  /** Set when column masks and row filters are synced too (a governance schema is configured). */
+  readonly masking?: DatabricksMasking;
 
-  static fromSettings(settings: DatabricksSettings): DatabricksConnector {
-    return new DatabricksConnector(new DatabricksSession(settings));
+  constructor(private readonly session: DatabricksStatements, masking?: DatabricksMaskingOptions) {
+    if (masking) this.masking = new DatabricksMasking(session, masking);
+  }
+
+  static fromSettings(settings: DatabricksSettings, masking?: DatabricksMaskingOptions): DatabricksConnector {
+    return new DatabricksConnector(new DatabricksSession(settings), masking);
   }
 
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {

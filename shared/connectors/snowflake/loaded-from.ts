@@ -18,7 +18,8 @@ export function loadedFrom(ref: ResourceRef, q: CatalogQuery, rows: Row[]): Load
 
   let loaded: Omit<LoadedResource, 'grants'>;
   if (ref.type === 'database') {
-    loaded = { root: dbSec, objects: [dbSec, ...schemas.map((s): Securable => ({ kind: 'schema', path: [db, s] })), ...tables], parents: [], columns: {} };
+    // The database alone: its schemas are synced as children, each with its tables.
+    loaded = { root: dbSec, objects: [dbSec], parents: [], columns: {} };
   } else if (ref.type === 'schema') {
     if (!schemas.includes(q.schema!)) return 'not_found';
     const schemaSec: Securable = { kind: 'schema', path: [db, q.schema!] };

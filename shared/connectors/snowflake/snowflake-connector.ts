@@ -4,13 +4,17 @@ import { ConnectorError, isTransient } from '../errors.js';
 import type { PlanStep } from '../../sync/plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 import { catalogQuery } from './catalog-query.js';
-import { createRoleStatement, grantStatement } from './dialect.js';
+import { createRoleStatement, grantStatement, quoteIdent, storedName } from './dialect.js';
 import { loadedFrom } from './loaded-from.js';
+import { SnowflakeMasking, type SnowflakeMaskingOptions } from './masking-port.js';
 import { SnowflakeSession, type SnowflakeSettings } from './session.js';
 
 type Row = Record<string, unknown>;
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const ROLES_TTL_MS = 60_000;
+const SYSTEM_DATABASES = new Set(['SNOWFLAKE', 'SNOWFLAKE_SAMPLE_DATA']);
+/** A stored name written so `storedName` reads it back exactly (quoted, `""` for a quote). */
+const exactName = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Snowflake through snowflake-sdk. Objects and grants are read per database from INFORMATION_SCHEMA (real
@@ -19,11 +23,15 @@ const ROLES_TTL_MS = 60_000;
 export class SnowflakeConnector implements Connector {
   readonly kind = 'snowflake' as const;
   private roles: { at: number; list: Principal[] } | undefined;
+  /** Set when masking policies and row access policies are synced too (a governance schema is configured). */
+  readonly masking?: SnowflakeMasking;
 
-  constructor(private readonly session: SnowflakeSession, private readonly clock: () => number = Date.now) {}
+  constructor(private readonly session: SnowflakeSession, private readonly clock: () => number = Date.now, masking?: SnowflakeMaskingOptions) {
+    if (masking) this.masking = new SnowflakeMasking(session, masking);
+  }
 
-  static fromSettings(settings: SnowflakeSettings): SnowflakeConnector {
-    return new SnowflakeConnector(new SnowflakeSession(settings));
+  static fromSettings(settings: SnowflakeSettings, masking?: SnowflakeMaskingOptions): SnowflakeConnector {
+    return new SnowflakeConnector(new SnowflakeSession(settings), Date.now, masking);
   }
 
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
@@ -41,11 +49,26 @@ export class SnowflakeConnector implements Connector {
   async readGrants(loaded: LoadedResource): Promise<Grant[]> {
     if (loaded.grants) return loaded.grants;
     const [database = '', schema, table] = loaded.root.path;
-    const ref: ResourceRef = table !== undefined ? { type: 'table', values: { database: `"${database}"`, schema: `"${schema}"`, table: `"${table}"` } }
-      : schema !== undefined ? { type: 'schema', values: { database: `"${database}"`, schema: `"${schema}"` } }
-        : { type: 'database', values: { database: `"${database}"` } };
+    const ref: ResourceRef = table !== undefined ? { type: 'table', values: { database: exactName(database), schema: exactName(schema!), table: exactName(table) } }
+      : schema !== undefined ? { type: 'schema', values: { database: exactName(database), schema: exactName(schema) } }
+        : { type: 'database', values: { database: exactName(database) } };
     const again = await this.load(ref);
     return again === 'not_found' ? [] : again.grants ?? [];
+  }
+
+  async children(ref: ResourceRef): Promise<ResourceRef[]> {
+    if (ref.type !== 'database') return [];
+    const database = storedName(ref.values.database ?? '');
+    const rows = await this.session.query(`SHOW SCHEMAS IN DATABASE ${quoteIdent(database)}`);
+    return rows.map((r) => text(r.name)).filter((s) => s !== 'INFORMATION_SCHEMA')
+      .map((schema) => ({ type: 'schema', values: { database: exactName(database), schema: exactName(schema) } }));
+  }
+
+  async containers(): Promise<ResourceRef[]> {
+    const rows = await this.session.query('SHOW DATABASES');
+    // Snowflake's own and shared (imported) databases take no grants of ours.
+    return rows.filter((r) => !SYSTEM_DATABASES.has(text(r.name)) && text(r.kind ?? 'STANDARD') === 'STANDARD')
+      .map((r) => ({ type: 'database', values: { database: exactName(text(r.name)) } }));
   }
 
   async existingPrincipals(): Promise<Principal[]> {

@@ -2,6 +2,7 @@ import { parseStatement } from '../sql/parse.js';
 import type { StatementContext, StatementResult } from './context.js';
 import { grant, revoke, showGrants } from './grants.js';
 import { selectFrom } from './information-schema.js';
+import { executeMasking } from './masking.js';
 import { selectValues } from './select-values.js';
 import {
   describeCatalog, describeSchema, describeTable, showCatalogs, showColumns, showFunctions, showSchemas, showTables,
@@ -10,6 +11,8 @@ import {
 
 /** Parses and runs one statement against the metastore; throws DatabricksSqlError when Databricks would refuse. */
 export function executeStatement(ctx: StatementContext, sql: string): StatementResult {
+  const masking = executeMasking(ctx, sql);
+  if (masking !== 'not-masking') return masking;
   const s = parseStatement(sql);
   switch (s.kind) {
     case 'select-values': return selectValues(ctx, s);

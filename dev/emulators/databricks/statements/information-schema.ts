@@ -4,6 +4,7 @@ import { appliesTo } from '../privileges.js';
 import type { Condition, Statement } from '../sql/ast.js';
 import { stringColumns, type Cell, type ResultColumn, type ResultSet } from '../results.js';
 import { qualifyTable, sqlLike, type StatementContext } from './context.js';
+import { MASKING_VIEWS, routineDetails, visibleRows } from './masking.js';
 
 type View = (metastore: Metastore, catalogs: CatalogEntry[]) => ResultSet;
 
@@ -74,10 +75,14 @@ const VIEWS: Record<string, View> = {
   }),
   routines: (_m, catalogs) => ({
     columns: stringColumns('specific_catalog', 'specific_schema', 'specific_name', 'routine_catalog', 'routine_schema',
-      'routine_name', 'routine_type', 'routine_owner'),
-    rows: catalogs.flatMap((c) => schemasOf(c).flatMap((s) => [...s.functions.values()]
-      .map((f) => [c.name, s.name, f.name, c.name, s.name, f.name, 'FUNCTION', f.owner]))),
+      'routine_name', 'routine_type', 'routine_owner', 'data_type', 'routine_definition', 'comment'),
+    rows: catalogs.flatMap((c) => schemasOf(c).flatMap((s) => [...s.functions.values()].map((f) => {
+      const d = routineDetails(_m, [c.name, s.name, f.name]);
+      return [c.name, s.name, f.name, c.name, s.name, f.name, 'FUNCTION', f.owner, d.dataType, d.definition, d.comment];
+    }))),
   }),
+  column_masks: (m, catalogs) => MASKING_VIEWS.column_masks!(m, catalogs.map((c) => c.name)),
+  row_filters: (m, catalogs) => MASKING_VIEWS.row_filters!(m, catalogs.map((c) => c.name)),
 };
 
 function matcher(condition: Condition): (cell: Cell) => boolean {
@@ -139,7 +144,12 @@ export function selectFrom(ctx: StatementContext, s: Extract<Statement, { kind: 
   if (!isInfo) {
     const path = qualifyTable(s.from, ctx.session);
     const table = ctx.metastore.table(path);
-    const relation: ResultSet = { columns: table.columns.map((c) => ({ name: c.name, type: 'STRING' })), rows: [] };
+    // Seeded rows, through the table's row filter and column masks for the session's user.
+    const rows = visibleRows(ctx.metastore, ctx.session, path, table).map((r) => table.columns.map((c) => {
+      const v = r[c.name] ?? null;
+      return typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+    }));
+    const relation: ResultSet = { columns: table.columns.map((c) => ({ name: c.name, type: 'STRING' })), rows };
     return query(relation, s, path.join('.'));
   }
   const catalogName = from.length === 3 ? from[0]! : ctx.session.catalog.toLowerCase();

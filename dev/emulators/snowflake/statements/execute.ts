@@ -3,6 +3,7 @@ import type { Statement } from '../statement.js';
 import type { ExecContext } from './context.js';
 import { executeDescribe } from './describe.js';
 import { executeCreateRole, executeDropRole, executeGrant, executeGrantRole } from './grant.js';
+import { executePolicyStatement } from './masking.js';
 import { executeSelect } from './select.js';
 import { executeAlterSession, executeTransaction, executeUse } from './session.js';
 import { executeShow } from './show.js';
@@ -22,6 +23,7 @@ export function executeStatement(ctx: ExecContext, s: Statement): ResultSet {
     case 'transaction': return executeTransaction();
     case 'select': return executeSelect(ctx, s);
     case 'describe': return executeDescribe(ctx, s);
+    case 'policy': return executePolicyStatement(ctx, s.statement);
     // A block's statements are run one by one by the server, which logs each and applies faults to each.
     case 'block': throw new Error('a block reached the statement executor');
   }

@@ -6,6 +6,7 @@ import { doesNotExist, noCurrent, SnowflakeSqlError } from '../sql-error.js';
 import type { Condition, Expr, Statement } from '../statement.js';
 import { bindValue, qualify, type ExecContext } from './context.js';
 import { INFORMATION_SCHEMA_VIEWS, type Relation } from './information-schema.js';
+import { tableFunctionRelation, visibleRows } from './masking.js';
 import { INFORMATION_SCHEMA, requireDatabase, requireSchema } from './show.js';
 
 type Select = Extract<Statement, { kind: 'select' }>;
@@ -27,7 +28,8 @@ export function executeSelect(ctx: ExecContext, s: Select): ResultSet {
 }
 
 function executeBranch(ctx: ExecContext, s: Select): ResultSet {
-  const source: Relation = s.from ? relation(ctx, s.from.path) : { columns: [], rows: [{}] };
+  const source: Relation = s.from?.tableFunction ? tableFunctionRelation(ctx, s.from.tableFunction)
+    : s.from ? relation(ctx, s.from.path) : { columns: [], rows: [{}] };
   const types = new Map(source.columns.map((c) => [c.name, c.type]));
   let rows = s.where ? source.rows.filter((r) => truth(ctx, s.where!, r)) : source.rows;
 
@@ -76,7 +78,11 @@ function relation(ctx: ExecContext, path: string[]): Relation {
   requireSchema(account, full);
   const t = account.table(full[0]!, full[1]!, full[2]!);
   if (!t) throw doesNotExist('Object', full);
-  return { columns: t.columns.map((c) => ({ name: c.name, type: /^(NUMBER|INT|INTEGER|BIGINT|DECIMAL|NUMERIC)/i.test(c.type) ? 'fixed' : /^TIMESTAMP/i.test(c.type) ? 'timestamp_ltz' : 'text' })), rows: [] };
+  return {
+    columns: t.columns.map((c) => ({ name: c.name, type: /^(NUMBER|INT|INTEGER|BIGINT|DECIMAL|NUMERIC)/i.test(c.type) ? 'fixed' : /^TIMESTAMP/i.test(c.type) ? 'timestamp_ltz' : 'text' })),
+    // Seeded rows, through the table's row access policy and column masks for the session's role.
+    rows: visibleRows(account, ctx.session, full, t),
+  };
 }
 
 function badPosition(n: number): never {
@@ -115,6 +121,7 @@ function call(ctx: ExecContext, name: string, args: Cell[]): Cell {
     case 'CURRENT_WAREHOUSE': return session.warehouse;
     case 'CURRENT_SESSION': return String(session.id);
     case 'CURRENT_TIMESTAMP': case 'SYSDATE': case 'LOCALTIMESTAMP': return new Date();
+    case 'TO_VARCHAR': case 'TO_CHAR': return args[0] === null || args[0] === undefined ? null : String(args[0]);
     case 'UPPER': return args[0] === null || args[0] === undefined ? null : String(args[0]).toUpperCase();
     case 'LOWER': return args[0] === null || args[0] === undefined ? null : String(args[0]).toLowerCase();
     default: throw new SnowflakeSqlError('002140', `SQL compilation error:\nUnknown function ${name}`, '42601');

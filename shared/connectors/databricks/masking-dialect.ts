@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { mapName, type PrincipalNaming } from '../principal-names.js';
+import type { MaskSqlDialect, TypeFamily } from '../../sync/masking/model.js';
+
+const MAX_IDENT = 255;
+
+/** A Spark SQL string literal: backslash escapes are on by default, so `\` and `'` are both escaped with `\`. */
+export const databricksLiteral = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export function databricksFamily(dataType: string): TypeFamily {
+  const t = dataType.trim().toLowerCase();
+  if (/^(string|varchar|char)\b/.test(t)) return 'string';
+  if (/^(int|integer|bigint|long|smallint|short|tinyint|byte)\b/.test(t)) return 'integer';
+  const dec = /^(decimal|numeric|dec)\s*(?:\(\s*\d+\s*(?:,\s*(\d+)\s*)?\))?$/.exec(t);
+  if (dec) return dec[2] === undefined || Number(dec[2]) === 0 ? 'integer' : 'decimal';
+  if (/^(float|double|real)\b/.test(t)) return 'float';
+  if (t === 'date') return 'date';
+  if (t.startsWith('timestamp')) return 'timestamp';
+  if (t === 'boolean') return 'boolean';
+  return 'other';
+}
+
+/**
+ * Column masks and row filters as SQL UDFs in `<catalog>.<governanceSchema>`. Ranger groups and roles are
+ * account groups (Unity Catalog has no roles); users are compared with current_user() by their mapped name.
+ */
+export function databricksMaskingDialect(naming: PrincipalNaming, governanceSchema: string): MaskSqlDialect {
+  return {
+    service: 'databricks',
+    literal: databricksLiteral,
+    familyOf: databricksFamily,
+    signatureType: (family, dataType) => (family === 'string' ? 'STRING' : dataType.trim().toUpperCase()),
+    principalCondition: (type, name) => type === 'user'
+      ? `current_user() = ${databricksLiteral(mapName(name, naming, naming.userRoleTemplate))}`
+      : `is_account_group_member(${databricksLiteral(mapName(name, naming))})`,
+    toText: (e) => `CAST(${e} AS STRING)`,
+    toInteger: (e, dataType) => `CAST(${e} AS ${dataType.trim().toUpperCase()})`,
+    truncateToYear: (e, family) => (family === 'date' ? `trunc(${e}, 'YEAR')` : `date_trunc('YEAR', ${e})`),
+    argument: (name) => name,
+    policyName: (table, kind, column, family, signatureKey) => {
+      const [catalog = '', schema = '', name = ''] = table.path;
+      const base = kind === 'mask' ? `${schema}__${name}__${column ?? ''}__${family}_mask` : `${schema}__${name}__rows_${signatureKey}`;
+      return [catalog, governanceSchema, withinLimit(base.toLowerCase())];
+    },
+    viewsTakePolicies: false,
+  };
+}
+
+function withinLimit(name: string): string {
+  if (name.length <= MAX_IDENT) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return `${name.slice(0, MAX_IDENT - hash.length - 2)}__${hash}`;
+}

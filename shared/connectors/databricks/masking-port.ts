@@ -1,0 +1,132 @@
+import type { LoadedResource, Securable } from '../connector.js';
+import { withBackoff } from '../../backoff.js';
+import { ConnectorError, isTransient } from '../errors.js';
+import type { PrincipalNaming } from '../principal-names.js';
+import { markerComment, parseMarker } from '../../sync/masking/marker.js';
+import type {
+  Attachment, ColumnInfo, DesiredPolicy, ExistingPolicy, MaskingPort, MaskingState, MaskStep, MaskStepOutcome,
+} from '../../sync/masking/model.js';
+import type { DatabricksStatements } from './databricks-connector.js';
+import { qualified, quoteIdent } from './dialect.js';
+import { databricksLiteral, databricksMaskingDialect } from './masking-dialect.js';
+
+const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+
+export interface DatabricksMaskingOptions {
+  /** Schema (in each table's catalog) holding our mask and filter functions; created when missing. */
+  governanceSchema: string;
+  /** CONNECTOR_DATABRICKS_UNITY_CATALOG_MASKING_TAKEOVER. */
+  takeover: boolean;
+  naming: PrincipalNaming;
+}
+
+/**
+ * Column masks and row filters for the Unity Catalog connector: SQL UDFs in `<catalog>.<governanceSchema>`
+ * whose COMMENT carries our marker. State from `<catalog>.information_schema.columns`, `column_masks`,
+ * `row_filters` and `routines` (the four reads run side by side). A body change is CREATE OR REPLACE FUNCTION
+ * (UDFs have no ALTER BODY); SET MASK and SET ROW FILTER replace what is attached in one statement.
+ */
+export class DatabricksMasking implements MaskingPort {
+  readonly dialect;
+  readonly takeover: boolean;
+  readonly takeoverSetting = 'CONNECTOR_DATABRICKS_UNITY_CATALOG_MASKING_TAKEOVER';
+
+  constructor(private readonly session: DatabricksStatements, private readonly options: DatabricksMaskingOptions) {
+    this.dialect = databricksMaskingDialect(options.naming, options.governanceSchema);
+    this.takeover = options.takeover;
+  }
+
+  async read(loaded: LoadedResource): Promise<MaskingState> {
+    const tables = loaded.objects.filter((s) => s.kind === 'table' || s.kind === 'view');
+    if (tables.length === 0) return { columns: {}, attachments: [], policies: [] };
+    const catalog = tables[0]!.path[0]!;
+    const schemas = [...new Set(tables.map((t) => t.path[1]!))];
+    const info = `${quoteIdent(catalog)}.information_schema`;
+    const oneTable = tables.length === 1 ? tables[0]!.path[2]! : undefined;
+    const where = (schemaCol: string, tableCol: string) => (oneTable !== undefined ? ` WHERE ${schemaCol} = :schema AND ${tableCol} = :table` : schemas.length === 1 ? ` WHERE ${schemaCol} = :schema` : '');
+    const params: Record<string, string> = { ...(schemas.length === 1 ? { schema: schemas[0]! } : {}), ...(oneTable !== undefined ? { table: oneTable } : {}) };
+    const [columnRows, maskRows, filterRows, routineRows] = await Promise.all([
+      this.session.query(`SELECT table_schema, table_name, column_name, full_data_type FROM ${info}.columns${where('table_schema', 'table_name')}`, params),
+      this.session.query(`SELECT table_schema, table_name, column_name, mask_catalog, mask_schema, mask_name FROM ${info}.column_masks${where('table_schema', 'table_name')}`, params),
+      this.session.query(`SELECT table_schema, table_name, filter_catalog, filter_schema, filter_name FROM ${info}.row_filters${where('table_schema', 'table_name')}`, params),
+      this.session.query(`SELECT routine_schema, routine_name, comment FROM ${info}.routines WHERE routine_schema = :governance`, { governance: this.options.governanceSchema.toLowerCase() }),
+    ]);
+    const tableOf = (r: Record<string, unknown>) => tables.find((t) => t.path[1] === text(r.table_schema) && t.path[2] === text(r.table_name));
+    const columns: Record<string, ColumnInfo[]> = {};
+    for (const r of columnRows) {
+      const t = tableOf(r);
+      if (t) (columns[t.path.join('.')] ??= []).push({ name: text(r.column_name), dataType: text(r.full_data_type) });
+    }
+    const attachments: Attachment[] = [];
+    for (const r of maskRows) {
+      const t = tableOf(r);
+      if (t) attachments.push({ kind: 'mask', table: t, column: text(r.column_name), policy: [text(r.mask_catalog), text(r.mask_schema), text(r.mask_name)] });
+    }
+    for (const r of filterRows) {
+      const t = tableOf(r);
+      if (t) attachments.push({ kind: 'filter', table: t, policy: [text(r.filter_catalog), text(r.filter_schema), text(r.filter_name)] });
+    }
+    const policies = new Map<string, ExistingPolicy>();
+    const prefixes = tables.map((t) => `${t.path[1]}__${t.path[2]}__`);
+    const attachedKind = new Map(attachments.map((a) => [a.policy.join('.'), a.kind]));
+    for (const r of routineRows) {
+      const name = [catalog, text(r.routine_schema), text(r.routine_name)];
+      const marker = parseMarker(r.comment);
+      const kind = attachedKind.get(name.join('.')) ?? (name[2]!.includes('__rows_') ? 'filter' : 'mask');
+      if ((marker && prefixes.some((p) => name[2]!.startsWith(p))) || attachedKind.has(name.join('.'))) policies.set(name.join('.'), { kind, name, marker });
+    }
+    for (const a of attachments) if (!policies.has(a.policy.join('.'))) policies.set(a.policy.join('.'), { kind: a.kind, name: a.policy, marker: null });
+    return { columns, attachments, policies: [...policies.values()] };
+  }
+
+  statements(step: MaskStep): string[] {
+    switch (step.op) {
+      case 'CREATE': return [functionSql(step.policy, false)];
+      case 'ALTER_BODY': return [functionSql(step.policy, true)];
+      case 'ATTACH': case 'SWAP': {
+        const p = step.policy;
+        return [p.kind === 'mask'
+          ? `ALTER TABLE ${qualified(p.table.path)} ALTER COLUMN ${quoteIdent(p.column!)} SET MASK ${qualified(p.name)}`
+          : `ALTER TABLE ${qualified(p.table.path)} SET ROW FILTER ${qualified(p.name)} ON (${p.args.map((a) => quoteIdent(a.name)).join(', ')})`];
+      }
+      case 'DETACH': return [detachSql(step.table, step.kind === 'mask' ? step.column : undefined)];
+      case 'DROP': return [`DROP FUNCTION ${qualified(step.policyName)}`];
+    }
+  }
+
+  /** One statement at a time (Databricks SQL has no multi-statement request); the first failure stops the rest. */
+  async apply(steps: MaskStep[]): Promise<MaskStepOutcome[]> {
+    const planned: { step: MaskStep; sql: string }[] = [];
+    const governance = new Set<string>();
+    for (const step of steps) {
+      if (step.op === 'CREATE' && !governance.has(step.policy.name[0]!)) {
+        governance.add(step.policy.name[0]!);
+        planned.push({ step, sql: `CREATE SCHEMA IF NOT EXISTS ${qualified(step.policy.name.slice(0, 2))}` });
+      }
+      for (const sql of this.statements(step)) planned.push({ step, sql });
+    }
+    const outcomes: MaskStepOutcome[] = [];
+    let failed = false;
+    for (const p of planned) {
+      if (failed) { outcomes.push({ ...p, ok: false, error: 'not run: an earlier masking statement failed' }); continue; }
+      try {
+        await withBackoff(() => this.session.query(p.sql), isTransient);
+        outcomes.push({ ...p, ok: true });
+      } catch (err) {
+        const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));
+        failed = true;
+        outcomes.push({ ...p, ok: false, error: e.message, code: e.detail?.warehouseCode ?? e.code });
+      }
+    }
+    return outcomes;
+  }
+}
+
+function functionSql(p: DesiredPolicy, replace: boolean): string {
+  const args = p.args.map((a) => `${quoteIdent(a.name)} ${a.dataType}`).join(', ');
+  return `CREATE ${replace ? 'OR REPLACE ' : ''}FUNCTION ${qualified(p.name)}(${args}) RETURNS ${p.returns} COMMENT ${databricksLiteral(markerComment(p.marker))} RETURN ${p.body}`;
+}
+
+const detachSql = (table: Securable, column: string | undefined) => (column !== undefined
+  ? `ALTER TABLE ${qualified(table.path)} ALTER COLUMN ${quoteIdent(column)} DROP MASK`
+  : `ALTER TABLE ${qualified(table.path)} DROP ROW FILTER`);

@@ -1,0 +1,102 @@
+import type { LoadedResource, Securable } from '../../connectors/connector.js';
+
+/**
+ * Native masking and row filters as plain data: what the policies want on each column and table, what the
+ * warehouse holds, and the steps between them. The planner knows no SQL; a connector's `MaskingPort` renders
+ * and applies.
+ */
+
+/** A column's data type reduced to what decides its mask expression and its policy's signature. */
+export type TypeFamily = 'string' | 'integer' | 'decimal' | 'float' | 'date' | 'timestamp' | 'boolean' | 'other';
+
+export interface ColumnInfo { name: string; dataType: string }
+
+/** Our ownership marker, kept in the policy object's COMMENT (Snowflake) or function COMMENT (Databricks). */
+export interface Marker {
+  /** Ranger policy ids the body was rendered from. */
+  ids: number[];
+  /** The Ranger policy version the body was rendered at: informative only, never diffed. */
+  version: string;
+  /** Hash of signature and body: what a diff compares, so the warehouse's normalised body text is never re-parsed. */
+  hash: string;
+}
+
+/** A masking policy / mask function (kind 'mask') or row access policy / row filter function (kind 'filter'). */
+export type PolicyKind = 'mask' | 'filter';
+
+export interface DesiredPolicy {
+  kind: PolicyKind;
+  table: Securable;
+  /** The masked column; absent for a row filter. */
+  column?: string;
+  /** The policy object's fully qualified name, as stored. */
+  name: string[];
+  /** Arguments in order (a mask: the one column value; a filter: the columns it reads), with data types. */
+  args: { name: string; dataType: string }[];
+  returns: string;
+  body: string;
+  marker: Marker;
+  reason: string;
+}
+
+/** A policy object that exists; `marker` is null unless it carries ours. */
+export interface ExistingPolicy { kind: PolicyKind; name: string[]; marker: Marker | null }
+
+/** What is attached: a mask on a column, or a row filter on a table. */
+export interface Attachment { kind: PolicyKind; table: Securable; column?: string; policy: string[] }
+
+export interface MaskingState {
+  /** Columns with data types per table or view, keyed by the securable's path joined with '.'. */
+  columns: Record<string, ColumnInfo[]>;
+  attachments: Attachment[];
+  /** Policy objects attached to the loaded tables, and ours that were made for them (orphans included). */
+  policies: ExistingPolicy[];
+}
+
+export type MaskStep =
+  | { op: 'CREATE'; policy: DesiredPolicy; reason: string }
+  | { op: 'ALTER_BODY'; policy: DesiredPolicy; reason: string }
+  | { op: 'ATTACH'; policy: DesiredPolicy; reason: string }
+  /** Replace the attached `from` with `policy` in one statement: the target is never unprotected. */
+  | { op: 'SWAP'; policy: DesiredPolicy; from: string[]; reason: string }
+  | { op: 'DETACH'; kind: PolicyKind; table: Securable; column?: string; policyName: string[]; reason: string }
+  | { op: 'DROP'; kind: PolicyKind; policyName: string[]; reason: string };
+
+export interface MaskStepOutcome { step: MaskStep; sql: string; ok: boolean; error?: string; code?: string }
+
+/** How a warehouse writes conditions and expressions inside a policy body. */
+export interface MaskSqlDialect {
+  readonly service: 'snowflake' | 'databricks';
+  /** A string literal, escaped for the warehouse. */
+  literal(value: string): string;
+  familyOf(dataType: string): TypeFamily;
+  /** The data type a policy of this family takes and returns (a signature change means a new policy). */
+  signatureType(family: TypeFamily, dataType: string): string;
+  /** A condition true when the reader is the Ranger user / in the group / has the role; `public` is everyone. */
+  principalCondition(type: 'user' | 'group' | 'role', name: string): string;
+  /** The value as text, for digit-wise masking of integers. */
+  toText(expr: string): string;
+  /** Text back to the column's integer type. */
+  toInteger(expr: string, dataType: string): string;
+  /** Date or timestamp truncated to the first day of its year. */
+  truncateToYear(expr: string, family: TypeFamily): string;
+  /** How a policy's argument is referred to in its body. */
+  argument(name: string): string;
+  /** The policy object's name for a column mask or a table filter: deterministic, within identifier limits. */
+  policyName(table: Securable, kind: PolicyKind, column: string | undefined, family: string, signatureKey: string): string[];
+  /** Whether a view can carry masks and row filters (Snowflake: yes; Unity Catalog: no). */
+  readonly viewsTakePolicies: boolean;
+}
+
+/** A connector's masking side: read the state of loaded tables, and apply steps. */
+export interface MaskingPort {
+  readonly dialect: MaskSqlDialect;
+  /** Take over a foreign masking policy or filter attached to a target (CONNECTOR_<KIND>_MASKING_TAKEOVER). */
+  readonly takeover: boolean;
+  /** The setting that allows takeover, named in conflict messages. */
+  readonly takeoverSetting: string;
+  read(loaded: LoadedResource): Promise<MaskingState>;
+  apply(steps: MaskStep[]): Promise<MaskStepOutcome[]>;
+  /** The statements a step becomes, for dry runs and the stored plan. */
+  statements(step: MaskStep): string[];
+}

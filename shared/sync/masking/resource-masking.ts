@@ -1,0 +1,47 @@
+import type { LoadedResource } from '../../connectors/connector.js';
+import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../../policy/index.js';
+import type { ResourceResult } from '../../store/records.js';
+import type { WarehouseProfile } from '../profile.js';
+import { desiredPolicies } from './desired-policies.js';
+import type { MaskingPort, MaskStep, MaskStepOutcome } from './model.js';
+import { describeMaskStep, planMasking } from './plan-masking.js';
+
+export interface ResourceMasking {
+  steps: MaskStep[];
+  warnings: string[];
+  unchanged: number;
+  plan: ResourceResult['plan'];
+}
+
+/**
+ * The masking half of one resource's sync: read the tables' masks and filters, evaluate the Ranger data-mask
+ * and row-filter items with every column of each table, and plan the steps. Pure but for the port's read.
+ */
+export async function planResourceMasking(loaded: LoadedResource, port: MaskingPort,
+  deps: { profile: WarehouseProfile; snapshot: PolicySnapshot; now: Date }): Promise<ResourceMasking> {
+  const state = await port.read(loaded);
+  const def = deps.profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
+  const tables = loaded.objects.filter((s) => s.kind === 'table' || s.kind === 'view').map((securable) => {
+    const columns = state.columns[securable.path.join('.')] ?? [];
+    const acl = resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable),
+      { now: deps.now, schedules: 'at-now', columns: columns.map((c) => c.name) });
+    return { securable, acl, columns };
+  });
+  const version = String(deps.snapshot.version ?? '');
+  const desired = desiredPolicies(tables, port.dialect, version, loaded.column);
+  const planned = planMasking({ desired: desired.policies, state, takeover: port.takeover, takeoverSetting: port.takeoverSetting, ...(loaded.column !== undefined ? { onlyColumn: loaded.column } : {}) });
+  return {
+    steps: planned.steps, unchanged: planned.unchanged,
+    warnings: [...desired.warnings, ...planned.conflicts],
+    plan: planned.steps.map(describeMaskStep),
+  };
+}
+
+/** One line per step whose every statement succeeded, for the resource's result. */
+export function appliedMaskChanges(outcomes: MaskStepOutcome[]): string[] {
+  const steps = [...new Set(outcomes.map((o) => o.step))];
+  return steps.filter((s) => outcomes.every((o) => o.step !== s || o.ok)).map((s) => {
+    const d = describeMaskStep(s);
+    return `${d.op} ${d.object}`;
+  });
+}

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFullSync } from '../../shared/intake/full-sync.js';
+import { runTask } from '../../shared/sync/worker.js';
+import { startSnowflakeRig, type SnowflakeRig } from '../support/snowflake-sync.js';
+
+let rig: SnowflakeRig;
+beforeAll(async () => { rig = await startSnowflakeRig(); });
+afterAll(async () => { await rig.stop(); });
+
+describe('scheduled full sync', () => {
+  it('records a SCHEDULE task over every database, syncs it schema by schema, and converges', async () => {
+    const intake = { store: rig.storage.store, queue: rig.storage.queue, kind: 'snowflake' as const, instance: 't' };
+    const at = new Date('2026-11-27T02:00:00Z');
+    const [taskId] = await startFullSync(intake, rig.connector, at);
+    expect(await startFullSync(intake, rig.connector, at)).toEqual([taskId]);      // a second firing starts nothing new
+    await runTask(taskId!, rig.deps);
+    const task = (await rig.storage.store.get(taskId!))!;
+    expect(task.header).toMatchObject({ status: 'SUCCESS', source: 'SCHEDULE' });
+    const [row] = await rig.storage.store.resources(taskId!);
+    expect(row!.ref).toEqual({ type: 'database', values: { database: '"SALES"' } });
+    expect(row!.message).toMatch(/^2 schema\(s\): \d+ grant\(s\)/);
+    // Reads are per container: the database itself, then one statement per schema, never the whole account at once.
+    const reads = rig.emulator.control.statements().filter((s) => s.sql.includes('INFORMATION_SCHEMA'));
+    expect(reads.filter((s) => s.sql.includes('TABLE_PRIVILEGES')).length).toBe(2);
+    expect(reads.filter((s) => s.sql.includes('TABLE_PRIVILEGES') && s.sql.includes('WHERE TABLE_SCHEMA = ?')).length).toBe(2);
+
+    rig.emulator.control.reset();
+    const [again] = await startFullSync(intake, rig.connector, new Date('2026-11-28T02:00:00Z'));
+    await runTask(again!, rig.deps);
+    const writes = rig.emulator.control.statements().filter((s) => /^\s*(BEGIN|GRANT|REVOKE)/.test(s.sql));
+    expect(writes).toEqual([]);
+  });
+});

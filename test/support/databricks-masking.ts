@@ -1,0 +1,79 @@
+import { DBSQLClient } from '@databricks/sql';
+import { startDatabricksEmulator, type DatabricksCatalog, type DatabricksEmulator } from '../../dev/emulators/databricks/server.js';
+import { DatabricksConnector } from '../../shared/connectors/databricks/databricks-connector.js';
+import { databricksProfile, DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
+import type { PrincipalNaming } from '../../shared/connectors/principal-names.js';
+import { createTask } from '../../shared/intake/create-task.js';
+import { managedScope } from '../../shared/sync/scope.js';
+import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import type { ResourceRef } from '../../shared/task/request.js';
+import { mutablePolicies } from './snowflake-masking.js';
+import { startTestStorage, type TestStorage } from './storage.js';
+
+/** Personal access tokens of the two readers a test queries as. */
+export const READERS = [{ token: 'dapi-ann', user: 'ann@example.com' }, { token: 'dapi-eve', user: 'eve@example.com' }];
+
+export interface DatabricksMaskingRig {
+  storage: TestStorage; emulator: DatabricksEmulator; connector: DatabricksConnector; deps: WorkerDeps;
+  policies: ReturnType<typeof mutablePolicies>;
+  stop(): Promise<void>;
+}
+
+export async function startDatabricksMaskingRig(catalog: DatabricksCatalog, policies: unknown[], takeover = false): Promise<DatabricksMaskingRig> {
+  const [storage, emulator] = await Promise.all([startTestStorage(), startDatabricksEmulator({ catalog, readers: READERS })]);
+  const naming: PrincipalNaming = { userRoleTemplate: '{name}@example.com', case: 'preserve' };
+  const connector = DatabricksConnector.fromSettings(
+    { host: `https://${emulator.host}:${emulator.port}`, path: emulator.path, token: emulator.token, caCert: emulator.caCert },
+    { governanceSchema: 'policysync_governance', takeover, naming },
+  );
+  const source = mutablePolicies(policies);
+  const deps: WorkerDeps = {
+    store: storage.store, connector, policies: source.source, leaseSeconds: 60,
+    profile: databricksProfile(naming),
+    scope: managedScope({ ignoreRoles: ['admins', 'account users', 'admin@example.com'], ignoreObjects: [], managedPrivileges: DATABRICKS_PRIVILEGES }),
+  };
+  return {
+    storage, emulator, connector, deps, policies: source,
+    stop: async () => { await connector.close(); await emulator.stop(); await storage.azurite.stop(); },
+  };
+}
+
+export async function syncDatabricksMasking(rig: DatabricksMaskingRig, resources: ResourceRef[], dryRun = false) {
+  const { task } = await createTask({ store: rig.storage.store, queue: rig.storage.queue, kind: 'databricks_unity_catalog', instance: 't' },
+    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
+  await runTask(task.header.taskId, rig.deps);
+  const done = (await rig.storage.store.get(task.header.taskId))!;
+  return { header: done.header, rows: await rig.storage.store.resources(task.header.taskId) };
+}
+
+/** A reader's own driver connection (its own token, so its own user and groups). */
+export async function readAsUser(emulator: DatabricksEmulator, token: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new DBSQLClient({ logger: { log: () => undefined } });
+  await client.connect({ host: emulator.host, port: emulator.port, path: emulator.path, token, customCaCert: emulator.caCert, telemetryEnabled: false, retryMaxAttempts: 1 });
+  try {
+    const session = await client.openSession();
+    const op = await session.executeStatement(sql, { runAsync: true });
+    try {
+      return (await op.fetchAll()) as Record<string, unknown>[];
+    } finally {
+      await op.close();
+      await session.close();
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+export const ucMask = (id: number, table: string, column: string, dataMaskType: string, groups = ['analysts'], valueExpr?: string) => ({
+  id, name: `mask ${id}`, policyType: 1, isEnabled: true,
+  resources: { catalog: { values: ['main'] }, schema: { values: ['masked'] }, table: { values: [table] }, column: { values: [column] } },
+  dataMaskPolicyItems: [{ accesses: [{ type: 'select', isAllowed: true }], groups, dataMaskInfo: { dataMaskType, ...(valueExpr ? { valueExpr } : {}) } }],
+});
+
+export const ucRowFilter = (id: number, table: string, filterExpr: string, groups = ['analysts']) => ({
+  id, name: `filter ${id}`, policyType: 2, isEnabled: true,
+  resources: { catalog: { values: ['main'] }, schema: { values: ['masked'] }, table: { values: [table] } },
+  rowFilterPolicyItems: [{ accesses: [{ type: 'select', isAllowed: true }], groups, rowFilterInfo: { filterExpr } }],
+});
+
+export const ucTable = (t: string): ResourceRef => ({ type: 'table', values: { catalog: 'main', schema: 'masked', table: t } });

@@ -1,0 +1,92 @@
+import snowflake, { type Connection } from 'snowflake-sdk';
+import { startSnowflakeEmulator, type SnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
+import type { SnowflakeCatalog } from '../../dev/emulators/snowflake/seed.js';
+import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
+import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
+import { createTask } from '../../shared/intake/create-task.js';
+import { parsePolicies, type PolicySnapshot } from '../../shared/policy/index.js';
+import { managedScope } from '../../shared/sync/scope.js';
+import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import type { ResourceRef } from '../../shared/task/request.js';
+import { startTestStorage, type TestStorage } from './storage.js';
+
+export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'];
+
+/** A policy source the test edits between syncs. */
+export function mutablePolicies(policies: unknown[], version = 1) {
+  let snapshot: PolicySnapshot = parsePolicies({ serviceName: 'snowflake_test', policyVersion: version, policies });
+  return {
+    source: { current: async () => snapshot },
+    set(next: unknown[], v = version + 1) { version = v; snapshot = parsePolicies({ serviceName: 'snowflake_test', policyVersion: v, policies: next }); },
+  };
+}
+
+export interface MaskingRig {
+  storage: TestStorage; emulator: SnowflakeEmulator; connector: SnowflakeConnector; deps: WorkerDeps;
+  policies: ReturnType<typeof mutablePolicies>;
+  stop(): Promise<void>;
+}
+
+export async function startMaskingRig(catalog: SnowflakeCatalog, policies: unknown[], takeover = false): Promise<MaskingRig> {
+  const [storage, emulator] = await Promise.all([startTestStorage(), startSnowflakeEmulator({
+    catalog,
+    users: [{ name: 'POLICYSYNC', password: 'emulator' }, { name: 'READER', password: 'reader' }, { name: 'BOB', password: 'bob' }],
+  })]);
+  const naming = { userRoleTemplate: '{name}', case: 'upper' as const };
+  const connector = SnowflakeConnector.fromSettings(
+    { account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: emulator.url },
+    { governanceSchema: 'POLICYSYNC_GOVERNANCE', takeover, naming },
+  );
+  const source = mutablePolicies(policies);
+  const deps: WorkerDeps = {
+    store: storage.store, connector, policies: source.source, leaseSeconds: 60,
+    profile: snowflakeProfile(naming),
+    scope: managedScope({ ignoreRoles: SYSTEM_ROLES, ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES }),
+  };
+  return {
+    storage, emulator, connector, deps, policies: source,
+    stop: async () => { await connector.close(); await emulator.stop(); await storage.azurite.stop(); },
+  };
+}
+
+export async function syncMasking(rig: MaskingRig, resources: ResourceRef[], dryRun = false) {
+  const { task } = await createTask({ store: rig.storage.store, queue: rig.storage.queue, kind: 'snowflake', instance: 't' },
+    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
+  await runTask(task.header.taskId, rig.deps);
+  const done = (await rig.storage.store.get(task.header.taskId))!;
+  return { header: done.header, rows: await rig.storage.store.resources(task.header.taskId) };
+}
+
+/** A reader's own driver connection: `USE ROLE`, then SELECT through the masks and row access policies. */
+export async function readAs(emulator: SnowflakeEmulator, role: string, sql: string, user = 'READER', password = 'reader'): Promise<Record<string, unknown>[]> {
+  const conn: Connection = await snowflake.createConnection({ account: 'emulator', username: user, password, accessUrl: emulator.url }).connectAsync();
+  const run = (sqlText: string) => new Promise<Record<string, unknown>[]>((resolve, reject) => {
+    conn.execute({ sqlText, complete: (err, _s, rows) => (err ? reject(err) : resolve((rows ?? []) as Record<string, unknown>[])) });
+  });
+  try {
+    await run(`USE ROLE "${role}"`);
+    return await run(sql);
+  } finally {
+    await new Promise<void>((resolve) => conn.destroy(() => resolve()));
+  }
+}
+
+export const maskPolicy = (id: number, table: string, column: string, dataMaskType: string, roles = ['analyst'], valueExpr?: string) => ({
+  id, name: `mask ${id}`, policyType: 1, isEnabled: true,
+  resources: { database: { values: ['SALES'] }, schema: { values: ['MASKED'] }, table: { values: [table] }, column: { values: [column] } },
+  dataMaskPolicyItems: [{ accesses: [{ type: 'select', isAllowed: true }], roles, dataMaskInfo: { dataMaskType, ...(valueExpr ? { valueExpr } : {}) } }],
+});
+
+export const rowFilterPolicy = (id: number, table: string, filterExpr: string, roles = ['analyst']) => ({
+  id, name: `filter ${id}`, policyType: 2, isEnabled: true,
+  resources: { database: { values: ['SALES'] }, schema: { values: ['MASKED'] }, table: { values: [table] } },
+  rowFilterPolicyItems: [{ accesses: [{ type: 'select', isAllowed: true }], roles, rowFilterInfo: { filterExpr } }],
+});
+
+export const readersPolicy = {
+  id: 100, name: 'readers', policyType: 0, isEnabled: true,
+  resources: { database: { values: ['SALES'] }, schema: { values: ['MASKED'] }, table: { values: ['*'] }, column: { values: ['*'] } },
+  policyItems: [{ accesses: [{ type: 'select', isAllowed: true }], roles: ['analyst', 'engineer'] }],
+};
+
+export const maskedTable = (t: string): ResourceRef => ({ type: 'table', values: { database: 'SALES', schema: 'MASKED', table: t } });

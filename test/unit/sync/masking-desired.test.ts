@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { databricksMaskingDialect } from '../../../shared/connectors/databricks/masking-dialect.js';
+import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
+import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../../shared/policy/index.js';
+import { desiredPolicies } from '../../../shared/sync/masking/desired-policies.js';
+
+const sf = snowflakeMaskingDialect({ userRoleTemplate: '{name}', case: 'upper' }, 'GOV');
+const dbx = databricksMaskingDialect({ userRoleTemplate: '{name}@example.com', case: 'preserve' }, 'governance');
+const mask = (over: Partial<MaskDecision>): MaskDecision => ({
+  users: [], groups: [], roles: [], accessTypes: ['select'], dataMaskInfo: { dataMaskType: 'MASK' }, isConditional: false, policyId: 1, ...over,
+});
+const filter = (over: Partial<RowFilterDecision>): RowFilterDecision => ({
+  users: [], groups: [], roles: [], accessTypes: ['select'], rowFilterInfo: { filterExpr: "region = 'EU'" }, isConditional: false, policyId: 9, ...over,
+});
+const acl = (masks: Record<string, MaskDecision[]>, rowFilters: RowFilterDecision[] = []): ResourceAcl =>
+  ({ users: {}, groups: {}, roles: {}, masks, rowFilters, policyVersion: 3 });
+const table = { kind: 'table' as const, path: ['SALES', 'PUBLIC', 'T'] };
+const columns = [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }, { name: 'REGION', dataType: 'VARCHAR(10)' }];
+
+describe('desiredPolicies', () => {
+  it('renders one CASE per column in Ranger order, first match wins, ELSE the clear value', () => {
+    const { policies } = desiredPolicies([{ securable: table, acl: acl({ EMAIL: [
+      mask({ roles: ['admin'], dataMaskInfo: { dataMaskType: 'MASK_NONE' }, policyId: 1 }),
+      mask({ groups: ['analysts'], users: ['bob'], dataMaskInfo: { dataMaskType: 'MASK_NULL' }, policyId: 2 }),
+    ] }), columns }], sf, '3');
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.body).toBe("CASE WHEN IS_ROLE_IN_SESSION('ADMIN') THEN val WHEN IS_ROLE_IN_SESSION('ANALYSTS') OR CURRENT_USER() = 'BOB' THEN NULL ELSE val END");
+    expect(policies[0]!.name).toEqual(['SALES', 'GOV', 'PUBLIC$T$EMAIL$STRING_MASK']);
+    expect(policies[0]!.marker.ids).toEqual([1, 2]);
+  });
+
+  it('stops at an item for everyone (public) and creates nothing when every branch is clear', () => {
+    const { policies } = desiredPolicies([{ securable: table, acl: acl({
+      EMAIL: [mask({ groups: ['public'], dataMaskInfo: { dataMaskType: 'MASK_NULL' } }), mask({ roles: ['x'] })],
+      REGION: [mask({ roles: ['x'], dataMaskInfo: { dataMaskType: 'MASK_NONE' } })],
+    }), columns }], sf, '3');
+    expect(policies.map((p) => p.body)).toEqual(['CASE WHEN TRUE THEN NULL ELSE val END']);
+  });
+
+  it('renders one BOOLEAN filter per table over every column, ELSE TRUE', () => {
+    const { policies } = desiredPolicies([{ securable: table, acl: acl({}, [filter({ roles: ['analyst'] })]), columns }], sf, '3');
+    expect(policies[0]).toMatchObject({ kind: 'filter', returns: 'BOOLEAN', body: "CASE WHEN IS_ROLE_IN_SESSION('ANALYST') THEN (region = 'EU') ELSE TRUE END" });
+    expect(policies[0]!.args.map((a) => a.name)).toEqual(['EMAIL', 'REGION']);
+  });
+
+  it('leaves out and reports an item with conditions it cannot evaluate', () => {
+    const { policies, warnings } = desiredPolicies([{ securable: table, acl: acl({ EMAIL: [mask({ roles: ['a'], isConditional: true })] }), columns }], sf, '3');
+    expect(policies).toEqual([]);
+    expect(warnings[0]).toMatch(/conditions that cannot be evaluated/);
+  });
+
+  it('warns instead of masking a view where the warehouse cannot (Unity Catalog)', () => {
+    const view = { kind: 'view' as const, path: ['main', 'sales', 'v'] };
+    const { policies, warnings } = desiredPolicies([{ securable: view, acl: acl({ email: [mask({ groups: ['g'] })] }), columns: [{ name: 'email', dataType: 'string' }] }], dbx, '3');
+    expect(policies).toEqual([]);
+    expect(warnings[0]).toMatch(/view main\.sales\.v/);
+  });
+
+  it('changes the body hash when the body changes, and the name when the type family does', () => {
+    const one = desiredPolicies([{ securable: table, acl: acl({ EMAIL: [mask({ roles: ['a'] })] }), columns }], sf, '3').policies[0]!;
+    const edited = desiredPolicies([{ securable: table, acl: acl({ EMAIL: [mask({ roles: ['a'], dataMaskInfo: { dataMaskType: 'MASK_NULL' } })] }), columns }], sf, '4').policies[0]!;
+    const retyped = desiredPolicies([{ securable: table, acl: acl({ EMAIL: [mask({ roles: ['a'] })] }), columns: [{ name: 'EMAIL', dataType: 'NUMBER(38,0)' }] }], sf, '3').policies[0]!;
+    expect(edited.name).toEqual(one.name);
+    expect(edited.marker.hash).not.toBe(one.marker.hash);
+    expect(retyped.name).not.toEqual(one.name);
+  });
+
+  it('keeps names within the identifier limit with a hash suffix', () => {
+    const long = { kind: 'table' as const, path: ['D', 'S', 'T'.repeat(300)] };
+    const [p] = desiredPolicies([{ securable: long, acl: acl({ C: [mask({ roles: ['a'] })] }), columns: [{ name: 'C', dataType: 'VARCHAR' }] }], sf, '1').policies;
+    expect(p!.name[2]!.length).toBeLessThanOrEqual(255);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { Connector, LoadedResource } from '../../../shared/connectors/connector.js';
+import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
+import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../../shared/connectors/snowflake/profile.js';
+import { parsePolicies } from '../../../shared/policy/index.js';
+import type { MaskingPort, MaskingState, MaskStep } from '../../../shared/sync/masking/model.js';
+import { syncResource } from '../../../shared/sync/resource-sync.js';
+import { managedScope } from '../../../shared/sync/scope.js';
+
+const naming = { userRoleTemplate: '{name}', case: 'upper' as const };
+const table = { kind: 'table' as const, path: ['SALES', 'PUBLIC', 'T'] };
+const loaded: LoadedResource = {
+  root: table, objects: [table], parents: [{ kind: 'database', path: ['SALES'] }, { kind: 'schema', path: ['SALES', 'PUBLIC'] }], columns: {}, grants: [],
+};
+const snapshot = parsePolicies({ policyVersion: 4, policies: [
+  { id: 1, name: 'read', policyType: 0, resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['T'] } },
+    policyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'] }] },
+  { id: 2, name: 'mask', policyType: 1, resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['T'] }, column: { values: ['EMAIL'] } },
+    dataMaskPolicyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'], dataMaskInfo: { dataMaskType: 'MASK_HASH' } }] },
+] });
+
+function rig(applyOk: boolean) {
+  const calls: string[] = [];
+  const port: MaskingPort = {
+    dialect: snowflakeMaskingDialect(naming, 'GOV'), takeover: false, takeoverSetting: 'X',
+    read: async (): Promise<MaskingState> => ({ columns: { 'SALES.PUBLIC.T': [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }] }, attachments: [], policies: [] }),
+    statements: (s: MaskStep) => [s.op],
+    apply: async (steps) => { calls.push(...steps.map((s) => `mask ${s.op}`)); return steps.map((step, i) => ({ step, sql: step.op, ok: applyOk || i === 0, ...(applyOk || i === 0 ? {} : { error: 'refused' }) })); },
+  };
+  const connector: Connector = {
+    kind: 'memory', masking: port,
+    load: async () => loaded, readGrants: async () => [],
+    apply: async (steps) => { calls.push(...steps.map((s) => `grant ${s.op}`)); return steps.map((step) => ({ step, sql: step.op, ok: true })); },
+    close: async () => undefined,
+  };
+  const deps = {
+    connector, profile: snowflakeProfile(naming), snapshot, now: new Date('2026-01-01T00:00:00Z'), dryRun: false,
+    scope: managedScope({ ignoreRoles: [], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES }),
+  };
+  return { calls, deps };
+}
+const ref = { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'T' } };
+
+describe('syncResource with a masking port', () => {
+  it('protects columns before it grants anyone access', async () => {
+    const { calls, deps } = rig(true);
+    const out = await syncResource(ref, deps);
+    expect(out.status).toBe('SUCCESS');
+    expect(calls.indexOf('mask ATTACH')).toBeLessThan(calls.findIndex((c) => c.startsWith('grant')));
+    expect(out.result!.masking).toEqual(['CREATE MASKING POLICY SALES.GOV.PUBLIC$T$EMAIL$STRING_MASK', 'ATTACH MASKING POLICY column SALES.PUBLIC.T.EMAIL']);
+  });
+
+  it('holds every grant back when a masking statement fails', async () => {
+    const { calls, deps } = rig(false);
+    const out = await syncResource(ref, deps);
+    expect(out.status).toBe('FAILED');
+    expect(out.message).toMatch(/masking statement\(s\) failed, so no grant was applied/);
+    expect(calls.some((c) => c.startsWith('grant'))).toBe(false);
+  });
+
+  it('lists masking steps with the grants in a dry run and applies nothing', async () => {
+    const { calls, deps } = rig(true);
+    const out = await syncResource(ref, { ...deps, dryRun: true });
+    expect(calls).toEqual([]);
+    expect(out.result!.plan.map((p) => p.op)).toEqual(expect.arrayContaining(['CREATE MASKING POLICY', 'ATTACH MASKING POLICY', 'GRANT']));
+    expect(out.message).toMatch(/^dry run: \d+ change/);
+  });
+});
