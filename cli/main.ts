@@ -3,10 +3,11 @@
  * `policysync`: the command-line client of the task API. One file per command; this one builds the program,
  * maps every error to one line and exit status 2, and runs when it is the process's entry point.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { isEntryPoint } from '../shared/entry-point.js';
 import { CliError } from './cli-error.js';
 import { EXIT } from './exit-status.js';
 import { DEFAULT_WAIT_SECONDS, type GlobalOptions, type Runner } from './follow.js';
@@ -102,17 +103,7 @@ function packageVersion(): string {
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

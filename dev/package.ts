@@ -15,12 +15,13 @@
  *   tsx dev/package.ts [--out policysync.zip] [--fresh]
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ZipArchive } from 'archiver';
+import { isEntryPoint } from '../shared/entry-point.js';
 
 export interface PackageOptions {
   /** Repository root (holds package.json, host.json, tsconfig.build.json). */
@@ -140,14 +141,4 @@ async function main(): Promise<number> {
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) process.exitCode = await main();
+if (isEntryPoint(import.meta.url)) process.exitCode = await main();

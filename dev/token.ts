@@ -7,11 +7,11 @@
  *
  *   tsx dev/token.ts [--ttl 3600] [--subject policysync-dev]
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AuthError } from '../shared/auth/errors.js';
 import { mintToken } from '../shared/auth/mint.js';
+import { isEntryPoint } from '../shared/entry-point.js';
 
 const USAGE = 'usage: npm run token -- [--ttl <seconds, default 3600>] [--subject <sub, default policysync-dev>]';
 
@@ -81,14 +81,4 @@ async function main(): Promise<number> {
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) process.exitCode = await main();
+if (isEntryPoint(import.meta.url)) process.exitCode = await main();

@@ -1,7 +1,7 @@
 export {
   startDatabricksEmulator, DEFAULT_TOKEN, WAREHOUSE_PATH, type DatabricksEmulator, type DatabricksEmulatorOptions,
 } from './server.js';
-export type { EmulatorControl, StatementLogEntry, InjectedError, StatementMatch } from './control.js';
+export type { EmulatorControl, StatementLogEntry, InjectedError, StatementMatch } from '../control/control-state.js';
 export { Metastore, type GrantEntry, type EffectiveGrant, type SecurableType, type PrincipalEntry } from './metastore.js';
 export { loadSeed, databricksCatalogSchema, type DatabricksCatalog } from './seed.js';
 export { DatabricksSqlError } from './errors.js';

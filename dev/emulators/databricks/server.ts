@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ControlState, type EmulatorControl } from './control.js';
-import { CONTROL_PREFIX, handleControl } from './control-routes.js';
+import { CONTROL_PREFIX, controlResponse, type ControlHooks, type ControlResponse } from '../control/control-routes.js';
+import { ControlState, type EmulatorControl } from '../control/control-state.js';
 import { Metastore } from './metastore.js';
 import { loadSeed, type DatabricksCatalog } from './seed.js';
 import { createThriftHandler } from './thrift-handler.js';
@@ -11,7 +11,7 @@ import { TCLIService, thrift } from './thrift-runtime.js';
 import { selfSignedCertificate, type CertificateMaker } from './tls.js';
 
 export type { DatabricksCatalog } from './seed.js';
-export type { EmulatorControl, StatementLogEntry, InjectedError, StatementMatch } from './control.js';
+export type { EmulatorControl, StatementLogEntry, InjectedError, StatementMatch } from '../control/control-state.js';
 export { Metastore } from './metastore.js';
 
 export interface DatabricksEmulatorOptions {
@@ -53,6 +53,23 @@ function isAuthorized(req: IncomingMessage, token: string): boolean {
   return req.headers.authorization === `Bearer ${token}`;
 }
 
+/** The control API's answer; a body that is not JSON is a problem too. */
+async function serveControl(control: EmulatorControl, hooks: ControlHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const route = new URL(req.url ?? '/', 'https://emulator').pathname.slice(CONTROL_PREFIX.length);
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  let answer: ControlResponse;
+  try {
+    const body: unknown = text ? JSON.parse(text) : undefined;
+    answer = controlResponse(control, hooks, req.method ?? 'GET', route, body);
+  } catch {
+    answer = { status: 400, body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the body is not JSON' } };
+  }
+  res.writeHead(answer.status, { 'Content-Type': answer.status === 200 ? 'application/json' : 'application/problem+json' });
+  res.end(JSON.stringify(answer.body));
+}
+
 /** One Thrift call: the whole HTTP body is one TBinaryProtocol message; the reply goes out when the handler's
  *  promise settles and the Processor flushes. */
 function serveThrift(processor: { process(input: unknown, output: unknown): void }, body: Buffer, res: ServerResponse): void {
@@ -80,7 +97,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
   const token = opts.token ?? DEFAULT_TOKEN;
   const user = opts.user ?? 'admin@example.com';
   const metastore = new Metastore(await loadSeed(opts.catalog), user);
-  const control = new ControlState((fqn) => { metastore.drop(fqn); });
+  const control = new ControlState((fqn) => () => { metastore.drop(fqn); });
   const handler = createThriftHandler({ metastore, control, user });
   const processor = new TCLIService.Processor(handler.methods);
   const hooks = {
@@ -92,7 +109,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
   const server: Server = createServer({ cert, key }, (req, res) => {
     void (async () => {
       const pathname = new URL(req.url ?? '/', 'https://emulator').pathname;
-      if (pathname.startsWith(CONTROL_PREFIX)) return handleControl(control, hooks, req, res);
+      if (pathname.startsWith(CONTROL_PREFIX)) return serveControl(control, hooks, req, res);
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       if (control.latencyMs > 0) await delay(control.latencyMs);

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type * as T from '@databricks/sql/thrift/TCLIService_types.js';
-import type { ControlState } from './control.js';
+import type { ControlState } from '../control/control-state.js';
 import { DatabricksSqlError } from './errors.js';
 import type { Metastore } from './metastore.js';
 import { rowSet, stringColumns, tableSchema, type ResultSet } from './results.js';
@@ -154,7 +154,8 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
       const response = operationResponse(key, () => {
         let error: DatabricksSqlError | undefined;
         try {
-          const injected = control.beforeStatement(sql);
+          control.countRoundTrip();
+          const injected = control.takeFault(sql);
           if (injected) throw new DatabricksSqlError(injected.code, injected.message, injected.sqlState);
           return executeStatement({ metastore, session }, bindParameters(sql, req.parameters));
         } catch (e) {
@@ -162,7 +163,8 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
           else error = new DatabricksSqlError('INTERNAL_ERROR', `emulator failure: ${(e as Error).message}`, 'XX000');
           throw error;
         } finally {
-          control.afterStatement(sql, error);
+          control.record(sql, error === undefined, error?.message);
+          control.afterStatement(sql);
         }
       }, ttypes.TOperationType.EXECUTE_STATEMENT);
       return req.getDirectResults ? withDirectResults(response, int64ToNumber(req.getDirectResults.maxRows)) : response;

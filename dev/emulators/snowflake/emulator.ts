@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Account } from './account.js';
-import { ControlState, type EmulatorControl } from './control.js';
+import { ControlState, type EmulatorControl } from '../control/control-state.js';
+import { parseQualifiedName } from './qualified-name.js';
 import { loadCatalog, type SnowflakeCatalog } from './seed.js';
 import { SnowflakeServer, type EmulatorUser } from './server.js';
 
@@ -31,7 +32,10 @@ export const DEFAULT_USERS: EmulatorUser[] = [{ name: 'POLICYSYNC', password: 'e
 
 export async function startSnowflakeEmulator(opts: SnowflakeEmulatorOptions): Promise<SnowflakeEmulator> {
   const account = await loadCatalog(opts.catalog);
-  const control = new ControlState(account);
+  const control = new ControlState((fqn) => {
+    const path = parseQualifiedName(fqn);
+    return () => account.drop(path);
+  });
   const server = new SnowflakeServer(account, control, opts.users ?? DEFAULT_USERS);
   await new Promise<void>((resolve, reject) => {
     server.http.once('error', reject);

@@ -1,8 +1,8 @@
 import { storedName } from './identifiers.js';
 import { parsePolicyExpression, type PolicyExpr } from './policy-expression.js';
 import type { PolicyObjectKind } from './policy-store.js';
-import { syntaxError } from './sql-error.js';
-import { tokenText, type Token } from './sql-lexer.js';
+import type { Token } from './sql-lexer.js';
+import { TokenCursor } from './token-cursor.js';
 
 /** Masking and row access policy DDL, the ALTER TABLE forms that attach them, CREATE SCHEMA and SHOW ... POLICIES. */
 export type PolicyStatement =
@@ -64,24 +64,7 @@ export function parsePolicyStatement(tokens: Token[], request: string): PolicySt
   return undefined;
 }
 
-class Cursor {
-  private i = 0;
-  constructor(private readonly tokens: Token[], private readonly request: string) {}
-  peek(o = 0): Token { return this.tokens[Math.min(this.i + o, this.tokens.length - 1)]!; }
-  next(): Token { const t = this.peek(); if (t.kind !== 'eof') this.i++; return t; }
-  fail(t: Token = this.peek()): never { throw syntaxError(this.request, t.start, tokenText(t)); }
-  isWord(w: string, o = 0): boolean { const t = this.peek(o); return t.kind === 'word' && t.upper === w; }
-  accept(...words: string[]): boolean {
-    if (!words.every((w, k) => this.isWord(w, k))) return false;
-    this.i += words.length;
-    return true;
-  }
-  expect(...words: string[]): void { if (!this.accept(...words)) this.fail(); }
-  isPunct(p: string, o = 0): boolean { const t = this.peek(o); return t.kind === 'punct' && t.text === p; }
-  acceptPunct(p: string): boolean { if (!this.isPunct(p)) return false; this.i++; return true; }
-  expectPunct(p: string): void { if (!this.acceptPunct(p)) this.fail(); }
-  end(): void { if (this.peek().kind !== 'eof') this.fail(); }
-
+class Cursor extends TokenCursor {
   policyKind(): PolicyObjectKind | undefined {
     if (this.accept('MASKING', 'POLICY')) return 'MASKING';
     if (this.accept('ROW', 'ACCESS', 'POLICY')) return 'ROW_ACCESS';
@@ -102,18 +85,6 @@ class Cursor {
     const t = this.next();
     return t.kind === 'string' ? t.text : this.fail(t);
   }
-  typeName(): string {
-    const t = this.next();
-    if (t.kind !== 'word') return this.fail(t);
-    let type = t.upper;
-    if (this.acceptPunct('(')) {
-      const parts: string[] = [];
-      do { const n = this.next(); if (n.kind !== 'number') this.fail(n); parts.push(n.text); } while (this.acceptPunct(','));
-      this.expectPunct(')');
-      type += `(${parts.join(',')})`;
-    }
-    return type;
-  }
   /** `-> <expression>` up to a top-level COMMENT = or the end. */
   body(): { body: PolicyExpr; bodyText: string } {
     this.expectPunct('-');
@@ -122,7 +93,7 @@ class Cursor {
     let last: Token | undefined;
     while (this.peek().kind !== 'eof' && !(this.isWord('COMMENT') && this.isPunct('=', 1))) last = this.next();
     if (!last) return this.fail();
-    const bodyText = this.request.slice(first.start, last.end);
+    const bodyText = this.source.slice(first.start, last.end);
     return { body: parsePolicyExpression(bodyText), bodyText };
   }
   createPolicy(policyKind: PolicyObjectKind, orReplace: boolean): PolicyStatement {

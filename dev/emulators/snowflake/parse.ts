@@ -4,7 +4,8 @@ import { KNOWN_PRIVILEGES } from './privileges.js';
 import { parseQualifiedName } from './qualified-name.js';
 import { SnowflakeSqlError, syntaxError } from './sql-error.js';
 import type { Bindings } from './statements/context.js';
-import { splitStatements, splitTokens, startsBlock, tokenText, type Token } from './sql-lexer.js';
+import { splitStatements, splitTokens, startsBlock, type Token } from './sql-lexer.js';
+import { TokenCursor } from './token-cursor.js';
 import type {
   Condition, Expr, GrantTarget, ObjectType, SelectItem, ShowScope, ShowWhat, Statement, TableFunction, Value,
 } from './statement.js';
@@ -22,47 +23,12 @@ const OBJECT_TYPES: Record<string, ObjectType> = { DATABASE: 'DATABASE', SCHEMA:
 const CLAUSE_WORDS = new Set(['ON', 'TO', 'FROM', 'WHERE', 'ORDER', 'LIMIT', 'AND', 'OR', 'AS', 'IN', 'LIKE',
   'ILIKE', 'NOT', 'IS', 'GROUP', 'HAVING', 'STARTS', 'WITH', 'ASC', 'DESC', 'NULLS', 'UNION']);
 
-class Parser {
-  private i = 0;
-  constructor(private readonly tokens: Token[], private readonly request: string, private readonly bindings: Bindings) {}
+class Parser extends TokenCursor {
+  constructor(tokens: Token[], request: string, private readonly bindings: Bindings) { super(tokens, request); }
 
-  private peek(offset = 0): Token {
-    return this.tokens[Math.min(this.i + offset, this.tokens.length - 1)]!;
-  }
-  private next(): Token {
-    const t = this.peek();
-    if (t.kind !== 'eof') this.i++;
-    return t;
-  }
-  private fail(t: Token = this.peek()): never {
-    throw syntaxError(this.request, t.start, tokenText(t));
-  }
-  private isWord(word: string, offset = 0): boolean {
-    const t = this.peek(offset);
-    return t.kind === 'word' && t.upper === word;
-  }
-  private accept(...words: string[]): boolean {
-    if (!words.every((w, k) => this.isWord(w, k))) return false;
-    this.i += words.length;
-    return true;
-  }
-  private expect(...words: string[]): void {
+  /** Word by word: a statement that goes wrong halfway is reported at the first word that does not fit. */
+  override expect(...words: string[]): void {
     for (const w of words) if (!this.accept(w)) this.fail();
-  }
-  private isPunct(p: string): boolean {
-    const t = this.peek();
-    return t.kind === 'punct' && t.text === p;
-  }
-  private acceptPunct(p: string): boolean {
-    if (!this.isPunct(p)) return false;
-    this.i++;
-    return true;
-  }
-  private expectPunct(p: string): void {
-    if (!this.acceptPunct(p)) this.fail();
-  }
-  private end(): void {
-    if (this.peek().kind !== 'eof') this.fail();
   }
 
   private identifier(): string {
@@ -167,14 +133,14 @@ class Parser {
     }
     this.acceptPunct(';');
     this.end();
-    const statements = splitTokens(this.request, inner);
+    const statements = splitTokens(this.source, inner);
     for (const st of statements) {
       const first = st.tokens[0]!;
       if (first.kind === 'word' && ['DECLARE', 'LET', 'IF', 'FOR', 'WHILE', 'LOOP', 'RETURN', 'CASE', 'REPEAT', 'EXCEPTION'].includes(first.upper)) {
         throw new SnowflakeSqlError('002043', `SQL compilation error:\nUnsupported feature '${first.upper} in a Snowflake Scripting block (emulator)'.`, '0A000');
       }
     }
-    return { kind: 'block', text: this.request.slice(begin.start, this.tokens[this.i - 1]!.end), statements, request: this.request };
+    return { kind: 'block', text: this.source.slice(begin.start, this.tokens[this.i - 1]!.end), statements, request: this.source };
   }
 
   /** EXECUTE IMMEDIATE '<sql>' | $$<sql>$$ | ?: the text is one statement or one block. */
@@ -389,7 +355,7 @@ class Parser {
     const start = this.peek().start;
     if (this.acceptPunct('*')) return { expr: '*', text: '*' };
     const expr = this.expr();
-    const text = this.request.slice(start, this.tokens[this.i - 1]!.end);
+    const text = this.source.slice(start, this.tokens[this.i - 1]!.end);
     let alias: string | undefined;
     const t = this.peek();
     if (this.accept('AS') || t.kind === 'quoted' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.upper))) alias = this.identifier();

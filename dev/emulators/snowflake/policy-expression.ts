@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Cell } from './result-set.js';
-import { SnowflakeSqlError, syntaxError } from './sql-error.js';
-import { tokenize, tokenText, type Token } from './sql-lexer.js';
+import { SnowflakeSqlError } from './sql-error.js';
+import { tokenize, type Token } from './sql-lexer.js';
+import { TokenCursor } from './token-cursor.js';
 
 /**
  * The expression subset a masking or row access policy body is written in — what policysync generates plus
@@ -32,20 +33,7 @@ export function parsePolicyExpression(text: string): PolicyExpr {
   return e;
 }
 
-class ExprParser {
-  private i = 0;
-  constructor(private readonly tokens: Token[], private readonly text: string) {}
-  private peek(o = 0): Token { return this.tokens[Math.min(this.i + o, this.tokens.length - 1)]!; }
-  private next(): Token { const t = this.peek(); if (t.kind !== 'eof') this.i++; return t; }
-  private fail(t: Token = this.peek()): never { throw syntaxError(this.text, t.start, tokenText(t)); }
-  private isWord(w: string, o = 0): boolean { const t = this.peek(o); return t.kind === 'word' && t.upper === w; }
-  private accept(w: string): boolean { if (!this.isWord(w)) return false; this.i++; return true; }
-  private expect(w: string): void { if (!this.accept(w)) this.fail(); }
-  private isPunct(p: string, o = 0): boolean { const t = this.peek(o); return t.kind === 'punct' && t.text === p; }
-  private acceptPunct(p: string): boolean { if (!this.isPunct(p)) return false; this.i++; return true; }
-  private expectPunct(p: string): void { if (!this.acceptPunct(p)) this.fail(); }
-  end(): void { if (this.peek().kind !== 'eof') this.fail(); }
-
+class ExprParser extends TokenCursor {
   expression(): PolicyExpr { return this.or(); }
   private or(): PolicyExpr {
     let l = this.and();
@@ -152,18 +140,6 @@ class ExprParser {
     const otherwise = this.accept('ELSE') ? this.expression() : null;
     this.expect('END');
     return { kind: 'case', branches, otherwise };
-  }
-  private typeName(): string {
-    const t = this.next();
-    if (t.kind !== 'word') return this.fail(t);
-    let type = t.upper;
-    if (this.acceptPunct('(')) {
-      const parts: string[] = [];
-      do { const n = this.next(); if (n.kind !== 'number') this.fail(n); parts.push(n.text); } while (this.acceptPunct(','));
-      this.expectPunct(')');
-      type += `(${parts.join(',')})`;
-    }
-    return type;
   }
 }
 

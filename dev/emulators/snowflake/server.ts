@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as delay } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import type { Account } from './account.js';
-import { handleControl, CONTROL_PREFIX } from './control-http.js';
-import type { ControlState } from './control.js';
+import { CONTROL_PREFIX, controlResponse } from '../control/control-routes.js';
+import type { ControlState } from '../control/control-state.js';
 import { parseStatement } from './parse.js';
 import { errorBody, loginBody, multiStatementBody, resultBody } from './protocol.js';
 import { STATEMENT_TYPE, type ResultSet } from './result-set.js';
@@ -47,7 +47,7 @@ export class SnowflakeServer {
 
     if (path.startsWith(CONTROL_PREFIX)) {
       const hooks = { grants: () => this.account.grants(), endSessions: () => this.endSessions() };
-      const answer = handleControl(this.control, hooks, req.method ?? 'GET', path.slice(CONTROL_PREFIX.length), body);
+      const answer = controlResponse(this.control, hooks, req.method ?? 'GET', path.slice(CONTROL_PREFIX.length), body);
       return send(res, answer.status, answer.body, answer.status === 200 ? 'application/json' : 'application/problem+json');
     }
     if (req.method === 'POST' && path === '/session/v1/login-request') return send(res, 200, this.login(url, body));
@@ -197,8 +197,7 @@ export class SnowflakeServer {
     if (!(parsed instanceof SnowflakeSqlError) && parsed.kind === 'block') return this.runBlock(session, parsed, bindings);
     try {
       const fault = this.control.takeFault(statement.sql);
-      // Every real statement error carries a sqlState; without one the driver re-fetches the result to retry.
-      if (fault) throw new SnowflakeSqlError(fault.code, fault.message, fault.sqlState ?? 'XX000');
+      if (fault) throw new SnowflakeSqlError(fault.code, fault.message, fault.sqlState);
       if (parsed instanceof SnowflakeSqlError) throw parsed;
       const result = executeStatement({ account: this.account, session, bindings }, parsed);
       this.control.record(statement.sql, true);

@@ -1,10 +1,11 @@
 import type { Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
 import { withBackoff } from '../../backoff.js';
 import { ConnectorError, isTransient } from '../errors.js';
+import type { MaskingOptions } from '../../sync/masking/model.js';
 import type { PlanStep } from '../../sync/plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 import { canonicalPrivilege, grantStatement, principalKindOf, qualified, quoteIdent, storedName } from './dialect.js';
-import { DatabricksMasking, type DatabricksMaskingOptions } from './masking-port.js';
+import { DatabricksMasking } from './masking-port.js';
 import { DatabricksSession, type DatabricksSettings, type Row } from './session.js';
 
 /** What the connector needs of a session: statements with named parameters, and closing. */
@@ -38,11 +39,11 @@ export class DatabricksConnector implements Connector {
   /** Set when column masks and row filters are synced too (a governance schema is configured). */
   readonly masking?: DatabricksMasking;
 
-  constructor(private readonly session: DatabricksStatements, masking?: DatabricksMaskingOptions) {
+  constructor(private readonly session: DatabricksStatements, masking?: MaskingOptions) {
     if (masking) this.masking = new DatabricksMasking(session, masking);
   }
 
-  static fromSettings(settings: DatabricksSettings, masking?: DatabricksMaskingOptions): DatabricksConnector {
+  static fromSettings(settings: DatabricksSettings, masking?: MaskingOptions): DatabricksConnector {
     return new DatabricksConnector(new DatabricksSession(settings), masking);
   }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
+import { withinIdentifierLimit } from '../../sync/masking/identifier-limit.js';
 import type { MaskSqlDialect, TypeFamily } from '../../sync/masking/model.js';
 
 const MAX_IDENT = 255;
@@ -40,14 +40,8 @@ export function databricksMaskingDialect(naming: PrincipalNaming, governanceSche
     policyName: (table, kind, column, family, signatureKey) => {
       const [catalog = '', schema = '', name = ''] = table.path;
       const base = kind === 'mask' ? `${schema}__${name}__${column ?? ''}__${family}_mask` : `${schema}__${name}__rows_${signatureKey}`;
-      return [catalog, governanceSchema, withinLimit(base.toLowerCase())];
+      return [catalog, governanceSchema, withinIdentifierLimit(base.toLowerCase(), MAX_IDENT, '__')];
     },
     viewsTakePolicies: false,
   };
-}
-
-function withinLimit(name: string): string {
-  if (name.length <= MAX_IDENT) return name;
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
-  return `${name.slice(0, MAX_IDENT - hash.length - 2)}__${hash}`;
 }

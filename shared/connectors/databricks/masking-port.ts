@@ -1,24 +1,14 @@
 import type { LoadedResource, Securable } from '../connector.js';
-import { withBackoff } from '../../backoff.js';
-import { ConnectorError, isTransient } from '../errors.js';
-import type { PrincipalNaming } from '../principal-names.js';
+import { applyOneAtATime, plannedStatements } from '../../sync/masking/apply-steps.js';
 import { markerComment, parseMarker } from '../../sync/masking/marker.js';
 import type {
-  Attachment, ColumnInfo, DesiredPolicy, ExistingPolicy, MaskingPort, MaskingState, MaskStep, MaskStepOutcome,
+  Attachment, ColumnInfo, DesiredPolicy, ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome,
 } from '../../sync/masking/model.js';
 import type { DatabricksStatements } from './databricks-connector.js';
 import { qualified, quoteIdent } from './dialect.js';
 import { databricksLiteral, databricksMaskingDialect } from './masking-dialect.js';
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-
-export interface DatabricksMaskingOptions {
-  /** Schema (in each table's catalog) holding our mask and filter functions; created when missing. */
-  governanceSchema: string;
-  /** CONNECTOR_DATABRICKS_UNITY_CATALOG_MASKING_TAKEOVER. */
-  takeover: boolean;
-  naming: PrincipalNaming;
-}
 
 /**
  * Column masks and row filters for the Unity Catalog connector: SQL UDFs in `<catalog>.<governanceSchema>`
@@ -31,7 +21,7 @@ export class DatabricksMasking implements MaskingPort {
   readonly takeover: boolean;
   readonly takeoverSetting = 'CONNECTOR_DATABRICKS_UNITY_CATALOG_MASKING_TAKEOVER';
 
-  constructor(private readonly session: DatabricksStatements, private readonly options: DatabricksMaskingOptions) {
+  constructor(private readonly session: DatabricksStatements, private readonly options: MaskingOptions) {
     this.dialect = databricksMaskingDialect(options.naming, options.governanceSchema);
     this.takeover = options.takeover;
   }
@@ -96,29 +86,7 @@ export class DatabricksMasking implements MaskingPort {
 
   /** One statement at a time (Databricks SQL has no multi-statement request); the first failure stops the rest. */
   async apply(steps: MaskStep[]): Promise<MaskStepOutcome[]> {
-    const planned: { step: MaskStep; sql: string }[] = [];
-    const governance = new Set<string>();
-    for (const step of steps) {
-      if (step.op === 'CREATE' && !governance.has(step.policy.name[0]!)) {
-        governance.add(step.policy.name[0]!);
-        planned.push({ step, sql: `CREATE SCHEMA IF NOT EXISTS ${qualified(step.policy.name.slice(0, 2))}` });
-      }
-      for (const sql of this.statements(step)) planned.push({ step, sql });
-    }
-    const outcomes: MaskStepOutcome[] = [];
-    let failed = false;
-    for (const p of planned) {
-      if (failed) { outcomes.push({ ...p, ok: false, error: 'not run: an earlier masking statement failed' }); continue; }
-      try {
-        await withBackoff(() => this.session.query(p.sql), isTransient);
-        outcomes.push({ ...p, ok: true });
-      } catch (err) {
-        const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));
-        failed = true;
-        outcomes.push({ ...p, ok: false, error: e.message, code: e.detail?.warehouseCode ?? e.code });
-      }
-    }
-    return outcomes;
+    return applyOneAtATime(plannedStatements(steps, (step) => this.statements(step), qualified), (sql) => this.session.query(sql));
   }
 }
 

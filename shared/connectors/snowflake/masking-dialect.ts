@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Securable } from '../connector.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
+import { withinIdentifierLimit } from '../../sync/masking/identifier-limit.js';
 import { markerComment } from '../../sync/masking/marker.js';
 import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../../sync/masking/model.js';
 import { qualified, quoteIdent } from './dialect.js';
@@ -56,17 +56,10 @@ export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchem
       const base = kind === 'mask'
         ? `${schema}$${name}$${column ?? ''}$${family.toUpperCase()}_MASK`
         : `${schema}$${name}$ROWS_${signatureKey.toUpperCase()}`;
-      return [database, governanceSchema, withinLimit(base)];
+      return [database, governanceSchema, withinIdentifierLimit(base, MAX_IDENT, '$')];
     },
     viewsTakePolicies: true,
   };
-}
-
-/** Past the identifier limit the name keeps its head and gains a hash of the whole, so it stays unique. */
-function withinLimit(name: string): string {
-  if (name.length <= MAX_IDENT) return name;
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
-  return `${name.slice(0, MAX_IDENT - hash.length - 1)}$${hash}`;
 }
 
 const objectWord = (kind: PolicyKind) => (kind === 'mask' ? 'MASKING POLICY' : 'ROW ACCESS POLICY');

@@ -1,10 +1,10 @@
 import type { LoadedResource } from '../connector.js';
 import { withBackoff } from '../../backoff.js';
 import { ConnectorError, isTransient } from '../errors.js';
-import type { PrincipalNaming } from '../principal-names.js';
+import { applyOneAtATime, plannedStatements } from '../../sync/masking/apply-steps.js';
 import { parseMarker } from '../../sync/masking/marker.js';
 import type {
-  Attachment, ColumnInfo, ExistingPolicy, MaskingPort, MaskingState, MaskStep, MaskStepOutcome, PolicyKind,
+  Attachment, ColumnInfo, ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome, PolicyKind,
 } from '../../sync/masking/model.js';
 import { quoteIdent, qualified } from './dialect.js';
 import {
@@ -14,14 +14,6 @@ import type { SnowflakeSession } from './session.js';
 
 type Row = Record<string, unknown>;
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-
-export interface SnowflakeMaskingOptions {
-  /** Schema (in each table's database) holding our policies; created when missing. */
-  governanceSchema: string;
-  /** CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER. */
-  takeover: boolean;
-  naming: PrincipalNaming;
-}
 
 /**
  * Masking policies and row access policies for the Snowflake connector. State per table comes from
@@ -34,7 +26,7 @@ export class SnowflakeMasking implements MaskingPort {
   readonly takeover: boolean;
   readonly takeoverSetting = 'CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER';
 
-  constructor(private readonly session: SnowflakeSession, private readonly options: SnowflakeMaskingOptions) {
+  constructor(private readonly session: SnowflakeSession, private readonly options: MaskingOptions) {
     this.dialect = snowflakeMaskingDialect(options.naming, options.governanceSchema);
     this.takeover = options.takeover;
   }
@@ -120,18 +112,7 @@ export class SnowflakeMasking implements MaskingPort {
    * first failure, so a later DETACH or DROP never runs after a failed ATTACH.
    */
   async apply(steps: MaskStep[]): Promise<MaskStepOutcome[]> {
-    const governance = new Set<string>();
-    const planned: { step: MaskStep; sql: string }[] = [];
-    for (const step of steps) {
-      if (step.op === 'CREATE') {
-        const schema = step.policy.name.slice(0, 2);
-        if (!governance.has(schema.join('.'))) {
-          governance.add(schema.join('.'));
-          planned.push({ step, sql: `CREATE SCHEMA IF NOT EXISTS ${qualified(schema)}` });
-        }
-      }
-      for (const sql of this.statements(step)) planned.push({ step, sql });
-    }
+    const planned = plannedStatements(steps, (step) => this.statements(step), qualified);
     if (planned.length === 0) return [];
     try {
       await withBackoff(() => this.session.query(`BEGIN\n${planned.map((p) => `  ${p.sql};`).join('\n')}\nEND;`), isTransient);
@@ -139,20 +120,7 @@ export class SnowflakeMasking implements MaskingPort {
     } catch {
       // fall through: find the failing statement
     }
-    const outcomes: MaskStepOutcome[] = [];
-    let failed = false;
-    for (const p of planned) {
-      if (failed) { outcomes.push({ ...p, ok: false, error: 'not run: an earlier masking statement failed' }); continue; }
-      try {
-        await withBackoff(() => this.session.query(p.sql), isTransient);
-        outcomes.push({ ...p, ok: true });
-      } catch (err) {
-        const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));
-        if (p.step.op === 'CREATE' && e.detail?.warehouseCode === '002002') { outcomes.push({ ...p, ok: true }); continue; }
-        failed = true;
-        outcomes.push({ ...p, ok: false, error: e.message, code: e.detail?.warehouseCode ?? e.code });
-      }
-    }
-    return outcomes;
+    // 002002: the object already exists — the block made it before it failed.
+    return applyOneAtATime(planned, (sql) => this.session.query(sql), (p, e) => p.step.op === 'CREATE' && e.detail?.warehouseCode === '002002');
   }
 }

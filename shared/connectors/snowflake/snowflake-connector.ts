@@ -1,12 +1,13 @@
 import type { Connector, Grant, LoadedResource, Principal, StatementOutcome } from '../connector.js';
 import { withBackoff } from '../../backoff.js';
 import { ConnectorError, isTransient } from '../errors.js';
+import type { MaskingOptions } from '../../sync/masking/model.js';
 import type { PlanStep } from '../../sync/plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 import { catalogQuery } from './catalog-query.js';
 import { createRoleStatement, grantStatement, quoteIdent, storedName } from './dialect.js';
 import { loadedFrom } from './loaded-from.js';
-import { SnowflakeMasking, type SnowflakeMaskingOptions } from './masking-port.js';
+import { SnowflakeMasking } from './masking-port.js';
 import { SnowflakeSession, type SnowflakeSettings } from './session.js';
 
 type Row = Record<string, unknown>;
@@ -26,11 +27,11 @@ export class SnowflakeConnector implements Connector {
   /** Set when masking policies and row access policies are synced too (a governance schema is configured). */
   readonly masking?: SnowflakeMasking;
 
-  constructor(private readonly session: SnowflakeSession, private readonly clock: () => number = Date.now, masking?: SnowflakeMaskingOptions) {
+  constructor(private readonly session: SnowflakeSession, private readonly clock: () => number = Date.now, masking?: MaskingOptions) {
     if (masking) this.masking = new SnowflakeMasking(session, masking);
   }
 
-  static fromSettings(settings: SnowflakeSettings, masking?: SnowflakeMaskingOptions): SnowflakeConnector {
+  static fromSettings(settings: SnowflakeSettings, masking?: MaskingOptions): SnowflakeConnector {
     return new SnowflakeConnector(new SnowflakeSession(settings), Date.now, masking);
   }
 

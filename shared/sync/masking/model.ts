@@ -1,4 +1,5 @@
 import type { LoadedResource, Securable } from '../../connectors/connector.js';
+import type { PrincipalNaming } from '../../connectors/principal-names.js';
 
 /**
  * Native masking and row filters as plain data: what the policies want on each column and table, what the
@@ -86,6 +87,15 @@ export interface MaskSqlDialect {
   policyName(table: Securable, kind: PolicyKind, column: string | undefined, family: string, signatureKey: string): string[];
   /** Whether a view can carry masks and row filters (Snowflake: yes; Unity Catalog: no). */
   readonly viewsTakePolicies: boolean;
+}
+
+/** What a connector's masking side is configured with. */
+export interface MaskingOptions {
+  /** Schema (in each table's database or catalog) holding our policies; created when missing. */
+  governanceSchema: string;
+  /** CONNECTOR_<KIND>_MASKING_TAKEOVER (Databricks: CONNECTOR_DATABRICKS_UNITY_CATALOG_MASKING_TAKEOVER). */
+  takeover: boolean;
+  naming: PrincipalNaming;
 }
 
 /** A connector's masking side: read the state of loaded tables, and apply steps. */

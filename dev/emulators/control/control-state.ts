@@ -1,42 +1,54 @@
-import type { DatabricksSqlError } from './errors.js';
-
 export interface StatementLogEntry { sql: string; ok: boolean; error?: string; at: string }
 export interface InjectedError { code: string; message: string; sqlState?: string }
 export interface StatementMatch { nth?: number; pattern?: string }
 
-/** What tests, benchmarks and the local dev host use to observe and disturb an emulator (same shape as Snowflake's). */
+/**
+ * What tests, benchmarks and the local dev host use to observe and disturb an emulator; the Snowflake and the
+ * Databricks emulator offer the same one. What counts as a round trip, where latency is added and how a refused
+ * login looks is each emulator's protocol (see its README).
+ */
 export interface EmulatorControl {
-  /** Every statement executed, in order, as the driver sent it (before parameters are bound). */
+  /** Every statement executed, in order, as the driver sent it (a Snowflake multi-statement request logs each). */
   statements(): StatementLogEntry[];
   /**
-   * ExecuteStatement calls since the last reset, refused ones included. Session open/close, GetOperationStatus,
-   * GetResultSetMetadata, FetchResults, CloseOperation and the JDBC metadata calls are not counted: they are
-   * protocol upkeep around a statement (and mostly absent: statements answer with direct results inline).
+   * Statement round trips since the last reset, refused ones included. Connection upkeep (login, token renewal,
+   * heartbeat, session open/close, Thrift status and metadata calls) is not counted: it is not the work a
+   * connector's sync costs. Snowflake also counts result fetches (GET /queries/<id>/result).
    */
   roundTrips(): number;
   /** Clears the statement log and the round-trip counter; the catalog, latency, armed faults and drops stay. */
   reset(): void;
-  /** Milliseconds added before answering every Thrift HTTP request (one per statement with direct results). */
+  /** Milliseconds added to every round trip (Databricks: to every Thrift HTTP request). */
   setLatency(ms: number): void;
   /**
    * One-shot fault: the nth statement (default 1 = the next one) from now on — among those whose SQL matches
    * `pattern` (a case-insensitive regular expression) when given — fails with `error` instead of running,
-   * reported like any Databricks refusal: `[code] message SQLSTATE: sqlState`. `sqlState` defaults to XX000.
+   * reported like any refusal of that warehouse. `sqlState` defaults to XX000.
    */
   failStatement(match: StatementMatch, error: InjectedError): void;
   /**
    * One-shot: right after the next statement matching `afterStatementMatching` (regex, case-insensitive) runs,
-   * `objectFqn` (dotted, e.g. `main.sales.orders`; 1 part a catalog, 2 a schema) is dropped — a concurrent DROP.
+   * `objectFqn` (dotted, e.g. `SALES.PUBLIC.ORDERS`; 1 part a database or catalog, 2 a schema) is dropped — a
+   * concurrent DROP.
    */
   dropBetween(afterStatementMatching: string, objectFqn: string): void;
-  /** While on, every Thrift request is answered HTTP 401, as a revoked or expired token is. */
+  /**
+   * While on, logins are refused: Snowflake answers 390101 (user access disabled) and existing sessions keep
+   * working; Databricks answers every Thrift request HTTP 401, as a revoked or expired token is.
+   */
   refuseLogins(on: boolean): void;
 }
 
-interface ArmedFault { pattern?: RegExp; remaining: number; error: InjectedError }
-interface ArmedDrop { after: RegExp; objectFqn: string }
+/**
+ * How an emulator drops an object: called when the drop is armed, so a malformed name is refused then, and
+ * returns what runs the drop once its statement has run.
+ */
+export type PrepareDrop = (objectFqn: string) => () => void;
 
-/** The control state the server consults on every request and statement. */
+interface ArmedFault { pattern?: RegExp; remaining: number; error: InjectedError }
+interface ArmedDrop { after: RegExp; drop: () => void }
+
+/** The control state an emulator server consults on every request and statement. */
 export class ControlState implements EmulatorControl {
   private log: StatementLogEntry[] = [];
   private trips = 0;
@@ -45,7 +57,7 @@ export class ControlState implements EmulatorControl {
   latencyMs = 0;
   loginsRefused = false;
 
-  constructor(private readonly dropObject: (fqn: string) => void) {}
+  constructor(private readonly prepareDrop: PrepareDrop) {}
 
   statements(): StatementLogEntry[] { return this.log.map((e) => ({ ...e })); }
   roundTrips(): number { return this.trips; }
@@ -61,15 +73,23 @@ export class ControlState implements EmulatorControl {
     this.faults.push({ ...(match.pattern !== undefined && { pattern: new RegExp(match.pattern, 'i') }), remaining: nth, error });
   }
   dropBetween(afterStatementMatching: string, objectFqn: string): void {
-    this.drops.push({ after: new RegExp(afterStatementMatching, 'i'), objectFqn });
+    this.drops.push({ after: new RegExp(afterStatementMatching, 'i'), drop: this.prepareDrop(objectFqn) });
   }
   refuseLogins(on: boolean): void { this.loginsRefused = on; }
 
-  // Used by the Thrift handler ------------------------------------------------------------------------------
+  // Used by the servers -------------------------------------------------------------------------------------
 
-  /** Counts the statement and returns the injected error it must fail with, if an armed fault fires on it. */
-  beforeStatement(sql: string): InjectedError | undefined {
-    this.trips++;
+  countRoundTrip(): void { this.trips++; }
+
+  record(sql: string, ok: boolean, error?: string): void {
+    this.log.push({ sql, ok, ...(error !== undefined && { error }), at: new Date().toISOString() });
+  }
+
+  /**
+   * The injected error for this statement, if an armed fault fires on it (each fault fires once). Its sqlState
+   * is always set: without one the Snowflake driver re-fetches the result to retry.
+   */
+  takeFault(sql: string): Required<InjectedError> | undefined {
     let fired: InjectedError | undefined;
     for (const f of this.faults) {
       if (f.pattern && !f.pattern.test(sql)) continue;
@@ -80,12 +100,11 @@ export class ControlState implements EmulatorControl {
     return fired && { ...fired, sqlState: fired.sqlState ?? 'XX000' };
   }
 
-  /** Logs the outcome and runs the concurrent DROPs armed for this statement. */
-  afterStatement(sql: string, error: DatabricksSqlError | undefined): void {
-    this.log.push({ sql, ok: error === undefined, ...(error && { error: error.message }), at: new Date().toISOString() });
+  /** Runs the concurrent DROPs armed for a statement that has just run. */
+  afterStatement(sql: string): void {
     const due = this.drops.filter((d) => d.after.test(sql));
     if (due.length === 0) return;
     this.drops = this.drops.filter((d) => !due.includes(d));
-    for (const d of due) this.dropObject(d.objectFqn);
+    for (const d of due) d.drop();
   }
 }

@@ -1,21 +1,20 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EmulatorControl, InjectedError, StatementMatch } from './control.js';
+import type { EmulatorControl, InjectedError, StatementMatch } from './control-state.js';
 
 export const CONTROL_PREFIX = '/__emulator/';
 
 /** What the HTTP control API needs beyond EmulatorControl. */
 export interface ControlHooks { grants(): unknown; endSessions(): void }
 
-interface ControlResponse { status: number; body: unknown }
+export interface ControlResponse { status: number; body: unknown }
 const ok = (body: unknown): ControlResponse => ({ status: 200, body });
 const problem = (status: number, title: string, detail: string): ControlResponse =>
   ({ status, body: { type: 'about:blank', title, status, detail } });
 
 /**
- * The control API over HTTP, for another process (benchmarks, the local dev host), as the Snowflake emulator
- * offers it: GET statements, GET round-trips, GET grants, POST reset, POST end-sessions, POST latency {ms},
+ * The control API over HTTP, for another process (benchmarks, the local dev host), the same on both emulators:
+ * GET statements, GET round-trips, GET grants, POST reset, POST end-sessions, POST latency {ms},
  * POST fail {nth?, pattern?, error} (or {match, error}), POST drop-between {afterStatementMatching, objectFqn},
- * POST refuse-logins {on}. Problems answer application/problem+json.
+ * POST refuse-logins {on}. `route` is the path after CONTROL_PREFIX; problems answer application/problem+json.
  */
 export function controlResponse(control: EmulatorControl, hooks: ControlHooks, method: string, route: string, body: unknown): ControlResponse {
   const b = (body ?? {}) as Record<string, unknown>;
@@ -51,21 +50,4 @@ export function controlResponse(control: EmulatorControl, hooks: ControlHooks, m
   } catch (e) {
     return problem(400, 'Bad Request', (e as Error).message);
   }
-}
-
-export async function handleControl(control: EmulatorControl, hooks: ControlHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const route = new URL(req.url ?? '/', 'https://emulator').pathname.slice(CONTROL_PREFIX.length);
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  let body: unknown;
-  let answer: ControlResponse;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-    answer = controlResponse(control, hooks, req.method ?? 'GET', route, body);
-  } catch {
-    answer = problem(400, 'Bad Request', 'the body is not JSON');
-  }
-  res.writeHead(answer.status, { 'Content-Type': answer.status === 200 ? 'application/json' : 'application/problem+json' });
-  res.end(JSON.stringify(answer.body));
 }
