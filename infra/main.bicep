@@ -202,6 +202,17 @@ param maximumInstanceCount int = 40
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
+// ---------------------------------------------------------------------------------------------------------------
+// Automatic triggers: the warehouses' own change events on the instance's hub (docs/automatic-triggers.md). Both
+// need eventHubEnabled and are off by default.
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Resource id of an Azure Databricks workspace (Premium) whose Unity Catalog audit logs (diagnostic category unityCatalog) stream to the hub; empty: none. Turns on SAS (local) auth on the Event Hub namespace, which diagnostic settings need, with a Send-only namespace rule for it.')
+param databricksWorkspaceId string = ''
+
+@description('Create an Event Grid custom topic for a Snowflake notification integration (ALERT -> SYSTEM$SEND_SNOWFLAKE_NOTIFICATION) and a subscription that delivers its events to the hub with the topic\'s managed identity.')
+param eventGridTopic bool = false
+
 @description('Event Hub namespace SKU (Basic allows only the $Default consumer group).')
 @allowed(['Standard', 'Premium'])
 param eventHubSku string = 'Standard'
@@ -246,7 +257,14 @@ var names = {
   eventHubNamespace: 'evhns-policysync-${slug}-${suffix}'
   eventHub: 'policysync'
   privateEndpoint: 'pe-policysync-${slug}-${suffix}'
+  eventGridTopic: 'evgt-policysync-${slug}-${suffix}'
+  databricksDiagnosticSetting: 'policysync-${slug}'
 }
+
+var databricksDiagnostics = eventHubEnabled && !empty(databricksWorkspaceId)
+var snowflakeTopic = eventHubEnabled && eventGridTopic
+// /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>
+var databricksWorkspace = split(databricksWorkspaceId, '/')
 
 // Resource names the code also reads; they equal the code defaults in shared/settings-list.ts (checked by test).
 var tasksTable = 'tasks'
@@ -296,6 +314,33 @@ module eventHub 'modules/eventhub.bicep' = if (eventHubEnabled) {
     consumerGroupName: instanceName
     sku: eventHubSku
     partitionCount: eventHubPartitionCount
+    localAuthEnabled: databricksDiagnostics
+  }
+}
+
+module changeEvents 'modules/change-events.bicep' = if (databricksDiagnostics || snowflakeTopic) {
+  name: 'change-events'
+  params: {
+    location: location
+    tags: tags
+    namespaceName: names.eventHubNamespace
+    hubName: names.eventHub
+    databricksDiagnostics: databricksDiagnostics
+    eventGridTopic: snowflakeTopic
+    topicName: names.eventGridTopic
+  }
+  dependsOn: [eventHub]
+}
+
+// The workspace may live in another resource group or subscription: its diagnostic setting is deployed there.
+module databricksDiagnosticSetting 'modules/databricks-diagnostics.bicep' = if (databricksDiagnostics) {
+  name: 'databricks-diagnostics'
+  scope: resourceGroup(databricksDiagnostics ? databricksWorkspace[2] : subscription().subscriptionId, databricksDiagnostics ? databricksWorkspace[4] : resourceGroup().name)
+  params: {
+    workspaceName: databricksDiagnostics ? last(databricksWorkspace) : ''
+    settingName: names.databricksDiagnosticSetting
+    eventHubAuthorizationRuleId: changeEvents.outputs.diagnosticsRuleId
+    eventHubName: names.eventHub
   }
 }
 
@@ -455,6 +500,9 @@ var warnings = flatten([
   !externalAccessEnabled && empty(privateDnsZoneId) ? ['No privateDnsZoneId: add an A record for the app (and its .scm host) in privatelink.azurewebsites.net yourself.'] : []
   apiServerEnabled && onDemandV2Enabled && jwtUsesSecret && empty(jwtSecret) ? ['jwtSecret was not passed: JWT_SECRET refers to Key Vault secret JWT-SECRET, which must already exist (a first deployment must pass it).'] : []
   empty(policyFile) && empty(rangerUrl) ? ['Neither policyFile nor rangerUrl is set: the app will not start until one policy source is configured.'] : []
+  !eventHubEnabled && (!empty(databricksWorkspaceId) || eventGridTopic) ? ['databricksWorkspaceId / eventGridTopic need eventHubEnabled=true: no automatic trigger was created.'] : []
+  databricksDiagnostics ? ['The Databricks diagnostic setting streams with a SAS key, so local (SAS) auth is on for the Event Hub namespace; its only rule is the Send-only databricks-diagnostics-send. Unity Catalog audit logs need a Premium workspace and arrive minutes after the change.'] : []
+  snowflakeTopic ? ['Snowflake route: CREATE NOTIFICATION INTEGRATION with AZURE_EVENT_GRID_TOPIC_ENDPOINT = the eventGridTopicEndpoint output, open its AZURE_CONSENT_URL, then grant the Snowflake app "EventGrid Data Sender" on the eventGridTopicId output (docs/automatic-triggers.md).'] : []
 ])
 
 output functionAppName string = functionApp.outputs.name
@@ -467,5 +515,7 @@ output managedIdentityClientId string = identity.properties.clientId
 output eventHubNamespace string = eventHubEnabled ? '${names.eventHubNamespace}.servicebus.windows.net' : ''
 output eventHubName string = eventHubEnabled ? names.eventHub : ''
 output eventHubConsumerGroup string = eventHubEnabled ? instanceName : ''
+output eventGridTopicId string = snowflakeTopic ? changeEvents.outputs.topicId : ''
+output eventGridTopicEndpoint string = snowflakeTopic ? changeEvents.outputs.topicEndpoint : ''
 output tokenInstructions string = jwtUsesSecret ? 'Mint a token with the HS256 key kept in Key Vault: JWT_SECRET="$(az keyvault secret show --vault-name ${keyVault.outputs.name} --name JWT-SECRET --query value -o tsv)" npm run -s token (add JWT_ISSUER / JWT_AUDIENCE when set). Send it as "Authorization: Bearer <token>" to ${apiBase}/task.' : 'Tokens are RS256 / ES256, signed by the private half of JWT_PUBLIC_KEY / the JWKS: JWT_PRIVATE_KEY_PATH=<pem> npm run -s token, or your identity provider. Send it as "Authorization: Bearer <token>" to ${apiBase}/task.'
 output warnings array = warnings

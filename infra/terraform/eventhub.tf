@@ -1,5 +1,7 @@
 # Event Hub namespace, hub and this instance's consumer group (only with event_hub_enabled). Local (SAS) auth is
-# off: publishers need Azure Event Hubs Data Sender, the app holds Data Receiver on the hub (roles.tf).
+# off: publishers need Azure Event Hubs Data Sender, the app holds Data Receiver on the hub (roles.tf). The one
+# exception is the Databricks diagnostic setting (change-events.tf): Azure Monitor streams resource logs to Event
+# Hubs with a SAS key only, so local auth is on when, and only when, it is deployed.
 
 resource "azurerm_eventhub_namespace" "events" {
   count                 = var.event_hub_enabled ? 1 : 0
@@ -8,7 +10,7 @@ resource "azurerm_eventhub_namespace" "events" {
   location              = local.location
   sku                   = var.event_hub_sku
   capacity              = 1
-  local_authentication_enabled = false
+  local_authentication_enabled = local.databricks_diagnostics
   minimum_tls_version   = "1.2"
   tags                  = var.tags
 }

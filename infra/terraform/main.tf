@@ -24,6 +24,7 @@ locals {
     event_hub_namespace  = "evhns-policysync-${local.slug}-${local.suffix}"
     event_hub            = "policysync"
     private_endpoint     = "pe-policysync-${local.slug}-${local.suffix}"
+    event_grid_topic     = "evgt-policysync-${local.slug}-${local.suffix}"
   }
 
   # Resource names the code also reads; they equal the code defaults in shared/settings-list.ts (checked by test).

@@ -69,6 +69,20 @@ variable "event_hub_enabled" {
   description = "CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED: creates the namespace, hub and this instance's consumer group."
 }
 
+# --- Automatic triggers (docs/automatic-triggers.md); both need event_hub_enabled -----------------------------------
+
+variable "databricks_workspace_id" {
+  type        = string
+  default     = ""
+  description = "Resource id of an Azure Databricks workspace (Premium) whose Unity Catalog audit logs (diagnostic category unityCatalog) stream to the hub; empty: none. Turns on SAS (local) auth on the namespace, which diagnostic settings need, with a Send-only namespace rule for it."
+}
+
+variable "event_grid_topic" {
+  type        = bool
+  default     = false
+  description = "Create an Event Grid custom topic for a Snowflake notification integration and a subscription that delivers its events to the hub with the topic's managed identity."
+}
+
 # --- Task API auth -------------------------------------------------------------------------------------------------
 
 variable "jwt_secret" {

@@ -26,7 +26,9 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
     const result = ingestMessage(event.body, event.eventId ? { eventId: event.eventId } : {});
     for (const [reason, n] of Object.entries(result.dropped)) summary.dropped[reason] = (summary.dropped[reason] ?? 0) + (n ?? 0);
     for (const item of result.items) {
-      const target = item.request?.appSubType ? connectorKindOfAppSubType(item.request.appSubType) : undefined;
+      // The seed names the connector in appSubType; Snowflake's own alerts may carry only appType.
+      const named = item.request?.appSubType ?? item.request?.appType;
+      const target = named ? connectorKindOfAppSubType(named) : undefined;
       if (target && target !== (deps.kind === 'memory' ? 'snowflake' : deps.kind)) {
         summary.ignoredOtherConnector++;
         continue;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ROLES, BICEP_API_VERSIONS, BROAD_ROLES, VAULT_SECRETS } from './expected-infra.js';
+import { APP_ROLES, BICEP_API_VERSIONS, BROAD_ROLES, CHANGE_EVENT_ROLES, PREVIEW_ALLOWED, VAULT_SECRETS } from './expected-infra.js';
 import { objectEntries, readBicep, type BicepFile } from './bicep-reader.js';
 
 // Bicep cannot compile here; these tests read its structure: resources and API versions, Flex Consumption shape,
@@ -31,7 +31,7 @@ describe('Bicep resources', () => {
   it('pins every resource type to the expected, non-preview API version', () => {
     expect([...new Set(declared.map((r) => r.type))].sort()).toEqual(Object.keys(BICEP_API_VERSIONS).sort());
     for (const r of declared) expect(`${r.type}@${r.apiVersion}`).toBe(`${r.type}@${BICEP_API_VERSIONS[r.type]}`);
-    for (const r of declared) expect(r.apiVersion).not.toMatch(/preview/);
+    for (const r of declared.filter((d) => !(d.type in PREVIEW_ALLOWED))) expect(r.apiVersion).not.toMatch(/preview/);
   });
 
   it('runs the app on a Flex Consumption plan as a Linux function app on Node 22', () => {
@@ -72,10 +72,14 @@ describe('Bicep resources', () => {
     expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/blobServices/containers').body).toMatch(/publicAccess:\s*'None'/);
   });
 
-  it('creates the Event Hub namespace, hub and consumer group only with the Event Hub flag, identity-only', () => {
+  it('creates the Event Hub namespace, hub and consumer group only with the Event Hub flag, identity-only unless Databricks diagnostics stream to it', () => {
     expect(main.modules.find((m) => m.path === 'modules/eventhub.bicep')?.condition).toBe('eventHubEnabled');
     const ns = resourceOf('eventhub.bicep', 'Microsoft.EventHub/namespaces').body;
-    expect(ns).toMatch(/disableLocalAuth:\s*true/);
+    // Diagnostic settings stream with a SAS key only: local auth is on exactly when the Databricks route is deployed.
+    expect(ns).toMatch(/disableLocalAuth:\s*!localAuthEnabled\s*$/m);
+    expect(modules['eventhub.bicep']!.text).toMatch(/^param localAuthEnabled bool = false$/m);
+    expect(main.modules.find((m) => m.symbol === 'eventHub')!.body).toMatch(/localAuthEnabled:\s*databricksDiagnostics\s*$/m);
+    expect(main.text).toMatch(/^var databricksDiagnostics = eventHubEnabled && !empty\(databricksWorkspaceId\)$/m);
     resourceOf('eventhub.bicep', 'Microsoft.EventHub/namespaces/eventhubs');
     resourceOf('eventhub.bicep', 'Microsoft.EventHub/namespaces/eventhubs/consumergroups');
     expect(main.modules.find((m) => m.symbol === 'eventHub')!.body).toMatch(/consumerGroupName:\s*instanceName/);
@@ -111,10 +115,27 @@ describe('Bicep role assignments', () => {
   const roles = modules['roles.bicep']!;
   const roleIds = new Map([...objectEntries(roles.variable('roleIds'))].map(([k, v]) => [k, v.replace(/'/g, '')]));
   const scopeTypes = new Map(roles.resources.filter((r) => r.existing).map((r) => [r.symbol, r.type]));
-  const assignments = declared.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
+  const isAssignment = (r: { type: string }) => r.type === 'Microsoft.Authorization/roleAssignments';
+  const assignments = roles.resources.filter(isAssignment);
 
-  it('are all in modules/roles.bicep', () => {
-    expect(assignments.every((a) => roles.resources.includes(a))).toBe(true);
+  it('of the app identity are all in modules/roles.bicep; the only other is the Event Grid topic\'s, beside the topic', () => {
+    const elsewhere = Object.entries(modules).flatMap(([file, m]) => (file === 'roles.bicep' ? [] : m.resources.filter(isAssignment).map((a) => ({ file, a }))));
+    expect(main.resources.filter(isAssignment)).toEqual([]);
+    const events = modules['change-events.bicep']!;
+    const ids = new Map([...objectEntries(events.variable('roleIds'))].map(([k, v]) => [k, v.replace(/'/g, '')]));
+    const types = new Map(events.resources.filter((r) => r.existing).map((r) => [r.symbol, r.type]));
+    const listed = elsewhere.map(({ file, a }) => {
+      const role = CHANGE_EVENT_ROLES.find((r) => r.id === ids.get(/roleDefinitions',\s*roleIds\.(\w+)\)/.exec(a.body)?.[1] ?? ''));
+      expect(file).toBe('change-events.bicep');
+      // The topic's own identity, as a service principal, only when the topic exists.
+      expect(a.body).toMatch(/principalId:\s*topic\.identity\.principalId/);
+      expect(a.body).toMatch(/principalType:\s*'ServicePrincipal'/);
+      return {
+        role: role?.role ?? 'unknown', id: role?.id, scope: types.get(/^\s*scope:\s*(\w+)\s*$/m.exec(a.body)?.[1] ?? '') ?? 'unknown',
+        principal: role?.principal, onlyWith: a.condition, reason: role?.reason,
+      };
+    });
+    expect(listed).toEqual(CHANGE_EVENT_ROLES);
   });
 
   it('lists every role of the app identity with its scope: exactly the least-privilege set', () => {
@@ -141,6 +162,56 @@ describe('Bicep role assignments', () => {
 
   it('hand out no broad role anywhere', () => {
     for (const file of all) for (const id of Object.keys(BROAD_ROLES)) expect(file.text).not.toContain(id);
+  });
+});
+
+describe('Bicep automatic triggers (docs/automatic-triggers.md)', () => {
+  const events = modules['change-events.bicep']!;
+  const diagnostics = modules['databricks-diagnostics.bicep']!;
+  const moduleOf = (symbol: string) => main.modules.find((m) => m.symbol === symbol)!;
+
+  it('are off by default and need the Event Hub', () => {
+    expect(main.text).toMatch(/^param databricksWorkspaceId string = ''$/m);
+    expect(main.text).toMatch(/^param eventGridTopic bool = false$/m);
+    expect(main.text).toMatch(/^var snowflakeTopic = eventHubEnabled && eventGridTopic$/m);
+    expect(moduleOf('changeEvents').condition).toBe('databricksDiagnostics || snowflakeTopic');
+    expect(moduleOf('changeEvents').body).toMatch(/databricksDiagnostics:\s*databricksDiagnostics\s+eventGridTopic:\s*snowflakeTopic/);
+    expect(moduleOf('databricksDiagnosticSetting').condition).toBe('databricksDiagnostics');
+  });
+
+  it('give the Databricks diagnostic setting a Send-only namespace rule, nothing more', () => {
+    const rule = resourceOf('change-events.bicep', 'Microsoft.EventHub/namespaces/authorizationRules');
+    expect(rule.condition).toBe('databricksDiagnostics');
+    expect(rule.body).toMatch(/parent:\s*namespace\s/);
+    expect(rule.body).toMatch(/rights:\s*\['Send'\]/);
+    expect(events.text).not.toMatch(/'Listen'|'Manage'|listKeys/);
+  });
+
+  it('stream exactly the unityCatalog category of the workspace to the hub, deployed in the workspace\'s resource group', () => {
+    const setting = resourceOf('databricks-diagnostics.bicep', 'Microsoft.Insights/diagnosticSettings').body;
+    expect(setting).toMatch(/scope:\s*workspace\s/);
+    expect(diagnostics.resources.find((r) => r.symbol === 'workspace')).toMatchObject({ type: 'Microsoft.Databricks/workspaces', existing: true });
+    expect([...setting.matchAll(/category:\s*'(\w+)'/g)].map((m) => m[1])).toEqual(['unityCatalog']);
+    expect(setting).toMatch(/eventHubAuthorizationRuleId:\s*eventHubAuthorizationRuleId/);
+    expect(setting).toMatch(/eventHubName:\s*eventHubName/);
+    const wiring = moduleOf('databricksDiagnosticSetting').body;
+    expect(wiring).toMatch(/eventHubAuthorizationRuleId:\s*changeEvents\.outputs\.diagnosticsRuleId/);
+    expect(wiring).toMatch(/eventHubName:\s*names\.eventHub\s/);
+    expect(wiring).toMatch(/scope:\s*resourceGroup\(databricksDiagnostics \? databricksWorkspace\[2\]/);
+  });
+
+  it('create an Entra ID-only Event Grid topic whose subscription delivers to the hub with the topic\'s identity', () => {
+    const topic = resourceOf('change-events.bicep', 'Microsoft.EventGrid/topics');
+    expect(topic.condition).toBe('eventGridTopic');
+    expect(topic.body).toMatch(/identity:\s*\{\s*type:\s*'SystemAssigned'\s*\}/);
+    expect(topic.body).toMatch(/disableLocalAuth:\s*true/);
+    expect(topic.body).toMatch(/inputSchema:\s*'EventGridSchema'/);
+    const subscription = resourceOf('change-events.bicep', 'Microsoft.EventGrid/topics/eventSubscriptions');
+    expect(subscription.condition).toBe('eventGridTopic');
+    expect(subscription.body).toMatch(/deliveryWithResourceIdentity:\s*\{\s*identity:\s*\{\s*type:\s*'SystemAssigned'\s*\}/);
+    expect(subscription.body).toMatch(/endpointType:\s*'EventHub'\s+properties:\s*\{\s*resourceId:\s*hub\.id\s*\}/);
+    expect(subscription.body).toMatch(/dependsOn:\s*\[topicSender\]/);
+    expect(main.outputs).toEqual(expect.arrayContaining(['eventGridTopicId', 'eventGridTopicEndpoint']));
   });
 });
 

@@ -18,6 +18,19 @@ export const APP_ROLES: readonly ExpectedRole[] = [
   { role: 'Monitoring Metrics Publisher', id: '3913510d-42f4-4e42-8a64-420c390055eb', scope: 'Microsoft.Insights/components' },
 ];
 
+/**
+ * Roles held by something other than the app's identity, each with why. Only the optional Event Grid topic of the
+ * Snowflake route (docs/automatic-triggers.md): Event Grid delivers to the hub as the topic's system-assigned identity.
+ */
+export interface ExpectedOtherRole { role: string; id: string; scope: string; principal: string; onlyWith: string; reason: string }
+export const CHANGE_EVENT_ROLES: readonly ExpectedOtherRole[] = [
+  {
+    role: 'Azure Event Hubs Data Sender', id: '2b629674-e913-4c01-ae53-ef4638d8f975', scope: 'Microsoft.EventHub/namespaces/eventhubs',
+    principal: 'the Event Grid topic\'s system-assigned identity', onlyWith: 'eventGridTopic',
+    reason: 'the topic\'s event subscription delivers to this hub with the topic\'s identity; send only, this hub only',
+  },
+];
+
 /** Roles no template may hand out to anyone (by id and by name). */
 export const BROAD_ROLES: Readonly<Record<string, string>> = {
   '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
@@ -53,6 +66,16 @@ export const BICEP_API_VERSIONS: Readonly<Record<string, string>> = {
   'Microsoft.Web/sites/basicPublishingCredentialsPolicies': '2024-04-01',
   'Microsoft.Network/privateEndpoints': '2024-05-01',
   'Microsoft.Network/privateEndpoints/privateDnsZoneGroups': '2024-05-01',
+  'Microsoft.EventHub/namespaces/authorizationRules': '2024-01-01',
+  'Microsoft.EventGrid/topics': '2022-06-15',
+  'Microsoft.EventGrid/topics/eventSubscriptions': '2022-06-15',
+  'Microsoft.Databricks/workspaces': '2024-05-01',
+  'Microsoft.Insights/diagnosticSettings': '2021-05-01-preview',
+};
+
+/** The only preview API versions allowed, each with why. */
+export const PREVIEW_ALLOWED: Readonly<Record<string, string>> = {
+  'Microsoft.Insights/diagnosticSettings': 'resource diagnostic settings have no GA API version; 2021-05-01-preview is the current one',
 };
 
 /** Bicep parameter name -> Terraform variable name (camelCase -> snake_case, an acronym is one word). */

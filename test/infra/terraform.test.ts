@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APP_ROLES, BROAD_ROLES, snakeCase, VAULT_SECRETS } from './expected-infra.js';
+import { APP_ROLES, BROAD_ROLES, CHANGE_EVENT_ROLES, snakeCase, VAULT_SECRETS } from './expected-infra.js';
 import { readBicep } from './bicep-reader.js';
 import { nested, readTerraform, resource, type TerraformConfig } from './terraform-reader.js';
 
@@ -59,11 +59,13 @@ describe('Terraform configuration', () => {
     expect(resource(tf, 'azurerm_storage_container', 'deployment').container_access_type).toBe('private');
   });
 
-  it('creates the Event Hub namespace, hub and consumer group only with the Event Hub flag, identity-only', () => {
+  it('creates the Event Hub namespace, hub and consumer group only with the Event Hub flag, identity-only unless Databricks diagnostics stream to it', () => {
     for (const [type, name] of [['azurerm_eventhub_namespace', 'events'], ['azurerm_eventhub', 'events'], ['azurerm_eventhub_consumer_group', 'instance']] as const) {
       expect(resource(tf, type, name).count).toBe('${var.event_hub_enabled ? 1 : 0}');
     }
-    expect(resource(tf, 'azurerm_eventhub_namespace', 'events').local_authentication_enabled).toBe(false);
+    // Diagnostic settings stream with a SAS key only: local auth is on exactly when the Databricks route is deployed.
+    expect(resource(tf, 'azurerm_eventhub_namespace', 'events').local_authentication_enabled).toBe('${local.databricks_diagnostics}');
+    expect(tf.locals.databricks_diagnostics).toBe('${var.event_hub_enabled && var.databricks_workspace_id != ""}');
     expect(resource(tf, 'azurerm_eventhub_consumer_group', 'instance').name).toBe('${var.instance_name}');
   });
 
@@ -111,11 +113,18 @@ describe('Terraform role assignments', () => {
     expect(byRole(listed)).toEqual(byRole(APP_ROLES));
   });
 
-  it('give whoever runs terraform only Key Vault Secrets Officer on this vault (to write the secrets)', () => {
+  it('give whoever runs terraform only Key Vault Secrets Officer on this vault (to write the secrets), and the Event Grid topic only Data Sender on the hub', () => {
     const others = assignments().filter(([, a]) => a.principal_id !== '${azurerm_user_assigned_identity.app.principal_id}');
-    expect(others.map(([name, a]) => ({ name, role: a.role_definition_name, scope: scopeType(a.scope), principal: a.principal_id }))).toEqual([
-      { name: 'deployer_secrets_officer', role: 'Key Vault Secrets Officer', scope: 'Microsoft.KeyVault/vaults', principal: '${data.azurerm_client_config.current.object_id}' },
+    const [sender] = CHANGE_EVENT_ROLES;
+    const listed = others.map(([name, a]) => ({ name, role: a.role_definition_name, scope: scopeType(a.scope), principal: a.principal_id, count: a.count }));
+    expect(listed.sort((x, y) => x.name.localeCompare(y.name))).toEqual([
+      { name: 'deployer_secrets_officer', role: 'Key Vault Secrets Officer', scope: 'Microsoft.KeyVault/vaults', principal: '${data.azurerm_client_config.current.object_id}', count: undefined },
+      {
+        name: 'event_grid_sender', role: sender!.role, scope: sender!.scope,
+        principal: '${azurerm_eventgrid_topic.snowflake[0].identity[0].principal_id}', count: '${local.snowflake_topic ? 1 : 0}',
+      },
     ]);
+    expect(resource(tf, 'azurerm_role_assignment', 'event_grid_sender').principal_type).toBe('ServicePrincipal');
   });
 
   it('hand out no broad role anywhere', () => {
@@ -125,6 +134,45 @@ describe('Terraform role assignments', () => {
     }
     const text = tf.files.map((f) => readFileSync(join(infra, 'terraform', f), 'utf8')).join('\n');
     for (const id of Object.keys(BROAD_ROLES)) expect(text).not.toContain(id);
+  });
+});
+
+describe('Terraform automatic triggers (docs/automatic-triggers.md)', () => {
+  it('are off by default and need the Event Hub', () => {
+    expect(tf.variables.databricks_workspace_id).toMatchObject({ type: '${string}', default: '' });
+    expect(tf.variables.event_grid_topic).toMatchObject({ type: '${bool}', default: false });
+    expect(tf.locals.snowflake_topic).toBe('${var.event_hub_enabled && var.event_grid_topic}');
+  });
+
+  it('give the Databricks diagnostic setting a Send-only namespace rule, nothing more', () => {
+    expect(resource(tf, 'azurerm_eventhub_namespace_authorization_rule', 'diagnostics_send')).toMatchObject({
+      count: '${local.databricks_diagnostics ? 1 : 0}', namespace_name: '${azurerm_eventhub_namespace.events[0].name}',
+      send: true, listen: false, manage: false,
+    });
+    expect(tf.resources.azurerm_eventhub_authorization_rule).toBeUndefined();
+  });
+
+  it('stream exactly the unityCatalog category of the workspace to the hub', () => {
+    const setting = resource(tf, 'azurerm_monitor_diagnostic_setting', 'databricks_unity_catalog');
+    expect(setting).toMatchObject({
+      count: '${local.databricks_diagnostics ? 1 : 0}', target_resource_id: '${var.databricks_workspace_id}',
+      eventhub_authorization_rule_id: '${azurerm_eventhub_namespace_authorization_rule.diagnostics_send[0].id}',
+      eventhub_name: '${azurerm_eventhub.events[0].name}',
+    });
+    expect(setting.enabled_log).toEqual([{ category: 'unityCatalog' }]);
+  });
+
+  it('create an Entra ID-only Event Grid topic whose subscription delivers to the hub with the topic\'s identity', () => {
+    const topic = resource(tf, 'azurerm_eventgrid_topic', 'snowflake');
+    expect(topic).toMatchObject({ count: '${local.snowflake_topic ? 1 : 0}', input_schema: 'EventGridSchema', local_auth_enabled: false });
+    expect(nested(topic, 'identity')).toEqual({ type: 'SystemAssigned' });
+    const subscription = resource(tf, 'azurerm_eventgrid_event_subscription', 'to_hub');
+    expect(subscription).toMatchObject({
+      count: '${local.snowflake_topic ? 1 : 0}', scope: '${azurerm_eventgrid_topic.snowflake[0].id}',
+      eventhub_endpoint_id: '${azurerm_eventhub.events[0].id}', event_delivery_schema: 'EventGridSchema',
+      depends_on: ['${azurerm_role_assignment.event_grid_sender}'],
+    });
+    expect(nested(subscription, 'delivery_identity')).toEqual({ type: 'SystemAssigned' });
   });
 });
 
