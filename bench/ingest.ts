@@ -1,0 +1,140 @@
+import { ingestEventBatch, type DeliveredEvent } from '../shared/intake/event-batch.js';
+import { ingestMessage } from '../shared/events/ingest.js';
+import { silentLog } from '../shared/log.js';
+import { now, progress, round, type BenchResult } from './harness.js';
+import { startBenchStorage } from './rig.js';
+
+export interface Ingest extends BenchResult {
+  raw: { events: number; created: number; failed: number; eventsPerSecond: number; diagnosticsText: number; diagnosticsParsed: number; diagnosticsStored: number };
+}
+
+const v2 = (n: number) => ({
+  type: 'RESOURCE_SYNC', id: `bench-${n}`, appType: 'CONNECTOR', appSubType: 'SNOWFLAKE',
+  requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: `T${n % 500}` } }] },
+});
+
+/**
+ * Event Hub ingest: `batches` batches of `batchSize` V2 events through ingestEventBatch (the Event Hub function's
+ * core) into stored, queued tasks on Azurite; then the diagnostic-records line (Databricks diagnostic logs with
+ * 95% noise) through the normalizer, and one pass of such messages through ingestEventBatch into stored tasks.
+ */
+export async function ingest(opts: { batches: number; batchSize: number; diagnosticSeconds: number }): Promise<Ingest> {
+  const started = now();
+  const storage = await startBenchStorage();
+  const deps = { store: storage.store, queue: storage.queue, kind: 'snowflake' as const, instance: 'bench', log: silentLog };
+  try {
+    // Warm-up batch, not counted: JIT and Azurite's first table writes.
+    await ingestEventBatch(Array.from({ length: 50 }, (_, i) => ({ body: v2(-1 - i), eventId: `warm:${i}` })), deps);
+    let serial = 0, created = 0, failed = 0, ms = 0;
+    for (let b = 0; b < opts.batches; b++) {
+      const events: DeliveredEvent[] = Array.from({ length: opts.batchSize }, () => { const n = serial++; return { body: JSON.stringify(v2(n)), eventId: `0:${n}` }; });
+      const t = now();
+      const summary = await ingestEventBatch(events, deps);
+      ms += now() - t;
+      created += summary.created; failed += summary.failed;
+      progress(`ingest: batch ${b + 1}/${opts.batches}: ${summary.created} created in ${round(now() - t)} ms`);
+    }
+    const eventsPerSecond = round((serial / ms) * 1000, 0);
+
+    const diag = diagnosticBodies(500);
+    const diagnosticsText = recordsPerSecond(diag.bodies, 500, opts.diagnosticSeconds);
+    const diagnosticsParsed = recordsPerSecond(diag.bodies.map((b) => JSON.parse(b) as unknown), 500, opts.diagnosticSeconds);
+    const messages = diag.bodies.slice(0, 8);
+    const t = now();
+    // Diagnostic logs come from Databricks: a Snowflake deployment would count them and store nothing.
+    const stored = await ingestEventBatch(messages.map((body, i) => ({ body, eventId: `diag:${i}` })), { ...deps, kind: 'databricks_unity_catalog' });
+    const diagnosticsStored = round((messages.length * 500) / ((now() - t) / 1000), 0);
+    progress(`ingest: ${eventsPerSecond} events/s; diagnostics ${diagnosticsText} records/s (text), ${diagnosticsStored} records/s into stored tasks`);
+
+    return {
+      name: 'ingest', title: 'Event Hub ingest',
+      settings: `${opts.batches} batch(es) of ${opts.batchSize} V2 RESOURCE_SYNC events (JSON text bodies, one table each, distinct ids) through ingestEventBatch into Azurite; diagnostic logs: ${diag.messages} distinct messages of 500 records (~${diag.kib} KiB), 95% noise, ${opts.diagnosticSeconds} s per line after warm-up`,
+      figures: [
+        { label: 'V2 events into stored, queued tasks', value: eventsPerSecond, unit: 'events/s', target: '>= 5,000' },
+        { label: 'tasks created / failed', value: created, unit: `created, ${failed} failed` },
+        { label: 'diagnostic records through the normalizer (body as JSON text)', value: diagnosticsText, unit: 'records/s' },
+        { label: 'diagnostic records through the normalizer (body already parsed)', value: diagnosticsParsed, unit: 'records/s' },
+        { label: 'diagnostic records through ingestEventBatch into stored tasks', value: diagnosticsStored, unit: 'records/s', note: `${stored.created} task(s) from ${messages.length} messages` },
+      ],
+      notes: [
+        'ingestEventBatch stores one event at a time: by the code five sequential storage requests per event (claim the idempotency key, one transaction with rows and header, read back, move to WAITING, enqueue), so events/s is bounded by one storage round trip chain per event, not by parsing. Parsing and normalizing alone runs far faster (see the diagnostic lines). Storing a batch\'s events concurrently (bounded, e.g. 32 in flight) or as entity-group transactions per partition would raise it by roughly the concurrency; Azurite runs in this process, so it shares the two cores with the handler.',
+      ],
+      ms: now() - started,
+      raw: { events: serial, created, failed, eventsPerSecond, diagnosticsText, diagnosticsParsed, diagnosticsStored },
+    };
+  } finally {
+    await storage.azurite.stop();
+  }
+}
+
+/** Records per second through ingestMessage over `seconds`, cycling through the inputs, after a JIT warm-up. */
+function recordsPerSecond(inputs: readonly unknown[], recordsPerMessage: number, seconds: number): number {
+  for (let i = 0; i < inputs.length * 4; i++) ingestMessage(inputs[i % inputs.length], { eventId: `warm-${i}` });
+  let messages = 0;
+  const t = now();
+  while (now() - t < seconds * 1000) {
+    ingestMessage(inputs[messages % inputs.length], { eventId: `m-${messages}` });
+    messages += 1;
+  }
+  return round((messages * recordsPerMessage) / ((now() - t) / 1000), 0);
+}
+
+// Databricks diagnostic logs as Event Hub delivers them: string-encoded identity/requestParams/response, 95% noise
+// (reads, credential requests, failed calls, other categories) and 5% object changes. 64 distinct bodies, cycled,
+// so no single string stays hot in a cache.
+
+function record(n: number, category: string, action: string, params: object, status = 200) {
+  return {
+    time: new Date(Date.UTC(2026, 10, 27, 9, 0, 0, n)).toISOString(),
+    resourceId: '/SUBSCRIPTIONS/3F2A9C1E-7B4D-4E8A-9C21-5D6E7F809A1B/RESOURCEGROUPS/RG-DATA-PROD/PROVIDERS/MICROSOFT.DATABRICKS/WORKSPACES/DBW-ANALYTICS-PROD',
+    operationVersion: '1.0.0',
+    category,
+    operationName: `Microsoft.Databricks/${category}/${action}`,
+    identity: JSON.stringify({ email: 'dana.lee@contoso.com', subjectName: null }),
+    properties: {
+      sourceIPAddress: '10.139.64.12',
+      logId: `7c1f0a52-3e9b-4d7a-b1c6-${n.toString(16).padStart(12, '0')}`,
+      serviceName: category,
+      userAgent: 'Databricks-Runtime/15.4.x-scala2.12',
+      sessionId: `ephemeral-5b2c1d40-8f3e-4a6b-9d7c-${n.toString(16).padStart(12, '0')}`,
+      actionName: action,
+      requestId: `ServiceMain-${n.toString(16)}`,
+      requestParams: JSON.stringify({ ...params, workspace_id: '4417830287265140', metastore_id: 'a2f0c7de-91b3-4c55-8e0a-6b1d2e3f4a5b' }),
+      response: JSON.stringify({ statusCode: status, errorMessage: status === 200 ? null : 'PERMISSION_DENIED', result: null }),
+    },
+  };
+}
+
+function noise(n: number) {
+  const table = { full_name_arg: `main.sales.t${n % 50}` };
+  switch (n % 5) {
+    case 0: return record(n, 'unityCatalog', 'getTable', table);
+    case 1: return record(n, 'unityCatalog', 'listTables', { catalog_name: 'main', schema_name: 'sales' });
+    case 2: return record(n, 'unityCatalog', 'generateTemporaryTableCredential', { table_id: '5e0b3a1c-2d4f-4b6a-8c9e-0f1a2b3c4d5e', operation: 'READ' });
+    case 3: return record(n, 'unityCatalog', 'createTable', { catalog_name: 'main', schema_name: 'finance', name: `p${n % 50}` }, 403);
+    default: return record(n, 'clusters', 'create', { cluster_name: 'etl-nightly' });
+  }
+}
+
+function change(n: number) {
+  switch (n % 3) {
+    case 0: return record(n, 'unityCatalog', 'createTable', { catalog_name: 'main', schema_name: 'sales', name: `orders_${n % 200}` });
+    case 1: return record(n, 'unityCatalog', 'deleteTable', { full_name_arg: `main.staging.tmp_${n % 200}` });
+    default: return record(n, 'unityCatalog', 'updatePermissions', { securable_type: 'table', securable_full_name: `main.sales.orders_${n % 200}`, changes: '[{"principal":"analysts","add":["SELECT"]}]' });
+  }
+}
+
+function diagnosticBodies(recordsPerMessage: number) {
+  const MESSAGES = 64;
+  let serial = 0;
+  const bodies = Array.from({ length: MESSAGES }, () =>
+    JSON.stringify({ records: Array.from({ length: recordsPerMessage }, (_, i) => (i % 20 === 0 ? change(serial++) : noise(serial++))) }));
+  // The mix is what the figure claims, and every message yields its request.
+  const probe = ingestMessage(bodies[0], { eventId: 'probe' });
+  const dropped = Object.values(probe.dropped).reduce((sum, n) => sum + (n ?? 0), 0);
+  if (probe.items.length !== 1 || dropped !== recordsPerMessage - Math.ceil(recordsPerMessage / 20)) {
+    throw new Error(`unexpected diagnostic probe result: ${JSON.stringify(probe.dropped)} with ${probe.items.length} item(s)`);
+  }
+  const kib = Math.round(bodies.reduce((sum, b) => sum + b.length, 0) / MESSAGES / 1024);
+  return { bodies, messages: MESSAGES, kib };
+}

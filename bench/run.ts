@@ -1,0 +1,68 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { api, type Api } from './api.js';
+import { burst, type Burst } from './burst.js';
+import { startBenchHost } from './host-child.js';
+import { now, progress, setQuiet, type BenchResult } from './harness.js';
+import { ingest, type Ingest } from './ingest.js';
+import { latency, type Latency } from './latency.js';
+import { resultsMarkdown, resultsSvg, type RunInfo } from './report.js';
+import { roundTrips, type RoundTrips } from './round-trips.js';
+import { scale, type Scale } from './scale.js';
+import { targetedVsFull, type TargetedVsFull } from './targeted-vs-full.js';
+
+export interface BenchOptions {
+  quick?: boolean;
+  /** Write bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg; default true). */
+  write?: boolean;
+  /** Progress lines on stderr (default true). */
+  progress?: boolean;
+}
+
+export interface BenchRun {
+  run: RunInfo;
+  targetedVsFull: TargetedVsFull; roundTrips: RoundTrips; api: Api; ingest: Ingest; burst: Burst; scale: Scale; latency: Latency;
+  results: BenchResult[];
+}
+
+/** Settings per mode: the full run is what the issues' targets are about; quick keeps every path under a minute. */
+const SETTINGS = {
+  full: { catalog: { schemas: 100, tables: 100, columns: 20, policies: 200 }, apiSeconds: 10, ingest: { batches: 3, batchSize: 1000, diagnosticSeconds: 3 }, burst: 1000, scale: [10_000, 100_000], latency: 200 },
+  quick: { catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 }, apiSeconds: 2, ingest: { batches: 1, batchSize: 100, diagnosticSeconds: 0.5 }, burst: 100, scale: [2_000], latency: 10 },
+};
+
+/** Runs every benchmark one after another in this process run and returns the figures. */
+export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
+  const quick = opts.quick ?? false;
+  setQuiet(opts.progress === false);
+  const s = SETTINGS[quick ? 'quick' : 'full'];
+  const startedAt = new Date();
+  const t0 = now();
+  progress(`starting the ${quick ? 'quick' : 'full'} bench`);
+  const r1 = await targetedVsFull(s.catalog);
+  const r2 = await roundTrips();
+  // One local host for both HTTP benchmarks: latency first, on an idle service; then the load, whose backlog of
+  // created tasks the host keeps syncing afterwards.
+  const host = await startBenchHost();
+  let r3: Api, r7: Latency;
+  try {
+    r7 = await latency(host, s.latency);
+    r3 = await api(host, s.apiSeconds, !quick);
+  } finally {
+    await host.stop();
+  }
+  const r4 = await ingest(s.ingest);
+  const r5 = await burst(s.burst);
+  const r6 = await scale(s.scale);
+  const results = [r1, r2, r3, r4, r5, r6, r7];
+  const run: RunInfo = { quick, startedAt, ms: now() - t0, command: quick ? 'npm run bench -- --quick' : 'npm run bench' };
+  if (opts.write ?? true) {
+    // A quick run writes beside the full results, never over them: the committed figures are the full run's.
+    const [md, svg] = quick ? ['RESULTS-quick.md', 'results-quick.svg'] : ['RESULTS.md', 'results.svg'];
+    writeFileSync(fileURLToPath(new URL(`./${md}`, import.meta.url)), resultsMarkdown(results, run).replace('](results.svg)', `](${svg})`));
+    writeFileSync(fileURLToPath(new URL(`./${svg}`, import.meta.url)), resultsSvg(results, run));
+    progress(`wrote bench/${md} and bench/${svg}`);
+  }
+  progress(`done in ${(run.ms / 1000).toFixed(1)} s`);
+  return { run, targetedVsFull: r1, roundTrips: r2, api: r3, ingest: r4, burst: r5, scale: r6, latency: r7, results };
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { runBench, type BenchRun } from '../../bench/run.js';
+
+// The quick bench, run as a test: counts and invariants, never times (speed targets live in bench/).
+describe('quick bench', () => {
+  let bench: BenchRun;
+
+  it('runs every benchmark and keeps its invariants', async () => {
+    bench = await runBench({ quick: true, write: false, progress: false });
+    expect(bench.results.map((r) => r.name)).toEqual(['targeted-vs-full', 'round-trips', 'api', 'ingest', 'burst', 'scale', 'latency']);
+
+    const tvf = bench.targetedVsFull.raw;
+    expect(tvf.targetedStatus).toBe('SUCCESS');
+    expect(tvf.fullStatus.every((s) => s === 'SUCCESS')).toBe(true);
+    expect(tvf.full.roundTrips / tvf.targeted.roundTrips).toBeGreaterThan(1);
+    expect(tvf.full.statements / tvf.targeted.statements).toBeGreaterThan(1);
+    expect(tvf.full.ms / tvf.targeted.ms).toBeGreaterThan(1);
+
+    const rt = bench.roundTrips.raw;
+    expect(rt.off.changed).toBeLessThanOrEqual(3);
+    expect(rt.off.inSync).toBeLessThanOrEqual(2);
+    expect(rt.on.changed).toBeGreaterThanOrEqual(rt.off.changed);      // masking sync only adds reads
+    expect([...rt.off.statuses, ...rt.on.statuses].every((s) => s === 'SUCCESS')).toBe(true);
+
+    expect(bench.api.raw.post.requests).toBeGreaterThan(0);
+    expect(bench.api.raw.post.non2xx + bench.api.raw.post.errors).toBe(0);
+    expect(bench.api.raw.get.non2xx + bench.api.raw.get.errors).toBe(0);
+
+    expect(bench.ingest.raw.created).toBe(bench.ingest.raw.events);
+    expect(bench.ingest.raw.failed).toBe(0);
+
+    const burst = bench.burst.raw;
+    expect(burst.syncs).toBeGreaterThanOrEqual(1);
+    expect(burst.syncs).toBeLessThanOrEqual(2);
+    expect(burst.terminal).toBe(burst.tasks);
+    expect(burst.success).toBe(burst.tasks);
+
+    for (const s of bench.scale.raw) {
+      expect(s.statuses.every((x) => x === 'SUCCESS')).toBe(true);
+      expect(s.peakMB).toBeGreaterThan(0);
+    }
+
+    for (const mode of ['wait', 'poll'] as const) {
+      const l = bench.latency.raw[mode];
+      expect(l.samples.length).toBeGreaterThan(0);
+      expect(l.statuses.SUCCESS).toBe(l.samples.length);
+    }
+  }, 90_000);
+});
