@@ -1,6 +1,7 @@
 import type { StorageQueueFunctionOptions } from '@azure/functions';
 import type { QueueClient } from '@azure/storage-queue';
 import type { HostSettings } from './host-json.js';
+import { onEnqueued } from '../../shared/task/task-events.js';
 import { invocationContext, type HostLog } from './invocation.js';
 
 export interface Poller { stop(): Promise<void> }
@@ -37,8 +38,8 @@ export function startQueuePoller(
     }
   };
 
+  let idle = 50;
   const loop = async () => {
-    let idleMs = 50;
     while (!stopped) {
       let got = 0;
       try {
@@ -55,17 +56,20 @@ export function startQueuePoller(
       } catch (err) {
         log({ level: 'warn', functionName: name, message: 'queue poll failed', error: (err as Error).message });
       }
-      if (got > 0) { idleMs = 50; continue; }
-      await new Promise<void>((r) => { wake = r; setTimeout(r, idleMs); });
+      if (got > 0) { idle = 50; continue; }
+      await new Promise<void>((r) => { wake = r; setTimeout(r, idle); });
       wake = undefined;
-      idleMs = Math.min(idleMs * 2, host.maxPollingMs);
+      idle = Math.min(idle * 2, host.maxPollingMs);
     }
   };
+  // A task enqueued in this process is picked up at once, not at the next idle poll.
+  const stopListening = onEnqueued(() => { idle = 50; wake?.(); });
   const running = loop();
 
   return {
     stop: async () => {
       stopped = true;
+      stopListening();
       wake?.();
       await running;
       await Promise.allSettled([...inFlight]);

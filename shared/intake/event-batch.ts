@@ -1,5 +1,5 @@
 import { withBackoff } from '../backoff.js';
-import { ingestMessage } from '../events/ingest.js';
+import { ingestMessage, type IngestItem } from '../events/ingest.js';
 import type { Log } from '../log.js';
 import { connectorKindOfAppSubType } from '../task/resource-types.js';
 import { createTask, type IntakeDeps } from './create-task.js';
@@ -15,6 +15,8 @@ export interface EventBatchSummary {
 
 export interface DeliveredEvent { body: unknown; eventId?: string }
 
+const STORE_CONCURRENCY = 8;
+
 /**
  * Handles an Event Hub batch one event at a time: the host checkpoints after the batch whether or not we
  * throw, so nothing may escape. Bad events become SKIPPED tasks with the reason; duplicates map to their
@@ -22,6 +24,8 @@ export interface DeliveredEvent { body: unknown; eventId?: string }
  */
 export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDeps & { log: Log }): Promise<EventBatchSummary> {
   const summary: EventBatchSummary = { created: 0, duplicates: 0, skipped: 0, ignoredOtherConnector: 0, failed: 0, dropped: {} };
+  const items: IngestItem[] = [];
+  const seen = new Set<string>();
   for (const event of events) {
     const result = ingestMessage(event.body, event.eventId ? { eventId: event.eventId } : {});
     for (const [reason, n] of Object.entries(result.dropped)) summary.dropped[reason] = (summary.dropped[reason] ?? 0) + (n ?? 0);
@@ -29,14 +33,19 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
       // The seed names the connector in appSubType; Snowflake's own alerts may carry only appType.
       const named = item.request?.appSubType ?? item.request?.appType;
       const target = named ? connectorKindOfAppSubType(named) : undefined;
-      if (target && target !== (deps.kind === 'memory' ? 'snowflake' : deps.kind)) {
-        summary.ignoredOtherConnector++;
-        continue;
-      }
+      if (target && target !== (deps.kind === 'memory' ? 'snowflake' : deps.kind)) summary.ignoredOtherConnector++;
+      else if (seen.has(item.dedupeKey)) summary.duplicates++;      // the same event twice in one batch
+      else { seen.add(item.dedupeKey); items.push(item); }
+    }
+  }
+  // Independent events are stored side by side (storage round trips dominate); a few at a time, in order.
+  const pending = [...items];
+  const store = async () => {
+    for (let item = pending.shift(); item; item = pending.shift()) {
       try {
         const { task, duplicate } = await withBackoff(() => createTask(
-          deps, item.request ? { request: item.request } : { invalid: item.invalid ?? 'unrecognised event' },
-          { source: 'EVENT_HUB', idempotencyKey: `eh:${item.dedupeKey}`, eventId: item.dedupeKey },
+          deps, item!.request ? { request: item!.request } : { invalid: item!.invalid ?? 'unrecognised event' },
+          { source: 'EVENT_HUB', idempotencyKey: `eh:${item!.dedupeKey}`, eventId: item!.dedupeKey },
         ), () => true, 3, 200);
         if (duplicate) summary.duplicates++;
         else if (task.header.status === 'SKIPPED') summary.skipped++;
@@ -46,7 +55,8 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
         deps.log('error', 'event could not be stored', { dedupeKey: item.dedupeKey, origin: item.origin, error: (err as Error).message });
       }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, items.length) }, store));
   const other = summary.ignoredOtherConnector;
   deps.log('info', 'event batch ingested', { events: events.length, ...summary, ...(other ? { note: `${other} event(s) for another connector kind ignored` } : {}) });
   return summary;

@@ -1,5 +1,6 @@
 import type { QueueClient } from '@azure/storage-queue';
 import { z } from 'zod';
+import { announceEnqueued } from '../task/task-events.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
 import { StoreError, statusCodeOf } from './errors.js';
 
@@ -20,6 +21,7 @@ export class DispatchQueue {
     const body = Buffer.from(JSON.stringify({ taskId } satisfies SyncMessage)).toString('base64');
     try {
       await this.client.sendMessage(body, delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {});
+      if (delaySeconds === 0) announceEnqueued();
     } catch (err) {
       throw new StoreError('STORAGE_UNAVAILABLE', `sync queue is unavailable (${statusCodeOf(err) ?? (err as Error).message})`);
     }
