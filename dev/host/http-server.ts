@@ -36,7 +36,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
   if (!hit) return void res.writeHead(405, { Allow: matches.flatMap((x) => x.r.methods).join(', ') }).end();
   const body = await readBody(req);
   if (body === undefined) return void res.writeHead(413).end();
-  const params = Object.fromEntries(hit.r.keys.map((k, i) => [k, decodeURIComponent(hit.m![i + 1]!)]));
+  const params = decodedParams(hit.r.keys, hit.m!);
+  if (!params) {
+    // `%E0%A4%A` and the like: decodeURIComponent throws on them, which used to surface as a 500.
+    const problem = { type: 'https://policysync.dev/problems/invalid-path', title: 'Bad Request', status: 400, detail: 'the request path is not valid percent-encoded UTF-8' };
+    return void res.writeHead(400, { 'Content-Type': 'application/problem+json' }).end(JSON.stringify(problem));
+  }
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
   const request = new functions.HttpRequest({ method: req.method ?? 'GET', url: url.toString(), headers, params, ...(body.length ? { body: { string: body } } : {}) });
   const init = await hit.r.options.handler(request, invocationContext(hit.r.name, log));
@@ -44,6 +49,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
   const text = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
   res.end(text);
+}
+
+function decodedParams(keys: string[], match: RegExpExecArray): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(keys.map((k, i) => [k, decodeURIComponent(match[i + 1]!)]));
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {

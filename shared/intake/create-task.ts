@@ -1,4 +1,5 @@
 import type { DispatchQueue } from '../store/dispatch-queue.js';
+import { StoreError } from '../store/errors.js';
 import type { TaskHeader, TaskSource, ResourceRow } from '../store/records.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { normalizeRequest } from '../task/normalize.js';
@@ -18,7 +19,7 @@ export interface CreatedTask { task: StoredTask; duplicate: boolean }
 
 /**
  * The one way a task comes into being, from the API or the Event Hub: normalize, claim the idempotency key,
- * store rows then header (NEW), enqueue, then WAITING. An unusable request becomes a SKIPPED task with the
+ * store rows then header (NEW), then WAITING, then enqueue. An unusable request becomes a SKIPPED task with the
  * reason, so nothing is lost. A duplicate returns the task its key already names (re-dispatching it if an
  * earlier attempt stored it but could not enqueue it).
  */
@@ -70,12 +71,21 @@ async function storeAndDispatch(deps: IntakeDeps, intake: Intake, opts: IntakeOp
   return { task: await dispatch(deps, stored), duplicate: false };
 }
 
+/**
+ * WAITING first, then the message: a worker that gets the message at once must find the task WAITING. The other
+ * order let the intake's NEW -> WAITING race the worker's own, and a worker that lost it stood down and deleted
+ * the message, leaving the task WAITING until the sweeper's grace period ran out. If the send then fails, the
+ * task is WAITING without a message, which the sweeper re-queues.
+ */
 async function dispatch(deps: IntakeDeps, task: StoredTask): Promise<StoredTask> {
-  await deps.queue.send(task.header.taskId);
+  let waiting: StoredTask;
   try {
-    return await deps.store.transition(task, 'WAITING');
-  } catch {
-    // A worker may already have claimed it (WAITING is then in the past); the current row is the answer.
+    waiting = await deps.store.transition(task, 'WAITING');
+  } catch (err) {
+    if (!(err instanceof StoreError && err.code === 'STALE_WRITE')) throw err;
+    // Another dispatch of the same task (a duplicate request, the sweeper) got there first: it sends the message.
     return (await deps.store.get(task.header.taskId)) ?? task;
   }
+  await deps.queue.send(task.header.taskId);
+  return waiting;
 }

@@ -1,5 +1,6 @@
 import type { Log } from '../log.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
+import { StoreError } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 
 export interface SweepDeps { store: TaskStore; queue: DispatchQueue; log: Log; now?: () => Date }
@@ -19,13 +20,16 @@ export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promi
   for await (const task of deps.store.stale(['NEW', 'WAITING', 'INPROGRESS'], before)) {
     try {
       if (task.header.status === 'INPROGRESS' && !leaseExpired(task, now)) continue;
-      await deps.queue.send(task.header.taskId);
       if (task.header.status === 'NEW') {
-        await deps.store.transition(task, 'WAITING', {}, now).catch(() => undefined);   // a worker may be faster
+        // WAITING before the message, as at intake: a worker must never find a dispatched task still NEW.
+        if (!(await changed(() => deps.store.transition(task, 'WAITING', {}, now)))) continue;
+        await deps.queue.send(task.header.taskId);
         result.redispatched++;
       } else {
-        // Touch the row so the next sweep waits another grace period before sending again.
-        await deps.store.replace({ ...task, header: { ...task.header, updatedAt: now.toISOString() } }).catch(() => undefined);
+        // Touch the row so the next sweep waits another grace period before sending again - before the message,
+        // so that the touch cannot land between a worker's read and its ETag-guarded claim.
+        if (!(await changed(() => deps.store.replace({ ...task, header: { ...task.header, updatedAt: now.toISOString() } })))) continue;
+        await deps.queue.send(task.header.taskId);
         result.requeued++;
       }
     } catch (err) {
@@ -35,6 +39,17 @@ export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promi
   }
   if (result.redispatched + result.requeued + result.failed > 0) deps.log('info', 'stale tasks swept', { ...result });
   return result;
+}
+
+/** Runs an ETag-guarded write; false when the row changed meanwhile (whoever changed it has the task in hand). */
+async function changed(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (err instanceof StoreError && err.code === 'STALE_WRITE') return false;
+    throw err;
+  }
 }
 
 const leaseExpired = (t: StoredTask, now: Date) => !t.header.leaseUntil || new Date(t.header.leaseUntil) <= now;

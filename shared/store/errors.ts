@@ -6,5 +6,9 @@ export class StoreError extends Error {
   }
 }
 
-export const statusCodeOf = (err: unknown): number | undefined =>
-  typeof err === 'object' && err !== null && 'statusCode' in err ? Number((err as { statusCode: unknown }).statusCode) : undefined;
+/** The HTTP status of a storage SDK error; undefined for a connection failure (which has none). */
+export function statusCodeOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null || !('statusCode' in err)) return undefined;
+  const status = Number((err as { statusCode: unknown }).statusCode);
+  return Number.isFinite(status) ? status : undefined;
+}

@@ -32,8 +32,24 @@ export class TaskStore {
     const last = batches.at(-1);
     if (last && last.length < BATCH) last.push(head); else batches.push([head]);
     await guard(async () => {
-      for (const batch of batches) await this.table.submitTransaction(batch);
+      for (const batch of batches) {
+        try {
+          await this.table.submitTransaction(batch);
+        } catch (err) {
+          // The SDK retries a transaction whose answer was lost; if the first try was applied, the retry meets
+          // the header it wrote (409). That header is this task: the write is done, not a failure.
+          if (statusCodeOf(err) === 409 && batch.includes(head) && (await this.holdsHeader(header))) continue;
+          if (statusCodeOf(err) === 409) throw new StoreError('STORAGE_UNAVAILABLE', `task id ${header.taskId} is already taken; retry`);
+          throw err;
+        }
+      }
     });
+  }
+
+  private async holdsHeader(header: TaskHeader): Promise<boolean> {
+    const stored = await this.get(header.taskId);
+    return stored !== undefined && stored.header.createdAt === header.createdAt && stored.header.instance === header.instance
+      && stored.header.source === header.source && stored.header.resourceCount === header.resourceCount;
   }
 
   async get(taskId: string): Promise<StoredTask | undefined> {

@@ -73,8 +73,12 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log('error', 'task attempt failed', { taskId, attempt: task.header.attempt, error: message });
+    const current = await deps.store.get(taskId).catch(() => undefined);
+    if (!finalAttempt && current?.header.status === 'INPROGRESS') {
+      // Give the lease back: the queue's redelivery must take the task over and try again, not stand down.
+      await deps.store.replace({ ...current, header: { ...current.header, leaseUntil: clock().toISOString() } }).catch(() => undefined);
+    }
     if (finalAttempt) {
-      const current = await deps.store.get(taskId);
       if (current && !isTerminal(current.header.status)) {
         await deps.store.transition(current, 'FAILED', { message: `failed after ${current.header.attempt} attempt(s): ${message}`, finishedAt: clock().toISOString() });
         announceTerminal(taskId);

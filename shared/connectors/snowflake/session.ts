@@ -79,7 +79,12 @@ export class SnowflakeSession {
       ...(s.warehouse ? { warehouse: s.warehouse } : {}),
       ...(s.accessUrl ? { accessUrl: s.accessUrl } : {}),
     };
-    return snowflake.createConnection(options).connectAsync();
+    // connect(callback), not connectAsync(): in snowflake-sdk 3.x the promise resolves even when the login is
+    // refused, leaving a connection that is simply not up.
+    const connection = snowflake.createConnection(options);
+    return new Promise((resolve, reject) => {
+      connection.connect((err, conn) => (err ? reject(err) : conn.isUp() ? resolve(conn) : reject(new Error('login did not establish a session'))));
+    });
   }
 }
 

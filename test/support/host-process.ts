@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The local host (`npm start`'s entry point) as a separate process whose structured logs are kept: unlike
+ * child-host.ts it does not pass --quiet, so every JSON log line the service writes can be inspected, and it
+ * can be killed outright (SIGKILL) to stand for a worker that dies mid-sync.
+ */
+export interface HostProcess {
+  apiUrl: string;
+  token: string;
+  child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** The JSON log lines written so far. */
+  logs(): Record<string, unknown>[];
+  /** Resolves when a log line satisfies `match`, or rejects after `timeoutMs`. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  kill(signal?: NodeJS.Signals): Promise<number | string | null>;
+  stop(): Promise<number | null>;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export async function startHostProcess(env: Record<string, string>, timeoutMs = 45_000): Promise<HostProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], {
+    cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
+  const ready = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local host did not start:\n${text}`)), timeoutMs);
+    const check = () => {
+      const m = /API:\s+(\S+)\/task[\s\S]*token:\s+(\S+)\n/.exec(text);
+      if (m) { clearTimeout(timer); resolve(m); }
+    };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`local host exited with ${code}:\n${text}`)); });
+  });
+  const logs = () => text.split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
+    try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; }
+  });
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  return {
+    apiUrl: ready[1]!, token: ready[2]!, child, output: () => text, logs,
+    waitForLog: async (match, ms = 30_000) => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const hit = logs().find(match);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no matching log line within ${ms} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    kill: (signal = 'SIGKILL') => new Promise((resolve) => {
+      if (exited()) return resolve(child.exitCode ?? child.signalCode);
+      child.once('exit', (code, sig) => resolve(code ?? sig));
+      child.kill(signal);
+    }),
+    stop: () => new Promise((resolve) => {
+      if (exited()) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGINT');
+    }),
+  };
+}
