@@ -80,10 +80,10 @@ describe('the sync queue', () => {
   });
 
   it('moves a message that fails on all 5 deliveries to the poison queue and ends its task FAILED with the last error', async () => {
-    // The Functions host redelivers a failed message after host.json's visibilityTimeout (10 s), by which time
-    // the failed attempt's lease (TASK_LEASE_SECONDS=10) has run out, so every delivery gets to try.
+    // The host redelivers a failed message after its visibility timeout (1 s here, 10 s in host.json); the failed
+    // attempt has given its lease back by then, so every delivery gets to try.
     const taskId = await newTask('ORDERS');
-    const poller = startQueuePoller('syncWorker', worker, services.queue.client, services.queue.poison, settings(LEASE_SECONDS * 1000), (l) => lines.push(l), LEASE_SECONDS * 1000);
+    const poller = startQueuePoller('syncWorker', worker, services.queue.client, services.queue.poison, settings(1000), (l) => lines.push(l), LEASE_SECONDS * 1000);
     try {
       const done = await waitForTask(services.store, taskId, TERMINAL, 75_000);
       expect(done.header.status).toBe('FAILED');
