@@ -62,8 +62,7 @@ async function storeAndDispatch(deps: IntakeDeps, intake: Intake, opts: IntakeOp
     ...(req?.source ? { requestSource: req.source } : {}),
     ...(req?.createTime !== undefined ? { createTime: String(req.createTime) } : {}),
   };
-  await deps.store.create(header, rows);
-  const stored = (await deps.store.get(taskId))!;
+  const stored = await deps.store.create(header, rows);
   if (intake.invalid !== undefined) return { task: await deps.store.transition(stored, 'SKIPPED', { finishedAt: stamp }), duplicate: false };
   if (skipped === rows.length) {
     return { task: await deps.store.transition(stored, 'SKIPPED', { finishedAt: stamp, message: 'every resource was skipped' }), duplicate: false };

@@ -23,33 +23,40 @@ export class TaskStore {
   /**
    * Writes resource rows first and the header last, so a reader never sees a header without its rows; a retry
    * after a partial failure rewrites the same rows (upsert) and creates the header only if it is absent.
+   * Returns the stored header with its ETag, taken from the transaction's answer (no read-back).
    */
-  async create(header: TaskHeader, resources: ResourceRow[]): Promise<void> {
+  async create(header: TaskHeader, resources: ResourceRow[]): Promise<StoredTask> {
     const rows: TransactionAction[] = resources.map((r) => ['upsert', toResourceEntity(header.taskId, r), 'Replace']);
     const head: TransactionAction = ['create', toHeaderEntity(header)];
     const batches: TransactionAction[][] = [];
     for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
     const last = batches.at(-1);
     if (last && last.length < BATCH) last.push(head); else batches.push([head]);
-    await guard(async () => {
+    return guard(async () => {
+      let etag: string | undefined;
       for (const batch of batches) {
         try {
-          await this.table.submitTransaction(batch);
+          const answer = await this.table.submitTransaction(batch);
+          if (batch.includes(head)) etag = answer?.subResponses?.find((r) => r.rowKey === HEADER)?.etag;
         } catch (err) {
           // The SDK retries a transaction whose answer was lost; if the first try was applied, the retry meets
           // the header it wrote (409). That header is this task: the write is done, not a failure.
-          if (statusCodeOf(err) === 409 && batch.includes(head) && (await this.holdsHeader(header))) continue;
+          const own = statusCodeOf(err) === 409 && batch.includes(head) ? await this.ownHeader(header) : undefined;
+          if (own) return own;
           if (statusCodeOf(err) === 409) throw new StoreError('STORAGE_UNAVAILABLE', `task id ${header.taskId} is already taken; retry`);
           throw err;
         }
       }
+      // An answer without the header's ETag costs one read instead.
+      return etag ? { header, etag } : (await this.get(header.taskId))!;
     });
   }
 
-  private async holdsHeader(header: TaskHeader): Promise<boolean> {
+  private async ownHeader(header: TaskHeader): Promise<StoredTask | undefined> {
     const stored = await this.get(header.taskId);
-    return stored !== undefined && stored.header.createdAt === header.createdAt && stored.header.instance === header.instance
+    const same = stored !== undefined && stored.header.createdAt === header.createdAt && stored.header.instance === header.instance
       && stored.header.source === header.source && stored.header.resourceCount === header.resourceCount;
+    return same ? stored : undefined;
   }
 
   async get(taskId: string): Promise<StoredTask | undefined> {
