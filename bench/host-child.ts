@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { spawnLocalHost } from '../dev/host/spawn-host.js';
 import { DEFAULT_USERS, startSnowflakeEmulator, type SnowflakeEmulator } from '../dev/emulators/snowflake/index.js';
 
 export interface HostChild { apiUrl: string; token: string; child: ChildProcess; stop(): Promise<void> }
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * `npm start`'s entry point (the local host: HTTP routes, queue poller, Azurite in-process) as a separate
@@ -12,24 +11,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * generator and the measuring loop off the service's event loop.
  */
 export async function startHostChild(env: Record<string, string>, timeoutMs = 60_000): Promise<HostChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts', '--quiet'], {
-    cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
-  const ready = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local host did not start:\n${text}`)), timeoutMs);
-    const check = () => {
-      const m = /API:\s+(\S+)\/task[\s\S]*token:\s+(\S+)\n/.exec(text);
-      if (m) { clearTimeout(timer); resolve(m); }
-    };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`local host exited with ${code}:\n${text}`)); });
-  });
+  const { apiUrl, token, child } = await spawnLocalHost(env, { quiet: true, timeoutMs });
   return {
-    apiUrl: ready[1]!, token: ready[2]!, child,
+    apiUrl, token, child,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);

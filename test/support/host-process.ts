@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { spawnLocalHost } from '../../dev/host/spawn-host.js';
 
 /**
  * The local host (`npm start`'s entry point) as a separate process whose structured logs are kept: unlike
@@ -20,31 +20,14 @@ export interface HostProcess {
   stop(): Promise<number | null>;
 }
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
 export async function startHostProcess(env: Record<string, string>, timeoutMs = 45_000): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], {
-    cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
-  const ready = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local host did not start:\n${text}`)), timeoutMs);
-    const check = () => {
-      const m = /API:\s+(\S+)\/task[\s\S]*token:\s+(\S+)\n/.exec(text);
-      if (m) { clearTimeout(timer); resolve(m); }
-    };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`local host exited with ${code}:\n${text}`)); });
-  });
-  const logs = () => text.split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
+  const { apiUrl, token, child, output } = await spawnLocalHost(env, { quiet: false, timeoutMs });
+  const logs = () => output().split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
     try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; }
   });
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
-    apiUrl: ready[1]!, token: ready[2]!, child, output: () => text, logs,
+    apiUrl, token, child, output, logs,
     waitForLog: async (match, ms = 30_000) => {
       const deadline = Date.now() + ms;
       for (;;) {
