@@ -10,6 +10,7 @@
 import type { ResourceRef } from '../shared/task/request.js';
 import { connectorKindOfAppSubType, RESOURCE_TYPES } from '../shared/task/resource-types.js';
 import { CliError } from './cli-error.js';
+import { own } from '../shared/own.js';
 
 export type { ResourceRef };
 export type CliKind = 'snowflake' | 'databricks_unity_catalog';
@@ -26,7 +27,7 @@ export function resolveKind(flag: string | undefined, env: Record<string, string
 
 /** The identifiers a resource type needs, in hierarchy order (`table` -> database, schema, table). */
 export function valueKeys(kind: CliKind, type: string): readonly string[] | undefined {
-  return RESOURCE_TYPES[kind][type];
+  return own(RESOURCE_TYPES[kind], type);
 }
 
 /**

@@ -4,6 +4,7 @@ import { diagnosticsKey } from './dedupe-key.js';
 import { unityCatalogNameProblem } from './identifier.js';
 import type { DropReason, IngestItem, IngestResult } from './item.js';
 import { parseJsonText } from './json-body.js';
+import { own } from '../own.js';
 
 /**
  * Azure Databricks diagnostic logs as a workspace diagnostic setting streams them to Event Hubs: the Azure
@@ -176,7 +177,7 @@ function targetOf(kind: ChangeKind, params: Record<string, unknown>): { ref: Dat
     case 'catalog':
       return named('catalog', fullName(params, 'name_arg', 'full_name_arg', 'name'), params);
     case 'permissions': {
-      const securable = typeof params.securable_type === 'string' ? SECURABLE_TYPES[params.securable_type.toLowerCase()] : undefined;
+      const securable = typeof params.securable_type === 'string' ? own(SECURABLE_TYPES, params.securable_type.toLowerCase()) : undefined;
       if (securable === undefined) return { drop: typeof params.securable_type === 'string' ? 'unsupported_securable' : 'malformed_record' };
       return named(securable, fullName(params, 'securable_full_name', 'full_name_arg', 'full_name'), {});
     }

@@ -93,11 +93,10 @@ export function resourceAcl(snapshot: PolicySnapshot, def: ServiceDef, resource:
     acl.finalize();
   }
 
-  const masks: Record<string, MaskDecision[]> = {};
-  for (const [column, target] of maskTargets(snapshot, def, resource, opts.columns)) {
-    masks[column] = matching(POLICY_TYPE_DATAMASK, target).flatMap(({ policy, how }) =>
-      policy.dataMaskPolicyItems.map((item) => maskDecision(item, policy, how.conditional)));
-  }
+  // fromEntries defines own properties: a column named `__proto__` is a column, not the record's prototype.
+  const masks: Record<string, MaskDecision[]> = Object.fromEntries([...maskTargets(snapshot, def, resource, opts.columns)].map(([column, target]) =>
+    [column, matching(POLICY_TYPE_DATAMASK, target).flatMap(({ policy, how }) =>
+      policy.dataMaskPolicyItems.map((item) => maskDecision(item, policy, how.conditional)))]));
   const rowFilters = isCompleteForPolicyType(def, resource, POLICY_TYPE_ROWFILTER)
     ? matching(POLICY_TYPE_ROWFILTER, resource).flatMap(({ policy, how }) =>
       policy.rowFilterPolicyItems.map((item) => rowFilterDecision(item, policy, how.conditional)))

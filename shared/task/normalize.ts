@@ -1,5 +1,6 @@
 import type { ResourceRef, SyncRequest } from './request.js';
 import { RESOURCE_TYPES, type ConnectorKind } from './resource-types.js';
+import { own } from '../own.js';
 
 /** A requested resource, with the identifiers its type needs picked out, or the reason it will be skipped. */
 export type NormalizedResource =
@@ -21,7 +22,7 @@ export function normalizeRequest(request: SyncRequest, kind: ConnectorKind): Nor
 
 function normalizeResource(raw: ResourceRef, kind: ConnectorKind): NormalizedResource {
   const type = raw.type.trim().toLowerCase();
-  const needs = RESOURCE_TYPES[kind][type];
+  const needs = own(RESOURCE_TYPES[kind], type);
   if (!needs) {
     const supported = Object.keys(RESOURCE_TYPES[kind]).join(', ');
     return { ref: raw, skip: `unsupported resource type '${raw.type}' for a ${kind} connector (supported: ${supported})` };

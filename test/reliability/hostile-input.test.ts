@@ -63,12 +63,12 @@ function memoryDeps(): TaskApiDeps {
 export const hostileName = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('SALES', 'PUBLIC', 'ORDERS', 'main', 'orders') },
   fc.constantFrom('x"; DROP TABLE y; --', "o'brien", 'a`b', '`; DROP SCHEMA s; --', '/* c */', '-- c', 'a;b', '"', '""', '`', '\\', '\u0000',
-    'Ω≈ç√', '表', '👩‍💻', '\u202e', '\ud800', 'a\nb', '$$', '%00', '../..', 'r00000', "' or '1'='1", 'x'.repeat(255), 'y'.repeat(1025)),
+    'Ω≈ç√', '表', '👩‍💻', '\u202e', '\ud800', 'a\nb', '$$', '%00', '../..', 'r00000', "' or '1'='1", 'x'.repeat(255), 'y'.repeat(1025), '__proto__', 'constructor', 'hasOwnProperty'),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', minLength: 250, maxLength: 300 }),
 );
 const resource = fc.record({
-  type: fc.oneof(fc.constantFrom('table', 'view', 'schema', 'database', 'column', 'catalog', 'TABLE', ''), fc.string({ maxLength: 70 })),
+  type: fc.oneof(fc.constantFrom('table', 'view', 'schema', 'database', 'column', 'catalog', 'TABLE', '', '__proto__', 'constructor', 'toString'), fc.string({ maxLength: 70 })),
   values: fc.dictionary(fc.oneof(fc.constantFrom('database', 'schema', 'table', 'column'), hostileName), hostileName, { maxKeys: 5 }),
 });
 const plausibleRequest = fc.record({

@@ -2,6 +2,7 @@ import type { Principal, SecurableKind } from '../connector.js';
 import type { RangerPrincipalType, WarehouseProfile } from '../../sync/profile.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { principalKindOf, storedName } from './dialect.js';
+import { own } from '../../own.js';
 
 // Ranger access type (databricksServiceDef) -> Unity Catalog privileges, per securable kind.
 //
@@ -36,7 +37,7 @@ export function databricksProfile(naming: PrincipalNaming): WarehouseProfile {
   return {
     service: 'databricks',
     privileges: DATABRICKS_PRIVILEGES,
-    privilegesFor: (access, kind) => BY_KIND[kind]?.[access.toLowerCase()] ?? [],
+    privilegesFor: (access, kind) => own(BY_KIND[kind], access.toLowerCase()) ?? [],
     parentPrivilege: (kind) => (kind === 'catalog' ? 'USE CATALOG' : kind === 'schema' ? 'USE SCHEMA' : undefined),
     principalFor: (type, name) => databricksPrincipal(type, name, naming),
     resourcePath: (ref) => ['catalog', 'schema', 'table'].flatMap((k) => (ref.values[k] !== undefined ? [storedName(ref.values[k])] : [])),

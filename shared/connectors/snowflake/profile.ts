@@ -2,6 +2,7 @@ import type { SecurableKind } from '../connector.js';
 import type { WarehouseProfile } from '../../sync/profile.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { storedName } from './dialect.js';
+import { own } from '../../own.js';
 
 // Ranger access type -> Snowflake privilege, per object type. Views take only SELECT and REFERENCES.
 const TABLE: Record<string, string[]> = {
@@ -26,7 +27,7 @@ export function snowflakeProfile(naming: PrincipalNaming): WarehouseProfile {
   return {
     service: 'snowflake',
     privileges: SNOWFLAKE_PRIVILEGES,
-    privilegesFor: (access, kind) => BY_KIND[kind]?.[access.toLowerCase()] ?? [],
+    privilegesFor: (access, kind) => own(BY_KIND[kind], access.toLowerCase()) ?? [],
     parentPrivilege: (kind) => (kind === 'database' || kind === 'schema' ? 'USAGE' : undefined),
     principalFor: (type, name) => ({ kind: 'role', name: mapName(name, naming, type === 'user' ? naming.userRoleTemplate : '{name}') }),
     resourcePath: (ref) => ['database', 'schema', 'table'].flatMap((k) => (ref.values[k] !== undefined ? [storedName(ref.values[k])] : [])),

@@ -4,6 +4,7 @@ import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/
 import { securableName } from '../profile.js';
 import { isClear, maskExpression } from './expressions.js';
 import type { ColumnInfo, DesiredPolicy, MaskSqlDialect } from './model.js';
+import { own } from '../../own.js';
 
 export interface DesiredPolicies { policies: DesiredPolicy[]; warnings: string[] }
 
@@ -30,7 +31,7 @@ export function desiredPolicies(
     }
     for (const column of columns) {
       if (onlyColumn !== undefined && column.name !== onlyColumn) continue;
-      const decisions = usable(acl.masks[column.name] ?? [], `column ${where}.${column.name}`, warnings);
+      const decisions = usable(own(acl.masks, column.name) ?? [], `column ${where}.${column.name}`, warnings);
       const p = maskPolicy(d, securable, column, decisions, policyVersion, warnings);
       if (p) policies.push(p);
     }

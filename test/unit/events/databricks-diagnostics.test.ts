@@ -106,6 +106,13 @@ describe('Databricks diagnostic logs', () => {
     expect(dropped).toEqual({ unsupported_securable: 1, read_operation: 1 });
   });
 
+  it('drops a permission change on a securable type named like an inherited property', () => {
+    const records = ['constructor', '__proto__', 'toString'].map((t, n) => diagnosticRecord({ n, action: 'updatePermissions', params: { securable_type: t, securable_full_name: 'main.sales.orders' } }));
+    const { items, dropped } = ingestMessage(JSON.stringify({ records }), {});
+    expect(items).toEqual([]);
+    expect(dropped).toEqual({ unsupported_securable: 3 });
+  });
+
   it('treats a permission change on a view as one on its table securable', () => {
     const record = diagnosticRecord({ action: 'updatePermissions', params: { securable_type: 'view', securable_full_name: 'main.sales.orders_v' } });
     expect(ingestMessage(batch(record), {}).items[0]?.request?.requestInfo.resources).toEqual([

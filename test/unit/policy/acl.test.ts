@@ -77,6 +77,15 @@ describe('resourceAcl (Snowflake)', () => {
     expect(acl(masked, sf('SALES')).rowFilters).toEqual([]);
   });
 
+  it('keeps masks of columns named like inherited properties as their own entries', () => {
+    const masked = snapshot({ id: 22, name: 'mask odd names', policyType: 1, resources: { ...on('SALES', 'PUBLIC', 'T'), column: { values: ['__proto__', 'constructor'] } },
+      dataMaskPolicyItems: [item(['select'], { groups: ['support'] }, { dataMaskInfo: { dataMaskType: 'MASK' } })] });
+    const result = acl(masked, sf('SALES', 'PUBLIC', 'T'));
+    expect(Object.keys(result.masks).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(result.masks)).toBe(Object.prototype);
+    expect(result.masks.constructor).toEqual([expect.objectContaining({ policyId: 22 })]);
+  });
+
   it('carries the policy version it was computed from', () => {
     expect(acl(snap, sf('SALES')).policyVersion).toBe(7);
   });

@@ -25,6 +25,11 @@ describe('desiredGrants', () => {
     expect(grants).toEqual([]);
   });
 
+  it('grants nothing for an access type named like an inherited property', () => {
+    const { grants } = desiredGrants([{ securable: orders, acl: acl({ roles: { a: { constructor: allowed(1), ['__proto__']: allowed(1), toString: allowed(1) } } }) }], profile);
+    expect(grants).toEqual([]);
+  });
+
   it('warns about a deny grants cannot express and about a conditional allow, granting neither', () => {
     const { grants, warnings } = desiredGrants([{ securable: orders, acl: acl({
       roles: { analyst: { select: allowed(1) } },

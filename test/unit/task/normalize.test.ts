@@ -31,6 +31,13 @@ describe('normalizeRequest', () => {
     expect(out.resources[1]!.skip).toContain('control characters');
   });
 
+  it('skips a type named after what every object inherits, as an unsupported type', () => {
+    for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const [r] = normalizeRequest(request({ type, values: {} }), 'snowflake').resources;
+      expect(r!.skip).toContain(`unsupported resource type '${type}'`);
+    }
+  });
+
   it('keeps identifiers exactly as requested, quotes and all', () => {
     const [r] = normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'x"; DROP TABLE y; --' } }), 'snowflake').resources;
     expect(r!.ref.values.table).toBe('x"; DROP TABLE y; --');
