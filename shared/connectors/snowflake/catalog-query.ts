@@ -1,27 +1,23 @@
 import type { ResourceRef } from '../../task/request.js';
 import { quoteIdent, storedName } from './dialect.js';
+import { maskingStateBranches } from './masking-state.js';
+import { unionQuery, type Branch } from './union-query.js';
 
 /**
  * One statement that reads a resource's objects and every direct grant on them and on their parents from
  * `<db>.INFORMATION_SCHEMA` (real time, unlike ACCOUNT_USAGE): branches joined by UNION ALL, each row tagged
  * with its KIND, so a sync already in place costs one round trip. Names are bindings, never SQL text.
  */
-export interface CatalogQuery { sql: string; binds: string[]; database: string; schema?: string; table?: string }
+export interface CatalogQuery {
+  sql: string; binds: string[]; database: string; schema?: string; table?: string;
+  /** The read carries the table's masking state (maskingStateBranches) too. */
+  maskingState: boolean;
+}
 
 const TABLES = (db: string) => `${quoteIdent(db)}.INFORMATION_SCHEMA`;
 
-interface Branch { kind: string; columns: [string, string, string, string]; from: string; binds: string[] }
-
-/** Branches as one statement; a UNION takes its column names from the first branch, whichever that is. */
-function union(branches: Branch[]): { sql: string; binds: string[] } {
-  const names = ['A', 'B', 'C', 'D'];
-  const sql = branches.map((b, i) => (i === 0
-    ? `SELECT '${b.kind}' AS KIND, ${b.columns.map((c, j) => `${c} AS ${names[j]}`).join(', ')} FROM ${b.from}`
-    : `SELECT '${b.kind}', ${b.columns.join(', ')} FROM ${b.from}`)).join(' UNION ALL ');
-  return { sql, binds: branches.flatMap((b) => b.binds) };
-}
-
-export function catalogQuery(ref: ResourceRef): CatalogQuery {
+/** `withMaskingState`: a table, view or column read also brings what the masking sync needs of the table. */
+export function catalogQuery(ref: ResourceRef, withMaskingState = false): CatalogQuery {
   const database = storedName(ref.values.database ?? '');
   const info = TABLES(database);
   const schema = ref.type === 'database' ? undefined : storedName(ref.values.schema ?? '');
@@ -41,8 +37,11 @@ export function catalogQuery(ref: ResourceRef): CatalogQuery {
     );
   }
   branches.push({ kind: 'OBJECT_GRANT', columns: ['OBJECT_TYPE', 'OBJECT_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'], from: `${info}.OBJECT_PRIVILEGES`, binds: [] });
-  if (ref.type === 'column') {
-    branches.push({ kind: 'COLUMN', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'DATA_TYPE'], from: `${info}.COLUMNS${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds });
+  const maskingState = withMaskingState && table !== undefined;
+  // The masking branches list the table's columns as well.
+  if (maskingState) branches.push(...maskingStateBranches([database, schema!, table]));
+  else if (ref.type === 'column') {
+    branches.push({ kind: 'COLUMN', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME'], from: `${info}.COLUMNS${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds });
   }
-  return { ...union(branches), database, ...(schema !== undefined ? { schema } : {}), ...(table !== undefined ? { table } : {}) };
+  return { ...unionQuery(branches), database, ...(schema !== undefined ? { schema } : {}), ...(table !== undefined ? { table } : {}), maskingState };
 }

@@ -3,10 +3,10 @@ import { withBackoff } from '../../backoff.js';
 import { ConnectorError, isTransient } from '../errors.js';
 import { applyOneAtATime, plannedStatements } from '../../sync/masking/apply-steps.js';
 import { parseMarker } from '../../sync/masking/marker.js';
-import type {
-  Attachment, ColumnInfo, ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome, PolicyKind,
-} from '../../sync/masking/model.js';
-import { quoteIdent, qualified } from './dialect.js';
+import type { ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome, PolicyKind } from '../../sync/masking/model.js';
+import { qualified } from './dialect.js';
+import { maskingStateBranches, maskingStateFrom, policyKey } from './masking-state.js';
+import { unionQuery } from './union-query.js';
 import {
   addRowPolicySql, alterBodySql, alterCommentSql, createPolicySql, dropPolicySql, dropRowPolicySql, setMaskSql, snowflakeMaskingDialect, swapRowPolicySql, unsetMaskSql,
 } from './masking-dialect.js';
@@ -15,70 +15,71 @@ import type { SnowflakeSession } from './session.js';
 type Row = Record<string, unknown>;
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
+const LISTING_TTL_MS = 60_000;
+
 /**
- * Masking policies and row access policies for the Snowflake connector. State per table comes from
- * INFORMATION_SCHEMA.POLICY_REFERENCES (real time) with the columns' data types in the same UNION ALL read;
- * our own policies, orphans included, from SHOW ... POLICIES IN SCHEMA <governance>, whose comment carries
- * the marker.
+ * Masking policies and row access policies for the Snowflake connector. State per table comes live from
+ * INFORMATION_SCHEMA (maskingStateBranches: columns with data types, POLICY_REFERENCES), in the catalog read
+ * itself for a table; our own policies, orphans included, from SHOW ... POLICIES IN SCHEMA <governance>, whose
+ * comment carries the marker. Those listings change only when we apply masking steps (the governance schema
+ * is ours), so they are kept for a minute per database and dropped on every apply of ours; a policy someone
+ * else changes there is seen within that minute.
  */
 export class SnowflakeMasking implements MaskingPort {
   readonly dialect;
   readonly takeover: boolean;
   readonly takeoverSetting = 'CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER';
+  /** Rows of catalog reads that carried the masking state, for the read of the same load. */
+  private readonly prefetched = new WeakMap<LoadedResource, Row[]>();
+  private readonly listings = new Map<string, { at: number; rows: Promise<[Row[], Row[]]> }>();
 
-  constructor(private readonly session: SnowflakeSession, private readonly options: MaskingOptions) {
+  constructor(private readonly session: SnowflakeSession, private readonly options: MaskingOptions, private readonly clock: () => number = Date.now) {
     this.dialect = snowflakeMaskingDialect(options.naming, options.governanceSchema);
     this.takeover = options.takeover;
+  }
+
+  /** Keeps the masking rows a catalog read brought along, so `read` of that load needs no round trip of its own. */
+  remember(loaded: LoadedResource, rows: Row[]): void {
+    this.prefetched.set(loaded, rows);
   }
 
   async read(loaded: LoadedResource): Promise<MaskingState> {
     const tables = loaded.objects.filter((s) => s.kind === 'table' || s.kind === 'view');
     if (tables.length === 0) return { columns: {}, attachments: [], policies: [] };
     const database = tables[0]!.path[0]!;
-    const info = `${quoteIdent(database)}.INFORMATION_SCHEMA`;
-    const branches: string[] = [];
-    const binds: string[] = [];
-    for (const t of tables) {
-      branches.push(`SELECT 'COLUMN' AS KIND, TABLE_SCHEMA AS A, TABLE_NAME AS B, COLUMN_NAME AS C, DATA_TYPE AS D, TO_VARCHAR(NUMERIC_SCALE) AS E, NULL AS F, NULL AS G FROM ${info}.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`);
-      binds.push(t.path[1]!, t.path[2]!);
-      branches.push(`SELECT 'REF', REF_SCHEMA_NAME, REF_ENTITY_NAME, REF_COLUMN_NAME, POLICY_KIND, POLICY_DB, POLICY_SCHEMA, POLICY_NAME FROM TABLE(${info}.POLICY_REFERENCES(REF_ENTITY_NAME => ?, REF_ENTITY_DOMAIN => 'table'))`);
-      binds.push(qualified(t.path));
-    }
-    // The policy listings do not depend on the references: all three reads run side by side.
-    const [rows, masks, filters] = await Promise.all([
-      this.session.query(branches.join(' UNION ALL '), binds), this.showPolicies(database, 'mask'), this.showPolicies(database, 'filter'),
-    ]);
-
-    const columns: Record<string, ColumnInfo[]> = {};
-    const attachments: Attachment[] = [];
-    const refNames = new Map<string, { kind: PolicyKind; name: string[] }>();
-    for (const r of rows) {
-      const table = tables.find((t) => t.path[1] === text(r.A) && t.path[2] === text(r.B));
-      if (!table) continue;
-      if (r.KIND === 'COLUMN') {
-        const dataType = text(r.D) === 'NUMBER' ? `NUMBER(38,${text(r.E) || '0'})` : text(r.D);
-        (columns[table.path.join('.')] ??= []).push({ name: text(r.C), dataType });
-      } else if (r.KIND === 'REF') {
-        const kind: PolicyKind = text(r.D) === 'ROW_ACCESS_POLICY' ? 'filter' : 'mask';
-        const name = [text(r.E), text(r.F), text(r.G)];
-        refNames.set(name.join('\u0000'), { kind, name });
-        attachments.push({ kind, table, ...(kind === 'mask' ? { column: text(r.C) } : {}), policy: name });
-      }
-    }
+    const stateRows = (): Promise<Row[]> => {
+      const known = this.prefetched.get(loaded);
+      if (known) return Promise.resolve(known);
+      const q = unionQuery(tables.flatMap((t) => maskingStateBranches(t.path)));
+      return this.session.query(q.sql, q.binds);
+    };
+    // The policy listings do not depend on the references: the reads run side by side.
+    const [rows, [masks, filters]] = await Promise.all([stateRows(), this.listing(database)]);
+    const { columns, attachments, attached } = maskingStateFrom(tables, rows);
 
     const policies = new Map<string, ExistingPolicy>();
     const prefixes = tables.map((t) => `${t.path[1]}$${t.path[2]}$`);
     for (const [kind, listed] of [['mask', masks], ['filter', filters]] as const) {
       for (const r of listed) {
         const name = [text(r.database_name), text(r.schema_name), text(r.name)];
-        const key = name.join('\u0000');
+        const key = policyKey(name);
         const marker = parseMarker(r.comment);
         // Ours for these tables (orphans included), and anything attached to them.
-        if ((marker && prefixes.some((p) => name[2]!.startsWith(p))) || refNames.has(key)) policies.set(key, { kind, name, marker });
+        if ((marker && prefixes.some((p) => name[2]!.startsWith(p))) || attached.has(key)) policies.set(key, { kind, name, marker });
       }
     }
-    for (const [key, ref] of refNames) if (!policies.has(key)) policies.set(key, { kind: ref.kind, name: ref.name, marker: null });
+    for (const [key, ref] of attached) if (!policies.has(key)) policies.set(key, { kind: ref.kind, name: ref.name, marker: null });
     return { columns, attachments, policies: [...policies.values()] };
+  }
+
+  /** Both policy listings of the database's governance schema, at most a minute old; a failed read is not kept. */
+  private listing(database: string): Promise<[Row[], Row[]]> {
+    const kept = this.listings.get(database);
+    if (kept && this.clock() - kept.at < LISTING_TTL_MS) return kept.rows;
+    const rows = Promise.all([this.showPolicies(database, 'mask'), this.showPolicies(database, 'filter')]);
+    this.listings.set(database, { at: this.clock(), rows });
+    rows.catch(() => { if (this.listings.get(database)?.rows === rows) this.listings.delete(database); });
+    return rows;
   }
 
   private async showPolicies(database: string, kind: PolicyKind): Promise<Row[]> {
@@ -114,6 +115,8 @@ export class SnowflakeMasking implements MaskingPort {
   async apply(steps: MaskStep[]): Promise<MaskStepOutcome[]> {
     const planned = plannedStatements(steps, (step) => this.statements(step), qualified);
     if (planned.length === 0) return [];
+    // Whatever the outcome, the governance schema may have changed: list it afresh next time.
+    this.listings.clear();
     try {
       await withBackoff(() => this.session.query(`BEGIN\n${planned.map((p) => `  ${p.sql};`).join('\n')}\nEND;`), isTransient);
       return planned.map((p) => ({ ...p, ok: true }));

@@ -28,7 +28,7 @@ export class SnowflakeConnector implements Connector {
   readonly masking?: SnowflakeMasking;
 
   constructor(private readonly session: SnowflakeSession, private readonly clock: () => number = Date.now, masking?: MaskingOptions) {
-    if (masking) this.masking = new SnowflakeMasking(session, masking);
+    if (masking) this.masking = new SnowflakeMasking(session, masking, clock);
   }
 
   static fromSettings(settings: SnowflakeSettings, masking?: MaskingOptions): SnowflakeConnector {
@@ -36,7 +36,7 @@ export class SnowflakeConnector implements Connector {
   }
 
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
-    const q = catalogQuery(ref);
+    const q = catalogQuery(ref, this.masking !== undefined);
     let rows: Row[];
     try {
       rows = await this.session.query(q.sql, q.binds);
@@ -44,7 +44,9 @@ export class SnowflakeConnector implements Connector {
       if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return 'not_found';
       throw err;
     }
-    return loadedFrom(ref, q, rows);
+    const loaded = loadedFrom(ref, q, rows);
+    if (loaded !== 'not_found' && q.maskingState) this.masking?.remember(loaded, rows);
+    return loaded;
   }
 
   async readGrants(loaded: LoadedResource): Promise<Grant[]> {
