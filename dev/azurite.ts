@@ -1,12 +1,7 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
-// Azurite's package main is an editor extension, so its table and queue servers are loaded from dist/ directly.
 const require = createRequire(import.meta.url);
-const TableServer = require('azurite/dist/src/table/TableServer').default;
-const TableConfiguration = require('azurite/dist/src/table/TableConfiguration').default;
-const QueueServer = require('azurite/dist/src/queue/QueueServer').default;
-const QueueConfiguration = require('azurite/dist/src/queue/QueueConfiguration').default;
 
 /** Azurite's published development account: a well-known value, not a secret. */
 export const DEV_ACCOUNT = 'devstoreaccount1';
@@ -21,6 +16,12 @@ interface AzuriteServer { start(): Promise<void>; close(): Promise<void>; httpSe
 
 /** Starts in-memory table and queue services on free loopback ports; about half a second. */
 export async function startAzurite(): Promise<AzuriteHandle> {
+  // Loaded on first start, so a process pointed at other storage never carries Azurite. Its package main is an
+  // editor extension, so the table and queue servers come from dist/ directly.
+  const TableServer = require('azurite/dist/src/table/TableServer').default;
+  const TableConfiguration = require('azurite/dist/src/table/TableConfiguration').default;
+  const QueueServer = require('azurite/dist/src/queue/QueueServer').default;
+  const QueueConfiguration = require('azurite/dist/src/queue/QueueConfiguration').default;
   const host = '127.0.0.1';
   // Positional arguments mirror Azurite's own main.js: accessLog off, skipApiVersionCheck on (the current SDKs
   // send an API version 3.35 does not know yet), in-memory persistence.

@@ -1,12 +1,8 @@
 import { createVerifier } from './auth/index.js';
 import type { Config } from './config.js';
 import type { Connector } from './connectors/connector.js';
-import { DatabricksConnector } from './connectors/databricks/databricks-connector.js';
 import { databricksProfile, DATABRICKS_PRIVILEGES } from './connectors/databricks/profile.js';
-import { fixtureCatalog } from './connectors/memory/fixture-catalog.js';
-import { MemoryConnector } from './connectors/memory/memory-connector.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from './connectors/snowflake/profile.js';
-import { SnowflakeConnector } from './connectors/snowflake/snowflake-connector.js';
 import { filePolicySource, rangerAdminSource, type PolicySource } from './policy/index.js';
 import { queueClient, tableClient } from './store/clients.js';
 import { DispatchQueue } from './store/dispatch-queue.js';
@@ -47,11 +43,25 @@ export async function buildServices(config: Config, overrides: Partial<Pick<Serv
   };
 }
 
+/**
+ * One deployment serves one connector kind, so only that kind's driver is loaded: the other driver would cost
+ * every instance tens of megabytes and cold-start time for nothing.
+ */
 async function connectorFor(config: Config): Promise<Connector> {
   switch (config.connectorKind) {
-    case 'memory': return new MemoryConnector(fixtureCatalog());
-    case 'snowflake': return SnowflakeConnector.fromSettings(config.snowflake, masking(config));
-    case 'databricks_unity_catalog': return DatabricksConnector.fromSettings(config.databricks, masking(config));
+    case 'memory': {
+      const [{ MemoryConnector }, { fixtureCatalog }] = await Promise.all([
+        import('./connectors/memory/memory-connector.js'), import('./connectors/memory/fixture-catalog.js')]);
+      return new MemoryConnector(fixtureCatalog());
+    }
+    case 'snowflake': {
+      const { SnowflakeConnector } = await import('./connectors/snowflake/snowflake-connector.js');
+      return SnowflakeConnector.fromSettings(config.snowflake, masking(config));
+    }
+    case 'databricks_unity_catalog': {
+      const { DatabricksConnector } = await import('./connectors/databricks/databricks-connector.js');
+      return DatabricksConnector.fromSettings(config.databricks, masking(config));
+    }
   }
 }
 

@@ -36,7 +36,13 @@ export function catalogQuery(ref: ResourceRef, withMaskingState = false): Catalo
       { kind: 'TABLE_GRANT', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'], from: `${info}.TABLE_PRIVILEGES${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds },
     );
   }
-  branches.push({ kind: 'OBJECT_GRANT', columns: ['OBJECT_TYPE', 'OBJECT_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'], from: `${info}.OBJECT_PRIVILEGES`, binds: [] });
+  // The database's own grants and, below it, only the one schema's: never every schema's grants in the database
+  // (a full sync reads each schema in turn, so reading them all each time would grow with the square of the schemas).
+  branches.push({
+    kind: 'OBJECT_GRANT', columns: ['OBJECT_TYPE', 'OBJECT_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'],
+    from: `${info}.OBJECT_PRIVILEGES WHERE OBJECT_TYPE = 'DATABASE'${schema !== undefined ? " OR (OBJECT_TYPE = 'SCHEMA' AND OBJECT_NAME = ?)" : ''}`,
+    binds: schema !== undefined ? [schema] : [],
+  });
   const maskingState = withMaskingState && table !== undefined;
   // The masking branches list the table's columns as well.
   if (maskingState) branches.push(...maskingStateBranches([database, schema!, table]));
