@@ -1,23 +1,26 @@
 /**
- * The service side of a full sync in its own process, so the peak RSS measured is the service's alone: Azurite
- * (in-process, as the local host runs it), the snowflake-sdk connector and the worker. The emulator is another
- * process. Prints one JSON line with the result on stdout.
+ * The service side of a full sync in its own process, so the peak RSS measured is the service's alone: the
+ * snowflake-sdk connector, the worker and the storage clients. The emulator is another process, and so is the
+ * storage when a connection string is given (as on Azure, where it is remote); without one, Azurite runs in
+ * this process as the local host runs it. Prints one JSON line with the result on stdout.
  *
- *   tsx bench/scale-child.ts <emulatorUrl> <policyFile> [masking=off|on]
+ *   node bench/scale-child.js <emulatorUrl> <policyFile> [off|on] [storageConnectionString]   (compiled)
+ *   tsx bench/scale-child.ts <emulatorUrl> <policyFile> [off|on] [storageConnectionString]
  */
 import { startFullSync } from '../shared/intake/full-sync.js';
 import { runTask } from '../shared/sync/worker.js';
 import { now, rssSampler } from './harness.js';
-import { startServiceRig } from './rig.js';
+import { startBenchStorage, startServiceRig } from './rig.js';
 
-const [emulatorUrl, policyFile, masking = 'off'] = process.argv.slice(2);
+const [emulatorUrl, policyFile, masking = 'off', connectionString] = process.argv.slice(2);
 if (!emulatorUrl || !policyFile) {
-  process.stderr.write('usage: tsx bench/scale-child.ts <emulatorUrl> <policyFile> [off|on]\n');
+  process.stderr.write('usage: scale-child <emulatorUrl> <policyFile> [off|on] [storageConnectionString]\n');
   process.exit(2);
 }
 const baseline = process.memoryUsage.rss();
 const sampler = rssSampler(20);
-const rig = await startServiceRig(emulatorUrl, policyFile, { masking: masking === 'on' });
+const storage = await startBenchStorage(connectionString ? { connectionString, stop: async () => undefined } : undefined);
+const rig = await startServiceRig(emulatorUrl, policyFile, { masking: masking === 'on', storage });
 const started = now();
 const ids = await startFullSync(rig.intake, rig.connector, new Date());
 const statuses: string[] = [];
