@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnLocalHost } from '../dev/host/spawn-host.js';
 import { DEFAULT_USERS, startSnowflakeEmulator, type SnowflakeEmulator } from '../dev/emulators/snowflake/index.js';
+import { storageProcess } from './processes.js';
 
 export interface HostChild { apiUrl: string; token: string; child: ChildProcess; stop(): Promise<void> }
 
@@ -27,15 +28,21 @@ export interface BenchHost { host: HostChild; emulator: SnowflakeEmulator; stop(
 
 const demo = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+/** The local host's settings against an emulator: the demo policies, and the given storage or Azurite in the host. */
+export const benchHostEnv = (emulatorUrl: string, storageConnectionString?: string): Record<string, string> => ({
+  CONNECTOR_KIND: 'snowflake', SNOWFLAKE_ACCOUNT: 'emulator', SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name,
+  SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password, SNOWFLAKE_ACCESS_URL: emulatorUrl, POLICY_FILE: demo('../dev/demo/policies.json'),
+  ...(storageConnectionString ? { AzureWebJobsStorage: storageConnectionString } : {}),
+});
+
 /**
  * The local host as a child process, pointed at a Snowflake emulator in this process (demo catalog and policies),
- * so the bench can set the emulator's latency and read its round-trip counter directly.
+ * so the bench can set the emulator's latency and read its round-trip counter directly. Its storage is Azurite
+ * in a process of its own (bench/storage-child.ts), as a deployed service's storage account is remote.
  */
 export async function startBenchHost(): Promise<BenchHost> {
   const emulator = await startSnowflakeEmulator({ catalog: demo('../dev/emulators/snowflake/demo-catalog.json') });
-  const host = await startHostChild({
-    CONNECTOR_KIND: 'snowflake', SNOWFLAKE_ACCOUNT: 'emulator', SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name,
-    SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password, SNOWFLAKE_ACCESS_URL: emulator.url, POLICY_FILE: demo('../dev/demo/policies.json'),
-  });
-  return { host, emulator, stop: async () => { await host.stop(); await emulator.stop(); } };
+  const storage = await storageProcess();
+  const host = await startHostChild(benchHostEnv(emulator.url, storage.connectionString));
+  return { host, emulator, stop: async () => { await host.stop(); await Promise.all([emulator.stop(), storage.stop()]); } };
 }

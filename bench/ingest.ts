@@ -2,6 +2,7 @@ import { ingestEventBatch, type DeliveredEvent } from '../shared/intake/event-ba
 import { ingestMessage } from '../shared/events/ingest.js';
 import { silentLog } from '../shared/log.js';
 import { now, progress, round, type BenchResult } from './harness.js';
+import { storageProcess } from './processes.js';
 import { startBenchStorage } from './rig.js';
 
 export interface Ingest extends BenchResult {
@@ -20,7 +21,8 @@ const v2 = (n: number) => ({
  */
 export async function ingest(opts: { batches: number; batchSize: number; diagnosticSeconds: number }): Promise<Ingest> {
   const started = now();
-  const storage = await startBenchStorage();
+  // Azurite in a process of its own, as the storage account is remote to the Event Hub function on Azure.
+  const storage = await startBenchStorage(await storageProcess());
   const deps = { store: storage.store, queue: storage.queue, kind: 'snowflake' as const, instance: 'bench', log: silentLog };
   try {
     // Warm-up batch, not counted: JIT and Azurite's first table writes.
@@ -48,7 +50,7 @@ export async function ingest(opts: { batches: number; batchSize: number; diagnos
 
     return {
       name: 'ingest', title: 'Event Hub ingest',
-      settings: `${opts.batches} batch(es) of ${opts.batchSize} V2 RESOURCE_SYNC events (JSON text bodies, one table each, distinct ids) through ingestEventBatch into Azurite; diagnostic logs: ${diag.messages} distinct messages of 500 records (~${diag.kib} KiB), 95% noise, ${opts.diagnosticSeconds} s per line after warm-up`,
+      settings: `${opts.batches} batch(es) of ${opts.batchSize} V2 RESOURCE_SYNC events (JSON text bodies, one table each, distinct ids) through ingestEventBatch into Azurite (its own process); diagnostic logs: ${diag.messages} distinct messages of 500 records (~${diag.kib} KiB), 95% noise, ${opts.diagnosticSeconds} s per line after warm-up`,
       figures: [
         { label: 'V2 events into stored, queued tasks', value: eventsPerSecond, unit: 'events/s', target: '>= 5,000' },
         { label: 'tasks created / failed', value: created, unit: `created, ${failed} failed` },
@@ -57,7 +59,8 @@ export async function ingest(opts: { batches: number; batchSize: number; diagnos
         { label: 'diagnostic records through ingestEventBatch into stored tasks', value: diagnosticsStored, unit: 'records/s', note: `${stored.created} task(s) from ${messages.length} messages` },
       ],
       notes: [
-        'ingestEventBatch stores one event at a time: by the code five sequential storage requests per event (claim the idempotency key, one transaction with rows and header, read back, move to WAITING, enqueue), so events/s is bounded by one storage round trip chain per event, not by parsing. Parsing and normalizing alone runs far faster (see the diagnostic lines). Storing a batch\'s events concurrently (bounded, e.g. 32 in flight) or as entity-group transactions per partition would raise it by roughly the concurrency; Azurite runs in this process, so it shares the two cores with the handler.',
+        'ingestEventBatch stores up to 32 events side by side, each a chain of four storage requests (claim the idempotency key, one transaction with the rows and the header, the ETag-guarded move to WAITING, the enqueue); Azurite runs in a process of its own. Parsing and normalizing alone runs far faster (the diagnostic lines), so events/s here is the Azure SDK work of four storage requests per event on one event loop, sharing two cores with Azurite. On Azure each request is a few milliseconds of waiting rather than CPU, which the 32 in flight overlap.',
+        'What would reach 5,000 events/s: fewer storage requests per event (tasks of one batch written together, which one partition per task rules out) and more than two cores; neither is in this run.',
       ],
       ms: now() - started,
       raw: { events: serial, created, failed, eventsPerSecond, diagnosticsText, diagnosticsParsed, diagnosticsStored },

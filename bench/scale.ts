@@ -1,36 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBenchFiles } from './catalog.js';
 import { mb, now, progress, round, type BenchResult, type Figure } from './harness.js';
+import { emulatorProcess, storageProcess } from './processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface Scale extends BenchResult { raw: Array<{ tables: number; peakMB: number; peakHeapMB: number; baselineMB: number; ms: number; statuses: string[] }> }
-
-/** Starts `npm run emulator:snowflake`'s script (dev/emulators/snowflake/main.ts) with a catalog, as its own process. */
-async function emulatorProcess(catalogFile: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', 'dev/emulators/snowflake/main.ts', '--port', '0', '--catalog', catalogFile],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${text}`)), 300_000);
-    child.stdout!.on('data', () => { const m = /listening on (\S+)/.exec(text); if (m) { clearTimeout(timer); resolve(m[1]!); } });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`emulator exited with ${code}:\n${text}`)); });
-  });
-  return {
-    url, child,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
-}
 
 /** The project compiled to JavaScript, as `npm run package` ships it: the service runs without the tsx loader. */
 const BUILD = `.scratch-bench-build-${process.pid}`;
@@ -38,28 +17,6 @@ function compileProject(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', BUILD, '--sourceMap', 'false'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
-}
-
-/** Azurite as its own process (bench/storage-child.ts): the storage account, remote to the service as on Azure. */
-async function storageProcess(): Promise<{ connectionString: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/storage-child.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const connectionString = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const line = text.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { connectionString: string }).connectionString);
-    });
-    child.once('exit', (code) => reject(new Error(`storage process exited with ${code}`)));
-  });
-  return {
-    connectionString,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
 }
 
 /** Runs the compiled bench/scale-child.js against the emulator and storage processes; returns the JSON line it prints. */

@@ -15,11 +15,13 @@ export interface EventBatchSummary {
 
 export interface DeliveredEvent { body: unknown; eventId?: string }
 
-const STORE_CONCURRENCY = 8;
+// Storing an event is a chain of storage round trips (idempotency claim, task transaction, WAITING, enqueue):
+// on Azure each is a few milliseconds of waiting, so events are stored side by side.
+const STORE_CONCURRENCY = 32;
 
 /**
- * Handles an Event Hub batch one event at a time: the host checkpoints after the batch whether or not we
- * throw, so nothing may escape. Bad events become SKIPPED tasks with the reason; duplicates map to their
+ * Handles an Event Hub batch: the host checkpoints after the batch whether or not we throw, so nothing may
+ * escape. Bad events become SKIPPED tasks with the reason; duplicates map to their
  * first task; events addressed to another connector kind are counted and not stored.
  */
 export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDeps & { log: Log }): Promise<EventBatchSummary> {
@@ -38,7 +40,7 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
       else { seen.add(item.dedupeKey); items.push(item); }
     }
   }
-  // Independent events are stored side by side (storage round trips dominate); a few at a time, in order.
+  // Independent events are stored side by side, taken in order.
   const pending = [...items];
   const store = async () => {
     for (let item = pending.shift(); item; item = pending.shift()) {
