@@ -1,17 +1,19 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
+import { requestTimeout, STORAGE_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 export interface StorageSettings { connectionString?: string; accountName?: string; clientId?: string }
 
 const isLocal = (cs: string) => /UseDevelopmentStorage=true|127\.0\.0\.1|localhost/i.test(cs);
 
 /** Connection string locally; managed identity (AzureWebJobsStorage__accountName) in Azure. */
-export function tableClient(s: StorageSettings, table: string): TableClient {
+export function tableClient(s: StorageSettings, table: string, timeoutMs = STORAGE_REQUEST_TIMEOUT_MS): TableClient {
+  const additionalPolicies = [requestTimeout(timeoutMs)];
   if (s.connectionString) {
-    return TableClient.fromConnectionString(s.connectionString, table, { allowInsecureConnection: isLocal(s.connectionString) });
+    return TableClient.fromConnectionString(s.connectionString, table, { allowInsecureConnection: isLocal(s.connectionString), additionalPolicies });
   }
-  return new TableClient(`https://${s.accountName}.table.core.windows.net`, table, credential(s));
+  return new TableClient(`https://${s.accountName}.table.core.windows.net`, table, credential(s), { additionalPolicies });
 }
 
 export function queueClient(s: StorageSettings, queue: string): QueueClient {

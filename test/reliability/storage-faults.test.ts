@@ -126,6 +126,25 @@ describe('storage faults during POST', () => {
     expect((again.jsonBody as { taskId: string }).taskId).toBe(taskId);
   }, 60_000);
 
+  it('answers 503 in bounded time when storage takes the request and never answers, tables or queue', async () => {
+    const timeoutMs = 300;
+    const s = { connectionString: proxied };
+    const deps: TaskApiDeps = { ...productionDeps(), store: new TaskStore(tableClient(s, TABLE, timeoutMs)),
+      queue: new DispatchQueue(queueClient(s, QUEUE), queueClient(s, `${QUEUE}-poison`), timeoutMs) };
+    for (const proxy of [tableProxy, queueProxy]) {
+      proxy.hang(true);
+      const started = Date.now();
+      const res = await post(deps, { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, 'HUNG') } });
+      const elapsed = Date.now() - started;
+      proxy.hang(false);
+      expectProblem(res, [503]);
+      // One timed-out try per storage call; the table client does not retry a try it timed out.
+      expect(elapsed).toBeLessThan(10 * timeoutMs);
+      console.log(`POST with a hung ${proxy === tableProxy ? 'table' : 'queue'} endpoint: 503 after ${elapsed} ms (request timeout ${timeoutMs} ms)`);
+    }
+    await expectWholeTasks();
+  }, 60_000);
+
   it('answers 202 when the acknowledgement of the task write is lost and the SDK retries it (the retry finds the header it wrote)', async () => {
     const before = (await headers()).length;
     tableProxy.setCutMode('after');

@@ -26,6 +26,8 @@ export interface FaultProxy {
   setCutMode(mode: 'before' | 'after'): void;
   /** Milliseconds added before forwarding each request. */
   setLatency(ms: number): void;
+  /** While on, requests are taken and never forwarded nor answered (a hung service); the client must give up. */
+  hang(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export interface FaultBudget { left: number }
 
 export async function startFaultProxy(target: string, shared?: FaultBudget): Promise<FaultProxy> {
   const to = new URL(target);
-  let seen = 0, refused = 0, latency = 0, isDown = false, mode: 'before' | 'after' = 'before';
+  let seen = 0, refused = 0, latency = 0, isDown = false, hung = false, mode: 'before' | 'after' = 'before';
   const own: FaultBudget = { left: Infinity };
   const budget = shared ?? own;
   let matcher: { pattern: RegExp; times: number } | undefined;
@@ -62,6 +64,7 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
       return cut(req, true);
     }
     if (isDown) return cut(req);
+    if (hung) return;
     if (budget.left !== Infinity) {
       if (budget.left <= 0) {
         // The first cut request may reach the service (cut mode 'after'); everything after it is refused.
@@ -84,6 +87,7 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
     setCutMode: (m) => { mode = m; },
     failMatching: (pattern, times = Infinity) => { matcher = { pattern, times }; },
     setLatency: (ms) => { latency = ms; },
+    hang: (on) => { hung = on; },
     stop: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
 }
