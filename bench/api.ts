@@ -14,7 +14,7 @@ const summary = (r: AutocannonResult): Summary =>
 /**
  * autocannon against the local host: POST task, then GET task, each for `seconds` at 32 connections. The host
  * runs as its own process (`dev/start.ts`, its queue poller syncing every task created against a Snowflake
- * emulator in this process) with its storage in a third process, as on Azure where the storage account is
+ * emulator in this process) with its storage in processes of its own, as on Azure where the storage account is
  * remote; autocannon runs here, so load generation and service do not share an event loop (they do share the
  * machine's two cores). For comparison, POST again against a host with Azurite inside it, as `npm start` runs.
  */
@@ -37,7 +37,7 @@ export async function api(bench: BenchHost, seconds: number, compareStorageInHos
     if (inHost) progress(`api: Azurite inside the host (npm start): POST ${inHost.rps} req/s p99 ${inHost.p99} ms`);
     return {
       name: 'api', title: 'Task API under load (autocannon)',
-      settings: `${CONNECTIONS} connections, ${seconds} s per route after a warm-up, HS256 bearer token, local host as a child process with Azurite in a third process; every POST creates a task the host's poller then syncs against the emulator`,
+      settings: `${CONNECTIONS} connections, ${seconds} s per route after a warm-up, HS256 bearer token, local host as a child process with Azurite (table and queue) in processes of their own; every POST creates a task the host's poller then syncs against the emulator`,
       figures: [
         { label: 'POST /task: requests/s', value: post.rps, unit: 'req/s', target: '>= 1,000' },
         { label: 'POST /task: p50 latency', value: post.p50, unit: 'ms' },

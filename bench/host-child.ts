@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnLocalHost } from '../dev/host/spawn-host.js';
 import { DEFAULT_USERS, startSnowflakeEmulator, type SnowflakeEmulator } from '../dev/emulators/snowflake/index.js';
-import { storageProcess } from './processes.js';
+import { startAzuriteProcesses } from '../dev/azurite-processes.js';
 
 export interface HostChild { apiUrl: string; token: string; child: ChildProcess; stop(): Promise<void> }
 
@@ -38,11 +38,11 @@ export const benchHostEnv = (emulatorUrl: string, storageConnectionString?: stri
 /**
  * The local host as a child process, pointed at a Snowflake emulator in this process (demo catalog and policies),
  * so the bench can set the emulator's latency and read its round-trip counter directly. Its storage is Azurite
- * in a process of its own (bench/storage-child.ts), as a deployed service's storage account is remote.
+ * in processes of its own (dev/azurite-processes.ts), as a deployed service's storage account is remote.
  */
 export async function startBenchHost(): Promise<BenchHost> {
   const emulator = await startSnowflakeEmulator({ catalog: demo('../dev/emulators/snowflake/demo-catalog.json') });
-  const storage = await storageProcess();
+  const storage = await startAzuriteProcesses();
   const host = await startHostChild(benchHostEnv(emulator.url, storage.connectionString));
   return { host, emulator, stop: async () => { await host.stop(); await Promise.all([emulator.stop(), storage.stop()]); } };
 }

@@ -2,7 +2,7 @@ import { ingestEventBatch, type DeliveredEvent } from '../shared/intake/event-ba
 import { ingestMessage } from '../shared/events/ingest.js';
 import { silentLog } from '../shared/log.js';
 import { now, progress, round, type BenchResult } from './harness.js';
-import { storageProcess } from './processes.js';
+import { startAzuriteProcesses } from '../dev/azurite-processes.js';
 import { startBenchStorage } from './rig.js';
 
 export interface Ingest extends BenchResult {
@@ -21,8 +21,8 @@ const v2 = (n: number) => ({
  */
 export async function ingest(opts: { batches: number; batchSize: number; diagnosticSeconds: number }): Promise<Ingest> {
   const started = now();
-  // Azurite in a process of its own, as the storage account is remote to the Event Hub function on Azure.
-  const storage = await startBenchStorage(await storageProcess());
+  // Azurite in processes of its own, as the storage account is remote to the Event Hub function on Azure.
+  const storage = await startBenchStorage(await startAzuriteProcesses());
   const deps = { store: storage.store, queue: storage.queue, kind: 'snowflake' as const, instance: 'bench', log: silentLog };
   try {
     // Warm-up batch, not counted: JIT and Azurite's first table writes.
@@ -50,7 +50,7 @@ export async function ingest(opts: { batches: number; batchSize: number; diagnos
 
     return {
       name: 'ingest', title: 'Event Hub ingest',
-      settings: `${opts.batches} batch(es) of ${opts.batchSize} V2 RESOURCE_SYNC events (JSON text bodies, one table each, distinct ids) through ingestEventBatch into Azurite (its own process); diagnostic logs: ${diag.messages} distinct messages of 500 records (~${diag.kib} KiB), 95% noise, ${opts.diagnosticSeconds} s per line after warm-up`,
+      settings: `${opts.batches} batch(es) of ${opts.batchSize} V2 RESOURCE_SYNC events (JSON text bodies, one table each, distinct ids) through ingestEventBatch into Azurite (processes of its own); diagnostic logs: ${diag.messages} distinct messages of 500 records (~${diag.kib} KiB), 95% noise, ${opts.diagnosticSeconds} s per line after warm-up`,
       figures: [
         { label: 'V2 events into stored, queued tasks', value: eventsPerSecond, unit: 'events/s', target: '>= 5,000' },
         { label: 'tasks created / failed', value: created, unit: `created, ${failed} failed` },

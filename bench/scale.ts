@@ -1,21 +1,46 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBenchFiles } from './catalog.js';
 import { mb, now, progress, round, type BenchResult, type Figure } from './harness.js';
-import { emulatorProcess, storageProcess } from './processes.js';
+import { startAzuriteProcesses } from '../dev/azurite-processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface Scale extends BenchResult { raw: Array<{ tables: number; peakMB: number; peakHeapMB: number; baselineMB: number; ms: number; statuses: string[] }> }
 
-/** The project compiled to JavaScript, as `npm run package` ships it: the service runs without the tsx loader. */
+/** Starts `npm run emulator:snowflake`'s script (dev/emulators/snowflake/main.ts) with a catalog, as its own process. */
+async function emulatorProcess(catalogFile: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', 'dev/emulators/snowflake/main.ts', '--port', '0', '--catalog', catalogFile],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${text}`)), 300_000);
+    child.stdout!.on('data', () => { const m = /listening on (\S+)/.exec(text); if (m) { clearTimeout(timer); resolve(m[1]!); } });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`emulator exited with ${code}:\n${text}`)); });
+  });
+  return {
+    url, child,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/**
+ * The service side compiled to JavaScript, as `npm run package` ships it, so it runs without the tsx loader:
+ * bench/scale-child.ts and what it imports (bench/tsconfig.scale-child.json).
+ */
 const BUILD = `.scratch-bench-build-${process.pid}`;
 function compileProject(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', BUILD, '--sourceMap', 'false'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [tsc, '-p', 'bench/tsconfig.scale-child.json', '--outDir', BUILD], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
 }
 
@@ -67,7 +92,7 @@ export async function scale(sizes: number[]): Promise<Scale> {
   ]);
   return {
     name: 'scale', title: 'Full sync memory at scale',
-    settings: `catalogs of ${sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} tables (100 tables per schema, 20 columns, 200 policies, no grants yet); the service compiled by tsc and run by node as deployed (bench/scale-child.js: worker, snowflake-sdk connector, storage clients), the emulator (dev/emulators/snowflake/main.ts) and Azurite (bench/storage-child.ts) each in a process of its own; no injected latency, masking sync off; peak RSS of the service process = max(sampled every 20 ms, getrusage maxRSS), start-up included`,
+    settings: `catalogs of ${sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} tables (100 tables per schema, 20 columns, 200 policies, no grants yet); the service compiled by tsc and run by node as deployed (bench/scale-child.js: worker, snowflake-sdk connector, storage clients), the emulator (dev/emulators/snowflake/main.ts) and Azurite (dev/azurite-processes.ts) in processes of their own; no injected latency, masking sync off; peak RSS of the service process = max(sampled every 20 ms, getrusage maxRSS), start-up included`,
     figures,
     notes: [
       ...failures,
@@ -85,7 +110,7 @@ async function measureSize(tables: number): Promise<Scale['raw'][number]> {
   progress(`scale: generating ${tables.toLocaleString('en-US')} tables and starting the emulator process`);
   const files = writeBenchFiles(shape);
   const emulator = await emulatorProcess(files.catalogFile);
-  const storage = await storageProcess();
+  const storage = await startAzuriteProcesses();
   try {
     progress(`scale: full sync of ${tables.toLocaleString('en-US')} tables in the service process`);
     const r = await serviceProcess(emulator.url, files.policyFile, storage.connectionString);

@@ -7,6 +7,13 @@ const require = createRequire(import.meta.url);
 export const DEV_ACCOUNT = 'devstoreaccount1';
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
+/** The connection string of Azurite's development account on loopback ports. */
+export const devConnectionString = (tablePort: number, queuePort: number) => [
+  'DefaultEndpointsProtocol=http', `AccountName=${DEV_ACCOUNT}`, `AccountKey=${DEV_KEY}`,
+  `TableEndpoint=http://127.0.0.1:${tablePort}/${DEV_ACCOUNT}`,
+  `QueueEndpoint=http://127.0.0.1:${queuePort}/${DEV_ACCOUNT}`,
+].join(';') + ';';
+
 export interface AzuriteHandle {
   connectionString: string;
   stop(): Promise<void>;
@@ -35,11 +42,7 @@ export async function startAzurite(): Promise<AzuriteHandle> {
   const tablePort = table.httpServer.address().port;
   const queuePort = queue.httpServer.address().port;
   return {
-    connectionString: [
-      'DefaultEndpointsProtocol=http', `AccountName=${DEV_ACCOUNT}`, `AccountKey=${DEV_KEY}`,
-      `TableEndpoint=http://${host}:${tablePort}/${DEV_ACCOUNT}`,
-      `QueueEndpoint=http://${host}:${queuePort}/${DEV_ACCOUNT}`,
-    ].join(';') + ';',
+    connectionString: devConnectionString(tablePort, queuePort),
     stop: async () => { await Promise.all([table.close(), queue.close()]); },
   };
 }

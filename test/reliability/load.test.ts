@@ -3,7 +3,7 @@ import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
 import { apiClient } from '../support/api-client.js';
-import { startAzuriteProcesses } from '../support/azurite-process.js';
+import { startAzuriteProcesses } from '../../dev/azurite-processes.js';
 import { startChildHost, type ChildHost } from '../support/child-host.js';
 import { loadCatalog, loadPolicyFile, loadTable } from '../support/load-catalog.js';
 import { sharedService, type SharedService } from '../support/service-env.js';

@@ -1,19 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { AzuriteHandle } from '../../dev/azurite.js';
+import { devConnectionString, type AzuriteHandle } from './azurite.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DEV_ACCOUNT = 'devstoreaccount1';
-const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
 });
 
 /**
- * Azurite's table and queue services as two separate processes (in memory), for the full load run: in-process
- * Azurite shares one thread with the test and the emulator and becomes the bottleneck at 10,000 tasks.
+ * Azurite's table and queue services as two processes of their own (in memory), standing in for a remote storage
+ * account: for the full load run (in-process Azurite shares one thread with the test and the emulator and becomes
+ * the bottleneck at 10,000 tasks) and for the benchmarks, which measure the service as it is deployed.
  */
 export async function startAzuriteProcesses(): Promise<AzuriteHandle> {
   const [tablePort, queuePort] = await Promise.all([freePort(), freePort()]);
@@ -36,8 +35,7 @@ export async function startAzuriteProcesses(): Promise<AzuriteHandle> {
     throw failed.reason;
   }
   return {
-    connectionString: ['DefaultEndpointsProtocol=http', `AccountName=${DEV_ACCOUNT}`, `AccountKey=${DEV_KEY}`,
-      `TableEndpoint=http://127.0.0.1:${tablePort}/${DEV_ACCOUNT}`, `QueueEndpoint=http://127.0.0.1:${queuePort}/${DEV_ACCOUNT}`].join(';') + ';',
+    connectionString: devConnectionString(tablePort, queuePort),
     stop: async () => {
       await Promise.all(children.map((c) => new Promise<void>((resolve) => {
         if (c.exitCode !== null || c.signalCode !== null) return resolve();
