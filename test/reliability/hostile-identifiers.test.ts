@@ -87,8 +87,9 @@ describe('hostile identifiers reaching Databricks', () => {
       statements += log.length;
       for (const s of log) {
         expect(WRITE.test(s.sql), s.sql).toBe(false);
-        // A statement that names the table quotes it with doubled backticks, or carries it as a parameter.
-        if (s.sql.includes('missing ')) expect(s.sql).toContain(`\`missing ${name.replaceAll('`', '``')}\``);
+        // A statement that names the table quotes it (lower case, as Unity Catalog stores names) with doubled
+        // backticks, or carries it as a parameter.
+        if (s.sql.includes('missing ')) expect(s.sql).toContain(`\`${`missing ${name}`.toLowerCase().replaceAll('`', '``')}\``);
         if (!s.ok) expect(s.error ?? '').not.toMatch(/PARSE_SYNTAX_ERROR|syntax/i);
       }
     }), { numRuns: MISSING_RUNS, endOnFailure: true });

@@ -97,51 +97,41 @@ export class DatabricksConnector implements Connector {
 
     if (ref.type !== 'table' && ref.type !== 'view') return 'not_found';
     const table = storedName(v.table ?? '');
-    const rows = await this.session.query(`${tablesSql} AND table_schema = :schema AND table_name = :table`, { catalog, schema, table });
+    // The object and its grants side by side: a table in sync costs one round trip of waiting, not two. The
+    // grants of an object that turns out not to exist (SHOW GRANTS refuses it) are not needed.
+    const [rows, grantRows] = await Promise.all([
+      this.session.query(`${tablesSql} AND table_schema = :schema AND table_name = :table`, { catalog, schema, table }),
+      this.session.query(`SHOW GRANTS ON TABLE ${qualified([catalog, schema, table])}`).catch((err: unknown) => err),
+    ]);
     const found = rows[0];
     if (!found) return 'not_found';
     const sec = asSecurable(found);
     if (ref.type === 'view' && sec.kind !== 'view') return 'not_found';
-    return { root: sec, objects: [sec], parents: [catalogSec, schemaSec], columns: {} };
+    if (!Array.isArray(grantRows)) throw grantRows;
+    const loaded: LoadedResource = { root: sec, objects: [sec], parents: [catalogSec, schemaSec], columns: {} };
+    return { ...loaded, grants: grantsFromShowGrants(loaded, grantRows) };
   }
 
   async readGrants(loaded: LoadedResource): Promise<Grant[]> {
+    if (loaded.grants) return loaded.grants;
     const root = loaded.root;
     const [catalog = '', schema] = root.path;
     const byPath = new Map([...loaded.objects, ...loaded.parents].map((s) => [pathKey(s.path), s]));
-    const grants = new Map<string, Grant>();
-    const add = (securable: Securable | undefined, grantee: unknown, privilege: unknown, inheritedFrom?: unknown) => {
-      // Inherited rows are the ancestor's grants, not this object's: never read them as direct ones.
-      if (!securable || (inheritedFrom !== undefined && text(inheritedFrom).toUpperCase() !== 'NONE')) return;
-      const principal: Principal = { kind: principalKindOf(text(grantee)), name: text(grantee) };
-      const g: Grant = { securable, principal, privilege: canonicalPrivilege(text(privilege)) };
-      grants.set(`${securableKey(securable)}|${principal.name}|${g.privilege}`, g);
-    };
-    const ancestor = (kind: Securable['kind']) => [root, ...loaded.parents].find((s) => s.kind === kind);
-    // SHOW GRANTS lists the object's own grants and, as inherited rows naming the ancestor in objectType, those
-    // of its schema and catalog: exactly the parents' direct grants, in the same round trip.
-    const fromShowGrants = (rows: Row[], own: Securable) => {
-      for (const r of rows) {
-        const type = text(r.objectType).toUpperCase();
-        const securable = type === 'CATALOG' ? ancestor('catalog') : type === 'SCHEMA' ? ancestor('schema')
-          : type === 'TABLE' || type === 'VIEW' ? own : undefined;
-        add(securable, r.principal, r.actionType);
-      }
-    };
+    const grants = new GrantSet();
     const tablePrivileges = (where: string, params: Record<string, string>) => this.session.query(
       `SELECT grantee, table_schema, table_name, privilege_type, inherited_from FROM system.information_schema.table_privileges WHERE ${where} AND inherited_from = 'NONE'`, params);
     const fromTableRows = (rows: Row[]) => {
-      for (const r of rows) add(byPath.get(pathKey([catalog, text(r.table_schema), text(r.table_name)])), r.grantee, r.privilege_type, r.inherited_from);
+      for (const r of rows) grants.add(byPath.get(pathKey([catalog, text(r.table_schema), text(r.table_name)])), r.grantee, r.privilege_type, r.inherited_from);
     };
 
     if (root.kind === 'table' || root.kind === 'view') {
-      fromShowGrants(await this.session.query(`SHOW GRANTS ON TABLE ${qualified(root.path)}`), root);
+      return grantsFromShowGrants(loaded, await this.session.query(`SHOW GRANTS ON TABLE ${qualified(root.path)}`));
     } else if (root.kind === 'schema') {
       const [own, tables] = await Promise.all([
         this.session.query(`SHOW GRANTS ON SCHEMA ${qualified(root.path)}`),
         tablePrivileges('table_catalog = :catalog AND table_schema = :schema', { catalog, schema: schema ?? '' }),
       ]);
-      fromShowGrants(own, root);
+      grants.addShowGrants(loaded, own);
       fromTableRows(tables);
     } else {
       const [catalogRows, schemaRows, tables] = await Promise.all([
@@ -151,11 +141,11 @@ export class DatabricksConnector implements Connector {
           "SELECT grantee, schema_name, privilege_type, inherited_from FROM system.information_schema.schema_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog }),
         tablePrivileges('table_catalog = :catalog', { catalog }),
       ]);
-      for (const r of catalogRows) add(root, r.grantee, r.privilege_type, r.inherited_from);
-      for (const r of schemaRows) add(byPath.get(pathKey([catalog, text(r.schema_name)])), r.grantee, r.privilege_type, r.inherited_from);
+      for (const r of catalogRows) grants.add(root, r.grantee, r.privilege_type, r.inherited_from);
+      for (const r of schemaRows) grants.add(byPath.get(pathKey([catalog, text(r.schema_name)])), r.grantee, r.privilege_type, r.inherited_from);
       fromTableRows(tables);
     }
-    return [...grants.values()];
+    return grants.list();
   }
 
   // No existingPrincipals(): Unity Catalog cannot list its principals over SQL (SCIM is a separate REST API),
@@ -222,4 +212,40 @@ export class DatabricksConnector implements Connector {
   async close(): Promise<void> {
     await this.session.close();
   }
+}
+
+/** Direct grants, each once; rows inherited from an ancestor are that ancestor's grants, never this object's. */
+class GrantSet {
+  private readonly grants = new Map<string, Grant>();
+
+  add(securable: Securable | undefined, grantee: unknown, privilege: unknown, inheritedFrom?: unknown): void {
+    if (!securable || (inheritedFrom !== undefined && text(inheritedFrom).toUpperCase() !== 'NONE')) return;
+    const principal: Principal = { kind: principalKindOf(text(grantee)), name: text(grantee) };
+    const g: Grant = { securable, principal, privilege: canonicalPrivilege(text(privilege)) };
+    this.grants.set(`${securableKey(securable)}|${principal.name}|${g.privilege}`, g);
+  }
+
+  /**
+   * SHOW GRANTS lists the object's own grants and, as rows naming the ancestor in objectType, those of its
+   * schema and catalog: exactly the parents' direct grants, in the same round trip.
+   */
+  addShowGrants(loaded: LoadedResource, rows: Row[]): void {
+    const ancestor = (kind: Securable['kind']) => [loaded.root, ...loaded.parents].find((s) => s.kind === kind);
+    for (const r of rows) {
+      const type = text(r.objectType).toUpperCase();
+      const securable = type === 'CATALOG' ? ancestor('catalog') : type === 'SCHEMA' ? ancestor('schema')
+        : type === 'TABLE' || type === 'VIEW' ? loaded.root : undefined;
+      this.add(securable, r.principal, r.actionType);
+    }
+  }
+
+  list(): Grant[] {
+    return [...this.grants.values()];
+  }
+}
+
+function grantsFromShowGrants(loaded: LoadedResource, rows: Row[]): Grant[] {
+  const set = new GrantSet();
+  set.addShowGrants(loaded, rows);
+  return set.list();
 }
