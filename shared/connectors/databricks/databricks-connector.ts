@@ -24,8 +24,8 @@ const SYSTEM_SCHEMA = 'information_schema';
 /**
  * Databricks Unity Catalog through @databricks/sql. Objects come from `system.information_schema.tables`,
  * grants from SHOW GRANTS (a table's own, its schema's and its catalog's in one statement) and the
- * `system.information_schema.*_privileges` views, direct grants only; every identifier and principal is
- * backquoted by the dialect and every value is a named parameter.
+ * `system.information_schema.*_privileges` views, direct grants only; a catalog is synced one schema at a time
+ * (`children`). Every identifier and principal is backquoted by the dialect and every value is a named parameter.
  *
  * Functions, volumes and models belong to their schema and are never loaded on their own (the seed product's
  * documented limit): grants on them are out of scope, while the schema-level privileges that reach them
@@ -67,17 +67,10 @@ export class DatabricksConnector implements Connector {
     const tablesSql = 'SELECT table_schema, table_name, table_type FROM system.information_schema.tables WHERE table_catalog = :catalog';
 
     if (ref.type === 'catalog') {
-      // SHOW SCHEMAS refuses an unknown catalog (NO_SUCH_CATALOG_EXCEPTION) and lists empty schemas too.
-      const [schemaRows, tableRows] = await Promise.all([
-        this.session.query(`SHOW SCHEMAS IN ${quoteIdent(catalog)}`),
-        this.session.query(tablesSql, { catalog }),
-      ]);
-      const schemas = schemaRows.map((r) => text(r.databaseName ?? r.namespace ?? Object.values(r)[0])).filter((s) => s !== SYSTEM_SCHEMA);
-      const tables = tableRows.filter((r) => schemas.includes(text(r.table_schema))).map(asSecurable);
-      return {
-        root: catalogSec, parents: [], columns: {},
-        objects: [catalogSec, ...schemas.map((s): Securable => ({ kind: 'schema', path: [catalog, s] })), ...tables],
-      };
+      // The catalog alone: its schemas are synced as children, each with its tables. SHOW SCHEMAS refuses an
+      // unknown catalog (NO_SUCH_CATALOG_EXCEPTION).
+      await this.schemasOf(catalog);
+      return { root: catalogSec, objects: [catalogSec], parents: [], columns: {} };
     }
 
     const schema = storedName(v.schema ?? '');
@@ -112,6 +105,18 @@ export class DatabricksConnector implements Connector {
     return { ...loaded, grants: grantsFromShowGrants(loaded, grantRows) };
   }
 
+  /** A catalog's schemas, one container at a time for the sync (it lists empty schemas too). */
+  async children(ref: ResourceRef): Promise<ResourceRef[]> {
+    if (ref.type !== 'catalog') return [];
+    const catalog = storedName(ref.values.catalog ?? '');
+    return (await this.schemasOf(catalog)).map((schema) => ({ type: 'schema', values: { catalog: quoteIdent(catalog), schema: quoteIdent(schema) } }));
+  }
+
+  private async schemasOf(catalog: string): Promise<string[]> {
+    const rows = await this.session.query(`SHOW SCHEMAS IN ${quoteIdent(catalog)}`);
+    return rows.map((r) => text(r.databaseName ?? r.namespace ?? Object.values(r)[0])).filter((s) => s !== SYSTEM_SCHEMA);
+  }
+
   async readGrants(loaded: LoadedResource): Promise<Grant[]> {
     if (loaded.grants) return loaded.grants;
     const root = loaded.root;
@@ -134,16 +139,10 @@ export class DatabricksConnector implements Connector {
       grants.addShowGrants(loaded, own);
       fromTableRows(tables);
     } else {
-      const [catalogRows, schemaRows, tables] = await Promise.all([
-        this.session.query(
-          "SELECT grantee, privilege_type, inherited_from FROM system.information_schema.catalog_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog }),
-        this.session.query(
-          "SELECT grantee, schema_name, privilege_type, inherited_from FROM system.information_schema.schema_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog }),
-        tablePrivileges('table_catalog = :catalog', { catalog }),
-      ]);
+      // The catalog's own grants only: its schemas and tables are synced, and read, one schema at a time.
+      const catalogRows = await this.session.query(
+        "SELECT grantee, privilege_type, inherited_from FROM system.information_schema.catalog_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog });
       for (const r of catalogRows) grants.add(root, r.grantee, r.privilege_type, r.inherited_from);
-      for (const r of schemaRows) grants.add(byPath.get(pathKey([catalog, text(r.schema_name)])), r.grantee, r.privilege_type, r.inherited_from);
-      fromTableRows(tables);
     }
     return grants.list();
   }
