@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFullSync } from '../../shared/intake/full-sync.js';
 import { runTask } from '../../shared/sync/worker.js';
+import { startDatabricksRig, type DatabricksRig } from '../support/databricks-sync.js';
 import { startSnowflakeRig, type SnowflakeRig } from '../support/snowflake-sync.js';
 
 let rig: SnowflakeRig;
-beforeAll(async () => { rig = await startSnowflakeRig(); });
-afterAll(async () => { await rig.stop(); });
+let dbx: DatabricksRig;
+beforeAll(async () => { [rig, dbx] = await Promise.all([startSnowflakeRig(), startDatabricksRig()]); });
+afterAll(async () => { await Promise.all([rig?.stop(), dbx?.stop()]); });
 
 describe('scheduled full sync', () => {
   it('records a SCHEDULE task over every database, syncs it schema by schema, and converges', async () => {
@@ -29,5 +31,25 @@ describe('scheduled full sync', () => {
     await runTask(again!, rig.deps);
     const writes = rig.emulator.control.statements().filter((s) => /^\s*(BEGIN|GRANT|REVOKE)/.test(s.sql));
     expect(writes).toEqual([]);
+  });
+
+  it('covers every Unity Catalog catalog but Databricks\' own, one schema at a time, and converges', async () => {
+    const intake = { store: dbx.storage.store, queue: dbx.storage.queue, kind: 'databricks_unity_catalog' as const, instance: 't' };
+    const [taskId] = await startFullSync(intake, dbx.connector, new Date('2026-11-27T03:00:00Z'));
+    await runTask(taskId!, dbx.deps);
+    const rows = await dbx.storage.store.resources(taskId!);
+    expect(rows.map((r) => r.ref.values.catalog)).toEqual(['`hr`', '`lab`', '`main`']);
+    for (const row of rows) expect(row.message).toMatch(/\d+ schema\(s\): /);
+    // The fixture's policy on `lab` names a group the workspace lacks: that catalog fails, saying so; the others converge.
+    expect(rows.map((r) => r.status)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+    expect(rows[1]!.message).toContain('group ghosts does not exist in Databricks');
+    expect((await dbx.storage.store.get(taskId!))!.header).toMatchObject({ status: 'FAILED', source: 'SCHEDULE' });
+
+    dbx.emulator.control.reset();
+    const [again] = await startFullSync(intake, dbx.connector, new Date('2026-11-28T03:00:00Z'));
+    await runTask(again!, dbx.deps);
+    const writes = dbx.emulator.control.statements().filter((s) => /^\s*(GRANT|REVOKE)/i.test(s.sql));
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.filter((s) => !s.sql.includes('`ghosts`'))).toEqual([]);
   });
 });

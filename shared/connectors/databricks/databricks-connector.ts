@@ -20,6 +20,7 @@ const securableKey = (s: Securable) => `${s.kind}|${pathKey(s.path)}`;
 // Views, materialized views and metric views take view privileges (SELECT only); everything else is a table.
 const VIEW_TYPES = new Set(['VIEW', 'MATERIALIZED_VIEW', 'METRIC_VIEW']);
 const SYSTEM_SCHEMA = 'information_schema';
+const NOT_SYNCED_CATALOGS = new Set(['system', 'samples', 'hive_metastore']);
 
 /**
  * Databricks Unity Catalog through @databricks/sql. Objects come from `system.information_schema.tables`,
@@ -103,6 +104,17 @@ export class DatabricksConnector implements Connector {
     if (!Array.isArray(grantRows)) throw grantRows;
     const loaded: LoadedResource = { root: sec, objects: [sec], parents: [catalogSec, schemaSec], columns: {} };
     return { ...loaded, grants: grantsFromShowGrants(loaded, grantRows) };
+  }
+
+  /**
+   * Every catalog the workspace's metastore lists, for the scheduled full sync; not Databricks' own (`system`,
+   * `samples`, internal ones) nor `hive_metastore`, whose legacy table ACLs are not Unity Catalog grants.
+   */
+  async containers(): Promise<ResourceRef[]> {
+    const rows = await this.session.query('SHOW CATALOGS');
+    return rows.map((r) => text(r.catalog ?? Object.values(r)[0]))
+      .filter((name) => !NOT_SYNCED_CATALOGS.has(name) && !name.startsWith('__'))
+      .map((catalog) => ({ type: 'catalog', values: { catalog: quoteIdent(catalog) } }));
   }
 
   /** A catalog's schemas, one container at a time for the sync (it lists empty schemas too). */
