@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { startDatabricksEmulator, type DatabricksEmulator } from '../../dev/emulators/databricks/index.js';
+import { startDatabricksEmulator, type DatabricksEmulator, type DatabricksEmulatorOptions } from '../../dev/emulators/databricks/index.js';
 import { DatabricksConnector } from '../../shared/connectors/databricks/databricks-connector.js';
 import { databricksProfile, DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
+import type { DatabricksSettings } from '../../shared/connectors/databricks/session.js';
 import type { PrincipalNaming } from '../../shared/connectors/principal-names.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { filePolicySource } from '../../shared/policy/index.js';
@@ -14,13 +15,21 @@ export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/data
 
 export interface DatabricksRig { storage: TestStorage; emulator: DatabricksEmulator; connector: DatabricksConnector; deps: WorkerDeps; stop(): Promise<void> }
 
+/** How the connector logs in: a personal access token, or an OAuth client id and secret. */
+export type DatabricksLogin = Pick<DatabricksSettings, 'token' | 'clientId' | 'clientSecret'>;
+
+/** The real connector pointed at the emulator (its CA trusted), logging in with `login` (default: its token). */
+export const emulatorConnector = (emulator: DatabricksEmulator, login: DatabricksLogin = { token: emulator.token }) =>
+  DatabricksConnector.fromSettings({ host: `https://${emulator.host}:${emulator.port}`, path: emulator.path, caCert: emulator.caCert, ...login });
+
 /** Real Azurite, the Databricks emulator and the real @databricks/sql connector, wired into the real worker. */
-export async function startDatabricksRig(catalog = fixture('sync-catalog.json'), policyFile = fixture('sync-policies.json')): Promise<DatabricksRig> {
-  const [storage, emulator] = await Promise.all([startTestStorage(), startDatabricksEmulator({ catalog })]);
+export async function startDatabricksRig(
+  catalog = fixture('sync-catalog.json'), policyFile = fixture('sync-policies.json'), emulatorOptions: Omit<DatabricksEmulatorOptions, 'catalog'> = {},
+): Promise<DatabricksRig> {
+  const [storage, emulator] = await Promise.all([startTestStorage(), startDatabricksEmulator({ ...emulatorOptions, catalog })]);
   const naming: PrincipalNaming = { userRoleTemplate: '{name}', case: 'preserve' };
   const policies = filePolicySource(policyFile);
-  const connector = DatabricksConnector.fromSettings(
-    { host: `https://${emulator.host}:${emulator.port}`, path: emulator.path, token: emulator.token, caCert: emulator.caCert });
+  const connector = emulatorConnector(emulator);
   const deps: WorkerDeps = {
     store: storage.store, connector, policies, leaseSeconds: 60,
     profile: databricksProfile(naming),

@@ -3,7 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_TOKEN, startDatabricksEmulator } from './server.js';
+import { DEFAULT_OAUTH_CLIENT, DEFAULT_TOKEN, startDatabricksEmulator } from './server.js';
 
 // `tsx dev/emulators/databricks/main.ts [--port 0] [--catalog f.json] [--token t]`: runs the emulator alone.
 const { values } = parseArgs({
@@ -30,6 +30,7 @@ console.log([
   `  token:  ${emulator.token}`,
   `  CA:     ${caFile}   (driver: customCaCert, or NODE_EXTRA_CA_CERTS=${caFile})`,
   `  env:    DATABRICKS_HOST=${emulator.host}:${emulator.port} DATABRICKS_HTTP_PATH=${emulator.path} DATABRICKS_TOKEN=${emulator.token}`,
+  `  oauth:  client id ${DEFAULT_OAUTH_CLIENT.clientId} secret ${DEFAULT_OAUTH_CLIENT.clientSecret} -> ${base}/oidc/v1/token`,
   `  control: curl --cacert ${caFile} ${base}/__emulator/statements`,
 ].join('\n'));
 

@@ -5,6 +5,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CONTROL_PREFIX, controlResponse, type ControlHooks, type ControlResponse } from '../control/control-routes.js';
 import { ControlState, type EmulatorControl } from '../control/control-state.js';
 import { Metastore } from './metastore.js';
+import { DEFAULT_OAUTH_CLIENT, OAuthTokens, type OAuthClient } from './oauth-tokens.js';
+import { OIDC_PREFIX, serveOidc } from './oidc-routes.js';
 import { loadSeed, type DatabricksCatalog } from './seed.js';
 import { createThriftHandler } from './thrift-handler.js';
 import { TCLIService, thrift } from './thrift-runtime.js';
@@ -13,6 +15,7 @@ import { selfSignedCertificate, type CertificateMaker } from './tls.js';
 export type { DatabricksCatalog } from './seed.js';
 export type { EmulatorControl, StatementLogEntry, InjectedError, StatementMatch } from '../control/control-state.js';
 export { Metastore } from './metastore.js';
+export { DEFAULT_OAUTH_CLIENT, type OAuthClient, type TokenRequestEntry } from './oauth-tokens.js';
 
 export interface DatabricksEmulatorOptions {
   catalog: DatabricksCatalog | string;
@@ -23,6 +26,13 @@ export interface DatabricksEmulatorOptions {
   user?: string;
   /** More personal access tokens, each for its own user: a test reads as two users through column masks and row filters. */
   readers?: { token: string; user: string }[];
+  /**
+   * Service principals that may log in with OAuth machine-to-machine (client id + secret at `/oidc/v1/token`);
+   * their access tokens are then accepted as Bearer tokens. Default: DEFAULT_OAUTH_CLIENT; `[]` turns OAuth off.
+   */
+  oauthClients?: OAuthClient[];
+  /** Lifetime of the OAuth access tokens, in seconds (default 3600, as Databricks'). */
+  oauthTokenSeconds?: number;
   /** How the TLS certificate is made; openssl falls back to node:crypto where the CLI is missing. */
   certificate?: CertificateMaker;
 }
@@ -38,6 +48,8 @@ export interface DatabricksEmulator {
   /** The in-memory Unity Catalog, to assert on grants directly. */
   metastore: Metastore;
   control: EmulatorControl;
+  /** The OAuth clients, every token request and how often each issued token was let in. */
+  oauth: Pick<OAuthTokens, 'clients' | 'tokenRequests' | 'callsWith'>;
   /**
    * Databricks-specific: forgets every Thrift session (next call: "Invalid SessionHandle"), to test that a
    * connector opens a new one. Also POST /__emulator/end-sessions.
@@ -49,16 +61,16 @@ export interface DatabricksEmulator {
 export const DEFAULT_TOKEN = 'dapi-emulator';
 export const WAREHOUSE_PATH = '/sql/1.0/warehouses/emulator';
 
-function isAuthorized(req: IncomingMessage, token: string): boolean {
-  return req.headers.authorization === `Bearer ${token}`;
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** The control API's answer; a body that is not JSON is a problem too. */
 async function serveControl(control: EmulatorControl, hooks: ControlHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const route = new URL(req.url ?? '/', 'https://emulator').pathname.slice(CONTROL_PREFIX.length);
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await readBody(req)).toString('utf8');
   let answer: ControlResponse;
   try {
     const body: unknown = text ? JSON.parse(text) : undefined;
@@ -104,17 +116,26 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
     grants: () => metastore.allGrants().map((g) => ({ ...g, name: g.path.join('.') })),
     endSessions: () => handler.endSessions(),
   };
+  const oauth = new OAuthTokens(opts.oauthClients ?? [DEFAULT_OAUTH_CLIENT], opts.oauthTokenSeconds);
+  /** Whose session a request opens: the personal access token's user, a reader's, or an OAuth client's. */
+  const userOf = async (req: IncomingMessage): Promise<string | undefined> => {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer === undefined) return undefined;
+    if (bearer === token) return user;
+    return opts.readers?.find((r) => r.token === bearer)?.user ?? await oauth.userOf(bearer);
+  };
   const { cert, key } = await selfSignedCertificate(opts.certificate);
 
   const server: Server = createServer({ cert, key }, (req, res) => {
     void (async () => {
       const pathname = new URL(req.url ?? '/', 'https://emulator').pathname;
       if (pathname.startsWith(CONTROL_PREFIX)) return serveControl(control, hooks, req, res);
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = await readBody(req);
+      // The workspace's OAuth endpoints take no Bearer token: they are where a client gets one.
+      if (pathname.startsWith(OIDC_PREFIX)) return serveOidc(oauth, req, body, res);
       if (control.latencyMs > 0) await delay(control.latencyMs);
-      const reader = opts.readers?.find((r) => isAuthorized(req, r.token));
-      if (control.loginsRefused || (!reader && !isAuthorized(req, token))) {
+      const requestUser = await userOf(req);
+      if (control.loginsRefused || requestUser === undefined) {
         res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });
         return res.end('Unauthorized: invalid or missing access token');
       }
@@ -127,8 +148,8 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
         return res.end();
       }
       // The Processor runs OpenSession synchronously from here: the session takes this request's user.
-      handler.requestUser = reader?.user ?? user;
-      serveThrift(processor, Buffer.concat(chunks), res);
+      handler.requestUser = requestUser;
+      serveThrift(processor, body, res);
     })().catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`emulator failure: ${(error as Error).message}`);
@@ -141,7 +162,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
   const { port } = server.address() as AddressInfo;
 
   return {
-    host: '127.0.0.1', port, path: WAREHOUSE_PATH, token, caCert: cert, metastore, control,
+    host: '127.0.0.1', port, path: WAREHOUSE_PATH, token, caCert: cert, metastore, control, oauth,
     endSessions: hooks.endSessions,
     stop: () => new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));

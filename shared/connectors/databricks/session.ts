@@ -128,6 +128,10 @@ export class DatabricksSession {
       return { client, session: await client.openSession() };
     } catch (err) {
       await client.close().catch(() => undefined);
+      if (OAUTH_HOST_REFUSED.test(asDriverError(err).message ?? '')) {
+        throw new ConnectorError('CONFIG', `Databricks OAuth machine-to-machine needs a workspace host (${OAUTH_DOMAINS}): `
+          + `@databricks/sql does not run it for ${hostOf(this.settings.host).host}; use DATABRICKS_TOKEN there`);
+      }
       if (httpStatusOf(err) === 401 || httpStatusOf(err) === 403 || isAuthError(err)) {
         throw new ConnectorError('AUTH', `Databricks refused the credentials for ${hostOf(this.settings.host).host}: check ${
           this.settings.token ? 'DATABRICKS_TOKEN' : 'DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET'}`, { warehouseCode: String(httpStatusOf(err) ?? 'AUTH') });
@@ -166,6 +170,8 @@ interface DriverError {
   message?: string; code?: unknown; statusCode?: unknown; errorCode?: unknown; name?: string;
   response?: { displayMessage?: string | null; errorMessage?: string | null; sqlState?: string | null; status?: unknown };
   payload?: unknown; cause?: unknown;
+  /** openid-client's OPError: the OAuth error code the token endpoint answered. */
+  error?: unknown;
 }
 
 const asDriverError = (err: unknown): DriverError => (typeof err === 'object' && err !== null ? err as DriverError : { message: String(err) });
@@ -173,11 +179,24 @@ const asDriverError = (err: unknown): DriverError => (typeof err === 'object' &&
 function httpStatusOf(err: unknown): number | undefined {
   const e = asDriverError(err);
   if (typeof e.statusCode === 'number') return e.statusCode;
+  // openid-client keeps the token endpoint's HTTP answer on its OPError.
+  const oauthStatus = e.name === 'OPError' ? (e.response as { statusCode?: unknown } | undefined)?.statusCode : undefined;
+  if (typeof oauthStatus === 'number') return oauthStatus;
   const m = /bad HTTP status code: (\d{3})/.exec(e.message ?? '');
   return m ? Number(m[1]) : undefined;
 }
 
-const isAuthError = (err: unknown) => asDriverError(err).constructor?.name === 'AuthenticationError';
+// The driver's OAuth refuses, before sending anything, a host outside the Databricks domains it knows (with
+// useDatabricksOAuthInAzure: *.databricks.azure.us too): a configuration problem, not refused credentials.
+const OAUTH_HOST_REFUSED = /^OAuth is not supported for /;
+const OAUTH_DOMAINS = '*.azuredatabricks.net, *.databricks.azure.cn, *.cloud.databricks.com, *.gcp.databricks.com';
+// What a workspace's token endpoint answers to a wrong client id or secret (openid-client throws an OPError).
+const OAUTH_CLIENT_REFUSED = new Set(['invalid_client', 'unauthorized_client']);
+
+function isAuthError(err: unknown): boolean {
+  const e = asDriverError(err);
+  return e.constructor?.name === 'AuthenticationError' || (e.name === 'OPError' && OAUTH_CLIENT_REFUSED.has(String(e.error)));
+}
 
 function isNetworkError(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = asDriverError(e).cause, depth++) {
