@@ -23,6 +23,10 @@ export async function api(bench: BenchHost, seconds: number, compareStorageInHos
   const { host } = bench;
   const headers = { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' };
   {
+    // The comparison first, while the bench's own host is idle: each POSTed task is synced by the host that took
+    // it, so whichever host ran second would share the cores with the first one's backlog.
+    const inHost = compareStorageInHost ? await postWithStorageInHost(bench.emulator.url, seconds) : undefined;
+    if (inHost) progress(`api: Azurite inside the host (npm start): POST ${inHost.rps} req/s p99 ${inHost.p99} ms`);
     // Warm-up: JIT, Azurite's tables, the host's warehouse connection.
     await autocannon({ url: `${host.apiUrl}/task`, method: 'POST', headers, body: BODY, connections: 8, duration: Math.min(3, seconds / 2) });
     progress(`api: POST /task for ${seconds} s at ${CONNECTIONS} connections`);
@@ -33,8 +37,6 @@ export async function api(bench: BenchHost, seconds: number, compareStorageInHos
     const get = summary(await autocannon({ url: `${host.apiUrl}/tasks/${taskId}`, headers, connections: CONNECTIONS, duration: seconds }));
     progress(`api: GET ${get.rps} req/s p99 ${get.p99} ms; GET /health for ${seconds} s`);
     const health = summary(await autocannon({ url: `${host.apiUrl}/health`, connections: CONNECTIONS, duration: seconds }));
-    const inHost = compareStorageInHost ? await postWithStorageInHost(bench.emulator.url, seconds) : undefined;
-    if (inHost) progress(`api: Azurite inside the host (npm start): POST ${inHost.rps} req/s p99 ${inHost.p99} ms`);
     return {
       name: 'api', title: 'Task API under load (autocannon)',
       settings: `${CONNECTIONS} connections, ${seconds} s per route after a warm-up, HS256 bearer token, local host as a child process with Azurite (table and queue) in processes of their own; every POST creates a task the host's poller then syncs against the emulator`,
