@@ -52,7 +52,7 @@ export const SETTINGS: readonly SettingInfo[] = [
   { name: 'DATABRICKS_HOST', description: 'Databricks workspace host (`adb-123.4.azuredatabricks.net`, or `127.0.0.1:PORT` for the emulator).' },
   { name: 'DATABRICKS_HTTP_PATH', description: 'HTTP path of the SQL warehouse (`/sql/1.0/warehouses/<id>`).' },
   { name: 'DATABRICKS_TOKEN', secret: true, description: 'Personal access token. Or OAuth machine-to-machine with DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET.' },
-  { name: 'DATABRICKS_CLIENT_ID', description: 'OAuth machine-to-machine: the service principal\'s application id.' },
+  { name: 'DATABRICKS_CLIENT_ID', description: 'OAuth machine-to-machine: the service principal\'s application id. The driver runs OAuth only for workspace hosts in `*.azuredatabricks.net`, `*.databricks.azure.cn`, `*.cloud.databricks.com` or `*.gcp.databricks.com`; elsewhere use DATABRICKS_TOKEN.' },
   { name: 'DATABRICKS_CLIENT_SECRET', secret: true, description: 'OAuth machine-to-machine: the service principal\'s secret.' },
   { name: 'DATABRICKS_CA_CERT', description: 'PEM certificate to trust for the workspace endpoint (a private CA, or the local emulator).' },
   { name: 'DATABRICKS_MAX_CONCURRENCY', default: '8', description: 'Statements in flight at once (a workspace caps concurrent requests at about 20).' },
