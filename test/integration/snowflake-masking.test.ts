@@ -100,6 +100,7 @@ describe('Snowflake masking policies and row access policies from Ranger, throug
     const again = await syncMasking(rig, [maskedTable('PEOPLE')]);
     expect(writes()).toEqual([]);
     expect(again.rows[0]!.message).toBe('already in sync');
+    expect(again.rows[0]!.result!.warnings).toEqual([]);
     // Grants, columns and attached policies come in the one catalog read; the governance listings are kept.
     expect(rig.emulator.control.roundTrips(), log().join('\n')).toBe(1);
   });
@@ -187,6 +188,34 @@ describe('Snowflake masking policies and row access policies from Ranger, throug
       rig.deps.connector = before;
       rig.policies.set(policies);
       await takeover.close();
+    }
+  });
+
+  it('knows a policy another instance made while it kept its listing of the governance schema', async () => {
+    const { SnowflakeConnector } = await import('../../shared/connectors/snowflake/snowflake-connector.js');
+    const other = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: rig.emulator.url },
+      { governanceSchema: 'POLICYSYNC_GOVERNANCE', takeover: false, naming: { userRoleTemplate: '{name}', case: 'upper' } });
+    const first = rig.deps.connector;
+    const withPolicy = [...policies, maskPolicy(74, 'PEOPLE', 'ID', 'MASK_NULL')];
+    try {
+      await syncMasking(rig, [maskedTable('PEOPLE')]);          // in sync, so the other instance's sync below changes nothing
+      rig.deps.connector = other;
+      await syncMasking(rig, [maskedTable('PEOPLE')]);          // the other instance lists the governance schema and keeps it
+      rig.deps.connector = first;
+      rig.policies.set(withPolicy);
+      expect((await syncMasking(rig, [maskedTable('PEOPLE')])).header.status).toBe('SUCCESS');   // this one creates and attaches a policy
+      rig.deps.connector = other;
+      rig.emulator.control.reset();
+      const { rows } = await syncMasking(rig, [maskedTable('PEOPLE')]);
+      // Without reading the listing again it would take our new policy for a foreign one (a conflict warning).
+      expect(rows[0]!.result!.warnings).toEqual([]);
+      expect(rows[0]!.message).toBe('already in sync');
+      expect(writes()).toEqual([]);
+    } finally {
+      rig.deps.connector = first;
+      rig.policies.set(policies);
+      await syncMasking(rig, [maskedTable('PEOPLE')]);
+      await other.close();
     }
   });
 

@@ -21,9 +21,10 @@ const LISTING_TTL_MS = 60_000;
  * Masking policies and row access policies for the Snowflake connector. State per table comes live from
  * INFORMATION_SCHEMA (maskingStateBranches: columns with data types, POLICY_REFERENCES), in the catalog read
  * itself for a table; our own policies, orphans included, from SHOW ... POLICIES IN SCHEMA <governance>, whose
- * comment carries the marker. Those listings change only when we apply masking steps (the governance schema
- * is ours), so they are kept for a minute per database and dropped on every apply of ours; a policy someone
- * else changes there is seen within that minute.
+ * comment carries the marker. Those listings are kept for a minute per database in this process: a listing
+ * that overlaps one of our own masking applies is never kept, and one that misses a governance-schema policy
+ * POLICY_REFERENCES shows attached (another instance made it) is read again at once. What the minute can still
+ * hide is a change someone else makes in the governance schema to a policy attached nowhere.
  */
 export class SnowflakeMasking implements MaskingPort {
   readonly dialect;
@@ -31,7 +32,9 @@ export class SnowflakeMasking implements MaskingPort {
   readonly takeoverSetting = 'CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER';
   /** Rows of catalog reads that carried the masking state, for the read of the same load. */
   private readonly prefetched = new WeakMap<LoadedResource, Row[]>();
-  private readonly listings = new Map<string, { at: number; rows: Promise<[Row[], Row[]]> }>();
+  private readonly listings = new Map<string, { at: number; generation: number; rows: Promise<[Row[], Row[]]> }>();
+  /** Moves at the start and the end of every masking apply: a listing from another generation is stale. */
+  private generation = 0;
 
   constructor(private readonly session: SnowflakeSession, private readonly options: MaskingOptions, private readonly clock: () => number = Date.now) {
     this.dialect = snowflakeMaskingDialect(options.naming, options.governanceSchema);
@@ -54,8 +57,11 @@ export class SnowflakeMasking implements MaskingPort {
       return this.session.query(q.sql, q.binds);
     };
     // The policy listings do not depend on the references: the reads run side by side.
-    const [rows, [masks, filters]] = await Promise.all([stateRows(), this.listing(database)]);
+    const [rows, kept] = await Promise.all([stateRows(), this.listing(database)]);
     const { columns, attachments, attached } = maskingStateFrom(tables, rows);
+    const listedNames = new Set(kept.flat().map((r) => policyKey([text(r.database_name), text(r.schema_name), text(r.name)])));
+    const unknownOfOurs = [...attached.values()].some((a) => a.name[1] === this.options.governanceSchema && !listedNames.has(policyKey(a.name)));
+    const [masks, filters] = unknownOfOurs ? await this.listing(database, true) : kept;
 
     const policies = new Map<string, ExistingPolicy>();
     const prefixes = tables.map((t) => `${t.path[1]}$${t.path[2]}$`);
@@ -72,14 +78,17 @@ export class SnowflakeMasking implements MaskingPort {
     return { columns, attachments, policies: [...policies.values()] };
   }
 
-  /** Both policy listings of the database's governance schema, at most a minute old; a failed read is not kept. */
-  private listing(database: string): Promise<[Row[], Row[]]> {
+  /**
+   * Both policy listings of the database's governance schema, at most a minute old and from no earlier
+   * generation (`fresh` reads them anew). A failed read is not kept, nor one that an apply of ours overlapped.
+   */
+  private listing(database: string, fresh = false): Promise<[Row[], Row[]]> {
     const kept = this.listings.get(database);
-    if (kept && this.clock() - kept.at < LISTING_TTL_MS) return kept.rows;
-    const rows = Promise.all([this.showPolicies(database, 'mask'), this.showPolicies(database, 'filter')]);
-    this.listings.set(database, { at: this.clock(), rows });
-    rows.catch(() => { if (this.listings.get(database)?.rows === rows) this.listings.delete(database); });
-    return rows;
+    if (!fresh && kept && kept.generation === this.generation && this.clock() - kept.at < LISTING_TTL_MS) return kept.rows;
+    const entry = { at: this.clock(), generation: this.generation, rows: Promise.all([this.showPolicies(database, 'mask'), this.showPolicies(database, 'filter')]) };
+    this.listings.set(database, entry);
+    entry.rows.catch(() => { if (this.listings.get(database) === entry) this.listings.delete(database); });
+    return entry.rows;
   }
 
   private async showPolicies(database: string, kind: PolicyKind): Promise<Row[]> {
@@ -115,8 +124,17 @@ export class SnowflakeMasking implements MaskingPort {
   async apply(steps: MaskStep[]): Promise<MaskStepOutcome[]> {
     const planned = plannedStatements(steps, (step) => this.statements(step), qualified);
     if (planned.length === 0) return [];
-    // Whatever the outcome, the governance schema may have changed: list it afresh next time.
-    this.listings.clear();
+    // Whatever the outcome, the governance schema may change under this apply: listings read before it ends
+    // (including ones in flight now) are not used afterwards.
+    this.generation++;
+    try {
+      return await this.applySteps(planned);
+    } finally {
+      this.generation++;
+    }
+  }
+
+  private async applySteps(planned: ReturnType<typeof plannedStatements>): Promise<MaskStepOutcome[]> {
     try {
       await withBackoff(() => this.session.query(`BEGIN\n${planned.map((p) => `  ${p.sql};`).join('\n')}\nEND;`), isTransient);
       return planned.map((p) => ({ ...p, ok: true }));
