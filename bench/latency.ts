@@ -57,7 +57,7 @@ export async function latency(bench: BenchHost, tasks: number): Promise<Latency>
   const budget = 3 * LATENCY_MS + 150;
   return {
     name: 'latency', title: 'POST -> terminal latency, one table',
-    settings: `${tasks} tasks one after another for SALES.PUBLIC.ORDERS (demo catalog and policies), ${LATENCY_MS} ms injected round-trip latency, local host as a child process with in-process Azurite; without Prefer: wait the client polls GET every ${POLL_MS} ms`,
+    settings: `${tasks} tasks one after another for SALES.PUBLIC.ORDERS (demo catalog and policies), ${LATENCY_MS} ms injected round-trip latency, local host as a child process with Azurite in processes of its own; without Prefer: wait the client polls GET every ${POLL_MS} ms`,
     figures: (['wait', 'poll'] as const).flatMap((m) => [
       { label: `${m === 'wait' ? 'Prefer: wait=30' : `no wait, GET every ${POLL_MS} ms`}: p50`, value: round(percentile(raw[m].samples, 50)), unit: 'ms', target: `<= ${budget}` },
       { label: `${m === 'wait' ? 'Prefer: wait=30' : `no wait, GET every ${POLL_MS} ms`}: p99`, value: round(percentile(raw[m].samples, 99)), unit: 'ms', target: '<= 1,000' },
@@ -67,7 +67,7 @@ export async function latency(bench: BenchHost, tasks: number): Promise<Latency>
       { label: `${m === 'wait' ? 'Prefer: wait=30' : 'no wait'}: p50 worker started -> finished (task timestamps)`, value: raw[m].workP50, unit: 'ms' },
     ]),
     notes: [
-      `Of the p50, the warehouse accounts for about ${raw.wait.roundTripsPerTask} round trips x ${LATENCY_MS} ms = ${round(raw.wait.roundTripsPerTask * LATENCY_MS)} ms; the local host runs with masking sync on (its default), which is why a task costs ${raw.wait.roundTripsPerTask} round trips rather than the masking-off figure above. The task's own timestamps split the rest: p50 ${raw.wait.pickupP50} ms from created to the worker starting (the create path's remaining storage writes, the enqueue, the queue poller picking the message up) and ${raw.wait.workP50} ms from start to finish (policy evaluation, the warehouse round trips, the coalescing lease and the task-store writes); the remainder is the API call itself and the waited call's wake-up and re-read. All storage is Azurite in the host's process.`,
+      `Of the p50, the warehouse accounts for about ${raw.wait.roundTripsPerTask} round trips x ${LATENCY_MS} ms = ${round(raw.wait.roundTripsPerTask * LATENCY_MS)} ms; the local host runs with masking sync on (its default). The task's own timestamps split the rest: p50 ${raw.wait.pickupP50} ms from created to the worker starting (the create path's remaining storage writes, the enqueue, the queue poller picking the message up) and ${raw.wait.workP50} ms from start to finish (policy evaluation, the warehouse round trips, the coalescing lease and the task-store writes); the remainder is the API call itself and the waited call's wake-up and re-read. All storage is Azurite, in processes of its own.`,
       `The p50 target is 3 round trips + 150 ms = ${budget} ms at ${LATENCY_MS} ms per round trip. After the warm-up the table is in sync, so each task is an already-in-sync sync of one table; min / max with wait ${round(Math.min(...raw.wait.samples))} / ${round(Math.max(...raw.wait.samples))} ms, without ${round(Math.min(...raw.poll.samples))} / ${round(Math.max(...raw.poll.samples))} ms.`,
     ],
     ms: now() - started,

@@ -20,7 +20,8 @@ export class ResultFold {
   private readonly lists: Lists = { granted: [], revoked: [], warnings: [], statements: [], plan: [], masking: [] };
   private readonly totals = { granted: 0, revoked: 0, unchanged: 0 };
   private readonly needed = new Map<string, DesiredGrant>();
-  private first: ResourceResult | undefined;
+  /** What the first part's result says of the whole sync (its lists are in `lists`, not kept twice). */
+  private first: Pick<ResourceResult, 'policyVersion' | 'dryRun'> | undefined;
   private truncated = false;
   private masked = false;
   private failed = 0;
@@ -75,7 +76,7 @@ export class ResultFold {
     if (outcome.status === 'FAILED' && this.failed++ === 0) this.firstFailure = outcome.message;
     const r = outcome.result;
     if (!r) return;
-    this.first ??= r;
+    this.first ??= { policyVersion: r.policyVersion, dryRun: r.dryRun };
     this.masked ||= r.masking !== undefined;
     this.truncated ||= r.truncated === true;
     this.totals.granted += r.granted.length;
