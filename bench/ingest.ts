@@ -1,4 +1,5 @@
 import { ingestEventBatch, type DeliveredEvent } from '../shared/intake/event-batch.js';
+import { diagnosticRecord } from '../dev/diagnostic-record.js';
 import { ingestMessage } from '../shared/events/ingest.js';
 import { silentLog } from '../shared/log.js';
 import { now, progress, round, type BenchResult } from './harness.js';
@@ -86,27 +87,10 @@ function recordsPerSecond(inputs: readonly unknown[], recordsPerMessage: number,
 // (reads, credential requests, failed calls, other categories) and 5% object changes. 64 distinct bodies, cycled,
 // so no single string stays hot in a cache.
 
-function record(n: number, category: string, action: string, params: object, status = 200) {
-  return {
-    time: new Date(Date.UTC(2026, 10, 27, 9, 0, 0, n)).toISOString(),
-    resourceId: '/SUBSCRIPTIONS/3F2A9C1E-7B4D-4E8A-9C21-5D6E7F809A1B/RESOURCEGROUPS/RG-DATA-PROD/PROVIDERS/MICROSOFT.DATABRICKS/WORKSPACES/DBW-ANALYTICS-PROD',
-    operationVersion: '1.0.0',
-    category,
-    operationName: `Microsoft.Databricks/${category}/${action}`,
-    identity: JSON.stringify({ email: 'dana.lee@contoso.com', subjectName: null }),
-    properties: {
-      sourceIPAddress: '10.139.64.12',
-      logId: `7c1f0a52-3e9b-4d7a-b1c6-${n.toString(16).padStart(12, '0')}`,
-      serviceName: category,
-      userAgent: 'Databricks-Runtime/15.4.x-scala2.12',
-      sessionId: `ephemeral-5b2c1d40-8f3e-4a6b-9d7c-${n.toString(16).padStart(12, '0')}`,
-      actionName: action,
-      requestId: `ServiceMain-${n.toString(16)}`,
-      requestParams: JSON.stringify({ ...params, workspace_id: '4417830287265140', metastore_id: 'a2f0c7de-91b3-4c55-8e0a-6b1d2e3f4a5b' }),
-      response: JSON.stringify({ statusCode: status, errorMessage: status === 200 ? null : 'PERMISSION_DENIED', result: null }),
-    },
-  };
-}
+const record = (n: number, category: string, action: string, params: object, status = 200) => diagnosticRecord({
+  n, category, action, status, time: new Date(Date.UTC(2026, 10, 27, 9, 0, 0, n)).toISOString(),
+  params: { ...params, workspace_id: '4417830287265140', metastore_id: 'a2f0c7de-91b3-4c55-8e0a-6b1d2e3f4a5b' },
+});
 
 function noise(n: number) {
   const table = { full_name_arg: `main.sales.t${n % 50}` };

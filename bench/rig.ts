@@ -1,29 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { startAzurite, type AzuriteHandle } from '../dev/azurite.js';
+import type { AzuriteHandle } from '../dev/azurite.js';
+import { freshStorage, type FreshStorage } from '../dev/fresh-storage.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../shared/connectors/snowflake/profile.js';
 import { SnowflakeConnector } from '../shared/connectors/snowflake/snowflake-connector.js';
 import type { IntakeDeps } from '../shared/intake/create-task.js';
 import { filePolicySource } from '../shared/policy/index.js';
-import { queueClient, tableClient } from '../shared/store/clients.js';
-import { DispatchQueue } from '../shared/store/dispatch-queue.js';
-import { ResourceStateStore } from '../shared/store/resource-state.js';
-import { TaskStore } from '../shared/store/task-store.js';
 import { managedScope } from '../shared/sync/scope.js';
 import type { WorkerDeps } from '../shared/sync/worker.js';
 
-export interface BenchStorage { azurite: AzuriteHandle; store: TaskStore; queue: DispatchQueue; states: ResourceStateStore }
+export type BenchStorage = FreshStorage;
 
-/** Azurite in this process (in-memory) with a fresh task table, queue and resource-state table. */
-export async function startBenchStorage(azurite?: AzuriteHandle): Promise<BenchStorage> {
-  const a = azurite ?? (await startAzurite());
-  const suffix = randomBytes(4).toString('hex');
-  const settings = { connectionString: a.connectionString };
-  const store = new TaskStore(tableClient(settings, `bench${suffix}`));
-  const queue = new DispatchQueue(queueClient(settings, `bench-${suffix}`), queueClient(settings, `bench-${suffix}-poison`));
-  const states = new ResourceStateStore(tableClient(settings, `bench${suffix}resources`));
-  await Promise.all([store.init(), queue.init(), states.init()]);
-  return { azurite: a, store, queue, states };
-}
+/** Azurite in this process (in-memory), or the given one, with a fresh task table, queue and resource-state table. */
+export const startBenchStorage = (azurite?: AzuriteHandle): Promise<BenchStorage> => freshStorage('bench', azurite);
 
 export interface ServiceRig { storage: BenchStorage; connector: SnowflakeConnector; deps: WorkerDeps; intake: IntakeDeps; close(): Promise<void> }
 

@@ -3,12 +3,11 @@ import { startDatabricksEmulator, type DatabricksCatalog, type DatabricksEmulato
 import { DatabricksConnector } from '../../shared/connectors/databricks/databricks-connector.js';
 import { databricksProfile, DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
 import type { PrincipalNaming } from '../../shared/connectors/principal-names.js';
-import { createTask } from '../../shared/intake/create-task.js';
 import { managedScope } from '../../shared/sync/scope.js';
-import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { mutablePolicies } from './snowflake-masking.js';
-import { startTestStorage, type TestStorage } from './storage.js';
+import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
 
 /** Personal access tokens of the two readers a test queries as. */
 export const READERS = [{ token: 'dapi-ann', user: 'ann@example.com' }, { token: 'dapi-eve', user: 'eve@example.com' }];
@@ -38,13 +37,8 @@ export async function startDatabricksMaskingRig(catalog: DatabricksCatalog, poli
   };
 }
 
-export async function syncDatabricksMasking(rig: DatabricksMaskingRig, resources: ResourceRef[], dryRun = false) {
-  const { task } = await createTask({ store: rig.storage.store, queue: rig.storage.queue, kind: 'databricks_unity_catalog', instance: 't' },
-    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
-  await runTask(task.header.taskId, rig.deps);
-  const done = (await rig.storage.store.get(task.header.taskId))!;
-  return { header: done.header, rows: await rig.storage.store.resources(task.header.taskId) };
-}
+/** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
+export const syncDatabricksMasking = (rig: DatabricksMaskingRig, resources: ResourceRef[], dryRun = false) => syncThroughWorker(rig, resources, dryRun);
 
 /** A reader's own driver connection (its own token, so its own user and groups). */
 export async function readAsUser(emulator: DatabricksEmulator, token: string, sql: string): Promise<Record<string, unknown>[]> {

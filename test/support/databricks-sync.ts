@@ -4,12 +4,11 @@ import { DatabricksConnector } from '../../shared/connectors/databricks/databric
 import { databricksProfile, DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
 import type { DatabricksSettings } from '../../shared/connectors/databricks/session.js';
 import type { PrincipalNaming } from '../../shared/connectors/principal-names.js';
-import { createTask } from '../../shared/intake/create-task.js';
 import { filePolicySource } from '../../shared/policy/index.js';
 import { managedScope } from '../../shared/sync/scope.js';
-import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
-import { startTestStorage, type TestStorage } from './storage.js';
+import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/databricks/${name}`, import.meta.url));
 
@@ -41,14 +40,8 @@ export async function startDatabricksRig(
   };
 }
 
-/** Creates a task for `resources` exactly as a caller sends them and runs one worker delivery of it. */
-export async function syncOnce(rig: DatabricksRig, resources: ResourceRef[], dryRun = false) {
-  const { task } = await createTask({ store: rig.storage.store, queue: rig.storage.queue, kind: 'databricks_unity_catalog', instance: 't' },
-    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
-  await runTask(task.header.taskId, rig.deps);
-  const done = (await rig.storage.store.get(task.header.taskId))!;
-  return { header: done.header, rows: await rig.storage.store.resources(task.header.taskId) };
-}
+/** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
+export const syncOnce = (rig: DatabricksRig, resources: ResourceRef[], dryRun = false) => syncThroughWorker(rig, resources, dryRun);
 
 export const table = (t: string, schema = 'sales', catalog = 'main'): ResourceRef => ({ type: 'table', values: { catalog, schema, table: t } });
 export const view = (t: string, schema = 'sales', catalog = 'main'): ResourceRef => ({ type: 'view', values: { catalog, schema, table: t } });

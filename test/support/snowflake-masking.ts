@@ -3,12 +3,11 @@ import { startSnowflakeEmulator, type SnowflakeEmulator } from '../../dev/emulat
 import type { SnowflakeCatalog } from '../../dev/emulators/snowflake/seed.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
 import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
-import { createTask } from '../../shared/intake/create-task.js';
 import { parsePolicies, type PolicySnapshot } from '../../shared/policy/index.js';
 import { managedScope } from '../../shared/sync/scope.js';
-import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
-import { startTestStorage, type TestStorage } from './storage.js';
+import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
 
 export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'];
 
@@ -49,13 +48,8 @@ export async function startMaskingRig(catalog: SnowflakeCatalog, policies: unkno
   };
 }
 
-export async function syncMasking(rig: MaskingRig, resources: ResourceRef[], dryRun = false) {
-  const { task } = await createTask({ store: rig.storage.store, queue: rig.storage.queue, kind: 'snowflake', instance: 't' },
-    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
-  await runTask(task.header.taskId, rig.deps);
-  const done = (await rig.storage.store.get(task.header.taskId))!;
-  return { header: done.header, rows: await rig.storage.store.resources(task.header.taskId) };
-}
+/** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
+export const syncMasking = (rig: MaskingRig, resources: ResourceRef[], dryRun = false) => syncThroughWorker(rig, resources, dryRun);
 
 /** A reader's own driver connection: `USE ROLE`, then SELECT through the masks and row access policies. */
 export async function readAs(emulator: SnowflakeEmulator, role: string, sql: string, user = 'READER', password = 'reader'): Promise<Record<string, unknown>[]> {

@@ -2,12 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
 import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
-import { createTask } from '../../shared/intake/create-task.js';
 import { filePolicySource } from '../../shared/policy/index.js';
 import { managedScope } from '../../shared/sync/scope.js';
-import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
-import { startTestStorage, type TestStorage } from './storage.js';
+import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/snowflake/${name}`, import.meta.url));
 
@@ -29,12 +28,6 @@ export async function startSnowflakeRig(catalog = fixture('sync-catalog.json'), 
 }
 
 /** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
-export async function syncOnce(rig: SnowflakeRig, resources: ResourceRef[], dryRun = false) {
-  const { task } = await createTask({ store: rig.storage.store, queue: rig.storage.queue, kind: 'snowflake', instance: 't' },
-    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
-  await runTask(task.header.taskId, rig.deps);
-  const done = (await rig.storage.store.get(task.header.taskId))!;
-  return { header: done.header, rows: await rig.storage.store.resources(task.header.taskId) };
-}
+export const syncOnce = (rig: SnowflakeRig, resources: ResourceRef[], dryRun = false) => syncThroughWorker(rig, resources, dryRun);
 
 export const table = (t: string, schema = 'PUBLIC', database = 'SALES'): ResourceRef => ({ type: 'table', values: { database, schema, table: t } });

@@ -1,21 +1,20 @@
-import { randomBytes } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
-import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
-import { queueClient, tableClient } from '../../shared/store/clients.js';
-import { DispatchQueue } from '../../shared/store/dispatch-queue.js';
-import { ResourceStateStore } from '../../shared/store/resource-state.js';
-import { TaskStore } from '../../shared/store/task-store.js';
+import type { AzuriteHandle } from '../../dev/azurite.js';
+import { freshStorage, type FreshStorage } from '../../dev/fresh-storage.js';
+import { createTask } from '../../shared/intake/create-task.js';
+import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import type { ResourceRef } from '../../shared/task/request.js';
 
-export interface TestStorage { azurite: AzuriteHandle; store: TaskStore; queue: DispatchQueue; states: ResourceStateStore; tasksTable: () => TableClient }
+export type TestStorage = FreshStorage;
 
 /** Real Azurite, in-process and in-memory, with a fresh table and queue per call. */
-export async function startTestStorage(azurite?: AzuriteHandle): Promise<TestStorage> {
-  const a = azurite ?? (await startAzurite());
-  const suffix = randomBytes(4).toString('hex');
-  const settings = { connectionString: a.connectionString };
-  const store = new TaskStore(tableClient(settings, `tasks${suffix}`));
-  const queue = new DispatchQueue(queueClient(settings, `sync-${suffix}`), queueClient(settings, `sync-${suffix}-poison`));
-  const states = new ResourceStateStore(tableClient(settings, `tasks${suffix}resources`));
-  await Promise.all([store.init(), queue.init(), states.init()]);
-  return { azurite: a, store, queue, states, tasksTable: () => tableClient(settings, `tasks${suffix}`) };
+export const startTestStorage = (azurite?: AzuriteHandle): Promise<TestStorage> => freshStorage('tasks', azurite);
+
+/** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
+export async function syncThroughWorker(rig: { storage: Pick<TestStorage, 'store' | 'queue'>; deps: WorkerDeps }, resources: ResourceRef[], dryRun = false) {
+  const { store, queue } = rig.storage;
+  const { task } = await createTask({ store, queue, kind: rig.deps.connector.kind, instance: 't' },
+    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
+  await runTask(task.header.taskId, rig.deps);
+  const done = (await store.get(task.header.taskId))!;
+  return { header: done.header, rows: await store.resources(task.header.taskId) };
 }
