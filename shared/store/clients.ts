@@ -1,6 +1,7 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
+import { escapeLineSeparators } from './escape-line-separators.js';
 import { requestTimeout, STORAGE_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 export interface StorageSettings { connectionString?: string; accountName?: string; clientId?: string }
@@ -9,7 +10,7 @@ const isLocal = (cs: string) => /UseDevelopmentStorage=true|127\.0\.0\.1|localho
 
 /** Connection string locally; managed identity (AzureWebJobsStorage__accountName) in Azure. */
 export function tableClient(s: StorageSettings, table: string, timeoutMs = STORAGE_REQUEST_TIMEOUT_MS): TableClient {
-  const additionalPolicies = [requestTimeout(timeoutMs)];
+  const additionalPolicies = [requestTimeout(timeoutMs), escapeLineSeparators];
   if (s.connectionString) {
     return TableClient.fromConnectionString(s.connectionString, table, { allowInsecureConnection: isLocal(s.connectionString), additionalPolicies });
   }

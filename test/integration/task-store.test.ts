@@ -26,6 +26,15 @@ describe('task store on Azurite', () => {
     expect((await s.store.get(id))!.header.resourceCount).toBe(1000);
   });
 
+  it('stores names carrying line and paragraph separators (U+2028, U+2029) in one transaction and reads them back unchanged', async () => {
+    const id = newTaskId();
+    const name = 'a\u2028b\u2029c "d" \\ \n e';
+    const resources = rows(2).map((r) => ({ ...r, ref: { ...r.ref, values: { ...r.ref.values, table: name } } }));
+    await s.store.create({ ...header(id, 2), message: name }, resources);
+    expect((await s.store.resources(id)).map((r) => r.ref.values.table)).toEqual([name, name]);
+    expect((await s.store.get(id))!.header.message).toBe(name);
+  });
+
   it('refuses a status write made with a stale ETag', async () => {
     const id = newTaskId();
     await s.store.create(header(id, 1), rows(1));
