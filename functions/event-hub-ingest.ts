@@ -1,6 +1,13 @@
-import type { EventHubFunctionOptions, InvocationContext } from '@azure/functions';
-import { ingestEventBatch, type DeliveredEvent } from '../shared/intake/event-batch.js';
+import type { EventHubFunctionOptions, InvocationContext, RetryOptions } from '@azure/functions';
+import { ingestEventBatch, UnstoredEventsError, type DeliveredEvent } from '../shared/intake/event-batch.js';
 import { appConfig, appServices, contextLog } from './services.js';
+
+/**
+ * The host checkpoints a batch once its handler returns, or once this policy's retries end; retrying without end
+ * holds the checkpoint until storage takes every event, so an outage delays events (the hub keeps them) but loses
+ * none. A refused event does not stall the partition: it is stored as SKIPPED (ingestEventBatch).
+ */
+export const EVENT_BATCH_RETRY: RetryOptions = { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 5 }, maximumInterval: { minutes: 5 } };
 
 interface SystemProperties { SequenceNumber?: number | string; MessageId?: string }
 
@@ -8,13 +15,15 @@ export function eventHubFunction(): EventHubFunctionOptions {
   const c = appConfig();
   return {
     eventHubName: c.eventHub.name, consumerGroup: c.eventHub.consumerGroup, connection: 'EventHubConnection', cardinality: 'many',
+    retry: EVENT_BATCH_RETRY,
     handler: async (messages: unknown, context: InvocationContext) => {
       const s = await appServices();
       const list = Array.isArray(messages) ? messages : [messages];
       const props = (context.triggerMetadata?.systemPropertiesArray ?? []) as SystemProperties[];
       const partition = (context.triggerMetadata?.partitionContext as { partitionId?: string } | undefined)?.partitionId;
       const events: DeliveredEvent[] = list.map((body, i) => ({ body, ...eventIdOf(props[i], partition) }));
-      await ingestEventBatch(events, { store: s.store, queue: s.queue, kind: c.connectorKind, instance: c.instance, log: contextLog(context) });
+      const summary = await ingestEventBatch(events, { store: s.store, queue: s.queue, kind: c.connectorKind, instance: c.instance, log: contextLog(context) });
+      if (summary.failed > 0) throw new UnstoredEventsError(summary.failed);
     },
   };
 }

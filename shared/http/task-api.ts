@@ -87,6 +87,10 @@ async function guarded(deps: TaskApiDeps, handle: () => Promise<ApiResponse>): P
       deps.log('error', 'task storage unavailable', { error: err.message });
       return problem(503, 'storage-unavailable', 'Service Unavailable', 'task storage is unavailable; retry shortly', {}, { 'Retry-After': '5' });
     }
+    if (err instanceof StoreError && err.code === 'STORAGE_REFUSED') {
+      deps.log('warn', 'task storage refused a task', { error: err.message });
+      return problem(400, 'storage-refused', 'Bad Request', `${err.message}; this request cannot be stored as it is`);
+    }
     deps.log('error', 'unexpected error in the task API', { error: (err as Error).message });
     return problem(500, 'internal', 'Internal Server Error', 'an unexpected error occurred; the service log has the details');
   }

@@ -1,8 +1,9 @@
 import { withBackoff } from '../backoff.js';
 import { ingestMessage, type IngestItem } from '../events/ingest.js';
 import type { Log } from '../log.js';
+import { StoreError } from '../store/errors.js';
 import { connectorKindOfAppSubType } from '../task/resource-types.js';
-import { createTask, type IntakeDeps } from './create-task.js';
+import { createTask, type CreatedTask, type Intake, type IntakeDeps, type IntakeOptions } from './create-task.js';
 
 export interface EventBatchSummary {
   created: number;
@@ -20,9 +21,10 @@ export interface DeliveredEvent { body: unknown; eventId?: string }
 const STORE_CONCURRENCY = 32;
 
 /**
- * Handles an Event Hub batch: the host checkpoints after the batch whether or not we throw, so nothing may
- * escape. Bad events become SKIPPED tasks with the reason; duplicates map to their
- * first task; events addressed to another connector kind are counted and not stored.
+ * Handles an Event Hub batch without throwing: bad events become SKIPPED tasks with the reason; duplicates map to
+ * their first task; events addressed to another connector kind are counted and not stored. Events that storage
+ * could not take are counted `failed`: the caller has the batch delivered again (see `UnstoredEventsError`), and
+ * the events stored the first time come back as duplicates.
  */
 export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDeps & { log: Log }): Promise<EventBatchSummary> {
   const summary: EventBatchSummary = { created: 0, duplicates: 0, skipped: 0, ignoredOtherConnector: 0, failed: 0, dropped: {} };
@@ -44,11 +46,10 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
   const pending = [...items];
   const store = async () => {
     for (let item = pending.shift(); item; item = pending.shift()) {
+      const opts = { source: 'EVENT_HUB' as const, idempotencyKey: `eh:${item.dedupeKey}`, eventId: item.dedupeKey };
+      const intake = item.request ? { request: item.request } : { invalid: item.invalid ?? 'unrecognised event' };
       try {
-        const { task, duplicate } = await withBackoff(() => createTask(
-          deps, item!.request ? { request: item!.request } : { invalid: item!.invalid ?? 'unrecognised event' },
-          { source: 'EVENT_HUB', idempotencyKey: `eh:${item!.dedupeKey}`, eventId: item!.dedupeKey },
-        ), () => true, 3, 200);
+        const { task, duplicate } = await storeEvent(deps, intake, opts);
         if (duplicate) summary.duplicates++;
         else if (task.header.status === 'SKIPPED') summary.skipped++;
         else summary.created++;
@@ -62,4 +63,26 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
   const other = summary.ignoredOtherConnector;
   deps.log('info', 'event batch ingested', { events: events.length, ...summary, ...(other ? { note: `${other} event(s) for another connector kind ignored` } : {}) });
   return summary;
+}
+
+/**
+ * A task write storage refuses outright (400, 413) would be refused on every redelivery too: the event is kept as a
+ * SKIPPED task that says so, without the content storage would not take, so its batch is not redelivered forever.
+ */
+async function storeEvent(deps: IntakeDeps, intake: Intake, opts: IntakeOptions): Promise<CreatedTask> {
+  const attempt = (i: Intake) => withBackoff(() => createTask(deps, i, opts), (err) => !(err instanceof StoreError && err.code === 'STORAGE_REFUSED'), 3, 200);
+  try {
+    return await attempt(intake);
+  } catch (err) {
+    if (!(err instanceof StoreError && err.code === 'STORAGE_REFUSED') || intake.invalid !== undefined) throw err;
+    return attempt({ invalid: `${err.message}; the event's resources are not kept` });
+  }
+}
+
+/** Thrown by the Event Hub function after a batch with unstored events, so that the host delivers it again. */
+export class UnstoredEventsError extends Error {
+  constructor(readonly failed: number) {
+    super(`${failed} event(s) of the batch could not be stored; the batch is to be delivered again`);
+    this.name = 'UnstoredEventsError';
+  }
 }

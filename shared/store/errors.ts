@@ -1,6 +1,9 @@
-/** Storage outcomes callers act on; every other storage failure is `STORAGE_UNAVAILABLE` (retry later). */
+/**
+ * Storage outcomes callers act on. `STORAGE_REFUSED`: storage answered that the write itself is invalid (400, 413),
+ * so sending it again cannot succeed. Every other storage failure is `STORAGE_UNAVAILABLE` (retry later).
+ */
 export class StoreError extends Error {
-  constructor(readonly code: 'STALE_WRITE' | 'INVALID_TRANSITION' | 'STORAGE_UNAVAILABLE', message: string) {
+  constructor(readonly code: 'STALE_WRITE' | 'INVALID_TRANSITION' | 'STORAGE_UNAVAILABLE' | 'STORAGE_REFUSED', message: string) {
     super(message);
     this.name = 'StoreError';
   }

@@ -147,6 +147,7 @@ async function guard<T>(op: () => Promise<T>): Promise<T> {
     if (err instanceof StoreError) throw err;
     const status = statusCodeOf(err);
     if (status === 404 || status === 409 || status === 412) throw err;
+    if (status === 400 || status === 413) throw new StoreError('STORAGE_REFUSED', `task storage refused the write (${status})`);
     throw new StoreError('STORAGE_UNAVAILABLE', `task storage is unavailable (${status ?? (err as Error).message})`);
   }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
 import { createVerifier, mintToken } from '../../shared/auth/index.js';
 import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
+import { ingestEventBatch } from '../../shared/intake/event-batch.js';
 import { sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { silentLog, type Log } from '../../shared/log.js';
 import { queueClient, tableClient } from '../../shared/store/clients.js';
@@ -203,4 +204,56 @@ describe('storage faults during POST', () => {
     }
     console.log(`POST cut at each of ${steps} storage requests, two cut modes, with and without Idempotency-Key: ${faults} faults injected, answers ${JSON.stringify(statuses)}, ${stored.size} task(s) stored, lost = 0`);
   }, 120_000);
+});
+
+describe('storage faults during Event Hub ingest', () => {
+  const delivery = (tag: string, n: number) => Array.from({ length: n }, (_, i) => ({
+    eventId: `seq:${tag}:${i}`, body: { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, `${tag}_${i}`) } },
+  }));
+  const storedFor = async (tag: string) => (await headers()).filter((t) => t.header.eventId?.startsWith(`seq:${tag}:`));
+
+  it('counts the events storage could not take as failed, and the batch delivered again stores each of them once', async () => {
+    const batch = delivery('EHDOWN', 6);
+    const { store, queue } = singleShotDeps();
+    tableProxy.down(true);
+    const outage = await ingestEventBatch(batch, { store, queue, kind: 'snowflake', instance: 'rel', log });
+    expect(outage).toMatchObject({ created: 0, failed: 6 });
+    // Storage fails again part way through the next delivery (12 of the ~24 requests it needs get through).
+    tableProxy.down(false);
+    budget.left = 12;
+    const partial = await ingestEventBatch(batch, { store, queue, kind: 'snowflake', instance: 'rel', log });
+    budget.left = Infinity;
+    expect(partial.created + partial.failed).toBe(6);
+    expect(partial.failed).toBeGreaterThan(0);
+    // The third delivery finishes each event: one stored the first time is a duplicate, dispatched now if it was not.
+    const last = await ingestEventBatch(batch, { store, queue, kind: 'snowflake', instance: 'rel', log });
+    expect(last.failed).toBe(0);
+    expect(last.created + last.duplicates).toBe(6);
+    const stored = await storedFor('EHDOWN');
+    expect(stored.map((t) => t.header.eventId).sort()).toEqual(batch.map((e) => e.eventId).sort());
+    expect(stored.map((t) => t.header.status)).toEqual(Array(6).fill('WAITING'));
+    const queued = await queuedTaskIds();
+    for (const t of stored) expect(queued.has(t.header.taskId), `task ${t.header.taskId} enqueued`).toBe(true);
+    console.log(`Event Hub batch of 6 through an outage: ${outage.failed} failed; storage failing part way: ${partial.created} stored, ${partial.failed} failed; third delivery: ${last.created} created, ${last.duplicates} duplicates; 6 tasks, one per event, all WAITING and enqueued`);
+  }, 60_000);
+
+  it('keeps an event whose task storage refuses outright (400) as a SKIPPED task saying so, not as a failure to deliver again', async () => {
+    const [event] = delivery('EHREFUSED', 1);
+    tableProxy.answerMatching(/\$batch/, 400, 1);
+    const summary = await ingestEventBatch([event!], { ...productionDeps(), log });
+    expect(summary).toMatchObject({ created: 0, skipped: 1, failed: 0 });
+    const [task] = await storedFor('EHREFUSED');
+    expect(task!.header).toMatchObject({ status: 'SKIPPED', resourceCount: 0, message: "task storage refused the write (400); the event's resources are not kept" });
+  }, 60_000);
+
+  it('answers 400 problem+json to a POST whose task storage refuses outright, storing nothing', async () => {
+    const before = (await headers()).length;
+    tableProxy.answerMatching(/\$batch/, 400, 1);
+    const res = await post(productionDeps(), { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, 'REFUSED') } }, { 'idempotency-key': 'refused-1' });
+    expectProblem(res, [400]);
+    expect((res.jsonBody as { type: string }).type).toMatch(/\/storage-refused$/);
+    expect((await headers()).length).toBe(before);
+    // The key was released: the same request, once storage takes it, creates its task.
+    expect((await post(productionDeps(), { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, 'REFUSED') } }, { 'idempotency-key': 'refused-1' })).status).toBe(202);
+  }, 60_000);
 });

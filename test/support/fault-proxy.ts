@@ -19,6 +19,8 @@ export interface FaultProxy {
   failFrom(n: number): void;
   /** Cut only requests whose `METHOD path?query` matches (one-shot per match when `times` is given). */
   failMatching(pattern: RegExp, times?: number): void;
+  /** Answer the next `times` matching requests with `status` and a Table Storage error body, forwarding nothing. */
+  answerMatching(pattern: RegExp, status: number, times?: number): void;
   /**
    * 'before' (default): a cut request never reaches the service. 'after': it reaches the service, which acts
    * on it, and then the connection is destroyed before the answer gets back (a lost acknowledgement).
@@ -40,6 +42,7 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
   const own: FaultBudget = { left: Infinity };
   const budget = shared ?? own;
   let matcher: { pattern: RegExp; times: number } | undefined;
+  let answerer: { pattern: RegExp; status: number; times: number } | undefined;
   const cut = (req: IncomingMessage, forwardFirst = false) => {
     refused++;
     if (forwardFirst && mode === 'after') return forward(req, true);
@@ -62,6 +65,12 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
     if (matcher && matcher.times > 0 && matcher.pattern.test(line)) {
       matcher.times--;
       return cut(req, true);
+    }
+    if (answerer && answerer.times > 0 && answerer.pattern.test(line)) {
+      answerer.times--;
+      req.resume();
+      const body = JSON.stringify({ 'odata.error': { code: 'InvalidInput', message: { lang: 'en-US', value: 'refused by the fault proxy' } } });
+      return res.writeHead(answerer.status, { 'content-type': 'application/json;odata=minimalmetadata' }).end(body);
     }
     if (isDown) return cut(req);
     if (hung) return;
@@ -86,6 +95,7 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
     failFrom: (n) => { seen = 0; budget.left = n; isDown = false; },
     setCutMode: (m) => { mode = m; },
     failMatching: (pattern, times = Infinity) => { matcher = { pattern, times }; },
+    answerMatching: (pattern, status, times = 1) => { answerer = { pattern, status, times }; },
     setLatency: (ms) => { latency = ms; },
     hang: (on) => { hung = on; },
     stop: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),

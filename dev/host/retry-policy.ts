@@ -1,0 +1,44 @@
+import type { Duration, RetryOptions } from '@azure/functions';
+
+const millis = (d: Duration | number) => (typeof d === 'number' ? d
+  : (((d.hours ?? 0) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 + (d.milliseconds ?? 0));
+
+/** The wait before retry `n` (1-based) under a function's retry policy. */
+export function retryDelay(retry: RetryOptions, n: number): number {
+  if (retry.strategy === 'fixedDelay') return millis(retry.delayInterval);
+  return Math.min(millis(retry.maximumInterval), millis(retry.minimumInterval) * 2 ** (n - 1));
+}
+
+export interface RetryRun {
+  /** Called before each retry's wait, with the error that caused it. */
+  onRetry(n: number, delayMs: number, err: unknown): void;
+  /** Ends the retries early (the host is stopping): the last error is thrown. */
+  signal?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const abortableSleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+});
+
+/**
+ * Runs an invocation under its function's retry policy, as the Functions host does for Event Hub triggers: a
+ * handler that throws runs again with the same input until it returns or `maxRetryCount` retries are spent
+ * (-1: without end).
+ */
+export async function withRetryPolicy<T>(retry: RetryOptions | undefined, invoke: () => Promise<T>, run: RetryRun): Promise<T> {
+  const sleep = run.sleep ?? abortableSleep;
+  for (let n = 1; ; n++) {
+    try {
+      return await invoke();
+    } catch (err) {
+      const spent = !retry || (retry.maxRetryCount !== -1 && n > retry.maxRetryCount);
+      if (spent || run.signal?.aborted) throw err;
+      const delay = retryDelay(retry, n);
+      run.onRetry(n, delay, err);
+      await sleep(delay, run.signal);
+      if (run.signal?.aborted) throw err;
+    }
+  }
+}
