@@ -57,10 +57,10 @@ describe('Databricks sync through the real driver, the emulator, the worker and 
     expect(held('VIEW', 'main.sales.orders_v')).toContain('SELECT analysts');
   });
 
-  it('skips a view request that names a table, and a table that does not exist, as not found', async () => {
-    const { header, rows } = await syncOnce(rig, [view('ledger', 'finance'), table('nope')]);
+  it('skips a view request that names a table, and a table and a catalog that do not exist, as not found', async () => {
+    const { header, rows } = await syncOnce(rig, [view('ledger', 'finance'), table('nope'), { type: 'catalog', values: { catalog: 'nosuchcatalog' } }]);
     expect(header.status).toBe('SKIPPED');
-    expect(rows.map((r) => r.message)).toEqual([expect.stringContaining('not found'), expect.stringContaining('not found')]);
+    expect(rows.map((r) => r.message)).toEqual(Array(3).fill(expect.stringContaining('not found')));
   });
 
   it('covers the tables and views of a schema task and nothing outside the schema', async () => {
@@ -71,8 +71,11 @@ describe('Databricks sync through the real driver, the emulator, the worker and 
   });
 
   it('syncs a catalog task: its schemas, tables and views, with BROWSE on the catalog and a service principal by id', async () => {
+    const before = rig.emulator.control.statements().length;
     const { header, rows } = await syncOnce(rig, [{ type: 'catalog', values: { catalog: 'hr' } }]);
     expect(header.status).toBe('SUCCESS');
+    // The catalog's schemas are listed once (for its children); its existence and grants come in one round trip.
+    expect(rig.emulator.control.statements().slice(before).filter((s) => /^SHOW SCHEMAS/i.test(s.sql))).toHaveLength(1);
     // One schema at a time, the catalog last: memory holds one schema's objects whatever the catalog's size.
     expect(rows[0]!.message).toMatch(/^\d+ schema\(s\): /);
     const sp = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';

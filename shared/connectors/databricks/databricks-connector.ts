@@ -68,10 +68,14 @@ export class DatabricksConnector implements Connector {
     const tablesSql = 'SELECT table_schema, table_name, table_type FROM system.information_schema.tables WHERE table_catalog = :catalog';
 
     if (ref.type === 'catalog') {
-      // The catalog alone: its schemas are synced as children, each with its tables. SHOW SCHEMAS refuses an
-      // unknown catalog (NO_SUCH_CATALOG_EXCEPTION).
-      await this.schemasOf(catalog);
-      return { root: catalogSec, objects: [catalogSec], parents: [], columns: {} };
+      // The catalog alone (its schemas are synced as children, each with its tables): whether it exists and its own
+      // grants, side by side.
+      const [found, grantRows] = await Promise.all([
+        this.session.query('SELECT catalog_name FROM system.information_schema.catalogs WHERE catalog_name = :catalog', { catalog }),
+        this.catalogPrivileges(catalog),
+      ]);
+      if (found.length === 0) return 'not_found';
+      return { root: catalogSec, objects: [catalogSec], parents: [], columns: {}, grants: catalogGrants(catalogSec, grantRows) };
     }
 
     const schema = storedName(v.schema ?? '');
@@ -152,11 +156,14 @@ export class DatabricksConnector implements Connector {
       fromTableRows(tables);
     } else {
       // The catalog's own grants only: its schemas and tables are synced, and read, one schema at a time.
-      const catalogRows = await this.session.query(
-        "SELECT grantee, privilege_type, inherited_from FROM system.information_schema.catalog_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog });
-      for (const r of catalogRows) grants.add(root, r.grantee, r.privilege_type, r.inherited_from);
+      return catalogGrants(root, await this.catalogPrivileges(catalog));
     }
     return grants.list();
+  }
+
+  private catalogPrivileges(catalog: string): Promise<Row[]> {
+    return this.session.query(
+      "SELECT grantee, privilege_type, inherited_from FROM system.information_schema.catalog_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog });
   }
 
   // No existingPrincipals(): Unity Catalog cannot list its principals over SQL (SCIM is a separate REST API),
@@ -258,5 +265,11 @@ class GrantSet {
 function grantsFromShowGrants(loaded: LoadedResource, rows: Row[]): Grant[] {
   const set = new GrantSet();
   set.addShowGrants(loaded, rows);
+  return set.list();
+}
+
+function catalogGrants(catalog: Securable, rows: Row[]): Grant[] {
+  const set = new GrantSet();
+  for (const r of rows) set.add(catalog, r.grantee, r.privilege_type, r.inherited_from);
   return set.list();
 }
