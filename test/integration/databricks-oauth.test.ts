@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { request } from 'node:https';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DBSQLClient } from '@databricks/sql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabricksEmulator, type DatabricksEmulator, type OAuthClient } from '../../dev/emulators/databricks/index.js';
@@ -149,16 +148,19 @@ describe('Databricks OAuth machine-to-machine: the driver\'s own flow against th
   });
 
   it('refuses an expired token and one it did not issue, and a fresh token works again', async () => {
-    const shortLived = await startDatabricksEmulator({ catalog: fixture('sync-catalog.json'), oauthClients: [principal], oauthTokenSeconds: 1 });
+    const shortLived = await startDatabricksEmulator({ catalog: fixture('sync-catalog.json'), oauthClients: [principal], oauthTokenSeconds: 60 });
     try {
       const first = await m2mToken(shortLived, principal);
       const thrift = (token: string) => call(shortLived, 'POST', shortLived.path, { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-thrift' }, '');
       expect((await thrift(first)).status).not.toBe(401);
-      await delay(2_100);
+      // The emulator's token clock moves past the lifetime instead of the test sleeping through it, so a slow
+      // machine cannot expire the fresh token below before the driver uses it.
+      shortLived.oauth.advanceClock(61);
       expect((await thrift(first)).status).toBe(401);        // expired
       expect((await thrift(issued)).status).toBe(401);       // signed by the other emulator
       const second = await m2mToken(shortLived, principal);
       expect(second).not.toBe(first);
+      expect((await thrift(second)).status).not.toBe(401);
       await query(await driverClient(shortLived, second), 'SELECT 1 AS one');
     } finally {
       await shortLived.stop();

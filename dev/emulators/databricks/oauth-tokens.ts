@@ -42,6 +42,7 @@ export class OAuthTokens {
   private readonly key = randomBytes(32);
   private readonly requests: TokenRequestEntry[] = [];
   private readonly calls = new Map<string, number>();
+  private skewMs = 0;
 
   constructor(readonly clients: readonly OAuthClient[], readonly lifetimeSeconds = DEFAULT_TOKEN_SECONDS) {
     if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1) throw new RangeError(`token lifetime must be a positive whole number of seconds, got ${lifetimeSeconds}`);
@@ -56,17 +57,22 @@ export class OAuthTokens {
   async issue(client: OAuthClient, issuer: string, scope: string): Promise<{ token: string; expiresIn: number }> {
     const token = await new SignJWT({ scope, client_id: client.clientId })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-      .setIssuer(issuer).setSubject(client.clientId).setIssuedAt().setExpirationTime(`${this.lifetimeSeconds}s`)
+      .setIssuer(issuer).setSubject(client.clientId).setIssuedAt(this.nowSeconds()).setExpirationTime(this.nowSeconds() + this.lifetimeSeconds)
       .setJti(randomBytes(12).toString('hex'))
       .sign(this.key);
     return { token, expiresIn: this.lifetimeSeconds };
   }
 
+  /** Moves the token clock forward, so that a test sees tokens expire without waiting (and without racing) for it. */
+  advanceClock(seconds: number): void { this.skewMs += seconds * 1000; }
+
+  private nowSeconds(): number { return Math.floor((Date.now() + this.skewMs) / 1000); }
+
   /** Whose sessions a Bearer token opens: undefined when it is not ours, forged, or expired. */
   async userOf(token: string): Promise<string | undefined> {
     let subject: string | undefined;
     try {
-      subject = (await jwtVerify(token, this.key, { algorithms: ['HS256'] })).payload.sub;
+      subject = (await jwtVerify(token, this.key, { algorithms: ['HS256'], currentDate: new Date(Date.now() + this.skewMs) })).payload.sub;
     } catch {
       return undefined;
     }

@@ -49,7 +49,7 @@ export interface DatabricksEmulator {
   metastore: Metastore;
   control: EmulatorControl;
   /** The OAuth clients, every token request and how often each issued token was let in. */
-  oauth: Pick<OAuthTokens, 'clients' | 'tokenRequests' | 'callsWith'>;
+  oauth: Pick<OAuthTokens, 'clients' | 'tokenRequests' | 'callsWith' | 'advanceClock'>;
   /**
    * Databricks-specific: forgets every Thrift session (next call: "Invalid SessionHandle"), to test that a
    * connector opens a new one. Also POST /__emulator/end-sessions.
