@@ -30,8 +30,9 @@ describe('a worker killed with SIGKILL mid-sync', () => {
   it('leaves its task INPROGRESS under a lease, and a second host takes it over and finishes it, applying each grant once', async () => {
     const first = await startHostProcess(svc.env);
     hosts.push(first);
-    // Every warehouse round trip takes 1.5 s: the kill lands while the first worker is loading the table.
-    emulator.control.setLatency(1500);
+    // Every warehouse round trip takes 5 s: the kill lands while the first worker is loading the table, with seconds
+    // to spare on a slow machine.
+    emulator.control.setLatency(5000);
     emulator.control.reset();
     const api = await apiClient(first.apiUrl);
     const res = await api.post('/task', tableRequest('ORDERS'));

@@ -103,6 +103,7 @@ describe('the sync queue', () => {
     const taskId = await newTask('CUSTOMERS');
     const poller = startQueuePoller('syncWorker', worker, services.queue.client, services.queue.poison, settings(500), (l) => lines.push(l), LEASE_SECONDS * 1000);
     try {
+      await waitForTask(services.store, taskId, TERMINAL, 45_000);
       await queueEmpty(10_000);
     } finally {
       await poller.stop();
@@ -110,5 +111,5 @@ describe('the sync queue', () => {
     const t = (await services.store.get(taskId))!.header;
     console.log(`task ${taskId} after its message was consumed: ${t.status}, attempt ${t.attempt}; poison queue: ${(await poisoned()).length}; outcomes: ${lines.filter((l) => l.taskId === taskId && l.outcome).map((l) => l.outcome).join(', ')}`);
     expect(t.status).toBe('FAILED');
-  }, 30_000);
+  }, 75_000);
 });

@@ -86,7 +86,7 @@ describe('Snowflake faults', () => {
     expect(rows[1]!.status).toBe('SUCCESS');                    // the next resource is not held hostage
     expect(header.status).toBe('FAILED');
     expect(loads().filter((s) => !s.ok)).toHaveLength(3);
-    expect(ms).toBeLessThan(5_000);                              // 200 ms base, doubled, jittered: well under a second of waits
+    expect(ms).toBeLessThan(15_000);                             // 200 ms base, doubled, jittered: under a second of waits (slack for a slow machine)
   });
 
   it('retries a GRANT block that times out, statement by statement, and applies every grant', async () => {
