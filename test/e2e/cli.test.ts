@@ -132,7 +132,8 @@ describe('policysync against the local host (Snowflake emulator, demo catalog)',
   });
 
   it('exits 4 when the wait runs out and the task keeps going; status shows it running, then finished', async () => {
-    await emulator('latency', { ms: 3000 });
+    // 6 s round trips: the task is still running when the second CLI process (a cold start) asks for it.
+    await emulator('latency', { ms: 6000 });
     try {
       const run = await cli(['--json', 'sync', 'table', 'SALES.PUBLIC.CUSTOMERS', '--wait', '1']);
       expect(run.code).toBe(4);
@@ -146,7 +147,7 @@ describe('policysync against the local host (Snowflake emulator, demo catalog)',
     } finally {
       await emulator('latency', { ms: 0 });
     }
-  });
+  }, 60_000);
 
   it('exits 2 with one line for a bad token, an unknown task, an unreachable API and a malformed resource', async () => {
     const auth = await cli(['status', '1'], { POLICYSYNC_TOKEN: 'not-a-token' });

@@ -4,7 +4,7 @@ import { spawnLocalHost } from '../../dev/host/spawn-host.js';
 export interface ChildHost { apiUrl: string; token: string; curl: string; child: ChildProcess; output(): string; stop(): Promise<number | null> }
 
 /** Starts `npm start`'s entry point as a separate process and reads the URL and token it prints. */
-export async function startChildHost(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ChildHost> {
+export async function startChildHost(env: Record<string, string> = {}, timeoutMs = 50_000): Promise<ChildHost> {
   const { apiUrl, token, curl, child, output } = await spawnLocalHost(env, { quiet: true, timeoutMs });
   return {
     apiUrl, token, curl, child, output,
