@@ -4,8 +4,9 @@ import { appConfig, appServices, contextLog } from './services.js';
 
 /**
  * The host checkpoints a batch once its handler returns, or once this policy's retries end; retrying without end
- * holds the checkpoint until storage takes every event, so an outage delays events (the hub keeps them) but loses
- * none. A refused event does not stall the partition: it is stored as SKIPPED (ingestEventBatch).
+ * holds the checkpoint until storage takes every event, so an outage shorter than the hub's retention delays events
+ * but loses none. An event that fails for its own sake does not hold the partition: ingestEventBatch stores it as
+ * SKIPPED, at once when storage refuses it, after POISON_AFTER_REDELIVERIES when storage keeps failing on it.
  */
 export const EVENT_BATCH_RETRY: RetryOptions = { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 5 }, maximumInterval: { minutes: 5 } };
 
@@ -22,7 +23,9 @@ export function eventHubFunction(): EventHubFunctionOptions {
       const props = (context.triggerMetadata?.systemPropertiesArray ?? []) as SystemProperties[];
       const partition = (context.triggerMetadata?.partitionContext as { partitionId?: string } | undefined)?.partitionId;
       const events: DeliveredEvent[] = list.map((body, i) => ({ body, ...eventIdOf(props[i], partition) }));
-      const summary = await ingestEventBatch(events, { store: s.store, queue: s.queue, kind: c.connectorKind, instance: c.instance, log: contextLog(context) });
+      const summary = await ingestEventBatch(events, {
+        store: s.store, queue: s.queue, kind: c.connectorKind, instance: c.instance, log: contextLog(context), redeliveries: context.retryContext?.retryCount ?? 0,
+      });
       if (summary.failed > 0) throw new UnstoredEventsError(summary.failed);
     },
   };

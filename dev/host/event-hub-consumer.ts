@@ -21,7 +21,7 @@ export async function startEventHubConsumer(
       };
       // Checkpoints are in memory here: a restarted local host reads the hub from the start, and dedupe absorbs it.
       const bodies = events.map((e) => e.body);
-      await withRetryPolicy(options.retry, async () => options.handler(bodies, invocationContext(name, log, triggerMetadata)), {
+      await withRetryPolicy(options.retry, async (retryContext) => options.handler(bodies, invocationContext(name, log, triggerMetadata, retryContext)), {
         signal: stopping.signal,
         onRetry: (n, delayMs, err) => log({ level: 'warn', functionName: name, message: 'event batch to be delivered again', retry: n, delayMs, error: (err as Error).message }),
       });

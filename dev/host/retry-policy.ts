@@ -1,4 +1,5 @@
-import type { Duration, RetryOptions } from '@azure/functions';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { Duration, RetryContext, RetryOptions } from '@azure/functions';
 
 const millis = (d: Duration | number) => (typeof d === 'number' ? d
   : (((d.hours ?? 0) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 + (d.milliseconds ?? 0));
@@ -17,21 +18,18 @@ export interface RetryRun {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-const abortableSleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-});
+const abortableSleep = (ms: number, signal?: AbortSignal) => sleepFor(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 
 /**
  * Runs an invocation under its function's retry policy, as the Functions host does for Event Hub triggers: a
- * handler that throws runs again with the same input until it returns or `maxRetryCount` retries are spent
- * (-1: without end).
+ * handler that throws runs again with the same input, told its retry count, until it returns or `maxRetryCount`
+ * retries are spent (-1: without end).
  */
-export async function withRetryPolicy<T>(retry: RetryOptions | undefined, invoke: () => Promise<T>, run: RetryRun): Promise<T> {
+export async function withRetryPolicy<T>(retry: RetryOptions | undefined, invoke: (retryContext?: RetryContext) => Promise<T>, run: RetryRun): Promise<T> {
   const sleep = run.sleep ?? abortableSleep;
   for (let n = 1; ; n++) {
     try {
-      return await invoke();
+      return await invoke(retry && n > 1 ? { retryCount: n - 1, maxRetryCount: retry.maxRetryCount } : undefined);
     } catch (err) {
       const spent = !retry || (retry.maxRetryCount !== -1 && n > retry.maxRetryCount);
       if (spent || run.signal?.aborted) throw err;

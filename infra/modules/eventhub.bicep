@@ -29,7 +29,8 @@ resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
   name: hubName
   properties: {
     partitionCount: partitionCount
-    messageRetentionInDays: 1
+    // The longest Standard keeps events: while storage is down the function holds its checkpoint, and events wait here.
+    messageRetentionInDays: 7
   }
 }
 

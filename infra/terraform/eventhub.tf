@@ -20,7 +20,8 @@ resource "azurerm_eventhub" "events" {
   name              = local.names.event_hub
   namespace_id      = azurerm_eventhub_namespace.events[0].id
   partition_count   = var.event_hub_partition_count
-  message_retention = 1
+  # The longest Standard keeps events: while storage is down the function holds its checkpoint, and events wait here.
+  message_retention = 7
 }
 
 resource "azurerm_eventhub_consumer_group" "instance" {

@@ -1,7 +1,7 @@
 import { AuthError } from '../auth/index.js';
 import { createTask, type IntakeDeps } from '../intake/create-task.js';
 import type { Log } from '../log.js';
-import { StoreError } from '../store/errors.js';
+import { isStorageRefused, StoreError } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { isTerminal } from '../task/status.js';
 import { SyncRequestSchema } from '../task/request.js';
@@ -87,8 +87,8 @@ async function guarded(deps: TaskApiDeps, handle: () => Promise<ApiResponse>): P
       deps.log('error', 'task storage unavailable', { error: err.message });
       return problem(503, 'storage-unavailable', 'Service Unavailable', 'task storage is unavailable; retry shortly', {}, { 'Retry-After': '5' });
     }
-    if (err instanceof StoreError && err.code === 'STORAGE_REFUSED') {
-      deps.log('warn', 'task storage refused a task', { error: err.message });
+    if (isStorageRefused(err)) {
+      deps.log('error', 'task storage refused a task', { error: err.message });
       return problem(400, 'storage-refused', 'Bad Request', `${err.message}; this request cannot be stored as it is`);
     }
     deps.log('error', 'unexpected error in the task API', { error: (err as Error).message });

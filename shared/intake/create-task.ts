@@ -38,7 +38,9 @@ export async function createTask(deps: IntakeDeps, intake: Intake, opts: IntakeO
   try {
     return await storeAndDispatch(deps, intake, opts, taskId, now);
   } catch (err) {
-    if (opts.idempotencyKey && !(await deps.store.get(taskId).catch(() => undefined))) await deps.store.releaseKey(opts.idempotencyKey);
+    // Only a task known to be absent gives its key back. If the read fails too, the key stays: a retry then finds
+    // the task it names, or finishes storing it under that id ("claimed but never stored" above), never a second one.
+    if (opts.idempotencyKey && (await deps.store.get(taskId).catch(() => 'unknown' as const)) === undefined) await deps.store.releaseKey(opts.idempotencyKey);
     throw err;
   }
 }

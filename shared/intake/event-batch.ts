@@ -1,7 +1,7 @@
 import { withBackoff } from '../backoff.js';
 import { ingestMessage, type IngestItem } from '../events/ingest.js';
 import type { Log } from '../log.js';
-import { StoreError } from '../store/errors.js';
+import { isStorageRefused, isStorageTransient } from '../store/errors.js';
 import { connectorKindOfAppSubType } from '../task/resource-types.js';
 import { createTask, type CreatedTask, type Intake, type IntakeDeps, type IntakeOptions } from './create-task.js';
 
@@ -9,12 +9,25 @@ export interface EventBatchSummary {
   created: number;
   duplicates: number;
   skipped: number;
+  /** Of `skipped`: events stored as SKIPPED tasks without their content, which could not be stored (logged). */
+  storedWithoutContent: number;
   ignoredOtherConnector: number;
   failed: number;
   dropped: Record<string, number>;
 }
 
 export interface DeliveredEvent { body: unknown; eventId?: string }
+
+/** How often the batch was delivered before this delivery (the host's retry count; 0 the first time). */
+export interface Redelivery { redeliveries?: number }
+
+/**
+ * After this many redeliveries (about 35 minutes under EVENT_BATCH_RETRY), an event storage still will not take is
+ * stored without its content, if storage takes that: a write that fails only for this event's content must not
+ * hold the partition until the hub's retention drops the events behind it. In a real outage that write fails too,
+ * and the batch keeps waiting for storage.
+ */
+export const POISON_AFTER_REDELIVERIES = 10;
 
 // Storing an event is a chain of storage round trips (idempotency claim, task transaction, WAITING, enqueue):
 // on Azure each is a few milliseconds of waiting, so events are stored side by side.
@@ -26,8 +39,8 @@ const STORE_CONCURRENCY = 32;
  * could not take are counted `failed`: the caller has the batch delivered again (see `UnstoredEventsError`), and
  * the events stored the first time come back as duplicates.
  */
-export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDeps & { log: Log }): Promise<EventBatchSummary> {
-  const summary: EventBatchSummary = { created: 0, duplicates: 0, skipped: 0, ignoredOtherConnector: 0, failed: 0, dropped: {} };
+export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDeps & Redelivery & { log: Log }): Promise<EventBatchSummary> {
+  const summary: EventBatchSummary = { created: 0, duplicates: 0, skipped: 0, storedWithoutContent: 0, ignoredOtherConnector: 0, failed: 0, dropped: {} };
   const items: IngestItem[] = [];
   const seen = new Set<string>();
   for (const event of events) {
@@ -49,7 +62,11 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
       const opts = { source: 'EVENT_HUB' as const, idempotencyKey: `eh:${item.dedupeKey}`, eventId: item.dedupeKey };
       const intake = item.request ? { request: item.request } : { invalid: item.invalid ?? 'unrecognised event' };
       try {
-        const { task, duplicate } = await storeEvent(deps, intake, opts);
+        const { created: { task, duplicate }, withoutContent } = await storeEvent(deps, intake, opts);
+        if (withoutContent) {
+          summary.storedWithoutContent++;
+          deps.log('error', 'event stored without its content', { dedupeKey: item.dedupeKey, origin: item.origin, taskId: task.header.taskId, reason: withoutContent });
+        }
         if (duplicate) summary.duplicates++;
         else if (task.header.status === 'SKIPPED') summary.skipped++;
         else summary.created++;
@@ -66,21 +83,30 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
 }
 
 /**
- * A task write storage refuses outright (400, 413) would be refused on every redelivery too: the event is kept as a
- * SKIPPED task that says so, without the content storage would not take, so its batch is not redelivered forever.
+ * Stores an event's task. A failure that would recur on every delivery — storage refusing the content (400, 413),
+ * an error that is not storage's at all, or one storage still answers after POISON_AFTER_REDELIVERIES — must not
+ * hold the partition: the event is stored as a SKIPPED task that says why, without the content. Otherwise an
+ * unavailable storage leaves the event to the batch's redelivery.
  */
-async function storeEvent(deps: IntakeDeps, intake: Intake, opts: IntakeOptions): Promise<CreatedTask> {
-  const attempt = (i: Intake) => withBackoff(() => createTask(deps, i, opts), (err) => !(err instanceof StoreError && err.code === 'STORAGE_REFUSED'), 3, 200);
+async function storeEvent(deps: IntakeDeps & Redelivery, intake: Intake, opts: IntakeOptions): Promise<{ created: CreatedTask; withoutContent?: string }> {
+  const attempt = (i: Intake) => withBackoff(() => createTask(deps, i, opts), isStorageTransient, 3, 200);
   try {
-    return await attempt(intake);
+    return { created: await attempt(intake) };
   } catch (err) {
-    if (!(err instanceof StoreError && err.code === 'STORAGE_REFUSED') || intake.invalid !== undefined) throw err;
-    return attempt({ invalid: `${err.message}; the event's resources are not kept` });
+    const deliveries = (deps.redeliveries ?? 0) + 1;
+    if (isStorageTransient(err) && deliveries <= POISON_AFTER_REDELIVERIES) throw err;
+    const message = (err as Error).message;
+    const reason = isStorageRefused(err) ? message
+      : isStorageTransient(err) ? `the event could not be stored in ${deliveries} deliveries (${message})`
+        : `the event could not be handled (${message})`;
+    const withoutContent = `${reason}; the event's content is not kept`;
+    return { created: await attempt({ invalid: withoutContent }), withoutContent };
   }
 }
 
 /** Thrown by the Event Hub function after a batch with unstored events, so that the host delivers it again. */
 export class UnstoredEventsError extends Error {
+  readonly code = 'EVENTS_NOT_STORED';
   constructor(readonly failed: number) {
     super(`${failed} event(s) of the batch could not be stored; the batch is to be delivered again`);
     this.name = 'UnstoredEventsError';

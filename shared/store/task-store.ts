@@ -44,6 +44,9 @@ export class TaskStore {
           const own = statusCodeOf(err) === 409 && batch.includes(head) ? await this.ownHeader(header) : undefined;
           if (own) return own;
           if (statusCodeOf(err) === 409) throw new StoreError('STORAGE_UNAVAILABLE', `task id ${header.taskId} is already taken; retry`);
+          // The task's own content was refused (too large, a value storage rejects): sending it again cannot succeed.
+          const status = statusCodeOf(err);
+          if (status === 400 || status === 413) throw new StoreError('STORAGE_REFUSED', `task storage refused the task's content (${status})`);
           throw err;
         }
       }
@@ -147,7 +150,6 @@ async function guard<T>(op: () => Promise<T>): Promise<T> {
     if (err instanceof StoreError) throw err;
     const status = statusCodeOf(err);
     if (status === 404 || status === 409 || status === 412) throw err;
-    if (status === 400 || status === 413) throw new StoreError('STORAGE_REFUSED', `task storage refused the write (${status})`);
     throw new StoreError('STORAGE_UNAVAILABLE', `task storage is unavailable (${status ?? (err as Error).message})`);
   }
 }

@@ -42,7 +42,7 @@ const ingest = (events: DeliveredEvent[], kind: ConnectorKind, store = s.store) 
   ingestEventBatch(events, { store, queue: s.queue, kind, instance: 'test', log: silentLog });
 
 const summary = (partial: Partial<EventBatchSummary>): EventBatchSummary =>
-  ({ created: 0, duplicates: 0, skipped: 0, ignoredOtherConnector: 0, failed: 0, dropped: {}, ...partial });
+  ({ created: 0, duplicates: 0, skipped: 0, storedWithoutContent: 0, ignoredOtherConnector: 0, failed: 0, dropped: {}, ...partial });
 
 interface StoredView {
   eventId: string | undefined; status: string; message: string; source: string; appType?: string; appSubType?: string;

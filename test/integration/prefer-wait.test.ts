@@ -1,3 +1,4 @@
+import type { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awaitTerminal, MAX_WAIT_SECONDS, preferredWait } from '../../shared/http/prefer-wait.js';
 import { createTask } from '../../shared/intake/create-task.js';
@@ -9,10 +10,15 @@ let s: TestStorage;
 beforeAll(async () => { s = await startTestStorage(); });
 afterAll(async () => { await s.azurite.stop(); });
 
-/** The real store, counting its reads: a wait must cost a handful of reads, not a busy loop. */
+/** The real store, counting its reads (a wait must cost a handful, not a busy loop); `onRead` runs after read n. */
 class CountingStore extends TaskStore {
   reads = 0;
-  override async get(taskId: string) { this.reads++; return super.get(taskId); }
+  constructor(table: TableClient, private readonly n = 0, private readonly onRead?: () => Promise<void>) { super(table); }
+  override async get(taskId: string) {
+    const read = await super.get(taskId);
+    if (++this.reads === this.n) void this.onRead?.();
+    return read;
+  }
 }
 
 async function waitingTask() {
@@ -42,16 +48,18 @@ describe('Prefer: wait', () => {
   it('wakes at once when this instance announces the task finished', async () => {
     const task = await waitingTask();
     const running = await s.store.transition(task, 'INPROGRESS', { attempt: 1 });
-    // The waiter reads at ~50, 150, 350, 750, 1550 and 2550 ms: finished at 1700 ms, only the announcement can
-    // end the wait well before the 2550 ms read.
+    // The task finishes right after the waiter's 5th read (~1.55 s in), when its next read is a whole second away:
+    // only the announcement can end the wait within half a second of it.
     let announcedAt = 0;
-    setTimeout(() => {
-      void s.store.transition(running, 'SUCCESS', { finishedAt: new Date().toISOString() })
-        .then(() => { announcedAt = Date.now(); announceTerminal(task.header.taskId); });
-    }, 1700);
-    const done = await awaitTerminal(s.store, task, 20);
+    const store = new CountingStore(s.tasksTable(), 5, async () => {
+      await s.store.transition(running, 'SUCCESS', { finishedAt: new Date().toISOString() });
+      announcedAt = Date.now();
+      announceTerminal(task.header.taskId);
+    });
+    const done = await awaitTerminal(store, task, 20);
     expect(done.header.status).toBe('SUCCESS');
     expect(announcedAt).toBeGreaterThan(0);
-    expect(Date.now() - announcedAt).toBeLessThan(600);
+    expect(Date.now() - announcedAt).toBeLessThan(500);
+    expect(store.reads).toBe(6);
   });
 });

@@ -201,6 +201,7 @@ describe('hostile Event Hub bodies through ingestEventBatch', () => {
       const summary = await ingestEventBatch(events, { ...deps, log });
       items += expected;
       expect(summary.failed, errors.slice(before).join('\n')).toBe(0);
+      expect(summary.storedWithoutContent, errors.slice(before).join('\n')).toBe(0);
       expect(summary.created + summary.duplicates + summary.skipped + summary.ignoredOtherConnector).toBe(expected);
     }), { numRuns, endOnFailure: numRuns !== CHEAP_RUNS, ...replay });
     return items;

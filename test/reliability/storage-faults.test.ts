@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
 import { createVerifier, mintToken } from '../../shared/auth/index.js';
 import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
-import { ingestEventBatch } from '../../shared/intake/event-batch.js';
+import { ingestEventBatch, POISON_AFTER_REDELIVERIES } from '../../shared/intake/event-batch.js';
 import { sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { silentLog, type Log } from '../../shared/log.js';
 import { queueClient, tableClient } from '../../shared/store/clients.js';
@@ -241,9 +241,26 @@ describe('storage faults during Event Hub ingest', () => {
     const [event] = delivery('EHREFUSED', 1);
     tableProxy.answerMatching(/\$batch/, 400, 1);
     const summary = await ingestEventBatch([event!], { ...productionDeps(), log });
-    expect(summary).toMatchObject({ created: 0, skipped: 1, failed: 0 });
+    expect(summary).toMatchObject({ created: 0, skipped: 1, storedWithoutContent: 1, failed: 0 });
     const [task] = await storedFor('EHREFUSED');
-    expect(task!.header).toMatchObject({ status: 'SKIPPED', resourceCount: 0, message: "task storage refused the write (400); the event's resources are not kept" });
+    expect(task!.header).toMatchObject({ status: 'SKIPPED', resourceCount: 0, message: "task storage refused the task's content (400); the event's content is not kept" });
+    expect(logged.find((l) => l.message === 'event stored without its content')).toMatchObject({ level: 'error', fields: { dedupeKey: event!.eventId, taskId: task!.header.taskId } });
+  }, 60_000);
+
+  it('leaves an event storage keeps failing on to redelivery, and after POISON_AFTER_REDELIVERIES stores it as SKIPPED without its content', async () => {
+    const [event] = delivery('EHPOISON', 1);
+    const deps = { ...singleShotDeps(), log };
+    // Every try of the event's transaction gets a 500 (three tries each delivery, single-shot clients).
+    tableProxy.answerMatching(/\$batch/, 500, 3);
+    const early = await ingestEventBatch([event!], { ...deps, redeliveries: POISON_AFTER_REDELIVERIES - 1 });
+    expect(early).toMatchObject({ created: 0, skipped: 0, failed: 1 });
+    expect(await storedFor('EHPOISON')).toEqual([]);
+    tableProxy.answerMatching(/\$batch/, 500, 3);
+    const late = await ingestEventBatch([event!], { ...deps, redeliveries: POISON_AFTER_REDELIVERIES });
+    expect(late).toMatchObject({ created: 0, skipped: 1, storedWithoutContent: 1, failed: 0 });
+    const [task] = await storedFor('EHPOISON');
+    expect(task!.header.status).toBe('SKIPPED');
+    expect(task!.header.message).toBe(`the event could not be stored in ${POISON_AFTER_REDELIVERIES + 1} deliveries (task storage is unavailable (500)); the event's content is not kept`);
   }, 60_000);
 
   it('answers 400 problem+json to a POST whose task storage refuses outright, storing nothing', async () => {

@@ -13,15 +13,17 @@ describe('the local host retry policy (as the Functions host runs it)', () => {
     expect(retryDelay({ strategy: 'fixedDelay', maxRetryCount: 3, delayInterval: { hours: 1, milliseconds: 5 } }, 7)).toBe(3_600_005);
   });
 
-  it('runs the invocation again after each failure until it returns, without end for maxRetryCount -1', async () => {
+  it('runs the invocation again after each failure until it returns, without end for maxRetryCount -1, telling it its retry count', async () => {
     const f = failing(12);
     const waits: number[] = [];
-    const result = await withRetryPolicy({ strategy: 'fixedDelay', maxRetryCount: -1, delayInterval: 10 }, f.invoke, {
+    const counts: (number | undefined)[] = [];
+    const result = await withRetryPolicy({ strategy: 'fixedDelay', maxRetryCount: -1, delayInterval: 10 }, (ctx) => { counts.push(ctx?.retryCount); return f.invoke(); }, {
       onRetry: (_n, ms) => waits.push(ms), sleep: async () => undefined,
     });
     expect(result).toBe('done');
     expect(f.calls()).toBe(13);
     expect(waits).toHaveLength(12);
+    expect(counts).toEqual([undefined, ...Array.from({ length: 12 }, (_, i) => i + 1)]);
   });
 
   it('throws the last error once maxRetryCount retries are spent, and at once without a policy', async () => {

@@ -1,0 +1,61 @@
+import functions from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
+import { EVENT_BATCH_RETRY, eventHubFunction } from '../../functions/event-hub-ingest.js';
+import { appServices } from '../../functions/services.js';
+import { UnstoredEventsError } from '../../shared/intake/event-batch.js';
+import { TASK_STATUSES } from '../../shared/task/status.js';
+import { TEST_SECRET } from '../support/api-client.js';
+import { endpointOf, proxiedConnectionString, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+
+// The Event Hub function as the Functions host runs it: settings from the environment, its own services, a
+// context from the host. What it must do for nothing to be lost: fail the invocation while any event is unstored,
+// under a retry policy that has the host deliver the batch again before it checkpoints.
+let azurite: AzuriteHandle;
+let table: FaultProxy, queue: FaultProxy;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  table = await startFaultProxy(endpointOf(azurite.connectionString, 'Table'));
+  queue = await startFaultProxy(endpointOf(azurite.connectionString, 'Queue'));
+  Object.assign(process.env, {
+    CONNECTOR_KIND: 'memory', CONNECTOR_INSTANCE: 'ehfn', POLICY_FILE: 'dev/demo/policies.json', JWT_SECRET: TEST_SECRET,
+    CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED: 'false', CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED: 'true',
+    EVENTHUB_CONNECTION: 'Endpoint=sb://hub.invalid/;SharedAccessKeyName=k;SharedAccessKey=a2V5', EVENTHUB_NAME: 'policysync',
+    AzureWebJobsStorage: proxiedConnectionString(azurite.connectionString, table, queue), TASKS_TABLE: 'ehfntasks', SYNC_QUEUE: 'ehfn-sync',
+  });
+});
+afterAll(async () => { await table?.stop(); await queue?.stop(); await azurite?.stop(); });
+
+const context = (retryCount?: number) => new functions.InvocationContext({
+  functionName: 'eventHubIngest', invocationId: `inv-${retryCount ?? 0}`,
+  triggerMetadata: { partitionContext: { partitionId: '0' }, systemPropertiesArray: [{ SequenceNumber: 41 }, { SequenceNumber: 42 }] },
+  ...(retryCount === undefined ? {} : { retryContext: { retryCount, maxRetryCount: -1 } }),
+  logHandler: () => undefined,
+});
+const batch = ['ORDERS', 'CUSTOMERS'].map((table) => ({ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }] } }));
+
+describe('the Event Hub function', () => {
+  it('declares a retry policy without end, so the host holds the checkpoint while events are unstored', () => {
+    const options = eventHubFunction();
+    expect(options.retry).toEqual(EVENT_BATCH_RETRY);
+    expect(options.retry).toMatchObject({ strategy: 'exponentialBackoff', maxRetryCount: -1 });
+    expect(options.cardinality).toBe('many');
+  });
+
+  it('fails the invocation while storage cannot take the events, and the redelivered batch stores each event once', async () => {
+    const { handler } = eventHubFunction();
+    const { store } = await appServices();
+    table.down(true);
+    const outage = await Promise.resolve(handler(batch, context())).then(() => undefined, (err: unknown) => err);
+    expect(outage).toBeInstanceOf(UnstoredEventsError);
+    expect(outage).toMatchObject({ code: 'EVENTS_NOT_STORED', failed: 2 });
+    table.down(false);
+    await handler(batch, context(1));
+    await handler(batch, context(2));      // one more delivery: duplicates only
+    const stored = [];
+    for await (const t of store.stale([...TASK_STATUSES], new Date(Date.now() + 86_400_000))) stored.push(t.header);
+    expect(stored.map((h) => h.eventId).sort()).toEqual(['seq:0:41', 'seq:0:42']);
+    expect(stored.map((h) => h.status)).toEqual(['WAITING', 'WAITING']);
+  }, 60_000);
+});
