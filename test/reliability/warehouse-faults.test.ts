@@ -25,13 +25,24 @@ const grantsApplied = () => rig.emulator.control.statements().filter((s) => s.ok
 const drift = (t: string) => rig.emulator.account.revoke({ privilege: 'SELECT', on: { type: 'TABLE', path: ['SALES', 'PUBLIC', t] }, grantee: 'ANALYST' });
 const timed = async <T>(f: () => Promise<T>) => { const t = Date.now(); const r = await f(); return { r, ms: Date.now() - t }; };
 
+/** Runs `body` on a connector with no session yet while the emulator refuses logins; restores both after. */
+async function withLoginsRefused(body: () => Promise<void>): Promise<void> {
+  const fresh = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: rig.emulator.url });
+  const connector = rig.deps.connector;
+  rig.deps.connector = fresh;
+  rig.emulator.control.refuseLogins(true);
+  try {
+    await body();
+  } finally {
+    rig.emulator.control.refuseLogins(false);
+    rig.deps.connector = connector;
+    await fresh.close();
+  }
+}
+
 describe('Snowflake faults', () => {
   it('fails each resource while logins are refused, runs no statement, and reconnects once they are allowed', async () => {
-    const fresh = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: rig.emulator.url });
-    const connector = rig.deps.connector;
-    rig.deps.connector = fresh;
-    try {
-      rig.emulator.control.refuseLogins(true);
+    await withLoginsRefused(async () => {
       const { r: refused, ms } = await timed(() => syncOnce(rig, [table('ORDERS'), table('CUSTOMERS')]));
       expect(refused.header.status).toBe('FAILED');
       expect(refused.rows.map((x) => x.status)).toEqual(['FAILED', 'FAILED']);
@@ -43,28 +54,16 @@ describe('Snowflake faults', () => {
       const back = await syncOnce(rig, [table('ORDERS')]);
       expect(back.header.status).toBe('SUCCESS');
       expect(grantsApplied()).toContain('GRANT SELECT ON TABLE "SALES"."PUBLIC"."ORDERS" TO ROLE "ANALYST"');
-    } finally {
-      rig.emulator.control.refuseLogins(false);
-      rig.deps.connector = connector;
-      await fresh.close();
-    }
+    });
   });
 
   // snowflake-sdk 3.x connectAsync() resolves even when the login is refused, so the session connects with a
   // callback and names the refused login.
   it('names the refused login in the resource message', async () => {
-    const fresh = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: rig.emulator.url });
-    const connector = rig.deps.connector;
-    rig.deps.connector = fresh;
-    try {
-      rig.emulator.control.refuseLogins(true);
+    await withLoginsRefused(async () => {
       const refused = await syncOnce(rig, [table('ORDERS')]);
       expect(refused.rows[0]!.message).toContain('Snowflake refused the login of POLICYSYNC');
-    } finally {
-      rig.emulator.control.refuseLogins(false);
-      rig.deps.connector = connector;
-      await fresh.close();
-    }
+    });
   });
 
   it('retries a statement timeout (000630) with backoff and succeeds, applying the grant once', async () => {

@@ -3,20 +3,18 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * An HTTP proxy in front of a local service (Azurite, the Snowflake emulator) that can cut it off: while
- * `down`, every request's connection is destroyed (the client sees ECONNRESET, as when the service dies);
- * `failFrom(n)` lets n more requests through and then goes down. It counts requests, so a test can cut a
+ * `down`, every request's connection is destroyed (the client sees ECONNRESET, as when the service dies); a
+ * shared budget lets n more requests through and then cuts the rest. It counts requests, so a test can cut a
  * multi-request operation at every step in turn.
  */
 export interface FaultProxy {
   url: string;
   port: number;
-  /** Requests seen since start (or the last `failFrom`). */
+  /** Requests seen since start. */
   requests(): number;
   /** The requests whose connection was destroyed. */
   refused(): number;
   down(on: boolean): void;
-  /** Let `n` more requests through, then cut every request until `down(false)`. */
-  failFrom(n: number): void;
   /** Cut only requests whose `METHOD path?query` matches (one-shot per match when `times` is given). */
   failMatching(pattern: RegExp, times?: number): void;
   /** Answer the next `times` matching requests with `status` and a Table Storage error body, forwarding nothing. */
@@ -26,8 +24,6 @@ export interface FaultProxy {
    * on it, and then the connection is destroyed before the answer gets back (a lost acknowledgement).
    */
   setCutMode(mode: 'before' | 'after'): void;
-  /** Milliseconds added before forwarding each request. */
-  setLatency(ms: number): void;
   /** While on, requests are taken and never forwarded nor answered (a hung service); the client must give up. */
   hang(on: boolean): void;
   stop(): Promise<void>;
@@ -38,7 +34,7 @@ export interface FaultBudget { left: number }
 
 export async function startFaultProxy(target: string, shared?: FaultBudget): Promise<FaultProxy> {
   const to = new URL(target);
-  let seen = 0, refused = 0, latency = 0, isDown = false, hung = false, mode: 'before' | 'after' = 'before';
+  let seen = 0, refused = 0, isDown = false, hung = false, mode: 'before' | 'after' = 'before';
   const own: FaultBudget = { left: Infinity };
   const budget = shared ?? own;
   let matcher: { pattern: RegExp; times: number } | undefined;
@@ -83,7 +79,7 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
       }
       budget.left--;
     }
-    if (latency > 0) setTimeout(() => forward(req, false, res), latency); else forward(req, false, res);
+    forward(req, false, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -92,11 +88,9 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
     requests: () => seen,
     refused: () => refused,
     down: (on) => { isDown = on; if (!on) budget.left = Infinity; },
-    failFrom: (n) => { seen = 0; budget.left = n; isDown = false; },
     setCutMode: (m) => { mode = m; },
     failMatching: (pattern, times = Infinity) => { matcher = { pattern, times }; },
     answerMatching: (pattern, status, times = 1) => { answerer = { pattern, status, times }; },
-    setLatency: (ms) => { latency = ms; },
     hang: (on) => { hung = on; },
     stop: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
