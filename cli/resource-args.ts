@@ -8,9 +8,8 @@
  * as backticks, the only quoting the Databricks connector unwraps).
  */
 import type { ResourceRef } from '../shared/task/request.js';
-import { connectorKindOfAppSubType, RESOURCE_TYPES } from '../shared/task/resource-types.js';
+import { connectorKindOfAppSubType, supportedTypes as supported, valueKeys } from '../shared/task/resource-types.js';
 import { CliError } from './cli-error.js';
-import { own } from '../shared/own.js';
 
 export type { ResourceRef };
 export type CliKind = 'snowflake' | 'databricks_unity_catalog';
@@ -23,11 +22,6 @@ export function resolveKind(flag: string | undefined, env: Record<string, string
   const kind = connectorKindOfAppSubType(written);
   if (kind === 'snowflake' || kind === 'databricks_unity_catalog') return kind;
   throw new CliError('USAGE', `unknown connector kind '${written}' (${flag !== undefined ? '--kind' : 'POLICYSYNC_KIND'}); use ${CLI_KINDS.join(' or ')}`);
-}
-
-/** The identifiers a resource type needs, in hierarchy order (`table` -> database, schema, table). */
-export function valueKeys(kind: CliKind, type: string): readonly string[] | undefined {
-  return own(RESOURCE_TYPES[kind], type);
 }
 
 /**
@@ -131,7 +125,6 @@ function closingQuote(text: string, open: number, q: string): number {
 
 const isBlank = (c: string) => c === ' ' || c === '\t';
 const isTypeWord = (word: string) => CLI_KINDS.some((k) => valueKeys(k, word.toLowerCase()) !== undefined);
-const supported = (kind: CliKind) => Object.keys(RESOURCE_TYPES[kind]).join(', ');
 
 const EXAMPLES: Record<CliKind, Record<string, string>> = {
   snowflake: { database: 'SALES', schema: 'SALES.PUBLIC', table: 'SALES.PUBLIC.ORDERS', view: 'SALES.PUBLIC.ORDERS_BY_COUNTRY', column: 'SALES.PUBLIC.ORDERS.AMOUNT' },

@@ -1,7 +1,7 @@
 import { AuthError } from '../auth/index.js';
 import { createTask, type IntakeDeps } from '../intake/create-task.js';
 import type { Log } from '../log.js';
-import { isStorageRefused, StoreError } from '../store/errors.js';
+import { isStorageRefused, isStorageUnavailable } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { isTerminal } from '../task/status.js';
 import { SyncRequestSchema } from '../task/request.js';
@@ -83,7 +83,7 @@ async function guarded(deps: TaskApiDeps, handle: () => Promise<ApiResponse>): P
       deps.log('error', 'token verification unavailable', { code: err.code });
       return problem(503, 'auth-unavailable', 'Service Unavailable', err.message, {}, { 'Retry-After': '5' });
     }
-    if (err instanceof StoreError && err.code === 'STORAGE_UNAVAILABLE') {
+    if (isStorageUnavailable(err)) {
       deps.log('error', 'task storage unavailable', { error: err.message });
       return problem(503, 'storage-unavailable', 'Service Unavailable', 'task storage is unavailable; retry shortly', {}, { 'Retry-After': '5' });
     }

@@ -1,5 +1,5 @@
 import type { DispatchQueue } from '../store/dispatch-queue.js';
-import { StoreError } from '../store/errors.js';
+import { unlessStale } from '../store/errors.js';
 import type { TaskHeader, TaskSource, ResourceRow } from '../store/records.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { normalizeRequest } from '../task/normalize.js';
@@ -76,17 +76,15 @@ async function storeAndDispatch(deps: IntakeDeps, intake: Intake, opts: IntakeOp
  * WAITING first, then the message: a worker that gets the message at once must find the task WAITING. The other
  * order let the intake's NEW -> WAITING race the worker's own, and a worker that lost it stood down and deleted
  * the message, leaving the task WAITING until the sweeper's grace period ran out. If the send then fails, the
- * task is WAITING without a message, which the sweeper re-queues.
+ * task is WAITING without a message, which the sweeper re-queues. Undefined when another dispatch of the same
+ * task (a duplicate request, the sweeper) moved it first: that one sends the message.
  */
-async function dispatch(deps: IntakeDeps, task: StoredTask): Promise<StoredTask> {
-  let waiting: StoredTask;
-  try {
-    waiting = await deps.store.transition(task, 'WAITING');
-  } catch (err) {
-    if (!(err instanceof StoreError && err.code === 'STALE_WRITE')) throw err;
-    // Another dispatch of the same task (a duplicate request, the sweeper) got there first: it sends the message.
-    return (await deps.store.get(task.header.taskId)) ?? task;
-  }
-  await deps.queue.send(task.header.taskId);
+export async function dispatchNew(deps: Pick<IntakeDeps, 'store' | 'queue'>, task: StoredTask, now = new Date()): Promise<StoredTask | undefined> {
+  const waiting = await unlessStale(() => deps.store.transition(task, 'WAITING', {}, now));
+  if (waiting) await deps.queue.send(task.header.taskId);
   return waiting;
+}
+
+async function dispatch(deps: IntakeDeps, task: StoredTask): Promise<StoredTask> {
+  return (await dispatchNew(deps, task)) ?? (await deps.store.get(task.header.taskId)) ?? task;
 }

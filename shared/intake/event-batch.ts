@@ -19,7 +19,7 @@ export interface EventBatchSummary {
 export interface DeliveredEvent { body: unknown; eventId?: string }
 
 /** How often the batch was delivered before this delivery (the host's retry count; 0 the first time). */
-export interface Redelivery { redeliveries?: number }
+interface Redelivery { redeliveries?: number }
 
 /**
  * After this many redeliveries (about 35 minutes under EVENT_BATCH_RETRY), an event storage still will not take is

@@ -1,7 +1,8 @@
 import type { Log } from '../log.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
-import { StoreError } from '../store/errors.js';
+import { unlessStale } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
+import { dispatchNew } from './create-task.js';
 
 export interface SweepDeps { store: TaskStore; queue: DispatchQueue; log: Log; now?: () => Date }
 
@@ -21,14 +22,12 @@ export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promi
     try {
       if (task.header.status === 'INPROGRESS' && !leaseExpired(task, now)) continue;
       if (task.header.status === 'NEW') {
-        // WAITING before the message, as at intake: a worker must never find a dispatched task still NEW.
-        if (!(await changed(() => deps.store.transition(task, 'WAITING', {}, now)))) continue;
-        await deps.queue.send(task.header.taskId);
+        if (!(await dispatchNew(deps, task, now))) continue;
         result.redispatched++;
       } else {
         // Touch the row so the next sweep waits another grace period before sending again - before the message,
         // so that the touch cannot land between a worker's read and its ETag-guarded claim.
-        if (!(await changed(() => deps.store.replace({ ...task, header: { ...task.header, updatedAt: now.toISOString() } })))) continue;
+        if (!(await unlessStale(() => deps.store.replace({ ...task, header: { ...task.header, updatedAt: now.toISOString() } })))) continue;
         await deps.queue.send(task.header.taskId);
         result.requeued++;
       }
@@ -39,17 +38,6 @@ export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promi
   }
   if (result.redispatched + result.requeued + result.failed > 0) deps.log('info', 'stale tasks swept', { ...result });
   return result;
-}
-
-/** Runs an ETag-guarded write; false when the row changed meanwhile (whoever changed it has the task in hand). */
-async function changed(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (err) {
-    if (err instanceof StoreError && err.code === 'STALE_WRITE') return false;
-    throw err;
-  }
 }
 
 const leaseExpired = (t: StoredTask, now: Date) => !t.header.leaseUntil || new Date(t.header.leaseUntil) <= now;

@@ -16,8 +16,21 @@ export function statusCodeOf(err: unknown): number | undefined {
   return Number.isFinite(status) ? status : undefined;
 }
 
-export const isStorageRefused = (err: unknown): err is StoreError => err instanceof StoreError && err.code === 'STORAGE_REFUSED';
+const hasCode = (code: StoreError['code']) => (err: unknown): err is StoreError => err instanceof StoreError && err.code === code;
+export const isStaleWrite = hasCode('STALE_WRITE');
+export const isStorageRefused = hasCode('STORAGE_REFUSED');
+export const isStorageUnavailable = hasCode('STORAGE_UNAVAILABLE');
+
+/** Runs an ETag-guarded write; undefined when the row changed meanwhile (whoever changed it has the task in hand). */
+export async function unlessStale<T>(write: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isStaleWrite(err)) return undefined;
+    throw err;
+  }
+}
 
 /** A failure that may pass: storage unavailable, or a storage answer such as a missing table. */
 export const isStorageTransient = (err: unknown): boolean =>
-  (err instanceof StoreError && err.code === 'STORAGE_UNAVAILABLE') || (!(err instanceof StoreError) && statusCodeOf(err) !== undefined);
+  isStorageUnavailable(err) || (!(err instanceof StoreError) && statusCodeOf(err) !== undefined);

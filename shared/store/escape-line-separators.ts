@@ -1,6 +1,4 @@
-import type { TableServiceClientOptions } from '@azure/data-tables';
-
-type PipelinePolicyConfig = NonNullable<TableServiceClientOptions['additionalPolicies']>[number];
+import type { PipelinePolicyConfig } from './request-timeout.js';
 
 /**
  * JSON.stringify leaves U+2028 and U+2029 raw, and Azurite's transaction parser finds each operation's JSON with a

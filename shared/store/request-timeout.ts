@@ -8,7 +8,7 @@ import type { TableServiceClientOptions } from '@azure/data-tables';
  */
 export const STORAGE_REQUEST_TIMEOUT_MS = 30_000;
 
-type PipelinePolicyConfig = NonNullable<TableServiceClientOptions['additionalPolicies']>[number];
+export type PipelinePolicyConfig = NonNullable<TableServiceClientOptions['additionalPolicies']>[number];
 
 /** A table client policy that fails each try left unanswered for `ms`. */
 export const requestTimeout = (ms: number): PipelinePolicyConfig => ({

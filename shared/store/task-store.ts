@@ -41,11 +41,11 @@ export class TaskStore {
         } catch (err) {
           // The SDK retries a transaction whose answer was lost; if the first try was applied, the retry meets
           // the header it wrote (409). That header is this task: the write is done, not a failure.
-          const own = statusCodeOf(err) === 409 && batch.includes(head) ? await this.ownHeader(header) : undefined;
-          if (own) return own;
-          if (statusCodeOf(err) === 409) throw new StoreError('STORAGE_UNAVAILABLE', `task id ${header.taskId} is already taken; retry`);
-          // The task's own content was refused (too large, a value storage rejects): sending it again cannot succeed.
           const status = statusCodeOf(err);
+          const own = status === 409 && batch.includes(head) ? await this.ownHeader(header) : undefined;
+          if (own) return own;
+          if (status === 409) throw new StoreError('STORAGE_UNAVAILABLE', `task id ${header.taskId} is already taken; retry`);
+          // The task's own content was refused (too large, a value storage rejects): sending it again cannot succeed.
           if (status === 400 || status === 413) throw new StoreError('STORAGE_REFUSED', `task storage refused the task's content (${status})`);
           throw err;
         }

@@ -6,7 +6,7 @@ import type { ResourceOutcome } from './resource-sync.js';
  * Enough entries of each list to fill a stored result (Table Storage keeps 32K characters of it; fitResult
  * cuts the rest): a sync of a whole database never holds every statement of every table to store a few.
  */
-export const KEPT_PER_LIST = 1_000;
+const KEPT_PER_LIST = 1_000;
 
 type Lists = Required<Pick<ResourceResult, 'granted' | 'revoked' | 'warnings' | 'statements' | 'plan' | 'masking'>>;
 const LISTS = ['granted', 'revoked', 'warnings', 'statements', 'plan', 'masking'] as const;

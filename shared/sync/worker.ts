@@ -4,7 +4,7 @@ import type { PolicySnapshot, PolicySource } from '../policy/index.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
 import type { ResourceStateStore } from '../store/resource-state.js';
 import type { ResourceRow } from '../store/records.js';
-import { StoreError } from '../store/errors.js';
+import { unlessStale } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
@@ -74,15 +74,12 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     const message = err instanceof Error ? err.message : String(err);
     log('error', 'task attempt failed', { taskId, attempt: task.header.attempt, error: message });
     const current = await deps.store.get(taskId).catch(() => undefined);
-    if (!finalAttempt && current?.header.status === 'INPROGRESS') {
+    if (finalAttempt && current && !isTerminal(current.header.status)) {
+      await deps.store.transition(current, 'FAILED', { message: `failed after ${current.header.attempt} attempt(s): ${message}`, finishedAt: clock().toISOString() });
+      announceTerminal(taskId);
+    } else if (!finalAttempt && current?.header.status === 'INPROGRESS') {
       // Give the lease back: the queue's redelivery must take the task over and try again, not stand down.
       await deps.store.replace({ ...current, header: { ...current.header, leaseUntil: clock().toISOString() } }).catch(() => undefined);
-    }
-    if (finalAttempt) {
-      if (current && !isTerminal(current.header.status)) {
-        await deps.store.transition(current, 'FAILED', { message: `failed after ${current.header.attempt} attempt(s): ${message}`, finishedAt: clock().toISOString() });
-        announceTerminal(taskId);
-      }
     }
     throw err;
   }
@@ -129,17 +126,14 @@ function policyFingerprint(snapshot: PolicySnapshot): string {
 async function claim(task: StoredTask, deps: WorkerDeps, now: Date): Promise<StoredTask | undefined> {
   const { status, leaseUntil } = task.header;
   if (status === 'INPROGRESS' && leaseUntil && new Date(leaseUntil) > now) return undefined;
-  try {
+  return unlessStale(async () => {
     const waiting = status === 'NEW' ? await deps.store.transition(task, 'WAITING', {}, now) : task;
-    return await deps.store.transition(waiting, 'INPROGRESS', {
+    return deps.store.transition(waiting, 'INPROGRESS', {
       attempt: task.header.attempt + 1,
       startedAt: task.header.startedAt ?? now.toISOString(),
       leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(),
     }, now);
-  } catch (err) {
-    if (err instanceof StoreError && err.code === 'STALE_WRITE') return undefined;
-    throw err;
-  }
+  });
 }
 
 /**
@@ -149,13 +143,8 @@ async function claim(task: StoredTask, deps: WorkerDeps, now: Date): Promise<Sto
 async function renewLease(task: StoredTask, deps: WorkerDeps, now: Date): Promise<StoredTask | undefined> {
   const until = task.header.leaseUntil ? new Date(task.header.leaseUntil).getTime() : 0;
   if (until - now.getTime() > (deps.leaseSeconds * 1000) / 2) return task;
-  try {
-    const header = { ...task.header, leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(), updatedAt: now.toISOString() };
-    return await deps.store.replace({ header, etag: task.etag });
-  } catch (err) {
-    if (err instanceof StoreError && err.code === 'STALE_WRITE') return undefined;
-    throw err;
-  }
+  const header = { ...task.header, leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(), updatedAt: now.toISOString() };
+  return unlessStale(() => deps.store.replace({ header, etag: task.etag }));
 }
 
 async function finish(task: StoredTask, deps: WorkerDeps, now: Date, policyVersion: number | null): Promise<WorkerOutcome> {

@@ -1,6 +1,5 @@
 import type { ResourceRef, SyncRequest } from './request.js';
-import { RESOURCE_TYPES, type ConnectorKind } from './resource-types.js';
-import { own } from '../own.js';
+import { supportedTypes, valueKeys, type ConnectorKind } from './resource-types.js';
 
 /** A requested resource, with the identifiers its type needs picked out, or the reason it will be skipped. */
 export type NormalizedResource =
@@ -22,10 +21,9 @@ export function normalizeRequest(request: SyncRequest, kind: ConnectorKind): Nor
 
 function normalizeResource(raw: ResourceRef, kind: ConnectorKind): NormalizedResource {
   const type = raw.type.trim().toLowerCase();
-  const needs = own(RESOURCE_TYPES[kind], type);
+  const needs = valueKeys(kind, type);
   if (!needs) {
-    const supported = Object.keys(RESOURCE_TYPES[kind]).join(', ');
-    return { ref: raw, skip: `unsupported resource type '${raw.type}' for a ${kind} connector (supported: ${supported})` };
+    return { ref: raw, skip: `unsupported resource type '${raw.type}' for a ${kind} connector (supported: ${supportedTypes(kind)})` };
   }
   const values: Record<string, string> = {};
   const lowerKeys = new Map(Object.entries(raw.values).map(([k, v]) => [k.toLowerCase(), v]));

@@ -83,14 +83,28 @@ export class DatabricksConnector implements Connector {
     const schemaSec: Securable = { kind: 'schema', path: [catalog, schema] };
 
     if (ref.type === 'schema') {
-      const rows = await this.session.query(`${tablesSql} AND table_schema = :schema`, { catalog, schema });
+      // The schema's tables and every grant the sync compares, side by side: one round trip of waiting. SHOW GRANTS
+      // refuses a schema that does not exist; that is only known below.
+      const [rows, own, tableRows] = await Promise.all([
+        this.session.query(`${tablesSql} AND table_schema = :schema`, { catalog, schema }),
+        this.session.query(`SHOW GRANTS ON SCHEMA ${qualified(schemaSec.path)}`).catch((err: unknown) => err),
+        this.session.query(
+          "SELECT grantee, table_schema, table_name, privilege_type, inherited_from FROM system.information_schema.table_privileges WHERE table_catalog = :catalog AND table_schema = :schema AND inherited_from = 'NONE'",
+          { catalog, schema }),
+      ]);
       if (rows.length === 0) {
         // No tables: an empty schema or none at all. Only then is the existence check worth a round trip.
         const found = await this.session.query(
           'SELECT schema_name FROM system.information_schema.schemata WHERE catalog_name = :catalog AND schema_name = :schema', { catalog, schema });
         if (found.length === 0) return 'not_found';
       }
-      return { root: schemaSec, objects: [schemaSec, ...rows.map(asSecurable)], parents: [catalogSec], columns: {} };
+      if (!Array.isArray(own)) throw own;
+      const loaded: LoadedResource = { root: schemaSec, objects: [schemaSec, ...rows.map(asSecurable)], parents: [catalogSec], columns: {} };
+      const grants = new GrantSet();
+      grants.addShowGrants(loaded, own);
+      const byPath = new Map(loaded.objects.map((o) => [pathKey(o.path), o]));
+      for (const r of tableRows) grants.add(byPath.get(pathKey([catalog, text(r.table_schema), text(r.table_name)])), r.grantee, r.privilege_type, r.inherited_from);
+      return { ...loaded, grants: grants.list() };
     }
 
     if (ref.type !== 'table' && ref.type !== 'view') return 'not_found';
@@ -133,32 +147,10 @@ export class DatabricksConnector implements Connector {
     return rows.map((r) => text(r.databaseName ?? r.namespace ?? Object.values(r)[0])).filter((s) => s !== SYSTEM_SCHEMA);
   }
 
+  /** `load` reads every grant the sync compares in its own round trip, whatever the securable. */
   async readGrants(loaded: LoadedResource): Promise<Grant[]> {
-    if (loaded.grants) return loaded.grants;
-    const root = loaded.root;
-    const [catalog = '', schema] = root.path;
-    const byPath = new Map([...loaded.objects, ...loaded.parents].map((s) => [pathKey(s.path), s]));
-    const grants = new GrantSet();
-    const tablePrivileges = (where: string, params: Record<string, string>) => this.session.query(
-      `SELECT grantee, table_schema, table_name, privilege_type, inherited_from FROM system.information_schema.table_privileges WHERE ${where} AND inherited_from = 'NONE'`, params);
-    const fromTableRows = (rows: Row[]) => {
-      for (const r of rows) grants.add(byPath.get(pathKey([catalog, text(r.table_schema), text(r.table_name)])), r.grantee, r.privilege_type, r.inherited_from);
-    };
-
-    if (root.kind === 'table' || root.kind === 'view') {
-      return grantsFromShowGrants(loaded, await this.session.query(`SHOW GRANTS ON TABLE ${qualified(root.path)}`));
-    } else if (root.kind === 'schema') {
-      const [own, tables] = await Promise.all([
-        this.session.query(`SHOW GRANTS ON SCHEMA ${qualified(root.path)}`),
-        tablePrivileges('table_catalog = :catalog AND table_schema = :schema', { catalog, schema: schema ?? '' }),
-      ]);
-      grants.addShowGrants(loaded, own);
-      fromTableRows(tables);
-    } else {
-      // The catalog's own grants only: its schemas and tables are synced, and read, one schema at a time.
-      return catalogGrants(root, await this.catalogPrivileges(catalog));
-    }
-    return grants.list();
+    if (!loaded.grants) throw new Error('a Databricks resource is read with its grants: load it first');
+    return loaded.grants;
   }
 
   private catalogPrivileges(catalog: string): Promise<Row[]> {

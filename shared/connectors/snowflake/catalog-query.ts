@@ -1,5 +1,5 @@
 import type { ResourceRef } from '../../task/request.js';
-import { quoteIdent, storedName } from './dialect.js';
+import { informationSchema, storedName } from './dialect.js';
 import { maskingStateBranches } from './masking-state.js';
 import { unionQuery, type Branch } from './union-query.js';
 
@@ -8,18 +8,12 @@ import { unionQuery, type Branch } from './union-query.js';
  * `<db>.INFORMATION_SCHEMA` (real time, unlike ACCOUNT_USAGE): branches joined by UNION ALL, each row tagged
  * with its KIND, so a sync already in place costs one round trip. Names are bindings, never SQL text.
  */
-export interface CatalogQuery {
-  sql: string; binds: string[]; database: string; schema?: string; table?: string;
-  /** The read carries the table's masking state (maskingStateBranches) too. */
-  maskingState: boolean;
-}
+export interface CatalogQuery { sql: string; binds: string[]; database: string; schema?: string; table?: string }
 
-const TABLES = (db: string) => `${quoteIdent(db)}.INFORMATION_SCHEMA`;
-
-/** `withMaskingState`: a table, view or column read also brings what the masking sync needs of the table. */
+/** `withMaskingState`: a table, view or column read (one with `table`) also brings what the masking sync needs of the table. */
 export function catalogQuery(ref: ResourceRef, withMaskingState = false): CatalogQuery {
   const database = storedName(ref.values.database ?? '');
-  const info = TABLES(database);
+  const info = informationSchema(database);
   const schema = ref.type === 'database' ? undefined : storedName(ref.values.schema ?? '');
   const table = ref.type === 'database' || ref.type === 'schema' ? undefined : storedName(ref.values.table ?? '');
   const where = (schemaCol: string, tableCol: string) =>
@@ -28,11 +22,11 @@ export function catalogQuery(ref: ResourceRef, withMaskingState = false): Catalo
 
   const branches: Branch[] = [];
   // Only a schema request needs to know its schema exists even when it holds no table.
-  if (ref.type === 'schema') branches.push({ kind: 'SCHEMA', columns: ['SCHEMA_NAME', 'NULL', 'NULL', 'NULL'], from: `${info}.SCHEMATA WHERE SCHEMA_NAME = ?`, binds: [schema!] });
+  if (ref.type === 'schema') branches.push({ kind: 'SCHEMA', columns: ['SCHEMA_NAME'], from: `${info}.SCHEMATA WHERE SCHEMA_NAME = ?`, binds: [schema!] });
   // A database alone: its schemas follow as children (connector.children), one container at a time.
   if (ref.type !== 'database') {
     branches.push(
-      { kind: 'OBJECT', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_TYPE', 'NULL'], from: `${info}.TABLES${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds },
+      { kind: 'OBJECT', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_TYPE'], from: `${info}.TABLES${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds },
       { kind: 'TABLE_GRANT', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'], from: `${info}.TABLE_PRIVILEGES${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds },
     );
   }
@@ -43,11 +37,10 @@ export function catalogQuery(ref: ResourceRef, withMaskingState = false): Catalo
     from: `${info}.OBJECT_PRIVILEGES WHERE OBJECT_TYPE = 'DATABASE'${schema !== undefined ? " OR (OBJECT_TYPE = 'SCHEMA' AND OBJECT_NAME = ?)" : ''}`,
     binds: schema !== undefined ? [schema] : [],
   });
-  const maskingState = withMaskingState && table !== undefined;
   // The masking branches list the table's columns as well.
-  if (maskingState) branches.push(...maskingStateBranches([database, schema!, table]));
+  if (withMaskingState && table !== undefined) branches.push(...maskingStateBranches([database, schema!, table]));
   else if (ref.type === 'column') {
     branches.push({ kind: 'COLUMN', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME'], from: `${info}.COLUMNS${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds });
   }
-  return { ...unionQuery(branches), database, ...(schema !== undefined ? { schema } : {}), ...(table !== undefined ? { table } : {}), maskingState };
+  return { ...unionQuery(branches), database, ...(schema !== undefined ? { schema } : {}), ...(table !== undefined ? { table } : {}) };
 }

@@ -6,6 +6,9 @@ export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export const qualified = (path: readonly string[]) => path.map(quoteIdent).join('.');
 
+/** A database's INFORMATION_SCHEMA, which reads in real time (ACCOUNT_USAGE lags by hours). */
+export const informationSchema = (database: string) => `${quoteIdent(database)}.INFORMATION_SCHEMA`;
+
 const UNQUOTED = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 /**

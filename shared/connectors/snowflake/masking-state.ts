@@ -1,6 +1,6 @@
 import type { Securable } from '../connector.js';
 import type { Attachment, ColumnInfo, PolicyKind } from '../../sync/masking/model.js';
-import { qualified, quoteIdent } from './dialect.js';
+import { informationSchema, qualified } from './dialect.js';
 import type { Branch } from './union-query.js';
 
 type Row = Record<string, unknown>;
@@ -13,7 +13,7 @@ const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
  */
 export function maskingStateBranches(path: readonly string[]): Branch[] {
   const [database, schema, table] = path as [string, string, string];
-  const info = `${quoteIdent(database)}.INFORMATION_SCHEMA`;
+  const info = informationSchema(database);
   return [
     { kind: 'COLUMN', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'DATA_TYPE', 'TO_VARCHAR(NUMERIC_SCALE)'],
       from: `${info}.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, binds: [schema, table] },
@@ -34,9 +34,11 @@ export const policyKey = (name: readonly string[]) => name.join('\u0000');
 /** The COLUMN and REF rows of the tables' branches; other rows of the same read are left alone. */
 export function maskingStateFrom(tables: Securable[], rows: Row[]): TableMaskingState {
   const state: TableMaskingState = { columns: {}, attachments: [], attached: new Map() };
+  const bySchemaAndName = new Map<string, Securable>();
+  for (const t of tables) if (!bySchemaAndName.has(policyKey(t.path.slice(1)))) bySchemaAndName.set(policyKey(t.path.slice(1)), t);
   for (const r of rows) {
     if (r.KIND !== 'COLUMN' && r.KIND !== 'REF') continue;
-    const table = tables.find((t) => t.path[1] === text(r.A) && t.path[2] === text(r.B));
+    const table = bySchemaAndName.get(policyKey([text(r.A), text(r.B)]));
     if (!table) continue;
     if (r.KIND === 'COLUMN') {
       const dataType = text(r.D) === 'NUMBER' ? `NUMBER(38,${text(r.E) || '0'})` : text(r.D);

@@ -45,7 +45,7 @@ export class SnowflakeConnector implements Connector {
       throw err;
     }
     const loaded = loadedFrom(ref, q, rows);
-    if (loaded !== 'not_found' && q.maskingState) this.masking?.remember(loaded, rows);
+    if (loaded !== 'not_found' && q.table !== undefined) this.masking?.remember(loaded, rows);
     return loaded;
   }
 
