@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import functions, { type HttpFunctionOptions } from '@azure/functions';
+import { problem } from '../../shared/http/problem.js';
 import { invocationContext, type HostLog } from './invocation.js';
 
 interface Route { name: string; methods: string[]; pattern: RegExp; keys: string[]; options: HttpFunctionOptions }
@@ -39,8 +40,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
   const params = decodedParams(hit.r.keys, hit.m!);
   if (!params) {
     // `%E0%A4%A` and the like: decodeURIComponent throws on them, which used to surface as a 500.
-    const problem = { type: 'https://policysync.dev/problems/invalid-path', title: 'Bad Request', status: 400, detail: 'the request path is not valid percent-encoded UTF-8' };
-    return void res.writeHead(400, { 'Content-Type': 'application/problem+json' }).end(JSON.stringify(problem));
+    const p = problem(400, 'invalid-path', 'Bad Request', 'the request path is not valid percent-encoded UTF-8');
+    return void res.writeHead(p.status, p.headers).end(JSON.stringify(p.jsonBody));
   }
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
   const request = new functions.HttpRequest({ method: req.method ?? 'GET', url: url.toString(), headers, params, ...(body.length ? { body: { string: body } } : {}) });

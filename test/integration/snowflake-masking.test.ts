@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnowflakeCatalog } from '../../dev/emulators/snowflake/seed.js';
 import {
-  maskedTable, maskPolicy, readAs, readersPolicy, rowFilterPolicy, startMaskingRig, syncMasking, type MaskingRig,
+  maskedTable, maskingConnector, maskPolicy, readAs, readersPolicy, rowFilterPolicy, startMaskingRig, syncMasking, type MaskingRig,
 } from '../support/snowflake-masking.js';
 
 const MASK_TYPES = ['MASK', 'MASK_SHOW_LAST_4', 'MASK_SHOW_FIRST_4', 'MASK_HASH', 'MASK_NULL', 'MASK_NONE', 'MASK_DATE_SHOW_YEAR'] as const;
@@ -170,49 +170,38 @@ describe('Snowflake masking policies and row access policies from Ranger, throug
   });
 
   it('takes a foreign policy over with one FORCE statement when CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER is on, and never drops it', async () => {
-    const { SnowflakeConnector } = await import('../../shared/connectors/snowflake/snowflake-connector.js');
-    const takeover = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: rig.emulator.url },
-      { governanceSchema: 'POLICYSYNC_GOVERNANCE', takeover: true, naming: { userRoleTemplate: '{name}', case: 'upper' } });
-    const before = rig.deps.connector;
-    rig.deps.connector = takeover;
+    const takeover = maskingConnector(rig.emulator, true);
     try {
       rig.policies.set([...policies, maskPolicy(72, 'PEOPLE', 'PHONE', 'MASK_NULL')]);
       rig.emulator.control.reset();
-      const { header } = await syncMasking(rig, [maskedTable('PEOPLE')]);
+      const { header } = await syncMasking({ ...rig, deps: { ...rig.deps, connector: takeover } }, [maskedTable('PEOPLE')]);
       expect(header.status).toBe('SUCCESS');
       expect(writes()).toContain('ALTER TABLE "SALES"."MASKED"."PEOPLE" MODIFY COLUMN "PHONE" SET MASKING POLICY "SALES"."POLICYSYNC_GOVERNANCE"."MASKED$PEOPLE$PHONE$STRING_MASK" FORCE');
       expect(writes().join('\n')).not.toMatch(/DROP MASKING POLICY .*FOREIGN_MASK/);
       expect(rig.emulator.account.policies.get(['SALES', 'MASKED', 'FOREIGN_MASK'])).toBeDefined();
       expect(await readAs(rig.emulator, 'ANALYST', 'SELECT PHONE FROM SALES.MASKED.PEOPLE')).toEqual([{ PHONE: null }]);
     } finally {
-      rig.deps.connector = before;
       rig.policies.set(policies);
       await takeover.close();
     }
   });
 
   it('knows a policy another instance made while it kept its listing of the governance schema', async () => {
-    const { SnowflakeConnector } = await import('../../shared/connectors/snowflake/snowflake-connector.js');
-    const other = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: rig.emulator.url },
-      { governanceSchema: 'POLICYSYNC_GOVERNANCE', takeover: false, naming: { userRoleTemplate: '{name}', case: 'upper' } });
-    const first = rig.deps.connector;
+    const other = maskingConnector(rig.emulator);
+    const viaOther = { ...rig, deps: { ...rig.deps, connector: other } };
     const withPolicy = [...policies, maskPolicy(74, 'PEOPLE', 'ID', 'MASK_NULL')];
     try {
       await syncMasking(rig, [maskedTable('PEOPLE')]);          // in sync, so the other instance's sync below changes nothing
-      rig.deps.connector = other;
-      await syncMasking(rig, [maskedTable('PEOPLE')]);          // the other instance lists the governance schema and keeps it
-      rig.deps.connector = first;
+      await syncMasking(viaOther, [maskedTable('PEOPLE')]);     // the other instance lists the governance schema and keeps it
       rig.policies.set(withPolicy);
       expect((await syncMasking(rig, [maskedTable('PEOPLE')])).header.status).toBe('SUCCESS');   // this one creates and attaches a policy
-      rig.deps.connector = other;
       rig.emulator.control.reset();
-      const { rows } = await syncMasking(rig, [maskedTable('PEOPLE')]);
+      const { rows } = await syncMasking(viaOther, [maskedTable('PEOPLE')]);
       // Without reading the listing again it would take our new policy for a foreign one (a conflict warning).
       expect(rows[0]!.result!.warnings).toEqual([]);
       expect(rows[0]!.message).toBe('already in sync');
       expect(writes()).toEqual([]);
     } finally {
-      rig.deps.connector = first;
       rig.policies.set(policies);
       await syncMasking(rig, [maskedTable('PEOPLE')]);
       await other.close();

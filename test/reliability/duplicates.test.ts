@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
+import type { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { createTask, type IntakeDeps } from '../../shared/intake/create-task.js';
 import { ingestEventBatch } from '../../shared/intake/event-batch.js';
 import { silentLog } from '../../shared/log.js';
 import { SyncMessageSchema } from '../../shared/store/dispatch-queue.js';
 import { runTask, type WorkerOutcome } from '../../shared/sync/worker.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
-import { startSnowflakeRig, table, type SnowflakeRig } from '../support/snowflake-sync.js';
+import { emulatorConnector, startSnowflakeRig, table, type SnowflakeRig } from '../support/snowflake-sync.js';
 
 // Promise 2: duplicate Event Hub deliveries and duplicate queue deliveries give one task and one application;
 // two workers racing for one task: one claims it, the other stands down. Real Azurite, the real snowflake-sdk
@@ -18,7 +18,7 @@ beforeAll(async () => {
   rig = await startSnowflakeRig();
   intake = { store: rig.storage.store, queue: rig.storage.queue, kind: 'snowflake', instance: 'rel', log: silentLog };
   // A second worker instance: its own connector and Snowflake session.
-  rival = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: rig.emulator.url });
+  rival = emulatorConnector(rig.emulator.url);
 }, 30_000);
 afterAll(async () => { await rival?.close(); await rig?.stop(); });
 beforeEach(() => rig.emulator.control.reset());

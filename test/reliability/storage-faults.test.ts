@@ -8,6 +8,7 @@ import { ingestEventBatch, POISON_AFTER_REDELIVERIES } from '../../shared/intake
 import { sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { silentLog, type Log } from '../../shared/log.js';
 import { queueClient, tableClient } from '../../shared/store/clients.js';
+import { STORAGE_REQUEST_TIMEOUT_MS } from '../../shared/store/request-timeout.js';
 import { DispatchQueue } from '../../shared/store/dispatch-queue.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
@@ -44,10 +45,10 @@ beforeAll(async () => {
 afterAll(async () => { await tableProxy?.stop(); await queueProxy?.stop(); await azurite?.stop(); });
 beforeEach(() => { tableProxy.down(false); queueProxy.down(false); budget.left = Infinity; tableProxy.setCutMode('before'); queueProxy.setCutMode('before'); });
 
-/** The service's own clients (shared/store/clients.ts, default retry policy) through the proxy. */
-function productionDeps(): TaskApiDeps {
+/** The service's own clients (shared/store/clients.ts, default retry policy and request timeout) through the proxy. */
+function productionDeps(timeoutMs = STORAGE_REQUEST_TIMEOUT_MS): TaskApiDeps {
   const s = { connectionString: proxied };
-  return { store: new TaskStore(tableClient(s, TABLE)), queue: new DispatchQueue(queueClient(s, QUEUE), queueClient(s, `${QUEUE}-poison`)),
+  return { store: new TaskStore(tableClient(s, TABLE, timeoutMs)), queue: new DispatchQueue(queueClient(s, QUEUE), queueClient(s, `${QUEUE}-poison`), timeoutMs),
     kind: 'snowflake', instance: 'rel', verify: createVerifier({ secret: TEST_SECRET }), log };
 }
 
@@ -129,9 +130,7 @@ describe('storage faults during POST', () => {
 
   it('answers 503 in bounded time when storage takes the request and never answers, tables or queue', async () => {
     const timeoutMs = 300;
-    const s = { connectionString: proxied };
-    const deps: TaskApiDeps = { ...productionDeps(), store: new TaskStore(tableClient(s, TABLE, timeoutMs)),
-      queue: new DispatchQueue(queueClient(s, QUEUE), queueClient(s, `${QUEUE}-poison`), timeoutMs) };
+    const deps = productionDeps(timeoutMs);
     for (const proxy of [tableProxy, queueProxy]) {
       proxy.hang(true);
       const started = Date.now();
@@ -214,19 +213,19 @@ describe('storage faults during Event Hub ingest', () => {
 
   it('counts the events storage could not take as failed, and the batch delivered again stores each of them once', async () => {
     const batch = delivery('EHDOWN', 6);
-    const { store, queue } = singleShotDeps();
+    const deps = singleShotDeps();
     tableProxy.down(true);
-    const outage = await ingestEventBatch(batch, { store, queue, kind: 'snowflake', instance: 'rel', log });
+    const outage = await ingestEventBatch(batch, deps);
     expect(outage).toMatchObject({ created: 0, failed: 6 });
     // Storage fails again part way through the next delivery (12 of the ~24 requests it needs get through).
     tableProxy.down(false);
     budget.left = 12;
-    const partial = await ingestEventBatch(batch, { store, queue, kind: 'snowflake', instance: 'rel', log });
+    const partial = await ingestEventBatch(batch, deps);
     budget.left = Infinity;
     expect(partial.created + partial.failed).toBe(6);
     expect(partial.failed).toBeGreaterThan(0);
     // The third delivery finishes each event: one stored the first time is a duplicate, dispatched now if it was not.
-    const last = await ingestEventBatch(batch, { store, queue, kind: 'snowflake', instance: 'rel', log });
+    const last = await ingestEventBatch(batch, deps);
     expect(last.failed).toBe(0);
     expect(last.created + last.duplicates).toBe(6);
     const stored = await storedFor('EHDOWN');
@@ -240,7 +239,7 @@ describe('storage faults during Event Hub ingest', () => {
   it('keeps an event whose task storage refuses outright (400) as a SKIPPED task saying so, not as a failure to deliver again', async () => {
     const [event] = delivery('EHREFUSED', 1);
     tableProxy.answerMatching(/\$batch/, 400, 1);
-    const summary = await ingestEventBatch([event!], { ...productionDeps(), log });
+    const summary = await ingestEventBatch([event!], productionDeps());
     expect(summary).toMatchObject({ created: 0, skipped: 1, storedWithoutContent: 1, failed: 0 });
     const [task] = await storedFor('EHREFUSED');
     expect(task!.header).toMatchObject({ status: 'SKIPPED', resourceCount: 0, message: "task storage refused the task's content (400); the event's content is not kept" });
@@ -249,7 +248,7 @@ describe('storage faults during Event Hub ingest', () => {
 
   it('leaves an event storage keeps failing on to redelivery, and after POISON_AFTER_REDELIVERIES stores it as SKIPPED without its content', async () => {
     const [event] = delivery('EHPOISON', 1);
-    const deps = { ...singleShotDeps(), log };
+    const deps = singleShotDeps();
     // Every try of the event's transaction gets a 500 (three tries each delivery, single-shot clients).
     tableProxy.answerMatching(/\$batch/, 500, 3);
     const early = await ingestEventBatch([event!], { ...deps, redeliveries: POISON_AFTER_REDELIVERIES - 1 });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { startDatabricksRig, syncOnce as databricksSync, table as dbxTable, type DatabricksRig } from '../support/databricks-sync.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startSnowflakeRig, syncOnce, table, type SnowflakeRig } from '../support/snowflake-sync.js';
+import { emulatorConnector, startSnowflakeRig, syncOnce, table, type SnowflakeRig } from '../support/snowflake-sync.js';
 
 // Promise 4: faults injected through the emulators (and a proxy that resets connections) -> the right status per
 // resource, retries bounded, the connection re-established. The drop-mid-sync, permission-error and
@@ -26,24 +25,21 @@ const drift = (t: string) => rig.emulator.account.revoke({ privilege: 'SELECT', 
 const timed = async <T>(f: () => Promise<T>) => { const t = Date.now(); const r = await f(); return { r, ms: Date.now() - t }; };
 
 /** Runs `body` on a connector with no session yet while the emulator refuses logins; restores both after. */
-async function withLoginsRefused(body: () => Promise<void>): Promise<void> {
-  const fresh = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: rig.emulator.url });
-  const connector = rig.deps.connector;
-  rig.deps.connector = fresh;
+async function withLoginsRefused(body: (viaFresh: SnowflakeRig) => Promise<void>): Promise<void> {
+  const fresh = emulatorConnector(rig.emulator.url);
   rig.emulator.control.refuseLogins(true);
   try {
-    await body();
+    await body({ ...rig, deps: { ...rig.deps, connector: fresh } });
   } finally {
     rig.emulator.control.refuseLogins(false);
-    rig.deps.connector = connector;
     await fresh.close();
   }
 }
 
 describe('Snowflake faults', () => {
   it('fails each resource while logins are refused, runs no statement, and reconnects once they are allowed', async () => {
-    await withLoginsRefused(async () => {
-      const { r: refused, ms } = await timed(() => syncOnce(rig, [table('ORDERS'), table('CUSTOMERS')]));
+    await withLoginsRefused(async (viaFresh) => {
+      const { r: refused, ms } = await timed(() => syncOnce(viaFresh, [table('ORDERS'), table('CUSTOMERS')]));
       expect(refused.header.status).toBe('FAILED');
       expect(refused.rows.map((x) => x.status)).toEqual(['FAILED', 'FAILED']);
       expect(refused.header.message).toContain('2 resource(s) failed');
@@ -51,7 +47,7 @@ describe('Snowflake faults', () => {
       expect(ms).toBeLessThan(10_000);                          // an auth failure is not retried for long
       rig.emulator.control.refuseLogins(false);
       drift('ORDERS');
-      const back = await syncOnce(rig, [table('ORDERS')]);
+      const back = await syncOnce(viaFresh, [table('ORDERS')]);
       expect(back.header.status).toBe('SUCCESS');
       expect(grantsApplied()).toContain('GRANT SELECT ON TABLE "SALES"."PUBLIC"."ORDERS" TO ROLE "ANALYST"');
     });
@@ -60,8 +56,8 @@ describe('Snowflake faults', () => {
   // snowflake-sdk 3.x connectAsync() resolves even when the login is refused, so the session connects with a
   // callback and names the refused login.
   it('names the refused login in the resource message', async () => {
-    await withLoginsRefused(async () => {
-      const refused = await syncOnce(rig, [table('ORDERS')]);
+    await withLoginsRefused(async (viaFresh) => {
+      const refused = await syncOnce(viaFresh, [table('ORDERS')]);
       expect(refused.rows[0]!.message).toContain('Snowflake refused the login of POLICYSYNC');
     });
   });
@@ -98,23 +94,21 @@ describe('Snowflake faults', () => {
   });
 
   it('re-establishes the connection after it is reset mid-sync (the first query\'s connection destroyed)', async () => {
-    const viaProxy = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: proxy.url });
-    const connector = rig.deps.connector;
-    rig.deps.connector = viaProxy;
+    const viaProxy = emulatorConnector(proxy.url);
+    const rigViaProxy = { ...rig, deps: { ...rig.deps, connector: viaProxy } };
     try {
       drift('ORDERS');
       proxy.failMatching(/query-request/, 1);
-      const { r: { header }, ms } = await timed(() => syncOnce(rig, [table('ORDERS')]));
+      const { r: { header }, ms } = await timed(() => syncOnce(rigViaProxy, [table('ORDERS')]));
       expect(proxy.refused()).toBe(1);
       expect(header.status).toBe('SUCCESS');
       expect(grantsApplied().filter((s) => s.includes('"ORDERS" TO ROLE "ANALYST"'))).toHaveLength(1);
       console.log(`connection reset during the load query: SUCCESS after ${ms} ms`);
       proxy.failMatching(/query-request/, 1);
       drift('ORDERS');
-      expect((await syncOnce(rig, [table('ORDERS')])).header.status).toBe('SUCCESS');
+      expect((await syncOnce(rigViaProxy, [table('ORDERS')])).header.status).toBe('SUCCESS');
       expect(proxy.refused()).toBe(2);
     } finally {
-      rig.deps.connector = connector;
       await viaProxy.close();
     }
   }, 60_000);

@@ -2,11 +2,12 @@ import snowflake, { type Connection } from 'snowflake-sdk';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
 import type { SnowflakeCatalog } from '../../dev/emulators/snowflake/seed.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
-import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
+import type { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { parsePolicies, type PolicySnapshot } from '../../shared/policy/index.js';
 import { managedScope } from '../../shared/sync/scope.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
+import { emulatorConnector } from './snowflake-sync.js';
 import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
 
 export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'];
@@ -26,20 +27,22 @@ export interface MaskingRig {
   stop(): Promise<void>;
 }
 
+const NAMING = { userRoleTemplate: '{name}', case: 'upper' as const };
+
+/** A connector that syncs masking policies into the rigs' governance schema; another instance when called again. */
+export const maskingConnector = (emulator: SnowflakeEmulator, takeover = false) =>
+  emulatorConnector(emulator.url, { governanceSchema: 'POLICYSYNC_GOVERNANCE', takeover, naming: NAMING });
+
 export async function startMaskingRig(catalog: SnowflakeCatalog, policies: unknown[], takeover = false): Promise<MaskingRig> {
   const [storage, emulator] = await Promise.all([startTestStorage(), startSnowflakeEmulator({
     catalog,
     users: [{ name: 'POLICYSYNC', password: 'emulator' }, { name: 'READER', password: 'reader' }, { name: 'BOB', password: 'bob' }],
   })]);
-  const naming = { userRoleTemplate: '{name}', case: 'upper' as const };
-  const connector = SnowflakeConnector.fromSettings(
-    { account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: emulator.url },
-    { governanceSchema: 'POLICYSYNC_GOVERNANCE', takeover, naming },
-  );
+  const connector = maskingConnector(emulator, takeover);
   const source = mutablePolicies(policies);
   const deps: WorkerDeps = {
     store: storage.store, connector, policies: source.source, leaseSeconds: 60,
-    profile: snowflakeProfile(naming),
+    profile: snowflakeProfile(NAMING),
     scope: managedScope({ ignoreRoles: SYSTEM_ROLES, ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES }),
   };
   return {

@@ -4,18 +4,23 @@ import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/
 import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { filePolicySource } from '../../shared/policy/index.js';
 import { managedScope } from '../../shared/sync/scope.js';
+import type { MaskingOptions } from '../../shared/sync/masking/model.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/snowflake/${name}`, import.meta.url));
 
+/** The real connector logged in to an emulator (or to a proxy in front of one) as the rigs' service user. */
+export const emulatorConnector = (accessUrl: string, masking?: MaskingOptions) =>
+  SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl }, masking);
+
 export interface SnowflakeRig { storage: TestStorage; emulator: SnowflakeEmulator; connector: SnowflakeConnector; deps: WorkerDeps; stop(): Promise<void> }
 
 /** Real Azurite, the Snowflake emulator and the real snowflake-sdk connector, wired into the real worker. */
 export async function startSnowflakeRig(catalog = fixture('sync-catalog.json'), policies = fixture('sync-policies.json')): Promise<SnowflakeRig> {
   const [storage, emulator] = await Promise.all([startTestStorage(), startSnowflakeEmulator({ catalog })]);
-  const connector = SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl: emulator.url });
+  const connector = emulatorConnector(emulator.url);
   const deps: WorkerDeps = {
     store: storage.store, connector, policies: filePolicySource(policies), leaseSeconds: 60,
     profile: snowflakeProfile({ userRoleTemplate: '{name}', case: 'upper' }),
