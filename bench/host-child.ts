@@ -12,16 +12,8 @@ export interface HostChild { apiUrl: string; token: string; child: ChildProcess;
  * generator and the measuring loop off the service's event loop.
  */
 export async function startHostChild(env: Record<string, string>, timeoutMs = 60_000): Promise<HostChild> {
-  const { apiUrl, token, child } = await spawnLocalHost(env, { quiet: true, timeoutMs });
-  return {
-    apiUrl, token, child,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => { clearTimeout(kill); resolve(); });
-      child.kill('SIGINT');
-    }),
-  };
+  const { apiUrl, token, child, stop } = await spawnLocalHost(env, { quiet: true, timeoutMs });
+  return { apiUrl, token, child, stop: async () => { await stop(10_000); } };
 }
 
 export interface BenchHost { host: HostChild; emulator: SnowflakeEmulator; stop(): Promise<void> }

@@ -9,6 +9,8 @@ export interface SpawnedHost {
   child: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** SIGINT (the host stops its triggers and storage), SIGKILL after `killAfterMs` if given; resolves the exit code. */
+  stop(killAfterMs?: number): Promise<number | null>;
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,5 +36,11 @@ export async function spawnLocalHost(env: Record<string, string>, opts: { quiet:
     child.stderr!.on('data', check);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`local host exited with ${code}:\n${text}`)); });
   });
-  return { apiUrl: ready[1]!, token: ready[2]!, curl: ready[3]!, child, output: () => text };
+  const stop = (killAfterMs?: number) => new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    const kill = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.once('exit', (code) => { clearTimeout(kill); resolve(code); });
+    child.kill('SIGINT');
+  });
+  return { apiUrl: ready[1]!, token: ready[2]!, curl: ready[3]!, child, output: () => text, stop };
 }

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabricksEmulator, type DatabricksEmulator, type OAuthClient } from '../../dev/emulators/databricks/index.js';
 import { ConnectorError } from '../../shared/connectors/errors.js';
 import { classify } from '../../shared/connectors/databricks/session.js';
+import { readAsUser } from '../support/databricks-masking.js';
 import { emulatorConnector, fixture, startDatabricksRig, syncOnce, table, type DatabricksRig } from '../support/databricks-sync.js';
 
 /*
@@ -58,16 +59,6 @@ async function m2mToken(emulator: DatabricksEmulator, client: OAuthClient): Prom
   return (await new DatabricksOAuthManager(m2m(emulator, context, client)).getToken([])).accessToken;
 }
 
-async function query(client: DBSQLClient, sql: string): Promise<Record<string, unknown>[]> {
-  const session = await client.openSession();
-  try {
-    const op = await session.executeStatement(sql, { runAsync: true });
-    try { return (await op.fetchAll()) as Record<string, unknown>[]; } finally { await op.close(); }
-  } finally {
-    await session.close();
-  }
-}
-
 /** A raw HTTPS call to the emulator: what the driver's libraries send, written out. */
 function call(emulator: DatabricksEmulator, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -105,7 +96,7 @@ describe('Databricks OAuth machine-to-machine: the driver\'s own flow against th
   it('opens sessions as the service principal with the issued token as Bearer, never the secret', async () => {
     expect(issued).not.toBe('');
     const calls = rig.emulator.oauth.callsWith(issued);
-    const rows = await query(await driverClient(rig.emulator, issued), 'SELECT current_user() AS me');
+    const rows = await readAsUser(rig.emulator, issued, 'SELECT current_user() AS me');
     expect(Object.values(rows[0]!)).toEqual([principal.clientId]);
     // Every Thrift call (open, execute, fetch, close...) came with it; any other Authorization would have been a 401.
     expect(rig.emulator.oauth.callsWith(issued) - calls).toBeGreaterThanOrEqual(3);
@@ -161,7 +152,7 @@ describe('Databricks OAuth machine-to-machine: the driver\'s own flow against th
       const second = await m2mToken(shortLived, principal);
       expect(second).not.toBe(first);
       expect((await thrift(second)).status).not.toBe(401);
-      await query(await driverClient(shortLived, second), 'SELECT 1 AS one');
+      await readAsUser(shortLived, second, 'SELECT 1 AS one');
     } finally {
       await shortLived.stop();
     }

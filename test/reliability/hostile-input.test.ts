@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
 import { createVerifier, mintToken } from '../../shared/auth/index.js';
 import { preferredWait } from '../../shared/http/prefer-wait.js';
 import { getTask, postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
@@ -9,11 +8,9 @@ import { ingestMessage } from '../../shared/events/ingest.js';
 import { ingestEventBatch } from '../../shared/intake/event-batch.js';
 import type { Log } from '../../shared/log.js';
 import { parsePolicies, PolicyError, resourceAcl, snowflakeServiceDef } from '../../shared/policy/index.js';
-import { queueClient, tableClient } from '../../shared/store/clients.js';
-import { DispatchQueue } from '../../shared/store/dispatch-queue.js';
-import { TaskStore } from '../../shared/store/task-store.js';
 import { TEST_SECRET } from '../support/api-client.js';
 import { memoryStorage } from '../support/memory-storage.js';
+import { startTestStorage, type TestStorage } from '../support/storage.js';
 import { apiRequest, expectProblem } from '../support/problem-shape.js';
 
 // Promise 5: hostile input never gets a 5xx, never an unhandled rejection, and every error is well-formed
@@ -28,7 +25,7 @@ const AZURITE_RUNS = Number(process.env.RELIABILITY_FUZZ_AZURITE_RUNS ?? 1_000);
 // Each Event Hub case stores up to a dozen tasks, and Azurite's in-memory tables slow down as they fill.
 const AZURITE_BATCH_RUNS = Number(process.env.RELIABILITY_FUZZ_AZURITE_BATCHES ?? 250);
 
-let azurite: AzuriteHandle;
+let storage: TestStorage;
 let azuriteDeps: Omit<TaskApiDeps, 'log'>;
 let token: string;
 const errors: string[] = [];
@@ -38,18 +35,14 @@ const onUnhandled = (reason: unknown) => { unhandled.push(reason); };
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  azurite = await startAzurite();
-  const s = { connectionString: azurite.connectionString };
-  const store = new TaskStore(tableClient(s, 'fuzztasks'));
-  const queue = new DispatchQueue(queueClient(s, 'fuzz-sync'), queueClient(s, 'fuzz-sync-poison'));
-  await Promise.all([store.init(), queue.init()]);
-  azuriteDeps = { store, queue, kind: 'snowflake', instance: 'fuzz', verify: createVerifier({ secret: TEST_SECRET, issuer: 'https://issuer.test', audience: 'policysync' }) };
+  storage = await startTestStorage();
+  azuriteDeps = { store: storage.store, queue: storage.queue, kind: 'snowflake', instance: 'fuzz', verify: createVerifier({ secret: TEST_SECRET, issuer: 'https://issuer.test', audience: 'policysync' }) };
   token = await mintToken({ secret: TEST_SECRET, subject: 'fuzz', issuer: 'https://issuer.test', audience: 'policysync' });
 });
 beforeEach(() => { errors.length = 0; });
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
-  await azurite?.stop();
+  await storage?.azurite.stop();
 });
 
 function memoryDeps(): TaskApiDeps {

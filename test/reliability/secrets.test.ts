@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TableClient } from '@azure/data-tables';
-import { QueueClient } from '@azure/storage-queue';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
@@ -13,6 +11,7 @@ import { tableRequest } from '../support/api-client.js';
 import { startHostProcess, type HostProcess } from '../support/host-process.js';
 import { TERMINAL, waitForTask } from '../support/service-env.js';
 import { fixture } from '../support/snowflake-sync.js';
+import { queueClient, tableClient } from '../../shared/store/clients.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 
 // Promise 7: distinctive secret values for every secret setting; the service runs a day's worth of traffic
@@ -79,7 +78,8 @@ describe('secrets never appear in what the service writes', () => {
     const post = (body: unknown, headers: Record<string, string> = auth) => call('/task', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
     const ids: string[] = [];
     const created = async (res: Response) => { const { taskId } = await res.json() as { taskId: string }; ids.push(taskId); return taskId; };
-    const store = new TaskStore(TableClient.fromConnectionString(connectionString, TABLE, { allowInsecureConnection: true }));
+    const table = tableClient({ connectionString }, TABLE);
+    const store = new TaskStore(table);
 
     await call('/health');
     // Ranger refuses: the first attempt fails with the policy error.
@@ -111,14 +111,12 @@ describe('secrets never appear in what the service writes', () => {
 
     // Everything the service wrote.
     const records: string[] = [];
-    const table = TableClient.fromConnectionString(connectionString, TABLE, { allowInsecureConnection: true });
     for await (const e of table.listEntities()) records.push(JSON.stringify(e));
     for (const name of [QUEUE, `${QUEUE}-poison`]) {
-      const { peekedMessageItems } = await new QueueClient(connectionString, name).peekMessages({ numberOfMessages: 32 });
+      const { peekedMessageItems } = await queueClient({ connectionString }, name).peekMessages({ numberOfMessages: 32 });
       records.push(...peekedMessageItems.map((m) => `${m.messageText} ${Buffer.from(m.messageText, 'base64').toString()}`));
     }
     const output = host.output();
-    if (process.env.RELIABILITY_DUMP) (await import("node:fs")).writeFileSync(process.env.RELIABILITY_DUMP, output);
     const logLines = host.logs();
     const statuses = await Promise.all(ids.map(async (id) => (await store.get(id))?.header.status));
     console.log(`secrets scan: ${output.length} bytes of output (${logLines.length} JSON log lines), ${records.length} records and messages, ${responses.length} responses; task statuses ${statuses.join(', ')}`);

@@ -21,7 +21,7 @@ export interface HostProcess {
 }
 
 export async function startHostProcess(env: Record<string, string>, timeoutMs = 45_000): Promise<HostProcess> {
-  const { apiUrl, token, child, output } = await spawnLocalHost(env, { quiet: false, timeoutMs });
+  const { apiUrl, token, child, output, stop } = await spawnLocalHost(env, { quiet: false, timeoutMs });
   const logs = () => output().split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
     try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; }
   });
@@ -42,10 +42,6 @@ export async function startHostProcess(env: Record<string, string>, timeoutMs = 
       child.once('exit', (code, sig) => resolve(code ?? sig));
       child.kill(signal);
     }),
-    stop: () => new Promise((resolve) => {
-      if (exited()) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGINT');
-    }),
+    stop: () => stop(),
   };
 }
