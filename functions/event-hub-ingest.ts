@@ -1,5 +1,6 @@
 import type { EventHubFunctionOptions, InvocationContext, RetryOptions } from '@azure/functions';
-import { ingestEventBatch, UnstoredEventsError, type DeliveredEvent } from '../shared/intake/event-batch.js';
+import { deliveryIds } from '../shared/events/delivery-identity.js';
+import { ingestEventBatch, UnstoredEventsError } from '../shared/intake/event-batch.js';
 import { appConfig, appServices, contextLog } from './services.js';
 
 /**
@@ -10,8 +11,6 @@ import { appConfig, appServices, contextLog } from './services.js';
  */
 export const EVENT_BATCH_RETRY: RetryOptions = { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 5 }, maximumInterval: { minutes: 5 } };
 
-interface SystemProperties { SequenceNumber?: number | string; MessageId?: string }
-
 export function eventHubFunction(): EventHubFunctionOptions {
   const c = appConfig();
   return {
@@ -20,20 +19,12 @@ export function eventHubFunction(): EventHubFunctionOptions {
     handler: async (messages: unknown, context: InvocationContext) => {
       const s = await appServices();
       const list = Array.isArray(messages) ? messages : [messages];
-      const props = (context.triggerMetadata?.systemPropertiesArray ?? []) as SystemProperties[];
-      const partition = (context.triggerMetadata?.partitionContext as { partitionId?: string } | undefined)?.partitionId;
-      const events: DeliveredEvent[] = list.map((body, i) => ({ body, ...eventIdOf(props[i], partition) }));
+      const ids = deliveryIds(context.triggerMetadata, list.length);
+      const events = list.map((body, i) => ({ body, ...(ids[i] ? { eventId: ids[i] } : {}) }));
       const summary = await ingestEventBatch(events, {
         store: s.store, queue: s.queue, kind: c.connectorKind, instance: c.instance, log: contextLog(context), redeliveries: context.retryContext?.retryCount ?? 0,
       });
       if (summary.failed > 0) throw new UnstoredEventsError(summary.failed);
     },
   };
-}
-
-/** A redelivered event keeps its message id, or its partition and sequence number: either identifies it. */
-function eventIdOf(p: SystemProperties | undefined, partition: string | undefined): { eventId?: string } {
-  if (p?.MessageId) return { eventId: `msg:${p.MessageId}` };
-  if (p?.SequenceNumber !== undefined && partition !== undefined) return { eventId: `seq:${partition}:${p.SequenceNumber}` };
-  return {};
 }

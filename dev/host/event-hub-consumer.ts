@@ -2,6 +2,7 @@ import { EventHubConsumerClient, earliestEventPosition } from '@azure/event-hubs
 import type { EventHubFunctionOptions } from '@azure/functions';
 import { invocationContext, type HostLog } from './invocation.js';
 import { withRetryPolicy } from './retry-policy.js';
+import { asNodeTriggerMetadata, hostEventHubBindingData } from './trigger-metadata.js';
 
 /**
  * A real Event Hub consumer feeding the same Event Hub function, a batch at a time, as the host does: a batch whose
@@ -15,10 +16,7 @@ export async function startEventHubConsumer(
   const subscription = client.subscribe({
     processEvents: async (events, ctx) => {
       if (events.length === 0) return;
-      const triggerMetadata = {
-        partitionContext: { partitionId: ctx.partitionId },
-        systemPropertiesArray: events.map((e) => ({ SequenceNumber: e.sequenceNumber, ...(e.messageId !== undefined ? { MessageId: String(e.messageId) } : {}) })),
-      };
+      const triggerMetadata = asNodeTriggerMetadata(hostEventHubBindingData(events, ctx));
       // Checkpoints are in memory here: a restarted local host reads the hub from the start, and dedupe absorbs it.
       const bodies = events.map((e) => e.body);
       await withRetryPolicy(options.retry, async (retryContext) => options.handler(bodies, invocationContext(name, log, triggerMetadata, retryContext)), {

@@ -1,12 +1,14 @@
 import functions from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
+import { asNodeTriggerMetadata } from '../../dev/host/trigger-metadata.js';
 import { EVENT_BATCH_RETRY, eventHubFunction } from '../../functions/event-hub-ingest.js';
 import { appServices } from '../../functions/services.js';
 import { UnstoredEventsError } from '../../shared/intake/event-batch.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
 import { TEST_SECRET } from '../support/api-client.js';
 import { endpointOf, proxiedConnectionString, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { fixture } from '../unit/events/load-fixture.js';
 
 // The Event Hub function as the Functions host runs it: settings from the environment, its own services, a
 // context from the host. What it must do for nothing to be lost: fail the invocation while any event is unstored,
@@ -27,9 +29,12 @@ beforeAll(async () => {
 });
 afterAll(async () => { await table?.stop(); await queue?.stop(); await azurite?.stop(); });
 
-const context = (retryCount?: number) => new functions.InvocationContext({
+// The metadata of a batch of two (partition 3, sequence numbers 41 and 42) as the host sends it, converted the way
+// the @azure/functions library converts it before the handler sees it.
+const HOST_METADATA = fixture<Record<string, unknown>>('event-hub-trigger-metadata.json');
+const context = (retryCount?: number, bindingData = HOST_METADATA) => new functions.InvocationContext({
   functionName: 'eventHubIngest', invocationId: `inv-${retryCount ?? 0}`,
-  triggerMetadata: { partitionContext: { partitionId: '0' }, systemPropertiesArray: [{ SequenceNumber: 41 }, { SequenceNumber: 42 }] },
+  triggerMetadata: asNodeTriggerMetadata(bindingData),
   ...(retryCount === undefined ? {} : { retryContext: { retryCount, maxRetryCount: -1 } }),
   logHandler: () => undefined,
 });
@@ -55,7 +60,19 @@ describe('the Event Hub function', () => {
     await handler(batch, context(2));      // one more delivery: duplicates only
     const stored = [];
     for await (const t of store.stale([...TASK_STATUSES], new Date(Date.now() + 86_400_000))) stored.push(t.header);
-    expect(stored.map((h) => h.eventId).sort()).toEqual(['seq:0:41', 'seq:0:42']);
+    expect(stored.map((h) => h.eventId).sort()).toEqual(['seq:3:41:2026-12-06T02:30:11.503', 'seq:3:42:2026-12-06T02:30:11.519']);
     expect(stored.map((h) => h.status)).toEqual(['WAITING', 'WAITING']);
+  }, 60_000);
+
+  it('stores two identical requests without an id as two tasks: Azure reports them as two events', async () => {
+    const { handler } = eventHubFunction();
+    const { store } = await appServices();
+    // A table dropped and created again: the same request twice, at the next two sequence numbers.
+    const again = { ...HOST_METADATA, PartitionContext: { PartitionId: '5' } };
+    const same = { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'RECREATED' } }] } };
+    await handler([same, JSON.stringify(same)], context(undefined, again));
+    const stored = [];
+    for await (const t of store.stale([...TASK_STATUSES], new Date(Date.now() + 86_400_000))) if (t.header.eventId?.startsWith('seq:5:')) stored.push(t.header);
+    expect(stored.map((h) => h.eventId).sort()).toEqual(['seq:5:41:2026-12-06T02:30:11.503', 'seq:5:42:2026-12-06T02:30:11.519']);
   }, 60_000);
 });
