@@ -144,7 +144,7 @@ describe('Databricks emulator through the real @databricks/sql driver', () => {
       const described = await run('DESCRIBE TABLE EXTENDED invoices', s);
       expect(described).toContainEqual({ col_name: 'Owner', data_type: 'finance', comment: '' });
       expect(await run('SHOW GRANTS ON VIEW main.sales.orders_by_country', s)).toContainEqual(
-        { principal: 'analysts', actionType: 'SELECT', objectType: 'TABLE', objectKey: 'main.sales.orders_by_country' });
+        { Principal: 'analysts', ActionType: 'SELECT', ObjectType: 'TABLE', ObjectKey: 'main.sales.orders_by_country' });
       expect((await refusal('SHOW GRANTS ON VIEW main.sales.orders')).message).toMatch(/^\[EXPECT_VIEW_NOT_TABLE/);
       expect((await refusal('GRANT MODIFY ON VIEW main.sales.orders_by_country TO analysts')).message)
         .toMatch(/^\[INVALID_PARAMETER_VALUE\.PRIVILEGE_NOT_APPLICABLE\]/);
@@ -162,14 +162,14 @@ describe('Databricks emulator through the real @databricks/sql driver', () => {
     expect(emulator.control.roundTrips()).toBe(0);
   });
 
-  it('shows inherited grants in SHOW GRANTS, marked by the ancestor objectType and objectKey', async () => {
+  it('shows inherited grants in SHOW GRANTS, marked by the ancestor ObjectType and ObjectKey, named as a SQL warehouse names them', async () => {
     const rows = await run('SHOW GRANTS ON TABLE main.finance.invoices');
     expect(rows).toContainEqual({
-      principal: '6f1c2b7e-3d4a-4e8b-9c21-5a0d7e4f8b13', actionType: 'MODIFY', objectType: 'TABLE', objectKey: 'main.finance.invoices' });
-    expect(rows).toContainEqual({ principal: 'finance', actionType: 'SELECT', objectType: 'SCHEMA', objectKey: 'main.finance' });
-    expect(rows).toContainEqual({ principal: 'finance', actionType: 'USE CATALOG', objectType: 'CATALOG', objectKey: 'main' });
+      Principal: '6f1c2b7e-3d4a-4e8b-9c21-5a0d7e4f8b13', ActionType: 'MODIFY', ObjectType: 'TABLE', ObjectKey: 'main.finance.invoices' });
+    expect(rows).toContainEqual({ Principal: 'finance', ActionType: 'SELECT', ObjectType: 'SCHEMA', ObjectKey: 'main.finance' });
+    expect(rows).toContainEqual({ Principal: 'finance', ActionType: 'USE CATALOG', ObjectType: 'CATALOG', ObjectKey: 'main' });
     expect(await run('SHOW GRANTS `bob@example.com` ON TABLE main.sales.orders')).toEqual([
-      { principal: 'bob@example.com', actionType: 'MODIFY', objectType: 'TABLE', objectKey: 'main.sales.orders' }]);
+      { Principal: 'bob@example.com', ActionType: 'MODIFY', ObjectType: 'TABLE', ObjectKey: 'main.sales.orders' }]);
   });
 
   it('reads privileges in bulk from system.information_schema with inherited_from', async () => {
@@ -211,7 +211,7 @@ describe('Databricks emulator through the real @databricks/sql driver', () => {
     await run('GRANT SELECT ON TABLE main.sales.`odd``name` TO analysts');
     expect(emulator.metastore.hasGrant('analysts', 'SELECT', 'TABLE', 'main.sales.`odd``name`')).toBe(true);
     expect(await run('SHOW GRANTS analysts ON TABLE main.sales.`odd``name`')).toContainEqual(
-      { principal: 'analysts', actionType: 'SELECT', objectType: 'TABLE', objectKey: 'main.sales.odd`name' });
+      { Principal: 'analysts', ActionType: 'SELECT', ObjectType: 'TABLE', ObjectKey: 'main.sales.odd`name' });
   });
 
   it('refuses a privilege the securable does not take, an unknown object and an unknown principal', async () => {

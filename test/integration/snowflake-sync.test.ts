@@ -24,6 +24,17 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
     expect(rows[0]!.result!.policyVersion).toBe('7');
   });
 
+  it("never takes a grant on another database's schema of the same name for this schema's (OBJECT_PRIVILEGES covers the account)", async () => {
+    const { account } = rig.emulator;
+    const other = account.database('OTHER') ?? account.addDatabase('OTHER');
+    if (!account.schema('OTHER', 'PUBLIC')) account.addSchema(other, 'PUBLIC');
+    account.grant({ privilege: 'USAGE', on: { type: 'SCHEMA', path: ['OTHER', 'PUBLIC'] }, grantee: 'ANALYST', grantedBy: 'SYSADMIN', grantOption: false });
+    account.revoke({ privilege: 'USAGE', on: { type: 'SCHEMA', path: ['SALES', 'PUBLIC'] }, grantee: 'ANALYST' });
+    const { header } = await syncOnce(rig, [table('ORDERS')]);
+    expect(header.status).toBe('SUCCESS');
+    expect(writes().map((s) => s.sql)).toContain('GRANT USAGE ON SCHEMA "SALES"."PUBLIC" TO ROLE "ANALYST"');
+  });
+
   it('leaves OWNERSHIP, ignored roles and unmanaged privileges alone', async () => {
     await syncOnce(rig, [table('ORDERS')]);
     const held = rig.emulator.account.grants()

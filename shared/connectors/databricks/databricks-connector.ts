@@ -144,7 +144,7 @@ export class DatabricksConnector implements Connector {
 
   private async schemasOf(catalog: string): Promise<string[]> {
     const rows = await this.session.query(`SHOW SCHEMAS IN ${quoteIdent(catalog)}`);
-    return rows.map((r) => text(r.databaseName ?? r.namespace ?? Object.values(r)[0])).filter((s) => s !== SYSTEM_SCHEMA);
+    return rows.map((r) => text(r.databasename ?? r.namespace ?? Object.values(r)[0])).filter((s) => s !== SYSTEM_SCHEMA);
   }
 
   /** `load` reads every grant the sync compares in its own round trip, whatever the securable. */
@@ -242,10 +242,10 @@ class GrantSet {
   addShowGrants(loaded: LoadedResource, rows: Row[]): void {
     const ancestor = (kind: Securable['kind']) => [loaded.root, ...loaded.parents].find((s) => s.kind === kind);
     for (const r of rows) {
-      const type = text(r.objectType).toUpperCase();
+      const type = text(r.objecttype).toUpperCase();
       const securable = type === 'CATALOG' ? ancestor('catalog') : type === 'SCHEMA' ? ancestor('schema')
         : type === 'TABLE' || type === 'VIEW' ? loaded.root : undefined;
-      this.add(securable, r.principal, r.actionType);
+      this.add(securable, r.principal, r.actiontype);
     }
   }
 

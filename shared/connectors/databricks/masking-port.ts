@@ -37,8 +37,9 @@ export class DatabricksMasking implements MaskingPort {
     const params: Record<string, string> = { ...(schemas.length === 1 ? { schema: schemas[0]! } : {}), ...(oneTable !== undefined ? { table: oneTable } : {}) };
     const [columnRows, maskRows, filterRows, routineRows] = await Promise.all([
       this.session.query(`SELECT table_schema, table_name, column_name, full_data_type FROM ${info}.columns${where('table_schema', 'table_name')}`, params),
-      this.session.query(`SELECT table_schema, table_name, column_name, mask_catalog, mask_schema, mask_name FROM ${info}.column_masks${where('table_schema', 'table_name')}`, params),
-      this.session.query(`SELECT table_schema, table_name, filter_catalog, filter_schema, filter_name FROM ${info}.row_filters${where('table_schema', 'table_name')}`, params),
+      // column_masks and row_filters name the table's schema `schema_name`, unlike columns and tables.
+      this.session.query(`SELECT schema_name AS table_schema, table_name, column_name, mask_catalog, mask_schema, mask_name FROM ${info}.column_masks${where('schema_name', 'table_name')}`, params),
+      this.session.query(`SELECT schema_name AS table_schema, table_name, filter_catalog, filter_schema, filter_name FROM ${info}.row_filters${where('schema_name', 'table_name')}`, params),
       this.session.query(`SELECT routine_schema, routine_name, comment FROM ${info}.routines WHERE routine_schema = :governance`, { governance: this.options.governanceSchema.toLowerCase() }),
     ]);
     const tableOf = (r: Record<string, unknown>) => tables.find((t) => t.path[1] === text(r.table_schema) && t.path[2] === text(r.table_name));

@@ -15,7 +15,17 @@ export interface DatabricksSettings {
   maxConcurrency?: number;
 }
 
+/** A result row by column name in lower case: see `lowerCaseColumns`. */
 export type Row = Record<string, unknown>;
+
+/**
+ * Result columns are read by lower-case name, whatever case the warehouse answers in: a SQL warehouse names SHOW
+ * GRANTS columns `Principal, ActionType, ObjectType, ObjectKey`, the SQL reference prints them in camel case,
+ * some runtimes answer in lower case, and information_schema columns are lower case already.
+ */
+export function lowerCaseColumns(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v]));
+}
 type Session = Awaited<ReturnType<DBSQLClient['openSession']>>;
 type ConnectOptions = Parameters<DBSQLClient['connect']>[0];
 
@@ -97,7 +107,7 @@ export class DatabricksSession {
   private async run({ session }: Connection, sql: string, namedParameters?: Record<string, string>): Promise<Row[]> {
     const op = await session.executeStatement(sql, { runAsync: true, ...(namedParameters ? { namedParameters } : {}) });
     try {
-      return (await op.fetchAll()) as Row[];
+      return ((await op.fetchAll()) as Row[]).map(lowerCaseColumns);
     } finally {
       await op.close().catch(() => undefined);
     }

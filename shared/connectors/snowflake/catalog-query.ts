@@ -32,10 +32,12 @@ export function catalogQuery(ref: ResourceRef, withMaskingState = false): Catalo
   }
   // The database's own grants and, below it, only the one schema's: never every schema's grants in the database
   // (a full sync reads each schema in turn, so reading them all each time would grow with the square of the schemas).
+  // OBJECT_PRIVILEGES is documented as covering "all objects defined in your account", so every row is pinned to
+  // this database by name: a schema of the same name in another database is not this one.
   branches.push({
-    kind: 'OBJECT_GRANT', columns: ['OBJECT_TYPE', 'OBJECT_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'],
-    from: `${info}.OBJECT_PRIVILEGES WHERE OBJECT_TYPE = 'DATABASE'${schema !== undefined ? " OR (OBJECT_TYPE = 'SCHEMA' AND OBJECT_NAME = ?)" : ''}`,
-    binds: schema !== undefined ? [schema] : [],
+    kind: 'OBJECT_GRANT', columns: ['OBJECT_TYPE', 'OBJECT_CATALOG', 'OBJECT_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'],
+    from: `${info}.OBJECT_PRIVILEGES WHERE (OBJECT_TYPE = 'DATABASE' AND OBJECT_NAME = ?)${schema !== undefined ? " OR (OBJECT_TYPE = 'SCHEMA' AND OBJECT_CATALOG = ? AND OBJECT_NAME = ?)" : ''}`,
+    binds: schema !== undefined ? [database, database, schema] : [database],
   });
   // The masking branches list the table's columns as well.
   if (withMaskingState && table !== undefined) branches.push(...maskingStateBranches([database, schema!, table]));

@@ -45,10 +45,11 @@ export function loadedFrom(ref: ResourceRef, q: CatalogQuery, rows: Row[]): Load
     if (securable) grants.push({ securable, principal: { kind: 'role', name: text(grantee) }, privilege: text(privilege) });
   };
   for (const r of of('TABLE_GRANT')) add([db, text(r.A), text(r.B)], r.C, r.D);
-  // OBJECT_PRIVILEGES names a database by itself and a schema by its name within the database.
+  // OBJECT_PRIVILEGES names a database by itself and a schema by its database (OBJECT_CATALOG) and name; `known`
+  // keeps only the rows of objects this read covers, whatever else the view returns.
   for (const r of of('OBJECT_GRANT')) {
-    if (text(r.A) === 'DATABASE') add([text(r.B)], r.C, r.D);
-    else if (text(r.A) === 'SCHEMA') add([db, text(r.B)], r.C, r.D);
+    if (text(r.A) === 'DATABASE') add([text(r.C)], r.D, r.E);
+    else if (text(r.A) === 'SCHEMA') add([text(r.B), text(r.C)], r.D, r.E);
   }
   return { ...loaded, grants };
 }

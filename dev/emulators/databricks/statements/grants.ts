@@ -24,7 +24,9 @@ export function showGrants(ctx: StatementContext, s: Of<'show-grants'>): ResultS
   const rows = ctx.metastore.effectiveGrants(on)
     .filter((g) => s.principal === undefined || g.principal === s.principal)
     .map((g) => [g.principal, g.privilege, g.objectType, g.path.join('.')]);
-  return { columns: stringColumns('principal', 'actionType', 'objectType', 'objectKey'), rows };
+  // A SQL warehouse names these columns in PascalCase (as dbt-databricks reads them); the SQL reference page
+  // prints them in camel case and some runtimes answer in lower case: clients must read them case-insensitively.
+  return { columns: stringColumns('Principal', 'ActionType', 'ObjectType', 'ObjectKey'), rows };
 }
 
 export function grant(ctx: StatementContext, s: Of<'grant'>): undefined {

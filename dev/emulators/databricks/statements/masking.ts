@@ -280,14 +280,14 @@ const displayType = (t: string) => t.toLowerCase();
 /** information_schema views for masks and filters, and the comment of each function for routines. */
 export const MASKING_VIEWS: Record<string, (m: Metastore, catalogs: string[]) => ResultSet> = {
   column_masks: (m, catalogs) => ({
-    columns: stringColumns('table_catalog', 'table_schema', 'table_name', 'column_name', 'mask_catalog', 'mask_schema', 'mask_name', 'using_column_names'),
+    columns: stringColumns('catalog_name', 'schema_name', 'table_name', 'column_name', 'mask_catalog', 'mask_schema', 'mask_name', 'mask_col_usage'),
     rows: [...stateOf(m).masks].map(([target, fn]) => {
       const [table, column] = target.split('\u0001') as [string, string];
       return [...table.split('\u0000'), column, ...fn.split('\u0000'), null];
     }).filter((r) => catalogs.includes(String(r[0]))),
   }),
   row_filters: (m, catalogs) => ({
-    columns: stringColumns('table_catalog', 'table_schema', 'table_name', 'filter_catalog', 'filter_schema', 'filter_name', 'target_columns'),
+    columns: stringColumns('catalog_name', 'schema_name', 'table_name', 'filter_catalog', 'filter_schema', 'filter_name', 'filter_col_usage'),
     rows: [...stateOf(m).filters].map(([table, f]) => [...table.split('\u0000'), ...f.fn.split('\u0000'), f.columns.join(',')])
       .filter((r) => catalogs.includes(String(r[0]))),
   }),

@@ -81,11 +81,13 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
   }),
   // Databases and schemas. A database row names the database in both OBJECT_CATALOG and OBJECT_NAME; a schema
   // row has its database in OBJECT_CATALOG and its own name in OBJECT_NAME (OBJECT_SCHEMA is NULL for both).
-  OBJECT_PRIVILEGES: (account, db) => ({
+  // Snowflake documents this view as covering "all objects defined in your account", unlike the other views of a
+  // database's INFORMATION_SCHEMA: the emulator answers with every database's rows, the widest reading.
+  OBJECT_PRIVILEGES: (account) => ({
     columns: [text('GRANTOR'), text('GRANTEE'), text('OBJECT_CATALOG'), text('OBJECT_SCHEMA'), text('OBJECT_NAME'),
       text('OBJECT_TYPE'), text('PRIVILEGE_TYPE'), text('IS_GRANTABLE'), ts('CREATED')],
-    rows: account.grantRecords((g) => (g.on.type === 'DATABASE' || g.on.type === 'SCHEMA') && g.on.path[0] === db.name).map((g) => ({
-      GRANTOR: g.grantedBy, GRANTEE: g.grantee, OBJECT_CATALOG: db.name, OBJECT_SCHEMA: null,
+    rows: account.grantRecords((g) => g.on.type === 'DATABASE' || g.on.type === 'SCHEMA').map((g) => ({
+      GRANTOR: g.grantedBy, GRANTEE: g.grantee, OBJECT_CATALOG: g.on.path[0]!, OBJECT_SCHEMA: null,
       OBJECT_NAME: g.on.path[g.on.path.length - 1]!, OBJECT_TYPE: g.on.type, PRIVILEGE_TYPE: g.privilege,
       IS_GRANTABLE: g.grantOption ? 'YES' : 'NO', CREATED: g.createdOn,
     })),
