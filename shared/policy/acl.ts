@@ -11,7 +11,7 @@ import {
   ACCESS_ALLOWED, ACCESS_CONDITIONAL, ACCESS_DENIED, ACCESS_UNDETERMINED, policyAclSummary,
 } from './policy-acl-summary.js';
 import { GROUP_PUBLIC, USER_CURRENT, type RoleMembers } from './principal.js';
-import { isInEffect } from './schedule.js';
+import { hasEnded, isInEffect } from './schedule.js';
 import { resourceHierarchies, type ServiceDef } from './service-defs.js';
 
 export type AccessResult = 'ALLOWED' | 'DENIED' | 'CONDITIONAL';
@@ -55,8 +55,10 @@ export interface ResourceAclOptions {
    * Validity schedules. 'conditional' (Ranger's getResourceACLs): every entry of a scheduled policy is CONDITIONAL,
    * even after the schedule has ended. 'at-now': decide with the injected clock — a policy out of effect at `now` is
    * ignored, one in effect counts as unconditional (unless its schedule recurs, which stays CONDITIONAL).
+   * 'unless-ended': a policy whose every schedule has ended is ignored; any other scheduled policy is CONDITIONAL,
+   * whether or not it is in effect now — what a native mask, which outlives `now`, needs to fail closed.
    */
-  schedules?: 'conditional' | 'at-now';
+  schedules?: 'conditional' | 'at-now' | 'unless-ended';
   /** Columns of a table resource to report masks for. */
   columns?: string[];
 }
@@ -76,7 +78,7 @@ export function resourceAcl(snapshot: PolicySnapshot, def: ServiceDef, resource:
   const acl = new AclBuilder();
   const scheduleMode = opts.schedules ?? 'conditional';
   const live = inEvaluationOrder(snapshot.policies, def).filter((p) => p.isEnabled
-    && (scheduleMode === 'conditional' || isInEffect(p.validitySchedules, opts.now)));
+    && (scheduleMode === 'conditional' || (scheduleMode === 'at-now' ? isInEffect(p.validitySchedules, opts.now) : !hasEnded(p.validitySchedules, opts.now))));
   const matching = (policyType: number, target: RequestResource) =>
     live.filter((p) => p.policyType === policyType)
       .map((policy) => ({ policy, how: coverage(policy, target, def, opts.scope ?? 'self', scheduleMode) }))
@@ -112,7 +114,7 @@ interface Coverage { conditional: boolean }
  * entry of the policy depend on the request (RangerAbstractPolicyEvaluator.getResourceACLs).
  */
 function coverage(policy: RangerPolicy, resource: RequestResource, def: ServiceDef, scope: 'self' | 'self_or_descendants',
-  scheduleMode: 'conditional' | 'at-now'): Coverage | null {
+  scheduleMode: NonNullable<ResourceAclOptions['schedules']>): Coverage | null {
   const covers = (m: MatchType) => m === 'SELF' || m === 'SELF_AND_ALL_DESCENDANTS' || (scope === 'self_or_descendants' && m === 'DESCENDANT');
   let conditional = false;
   if (!covers(bestMatch(policy, resource, def, undefined))) {
@@ -122,8 +124,8 @@ function coverage(policy: RangerPolicy, resource: RequestResource, def: ServiceD
     conditional = true;
   }
   // Recurring schedules are not modelled, so even at a known time they stay CONDITIONAL.
-  const scheduleUnknown = scheduleMode === 'conditional' ? policy.validitySchedules.length > 0
-    : policy.validitySchedules.some((s) => s.recurrences.length > 0);
+  const scheduleUnknown = scheduleMode === 'at-now' ? policy.validitySchedules.some((s) => s.recurrences.length > 0)
+    : policy.validitySchedules.length > 0;
   conditional ||= policy.conditions.length > 0 || scheduleUnknown;
   return { conditional };
 }

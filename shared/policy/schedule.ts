@@ -17,6 +17,14 @@ export function isInEffect(schedules: ScheduleWindow[], now: Date): boolean {
   });
 }
 
+/**
+ * Whether a scheduled policy is over for good: every schedule has an end, and every end has passed. A time that
+ * does not parse is never over.
+ */
+export function hasEnded(schedules: ScheduleWindow[], now: Date): boolean {
+  return schedules.length > 0 && schedules.every((s) => s.endTime !== undefined && s.endTime !== '' && scheduleTime(s.endTime, s.timeZone) <= now.getTime());
+}
+
 export function scheduleTime(text: string, timeZone: string | undefined): number {
   const m = /^(\d{4})\/(\d{2})\/(\d{2})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
   if (!m) {

@@ -63,6 +63,25 @@ describe('Unity Catalog column masks and row filters from Ranger, through the re
     expect((await readAsUser(rig.emulator, EVE.token, 'SELECT id FROM main.masked.orders')).map((r) => r.id)).toEqual(['1', '2', '3']);
   });
 
+  it('masks and filters for every member a conditional or scheduled item names, never leaving their data clear', async () => {
+    const select = [{ type: 'select', isAllowed: true }];
+    rig.policies.set([
+      ...policies,
+      { ...ucMask(20, 't_mask', 'n', 'MASK_SHOW_LAST_4', ['engineers']), dataMaskPolicyItems: [{ accesses: select, groups: ['engineers'], conditions: [{ type: 'ip-range', values: ['10.0.0.0/8'] }], dataMaskInfo: { dataMaskType: 'MASK_SHOW_LAST_4' } }] },
+      { ...ucRowFilter(21, 'orders', "region = 'US'", ['engineers']), validitySchedules: [{ startTime: '2999/01/01 00:00:00' }] },
+    ]);
+    try {
+      const { rows } = await syncDatabricksMasking(rig, [ucTable('t_mask'), ucTable('orders')]);
+      expect(await readAsUser(rig.emulator, EVE.token, 'SELECT n FROM main.masked.t_mask')).toEqual([{ n: null }]);
+      expect(await readAsUser(rig.emulator, EVE.token, 'SELECT id FROM main.masked.orders')).toEqual([]);
+      const warnings = rows.flatMap((r) => r.result!.warnings).join('\n');
+      for (const id of [20, 21]) expect(warnings).toMatch(new RegExp(`policy ${id} has conditions or a validity schedule a native policy cannot express; it was applied in its most restrictive form`));
+    } finally {
+      rig.policies.set(policies);
+      await syncDatabricksMasking(rig, [ucTable('t_mask'), ucTable('orders')]);
+    }
+  });
+
   it('reports a mask on a view as a warning, not an error', async () => {
     const { header, rows } = await syncDatabricksMasking(rig, [{ type: 'view', values: { catalog: 'main', schema: 'masked', table: 'orders_v' } }]);
     expect(header.status).toBe('SUCCESS');

@@ -369,6 +369,16 @@ describe('Snowflake emulator: Snowflake Scripting blocks', () => {
     expect(emulator.account.grantsOn('SALES.PUBLIC.CUSTOMERS')).toEqual([]);
   });
 
+  it('keeps a policy body\'s CASE ... END inside a block and names the script in each statement\'s log entry', async () => {
+    emulator.control.reset();
+    const script = `BEGIN\n  CREATE SCHEMA IF NOT EXISTS SALES.GOV;\n  CREATE MASKING POLICY SALES.GOV.M AS (val VARCHAR) RETURNS VARCHAR -> CASE WHEN TRUE THEN NULL ELSE val END;\n  DROP MASKING POLICY SALES.GOV.M;\nEND;`;
+    expect(await exec(conn, script)).toEqual([{ 'anonymous block': null }]);
+    expect(emulator.control.statements().map((s) => [s.sql.split(' ').slice(0, 3).join(' '), s.ok, s.script])).toEqual([
+      ['CREATE SCHEMA IF', true, script], ['CREATE MASKING POLICY', true, script], ['DROP MASKING POLICY', true, script]]);
+    await exec(conn, 'SELECT 1');
+    expect(emulator.control.statements().at(-1)!.script).toBeUndefined();
+  });
+
   it('runs EXECUTE IMMEDIATE $$ ... $$ and stops a block at its first failure, keeping the error code', async () => {
     const err = await failure(exec(conn, `EXECUTE IMMEDIATE $$
 BEGIN

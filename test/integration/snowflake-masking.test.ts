@@ -81,6 +81,29 @@ describe('Snowflake masking policies and row access policies from Ranger, throug
     expect((await readAs(rig.emulator, 'PUBLIC', 'SELECT ID FROM SALES.MASKED.ORDERS ORDER BY ID', 'BOB', 'bob')).map((r) => r.ID)).toEqual([2]);
   });
 
+  it('masks and filters for every reader a conditional or scheduled item names, never leaving their data clear', async () => {
+    const onVpn = [{ type: 'ip-range', values: ['10.0.0.0/8'] }];
+    const select = [{ type: 'select', isAllowed: true }];
+    rig.policies.set([
+      ...policies,
+      { ...maskPolicy(80, 'PEOPLE', 'PHONE', 'MASK_SHOW_LAST_4'), dataMaskPolicyItems: [{ accesses: select, roles: ['analyst'], conditions: onVpn, dataMaskInfo: { dataMaskType: 'MASK_SHOW_LAST_4' } }] },
+      { ...maskPolicy(81, 'PEOPLE', 'EMAIL', 'MASK', ['engineer']), validitySchedules: [{ startTime: '2999/01/01 00:00:00' }] },
+      { ...rowFilterPolicy(82, 'ORDERS', "REGION = 'US'"), rowFilterPolicyItems: [{ accesses: select, roles: ['engineer'], conditions: onVpn, rowFilterInfo: { filterExpr: "REGION = 'US'" } }] },
+    ]);
+    try {
+      const { rows } = await syncMasking(rig, [maskedTable('PEOPLE'), maskedTable('ORDERS')]);
+      expect(await readAs(rig.emulator, 'ANALYST', 'SELECT PHONE FROM SALES.MASKED.PEOPLE')).toEqual([{ PHONE: null }]);
+      expect(await readAs(rig.emulator, 'ENGINEER', 'SELECT EMAIL FROM SALES.MASKED.PEOPLE')).toEqual([{ EMAIL: null }]);
+      expect(await readAs(rig.emulator, 'ENGINEER', 'SELECT ID FROM SALES.MASKED.ORDERS')).toEqual([]);
+      expect(await readAs(rig.emulator, 'STEWARD', 'SELECT ID FROM SALES.MASKED.ORDERS ORDER BY ID')).toEqual([{ ID: 1 }, { ID: 2 }, { ID: 3 }]);
+      const warnings = rows.flatMap((r) => r.result!.warnings).join('\n');
+      for (const id of [80, 81, 82]) expect(warnings).toMatch(new RegExp(`policy ${id} has conditions or a validity schedule a native policy cannot express; it was applied in its most restrictive form`));
+    } finally {
+      rig.policies.set(policies);
+      await syncMasking(rig, [maskedTable('PEOPLE'), maskedTable('ORDERS')]);
+    }
+  });
+
   it('syncs only the named column\'s mask on a column task', async () => {
     rig.policies.set([...policies, maskPolicy(73, 'PEOPLE', 'PHONE', 'MASK_SHOW_LAST_4'), maskPolicy(74, 'CUSTOM', 'ID', 'MASK')]);
     rig.emulator.control.reset();

@@ -1,4 +1,8 @@
-export interface StatementLogEntry { sql: string; ok: boolean; error?: string; at: string }
+export interface StatementLogEntry {
+  sql: string; ok: boolean; error?: string; at: string;
+  /** Set when the statement arrived with others in one request (a multi-statement request, a scripting block): that request. */
+  script?: string;
+}
 export interface InjectedError { code: string; message: string; sqlState?: string }
 export interface StatementMatch { nth?: number; pattern?: string }
 
@@ -81,8 +85,8 @@ export class ControlState implements EmulatorControl {
 
   countRoundTrip(): void { this.trips++; }
 
-  record(sql: string, ok: boolean, error?: string): void {
-    this.log.push({ sql, ok, ...(error !== undefined && { error }), at: new Date().toISOString() });
+  record(sql: string, ok: boolean, error?: string, script?: string): void {
+    this.log.push({ sql, ok, ...(error !== undefined && { error }), at: new Date().toISOString(), ...(script !== undefined && { script }) });
   }
 
   /**

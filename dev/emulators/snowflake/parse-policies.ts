@@ -85,13 +85,18 @@ class Cursor extends TokenCursor {
     const t = this.next();
     return t.kind === 'string' ? t.text : this.fail(t);
   }
-  /** `-> <expression>` up to a top-level COMMENT = or the end. */
+  /** `-> <expression>` up to a COMMENT = outside brackets (a column may be called COMMENT), or the end. */
   body(): { body: PolicyExpr; bodyText: string } {
     this.expectPunct('-');
     this.expectPunct('>');
     const first = this.peek();
     let last: Token | undefined;
-    while (this.peek().kind !== 'eof' && !(this.isWord('COMMENT') && this.isPunct('=', 1))) last = this.next();
+    let depth = 0;
+    while (this.peek().kind !== 'eof' && !(depth === 0 && this.isWord('COMMENT') && this.isPunct('=', 1))) {
+      if (this.isPunct('(')) depth++;
+      else if (this.isPunct(')')) depth--;
+      last = this.next();
+    }
     if (!last) return this.fail();
     const bodyText = this.source.slice(first.start, last.end);
     return { body: parsePolicyExpression(bodyText), bodyText };

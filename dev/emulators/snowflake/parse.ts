@@ -4,7 +4,7 @@ import { KNOWN_PRIVILEGES } from './privileges.js';
 import { parseQualifiedName } from './qualified-name.js';
 import { SnowflakeSqlError, syntaxError } from './sql-error.js';
 import type { Bindings } from './statements/context.js';
-import { splitStatements, splitTokens, startsBlock, type Token } from './sql-lexer.js';
+import { BlockNesting, splitStatements, splitTokens, startsBlock, type Token } from './sql-lexer.js';
 import { TokenCursor } from './token-cursor.js';
 import type {
   Condition, Expr, GrantTarget, ObjectType, SelectItem, ShowScope, ShowWhat, Statement, TableFunction, Value,
@@ -119,17 +119,16 @@ class Parser extends TokenCursor {
 
   /** BEGIN <stmt>; ... END [;]: plain statements only (no DECLARE, variables or control flow). */
   private block(): Statement {
-    const begin = this.next();
+    const begin = this.peek();
+    const nesting = new BlockNesting();
     const inner: Token[] = [];
-    let depth = 1;
     for (;;) {
+      const k = this.i;
       const t = this.next();
       if (t.kind === 'eof') return this.fail(t);
-      if (t.kind === 'word' && t.upper === 'BEGIN') depth++;
-      if (t.kind === 'word' && t.upper === 'END' && !(this.peek().kind === 'word' && ['IF', 'FOR', 'LOOP', 'WHILE', 'CASE', 'REPEAT'].includes((this.peek() as { upper: string }).upper))) {
-        if (--depth === 0) break;
-      }
-      inner.push(t);
+      nesting.take(this.tokens, k, true);
+      if (nesting.depth === 0) break;
+      if (t !== begin) inner.push(t);
     }
     this.acceptPunct(';');
     this.end();

@@ -25,8 +25,9 @@ export type PolicyExpr =
   | { kind: 'in'; operand: PolicyExpr; values: PolicyExpr[]; negate: boolean }
   | { kind: 'like'; operand: PolicyExpr; pattern: PolicyExpr; negate: boolean };
 
-export function parsePolicyExpression(text: string): PolicyExpr {
-  const tokens = [...tokenize(text), { kind: 'eof', start: text.length, end: text.length } as Token];
+/** The expression `text` is; `lex` reads it into tokens (Snowflake's lexer unless a warehouse brings its own). */
+export function parsePolicyExpression(text: string, lex: (text: string) => Token[] = tokenize): PolicyExpr {
+  const tokens = [...lex(text), { kind: 'eof', start: text.length, end: text.length } as Token];
   const p = new ExprParser(tokens, text);
   const e = p.expression();
   p.end();

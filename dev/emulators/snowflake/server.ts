@@ -161,7 +161,7 @@ export class SnowflakeServer {
       return this.store(queryId, errorBody('000008', message, '0A000', queryId));
     }
     if (statements.length === 1) {
-      const outcome = this.run(session, statements[0]!, sqlText, bindings);
+      const outcome = this.run(session, statements[0]!, sqlText, bindings, undefined);
       return this.store(queryId, outcome instanceof SnowflakeSqlError
         ? errorBody(outcome.code, outcome.message, outcome.sqlState, queryId)
         : resultBody(queryId, outcome, session));
@@ -172,7 +172,7 @@ export class SnowflakeServer {
     const childTypes: number[] = [];
     for (const statement of statements) {
       const childId = randomUUID();
-      const outcome = this.run(session, statement, sqlText, bindings);
+      const outcome = this.run(session, statement, sqlText, bindings, sqlText);
       if (outcome instanceof SnowflakeSqlError) {
         return this.store(queryId, errorBody(outcome.code, outcome.message, outcome.sqlState, childId));
       }
@@ -186,25 +186,26 @@ export class SnowflakeServer {
   /**
    * Runs one statement: parse, injected fault, execute, log, then any concurrent DROP armed for it. A block runs
    * its statements through here one by one (each logged, each subject to faults) and is not logged itself.
+   * `script` is the request a statement shared with others, which its log entry names.
    */
-  private run(session: Session, statement: StatementSource, request: string, bindings: Bindings): ResultSet | SnowflakeSqlError {
+  private run(session: Session, statement: StatementSource, request: string, bindings: Bindings, script: string | undefined): ResultSet | SnowflakeSqlError {
     let parsed: Statement | SnowflakeSqlError;
     try {
       parsed = parseStatement(statement.tokens, request, bindings);
     } catch (e) {
       parsed = asSqlError(e);
     }
-    if (!(parsed instanceof SnowflakeSqlError) && parsed.kind === 'block') return this.runBlock(session, parsed, bindings);
+    if (!(parsed instanceof SnowflakeSqlError) && parsed.kind === 'block') return this.runBlock(session, parsed, bindings, script ?? request);
     try {
       const fault = this.control.takeFault(statement.sql);
       if (fault) throw new SnowflakeSqlError(fault.code, fault.message, fault.sqlState);
       if (parsed instanceof SnowflakeSqlError) throw parsed;
       const result = executeStatement({ account: this.account, session, bindings }, parsed);
-      this.control.record(statement.sql, true);
+      this.control.record(statement.sql, true, undefined, script);
       return result;
     } catch (e) {
       const err = asSqlError(e);
-      this.control.record(statement.sql, false, err.message);
+      this.control.record(statement.sql, false, err.message, script);
       return err;
     } finally {
       this.control.afterStatement(statement.sql);
@@ -212,9 +213,9 @@ export class SnowflakeServer {
   }
 
   /** An anonymous block stops at its first failure and reports it as Snowflake Scripting does, code unchanged. */
-  private runBlock(session: Session, block: Extract<Statement, { kind: 'block' }>, bindings: Bindings): ResultSet | SnowflakeSqlError {
+  private runBlock(session: Session, block: Extract<Statement, { kind: 'block' }>, bindings: Bindings, script: string): ResultSet | SnowflakeSqlError {
     for (const inner of block.statements) {
-      const outcome = this.run(session, inner, block.request, bindings);
+      const outcome = this.run(session, inner, block.request, bindings, script);
       if (outcome instanceof SnowflakeSqlError) {
         const before = block.request.slice(0, inner.tokens[0]!.start);
         const line = before.split('\n').length, position = inner.tokens[0]!.start - (before.lastIndexOf('\n') + 1);

@@ -118,7 +118,8 @@ function readQuoted(sql: string, start: number, quote: '"' | "'"): { text: strin
 
 /**
  * Splits a request into statements on top-level `;` tokens; empty statements are dropped. A Snowflake Scripting
- * block (`BEGIN <stmt>; <stmt>; END`) is one statement: its inner `;` do not split it.
+ * block (`BEGIN <stmt>; <stmt>; END`) is one statement: its inner `;` do not split it, and neither does the END
+ * of a CASE inside it (a policy body's CASE ... END, a CASE ... END CASE statement).
  */
 export function splitStatements(sql: string): StatementSource[] {
   return splitTokens(sql, tokenize(sql));
@@ -127,7 +128,7 @@ export function splitStatements(sql: string): StatementSource[] {
 export function splitTokens(sql: string, tokens: readonly Token[]): StatementSource[] {
   const statements: StatementSource[] = [];
   let current: Token[] = [];
-  let depth = 0;
+  const nesting = new BlockNesting();
   const flush = (): void => {
     if (current.length === 0) return;
     const first = current[0]!, last = current[current.length - 1]!;
@@ -135,14 +136,36 @@ export function splitTokens(sql: string, tokens: readonly Token[]): StatementSou
     current = [];
   };
   tokens.forEach((t, k) => {
-    const next = tokens[k + 1];
-    if (isWord(t, 'BEGIN') && (depth > 0 || (current.length === 0 && startsBlock(next)))) depth++;
-    else if (depth > 0 && isWord(t, 'END') && !(next?.kind === 'word' && ['IF', 'FOR', 'LOOP', 'WHILE', 'CASE', 'REPEAT'].includes(next.upper))) depth--;
-    if (depth === 0 && t.kind === 'punct' && t.text === ';') flush();
+    nesting.take(tokens, k, nesting.depth > 0 || (current.length === 0 && startsBlock(tokens[k + 1])));
+    if (nesting.depth === 0 && t.kind === 'punct' && t.text === ';') flush();
     else current.push(t);
   });
   flush();
   return statements;
+}
+
+// An END followed by one of these closes that construct, not a block.
+const ENDS_OTHER = ['IF', 'FOR', 'LOOP', 'WHILE', 'CASE', 'REPEAT'];
+
+/**
+ * BEGIN ... END nesting over a token list. Neither the END of a CASE (a policy body's CASE ... END, a
+ * CASE ... END CASE statement) nor END IF / END LOOP and the like closes a block.
+ */
+export class BlockNesting {
+  depth = 0;
+  private cases = 0;
+
+  /** Takes the token at `k`; `opens` says whether a BEGIN there opens a block (rather than a transaction). */
+  take(tokens: readonly Token[], k: number, opens: boolean): void {
+    const t = tokens[k], next = tokens[k + 1];
+    if (isWord(t, 'BEGIN')) { if (opens) this.depth++; return; }
+    if (this.depth === 0) return;
+    if (isWord(t, 'CASE') && !isWord(tokens[k - 1], 'END')) { this.cases++; return; }
+    if (!isWord(t, 'END')) return;
+    const endsOther = next?.kind === 'word' && ENDS_OTHER.includes(next.upper);
+    if (this.cases > 0 && (!endsOther || isWord(next, 'CASE'))) this.cases--;
+    else if (!endsOther) this.depth--;
+  }
 }
 
 function isWord(t: Token | undefined, word: string): boolean {

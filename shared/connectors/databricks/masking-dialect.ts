@@ -1,4 +1,5 @@
 import { mapName, type PrincipalNaming } from '../principal-names.js';
+import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
 import { withinIdentifierLimit } from '../../sync/masking/identifier-limit.js';
 import type { MaskSqlDialect, TypeFamily } from '../../sync/masking/model.js';
 
@@ -6,6 +7,14 @@ const MAX_IDENT = 255;
 
 /** A Spark SQL string literal: backslash escapes are on by default, so `\` and `'` are both escaped with `\`. */
 export const databricksLiteral = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * Spark SQL's quoted tokens: string literals in `'` or `"` (backslash escapes; `"` is an identifier under ANSI
+ * double-quoted identifiers), raw strings `r'...'`, identifiers in backquotes (doubled only).
+ */
+const SPARK_LEXICON: Lexicon = {
+  quotes: { "'": { backslash: true }, '"': { backslash: true }, '`': { backslash: false } }, word: /[A-Za-z0-9_]/, dollarStrings: false, rawStrings: true,
+};
 
 export function databricksFamily(dataType: string): TypeFamily {
   const t = dataType.trim().toLowerCase();
@@ -37,6 +46,7 @@ export function databricksMaskingDialect(naming: PrincipalNaming, governanceSche
     toInteger: (e, dataType) => `CAST(${e} AS ${dataType.trim().toUpperCase()})`,
     truncateToYear: (e, family) => (family === 'date' ? `trunc(${e}, 'YEAR')` : `date_trunc('YEAR', ${e})`),
     argument: (name) => name,
+    checkExpression: (text) => checkExpression(text, SPARK_LEXICON),
     policyName: (table, kind, column, family, signatureKey) => {
       const [catalog = '', schema = '', name = ''] = table.path;
       const base = kind === 'mask' ? `${schema}__${name}__${column ?? ''}__${family}_mask` : `${schema}__${name}__rows_${signatureKey}`;

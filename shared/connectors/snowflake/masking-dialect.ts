@@ -1,5 +1,6 @@
 import type { Securable } from '../connector.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
+import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
 import { withinIdentifierLimit } from '../../sync/masking/identifier-limit.js';
 import { markerComment } from '../../sync/masking/marker.js';
 import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../../sync/masking/model.js';
@@ -10,6 +11,14 @@ const MAX_IDENT = 255;
 
 /** A string literal: Snowflake reads backslash escapes inside single quotes, so both `'` and `\` are escaped. */
 export const snowflakeLiteral = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/**
+ * Snowflake's quoted tokens: string literals in `'` (doubled `''` and backslash escapes), identifiers in `"`
+ * (doubled `""` only), `$$` strings; unquoted names take `$`.
+ */
+const SNOWFLAKE_LEXICON: Lexicon = {
+  quotes: { "'": { backslash: true }, '"': { backslash: false } }, word: /[A-Za-z0-9_$]/, dollarStrings: true, rawStrings: false,
+};
 
 export function snowflakeFamily(dataType: string): TypeFamily {
   const t = dataType.trim().toUpperCase();
@@ -51,6 +60,7 @@ export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchem
     toInteger: (e) => `TO_NUMBER(${e})`,
     truncateToYear: (e) => `DATE_TRUNC('YEAR', ${e})`,
     argument: (name) => name,
+    checkExpression: (text) => checkExpression(text, SNOWFLAKE_LEXICON),
     policyName: (table, kind, column, family, signatureKey) => {
       const [database = '', schema = '', name = ''] = table.path;
       const base = kind === 'mask'

@@ -1,6 +1,5 @@
 import type { LoadedResource } from '../connector.js';
-import { withBackoff } from '../../backoff.js';
-import { ConnectorError, isTransient } from '../errors.js';
+import { ConnectorError } from '../errors.js';
 import { applyOneAtATime, plannedStatements } from '../../sync/masking/apply-steps.js';
 import { parseMarker } from '../../sync/masking/marker.js';
 import type { ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome, PolicyKind } from '../../sync/masking/model.js';
@@ -117,9 +116,10 @@ export class SnowflakeMasking implements MaskingPort {
   }
 
   /**
-   * The steps in order, in one scripting block (one round trip). When the block fails, the statements run one
-   * at a time from the start — CREATE of an object the block already made counts as done — and stop at the
-   * first failure, so a later DETACH or DROP never runs after a failed ATTACH.
+   * The steps in order, one statement per request, stopping at the first failure so a later DETACH or DROP
+   * never runs after a failed ATTACH. Never a script: a CREATE or body change carries admin text, and sent on its
+   * own it is one statement to Snowflake too, which refuses a request holding more statements than the
+   * MULTI_STATEMENT_COUNT it came with (1, the driver's default).
    */
   async apply(steps: MaskStep[]): Promise<MaskStepOutcome[]> {
     const planned = plannedStatements(steps, (step) => this.statements(step), qualified);
@@ -128,20 +128,9 @@ export class SnowflakeMasking implements MaskingPort {
     // (including ones in flight now) are not used afterwards.
     this.generation++;
     try {
-      return await this.applySteps(planned);
+      return await applyOneAtATime(planned, (sql) => this.session.query(sql));
     } finally {
       this.generation++;
     }
-  }
-
-  private async applySteps(planned: ReturnType<typeof plannedStatements>): Promise<MaskStepOutcome[]> {
-    try {
-      await withBackoff(() => this.session.query(`BEGIN\n${planned.map((p) => `  ${p.sql};`).join('\n')}\nEND;`), isTransient);
-      return planned.map((p) => ({ ...p, ok: true }));
-    } catch {
-      // fall through: find the failing statement
-    }
-    // 002002: the object already exists — the block made it before it failed.
-    return applyOneAtATime(planned, (sql) => this.session.query(sql), (p, e) => p.step.op === 'CREATE' && e.detail?.warehouseCode === '002002');
   }
 }

@@ -26,15 +26,11 @@ export function plannedStatements(steps: MaskStep[], statementsOf: (step: MaskSt
 }
 
 /**
- * Runs the statements one at a time (transient failures retried) and stops at the first failure, so a later
- * DETACH or DROP never runs after a failed ATTACH. `isDone` says when a failure means the statement's work is
- * already done (it then counts as run).
+ * Runs the statements one per request (transient failures retried) and stops at the first failure, so a later
+ * DETACH or DROP never runs after a failed ATTACH. Never a script: a CREATE or body change carries admin text,
+ * which must stay one statement of its own.
  */
-export async function applyOneAtATime(
-  planned: PlannedStatement[],
-  query: (sql: string) => Promise<unknown>,
-  isDone: (statement: PlannedStatement, error: ConnectorError) => boolean = () => false,
-): Promise<MaskStepOutcome[]> {
+export async function applyOneAtATime(planned: PlannedStatement[], query: (sql: string) => Promise<unknown>): Promise<MaskStepOutcome[]> {
   const outcomes: MaskStepOutcome[] = [];
   let failed = false;
   for (const p of planned) {
@@ -44,7 +40,6 @@ export async function applyOneAtATime(
       outcomes.push({ ...p, ok: true });
     } catch (err) {
       const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));
-      if (isDone(p, e)) { outcomes.push({ ...p, ok: true }); continue; }
       failed = true;
       outcomes.push({ ...p, ok: false, error: e.message, code: e.detail?.warehouseCode ?? e.code });
     }

@@ -2,59 +2,108 @@ import { createHash } from 'node:crypto';
 import type { Securable } from '../../connectors/connector.js';
 import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/index.js';
 import { securableName } from '../profile.js';
-import { isClear, maskExpression } from './expressions.js';
+import { customText, isClear, maskExpression } from './expressions.js';
 import type { ColumnInfo, DesiredPolicy, MaskSqlDialect } from './model.js';
 import { own } from '../../own.js';
 
 export interface DesiredPolicies { policies: DesiredPolicy[]; warnings: string[] }
 
 const GROUP_PUBLIC = 'public';
+const ARG = 'val';
+
+/** Policy ids whose admin text was refused, with what it does and why; `null` stands for policies without an id. */
+type Refused = Map<number | null, { does: 'mask' | 'filter'; why: string }>;
+
+interface Target {
+  securable: Securable; columns: ColumnInfo[];
+  masks: { column: ColumnInfo; items: MaskDecision[] }[];
+  /** Absent on a column task: the table's filter is not ours to change there. */
+  filters?: RowFilterDecision[];
+}
 
 /**
  * The masking policies and row filters the Ranger data-mask and row-filter items ask for on each loaded table:
  * one body per column (a CASE over the items in Ranger's order, first match wins, ELSE the clear value) and
- * one BOOLEAN body per table (each item's filterExpr a branch, ELSE TRUE). Items whose conditions cannot be
- * evaluated inside the warehouse are left out and reported.
+ * one BOOLEAN body per table (each item's filterExpr a branch, ELSE TRUE).
+ *
+ * Fail closed: an item the body cannot carry as written is applied in its most restrictive form, never left
+ * out — leaving it out would let its readers fall through to a clearer branch or the clear ELSE.
+ * - Admin text (filterExpr, a CUSTOM valueExpr) must be one well-formed expression (the dialect's
+ *   checkExpression). One that is not refuses its whole Ranger policy: nothing that policy says is applied,
+ *   its exemptions included, and every item of it masks to NULL / filters out every row for the readers it
+ *   names. Refusing the column's whole body instead would keep a stale body, or none on a new column; this
+ *   keeps every other policy's items and every other column and table as the policies say.
+ * - An item with conditions or a validity schedule the body cannot express masks to NULL / filters out every
+ *   row for the readers it names, whatever its condition; a conditional exemption (MASK_NONE, an empty
+ *   filter) is left out, so its readers get what applies when the condition does not hold.
  */
 export function desiredPolicies(
   tables: { securable: Securable; acl: ResourceAcl; columns: ColumnInfo[] }[],
   d: MaskSqlDialect, policyVersion: string, onlyColumn?: string,
 ): DesiredPolicies {
-  const policies: DesiredPolicy[] = [];
   const warnings: string[] = [];
+  const targets: Target[] = [];
   for (const { securable, acl, columns } of tables) {
-    const where = securableName(securable);
     const wantsAny = Object.values(acl.masks).some((m) => m.length > 0) || acl.rowFilters.length > 0;
     if (securable.kind === 'view' && !d.viewsTakePolicies) {
-      if (wantsAny) warnings.push(`view ${where}: masks and row filters cannot be attached to a view here; the policies covering it were not applied`);
+      if (wantsAny) warnings.push(`view ${securableName(securable)}: masks and row filters cannot be attached to a view here; the policies covering it were not applied`);
       continue;
     }
-    for (const column of columns) {
-      if (onlyColumn !== undefined && column.name !== onlyColumn) continue;
-      const decisions = usable(own(acl.masks, column.name) ?? [], `column ${where}.${column.name}`, warnings);
-      const p = maskPolicy(d, securable, column, decisions, policyVersion, warnings);
+    targets.push({
+      securable, columns,
+      masks: columns.filter((c) => onlyColumn === undefined || c.name === onlyColumn).map((column) => ({ column, items: forSelect(own(acl.masks, column.name) ?? []) })),
+      ...(onlyColumn === undefined ? { filters: forSelect(acl.rowFilters) } : {}),
+    });
+  }
+  const refused = refusedPolicies(targets, d);
+  for (const [id, { does, why }] of refused) {
+    const strictest = does === 'mask' ? 'read NULL in the columns it masks' : 'see no rows of the tables it filters';
+    warnings.push(`policy ${id ?? '(without id)'}: ${why}; nothing of this policy was applied, and the readers its items name ${strictest} until it is fixed`);
+  }
+  const policies: DesiredPolicy[] = [];
+  for (const t of targets) {
+    for (const { column, items } of t.masks) {
+      const p = maskPolicy(d, t.securable, column, items, refused, policyVersion, warnings);
       if (p) policies.push(p);
     }
-    if (onlyColumn === undefined) {
-      const filters = usable(acl.rowFilters, `table ${where}`, warnings);
-      const p = filterPolicy(d, securable, columns, filters, policyVersion);
+    if (t.filters) {
+      const p = filterPolicy(d, t.securable, t.columns, t.filters, refused, policyVersion, warnings);
       if (p) policies.push(p);
     }
   }
   return { policies, warnings };
 }
 
-function usable<T extends MaskDecision | RowFilterDecision>(items: T[], what: string, warnings: string[]): T[] {
-  const out: T[] = [];
-  for (const item of items) {
-    if (!item.accessTypes.some((a) => a.toLowerCase() === 'select')) continue;
-    if (item.isConditional) {
-      warnings.push(`${what}: an item of policy ${item.policyId ?? '?'} has conditions that cannot be evaluated in the warehouse; it was left out`);
-      continue;
-    }
-    out.push(item);
+const forSelect = <T extends MaskDecision | RowFilterDecision>(items: T[]): T[] =>
+  items.filter((item) => item.accessTypes.some((a) => a.toLowerCase() === 'select'));
+
+const filterText = (item: RowFilterDecision) => (item.rowFilterInfo.filterExpr ?? '').trim();
+
+/** The Ranger policies with admin text that is not one well-formed expression, each with the first reason found. */
+function refusedPolicies(targets: Target[], d: MaskSqlDialect): Refused {
+  const refused: Refused = new Map();
+  const check = (id: number | null, does: 'mask' | 'filter', text: string | undefined) => {
+    if (text === undefined || text === '' || refused.has(id)) return;
+    const why = d.checkExpression(text);
+    if (why !== null) refused.set(id, { does, why: `its ${does === 'mask' ? 'custom mask' : 'row-filter'} expression was refused: ${why}` });
+  };
+  for (const t of targets) {
+    for (const { items } of t.masks) for (const item of items) check(item.policyId, 'mask', customText(item.dataMaskInfo, d.argument(ARG)));
+    for (const item of t.filters ?? []) check(item.policyId, 'filter', filterText(item));
   }
-  return out;
+  return refused;
+}
+
+type Form = 'as-written' | 'most-restrictive' | 'left-out';
+
+/** How an item enters the body, with the warning its form needs (a refused policy is reported once, above). */
+function formOf(item: MaskDecision | RowFilterDecision, exempts: boolean, refused: Refused, where: string, strictest: string): { form: Form; warning?: string } {
+  if (refused.has(item.policyId)) return { form: 'most-restrictive' };
+  if (!item.isConditional) return { form: 'as-written' };
+  const what = `${where}: an item of policy ${item.policyId ?? '(without id)'} has conditions or a validity schedule a native policy cannot express`;
+  return exempts
+    ? { form: 'left-out', warning: `${what}; its exemption was left out, so the readers it names get what applies when it does not hold` }
+    : { form: 'most-restrictive', warning: `${what}; it was applied in its most restrictive form: ${strictest} for every reader it names` };
 }
 
 /** The item's principals as one condition; `public` (or `{USER}`) matches every reader. */
@@ -68,27 +117,31 @@ function who(d: MaskSqlDialect, item: MaskDecision | RowFilterDecision): string 
   return parts.length === 0 ? undefined : parts.join(' OR ');
 }
 
-function maskPolicy(d: MaskSqlDialect, table: Securable, column: ColumnInfo, items: MaskDecision[], version: string,
+function maskPolicy(d: MaskSqlDialect, table: Securable, column: ColumnInfo, items: MaskDecision[], refused: Refused, version: string,
   warnings: string[]): DesiredPolicy | undefined {
   const family = d.familyOf(column.dataType);
-  const arg = 'val';
+  const value = d.argument(ARG);
   const branches: string[] = [];
   const ids = new Set<number>();
   let masksAnyone = false;
   for (const item of items) {
     const cond = who(d, item);
     if (!cond) continue;
-    if (item.policyId !== null) ids.add(item.policyId);
     const clear = isClear(item.dataMaskInfo);
-    masksAnyone ||= !clear;
-    branches.push(`WHEN ${cond} THEN ${clear ? d.argument(arg) : maskExpression(d, item.dataMaskInfo, family, column.dataType, d.argument(arg))}`);
+    const { form, warning } = formOf(item, clear, refused, `column ${securableName(table)}.${column.name}`, 'the value reads NULL');
+    if (warning) warnings.push(warning);
+    if (form === 'left-out') continue;
+    if (item.policyId !== null) ids.add(item.policyId);
+    const then = form === 'most-restrictive' ? 'NULL' : clear ? value : maskExpression(d, item.dataMaskInfo, family, column.dataType, value);
+    masksAnyone ||= then !== value;
+    branches.push(`WHEN ${cond} THEN ${then}`);
     if (cond === 'TRUE') break; // nothing after an item that matches everyone can apply
   }
   if (!masksAnyone) return undefined;
   if (family === 'other') warnings.push(`column ${securableName(table)}.${column.name}: type ${column.dataType} cannot be masked value-wise; masked readers see NULL`);
   const signature = d.signatureType(family, column.dataType);
-  const body = `CASE ${branches.join(' ')} ELSE ${d.argument(arg)} END`;
-  const args = [{ name: arg, dataType: signature }];
+  const body = `CASE ${branches.join(' ')} ELSE ${value} END`;
+  const args = [{ name: ARG, dataType: signature }];
   return {
     kind: 'mask', table, column: column.name, args, returns: signature, body,
     name: d.policyName(table, 'mask', column.name, family, signature),
@@ -97,18 +150,22 @@ function maskPolicy(d: MaskSqlDialect, table: Securable, column: ColumnInfo, ite
   };
 }
 
-function filterPolicy(d: MaskSqlDialect, table: Securable, columns: ColumnInfo[], items: RowFilterDecision[],
-  version: string): DesiredPolicy | undefined {
+function filterPolicy(d: MaskSqlDialect, table: Securable, columns: ColumnInfo[], items: RowFilterDecision[], refused: Refused,
+  version: string, warnings: string[]): DesiredPolicy | undefined {
   const branches: string[] = [];
   const ids = new Set<number>();
   let filtersAnyone = false;
   for (const item of items) {
     const cond = who(d, item);
     if (!cond) continue;
+    const expr = filterText(item);
+    const { form, warning } = formOf(item, expr === '', refused, `table ${securableName(table)}`, 'no row is returned');
+    if (warning) warnings.push(warning);
+    if (form === 'left-out') continue;
     if (item.policyId !== null) ids.add(item.policyId);
-    const expr = (item.rowFilterInfo.filterExpr ?? '').trim();
-    filtersAnyone ||= expr !== '';
-    branches.push(`WHEN ${cond} THEN ${expr === '' ? 'TRUE' : `(${expr})`}`);
+    const then = form === 'most-restrictive' ? 'FALSE' : expr === '' ? 'TRUE' : `(${expr})`;
+    filtersAnyone ||= then !== 'TRUE';
+    branches.push(`WHEN ${cond} THEN ${then}`);
     if (cond === 'TRUE') break;
   }
   if (!filtersAnyone) return undefined;

@@ -10,7 +10,7 @@ import type { MaskSqlDialect, TypeFamily } from './model.js';
  *   MASK_NULL          NULL
  *   MASK_NONE          the value
  *   MASK_DATE_SHOW_YEAR mask({col}, 'x', 'x', 'x', -1, '1', 1, 0, -1): a date keeps its year (YYYY-01-01)
- *   CUSTOM             valueExpr with {col} replaced by the value
+ *   CUSTOM             valueExpr with {col} replaced by the value (NULL when blank)
  * Hive's mask functions accept strings, integers and dates only: any other type masks to NULL, never to the
  * clear value. SHOW_*_4 leaves a value of 4 characters (digits) or fewer as it is.
  */
@@ -20,7 +20,10 @@ export function maskExpression(d: MaskSqlDialect, info: DataMaskInfo, family: Ty
     case 'MASK_NONE': return arg;
     case 'MASK_NULL': return 'NULL';
     case 'MASK_HASH': return family === 'string' ? `SHA2(${arg}, 256)` : 'NULL';
-    case 'CUSTOM': return `(${(info.valueExpr ?? 'NULL').replaceAll('{col}', arg)})`;
+    case 'CUSTOM': {
+      const text = customText(info, arg);
+      return text === undefined ? 'NULL' : `(${text})`;
+    }
     case 'MASK':
       if (family === 'string') return maskChars(d, arg, 'X', 'x', 'n');
       if (family === 'integer') return maskDigits(d, arg, dataType);
@@ -44,6 +47,12 @@ export function maskExpression(d: MaskSqlDialect, info: DataMaskInfo, family: Ty
       // An unknown mask type must never leave the value clear.
       return 'NULL';
   }
+}
+
+/** The admin text a CUSTOM mask puts in the body, `{col}` replaced by the value; undefined when there is none. */
+export function customText(info: DataMaskInfo, arg: string): string | undefined {
+  const text = (info.valueExpr ?? '').trim();
+  return info.dataMaskType.toUpperCase() !== 'CUSTOM' || text === '' ? undefined : text.replaceAll('{col}', arg);
 }
 
 /** Whether a mask leaves every value as it is (MASK_NONE, or a CUSTOM expression that is just the column). */

@@ -83,6 +83,11 @@ export interface MaskSqlDialect {
   truncateToYear(expr: string, family: TypeFamily): string;
   /** How a policy's argument is referred to in its body. */
   argument(name: string): string;
+  /**
+   * Null when admin text (a row-filter or custom mask expression) is one well-formed expression of this
+   * warehouse's SQL, else why it is not (see expression-check.ts).
+   */
+  checkExpression(text: string): string | null;
   /** The policy object's name for a column mask or a table filter: deterministic, within identifier limits. */
   policyName(table: Securable, kind: PolicyKind, column: string | undefined, family: string, signatureKey: string): string[];
   /** Whether a view can carry masks and row filters (Snowflake: yes; Unity Catalog: no). */

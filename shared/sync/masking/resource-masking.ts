@@ -23,8 +23,9 @@ export async function planResourceMasking(loaded: LoadedResource, port: MaskingP
   const def = deps.profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
   const tables = loaded.objects.filter((s) => s.kind === 'table' || s.kind === 'view').map((securable) => {
     const columns = state.columns[securable.path.join('.')] ?? [];
+    // A body outlives `now`: a scheduled policy not yet over counts as conditional, to fail closed (desired-policies.ts).
     const acl = resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable),
-      { now: deps.now, schedules: 'at-now', columns: columns.map((c) => c.name) });
+      { now: deps.now, schedules: 'unless-ended', columns: columns.map((c) => c.name) });
     return { securable, acl, columns };
   });
   const version = String(deps.snapshot.version ?? '');

@@ -55,6 +55,17 @@ describe('resourceAcl (Snowflake)', () => {
     expect(acl(scheduled, sf('SALES'), { schedules: 'at-now', now: new Date('2026-03-01T00:00:00Z') }).users).toEqual({});
   });
 
+  it('for a native mask that outlives now, counts a scheduled policy CONDITIONAL until every schedule has ended', () => {
+    const scheduled = (endTime?: string) => snapshot({ id: 6, resources: on('SALES', '*', '*'), policyItems: [item(['select'], { users: ['temp'] })],
+      validitySchedules: [{ startTime: '2026/01/01 00:00:00', ...(endTime ? { endTime } : {}) }] });
+    const at = (now: string, endTime?: string) => acl(scheduled(endTime), sf('SALES'), { schedules: 'unless-ended', now: new Date(now) }).users.temp?.select?.result;
+    expect(at('2025-12-01T00:00:00Z', '2026/02/01 00:00:00')).toBe('CONDITIONAL');   // not yet in effect
+    expect(at('2026-01-15T00:00:00Z', '2026/02/01 00:00:00')).toBe('CONDITIONAL');   // in effect, but it ends
+    expect(at('2026-03-01T00:00:00Z', '2026/02/01 00:00:00')).toBeUndefined();       // over for good
+    expect(at('2030-01-01T00:00:00Z')).toBe('CONDITIONAL');                          // never ends
+    expect(at('2030-01-01T00:00:00Z', 'not a time')).toBe('CONDITIONAL');            // an end we cannot read never passes
+  });
+
   it('reports items with custom conditions as CONDITIONAL', () => {
     const conditional = snapshot({ id: 7, resources: on('SALES', '*', '*'),
       policyItems: [item(['select'], { users: ['vpn'] }, { conditions: [{ type: 'ip-range', values: ['10.*'] }] })] });

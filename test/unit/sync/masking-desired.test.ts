@@ -43,10 +43,59 @@ describe('desiredPolicies', () => {
     expect(policies[0]!.args.map((a) => a.name)).toEqual(['EMAIL', 'REGION']);
   });
 
-  it('leaves out and reports an item with conditions it cannot evaluate', () => {
-    const { policies, warnings } = desiredPolicies([{ securable: table, acl: acl({ EMAIL: [mask({ roles: ['a'], isConditional: true })] }), columns }], sf, '3');
-    expect(policies).toEqual([]);
-    expect(warnings[0]).toMatch(/conditions that cannot be evaluated/);
+  it('masks a conditional item to NULL for the readers it names, never leaving them the clear ELSE', () => {
+    const { policies, warnings } = desiredPolicies([{ securable: table, acl: acl({ EMAIL: [
+      mask({ roles: ['a'], isConditional: true, dataMaskInfo: { dataMaskType: 'MASK_SHOW_LAST_4' }, policyId: 7 }),
+      mask({ roles: ['b'], dataMaskInfo: { dataMaskType: 'MASK_NULL' }, policyId: 8 }),
+    ] }), columns }], sf, '3');
+    expect(policies[0]!.body).toBe("CASE WHEN IS_ROLE_IN_SESSION('A') THEN NULL WHEN IS_ROLE_IN_SESSION('B') THEN NULL ELSE val END");
+    expect(warnings).toEqual([expect.stringMatching(/^column SALES\.PUBLIC\.T\.EMAIL: an item of policy 7 has conditions or a validity schedule .* most restrictive form: the value reads NULL/)]);
+  });
+
+  it('leaves out a conditional exemption, so its readers get what applies when the condition does not hold', () => {
+    const { policies, warnings } = desiredPolicies([{ securable: table, acl: acl({ EMAIL: [
+      mask({ roles: ['a'], isConditional: true, dataMaskInfo: { dataMaskType: 'MASK_NONE' }, policyId: 7 }),
+      mask({ groups: ['public'], dataMaskInfo: { dataMaskType: 'MASK_HASH' }, policyId: 8 }),
+    ] }), columns }], sf, '3');
+    expect(policies[0]!.body).toBe('CASE WHEN TRUE THEN SHA2(val, 256) ELSE val END');
+    expect(warnings[0]).toMatch(/policy 7 .* its exemption was left out/);
+  });
+
+  it('filters out every row for the readers of a conditional row filter, and drops a conditional filter exemption', () => {
+    const { policies, warnings } = desiredPolicies([{ securable: table, acl: acl({}, [
+      filter({ roles: ['a'], isConditional: true, policyId: 5 }),
+      filter({ roles: ['b'], isConditional: true, rowFilterInfo: { filterExpr: '' }, policyId: 6 }),
+      filter({ roles: ['b'], rowFilterInfo: { filterExpr: "region = 'US'" }, policyId: 9 }),
+    ]), columns }], sf, '3');
+    expect(policies[0]!.body).toBe("CASE WHEN IS_ROLE_IN_SESSION('A') THEN FALSE WHEN IS_ROLE_IN_SESSION('B') THEN (region = 'US') ELSE TRUE END");
+    expect(warnings).toEqual([expect.stringMatching(/policy 5 .* no row is returned/), expect.stringMatching(/policy 6 .* exemption was left out/)]);
+  });
+
+  it('refuses a whole Ranger policy whose filter text is not one expression: its items filter out every row, the others still apply', () => {
+    const { policies, warnings } = desiredPolicies([{ securable: table, acl: acl({}, [
+      filter({ roles: ['a'], rowFilterInfo: { filterExpr: "region = 'EU') ELSE TRUE END; GRANT ROLE ACCOUNTADMIN TO ROLE PUBLIC; --" }, policyId: 12 }),
+      filter({ roles: ['b'], rowFilterInfo: { filterExpr: '' }, policyId: 12 }),
+      filter({ roles: ['c'], rowFilterInfo: { filterExpr: "region = 'US'" }, policyId: 13 }),
+    ]), columns }], sf, '3');
+    expect(policies[0]!.body).toBe("CASE WHEN IS_ROLE_IN_SESSION('A') THEN FALSE WHEN IS_ROLE_IN_SESSION('B') THEN FALSE WHEN IS_ROLE_IN_SESSION('C') THEN (region = 'US') ELSE TRUE END");
+    expect(warnings).toEqual([expect.stringMatching(/^policy 12: its row-filter expression was refused: "\)" at offset 13 closes a bracket .*; nothing of this policy was applied, and the readers its items name see no rows/)]);
+  });
+
+  it('refuses a whole Ranger policy whose custom mask is not one expression, in every column it masks, exemptions included', () => {
+    const items = (col: string) => [
+      mask({ roles: ['admin'], dataMaskInfo: { dataMaskType: 'MASK_NONE' }, policyId: 4 }),
+      mask({ roles: ['a'], dataMaskInfo: { dataMaskType: 'CUSTOM', valueExpr: `UPPER({col}) -- ${col}` }, policyId: 4 }),
+      mask({ roles: ['c'], dataMaskInfo: { dataMaskType: 'MASK_HASH' }, policyId: 5 }),
+    ];
+    const { policies, warnings } = desiredPolicies([{ securable: table, acl: acl({ EMAIL: items('EMAIL'), REGION: items('REGION') }), columns }], dbx, '3');
+    const expected = "CASE WHEN is_account_group_member('admin') THEN NULL WHEN is_account_group_member('a') THEN NULL WHEN is_account_group_member('c') THEN SHA2(val, 256) ELSE val END";
+    expect(policies.map((p) => p.body)).toEqual([expected, expected]);
+    expect(warnings).toEqual([expect.stringMatching(/^policy 4: its custom mask expression was refused: "--" at offset 11 .*read NULL in the columns it masks/)]);
+  });
+
+  it('masks to NULL where a custom mask expression is blank', () => {
+    const { policies } = desiredPolicies([{ securable: table, acl: acl({ EMAIL: [mask({ roles: ['a'], dataMaskInfo: { dataMaskType: 'CUSTOM', valueExpr: '  ' } })] }), columns }], sf, '3');
+    expect(policies[0]!.body).toBe("CASE WHEN IS_ROLE_IN_SESSION('A') THEN NULL ELSE val END");
   });
 
   it('warns instead of masking a view where the warehouse cannot (Unity Catalog)', () => {

@@ -4,7 +4,7 @@ export type TokenKind = 'word' | 'quoted' | 'string' | 'number' | 'punct' | 'eof
 /** `text` is the token's value: a backquoted identifier or string literal unescaped, a word as written. */
 export interface Token { kind: TokenKind; text: string; pos: number }
 
-const PUNCT = ['<>', '!=', '<=', '>=', '.', ',', '(', ')', ';', '=', '*', '<', '>', ':', '?'];
+const PUNCT = ['<>', '!=', '<=', '>=', '||', '::', '.', ',', '(', ')', ';', '=', '*', '<', '>', ':', '?', '+', '-', '/'];
 
 /** Splits Databricks SQL into tokens. Backquoted identifiers escape a backtick by doubling it. */
 export function tokenize(sql: string): Token[] {

@@ -3,6 +3,7 @@ import type { Metastore, TableEntry } from '../metastore.js';
 import { stringColumns, type Cell, type ResultSet } from '../results.js';
 import { tokenize, type Token } from '../sql/lexer.js';
 import { evaluatePolicy, parsePolicyExpression, type EvalEnv, type PolicyExpr } from '../../snowflake/policy-expression.js';
+import type { Token as ExprToken } from '../../snowflake/sql-lexer.js';
 import { SnowflakeSqlError } from '../../snowflake/sql-error.js';
 import { qualifySchema, qualifyTable, type SessionState, type StatementContext, type StatementResult } from './context.js';
 
@@ -61,6 +62,23 @@ class Cursor {
     return type;
   }
   end(): void { while (this.acceptPunct(';')); if (this.peek().kind !== 'eof') throw parseError(this.peek().text); }
+}
+
+/**
+ * A UDF body read the way Spark reads it — strings in `'` or `"`, names in backquotes, `--` and block
+ * comments — as tokens of the expression parser the two emulators share. Spark names are case-insensitive:
+ * a backquoted one is upper-cased like a bare one.
+ */
+function sparkTokens(text: string): ExprToken[] {
+  return tokenize(text).flatMap((t): ExprToken[] => {
+    const at = { start: t.pos, end: t.pos + t.text.length };
+    switch (t.kind) {
+      case 'eof': return [];
+      case 'word': return [{ kind: 'word', text: t.text, upper: t.text.toUpperCase(), ...at }];
+      case 'quoted': return [{ kind: 'quoted', text: t.text.toUpperCase(), ...at }];
+      case 'string': case 'number': case 'punct': return [{ kind: t.kind, text: t.text, ...at }];
+    }
+  });
 }
 
 /** The offset of the top-level word RETURN (not RETURNS) outside quotes: where a SQL UDF's body starts. */
@@ -191,7 +209,7 @@ export function executeMasking(ctx: StatementContext, sql: string): StatementRes
       if (exists && s.ifNotExists) return undefined;
       if (exists && !s.orReplace) throw new DatabricksSqlError('ROUTINE_ALREADY_EXISTS', `Cannot create the routine ${quotePath(path)} because it already exists.`, '42723');
       let body: PolicyExpr;
-      try { body = parsePolicyExpression(s.bodyText); } catch (e) { asDatabricksError(e); }
+      try { body = parsePolicyExpression(s.bodyText, sparkTokens); } catch (e) { asDatabricksError(e); }
       const names = new Set(s.args.map((a) => a.name.toUpperCase()));
       for (const r of refsOf(body)) if (!names.has(r)) throw new DatabricksSqlError('UNRESOLVED_COLUMN.WITHOUT_SUGGESTION', `A column, variable, or function parameter with name \`${r.toLowerCase()}\` cannot be resolved.`, '42703');
       st.functions.set(key(path), { path, args: s.args, returns: s.returns, bodyText: s.bodyText, body, comment: s.comment, owner: session.user });
