@@ -46,6 +46,17 @@ describe('the matcher loop', () => {
   const codes = (pattern: string) => Int32Array.from(pattern, (c) => (c === '*' ? ANY_RUN : c === '?' ? ANY_ONE : c.charCodeAt(0)));
   const text = (value: string) => Uint16Array.from(value, (c) => c.charCodeAt(0));
 
+  it('agrees with the definition: * takes any run, ? any one character, anything else itself', () => {
+    const defined = (p: string, t: string): boolean => p === '' ? t === ''
+      : p[0] === '*' ? defined(p.slice(1), t) || (t !== '' && defined(p, t.slice(1)))
+        : t !== '' && (p[0] === '?' || p[0] === t[0]) && defined(p.slice(1), t.slice(1));
+    fc.assert(fc.property(
+      fc.string({ unit: fc.constantFrom('a', 'b', '*', '?'), maxLength: 8 }),
+      fc.string({ unit: fc.constantFrom('a', 'b'), maxLength: 10 }),
+      (pattern, value) => matchCodes(codes(pattern), text(value)) === defined(pattern, value),
+    ), { numRuns: 3000 });
+  });
+
   it('does at most (n+1)·(m+1) steps for any pattern and name: no backtracking', () => {
     fc.assert(fc.property(
       fc.string({ unit: fc.constantFrom('a', 'b', '*', '?'), maxLength: 64 }),
