@@ -23,7 +23,7 @@ export function resultsMarkdown(results: BenchResult[], run: RunInfo): string {
     `- node ${process.version}`,
     `- targets met: ${targeted.filter((v) => v === 'PASS').length} of ${targeted.length}`,
     '',
-    'A target is the one from the issue that set it (issues 7, 10, 11); PASS/MISS compares the measured figure with it, nothing rounded in its favour. Figures without a target are context.',
+    'A target is the one from the issue that set it (issues 7, 10, 11, 14); PASS/MISS compares the measured figure with it, nothing rounded in its favour. Figures without a target are context.',
     '',
     '![results](results.svg)',
     '',

@@ -1,3 +1,4 @@
+import { foldCase } from './case-fold.js';
 import { resolveMacros, type MacroMode } from './macros.js';
 import type { RangerPolicyResource } from './model.js';
 import { resourceDef, resourceHierarchies, type ServiceDef } from './service-defs.js';
@@ -74,6 +75,6 @@ function isUnderPath(pattern: string, value: string, opts: { ignoreCase: boolean
   const base = pattern.replace(/\/+$/, '');
   const path = value.replace(/\/+$/, '');
   if (wildcardMatches(base, path, opts)) return true;
-  const fold = (s: string) => (opts.ignoreCase ? s.toLowerCase() : s);
+  const fold = (s: string) => (opts.ignoreCase ? foldCase(s) : s);
   return fold(path).startsWith(`${fold(base)}/`) || wildcardMatches(`${base}/*`, path, opts);
 }

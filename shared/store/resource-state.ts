@@ -1,8 +1,10 @@
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { StoreError, statusCodeOf } from './errors.js';
+import { descendantRange } from './name-key.js';
 
 /** Per resource: when its last sync started, with which policy version, and who holds it now. */
 export interface ResourceState {
+  /** The resource's nameKey, which is its RowKey. */
   key: string;
   lastStartedAt?: string;
   policyVersion?: string;
@@ -13,10 +15,8 @@ export interface ResourceState {
 }
 
 const PARTITION = 'resource';
-// RowKey may not hold / \ # ? or control characters: percent-encoding keeps keys readable and ordered by path.
-const rowKey = (key: string) => encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** The resource-state table: one row per resource path, every change ETag-guarded. */
+/** The resource-state table: one row per resource path, keyed by its nameKey; every change ETag-guarded. */
 export class ResourceStateStore {
   constructor(private readonly table: TableClient) {}
 
@@ -27,20 +27,18 @@ export class ResourceStateStore {
   /** The rows for these exact keys (absent keys are simply missing), in one query. */
   async get(keys: string[]): Promise<ResourceState[]> {
     if (keys.length === 0) return [];
-    const filter = `PartitionKey eq '${PARTITION}' and (${keys.map((k) => `RowKey eq '${rowKey(k).replace(/'/g, "''")}'`).join(' or ')})`;
-    return this.query(filter);
+    return this.query(`${odata`PartitionKey eq ${PARTITION}`} and (${keys.map((k) => odata`RowKey eq ${k}`).join(' or ')})`);
   }
 
-  /** Rows strictly below `key` in the hierarchy (`key` + separator + anything) whose lease is live at `now`. */
-  async leasedBelow(key: string, separator: string, now: Date): Promise<ResourceState[]> {
-    const low = rowKey(key + separator);
-    const filter = `PartitionKey eq '${PARTITION}' and RowKey ge '${low.replace(/'/g, "''")}' and RowKey lt '${low.replace(/'/g, "''")}~' and leaseUntil gt '${now.toISOString()}'`;
-    return this.query(filter);
+  /** Rows strictly below `key` in the hierarchy whose lease is live at `now`. */
+  async leasedBelow(key: string, now: Date): Promise<ResourceState[]> {
+    const { from, to } = descendantRange(key);
+    return this.query(odata`PartitionKey eq ${PARTITION} and RowKey ge ${from} and RowKey lt ${to} and leaseUntil gt ${now.toISOString()}`);
   }
 
   /** Takes the lease on `state.key` if the row is still as read (or still absent); false when someone else won. */
   async acquire(state: ResourceState | undefined, key: string, owner: string, at: Date, until: Date): Promise<ResourceState | false> {
-    const entity = { partitionKey: PARTITION, rowKey: rowKey(key), key, leaseOwner: owner, leasedAt: at.toISOString(), leaseUntil: until.toISOString(),
+    const entity = { partitionKey: PARTITION, rowKey: key, leaseOwner: owner, leasedAt: at.toISOString(), leaseUntil: until.toISOString(),
       ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}), ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}) };
     try {
       const r = state?.etag
@@ -61,7 +59,7 @@ export class ResourceStateStore {
   async release(held: ResourceState, finished?: { startedAt: Date; policyVersion: string }): Promise<void> {
     const lastStartedAt = finished?.startedAt.toISOString() ?? held.lastStartedAt;
     const policyVersion = finished?.policyVersion ?? held.policyVersion;
-    const entity = { partitionKey: PARTITION, rowKey: rowKey(held.key), key: held.key,
+    const entity = { partitionKey: PARTITION, rowKey: held.key,
       ...(lastStartedAt ? { lastStartedAt } : {}), ...(policyVersion ? { policyVersion } : {}) };
     await this.table.updateEntity(entity, 'Replace', { etag: held.etag ?? '*' }).catch(() => undefined);
   }
@@ -70,7 +68,7 @@ export class ResourceStateStore {
     const rows: ResourceState[] = [];
     for await (const e of this.table.listEntities<Record<string, string>>({ queryOptions: { filter } })) {
       rows.push({
-        key: e.key ?? '', ...(e.lastStartedAt ? { lastStartedAt: e.lastStartedAt } : {}), ...(e.policyVersion ? { policyVersion: e.policyVersion } : {}),
+        key: e.rowKey ?? '', ...(e.lastStartedAt ? { lastStartedAt: e.lastStartedAt } : {}), ...(e.policyVersion ? { policyVersion: e.policyVersion } : {}),
         ...(e.leaseUntil ? { leaseUntil: e.leaseUntil } : {}), ...(e.leasedAt ? { leasedAt: e.leasedAt } : {}), ...(e.leaseOwner ? { leaseOwner: e.leaseOwner } : {}), etag: e.etag,
       });
     }

@@ -1,3 +1,4 @@
+import { nameKey } from '../store/name-key.js';
 import type { ResourceState, ResourceStateStore } from '../store/resource-state.js';
 
 /**
@@ -11,14 +12,10 @@ export type Gate =
   | { kind: 'busy'; retryAfterMs: number }
   | { kind: 'held'; held: ResourceState; startedAt: Date };
 
-const SEPARATOR = '/';
-/** Hierarchy key: each name percent-encoded, so a `/` inside a name never reads as a level. */
-export const stateKey = (path: readonly string[]) => path.map(encodeURIComponent).join(SEPARATOR);
-
 export async function enterResource(
   states: ResourceStateStore, path: string[], owner: string, taskCreatedAt: Date, policyVersion: string, leaseSeconds: number, now: Date,
 ): Promise<Gate> {
-  const keys = path.map((_, i) => stateKey(path.slice(0, i + 1)));
+  const keys = path.map((_, i) => nameKey(path.slice(0, i + 1)));
   const self = keys.at(-1)!;
   const rows = await states.get(keys);
   const covering = rows
@@ -27,7 +24,7 @@ export async function enterResource(
   if (covering) return { kind: 'covered', since: covering.lastStartedAt!, by: covering.key };
 
   const live = (r: ResourceState) => r.leaseUntil !== undefined && new Date(r.leaseUntil) > now && r.leaseOwner !== owner;
-  const below = async () => (await states.leasedBelow(self, SEPARATOR, now)).filter(live);
+  const below = async () => (await states.leasedBelow(self, now)).filter(live);
   if (rows.some(live) || (await below()).length > 0) return busy();
   const held = await states.acquire(rows.find((r) => r.key === self), self, owner, now, new Date(now.getTime() + leaseSeconds * 1000));
   if (!held) return busy();

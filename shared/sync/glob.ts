@@ -1,5 +1,15 @@
-/** Whole-value glob (`*`, `?`), case-insensitive: the form ignore lists are written in. */
+import { foldedCodePoints } from '../policy/case-fold.js';
+import { matchCodes, token } from '../policy/wildcard.js';
+
+/**
+ * Whole-value glob (`*`, `?`), case-insensitive: the form ignore lists are written in. Matched the way Ranger
+ * patterns are (wildcard.ts: no RegExp, Java's case folding), but by code point: `?` is one character, an emoji
+ * included. `*` and `?` match line breaks too, so a name carrying one cannot slip past an ignore list.
+ */
 export function globMatcher(patterns: readonly string[]): (value: string) => boolean {
-  const res = patterns.map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i'));
-  return (value) => res.some((re) => re.test(value));
+  const compiled = patterns.map((p) => Int32Array.from(foldedCodePoints(p), token));
+  return (value) => {
+    const text = foldedCodePoints(value);
+    return compiled.some((p) => matchCodes(p, text));
+  };
 }

@@ -7,7 +7,7 @@ describe('quick bench', () => {
 
   it('runs every benchmark and keeps its invariants', async () => {
     bench = await runBench({ quick: true, write: false, progress: false });
-    expect(bench.results.map((r) => r.name)).toEqual(['targeted-vs-full', 'round-trips', 'api', 'ingest', 'burst', 'scale', 'latency']);
+    expect(bench.results.map((r) => r.name)).toEqual(['targeted-vs-full', 'round-trips', 'api', 'ingest', 'burst', 'scale', 'latency', 'matching']);
 
     const tvf = bench.targetedVsFull.raw;
     expect(tvf.targetedStatus).toBe('SUCCESS');
@@ -48,5 +48,9 @@ describe('quick bench', () => {
       expect(l.samples.length).toBeGreaterThan(0);
       expect(l.statuses.SUCCESS).toBe(l.samples.length);
     }
+
+    const m = bench.matching.raw;
+    expect(m.beforeAfter.every((b) => b.agree) && m.glob.agree).toBe(true);
+    expect(m.patterns.every((p) => p.steps > 0 && p.steps <= (255 + 1) * (64 + 1) + 64)).toBe(true);
   }, 240_000);
 });
