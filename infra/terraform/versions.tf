@@ -2,12 +2,15 @@ terraform {
   required_version = ">= 1.5"
   required_providers {
     azurerm = {
-      source  = "hashicorp/azurerm"
-      version = "~> 4.30"
+      source = "hashicorp/azurerm"
+      # 4.46.0 is the first release whose azurerm_storage_queue takes storage_account_id (CHANGELOG-v4.md); 5.0
+      # removed arguments this configuration still needs in 4.x (local_authentication_disabled on Application
+      # Insights, eventhub_endpoint_id on the Event Grid subscription).
+      version = ">= 4.46.0, < 5.0.0"
     }
     # azapi covers two gaps of azurerm_function_app_flex_consumption (see app.tf): it writes an
-    # AzureWebJobsStorage connection string with an empty key even for identity-based storage, and it has no
-    # key_vault_reference_identity_id in every 4.x release.
+    # AzureWebJobsStorage connection string with an empty key even for identity-based storage, and no release has
+    # key_vault_reference_identity_id on it.
     azapi = {
       source  = "Azure/azapi"
       version = "~> 2.0"

@@ -84,3 +84,27 @@ export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z
 /** Key Vault secret names: one per secret setting that is deployed (JWT_SECRET -> JWT-SECRET). */
 export const VAULT_SECRETS: readonly string[] = SETTINGS.filter((s) => s.secret && !(s.name in NOT_DEPLOYED))
   .map((s) => keyVaultSecretName(s.name)).sort();
+
+/**
+ * azurerm releases the provider constraint must admit and refuse, each with why (the provider's CHANGELOG-v4.md
+ * and 5.0 upgrade guide).
+ */
+export const AZURERM_RELEASES = {
+  admit: { '4.46.0': 'first release with azurerm_storage_queue.storage_account_id', '4.77.0': 'the last 4.x release checked' },
+  refuse: {
+    '4.45.0': 'azurerm_storage_queue has no storage_account_id yet',
+    '4.30.0': 'azurerm_function_app_flex_consumption has no https_only yet (added in 4.31)',
+    '5.0.0': 'removes local_authentication_disabled (Application Insights) and eventhub_endpoint_id (Event Grid subscription)',
+  },
+} as const;
+
+/** Arguments the admitted azurerm releases mark deprecated, by resource type (read from the provider source, 4.46–4.77). */
+export const DEPRECATED_AZURERM_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+  azurerm_key_vault: ['enable_rbac_authorization', 'contact'],
+  azurerm_storage_queue: ['storage_account_name', 'resource_manager_id'],
+  azurerm_storage_container: ['storage_account_name', 'resource_manager_id'],
+  azurerm_eventhub: ['namespace_name', 'resource_group_name'],
+  azurerm_monitor_diagnostic_setting: ['metric', 'retention_policy'],
+  azurerm_log_analytics_workspace: ['local_authentication_disabled'],
+  azurerm_storage_account: ['static_website', 'queue_properties'],
+};

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APP_ROLES, BROAD_ROLES, CHANGE_EVENT_ROLES, snakeCase, VAULT_SECRETS } from './expected-infra.js';
+import { APP_ROLES, AZURERM_RELEASES, BROAD_ROLES, CHANGE_EVENT_ROLES, DEPRECATED_AZURERM_ARGUMENTS, snakeCase, VAULT_SECRETS } from './expected-infra.js';
 import { readBicep } from './bicep-reader.js';
-import { nested, readTerraform, resource, type TerraformConfig } from './terraform-reader.js';
+import { constraintAdmits, nested, readTerraform, resource, type TerraformConfig } from './terraform-reader.js';
 
 // Terraform cannot run here; the HCL parses offline (@cdktf/hcl2json) and these tests check its structure against
 // the same expectations as the Bicep. Settings drift: settings-drift.test.ts.
@@ -22,11 +22,25 @@ const AZURE_TYPE: Record<string, string> = {
 };
 
 describe('Terraform configuration', () => {
-  it('parses, and pins azurerm 4.x and azapi 2.x', () => {
+  const providers = () => (tf.terraform.flatMap((t) => (t.required_providers as Record<string, { source: string; version: string }>[] | undefined) ?? []))[0]!;
+
+  it('parses, and pins azapi 2.x', () => {
     expect(tf.files).toContain('main.tf');
-    const providers = (tf.terraform.flatMap((t) => (t.required_providers as Record<string, { source: string; version: string }>[] | undefined) ?? []))[0]!;
-    expect(providers.azurerm).toEqual({ source: 'hashicorp/azurerm', version: expect.stringMatching(/^~> 4\./) });
-    expect(providers.azapi?.version).toMatch(/^~> 2\./);
+    expect(providers().azurerm?.source).toBe('hashicorp/azurerm');
+    expect(providers().azapi?.version).toMatch(/^~> 2\./);
+  });
+
+  it('admits exactly the azurerm releases that have every argument it uses', () => {
+    const constraint = providers().azurerm!.version;
+    for (const [version, why] of Object.entries(AZURERM_RELEASES.admit)) expect(constraintAdmits(constraint, version), `${version}: ${why}`).toBe(true);
+    for (const [version, why] of Object.entries(AZURERM_RELEASES.refuse)) expect(constraintAdmits(constraint, version), `${version}: ${why}`).toBe(false);
+  });
+
+  it('uses no argument the admitted azurerm releases deprecate', () => {
+    const used = Object.entries(DEPRECATED_AZURERM_ARGUMENTS).flatMap(([type, args]) =>
+      Object.entries(tf.resources[type] ?? {}).flatMap(([name, body]) => args.filter((a) => a in body).map((a) => `${type}.${name}.${a}`)));
+    expect(used).toEqual([]);
+    expect(resource(tf, 'azurerm_storage_queue', 'sync').storage_account_id).toBe('${azurerm_storage_account.app.id}');
   });
 
   it('runs the app on a Flex Consumption plan as a Linux function app on Node 22', () => {
@@ -70,7 +84,7 @@ describe('Terraform configuration', () => {
   });
 
   it('keeps secrets in an RBAC-mode Key Vault, from sensitive variables only', () => {
-    expect(resource(tf, 'azurerm_key_vault', 'app').enable_rbac_authorization).toBe(true);
+    expect(resource(tf, 'azurerm_key_vault', 'app').rbac_authorization_enabled).toBe(true);
     const secrets = tf.locals.secrets as Record<string, string>;
     expect(Object.keys(secrets).sort()).toEqual(VAULT_SECRETS);
     for (const value of Object.values(secrets)) {
