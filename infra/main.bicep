@@ -193,8 +193,8 @@ param managedPrivileges string = ''
 // Platform
 // ---------------------------------------------------------------------------------------------------------------
 
-@description('Flex Consumption: most instances the app scales out to.')
-@minValue(1)
+@description('Flex Consumption: most instances the app scales out to; Flex Consumption accepts 40 to 1000.')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 

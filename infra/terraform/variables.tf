@@ -311,8 +311,13 @@ variable "managed_privileges" {
 # --- Platform ------------------------------------------------------------------------------------------------------
 
 variable "maximum_instance_count" {
-  type    = number
-  default = 40
+  type        = number
+  default     = 40
+  description = "Flex Consumption: most instances the app scales out to."
+  validation {
+    condition     = var.maximum_instance_count >= 40 && var.maximum_instance_count <= 1000
+    error_message = "maximum_instance_count must be 40 to 1000: Flex Consumption accepts no lower maximum."
+  }
 }
 
 variable "instance_memory_mb" {

@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ROLES, BICEP_API_VERSIONS, BROAD_ROLES, CHANGE_EVENT_ROLES, PREVIEW_ALLOWED, VAULT_SECRETS } from './expected-infra.js';
-import { objectEntries, readBicep, type BicepFile } from './bicep-reader.js';
+import {
+  APP_ROLES, BICEP_API_VERSIONS, BROAD_ROLES, CHANGE_EVENT_ROLES, FLEX_DEPRECATED_SITE_PROPERTIES, FLEX_MAXIMUM_INSTANCE_COUNT, PREVIEW_ALLOWED, VAULT_SECRETS,
+} from './expected-infra.js';
+import { maskLiterals, objectEntries, readBicep, type BicepFile } from './bicep-reader.js';
 
 // Bicep cannot compile here; these tests read its structure: resources and API versions, Flex Consumption shape,
 // security properties, roles with their scopes, parameters and outputs. Settings drift: settings-drift.test.ts.
@@ -44,6 +46,21 @@ describe('Bicep resources', () => {
     expect(site).toMatch(/scaleAndConcurrency:\s*\{[^}]*maximumInstanceCount:[^}]*instanceMemoryMB:/);
     expect(site).toMatch(/httpsOnly:\s*true/);
     expect(site).toMatch(/minTlsVersion:\s*'1\.2'/);
+  });
+
+  it('sets no site property of the Flex Consumption deprecations table', () => {
+    const site = resourceOf('functionapp.bicep', 'Microsoft.Web/sites').body;
+    const keys = [...maskLiterals(site).matchAll(/^\s*(\w+)\s*:/gm)].map((m) => m[1]!.toLowerCase());
+    const deprecated = Object.keys(FLEX_DEPRECATED_SITE_PROPERTIES).map((k) => k.toLowerCase());
+    expect(keys.filter((k) => deprecated.includes(k))).toEqual([]);
+    expect(keys).toContain('mintlsversion');
+  });
+
+  it('lets the app scale out to no fewer than the 40 instances Flex Consumption requires', () => {
+    const p = main.params.find((x) => x.name === 'maximumInstanceCount')!;
+    expect(p.decorators).toContain(`@minValue(${FLEX_MAXIMUM_INSTANCE_COUNT.min})`);
+    expect(p.decorators).toContain(`@maxValue(${FLEX_MAXIMUM_INSTANCE_COUNT.max})`);
+    expect(Number(/^param maximumInstanceCount int = (\d+)$/m.exec(main.text)?.[1])).toBeGreaterThanOrEqual(FLEX_MAXIMUM_INSTANCE_COUNT.min);
   });
 
   it('deploys the package from a blob container with the user-assigned identity', () => {

@@ -108,3 +108,27 @@ export const DEPRECATED_AZURERM_ARGUMENTS: Readonly<Record<string, readonly stri
   azurerm_log_analytics_workspace: ['local_authentication_disabled'],
   azurerm_storage_account: ['static_website', 'queue_properties'],
 };
+
+/**
+ * The site properties of the "Flex Consumption plan deprecations" table (infra/settings.ts has its app settings), by
+ * the name Microsoft.Web/sites uses (in `properties` or `properties.siteConfig`), with the azurerm argument that
+ * would set it where azurerm has one.
+ */
+export const FLEX_DEPRECATED_SITE_PROPERTIES: Readonly<Record<string, { reason: string; terraform?: string }>> = {
+  ftpsState: { reason: 'FTPS is not supported', terraform: 'ftps_state' },
+  use32BitWorkerProcess: { reason: '32-bit is not supported', terraform: 'use_32_bit_worker' },
+  isReserved: { reason: 'not valid' },
+  isXenon: { reason: 'not valid' },
+  windowsFxVersion: { reason: 'not valid' },
+  alwaysOn: { reason: 'not valid', terraform: 'always_on' },
+  preWarmedInstanceCount: { reason: 'replaced by always-ready instances', terraform: 'pre_warmed_instance_count' },
+  functionAppScaleLimit: { reason: 'replaced by maximumInstanceCount', terraform: 'app_scale_limit' },
+  containerSize: { reason: 'replaced by instanceMemoryMB' },
+  javaVersion: { reason: 'replaced by functionAppConfig.runtime.version' },
+  powerShellVersion: { reason: 'replaced by functionAppConfig.runtime.version' },
+  netFrameworkVersion: { reason: 'replaced by functionAppConfig.runtime.version' },
+  linuxFxVersion: { reason: 'replaced by functionAppConfig.runtime' },
+};
+
+/** Flex Consumption's bounds of functionAppConfig.scaleAndConcurrency.maximumInstanceCount (Flex Consumption plan page). */
+export const FLEX_MAXIMUM_INSTANCE_COUNT = { min: 40, max: 1000 } as const;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FLEX_FORBIDDEN, HOST_SETTINGS, NOT_DEPLOYED } from '../../infra/settings.js';
+import { FLEX_DEPRECATED_APP_SETTINGS, HOST_SETTINGS, NOT_DEPLOYED } from '../../infra/settings.js';
 import { SETTINGS } from '../../shared/settings-list.js';
 import { objectEntries, readBicep } from './bicep-reader.js';
 import { readTerraform } from './terraform-reader.js';
@@ -39,10 +39,10 @@ describe.each([
     expect(unread, 'settings the template sets but no code reads: declare them in shared/settings-list.ts, or name them in HOST_SETTINGS in infra/settings.ts').toEqual([]);
   });
 
-  it('never sets a setting that must not be deployed, nor one Flex Consumption rejects', async () => {
+  it('never sets a setting that must not be deployed, nor one Flex Consumption deprecates', async () => {
     const set = await load();
     expect([...set.keys()].filter((n) => n in NOT_DEPLOYED)).toEqual([]);
-    expect([...set.keys()].filter((n) => (FLEX_FORBIDDEN as readonly string[]).includes(n))).toEqual([]);
+    expect([...set.keys()].filter((n) => n in FLEX_DEPRECATED_APP_SETTINGS)).toEqual([]);
   });
 
   it('sets every secret as a Key Vault reference', async () => {
@@ -73,6 +73,16 @@ describe('the exemption lists', () => {
   it('name only settings the code declares, each with a reason', () => {
     expect(Object.keys(NOT_DEPLOYED).filter((n) => !declared.has(n)), 'stale NOT_DEPLOYED entries').toEqual([]);
     for (const reason of [...Object.values(NOT_DEPLOYED), ...Object.values(HOST_SETTINGS)]) expect(reason.length).toBeGreaterThan(20);
+  });
+
+  it('keep every setting of the Flex Consumption deprecations table out of the code\'s list, each with a reason', () => {
+    expect(Object.keys(FLEX_DEPRECATED_APP_SETTINGS).filter((n) => declared.has(n) || n in HOST_SETTINGS)).toEqual([]);
+    for (const reason of Object.values(FLEX_DEPRECATED_APP_SETTINGS)) expect(reason.length).toBeGreaterThan(10);
+    // The rows of the table that deploy and build settings would most often carry over from other plans.
+    for (const n of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_CONTENTSHARE',
+      'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'SCM_DO_BUILD_DURING_DEPLOYMENT', 'ENABLE_ORYX_BUILD', 'WEBSITE_NODE_DEFAULT_VERSION']) {
+      expect(FLEX_DEPRECATED_APP_SETTINGS, n).toHaveProperty(n);
+    }
   });
 
   it('keep host settings apart from the code\'s', () => {

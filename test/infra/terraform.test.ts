@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APP_ROLES, AZURERM_RELEASES, BROAD_ROLES, CHANGE_EVENT_ROLES, DEPRECATED_AZURERM_ARGUMENTS, snakeCase, VAULT_SECRETS } from './expected-infra.js';
+import {
+  APP_ROLES, AZURERM_RELEASES, BROAD_ROLES, CHANGE_EVENT_ROLES, DEPRECATED_AZURERM_ARGUMENTS, FLEX_DEPRECATED_SITE_PROPERTIES, FLEX_MAXIMUM_INSTANCE_COUNT,
+  snakeCase, VAULT_SECRETS,
+} from './expected-infra.js';
 import { readBicep } from './bicep-reader.js';
 import { constraintAdmits, nested, readTerraform, resource, type TerraformConfig } from './terraform-reader.js';
 
@@ -56,6 +59,22 @@ describe('Terraform configuration', () => {
     expect(app.storage_container_endpoint).toBe('${azurerm_storage_account.app.primary_blob_endpoint}${azurerm_storage_container.deployment.name}');
     expect(nested(app, 'identity')).toEqual({ type: 'UserAssigned', identity_ids: ['${azurerm_user_assigned_identity.app.id}'] });
     expect(nested(app, 'site_config').minimum_tls_version).toBe('1.2');
+  });
+
+  it('sets no site property of the Flex Consumption deprecations table', () => {
+    const app = resource(tf, 'azurerm_function_app_flex_consumption', 'app');
+    const set = [...Object.keys(app), ...Object.keys(nested(app, 'site_config'))];
+    const deprecated = Object.values(FLEX_DEPRECATED_SITE_PROPERTIES).flatMap((p) => (p.terraform ? [p.terraform] : []));
+    expect(set.filter((k) => deprecated.includes(k))).toEqual([]);
+  });
+
+  it('refuses a maximum instance count below the 40 Flex Consumption requires', () => {
+    const variable = tf.variables.maximum_instance_count!;
+    const condition = String(nested(variable, 'validation').condition);
+    const bounds = /^\$\{var\.maximum_instance_count >= (\d+) && var\.maximum_instance_count <= (\d+)\}$/.exec(condition);
+    expect(bounds?.slice(1).map(Number)).toEqual([FLEX_MAXIMUM_INSTANCE_COUNT.min, FLEX_MAXIMUM_INSTANCE_COUNT.max]);
+    expect(variable.default).toBeGreaterThanOrEqual(FLEX_MAXIMUM_INSTANCE_COUNT.min);
+    expect(resource(tf, 'azurerm_function_app_flex_consumption', 'app').maximum_instance_count).toBe('${var.maximum_instance_count}');
   });
 
   it('writes the app settings whole and points Key Vault references at the user-assigned identity', () => {
