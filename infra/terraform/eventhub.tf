@@ -13,6 +13,13 @@ resource "azurerm_eventhub_namespace" "events" {
   local_authentication_enabled = local.databricks_diagnostics
   minimum_tls_version   = "1.2"
   tags                  = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = lower(replace(local.databricks_workspace_location, " ", "")) == lower(replace(local.location, " ", ""))
+      error_message = "The Databricks workspace is in ${local.databricks_workspace_location} but the Event Hub namespace would be in ${local.location}: Azure Monitor streams diagnostic logs only to a namespace in the workspace's region. Deploy with location = \"${local.databricks_workspace_location}\", or leave databricks_workspace_id empty."
+    }
+  }
 }
 
 resource "azurerm_eventhub" "events" {

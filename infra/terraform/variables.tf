@@ -74,7 +74,7 @@ variable "event_hub_enabled" {
 variable "databricks_workspace_id" {
   type        = string
   default     = ""
-  description = "Resource id of an Azure Databricks workspace (Premium) whose Unity Catalog audit logs (diagnostic category unityCatalog) stream to the hub; empty: none. Turns on SAS (local) auth on the namespace, which diagnostic settings need, with a Send-only namespace rule for it."
+  description = "Resource id of an Azure Databricks workspace (Premium) whose Unity Catalog audit logs (diagnostic category unityCatalog) stream to the hub; empty: none. Needs the namespace in the workspace's region (the plan stops otherwise). Turns on SAS (local) auth on the namespace, which diagnostic settings need, with the Manage, Send and Listen namespace rule Azure Monitor requires."
 }
 
 variable "event_grid_topic" {

@@ -10,7 +10,7 @@ terraform {
     }
     # azapi covers two gaps of azurerm_function_app_flex_consumption (see app.tf): it writes an
     # AzureWebJobsStorage connection string with an empty key even for identity-based storage, and no release has
-    # key_vault_reference_identity_id on it.
+    # key_vault_reference_identity_id on it. It also reads the Databricks workspace's region (change-events.tf).
     azapi = {
       source  = "Azure/azapi"
       version = "~> 2.0"

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  APP_ROLES, BICEP_API_VERSIONS, BROAD_ROLES, CHANGE_EVENT_ROLES, FLEX_DEPRECATED_SITE_PROPERTIES, FLEX_MAXIMUM_INSTANCE_COUNT, PREVIEW_ALLOWED, VAULT_SECRETS,
+  APP_ROLES, BICEP_API_VERSIONS, BROAD_ROLES, CHANGE_EVENT_ROLES, DIAGNOSTICS_RULE_RIGHTS, FLEX_DEPRECATED_SITE_PROPERTIES, FLEX_MAXIMUM_INSTANCE_COUNT, PREVIEW_ALLOWED, VAULT_SECRETS,
 } from './expected-infra.js';
 import { maskLiterals, objectEntries, readBicep, type BicepFile } from './bicep-reader.js';
 
@@ -183,7 +183,6 @@ describe('Bicep role assignments', () => {
 });
 
 describe('Bicep automatic triggers (docs/automatic-triggers.md)', () => {
-  const events = modules['change-events.bicep']!;
   const diagnostics = modules['databricks-diagnostics.bicep']!;
   const moduleOf = (symbol: string) => main.modules.find((m) => m.symbol === symbol)!;
 
@@ -196,12 +195,27 @@ describe('Bicep automatic triggers (docs/automatic-triggers.md)', () => {
     expect(moduleOf('databricksDiagnosticSetting').condition).toBe('databricksDiagnostics');
   });
 
-  it('give the Databricks diagnostic setting a Send-only namespace rule, nothing more', () => {
+  it('give the Databricks diagnostic setting a namespace rule with the rights Azure Monitor requires, and no other rule', () => {
     const rule = resourceOf('change-events.bicep', 'Microsoft.EventHub/namespaces/authorizationRules');
     expect(rule.condition).toBe('databricksDiagnostics');
     expect(rule.body).toMatch(/parent:\s*namespace\s/);
-    expect(rule.body).toMatch(/rights:\s*\['Send'\]/);
-    expect(events.text).not.toMatch(/'Listen'|'Manage'|listKeys/);
+    const rights = /rights:\s*\[([^\]]*)\]/.exec(rule.body)![1]!.split(',').map((r) => r.trim().replace(/'/g, '')).sort();
+    expect(rights).toEqual([...DIAGNOSTICS_RULE_RIGHTS]);
+    expect(declared.filter((r) => r.type.endsWith('authorizationRules')).map((r) => r.type)).toEqual(['Microsoft.EventHub/namespaces/authorizationRules']);
+    // The setting names the rule; no template reads its keys.
+    for (const file of all) expect(file.text).not.toMatch(/listKeys/);
+  });
+
+  it('stop the deployment before the namespace exists when the workspace is in another region', () => {
+    const ref = main.resources.find((r) => r.symbol === 'databricksWorkspaceRef');
+    expect(ref).toMatchObject({ type: 'Microsoft.Databricks/workspaces', existing: true, condition: 'databricksDiagnostics' });
+    expect(ref!.body).toMatch(/scope:\s*resourceGroup\(databricksSubscriptionId, databricksResourceGroupName\)/);
+    const check = /^var eventHubLocation = (.*)$/m.exec(main.text)?.[1] ?? '';
+    expect(check).toMatch(/^!databricksDiagnostics \? location : regionKey\(databricksWorkspaceRef\.location\) == regionKey\(location\) \? location : fail\('/);
+    expect(check).toMatch(/only to a namespace in the workspace\\'s region/);
+    expect(main.text).toMatch(/^func regionKey\(region string\) string => toLower\(replace\(region, ' ', ''\)\)$/m);
+    expect(moduleOf('eventHub').body).toMatch(/^\s*location:\s*eventHubLocation\s*$/m);
+    expect(moduleOf('databricksDiagnosticSetting').body).toMatch(/scope:\s*resourceGroup\(databricksSubscriptionId, databricksResourceGroupName\)/);
   });
 
   it('stream exactly the unityCatalog category of the workspace to the hub, deployed in the workspace\'s resource group', () => {
@@ -214,7 +228,6 @@ describe('Bicep automatic triggers (docs/automatic-triggers.md)', () => {
     const wiring = moduleOf('databricksDiagnosticSetting').body;
     expect(wiring).toMatch(/eventHubAuthorizationRuleId:\s*changeEvents\.outputs\.diagnosticsRuleId/);
     expect(wiring).toMatch(/eventHubName:\s*names\.eventHub\s/);
-    expect(wiring).toMatch(/scope:\s*resourceGroup\(databricksDiagnostics \? databricksWorkspace\[2\]/);
   });
 
   it('create an Entra ID-only Event Grid topic whose subscription delivers to the hub with the topic\'s identity', () => {

@@ -132,3 +132,10 @@ export const FLEX_DEPRECATED_SITE_PROPERTIES: Readonly<Record<string, { reason: 
 
 /** Flex Consumption's bounds of functionAppConfig.scaleAndConcurrency.maximumInstanceCount (Flex Consumption plan page). */
 export const FLEX_MAXIMUM_INSTANCE_COUNT = { min: 40, max: 1000 } as const;
+
+/**
+ * The rights of the authorization rule a diagnostic setting streams to Event Hubs with: "Streaming to Event Hubs
+ * requires Manage, Send, and Listen permissions" (Diagnostic settings in Azure Monitor, Destinations). The rule must be
+ * the namespace's: diagnostic settings refuse a hub-level rule id.
+ */
+export const DIAGNOSTICS_RULE_RIGHTS = ['Listen', 'Manage', 'Send'] as const;

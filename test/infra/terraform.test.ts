@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  APP_ROLES, AZURERM_RELEASES, BROAD_ROLES, CHANGE_EVENT_ROLES, DEPRECATED_AZURERM_ARGUMENTS, FLEX_DEPRECATED_SITE_PROPERTIES, FLEX_MAXIMUM_INSTANCE_COUNT,
+  APP_ROLES, AZURERM_RELEASES, BROAD_ROLES, CHANGE_EVENT_ROLES, DEPRECATED_AZURERM_ARGUMENTS, DIAGNOSTICS_RULE_RIGHTS, FLEX_DEPRECATED_SITE_PROPERTIES, FLEX_MAXIMUM_INSTANCE_COUNT,
   snakeCase, VAULT_SECRETS,
 } from './expected-infra.js';
 import { readBicep } from './bicep-reader.js';
@@ -177,19 +177,32 @@ describe('Terraform automatic triggers (docs/automatic-triggers.md)', () => {
     expect(tf.locals.snowflake_topic).toBe('${var.event_hub_enabled && var.event_grid_topic}');
   });
 
-  it('give the Databricks diagnostic setting a Send-only namespace rule, nothing more', () => {
-    expect(resource(tf, 'azurerm_eventhub_namespace_authorization_rule', 'diagnostics_send')).toMatchObject({
-      count: '${local.databricks_diagnostics ? 1 : 0}', namespace_name: '${azurerm_eventhub_namespace.events[0].name}',
-      send: true, listen: false, manage: false,
-    });
+  it('give the Databricks diagnostic setting a namespace rule with the rights Azure Monitor requires, and no other rule', () => {
+    const rule = resource(tf, 'azurerm_eventhub_namespace_authorization_rule', 'diagnostics');
+    expect(rule).toMatchObject({ count: '${local.databricks_diagnostics ? 1 : 0}', namespace_name: '${azurerm_eventhub_namespace.events[0].name}' });
+    const rights = (['listen', 'manage', 'send'] as const).filter((r) => rule[r] === true).map((r) => r[0]!.toUpperCase() + r.slice(1));
+    expect(rights).toEqual([...DIAGNOSTICS_RULE_RIGHTS]);
+    expect(Object.keys(tf.resources.azurerm_eventhub_namespace_authorization_rule ?? {})).toEqual(['diagnostics']);
     expect(tf.resources.azurerm_eventhub_authorization_rule).toBeUndefined();
+  });
+
+  it('stop the plan when the workspace is in another region than the namespace', () => {
+    expect(tf.data.azapi_resource?.databricks_workspace).toMatchObject({
+      count: '${local.databricks_diagnostics ? 1 : 0}', resource_id: '${var.databricks_workspace_id}',
+      type: expect.stringMatching(/^Microsoft\.Databricks\/workspaces@/),
+    });
+    expect(tf.locals.databricks_workspace_location).toBe('${local.databricks_diagnostics ? data.azapi_resource.databricks_workspace[0].location : local.location}');
+    const lifecycle = nested(resource(tf, 'azurerm_eventhub_namespace', 'events'), 'lifecycle');
+    const precondition = nested(lifecycle, 'precondition');
+    expect(precondition.condition).toBe('${lower(replace(local.databricks_workspace_location, " ", "")) == lower(replace(local.location, " ", ""))}');
+    expect(String(precondition.error_message)).toMatch(/only to a namespace in the workspace's region/);
   });
 
   it('stream exactly the unityCatalog category of the workspace to the hub', () => {
     const setting = resource(tf, 'azurerm_monitor_diagnostic_setting', 'databricks_unity_catalog');
     expect(setting).toMatchObject({
       count: '${local.databricks_diagnostics ? 1 : 0}', target_resource_id: '${var.databricks_workspace_id}',
-      eventhub_authorization_rule_id: '${azurerm_eventhub_namespace_authorization_rule.diagnostics_send[0].id}',
+      eventhub_authorization_rule_id: '${azurerm_eventhub_namespace_authorization_rule.diagnostics[0].id}',
       eventhub_name: '${azurerm_eventhub.events[0].name}',
     });
     expect(setting.enabled_log).toEqual([{ category: 'unityCatalog' }]);
