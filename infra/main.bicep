@@ -272,6 +272,9 @@ var databricksWorkspaceName = databricksDiagnostics ? last(databricksWorkspace) 
 // Resource names the code also reads; they equal the code defaults in shared/settings-list.ts (checked by test).
 var tasksTable = 'tasks'
 var syncQueue = 'policysync-sync'
+// Every table and queue the app opens (shared/runtime.ts): the templates create them and grant the app each one alone.
+var tables = [tasksTable, '${tasksTable}resources']
+var queues = [syncQueue, '${syncQueue}-poison']
 
 // ---------------------------------------------------------------------------------------------------------------
 // Resources
@@ -302,8 +305,8 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     accountName: names.storage
     deploymentContainerName: names.deploymentContainer
-    tableName: tasksTable
-    queueNames: [syncQueue, '${syncQueue}-poison']
+    tableNames: tables
+    queueNames: queues
   }
 }
 
@@ -384,6 +387,8 @@ module roles 'modules/roles.bicep' = {
   params: {
     principalId: identity.properties.principalId
     storageAccountName: storage.outputs.name
+    tableNames: tables
+    queueNames: queues
     keyVaultName: keyVault.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
     eventHubEnabled: eventHubEnabled

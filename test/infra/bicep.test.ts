@@ -84,7 +84,7 @@ describe('Bicep resources', () => {
     expect(account).toMatch(/allowSharedKeyAccess:\s*false/);
     expect(account).toMatch(/minimumTlsVersion:\s*'TLS1_2'/);
     expect(account).toMatch(/allowBlobPublicAccess:\s*false/);
-    expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/tableServices/tables').body).toMatch(/name:\s*tableName/);
+    expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/tableServices/tables').body).toMatch(/name:\s*t\b/);
     expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/queueServices/queues').body).toMatch(/name:\s*q\b/);
     expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/blobServices/containers').body).toMatch(/publicAccess:\s*'None'/);
   });
@@ -148,7 +148,7 @@ describe('Bicep role assignments', () => {
       expect(a.body).toMatch(/principalId:\s*topic\.identity\.principalId/);
       expect(a.body).toMatch(/principalType:\s*'ServicePrincipal'/);
       return {
-        role: role?.role ?? 'unknown', id: role?.id, scope: types.get(/^\s*scope:\s*(\w+)\s*$/m.exec(a.body)?.[1] ?? '') ?? 'unknown',
+        role: role?.role ?? 'unknown', id: role?.id, scope: types.get(/^\s*scope:\s*(\w+)(?:\[\w+\])?\s*$/m.exec(a.body)?.[1] ?? '') ?? 'unknown',
         principal: role?.principal, onlyWith: a.condition, reason: role?.reason,
       };
     });
@@ -157,7 +157,7 @@ describe('Bicep role assignments', () => {
 
   it('lists every role of the app identity with its scope: exactly the least-privilege set', () => {
     const listed = assignments.map((a) => {
-      const scope = /^\s*scope:\s*(\w+)\s*$/m.exec(a.body)?.[1];
+      const scope = /^\s*scope:\s*(\w+)(?:\[\w+\])?\s*$/m.exec(a.body)?.[1];
       const key = /roleDefinitions',\s*roleIds\.(\w+)\)/.exec(a.body)?.[1];
       return {
         role: APP_ROLES.find((r) => r.id === roleIds.get(key ?? ''))?.role ?? `unknown ${key}`,
@@ -167,6 +167,23 @@ describe('Bicep role assignments', () => {
       };
     });
     expect(listed).toEqual(APP_ROLES);
+  });
+
+  it('grant queue and table access queue by queue and table by table, for exactly the ones the app opens', () => {
+    for (const [symbol, list, existing] of [['queueContributor', 'queueNames', 'queues'], ['tableContributor', 'tableNames', 'tables']] as const) {
+      const a = assignments.find((r) => r.symbol === symbol)!;
+      expect(roles.text).toMatch(new RegExp(`^resource ${symbol} '[^']+' = \\[for \\(\\w+, i\\) in ${list}: \\{`, 'm'));
+      expect(a.body).toMatch(new RegExp(`^\\s*scope: ${existing}\\[i\\]\\s*$`, 'm'));
+      expect(a.body).toMatch(new RegExp(`name: guid\\(${existing}\\[i\\]\\.id, principalId,`));
+      expect(roles.text).toMatch(new RegExp(`^resource ${existing} '[^']+' existing = \\[for \\w+ in ${list}: \\{`, 'm'));
+    }
+    // The module gets the same lists the storage module creates.
+    const wiring = main.modules.find((m) => m.symbol === 'roles')!.body;
+    const storage = main.modules.find((m) => m.symbol === 'storage')!.body;
+    for (const body of [wiring, storage]) {
+      expect(body).toMatch(/^\s*tableNames:\s*tables\s*$/m);
+      expect(body).toMatch(/^\s*queueNames:\s*queues\s*$/m);
+    }
   });
 
   it('grant to the app identity as a service principal', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { keyVaultSecretName, NOT_DEPLOYED } from '../../infra/settings.js';
 import { SETTINGS } from '../../shared/settings-list.js';
 
@@ -10,9 +11,11 @@ export interface ExpectedRole { role: string; id: string; scope: string; onlyWit
 
 /** The app's identity holds exactly these, each on exactly this kind of resource. */
 export const APP_ROLES: readonly ExpectedRole[] = [
+  // The host's own containers are created at run time: only the account can be scoped in advance.
   { role: 'Storage Blob Data Owner', id: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', scope: 'Microsoft.Storage/storageAccounts' },
-  { role: 'Storage Queue Data Contributor', id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88', scope: 'Microsoft.Storage/storageAccounts' },
-  { role: 'Storage Table Data Contributor', id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scope: 'Microsoft.Storage/storageAccounts' },
+  // One assignment per queue and per table the app opens (runtimeStorage below), none on the account.
+  { role: 'Storage Queue Data Contributor', id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88', scope: 'Microsoft.Storage/storageAccounts/queueServices/queues' },
+  { role: 'Storage Table Data Contributor', id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scope: 'Microsoft.Storage/storageAccounts/tableServices/tables' },
   { role: 'Azure Event Hubs Data Receiver', id: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde', scope: 'Microsoft.EventHub/namespaces/eventhubs', onlyWithEventHub: true },
   { role: 'Key Vault Secrets User', id: '4633458b-17de-408a-b874-0445c86b69e6', scope: 'Microsoft.KeyVault/vaults' },
   { role: 'Monitoring Metrics Publisher', id: '3913510d-42f4-4e42-8a64-420c390055eb', scope: 'Microsoft.Insights/components' },
@@ -139,3 +142,26 @@ export const FLEX_MAXIMUM_INSTANCE_COUNT = { min: 40, max: 1000 } as const;
  * the namespace's: diagnostic settings refuse a hub-level rule id.
  */
 export const DIAGNOSTICS_RULE_RIGHTS = ['Listen', 'Manage', 'Send'] as const;
+
+/**
+ * Every table and queue shared/runtime.ts opens, named with the settings' defaults. Read from its source: a table or
+ * queue added there fails the template tests until both templates create it and grant the app that one alone.
+ */
+export function runtimeStorage(): { tables: string[]; queues: string[] } {
+  const source = readFileSync(new URL('../../shared/runtime.ts', import.meta.url), 'utf8');
+  const defaults = Object.fromEntries(SETTINGS.map((s) => [s.name, s.default ?? '']));
+  const byConfig: Record<string, string> = { tasksTable: defaults.TASKS_TABLE!, syncQueue: defaults.SYNC_QUEUE! };
+  const value = (expr: string) => {
+    const field = (name: string) => {
+      if (!(name in byConfig)) throw new Error(`shared/runtime.ts names storage by config.${name}: add it to runtimeStorage()`);
+      return byConfig[name]!;
+    };
+    const plain = /^config\.(\w+)$/.exec(expr);
+    if (plain) return field(plain[1]!);
+    if (!/^`.*`$/.test(expr)) throw new Error(`unreadable storage name in shared/runtime.ts: ${expr}`);
+    return expr.slice(1, -1).replace(/\$\{config\.(\w+)\}/g, (_m, name: string) => field(name));
+  };
+  const opened = [...source.matchAll(/\b(tableClient|queueClient)\(config\.storage,\s*([^)]+)\)/g)];
+  const of = (fn: string) => opened.filter((m) => m[1] === fn).map((m) => value(m[2]!.trim())).sort();
+  return { tables: of('tableClient'), queues: of('queueClient') };
+}

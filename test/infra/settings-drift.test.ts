@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FLEX_DEPRECATED_APP_SETTINGS, HOST_SETTINGS, NOT_DEPLOYED } from '../../infra/settings.js';
 import { SETTINGS } from '../../shared/settings-list.js';
 import { objectEntries, readBicep } from './bicep-reader.js';
+import { runtimeStorage } from './expected-infra.js';
 import { readTerraform } from './terraform-reader.js';
 
 // One list of settings (shared/settings-list.ts) feeds the config parser and both templates: these tests fail when
@@ -102,15 +103,27 @@ describe('the code', () => {
     expect([...read].filter((n) => !declared.has(n))).toEqual([]);
   });
 
-  it('uses the table and queue names the templates create', async () => {
+  it('opens exactly the tables and queues both templates create', async () => {
     const defaults = Object.fromEntries(SETTINGS.map((s) => [s.name, s.default]));
+    const opened = runtimeStorage();
     const bicep = readBicep(join(root, 'infra/main.bicep')).text;
-    expect(bicep).toContain(`var tasksTable = '${defaults.TASKS_TABLE}'`);
-    expect(bicep).toContain(`var syncQueue = '${defaults.SYNC_QUEUE}'`);
-    expect(bicep).toContain("queueNames: [syncQueue, '${syncQueue}-poison']");
+    const bicepVars: Record<string, string> = {
+      tasksTable: /^var tasksTable = '([^']*)'$/m.exec(bicep)![1]!, syncQueue: /^var syncQueue = '([^']*)'$/m.exec(bicep)![1]!,
+    };
+    expect(bicepVars).toEqual({ tasksTable: defaults.TASKS_TABLE, syncQueue: defaults.SYNC_QUEUE });
+    // `[a, '${a}suffix']`: identifiers and strings with ${identifier}.
+    const bicepList = (name: string) => /^var (\w+) = \[(.*)\]$/m.exec(bicep.split('\n').find((l) => l.startsWith(`var ${name} = [`)) ?? '')![2]!
+      .split(',').map((item) => item.trim()).map((item) => (item.startsWith("'")
+        ? item.slice(1, -1).replace(/\$\{(\w+)\}/g, (_m, v: string) => bicepVars[v]!) : bicepVars[item]!)).sort();
+    expect({ tables: bicepList('tables'), queues: bicepList('queues') }).toEqual(opened);
+
     const tf = await (terraform ??= readTerraform(join(root, 'infra/terraform')));
-    expect(tf.locals.tasks_table).toBe(defaults.TASKS_TABLE);
-    expect(tf.locals.sync_queue).toBe(defaults.SYNC_QUEUE);
+    expect({ tasks_table: tf.locals.tasks_table, sync_queue: tf.locals.sync_queue }).toEqual({ tasks_table: defaults.TASKS_TABLE, sync_queue: defaults.SYNC_QUEUE });
+    // `${toset([local.a, "${local.a}suffix"])}`
+    const tfLocals = tf.locals as Record<string, string>;
+    const tfList = (name: string) => /^\$\{toset\(\[(.*)\]\)\}$/.exec(tfLocals[name] ?? '')![1]!.split(',').map((item) => item.trim())
+      .map((item) => (item.startsWith('"') ? item.slice(1, -1).replace(/\$\{local\.(\w+)\}/g, (_m, v: string) => tfLocals[v]!) : tfLocals[item.replace(/^local\./, '')]!)).sort();
+    expect({ tables: tfList('tables'), queues: tfList('queues') }).toEqual(opened);
   });
 });
 

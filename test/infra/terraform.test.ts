@@ -17,6 +17,7 @@ beforeAll(async () => { tf = await readTerraform(join(infra, 'terraform')); });
 /** Terraform resource type -> the Azure resource type it manages, for role assignment scopes. */
 const AZURE_TYPE: Record<string, string> = {
   azurerm_storage_account: 'Microsoft.Storage/storageAccounts',
+  azurerm_storage_queue: 'Microsoft.Storage/storageAccounts/queueServices/queues',
   azurerm_eventhub: 'Microsoft.EventHub/namespaces/eventhubs',
   azurerm_eventhub_namespace: 'Microsoft.EventHub/namespaces',
   azurerm_key_vault: 'Microsoft.KeyVault/vaults',
@@ -87,8 +88,10 @@ describe('Terraform configuration', () => {
 
   it('keeps storage Entra ID-only with TLS 1.2, and creates the table, both queues and the deployment container', () => {
     expect(resource(tf, 'azurerm_storage_account', 'app')).toMatchObject({ shared_access_key_enabled: false, min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false });
-    expect(resource(tf, 'azurerm_storage_queue', 'sync').for_each).toBe('${toset([local.sync_queue, "${local.sync_queue}-poison"])}');
-    expect(resource(tf, 'azapi_resource', 'tasks_table')).toMatchObject({ name: '${local.tasks_table}', type: expect.stringMatching(/^Microsoft\.Storage\/storageAccounts\/tableServices\/tables@/) });
+    expect(resource(tf, 'azurerm_storage_queue', 'sync').for_each).toBe('${local.queues}');
+    expect(resource(tf, 'azapi_resource', 'tables')).toMatchObject({
+      for_each: '${local.tables}', name: '${each.value}', type: expect.stringMatching(/^Microsoft\.Storage\/storageAccounts\/tableServices\/tables@/),
+    });
     expect(resource(tf, 'azurerm_storage_container', 'deployment').container_access_type).toBe('private');
   });
 
@@ -125,8 +128,11 @@ describe('Terraform configuration', () => {
 
 describe('Terraform role assignments', () => {
   const assignments = () => Object.entries(tf.resources.azurerm_role_assignment ?? {});
-  const scopeType = (scope: unknown) => {
-    const type = /^\$\{(?:data\.)?(\w+)\.\w+(?:\[0\])?\.id\}$/.exec(String(scope))?.[1];
+  // An assignment per item of a for_each has the scope `each.value.id`: the type is that of the resource iterated over.
+  const scopeType = (scope: unknown, forEach?: unknown) => {
+    const [, type, name] = (scope === '${each.value.id}' ? /^\$\{(\w+)\.(\w+)\}$/.exec(String(forEach))
+      : /^\$\{(?:data\.)?(\w+)\.(\w+)(?:\[0\])?\.id\}$/.exec(String(scope))) ?? [];
+    if (type === 'azapi_resource') return String(resource(tf, type, name!).type).replace(/@.*$/, '');
     return type ? AZURE_TYPE[type] ?? `unknown ${type}` : `unknown ${String(scope)}`;
   };
 
@@ -139,17 +145,22 @@ describe('Terraform role assignments', () => {
       .map(([, a]) => {
         const role = APP_ROLES.find((r) => r.role === a.role_definition_name);
         return {
-          role: String(a.role_definition_name), id: role?.id, scope: scopeType(a.scope),
+          role: String(a.role_definition_name), id: role?.id, scope: scopeType(a.scope, a.for_each),
           ...(a.count ? { onlyWithEventHub: a.count === '${var.event_hub_enabled ? 1 : 0}' } : {}),
         };
       });
     expect(byRole(listed)).toEqual(byRole(APP_ROLES));
   });
 
+  it('grant queue and table access queue by queue and table by table, for exactly the ones it creates', () => {
+    expect(resource(tf, 'azurerm_role_assignment', 'queue_contributor')).toMatchObject({ for_each: '${azurerm_storage_queue.sync}', scope: '${each.value.id}' });
+    expect(resource(tf, 'azurerm_role_assignment', 'table_contributor')).toMatchObject({ for_each: '${azapi_resource.tables}', scope: '${each.value.id}' });
+  });
+
   it('give whoever runs terraform only Key Vault Secrets Officer on this vault (to write the secrets), and the Event Grid topic only Data Sender on the hub', () => {
     const others = assignments().filter(([, a]) => a.principal_id !== '${azurerm_user_assigned_identity.app.principal_id}');
     const [sender] = CHANGE_EVENT_ROLES;
-    const listed = others.map(([name, a]) => ({ name, role: a.role_definition_name, scope: scopeType(a.scope), principal: a.principal_id, count: a.count }));
+    const listed = others.map(([name, a]) => ({ name, role: a.role_definition_name, scope: scopeType(a.scope, a.for_each), principal: a.principal_id, count: a.count }));
     expect(listed.sort((x, y) => x.name.localeCompare(y.name))).toEqual([
       { name: 'deployer_secrets_officer', role: 'Key Vault Secrets Officer', scope: 'Microsoft.KeyVault/vaults', principal: '${data.azurerm_client_config.current.object_id}', count: undefined },
       {
