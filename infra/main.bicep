@@ -231,6 +231,9 @@ param privateDnsZoneId string = ''
 @description('Key Vault purge protection (cannot be turned off once on).')
 param keyVaultPurgeProtection bool = true
 
+@description('Recover the soft-deleted vault of this instance\'s name instead of creating one: a deleted vault keeps its name (and its secrets) until it is purged, and with purge protection it cannot be purged before its retention ends. Set it for the one deployment after a deletion, then leave it false: it fails when there is no deleted vault to recover.')
+param keyVaultRecover bool = false
+
 @description('Application Insights accepts only Entra ID-authenticated telemetry (the app sends it as its managed identity).')
 param appInsightsLocalAuthDisabled bool = true
 
@@ -371,6 +374,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     vaultName: names.keyVault
     purgeProtection: keyVaultPurgeProtection
+    recover: keyVaultRecover
     secrets: {
       'JWT-SECRET': jwtSecret
       'RANGER-PASSWORD': rangerPassword

@@ -19,7 +19,15 @@ terraform {
 }
 
 provider "azurerm" {
-  features {}
+  features {
+    key_vault {
+      # A vault of this instance's name that was deleted (and is still soft-deleted) is recovered, secrets included,
+      # instead of failing the apply on a name in use; destroy leaves the vault recoverable instead of purging it.
+      recover_soft_deleted_key_vaults = true
+      recover_soft_deleted_secrets    = true
+      purge_soft_delete_on_destroy    = false
+    }
+  }
   # The storage account has shared-key access off: the provider must use Entra ID for any data-plane call.
   storage_use_azuread = true
 }

@@ -113,6 +113,12 @@ describe('Bicep resources', () => {
     expect([...written.keys()].sort()).toEqual(VAULT_SECRETS);
   });
 
+  it('recovers a soft-deleted vault of the same name when asked to, and otherwise creates one', () => {
+    expect(resourceOf('keyvault.bicep', 'Microsoft.KeyVault/vaults').body).toMatch(/^\s*createMode: recover \? 'recover' : 'default'\s*$/m);
+    expect(main.text).toMatch(/^param keyVaultRecover bool = false$/m);
+    expect(main.modules.find((m) => m.symbol === 'keyVault')!.body).toMatch(/^\s*recover: keyVaultRecover\s*$/m);
+  });
+
   it('sends telemetry to a workspace-based Application Insights', () => {
     expect(resourceOf('monitoring.bicep', 'Microsoft.Insights/components').body).toMatch(/WorkspaceResourceId:\s*workspace\.id/);
     expect(resourceOf('monitoring.bicep', 'Microsoft.Insights/components').body).toMatch(/DisableLocalAuth:\s*localAuthDisabled/);

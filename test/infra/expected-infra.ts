@@ -165,3 +165,8 @@ export function runtimeStorage(): { tables: string[]; queues: string[] } {
   const of = (fn: string) => opened.filter((m) => m[1] === fn).map((m) => value(m[2]!.trim())).sort();
   return { tables: of('tableClient'), queues: of('queueClient') };
 }
+
+/** Bicep parameters Terraform has no variable for, each with why. */
+export const BICEP_ONLY_PARAMS: Readonly<Record<string, string>> = {
+  keyVaultRecover: 'Terraform recovers a soft-deleted vault of the same name by itself (provider features key_vault.recover_soft_deleted_key_vaults)',
+};

@@ -14,11 +14,13 @@ export interface TerraformConfig {
   outputs: Record<string, Body>;
   locals: Body;
   terraform: Body[];
+  /** provider blocks by provider name. */
+  providers: Record<string, Body>;
 }
 
 export async function readTerraform(dir: string): Promise<TerraformConfig> {
   const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).sort();
-  const config: TerraformConfig = { files, resources: {}, data: {}, variables: {}, outputs: {}, locals: {}, terraform: [] };
+  const config: TerraformConfig = { files, resources: {}, data: {}, variables: {}, outputs: {}, locals: {}, terraform: [], providers: {} };
   for (const file of files) {
     const json = (await parse(file, readFileSync(join(dir, file), 'utf8'))) as Record<string, unknown>;
     for (const [kind, target] of [['resource', config.resources], ['data', config.data]] as const) {
@@ -30,6 +32,7 @@ export async function readTerraform(dir: string): Promise<TerraformConfig> {
     for (const [name, blocks] of Object.entries((json.output ?? {}) as Record<string, Body[]>)) config.outputs[name] = blocks[0]!;
     for (const block of (json.locals ?? []) as Body[]) Object.assign(config.locals, block);
     config.terraform.push(...((json.terraform ?? []) as Body[]));
+    for (const [name, blocks] of Object.entries((json.provider ?? {}) as Record<string, Body[]>)) config.providers[name] = blocks[0]!;
   }
   return config;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  APP_ROLES, AZURERM_RELEASES, BROAD_ROLES, CHANGE_EVENT_ROLES, DEPRECATED_AZURERM_ARGUMENTS, DIAGNOSTICS_RULE_RIGHTS, FLEX_DEPRECATED_SITE_PROPERTIES, FLEX_MAXIMUM_INSTANCE_COUNT,
+  APP_ROLES, AZURERM_RELEASES, BICEP_ONLY_PARAMS, BROAD_ROLES, CHANGE_EVENT_ROLES, DEPRECATED_AZURERM_ARGUMENTS, DIAGNOSTICS_RULE_RIGHTS, FLEX_DEPRECATED_SITE_PROPERTIES, FLEX_MAXIMUM_INSTANCE_COUNT,
   snakeCase, VAULT_SECRETS,
 } from './expected-infra.js';
 import { readBicep } from './bicep-reader.js';
@@ -113,6 +113,12 @@ describe('Terraform configuration', () => {
       const variable = /^\$\{var\.(\w+)\}$/.exec(value)?.[1];
       expect(tf.variables[variable ?? '']?.sensitive, `${value} must be a sensitive variable`).toBe(true);
     }
+  });
+
+  it('recovers a soft-deleted vault of the same name instead of failing, and never purges one', () => {
+    const features = nested(tf.providers.azurerm!, 'features');
+    expect(nested(features, 'key_vault')).toMatchObject({ recover_soft_deleted_key_vaults: true, recover_soft_deleted_secrets: true, purge_soft_delete_on_destroy: false });
+    expect(resource(tf, 'azurerm_key_vault', 'app').soft_delete_retention_days).toBe(90);
   });
 
   it('sends telemetry to a workspace-based Application Insights', () => {
@@ -237,7 +243,9 @@ describe('Terraform variables and outputs', () => {
   const bicep = readBicep(join(infra, 'main.bicep'));
 
   it('are the Bicep parameters and outputs, in snake_case (plus the resource group to deploy into)', () => {
-    expect(Object.keys(tf.variables).sort()).toEqual([...bicep.params.map((p) => snakeCase(p.name)), 'resource_group_name'].sort());
+    const params = bicep.params.filter((p) => !(p.name in BICEP_ONLY_PARAMS));
+    expect(Object.keys(tf.variables).sort()).toEqual([...params.map((p) => snakeCase(p.name)), 'resource_group_name'].sort());
+    expect(Object.keys(BICEP_ONLY_PARAMS).filter((n) => !bicep.params.some((p) => p.name === n))).toEqual([]);
     expect(Object.keys(tf.outputs).sort()).toEqual(bicep.outputs.map(snakeCase).sort());
   });
 
