@@ -79,7 +79,7 @@ describe('Bicep resources', () => {
     for (const p of policies) expect(p.body).toMatch(/allow:\s*false/);
   });
 
-  it('keeps storage Entra ID-only with TLS 1.2, and creates the table, both queues and the deployment container', () => {
+  it('keeps storage Entra ID-only with TLS 1.2, and creates the tables, both queues and the deployment container', () => {
     const account = resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts').body;
     expect(account).toMatch(/allowSharedKeyAccess:\s*false/);
     expect(account).toMatch(/minimumTlsVersion:\s*'TLS1_2'/);

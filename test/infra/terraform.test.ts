@@ -86,7 +86,7 @@ describe('Terraform configuration', () => {
     expect(kvIdentity).toMatchObject({ method: 'PATCH', body: { properties: { keyVaultReferenceIdentity: '${azurerm_user_assigned_identity.app.id}' } } });
   });
 
-  it('keeps storage Entra ID-only with TLS 1.2, and creates the table, both queues and the deployment container', () => {
+  it('keeps storage Entra ID-only with TLS 1.2, and creates the tables, both queues and the deployment container', () => {
     expect(resource(tf, 'azurerm_storage_account', 'app')).toMatchObject({ shared_access_key_enabled: false, min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false });
     expect(resource(tf, 'azurerm_storage_queue', 'sync').for_each).toBe('${local.queues}');
     expect(resource(tf, 'azapi_resource', 'tables')).toMatchObject({
