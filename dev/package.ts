@@ -7,15 +7,19 @@
  *   node_modules/**                     production dependencies only
  *
  * and nothing else: no tests, no dev/, no TypeScript sources, no local.settings.json. The package is complete, so
- * the platform runs no remote build. `.funcignore` mirrors the same rule for Core Tools publishing.
+ * the platform runs no remote build. `--dir <folder>` also writes the same files unzipped, for Core Tools
+ * (`func azure functionapp publish <app> --no-build` from that folder ships exactly what the zip holds).
+ *
+ * It builds on Linux x64 (glibc) only, the platform Azure Functions runs on: production dependencies carry native
+ * builds per platform (the Databricks SQL kernel, lz4), and npm installs only the host's.
  *
  * Production dependencies come from the installed tree (`npm ls --omit=dev`), which CI and `npm ci` install from
  * the lock file; `--fresh` installs them instead with `npm ci --omit=dev` in the staging dir (needs the registry).
  *
- *   tsx dev/package.ts [--out policysync.zip] [--fresh]
+ *   tsx dev/package.ts [--out policysync.zip] [--dir <folder>] [--fresh]
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,10 +32,40 @@ export interface PackageOptions {
   root: string;
   /** Path of the zip to write. */
   out: string;
+  /** Also write the package's files, unzipped, to this folder (absent or empty). */
+  dir?: string;
   /** Install production dependencies with `npm ci --omit=dev` instead of copying them from node_modules. */
   fresh?: boolean;
+  /** The machine the package is built on; this one unless given. */
+  host?: BuildHost;
   log?: (line: string) => void;
 }
+
+/** What decides which native builds npm installs: operating system, CPU and C library. */
+export interface BuildHost { platform: string; arch: string; libc: 'glibc' | 'musl' | 'none' }
+
+/** Azure Functions on Linux (Flex Consumption): x64, glibc. */
+export const DEPLOY_HOST: BuildHost = { platform: 'linux', arch: 'x64', libc: 'glibc' };
+
+export function thisHost(): BuildHost {
+  const header = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header;
+  const libc = process.platform !== 'linux' ? 'none' : header?.glibcVersionRuntime ? 'glibc' : 'musl';
+  return { platform: process.platform, arch: process.arch, libc };
+}
+
+export class PackageHostError extends Error {
+  readonly code = 'PACKAGE_HOST';
+  constructor(host: BuildHost) {
+    super(`npm run package builds on ${hostLabel(DEPLOY_HOST)} only, and this machine is ${hostLabel(host)}. Production `
+      + 'dependencies carry native builds per platform (@databricks/sql\'s kernel, lz4-napi) and npm installed this '
+      + 'machine\'s, so the package would fail in Azure Functions. Build it on Linux x64: a CI runner (ubuntu-latest), '
+      + 'WSL 2, or a node:22 container on an x64 machine (`docker run --rm -v "$PWD":/src -w /src node:22 '
+      + 'sh -c "npm ci && npm run package"`).');
+    this.name = 'PackageHostError';
+  }
+}
+
+const hostLabel = (h: BuildHost) => `${h.platform}-${h.arch}${h.libc === 'none' ? '' : ` (${h.libc})`}`;
 
 export interface PackageResult { out: string; bytes: number; files: number }
 
@@ -39,6 +73,9 @@ export interface PackageResult { out: string; bytes: number; files: number }
 export const MAIN = 'dist/functions/index.js';
 
 export async function buildPackage(opts: PackageOptions): Promise<PackageResult> {
+  const host = opts.host ?? thisHost();
+  if (host.platform !== DEPLOY_HOST.platform || host.arch !== DEPLOY_HOST.arch || host.libc !== DEPLOY_HOST.libc) throw new PackageHostError(host);
+  if (opts.dir && existsSync(opts.dir) && readdirSync(opts.dir).length > 0) throw new Error(`--dir ${opts.dir} is not empty`);
   const log = opts.log ?? (() => {});
   const root = resolve(opts.root);
   const stage = mkdtempSync(join(tmpdir(), 'policysync-package-'));
@@ -70,6 +107,10 @@ export async function buildPackage(opts: PackageOptions): Promise<PackageResult>
     log(`writing ${opts.out}`);
     mkdirSync(dirname(resolve(opts.out)), { recursive: true });
     const files = await zipDirectory(stage, resolve(opts.out));
+    if (opts.dir) {
+      log(`writing ${opts.dir}`);
+      cpSync(stage, resolve(opts.dir), { recursive: true });
+    }
     return { out: resolve(opts.out), bytes: statSync(resolve(opts.out)).size, files };
   } finally {
     rmSync(stage, { recursive: true, force: true });
@@ -127,12 +168,15 @@ function run(command: string, args: string[], cwd: string, hint?: string): strin
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { out: { type: 'string', default: 'policysync.zip' }, fresh: { type: 'boolean', default: false } },
+    options: { out: { type: 'string', default: 'policysync.zip' }, dir: { type: 'string' }, fresh: { type: 'boolean', default: false } },
     strict: true,
   });
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   try {
-    const r = await buildPackage({ root, out: resolve(values.out), fresh: values.fresh, log: (l) => process.stderr.write(`package: ${l}\n`) });
+    const r = await buildPackage({
+      root, out: resolve(values.out), ...(values.dir ? { dir: resolve(values.dir) } : {}), fresh: values.fresh,
+      log: (l) => process.stderr.write(`package: ${l}\n`),
+    });
     process.stdout.write(`${relative(process.cwd(), r.out) || basename(r.out)}: ${r.files} files, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB\n`);
     return 0;
   } catch (error) {

@@ -193,8 +193,8 @@ param managedPrivileges string = ''
 // Platform
 // ---------------------------------------------------------------------------------------------------------------
 
-@description('Flex Consumption: most instances the app scales out to.')
-@minValue(1)
+@description('Flex Consumption: most instances the app scales out to; Flex Consumption accepts 40 to 1000.')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
@@ -207,7 +207,7 @@ param instanceMemoryMB int = 2048
 // need eventHubEnabled and are off by default.
 // ---------------------------------------------------------------------------------------------------------------
 
-@description('Resource id of an Azure Databricks workspace (Premium) whose Unity Catalog audit logs (diagnostic category unityCatalog) stream to the hub; empty: none. Turns on SAS (local) auth on the Event Hub namespace, which diagnostic settings need, with a Send-only namespace rule for it.')
+@description('Resource id of an Azure Databricks workspace (Premium) whose Unity Catalog audit logs (diagnostic category unityCatalog) stream to the hub; empty: none. Needs the namespace in the workspace\'s region (the deployment stops otherwise). Turns on SAS (local) auth on the Event Hub namespace, which diagnostic settings need, with the Manage, Send and Listen namespace rule Azure Monitor requires.')
 param databricksWorkspaceId string = ''
 
 @description('Create an Event Grid custom topic for a Snowflake notification integration (ALERT -> SYSTEM$SEND_SNOWFLAKE_NOTIFICATION) and a subscription that delivers its events to the hub with the topic\'s managed identity.')
@@ -230,6 +230,9 @@ param privateDnsZoneId string = ''
 
 @description('Key Vault purge protection (cannot be turned off once on).')
 param keyVaultPurgeProtection bool = true
+
+@description('Recover the soft-deleted vault of this instance\'s name instead of creating one: a deleted vault keeps its name (and its secrets) until it is purged, and with purge protection it cannot be purged before its retention ends. Set it for the one deployment after a deletion, then leave it false: it fails when there is no deleted vault to recover.')
+param keyVaultRecover bool = false
 
 @description('Application Insights accepts only Entra ID-authenticated telemetry (the app sends it as its managed identity).')
 param appInsightsLocalAuthDisabled bool = true
@@ -265,10 +268,16 @@ var databricksDiagnostics = eventHubEnabled && !empty(databricksWorkspaceId)
 var snowflakeTopic = eventHubEnabled && eventGridTopic
 // /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>
 var databricksWorkspace = split(databricksWorkspaceId, '/')
+var databricksSubscriptionId = databricksDiagnostics ? databricksWorkspace[2] : subscription().subscriptionId
+var databricksResourceGroupName = databricksDiagnostics ? databricksWorkspace[4] : resourceGroup().name
+var databricksWorkspaceName = databricksDiagnostics ? last(databricksWorkspace) : ''
 
 // Resource names the code also reads; they equal the code defaults in shared/settings-list.ts (checked by test).
 var tasksTable = 'tasks'
 var syncQueue = 'policysync-sync'
+// Every table and queue the app opens (shared/runtime.ts): the templates create them and grant the app each one alone.
+var tables = [tasksTable, '${tasksTable}resources']
+var queues = [syncQueue, '${syncQueue}-poison']
 
 // ---------------------------------------------------------------------------------------------------------------
 // Resources
@@ -299,15 +308,27 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     accountName: names.storage
     deploymentContainerName: names.deploymentContainer
-    tableName: tasksTable
-    queueNames: [syncQueue, '${syncQueue}-poison']
+    tableNames: tables
+    queueNames: queues
   }
 }
+
+// Azure Monitor streams a regional resource's logs only to a namespace in the same region (Diagnostic settings in
+// Azure Monitor, Destinations). A workspace in another region stops the deployment here, before the namespace exists,
+// instead of at its diagnostic setting.
+resource databricksWorkspaceRef 'Microsoft.Databricks/workspaces@2024-05-01' existing = if (databricksDiagnostics) {
+  scope: resourceGroup(databricksSubscriptionId, databricksResourceGroupName)
+  name: databricksWorkspaceName
+}
+
+func regionKey(region string) string => toLower(replace(region, ' ', ''))
+
+var eventHubLocation = !databricksDiagnostics ? location : regionKey(databricksWorkspaceRef.location) == regionKey(location) ? location : fail('The Databricks workspace ${databricksWorkspaceName} is in ${databricksWorkspaceRef.location} but the Event Hub namespace would be in ${location}: Azure Monitor streams diagnostic logs only to a namespace in the workspace\'s region. Deploy this instance with location=${databricksWorkspaceRef.location}, or leave databricksWorkspaceId empty.')
 
 module eventHub 'modules/eventhub.bicep' = if (eventHubEnabled) {
   name: 'eventhub'
   params: {
-    location: location
+    location: eventHubLocation
     tags: tags
     namespaceName: names.eventHubNamespace
     hubName: names.eventHub
@@ -335,9 +356,9 @@ module changeEvents 'modules/change-events.bicep' = if (databricksDiagnostics ||
 // The workspace may live in another resource group or subscription: its diagnostic setting is deployed there.
 module databricksDiagnosticSetting 'modules/databricks-diagnostics.bicep' = if (databricksDiagnostics) {
   name: 'databricks-diagnostics'
-  scope: resourceGroup(databricksDiagnostics ? databricksWorkspace[2] : subscription().subscriptionId, databricksDiagnostics ? databricksWorkspace[4] : resourceGroup().name)
+  scope: resourceGroup(databricksSubscriptionId, databricksResourceGroupName)
   params: {
-    workspaceName: databricksDiagnostics ? last(databricksWorkspace) : ''
+    workspaceName: databricksWorkspaceName
     settingName: names.databricksDiagnosticSetting
     eventHubAuthorizationRuleId: changeEvents.outputs.diagnosticsRuleId
     eventHubName: names.eventHub
@@ -353,6 +374,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     vaultName: names.keyVault
     purgeProtection: keyVaultPurgeProtection
+    recover: keyVaultRecover
     secrets: {
       'JWT-SECRET': jwtSecret
       'RANGER-PASSWORD': rangerPassword
@@ -369,6 +391,8 @@ module roles 'modules/roles.bicep' = {
   params: {
     principalId: identity.properties.principalId
     storageAccountName: storage.outputs.name
+    tableNames: tables
+    queueNames: queues
     keyVaultName: keyVault.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
     eventHubEnabled: eventHubEnabled
@@ -501,7 +525,7 @@ var warnings = flatten([
   apiServerEnabled && onDemandV2Enabled && jwtUsesSecret && empty(jwtSecret) ? ['jwtSecret was not passed: JWT_SECRET refers to Key Vault secret JWT-SECRET, which must already exist (a first deployment must pass it).'] : []
   empty(policyFile) && empty(rangerUrl) ? ['Neither policyFile nor rangerUrl is set: the app will not start until one policy source is configured.'] : []
   !eventHubEnabled && (!empty(databricksWorkspaceId) || eventGridTopic) ? ['databricksWorkspaceId / eventGridTopic need eventHubEnabled=true: no automatic trigger was created.'] : []
-  databricksDiagnostics ? ['The Databricks diagnostic setting streams with a SAS key, so local (SAS) auth is on for the Event Hub namespace; its only rule is the Send-only databricks-diagnostics-send. Unity Catalog audit logs need a Premium workspace and arrive minutes after the change.'] : []
+  databricksDiagnostics ? ['The Databricks diagnostic setting streams with a SAS key, so local (SAS) auth is on for the Event Hub namespace: its rules are databricks-diagnostics (Manage, Send, Listen, as Azure Monitor requires) and the namespace\'s own RootManageSharedAccessKey (docs/automatic-triggers.md says how to rotate or remove keys). Unity Catalog audit logs need a Premium workspace and arrive minutes after the change.'] : []
   snowflakeTopic ? ['Snowflake route: CREATE NOTIFICATION INTEGRATION with AZURE_EVENT_GRID_TOPIC_ENDPOINT = the eventGridTopicEndpoint output, open its AZURE_CONSENT_URL, then grant the Snowflake app "EventGrid Data Sender" on the eventGridTopicId output (docs/automatic-triggers.md).'] : []
 ])
 

@@ -28,13 +28,35 @@ export const HOST_SETTINGS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Settings Flex Consumption rejects or ignores (runtime and version live in functionAppConfig). A template that
- * sets one of them is wrong, whatever SETTINGS says.
+ * The "Flex Consumption plan deprecations" table of Microsoft's app settings reference
+ * (learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations), with the
+ * settings the Flex Consumption plan page says are unsupported (time zones, certificates). Flex takes its runtime
+ * and scale from functionAppConfig and its package from the deployment container; none of these may be set.
  */
-export const FLEX_FORBIDDEN = [
-  'FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_NODE_DEFAULT_VERSION', 'WEBSITE_RUN_FROM_PACKAGE',
-  'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'WEBSITE_CONTENTSHARE', 'SCM_DO_BUILD_DURING_DEPLOYMENT', 'ENABLE_ORYX_BUILD',
-] as const;
+export const FLEX_DEPRECATED_APP_SETTINGS: Readonly<Record<string, string>> = {
+  FUNCTIONS_EXTENSION_VERSION: 'set by the platform',
+  FUNCTIONS_WORKER_RUNTIME: 'replaced by functionAppConfig.runtime.name',
+  FUNCTIONS_WORKER_RUNTIME_VERSION: 'replaced by functionAppConfig.runtime.version',
+  FUNCTIONS_MAX_HTTP_CONCURRENCY: 'replaced by functionAppConfig.scaleAndConcurrency.triggers.http',
+  FUNCTIONS_WORKER_PROCESS_COUNT: 'not valid on Flex Consumption',
+  FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED: 'not valid on Flex Consumption',
+  WEBSITE_NODE_DEFAULT_VERSION: 'replaced by functionAppConfig.runtime.version',
+  WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: 'replaced by functionAppConfig.deployment',
+  WEBSITE_CONTENTSHARE: 'replaced by functionAppConfig.deployment',
+  WEBSITE_CONTENTOVERVNET: 'no content share on Flex Consumption',
+  WEBSITE_SKIP_CONTENTSHARE_VALIDATION: 'no content share on Flex Consumption',
+  WEBSITE_MOUNT_ENABLED: 'no content share on Flex Consumption',
+  WEBSITE_RUN_FROM_PACKAGE: 'the app always runs from the deployment container\'s package',
+  SCM_DO_BUILD_DURING_DEPLOYMENT: 'remote build is a parameter of the deployment, not an app setting',
+  ENABLE_ORYX_BUILD: 'remote build is a parameter of the deployment, not an app setting',
+  WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT: 'replaced by functionAppConfig.scaleAndConcurrency.maximumInstanceCount',
+  WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED: 'not valid on Flex Consumption',
+  WEBSITE_VNET_ROUTE_ALL: 'not used for networking on Flex Consumption',
+  WEBSITE_DNS_SERVER: 'not used for networking on Flex Consumption',
+  WEBSITE_TIME_ZONE: 'time zones are not supported on Flex Consumption',
+  TZ: 'time zones are not supported on Flex Consumption',
+  WEBSITE_LOAD_CERTIFICATES: 'certificate loading is not supported on Flex Consumption',
+};
 
 /** The secrets the templates put in Key Vault, by app setting; Key Vault secret names allow no underscore. */
 export const keyVaultSecretName = (setting: string): string => setting.replace(/_/g, '-');

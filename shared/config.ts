@@ -81,21 +81,40 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Settings whose Key Vault reference App Service could not resolve. The service starts without them and reports them
+ * (health), and everything that needs the services refuses with this error until a refresh of the references lets
+ * the next start read them.
+ */
+export class UnresolvedSettingsError extends Error {
+  readonly code = 'SETTINGS_UNRESOLVED';
+  constructor(readonly settings: readonly string[]) {
+    super(`policysync cannot serve yet: the Key Vault reference of ${settings.join(', ')} did not resolve. Check that each secret `
+      + 'exists and that the app\'s identity may read it (Key Vault Secrets User), then refresh the references (docs/deploy.md, '
+      + '"Key Vault references").');
+    this.name = 'UnresolvedSettingsError';
+  }
+}
+
 export type Config = ReturnType<typeof buildConfig>;
+
+/** What App Service passes for a Key Vault reference it could not resolve: the reference's own text. */
+const isUnresolvedReference = (value: string | undefined) => value?.startsWith('@Microsoft.KeyVault(') ?? false;
+// Stands in for an unresolved setting in the cross-setting checks only (it is set, its value is not known yet); at
+// least 32 bytes so that it passes the JWT_SECRET length check. It never reaches the configuration.
+const UNRESOLVED = 'unresolved Key Vault reference, checked once it resolves';
 
 /** Parses every setting once; one error names every bad or missing setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(SETTINGS.map((s) => [s.name, env[s.name] === '' ? undefined : env[s.name]]));
+  // A reference's text is never a value (a JWT_SECRET of "@Microsoft.KeyVault(...)" would be a guessable signing key).
+  const unresolved = Object.keys(known).filter((name) => isUnresolvedReference(known[name]));
+  for (const name of unresolved) delete known[name];
   const parsed = EnvSchema.safeParse(known);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  // App Service passes an unresolvable Key Vault reference through as its literal text: never run on that
-  // (a JWT_SECRET of "@Microsoft.KeyVault(...)" would be a guessable signing key).
-  for (const [name, value] of Object.entries(known)) {
-    if (value?.startsWith('@Microsoft.KeyVault(')) problems.push(`${name}: the Key Vault reference did not resolve (check the secret exists and the identity may read it)`);
-  }
-  if (parsed.success) problems.push(...crossChecks(parsed.data));
+  if (parsed.success) problems.push(...crossChecks({ ...parsed.data, ...Object.fromEntries(unresolved.map((name) => [name, UNRESOLVED])) } as Env));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-  return buildConfig(parsed.data);
+  return buildConfig(parsed.data, unresolved);
 }
 
 function crossChecks(e: Env): string[] {
@@ -140,12 +159,15 @@ const DEFAULT_IGNORED: Record<Env['CONNECTOR_KIND'], string> = {
   databricks_unity_catalog: 'admins,account users',
 };
 
-function buildConfig(e: Env) {
+function buildConfig(e: Env, unresolvedSettings: readonly string[] = []) {
   const ep = entryPoints(e);
   const dbx = e.CONNECTOR_KIND === 'databricks_unity_catalog';
   const warnings: string[] = [];
   if (ep.ingress) warnings.push('K8S_NGINX_INGRESS_ENABLE is set but has no meaning on Azure Functions; the Function App itself serves the API.');
+  if (unresolvedSettings.length > 0) warnings.push(new UnresolvedSettingsError(unresolvedSettings).message);
   return {
+    /** Set settings whose Key Vault reference did not resolve: nothing that needs them runs until they do. */
+    unresolvedSettings,
     connectorKind: e.CONNECTOR_KIND,
     instance: e.CONNECTOR_INSTANCE,
     apiEnabled: ep.api,

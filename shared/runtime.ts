@@ -1,5 +1,5 @@
 import { createVerifier } from './auth/index.js';
-import type { Config } from './config.js';
+import { UnresolvedSettingsError, type Config } from './config.js';
 import type { Connector } from './connectors/connector.js';
 import { databricksProfile, DATABRICKS_PRIVILEGES } from './connectors/databricks/profile.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from './connectors/snowflake/profile.js';
@@ -25,6 +25,7 @@ export interface Services {
 }
 
 export async function buildServices(config: Config, overrides: Partial<Pick<Services, 'connector'>> = {}): Promise<Services> {
+  if (config.unresolvedSettings.length > 0) throw new UnresolvedSettingsError(config.unresolvedSettings);
   const store = new TaskStore(tableClient(config.storage, config.tasksTable));
   const queue = new DispatchQueue(queueClient(config.storage, config.syncQueue), queueClient(config.storage, `${config.syncQueue}-poison`));
   // Resource states sit beside the tasks, in `<TASKS_TABLE>resources`.

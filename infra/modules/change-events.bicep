@@ -1,7 +1,10 @@
 // Optional automatic triggers on the instance's Event Hub (docs/automatic-triggers.md), both off by default:
-// - Databricks: a Send-only namespace rule for the workspace's diagnostic setting (modules/databricks-diagnostics.bicep).
-//   Azure Monitor streams resource logs with a SAS key only, and the rule must be a namespace rule: a hub-level rule
-//   id is refused. With the hub name set in the diagnostic setting, Send is the only right it needs.
+// - Databricks: the namespace authorization rule the workspace's diagnostic setting streams with
+//   (modules/databricks-diagnostics.bicep). Azure Monitor streams resource logs to Event Hubs only with a SAS key, from
+//   a namespace-level rule: diagnostic settings refuse a hub-level rule id ("Expected types are
+//   'microsoft.eventhub/namespaces/authorizationrules'"). Its documentation (Diagnostic settings in Azure Monitor,
+//   Destinations) requires Manage, Send and Listen on that rule. That is as narrow as Azure allows: the namespace holds
+//   this instance's hub and nothing else, and the key never leaves Azure (the setting names the rule, not its key).
 // - Snowflake: an Event Grid custom topic the Snowflake notification integration publishes to (Entra ID only, the
 //   Snowflake app holds EventGrid Data Sender on it), and a subscription that delivers its events to the hub with the
 //   topic's system-assigned identity, which may send to this hub and nothing else.
@@ -10,7 +13,7 @@ param location string
 param tags object
 param namespaceName string
 param hubName string
-@description('Create the Send-only rule the Databricks diagnostic setting streams with.')
+@description('Create the rule the Databricks diagnostic setting streams with.')
 param databricksDiagnostics bool
 @description('Create the Event Grid topic and its subscription to the hub.')
 param eventGridTopic bool
@@ -25,11 +28,11 @@ resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' existing = {
   name: hubName
 }
 
-resource diagnosticsSend 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = if (databricksDiagnostics) {
+resource diagnosticsRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = if (databricksDiagnostics) {
   parent: namespace
-  name: 'databricks-diagnostics-send'
+  name: 'databricks-diagnostics'
   properties: {
-    rights: ['Send']
+    rights: ['Listen', 'Manage', 'Send']
   }
 }
 
@@ -85,6 +88,6 @@ resource toHub 'Microsoft.EventGrid/topics/eventSubscriptions@2022-06-15' = if (
   dependsOn: [topicSender]
 }
 
-output diagnosticsRuleId string = databricksDiagnostics ? diagnosticsSend.id : ''
+output diagnosticsRuleId string = databricksDiagnostics ? diagnosticsRule.id : ''
 output topicId string = eventGridTopic ? topic.id : ''
 output topicEndpoint string = eventGridTopic ? topic.properties.endpoint : ''

@@ -4,7 +4,7 @@
 
 param workspaceName string
 param settingName string
-@description('Resource id of the Send-only namespace authorization rule (modules/change-events.bicep).')
+@description('Resource id of the namespace authorization rule the setting streams with (modules/change-events.bicep).')
 param eventHubAuthorizationRuleId string
 param eventHubName string
 

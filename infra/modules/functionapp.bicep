@@ -39,9 +39,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     publicNetworkAccess: publicNetworkAccess
     keyVaultReferenceIdentity: identityId
+    // No ftpsState (nor any other property of the "Flex Consumption plan deprecations" table): Flex Consumption has
+    // no FTP at all.
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
     }
     functionAppConfig: {

@@ -5,6 +5,8 @@ param location string
 param tags object
 param vaultName string
 param purgeProtection bool
+@description('Recover the soft-deleted vault of this name (createMode recover) instead of creating a new one.')
+param recover bool
 
 @description('Secret name -> value. An empty value is not written, so a redeployment without it keeps the stored secret.')
 @secure()
@@ -15,6 +17,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   location: location
   tags: tags
   properties: {
+    // 'default' fails while a soft-deleted vault holds the name; 'recover' fails when none does.
+    createMode: recover ? 'recover' : 'default'
     tenantId: subscription().tenantId
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true

@@ -4,6 +4,10 @@
 @description('Principal (object) id of the user-assigned identity.')
 param principalId string
 param storageAccountName string
+@description('The tables the app opens; it may read and write these and no other table of the account.')
+param tableNames array
+@description('The queues the app and its queue trigger use; it may use these and no other queue of the account.')
+param queueNames array
 param keyVaultName string
 param appInsightsName string
 param eventHubEnabled bool
@@ -13,6 +17,26 @@ param eventHubName string
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' existing = {
+  parent: storage
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = [for q in queueNames: {
+  parent: queueService
+  name: q
+}]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' existing = {
+  parent: storage
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [for t in tableNames: {
+  parent: tableService
+  name: t
+}]
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
@@ -40,7 +64,11 @@ var roleIds = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-// Host storage (AzureWebJobsStorage blob leases and keys) and the Flex Consumption deployment container.
+// Host storage: the Functions host creates and uses its own containers in AzureWebJobsStorage (azure-webjobs-hosts
+// for leases, azure-webjobs-secrets for keys, azure-webjobs-eventhub for Event Hub checkpoints) and Flex Consumption
+// reads the package from the deployment container. Microsoft documents Storage Blob Data Owner on the account as the
+// host's own role ("Connecting to host storage with an identity"); containers the host creates at run time cannot
+// be scoped in advance, so this one stays on the account.
 resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, roleIds.storageBlobDataOwner)
   scope: storage
@@ -51,27 +79,30 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// The sync queue, its poison queue (the host moves messages there) and the queue trigger.
-resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, roleIds.storageQueueDataContributor)
-  scope: storage
+// Each queue on its own: the sync queue (the API and the sweeper send, the trigger receives) and its poison queue
+// (the host moves messages there).
+resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (q, i) in queueNames: {
+  name: guid(queues[i].id, principalId, roleIds.storageQueueDataContributor)
+  scope: queues[i]
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageQueueDataContributor)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
-}
+}]
 
-// The task table.
-resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, roleIds.storageTableDataContributor)
-  scope: storage
+// Each table on its own: the task records and the resource states. The host's diagnostic-event tables
+// (AzureFunctionsDiagnosticEvents<yyyyMM>) are left out on purpose: without them the host logs one warning and turns
+// that feature off.
+resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (t, i) in tableNames: {
+  name: guid(tables[i].id, principalId, roleIds.storageTableDataContributor)
+  scope: tables[i]
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageTableDataContributor)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
-}
+}]
 
 // Receive from this hub only (not the namespace); checkpoints go to AzureWebJobsStorage blobs.
 resource eventHubReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (eventHubEnabled) {

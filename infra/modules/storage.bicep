@@ -1,11 +1,11 @@
-// The app's storage account: AzureWebJobsStorage (host leases, queue trigger), the task table, the sync queue and
+// The app's storage account: AzureWebJobsStorage (host leases, queue trigger), the app's tables, the sync queue and
 // its poison queue, and the Flex Consumption deployment container. Entra ID only: no shared keys.
 
 param location string
 param tags object
 param accountName string
 param deploymentContainerName string
-param tableName string
+param tableNames array
 param queueNames array
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -50,10 +50,10 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
   name: 'default'
 }
 
-resource table 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tableNames: {
   parent: tableService
-  name: tableName
-}
+  name: t
+}]
 
 output id string = account.id
 output name string = account.name

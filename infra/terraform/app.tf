@@ -15,6 +15,8 @@ resource "azurerm_function_app_flex_consumption" "app" {
   location            = local.location
   service_plan_id     = azurerm_service_plan.app.id
 
+  # The deployment container. These are the current arguments in every release up to 5.2; the deployment_storage and
+  # backend_storage blocks that would replace them exist only in an unmerged provider change.
   storage_container_type            = "blobContainer"
   storage_container_endpoint        = "${azurerm_storage_account.app.primary_blob_endpoint}${azurerm_storage_container.deployment.name}"
   storage_authentication_type       = "UserAssignedIdentity"
@@ -153,8 +155,8 @@ resource "azapi_resource_action" "app_settings" {
   depends_on = [azapi_resource_action.key_vault_reference_identity]
 }
 
-# Key Vault references resolve with the user-assigned identity (not every azurerm 4.x release has
-# key_vault_reference_identity_id on the flex resource).
+# Key Vault references resolve with the user-assigned identity (no azurerm release has key_vault_reference_identity_id
+# on the flex resource).
 resource "azapi_resource_action" "key_vault_reference_identity" {
   type        = "Microsoft.Web/sites@2024-04-01"
   resource_id = azurerm_function_app_flex_consumption.app.id

@@ -4,18 +4,29 @@
 locals {
   databricks_diagnostics = var.event_hub_enabled && var.databricks_workspace_id != ""
   snowflake_topic        = var.event_hub_enabled && var.event_grid_topic
+  # The workspace may be in another subscription: azapi reads it by its id.
+  databricks_workspace_location = local.databricks_diagnostics ? data.azapi_resource.databricks_workspace[0].location : local.location
 }
 
-# Azure Monitor streams resource logs to Event Hubs with a SAS key only, from a namespace rule (a hub-level rule id
-# is refused). With the hub named in the diagnostic setting, Send is the only right it needs.
-resource "azurerm_eventhub_namespace_authorization_rule" "diagnostics_send" {
+# Azure Monitor streams a regional resource's logs only to a namespace in the same region (Diagnostic settings in
+# Azure Monitor, Destinations): the namespace's precondition (eventhub.tf) compares the two and stops the plan.
+data "azapi_resource" "databricks_workspace" {
+  count       = local.databricks_diagnostics ? 1 : 0
+  type        = "Microsoft.Databricks/workspaces@2024-05-01"
+  resource_id = var.databricks_workspace_id
+}
+
+# Azure Monitor streams resource logs to Event Hubs only with a SAS key, from a namespace-level rule: diagnostic
+# settings refuse a hub-level rule id. Its documentation requires Manage, Send and Listen on that rule. That is as
+# narrow as Azure allows: the namespace holds this instance's hub and nothing else, and the key never leaves Azure.
+resource "azurerm_eventhub_namespace_authorization_rule" "diagnostics" {
   count               = local.databricks_diagnostics ? 1 : 0
-  name                = "databricks-diagnostics-send"
+  name                = "databricks-diagnostics"
   namespace_name      = azurerm_eventhub_namespace.events[0].name
   resource_group_name = data.azurerm_resource_group.rg.name
-  listen              = false
+  listen              = true
   send                = true
-  manage              = false
+  manage              = true
 }
 
 # Unity Catalog audit logs of the workspace (Premium tier), wherever it lives, streamed to the hub.
@@ -23,7 +34,7 @@ resource "azurerm_monitor_diagnostic_setting" "databricks_unity_catalog" {
   count                          = local.databricks_diagnostics ? 1 : 0
   name                           = "policysync-${local.slug}"
   target_resource_id             = var.databricks_workspace_id
-  eventhub_authorization_rule_id = azurerm_eventhub_namespace_authorization_rule.diagnostics_send[0].id
+  eventhub_authorization_rule_id = azurerm_eventhub_namespace_authorization_rule.diagnostics[0].id
   eventhub_name                  = azurerm_eventhub.events[0].name
 
   enabled_log {

@@ -7,7 +7,7 @@ resource "azurerm_key_vault" "app" {
   location                   = local.location
   tenant_id                  = data.azurerm_client_config.current.tenant_id
   sku_name                   = "standard"
-  enable_rbac_authorization  = true
+  rbac_authorization_enabled = true
   soft_delete_retention_days = 90
   purge_protection_enabled   = var.key_vault_purge_protection
   tags                       = var.tags

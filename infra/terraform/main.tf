@@ -30,6 +30,9 @@ locals {
   # Resource names the code also reads; they equal the code defaults in shared/settings-list.ts (checked by test).
   tasks_table = "tasks"
   sync_queue  = "policysync-sync"
+  # Every table and queue the app opens (shared/runtime.ts): created here and granted to the app each one alone.
+  tables = toset([local.tasks_table, "${local.tasks_table}resources"])
+  queues = toset([local.sync_queue, "${local.sync_queue}-poison"])
 }
 
 resource "azurerm_user_assigned_identity" "app" {
@@ -60,7 +63,7 @@ resource "azurerm_application_insights" "app" {
   tags                = var.tags
 }
 
-# --- Storage: AzureWebJobsStorage, task table, sync queue + poison queue, deployment container ----------------------
+# --- Storage: AzureWebJobsStorage, the app's tables, sync queue + poison queue, deployment container ------------------
 
 resource "azurerm_storage_account" "app" {
   name                            = local.names.storage
@@ -84,15 +87,16 @@ resource "azurerm_storage_container" "deployment" {
 }
 
 resource "azurerm_storage_queue" "sync" {
-  for_each           = toset([local.sync_queue, "${local.sync_queue}-poison"])
+  for_each           = local.queues
   name               = each.value
   storage_account_id = azurerm_storage_account.app.id
 }
 
 # Through the control plane: azurerm_storage_table would need a data-plane role for whoever runs terraform.
-resource "azapi_resource" "tasks_table" {
+resource "azapi_resource" "tables" {
+  for_each  = local.tables
   type      = "Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01"
-  name      = local.tasks_table
+  name      = each.value
   parent_id = "${azurerm_storage_account.app.id}/tableServices/default"
   body      = {}
 }

@@ -8,7 +8,7 @@ locals {
     var.api_server_enabled && var.on_demand_v2_enabled && local.jwt_uses_secret && nonsensitive(var.jwt_secret == "") ? ["jwt_secret is empty: JWT_SECRET refers to Key Vault secret JWT-SECRET, which is not managed by this apply; pass TF_VAR_jwt_secret."] : [],
     var.policy_file == "" && var.ranger_url == "" ? ["Neither policy_file nor ranger_url is set: the app will not start until one policy source is configured."] : [],
     !var.event_hub_enabled && (var.databricks_workspace_id != "" || var.event_grid_topic) ? ["databricks_workspace_id / event_grid_topic need event_hub_enabled = true: no automatic trigger was created."] : [],
-    local.databricks_diagnostics ? ["The Databricks diagnostic setting streams with a SAS key, so local (SAS) auth is on for the Event Hub namespace; its only rule is the Send-only databricks-diagnostics-send. Unity Catalog audit logs need a Premium workspace and arrive minutes after the change."] : [],
+    local.databricks_diagnostics ? ["The Databricks diagnostic setting streams with a SAS key, so local (SAS) auth is on for the Event Hub namespace: its rules are databricks-diagnostics (Manage, Send, Listen, as Azure Monitor requires) and the namespace's own RootManageSharedAccessKey (docs/automatic-triggers.md says how to rotate or remove keys). Unity Catalog audit logs need a Premium workspace and arrive minutes after the change."] : [],
     local.snowflake_topic ? ["Snowflake route: CREATE NOTIFICATION INTEGRATION with AZURE_EVENT_GRID_TOPIC_ENDPOINT = the event_grid_topic_endpoint output, open its AZURE_CONSENT_URL, then grant the Snowflake app \"EventGrid Data Sender\" on the event_grid_topic_id output (docs/automatic-triggers.md)."] : [],
   )
 }

@@ -1,7 +1,10 @@
 # Every role the app's user-assigned identity holds, each on the narrowest scope that works, and nothing else:
 # no Owner, Contributor or any role at resource-group level. test/infra/ lists these with their scopes.
 
-# Host storage (AzureWebJobsStorage blob leases and keys) and the Flex Consumption deployment container.
+# Host storage: the Functions host creates and uses its own containers in AzureWebJobsStorage (leases, keys, Event Hub
+# checkpoints) and Flex Consumption reads the package from the deployment container. Microsoft documents Storage Blob
+# Data Owner on the account as the host's own role; containers the host creates at run time cannot be scoped in
+# advance, so this one stays on the account.
 resource "azurerm_role_assignment" "blob_owner" {
   scope                = azurerm_storage_account.app.id
   role_definition_name = "Storage Blob Data Owner"
@@ -9,17 +12,20 @@ resource "azurerm_role_assignment" "blob_owner" {
   principal_type       = "ServicePrincipal"
 }
 
-# The sync queue, its poison queue and the queue trigger.
+# Each queue on its own: the sync queue and its poison queue (the host moves messages there).
 resource "azurerm_role_assignment" "queue_contributor" {
-  scope                = azurerm_storage_account.app.id
+  for_each             = azurerm_storage_queue.sync
+  scope                = each.value.id
   role_definition_name = "Storage Queue Data Contributor"
   principal_id         = azurerm_user_assigned_identity.app.principal_id
   principal_type       = "ServicePrincipal"
 }
 
-# The task table.
+# Each table on its own: the task records and the resource states. The host's diagnostic-event tables are left out on
+# purpose: without them the host logs one warning and turns that feature off.
 resource "azurerm_role_assignment" "table_contributor" {
-  scope                = azurerm_storage_account.app.id
+  for_each             = azapi_resource.tables
+  scope                = each.value.id
   role_definition_name = "Storage Table Data Contributor"
   principal_id         = azurerm_user_assigned_identity.app.principal_id
   principal_type       = "ServicePrincipal"

@@ -74,7 +74,7 @@ variable "event_hub_enabled" {
 variable "databricks_workspace_id" {
   type        = string
   default     = ""
-  description = "Resource id of an Azure Databricks workspace (Premium) whose Unity Catalog audit logs (diagnostic category unityCatalog) stream to the hub; empty: none. Turns on SAS (local) auth on the namespace, which diagnostic settings need, with a Send-only namespace rule for it."
+  description = "Resource id of an Azure Databricks workspace (Premium) whose Unity Catalog audit logs (diagnostic category unityCatalog) stream to the hub; empty: none. Needs the namespace in the workspace's region (the plan stops otherwise). Turns on SAS (local) auth on the namespace, which diagnostic settings need, with the Manage, Send and Listen namespace rule Azure Monitor requires."
 }
 
 variable "event_grid_topic" {
@@ -311,8 +311,13 @@ variable "managed_privileges" {
 # --- Platform ------------------------------------------------------------------------------------------------------
 
 variable "maximum_instance_count" {
-  type    = number
-  default = 40
+  type        = number
+  default     = 40
+  description = "Flex Consumption: most instances the app scales out to."
+  validation {
+    condition     = var.maximum_instance_count >= 40 && var.maximum_instance_count <= 1000
+    error_message = "maximum_instance_count must be 40 to 1000: Flex Consumption accepts no lower maximum."
+  }
 }
 
 variable "instance_memory_mb" {

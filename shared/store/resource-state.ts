@@ -1,4 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
+import { ensureTable } from './ensure-table.js';
 import { StoreError, statusCodeOf } from './errors.js';
 import { descendantRange } from './name-key.js';
 
@@ -21,7 +22,7 @@ export class ResourceStateStore {
   constructor(private readonly table: TableClient) {}
 
   async init(): Promise<void> {
-    try { await this.table.createTable(); } catch (err) { if (statusCodeOf(err) !== 409) throw err; }
+    await ensureTable(this.table);
   }
 
   /** The rows for these exact keys (absent keys are simply missing), in one query. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { canTransition, type TaskStatus } from '../task/status.js';
+import { ensureTable } from './ensure-table.js';
 import { StoreError, statusCodeOf } from './errors.js';
 import { fitResult, fitText } from './fit.js';
 import { resourceRowKey, type ResourceRow, type TaskHeader } from './records.js';
@@ -15,9 +16,7 @@ export class TaskStore {
   constructor(private readonly table: TableClient) {}
 
   async init(): Promise<void> {
-    await guard(async () => {
-      try { await this.table.createTable(); } catch (err) { if (statusCodeOf(err) !== 409) throw err; }
-    });
+    await guard(() => ensureTable(this.table));
   }
 
   /**

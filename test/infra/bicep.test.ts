@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ROLES, BICEP_API_VERSIONS, BROAD_ROLES, CHANGE_EVENT_ROLES, PREVIEW_ALLOWED, VAULT_SECRETS } from './expected-infra.js';
-import { objectEntries, readBicep, type BicepFile } from './bicep-reader.js';
+import {
+  APP_ROLES, BICEP_API_VERSIONS, BROAD_ROLES, CHANGE_EVENT_ROLES, DIAGNOSTICS_RULE_RIGHTS, FLEX_DEPRECATED_SITE_PROPERTIES, FLEX_MAXIMUM_INSTANCE_COUNT, PREVIEW_ALLOWED, VAULT_SECRETS,
+} from './expected-infra.js';
+import { maskLiterals, objectEntries, readBicep, type BicepFile } from './bicep-reader.js';
 
 // Bicep cannot compile here; these tests read its structure: resources and API versions, Flex Consumption shape,
 // security properties, roles with their scopes, parameters and outputs. Settings drift: settings-drift.test.ts.
@@ -46,6 +48,21 @@ describe('Bicep resources', () => {
     expect(site).toMatch(/minTlsVersion:\s*'1\.2'/);
   });
 
+  it('sets no site property of the Flex Consumption deprecations table', () => {
+    const site = resourceOf('functionapp.bicep', 'Microsoft.Web/sites').body;
+    const keys = [...maskLiterals(site).matchAll(/^\s*(\w+)\s*:/gm)].map((m) => m[1]!.toLowerCase());
+    const deprecated = Object.keys(FLEX_DEPRECATED_SITE_PROPERTIES).map((k) => k.toLowerCase());
+    expect(keys.filter((k) => deprecated.includes(k))).toEqual([]);
+    expect(keys).toContain('mintlsversion');
+  });
+
+  it('lets the app scale out to no fewer than the 40 instances Flex Consumption requires', () => {
+    const p = main.params.find((x) => x.name === 'maximumInstanceCount')!;
+    expect(p.decorators).toContain(`@minValue(${FLEX_MAXIMUM_INSTANCE_COUNT.min})`);
+    expect(p.decorators).toContain(`@maxValue(${FLEX_MAXIMUM_INSTANCE_COUNT.max})`);
+    expect(Number(/^param maximumInstanceCount int = (\d+)$/m.exec(main.text)?.[1])).toBeGreaterThanOrEqual(FLEX_MAXIMUM_INSTANCE_COUNT.min);
+  });
+
   it('deploys the package from a blob container with the user-assigned identity', () => {
     const site = resourceOf('functionapp.bicep', 'Microsoft.Web/sites').body;
     expect(site).toMatch(/type:\s*'blobContainer'/);
@@ -62,12 +79,12 @@ describe('Bicep resources', () => {
     for (const p of policies) expect(p.body).toMatch(/allow:\s*false/);
   });
 
-  it('keeps storage Entra ID-only with TLS 1.2, and creates the table, both queues and the deployment container', () => {
+  it('keeps storage Entra ID-only with TLS 1.2, and creates the tables, both queues and the deployment container', () => {
     const account = resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts').body;
     expect(account).toMatch(/allowSharedKeyAccess:\s*false/);
     expect(account).toMatch(/minimumTlsVersion:\s*'TLS1_2'/);
     expect(account).toMatch(/allowBlobPublicAccess:\s*false/);
-    expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/tableServices/tables').body).toMatch(/name:\s*tableName/);
+    expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/tableServices/tables').body).toMatch(/name:\s*t\b/);
     expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/queueServices/queues').body).toMatch(/name:\s*q\b/);
     expect(resourceOf('storage.bicep', 'Microsoft.Storage/storageAccounts/blobServices/containers').body).toMatch(/publicAccess:\s*'None'/);
   });
@@ -94,6 +111,12 @@ describe('Bicep resources', () => {
     const secure = new Set(main.params.filter((p) => p.secure).map((p) => p.name));
     expect([...written.values()].filter((v) => !secure.has(v))).toEqual([]);
     expect([...written.keys()].sort()).toEqual(VAULT_SECRETS);
+  });
+
+  it('recovers a soft-deleted vault of the same name when asked to, and otherwise creates one', () => {
+    expect(resourceOf('keyvault.bicep', 'Microsoft.KeyVault/vaults').body).toMatch(/^\s*createMode: recover \? 'recover' : 'default'\s*$/m);
+    expect(main.text).toMatch(/^param keyVaultRecover bool = false$/m);
+    expect(main.modules.find((m) => m.symbol === 'keyVault')!.body).toMatch(/^\s*recover: keyVaultRecover\s*$/m);
   });
 
   it('sends telemetry to a workspace-based Application Insights', () => {
@@ -131,7 +154,7 @@ describe('Bicep role assignments', () => {
       expect(a.body).toMatch(/principalId:\s*topic\.identity\.principalId/);
       expect(a.body).toMatch(/principalType:\s*'ServicePrincipal'/);
       return {
-        role: role?.role ?? 'unknown', id: role?.id, scope: types.get(/^\s*scope:\s*(\w+)\s*$/m.exec(a.body)?.[1] ?? '') ?? 'unknown',
+        role: role?.role ?? 'unknown', id: role?.id, scope: types.get(/^\s*scope:\s*(\w+)(?:\[\w+\])?\s*$/m.exec(a.body)?.[1] ?? '') ?? 'unknown',
         principal: role?.principal, onlyWith: a.condition, reason: role?.reason,
       };
     });
@@ -140,7 +163,7 @@ describe('Bicep role assignments', () => {
 
   it('lists every role of the app identity with its scope: exactly the least-privilege set', () => {
     const listed = assignments.map((a) => {
-      const scope = /^\s*scope:\s*(\w+)\s*$/m.exec(a.body)?.[1];
+      const scope = /^\s*scope:\s*(\w+)(?:\[\w+\])?\s*$/m.exec(a.body)?.[1];
       const key = /roleDefinitions',\s*roleIds\.(\w+)\)/.exec(a.body)?.[1];
       return {
         role: APP_ROLES.find((r) => r.id === roleIds.get(key ?? ''))?.role ?? `unknown ${key}`,
@@ -150,6 +173,23 @@ describe('Bicep role assignments', () => {
       };
     });
     expect(listed).toEqual(APP_ROLES);
+  });
+
+  it('grant queue and table access queue by queue and table by table, for exactly the ones the app opens', () => {
+    for (const [symbol, list, existing] of [['queueContributor', 'queueNames', 'queues'], ['tableContributor', 'tableNames', 'tables']] as const) {
+      const a = assignments.find((r) => r.symbol === symbol)!;
+      expect(roles.text).toMatch(new RegExp(`^resource ${symbol} '[^']+' = \\[for \\(\\w+, i\\) in ${list}: \\{`, 'm'));
+      expect(a.body).toMatch(new RegExp(`^\\s*scope: ${existing}\\[i\\]\\s*$`, 'm'));
+      expect(a.body).toMatch(new RegExp(`name: guid\\(${existing}\\[i\\]\\.id, principalId,`));
+      expect(roles.text).toMatch(new RegExp(`^resource ${existing} '[^']+' existing = \\[for \\w+ in ${list}: \\{`, 'm'));
+    }
+    // The module gets the same lists the storage module creates.
+    const wiring = main.modules.find((m) => m.symbol === 'roles')!.body;
+    const storage = main.modules.find((m) => m.symbol === 'storage')!.body;
+    for (const body of [wiring, storage]) {
+      expect(body).toMatch(/^\s*tableNames:\s*tables\s*$/m);
+      expect(body).toMatch(/^\s*queueNames:\s*queues\s*$/m);
+    }
   });
 
   it('grant to the app identity as a service principal', () => {
@@ -166,7 +206,6 @@ describe('Bicep role assignments', () => {
 });
 
 describe('Bicep automatic triggers (docs/automatic-triggers.md)', () => {
-  const events = modules['change-events.bicep']!;
   const diagnostics = modules['databricks-diagnostics.bicep']!;
   const moduleOf = (symbol: string) => main.modules.find((m) => m.symbol === symbol)!;
 
@@ -179,12 +218,27 @@ describe('Bicep automatic triggers (docs/automatic-triggers.md)', () => {
     expect(moduleOf('databricksDiagnosticSetting').condition).toBe('databricksDiagnostics');
   });
 
-  it('give the Databricks diagnostic setting a Send-only namespace rule, nothing more', () => {
+  it('give the Databricks diagnostic setting a namespace rule with the rights Azure Monitor requires, and no other rule', () => {
     const rule = resourceOf('change-events.bicep', 'Microsoft.EventHub/namespaces/authorizationRules');
     expect(rule.condition).toBe('databricksDiagnostics');
     expect(rule.body).toMatch(/parent:\s*namespace\s/);
-    expect(rule.body).toMatch(/rights:\s*\['Send'\]/);
-    expect(events.text).not.toMatch(/'Listen'|'Manage'|listKeys/);
+    const rights = /rights:\s*\[([^\]]*)\]/.exec(rule.body)![1]!.split(',').map((r) => r.trim().replace(/'/g, '')).sort();
+    expect(rights).toEqual([...DIAGNOSTICS_RULE_RIGHTS]);
+    expect(declared.filter((r) => r.type.endsWith('authorizationRules')).map((r) => r.type)).toEqual(['Microsoft.EventHub/namespaces/authorizationRules']);
+    // The setting names the rule; no template reads its keys.
+    for (const file of all) expect(file.text).not.toMatch(/listKeys/);
+  });
+
+  it('stop the deployment before the namespace exists when the workspace is in another region', () => {
+    const ref = main.resources.find((r) => r.symbol === 'databricksWorkspaceRef');
+    expect(ref).toMatchObject({ type: 'Microsoft.Databricks/workspaces', existing: true, condition: 'databricksDiagnostics' });
+    expect(ref!.body).toMatch(/scope:\s*resourceGroup\(databricksSubscriptionId, databricksResourceGroupName\)/);
+    const check = /^var eventHubLocation = (.*)$/m.exec(main.text)?.[1] ?? '';
+    expect(check).toMatch(/^!databricksDiagnostics \? location : regionKey\(databricksWorkspaceRef\.location\) == regionKey\(location\) \? location : fail\('/);
+    expect(check).toMatch(/only to a namespace in the workspace\\'s region/);
+    expect(main.text).toMatch(/^func regionKey\(region string\) string => toLower\(replace\(region, ' ', ''\)\)$/m);
+    expect(moduleOf('eventHub').body).toMatch(/^\s*location:\s*eventHubLocation\s*$/m);
+    expect(moduleOf('databricksDiagnosticSetting').body).toMatch(/scope:\s*resourceGroup\(databricksSubscriptionId, databricksResourceGroupName\)/);
   });
 
   it('stream exactly the unityCatalog category of the workspace to the hub, deployed in the workspace\'s resource group', () => {
@@ -197,7 +251,6 @@ describe('Bicep automatic triggers (docs/automatic-triggers.md)', () => {
     const wiring = moduleOf('databricksDiagnosticSetting').body;
     expect(wiring).toMatch(/eventHubAuthorizationRuleId:\s*changeEvents\.outputs\.diagnosticsRuleId/);
     expect(wiring).toMatch(/eventHubName:\s*names\.eventHub\s/);
-    expect(wiring).toMatch(/scope:\s*resourceGroup\(databricksDiagnostics \? databricksWorkspace\[2\]/);
   });
 
   it('create an Entra ID-only Event Grid topic whose subscription delivers to the hub with the topic\'s identity', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { keyVaultSecretName, NOT_DEPLOYED } from '../../infra/settings.js';
 import { SETTINGS } from '../../shared/settings-list.js';
 
@@ -10,9 +11,11 @@ export interface ExpectedRole { role: string; id: string; scope: string; onlyWit
 
 /** The app's identity holds exactly these, each on exactly this kind of resource. */
 export const APP_ROLES: readonly ExpectedRole[] = [
+  // The host's own containers are created at run time: only the account can be scoped in advance.
   { role: 'Storage Blob Data Owner', id: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', scope: 'Microsoft.Storage/storageAccounts' },
-  { role: 'Storage Queue Data Contributor', id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88', scope: 'Microsoft.Storage/storageAccounts' },
-  { role: 'Storage Table Data Contributor', id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scope: 'Microsoft.Storage/storageAccounts' },
+  // One assignment per queue and per table the app opens (runtimeStorage below), none on the account.
+  { role: 'Storage Queue Data Contributor', id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88', scope: 'Microsoft.Storage/storageAccounts/queueServices/queues' },
+  { role: 'Storage Table Data Contributor', id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scope: 'Microsoft.Storage/storageAccounts/tableServices/tables' },
   { role: 'Azure Event Hubs Data Receiver', id: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde', scope: 'Microsoft.EventHub/namespaces/eventhubs', onlyWithEventHub: true },
   { role: 'Key Vault Secrets User', id: '4633458b-17de-408a-b874-0445c86b69e6', scope: 'Microsoft.KeyVault/vaults' },
   { role: 'Monitoring Metrics Publisher', id: '3913510d-42f4-4e42-8a64-420c390055eb', scope: 'Microsoft.Insights/components' },
@@ -84,3 +87,86 @@ export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z
 /** Key Vault secret names: one per secret setting that is deployed (JWT_SECRET -> JWT-SECRET). */
 export const VAULT_SECRETS: readonly string[] = SETTINGS.filter((s) => s.secret && !(s.name in NOT_DEPLOYED))
   .map((s) => keyVaultSecretName(s.name)).sort();
+
+/**
+ * azurerm releases the provider constraint must admit and refuse, each with why (the provider's CHANGELOG-v4.md
+ * and 5.0 upgrade guide).
+ */
+export const AZURERM_RELEASES = {
+  admit: { '4.46.0': 'first release with azurerm_storage_queue.storage_account_id', '4.77.0': 'the last 4.x release checked' },
+  refuse: {
+    '4.45.0': 'azurerm_storage_queue has no storage_account_id yet',
+    '4.30.0': 'azurerm_function_app_flex_consumption has no https_only yet (added in 4.31)',
+    '5.0.0': 'removes local_authentication_disabled (Application Insights) and eventhub_endpoint_id (Event Grid subscription)',
+  },
+} as const;
+
+/** Arguments the admitted azurerm releases mark deprecated, by resource type (read from the provider source, 4.46–4.77). */
+export const DEPRECATED_AZURERM_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+  azurerm_key_vault: ['enable_rbac_authorization', 'contact'],
+  azurerm_storage_queue: ['storage_account_name', 'resource_manager_id'],
+  azurerm_storage_container: ['storage_account_name', 'resource_manager_id'],
+  azurerm_eventhub: ['namespace_name', 'resource_group_name'],
+  azurerm_monitor_diagnostic_setting: ['metric', 'retention_policy'],
+  azurerm_log_analytics_workspace: ['local_authentication_disabled'],
+  azurerm_storage_account: ['static_website', 'queue_properties'],
+};
+
+/**
+ * The site properties of the "Flex Consumption plan deprecations" table (infra/settings.ts has its app settings), by
+ * the name Microsoft.Web/sites uses (in `properties` or `properties.siteConfig`), with the azurerm argument that
+ * would set it where azurerm has one.
+ */
+export const FLEX_DEPRECATED_SITE_PROPERTIES: Readonly<Record<string, { reason: string; terraform?: string }>> = {
+  ftpsState: { reason: 'FTPS is not supported', terraform: 'ftps_state' },
+  use32BitWorkerProcess: { reason: '32-bit is not supported', terraform: 'use_32_bit_worker' },
+  isReserved: { reason: 'not valid' },
+  isXenon: { reason: 'not valid' },
+  windowsFxVersion: { reason: 'not valid' },
+  alwaysOn: { reason: 'not valid', terraform: 'always_on' },
+  preWarmedInstanceCount: { reason: 'replaced by always-ready instances', terraform: 'pre_warmed_instance_count' },
+  functionAppScaleLimit: { reason: 'replaced by maximumInstanceCount', terraform: 'app_scale_limit' },
+  containerSize: { reason: 'replaced by instanceMemoryMB' },
+  javaVersion: { reason: 'replaced by functionAppConfig.runtime.version' },
+  powerShellVersion: { reason: 'replaced by functionAppConfig.runtime.version' },
+  netFrameworkVersion: { reason: 'replaced by functionAppConfig.runtime.version' },
+  linuxFxVersion: { reason: 'replaced by functionAppConfig.runtime' },
+};
+
+/** Flex Consumption's bounds of functionAppConfig.scaleAndConcurrency.maximumInstanceCount (Flex Consumption plan page). */
+export const FLEX_MAXIMUM_INSTANCE_COUNT = { min: 40, max: 1000 } as const;
+
+/**
+ * The rights of the authorization rule a diagnostic setting streams to Event Hubs with: "Streaming to Event Hubs
+ * requires Manage, Send, and Listen permissions" (Diagnostic settings in Azure Monitor, Destinations). The rule must be
+ * the namespace's: diagnostic settings refuse a hub-level rule id.
+ */
+export const DIAGNOSTICS_RULE_RIGHTS = ['Listen', 'Manage', 'Send'] as const;
+
+/**
+ * Every table and queue shared/runtime.ts opens, named with the settings' defaults. Read from its source: a table or
+ * queue added there fails the template tests until both templates create it and grant the app that one alone.
+ */
+export function runtimeStorage(): { tables: string[]; queues: string[] } {
+  const source = readFileSync(new URL('../../shared/runtime.ts', import.meta.url), 'utf8');
+  const defaults = Object.fromEntries(SETTINGS.map((s) => [s.name, s.default ?? '']));
+  const byConfig: Record<string, string> = { tasksTable: defaults.TASKS_TABLE!, syncQueue: defaults.SYNC_QUEUE! };
+  const value = (expr: string) => {
+    const field = (name: string) => {
+      if (!(name in byConfig)) throw new Error(`shared/runtime.ts names storage by config.${name}: add it to runtimeStorage()`);
+      return byConfig[name]!;
+    };
+    const plain = /^config\.(\w+)$/.exec(expr);
+    if (plain) return field(plain[1]!);
+    if (!/^`.*`$/.test(expr)) throw new Error(`unreadable storage name in shared/runtime.ts: ${expr}`);
+    return expr.slice(1, -1).replace(/\$\{config\.(\w+)\}/g, (_m, name: string) => field(name));
+  };
+  const opened = [...source.matchAll(/\b(tableClient|queueClient)\(config\.storage,\s*([^)]+)\)/g)];
+  const of = (fn: string) => opened.filter((m) => m[1] === fn).map((m) => value(m[2]!.trim())).sort();
+  return { tables: of('tableClient'), queues: of('queueClient') };
+}
+
+/** Bicep parameters Terraform has no variable for, each with why. */
+export const BICEP_ONLY_PARAMS: Readonly<Record<string, string>> = {
+  keyVaultRecover: 'Terraform recovers a soft-deleted vault of the same name by itself (provider features key_vault.recover_soft_deleted_key_vaults)',
+};

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPackage, MAIN } from '../../dev/package.js';
+import { buildPackage, DEPLOY_HOST, MAIN, PackageHostError, thisHost } from '../../dev/package.js';
 import { extractZip, zipEntries } from './zip-reader.js';
 
 // Builds the deployment zip once (npm run build into a staging dir + production dependencies; ~30 s), then checks
@@ -11,10 +11,11 @@ import { extractZip, zipEntries } from './zip-reader.js';
 const root = new URL('../../', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'policysync-package-test-'));
 const zipPath = join(work, 'policysync.zip');
+const unzipped = join(work, 'unzipped');
 let names: string[] = [];
 
 beforeAll(async () => {
-  await buildPackage({ root, out: zipPath });
+  await buildPackage({ root, out: zipPath, dir: unzipped });
   names = zipEntries(readFileSync(zipPath)).map((e) => e.name);
 }, 240_000);
 
@@ -73,6 +74,45 @@ describe('the deployment package', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('policysync-loaded');
   }, 120_000);
+});
+
+describe('where the package is built', () => {
+  it('is this machine, which these tests need to be the platform Azure Functions runs on', () => {
+    expect(thisHost()).toEqual(DEPLOY_HOST);
+  });
+
+  it('is Linux x64 with glibc only: anywhere else it refuses before building, and says where to build instead', async () => {
+    for (const host of [
+      { platform: 'darwin', arch: 'arm64', libc: 'none' }, { platform: 'win32', arch: 'x64', libc: 'none' },
+      { platform: 'linux', arch: 'arm64', libc: 'glibc' }, { platform: 'linux', arch: 'x64', libc: 'musl' },
+    ] as const) {
+      const out = join(work, `refused-${host.platform}-${host.arch}-${host.libc}.zip`);
+      const error = await buildPackage({ root, out, host }).catch((e: unknown) => e);
+      expect(error, JSON.stringify(host)).toBeInstanceOf(PackageHostError);
+      expect((error as Error).message).toContain(`this machine is ${host.platform}-${host.arch}`);
+      expect((error as Error).message).toMatch(/builds on linux-x64 \(glibc\) only[\s\S]*native builds[\s\S]*ubuntu-latest/);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it('shows in the package: the native builds it holds are the Linux x64 glibc ones', () => {
+    const packages = names.filter((n) => /^node_modules\/(?:@[^/]+\/)?[^/]+\/package\.json$/.test(n)).map((n) => n.slice('node_modules/'.length, -'/package.json'.length));
+    expect(packages).toContain('@databricks/databricks-sql-kernel-linux-x64-gnu');
+    expect(packages.filter((p) => /(darwin|win32|musl|android|freebsd|openharmony|arm64|ia32|arm-|ppc64|s390x|riscv64)/.test(p))).toEqual([]);
+  });
+});
+
+describe('the unzipped package (--dir, for Core Tools)', () => {
+  it('holds exactly the files of the zip', () => {
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [relative(unzipped, join(dir, e.name))]));
+    expect(files(unzipped).sort()).toEqual(names.filter((n) => !n.endsWith('/')).sort());
+  });
+
+  it('is refused when the folder already holds files, before anything is built', async () => {
+    await expect(buildPackage({ root, out: join(work, 'second.zip'), dir: unzipped })).rejects.toThrow(/is not empty/);
+    expect(existsSync(join(work, 'second.zip'))).toBe(false);
+  });
 });
 
 describe('.funcignore', () => {

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FLEX_FORBIDDEN, HOST_SETTINGS, NOT_DEPLOYED } from '../../infra/settings.js';
+import { FLEX_DEPRECATED_APP_SETTINGS, HOST_SETTINGS, NOT_DEPLOYED } from '../../infra/settings.js';
 import { SETTINGS } from '../../shared/settings-list.js';
 import { objectEntries, readBicep } from './bicep-reader.js';
+import { runtimeStorage } from './expected-infra.js';
 import { readTerraform } from './terraform-reader.js';
 
 // One list of settings (shared/settings-list.ts) feeds the config parser and both templates: these tests fail when
@@ -39,10 +40,10 @@ describe.each([
     expect(unread, 'settings the template sets but no code reads: declare them in shared/settings-list.ts, or name them in HOST_SETTINGS in infra/settings.ts').toEqual([]);
   });
 
-  it('never sets a setting that must not be deployed, nor one Flex Consumption rejects', async () => {
+  it('never sets a setting that must not be deployed, nor one Flex Consumption deprecates', async () => {
     const set = await load();
     expect([...set.keys()].filter((n) => n in NOT_DEPLOYED)).toEqual([]);
-    expect([...set.keys()].filter((n) => (FLEX_FORBIDDEN as readonly string[]).includes(n))).toEqual([]);
+    expect([...set.keys()].filter((n) => n in FLEX_DEPRECATED_APP_SETTINGS)).toEqual([]);
   });
 
   it('sets every secret as a Key Vault reference', async () => {
@@ -75,6 +76,16 @@ describe('the exemption lists', () => {
     for (const reason of [...Object.values(NOT_DEPLOYED), ...Object.values(HOST_SETTINGS)]) expect(reason.length).toBeGreaterThan(20);
   });
 
+  it('keep every setting of the Flex Consumption deprecations table out of the code\'s list, each with a reason', () => {
+    expect(Object.keys(FLEX_DEPRECATED_APP_SETTINGS).filter((n) => declared.has(n) || n in HOST_SETTINGS)).toEqual([]);
+    for (const reason of Object.values(FLEX_DEPRECATED_APP_SETTINGS)) expect(reason.length).toBeGreaterThan(10);
+    // The rows of the table that deploy and build settings would most often carry over from other plans.
+    for (const n of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_CONTENTSHARE',
+      'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'SCM_DO_BUILD_DURING_DEPLOYMENT', 'ENABLE_ORYX_BUILD', 'WEBSITE_NODE_DEFAULT_VERSION']) {
+      expect(FLEX_DEPRECATED_APP_SETTINGS, n).toHaveProperty(n);
+    }
+  });
+
   it('keep host settings apart from the code\'s', () => {
     expect(Object.keys(HOST_SETTINGS).filter((n) => declared.has(n))).toEqual([]);
   });
@@ -92,15 +103,27 @@ describe('the code', () => {
     expect([...read].filter((n) => !declared.has(n))).toEqual([]);
   });
 
-  it('uses the table and queue names the templates create', async () => {
+  it('opens exactly the tables and queues both templates create', async () => {
     const defaults = Object.fromEntries(SETTINGS.map((s) => [s.name, s.default]));
+    const opened = runtimeStorage();
     const bicep = readBicep(join(root, 'infra/main.bicep')).text;
-    expect(bicep).toContain(`var tasksTable = '${defaults.TASKS_TABLE}'`);
-    expect(bicep).toContain(`var syncQueue = '${defaults.SYNC_QUEUE}'`);
-    expect(bicep).toContain("queueNames: [syncQueue, '${syncQueue}-poison']");
+    const bicepVars: Record<string, string> = {
+      tasksTable: /^var tasksTable = '([^']*)'$/m.exec(bicep)![1]!, syncQueue: /^var syncQueue = '([^']*)'$/m.exec(bicep)![1]!,
+    };
+    expect(bicepVars).toEqual({ tasksTable: defaults.TASKS_TABLE, syncQueue: defaults.SYNC_QUEUE });
+    // `[a, '${a}suffix']`: identifiers and strings with ${identifier}.
+    const bicepList = (name: string) => /^var (\w+) = \[(.*)\]$/m.exec(bicep.split('\n').find((l) => l.startsWith(`var ${name} = [`)) ?? '')![2]!
+      .split(',').map((item) => item.trim()).map((item) => (item.startsWith("'")
+        ? item.slice(1, -1).replace(/\$\{(\w+)\}/g, (_m, v: string) => bicepVars[v]!) : bicepVars[item]!)).sort();
+    expect({ tables: bicepList('tables'), queues: bicepList('queues') }).toEqual(opened);
+
     const tf = await (terraform ??= readTerraform(join(root, 'infra/terraform')));
-    expect(tf.locals.tasks_table).toBe(defaults.TASKS_TABLE);
-    expect(tf.locals.sync_queue).toBe(defaults.SYNC_QUEUE);
+    expect({ tasks_table: tf.locals.tasks_table, sync_queue: tf.locals.sync_queue }).toEqual({ tasks_table: defaults.TASKS_TABLE, sync_queue: defaults.SYNC_QUEUE });
+    // `${toset([local.a, "${local.a}suffix"])}`
+    const tfLocals = tf.locals as Record<string, string>;
+    const tfList = (name: string) => /^\$\{toset\(\[(.*)\]\)\}$/.exec(tfLocals[name] ?? '')![1]!.split(',').map((item) => item.trim())
+      .map((item) => (item.startsWith('"') ? item.slice(1, -1).replace(/\$\{local\.(\w+)\}/g, (_m, v: string) => tfLocals[v]!) : tfLocals[item.replace(/^local\./, '')]!)).sort();
+    expect({ tables: tfList('tables'), queues: tfList('queues') }).toEqual(opened);
   });
 });
 
