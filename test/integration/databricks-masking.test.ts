@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabricksCatalog } from '../../dev/emulators/databricks/server.js';
 import {
-  readAsUser, READERS, startDatabricksMaskingRig, syncDatabricksMasking, ucMask, ucRowFilter, ucTable, type DatabricksMaskingRig,
+  readAsUser, READERS, startDatabricksMaskingRig, syncDatabricksMasking, ucMask, ucMaskingConnector, ucRowFilter, ucTable, type DatabricksMaskingRig,
 } from '../support/databricks-masking.js';
 
 const [ANN, EVE] = READERS as [{ token: string; user: string }, { token: string; user: string }];
@@ -129,10 +129,7 @@ describe('Unity Catalog column masks and row filters from Ranger, through the re
   });
 
   it('takes a foreign mask over with one SET MASK when CONNECTOR_DATABRICKS_UNITY_CATALOG_MASKING_TAKEOVER is on, and never drops it', async () => {
-    const { DatabricksConnector } = await import('../../shared/connectors/databricks/databricks-connector.js');
-    const e = rig.emulator;
-    const takeover = DatabricksConnector.fromSettings({ host: `https://${e.host}:${e.port}`, path: e.path, token: e.token, caCert: e.caCert },
-      { governanceSchema: 'policysync_governance', takeover: true, naming: { userRoleTemplate: '{name}@example.com', case: 'preserve' } });
+    const takeover = ucMaskingConnector(rig.emulator, true);
     const before = rig.deps.connector;
     rig.deps.connector = takeover;
     try {
