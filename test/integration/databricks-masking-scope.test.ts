@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabricksCatalog } from '../../dev/emulators/databricks/server.js';
+import { DatabricksConnector } from '../../shared/connectors/databricks/databricks-connector.js';
 import { DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
+import { DatabricksSession } from '../../shared/connectors/databricks/session.js';
 import { managedScope, type ScopeSettings } from '../../shared/sync/scope.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import {
@@ -192,6 +194,16 @@ describe('who the connector runs as is never granted or revoked anything, even w
     } finally {
       rig.policies.set([readers, THEIRS, MINE]);
       await asSp.close();
+    }
+  });
+
+  it('counts DATABRICKS_CLIENT_ID as itself beside whoever current_user() says the session runs as', async () => {
+    const e = rig.emulator;
+    const connector = new DatabricksConnector(new DatabricksSession({ host: `https://${e.host}:${e.port}`, path: e.path, token: ANN.token, caCert: e.caCert }), undefined, SP);
+    try {
+      expect(await connector.identity()).toEqual([{ kind: 'service_principal', name: SP }, { kind: 'user', name: ANN.user }]);
+    } finally {
+      await connector.close();
     }
   });
 });
