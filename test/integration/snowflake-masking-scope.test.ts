@@ -12,6 +12,9 @@ import { maskingConnector, readAs, startMaskingRig, SYSTEM_ROLES, syncMasking, t
  * policy name under the old scheme (`MASKED$X$T$C$STRING_MASK`).
  */
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+// Quotes, a backslash, a dollar and Unicode: all of it travels in the marker, inside a string literal.
+const HOSTILE = 'O\'BRIEN\\"$Ω';
+const HOSTILE_COLUMN = 'E\'"\\}';
 const catalog: SnowflakeCatalog = {
   databases: [{
     name: 'SALES', schemas: [
@@ -23,6 +26,7 @@ const catalog: SnowflakeCatalog = {
           { name: 'NOTES', columns: [{ name: 'BODY', type: 'VARCHAR(100)' }], rows: [{ BODY: 'note' }] },
           { name: 'LEDGER', columns: [{ name: 'AMOUNT', type: 'NUMBER(12,2)' }] },
           { name: 'JOURNAL', columns: [{ name: 'ENTRY', type: 'VARCHAR(100)' }] },
+          { name: HOSTILE, columns: [{ name: HOSTILE_COLUMN, type: 'VARCHAR(100)' }], rows: [{ [HOSTILE_COLUMN]: 'x' }] },
         ],
       },
       { name: 'MASKED$X', tables: [{ name: 'T', columns: [{ name: 'C', type: 'VARCHAR(20)' }], rows: [{ C: 'theirs' }] }] },
@@ -51,7 +55,8 @@ const access = (id: number, schema: string, table: string, roles: string[], type
 const readers = access(1, '*', '*', ['analyst', 'engineer'], ['select']);
 const THEIRS = mask(10, 'MASKED$X', 'T', 'C', 'MASK_NULL', ['analyst']);
 const MINE = mask(11, 'MASKED', 'X$T', 'C', 'MASK_HASH', ['engineer']);
-const table = (schema: string, name: string): ResourceRef => ({ type: 'table', values: { database: 'SALES', schema: `"${schema}"`, table: `"${name}"` } });
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const table = (schema: string, name: string): ResourceRef => ({ type: 'table', values: { database: 'SALES', schema: quoted(schema), table: quoted(name) } });
 
 let rig: MaskingRig;
 beforeAll(async () => { rig = await startMaskingRig(catalog, [readers, THEIRS, MINE]); });
@@ -112,6 +117,21 @@ describe('Snowflake masking policies belong to the exact column their marker nam
     expect(rows[0]!.result!.warnings.join('\n')).toMatch(/MASKED\$PEOPLE\$EMAIL\$STRING_MASK was replaced or detached on column SALES\.MASKED\.PEOPLE\.EMAIL but not dropped/);
     expect(await readAs(rig.emulator, 'ANALYST', 'SELECT EMAIL FROM SALES.MASKED.PEOPLE')).toEqual([{ EMAIL: null }]);
     expect(await readAs(rig.emulator, 'ANALYST', 'SELECT EMAIL FROM SALES.MASKED.ARCHIVE')).toEqual([{ EMAIL: '***' }]);
+  });
+
+  it('knows its own policy of a table whose names hold quotes and backslashes: the marker reads back through the comment', async () => {
+    rig.policies.set([readers, mask(16, 'MASKED', HOSTILE, HOSTILE_COLUMN, 'MASK_NULL', ['analyst'])]);
+    try {
+      expect((await syncMasking(rig, [table('MASKED', HOSTILE)])).header.status).toBe('SUCCESS');
+      expect(await readAs(rig.emulator, 'ANALYST', `SELECT ${quoted(HOSTILE_COLUMN)} AS V FROM SALES.MASKED.${quoted(HOSTILE)}`)).toEqual([{ V: null }]);
+      rig.emulator.control.reset();
+      const again = await syncMasking(rig, [table('MASKED', HOSTILE)]);
+      expect(again.rows[0]!.message).toBe('already in sync');
+      expect(again.rows[0]!.result!.warnings).toEqual([]);
+      expect(writes()).toEqual([]);
+    } finally {
+      rig.policies.set([readers, THEIRS, MINE]);
+    }
   });
 });
 

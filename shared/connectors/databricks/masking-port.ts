@@ -12,9 +12,10 @@ const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 /**
  * Column masks and row filters for the Unity Catalog connector: SQL UDFs in `<catalog>.<governanceSchema>`
- * whose COMMENT carries our marker, which says which table and column each was made for. State from `<catalog>.information_schema.columns`, `column_masks`,
- * `row_filters` and `routines` (the four reads run side by side). A body change is CREATE OR REPLACE FUNCTION
- * (UDFs have no ALTER BODY); SET MASK and SET ROW FILTER replace what is attached in one statement.
+ * whose COMMENT carries our marker, which names the table and column each was made for. State from
+ * `<catalog>.information_schema.columns`, `column_masks`, `row_filters` and `routines` (the four reads run side
+ * by side). A body change is CREATE OR REPLACE FUNCTION (UDFs have no ALTER BODY); SET MASK and SET ROW FILTER
+ * replace what is attached in one statement.
  */
 export class DatabricksMasking implements MaskingPort {
   readonly dialect;

@@ -21,10 +21,11 @@ const LISTING_TTL_MS = 60_000;
  * Masking policies and row access policies for the Snowflake connector. State per table comes live from
  * INFORMATION_SCHEMA (maskingStateBranches: columns with data types, POLICY_REFERENCES), in the catalog read
  * itself for a table; our own policies, orphans included, from SHOW ... POLICIES IN SCHEMA <governance>, whose
- * comment carries the marker that says which table and column each was made for. Those listings are kept for a minute per database in this process: a listing
- * that overlaps one of our own masking applies is never kept, and one that misses a governance-schema policy
- * POLICY_REFERENCES shows attached (another instance made it) is read again at once. What the minute can still
- * hide is a change someone else makes in the governance schema to a policy attached nowhere.
+ * comment carries the marker that names the table and column each was made for. Those listings are kept for a
+ * minute per database in this process: a listing that overlaps one of our own masking applies is never kept, and
+ * one that misses a governance-schema policy POLICY_REFERENCES shows attached (another instance made it) is read
+ * again at once. What the minute can still hide is a change someone else makes in the governance schema to a
+ * policy attached nowhere.
  */
 export class SnowflakeMasking implements MaskingPort {
   readonly dialect;
