@@ -40,7 +40,8 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   if (loaded === 'not_found') return { status: 'SKIPPED', message: `not found: ${ref.type} ${Object.values(ref.values).join('.')}` };
 
   const def = deps.profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
-  const acls = loaded.objects.map((securable) => ({
+  // An object IGNORE_OBJECTS names asks for nothing, not even USAGE on the containers above it.
+  const acls = loaded.objects.filter((s) => deps.scope.managesObject(s)).map((securable) => ({
     securable, acl: resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable), { now: deps.now, schedules: 'at-now' }),
   }));
   const desired = desiredGrants(acls, deps.profile);

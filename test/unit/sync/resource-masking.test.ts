@@ -70,10 +70,17 @@ describe('syncResource with a masking port', () => {
   });
 
   it('changes no mask or filter on a table IGNORE_OBJECTS names, and does not even read its masking state', async () => {
-    const { calls, deps } = rig(true, { ignoreRoles: [], ignoreObjects: ['SALES.PUBLIC'], managedPrivileges: SNOWFLAKE_PRIVILEGES });
+    const { calls, deps } = rig(true, { ignoreRoles: [], ignoreObjects: ['SALES.PUBLIC.T'], managedPrivileges: SNOWFLAKE_PRIVILEGES });
     const out = await syncResource(ref, deps);
     expect(calls.filter((c) => c.startsWith('mask'))).toEqual([]);
     expect(out.result!.plan.filter((p) => /MASK|FILTER/.test(p.op))).toEqual([]);
+  });
+
+  it('grants no USAGE on the schema and database above a table IGNORE_OBJECTS names', async () => {
+    const { calls, deps } = rig(true, { ignoreRoles: [], ignoreObjects: ['SALES.PUBLIC.T'], managedPrivileges: SNOWFLAKE_PRIVILEGES });
+    const out = await syncResource(ref, deps);
+    expect(calls).toEqual([]);
+    expect(out.result!.plan).toEqual([]);
   });
 
   it('changes no mask or filter when MANAGED_PRIVILEGES leaves SELECT out: they decide what a SELECT returns', async () => {
