@@ -51,8 +51,10 @@ export class DatabricksConnector implements Connector {
   }
 
   /**
-   * Who the session runs as: current_user() (the token's user, or a service principal's application id) and
-   * DATABRICKS_CLIENT_ID, read once per worker instance.
+   * Who the session runs as: current_user() and DATABRICKS_CLIENT_ID, read once per worker instance. "When
+   * called by a service principal, this function returns the UUID of the service principal"
+   * (docs.databricks.com/en/sql/language-manual/functions/current_user.html); session_user() says the same but
+   * only from Databricks Runtime 14.1.
    */
   identity(): Promise<Principal[]> {
     if (this.self) return this.self;
