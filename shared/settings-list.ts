@@ -63,8 +63,8 @@ export const SETTINGS: readonly SettingInfo[] = [
   { name: 'CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES', default: 'false', description: 'Create a role a policy names when it does not exist, instead of reporting it.' },
   { name: 'PRINCIPAL_USER_ROLE_TEMPLATE', default: '{name}', description: 'How a Ranger user maps to a warehouse role (Snowflake grants go to roles).' },
   { name: 'PRINCIPAL_CASE', description: 'Case applied to Ranger principal names before they are matched with warehouse principals: `upper`, `lower` or `preserve`. Default: `upper` for Snowflake (roles as Snowflake shows them), `preserve` for Databricks (principals are case-sensitive).' },
-  { name: 'IGNORE_ROLES', description: 'Comma-separated globs of principals never granted to or revoked from. Default: `ACCOUNTADMIN,ORGADMIN,SECURITYADMIN,SYSADMIN,USERADMIN,PUBLIC` for Snowflake, `admins,account users` for Databricks.' },
-  { name: 'IGNORE_OBJECTS', default: '', description: 'Comma-separated globs of object names (`DB`, `DB.SCHEMA`, `DB.SCHEMA.TABLE`) the sync never touches.' },
-  { name: 'MANAGED_PRIVILEGES', description: 'Comma-separated privileges the sync manages; others are left alone. Defaults to every privilege the connector maps.' },
+  { name: 'IGNORE_ROLES', description: 'Comma-separated globs of principals never granted to or revoked from (a mask or row-filter item naming one is still applied as the policy says, and reported). The connector\'s own role or user is never granted or revoked anything, whatever this says. Default: `ACCOUNTADMIN,ORGADMIN,SECURITYADMIN,SYSADMIN,USERADMIN,PUBLIC` for Snowflake, `admins,account users` for Databricks.' },
+  { name: 'IGNORE_OBJECTS', default: '', description: 'Comma-separated globs of object names (`DB`, `DB.SCHEMA`, `DB.SCHEMA.TABLE`) the sync never touches: neither their grants nor their masks and row filters.' },
+  { name: 'MANAGED_PRIVILEGES', description: 'Comma-separated privileges the sync manages; others are left alone. Masks and row filters decide what a SELECT returns: they are synced only while SELECT is managed. Defaults to every privilege the connector maps.' },
   { name: 'PORT', default: '7071', description: 'Local host only: HTTP port.' },
 ];

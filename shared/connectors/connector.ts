@@ -41,6 +41,12 @@ export interface Connector {
   existingPrincipals?(): Promise<Principal[]>;
   apply(steps: PlanStep[]): Promise<StatementOutcome[]>;
   /**
+   * The principals the connector itself acts as in the warehouse: no plan ever grants or revokes anything to
+   * them, whatever the policies, the drift or IGNORE_ROLES say (taking our own privileges away would end the
+   * sync; granting ourselves more would let a policy widen what the service can reach).
+   */
+  identity(): Promise<Principal[]>;
+  /**
    * The containers below a database or catalog (its schemas), synced one after another after the database
    * itself, so a sync holds one container's objects at a time. Absent: `load` returns the whole tree.
    */

@@ -1,8 +1,8 @@
-import type { Grant, Securable } from '../connectors/connector.js';
+import type { Grant, Principal, Securable } from '../connectors/connector.js';
 import { grantKey, type DesiredGrant } from './desired.js';
 import type { PlanStep } from './plan-step.js';
 import { principalKey, securableName } from './profile.js';
-import { isManaged, type ManagedScope } from './scope.js';
+import { isIdentity, isManaged, type ManagedScope } from './scope.js';
 
 export interface PlanInput {
   desired: DesiredGrant[];
@@ -10,19 +10,23 @@ export interface PlanInput {
   /** Objects whose grants the sync owns; grants on other objects (the parents) are only ever added. */
   revocable: Securable[];
   scope: ManagedScope;
+  /** The principals the connector acts as: never in a step, whatever the scope, the policies or the drift say. */
+  identity: readonly Principal[];
 }
 
 /**
  * Desired vs actual -> GRANT and REVOKE steps. Grants come first (no access gap), one step per securable and
  * principal with all its privileges, and only grants inside the managed scope are touched.
  */
-export function plan({ desired, actual, revocable, scope }: PlanInput): PlanStep[] {
+export function plan({ desired, actual, revocable, scope, identity }: PlanInput): PlanStep[] {
   const have = new Set(actual.map(grantKey));
   const want = new Set(desired.map(grantKey));
   const owned = new Set(revocable.map((s) => `${s.kind}|${securableName(s)}`));
-  const grants = desired.filter((g) => !have.has(grantKey(g)) && isManaged(scope, g));
+  const ourself = isIdentity(identity);
+  const touchable = (g: Grant) => isManaged(scope, g) && !ourself(g.principal);
+  const grants = desired.filter((g) => !have.has(grantKey(g)) && touchable(g));
   const revokes = actual
-    .filter((g) => !want.has(grantKey(g)) && isManaged(scope, g) && owned.has(`${g.securable.kind}|${securableName(g.securable)}`))
+    .filter((g) => !want.has(grantKey(g)) && touchable(g) && owned.has(`${g.securable.kind}|${securableName(g.securable)}`))
     .map((g) => ({ ...g, reason: 'not allowed by any policy' }));
   return [...group('GRANT', grants), ...group('REVOKE', revokes)];
 }

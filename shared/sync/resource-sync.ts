@@ -1,5 +1,5 @@
 import { backoffDelay } from '../backoff.js';
-import type { Connector, LoadedResource, Principal } from '../connectors/connector.js';
+import type { Connector, Grant, LoadedResource, Principal } from '../connectors/connector.js';
 import { ConnectorError } from '../connectors/errors.js';
 import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../policy/index.js';
 import type { ResourceResult } from '../store/records.js';
@@ -10,7 +10,7 @@ import { appliedMaskChanges, planResourceMasking } from './masking/resource-mask
 import { plan, unchangedCount } from './plan.js';
 import type { PlanStep } from './plan-step.js';
 import { principalKey, securableName, type WarehouseProfile } from './profile.js';
-import type { ManagedScope } from './scope.js';
+import { isIdentity, type ManagedScope } from './scope.js';
 
 export interface ResourceSyncDeps {
   connector: Connector;
@@ -35,11 +35,13 @@ export interface ResourceOutcome {
 
 /** load -> evaluate -> read grants -> plan -> apply, for one requested resource. */
 export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
-  const loaded = await deps.connector.load(ref);
+  // Who we are is read once per worker instance, beside the first load.
+  const [loaded, identity] = await Promise.all([deps.connector.load(ref), deps.connector.identity()]);
   if (loaded === 'not_found') return { status: 'SKIPPED', message: `not found: ${ref.type} ${Object.values(ref.values).join('.')}` };
 
   const def = deps.profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
-  const acls = loaded.objects.map((securable) => ({
+  // An object IGNORE_OBJECTS names asks for nothing, not even USAGE on the containers above it.
+  const acls = loaded.objects.filter((s) => deps.scope.managesObject(s)).map((securable) => ({
     securable, acl: resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable), { now: deps.now, schedules: 'at-now' }),
   }));
   const desired = desiredGrants(acls, deps.profile);
@@ -49,11 +51,11 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   const neededAbove = desired.grants.filter((g) => parentKeys.has(`${g.securable.kind}|${securableName(g.securable)}`));
   const withNeeds = (outcome: ResourceOutcome): ResourceOutcome => ({ ...outcome, neededAbove });
   const actual = await deps.connector.readGrants(loaded);
-  const warnings = [...desired.warnings, ...columnWarning(loaded)];
+  const warnings = [...desired.warnings, ...columnWarning(loaded), ...identityWarnings(desired.grants, actual, identity)];
   const created: ResourceResult['statements'] = [];
   const missing = await missingPrincipals(desired.grants.map((g) => g.principal), deps, warnings, created);
   const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
-  const steps = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope });
+  const steps = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope, identity });
   const port = deps.connector.masking;
   const masking = port ? await planResourceMasking(loaded, port, deps) : undefined;
   if (masking) warnings.push(...masking.warnings);
@@ -146,6 +148,21 @@ async function missingPrincipals(wanted: Principal[], deps: ResourceSyncDeps, wa
     warnings.push(`${p.kind} ${p.name} does not exist in the warehouse; its grants were not applied (create it, or set CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES=true)`);
   }
   return new Set(missing.keys());
+}
+
+/** One line per principal of ours that the policies would grant something it lacks: the plan leaves those out. */
+function identityWarnings(desired: DesiredGrant[], actual: Grant[], identity: Principal[]): string[] {
+  const ourself = isIdentity(identity);
+  const have = new Set(actual.map(grantKey));
+  const missing = new Map<string, { principal: Principal; count: number }>();
+  for (const g of desired) {
+    if (!ourself(g.principal) || have.has(grantKey(g))) continue;
+    const entry = missing.get(principalKey(g.principal)) ?? { principal: g.principal, count: 0 };
+    entry.count++;
+    missing.set(principalKey(g.principal), entry);
+  }
+  return [...missing.values()].map(({ principal, count }) =>
+    `${principal.kind.replace('_', ' ')} ${principal.name} is the connector's own identity: the sync never grants or revokes anything to it, so ${count} grant(s) the policies ask for were left out`);
 }
 
 function columnWarning(loaded: LoadedResource): string[] {

@@ -26,3 +26,13 @@ export function managedScope(s: ScopeSettings): ManagedScope {
 
 export const isManaged = (scope: ManagedScope, g: Grant) =>
   scope.managesPrincipal(g.principal) && scope.managesObject(g.securable) && scope.managesPrivilege(g.privilege);
+
+/**
+ * Whether a principal is one the connector acts as. Names compare case-insensitively: protecting a role that
+ * differs from ours only in case costs nothing, while missing ours because of a configured spelling would let a
+ * plan revoke the sync's own access.
+ */
+export function isIdentity(identity: readonly Principal[]): (p: Principal) => boolean {
+  const names = new Set(identity.map((i) => i.name.toLowerCase()));
+  return (p) => names.has(p.name.toLowerCase());
+}

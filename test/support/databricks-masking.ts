@@ -18,17 +18,23 @@ export interface DatabricksMaskingRig {
   stop(): Promise<void>;
 }
 
-export async function startDatabricksMaskingRig(catalog: DatabricksCatalog, policies: unknown[], takeover = false): Promise<DatabricksMaskingRig> {
-  const [storage, emulator] = await Promise.all([startTestStorage(), startDatabricksEmulator({ catalog, readers: READERS })]);
-  const naming: PrincipalNaming = { userRoleTemplate: '{name}@example.com', case: 'preserve' };
-  const connector = DatabricksConnector.fromSettings(
-    { host: `https://${emulator.host}:${emulator.port}`, path: emulator.path, token: emulator.token, caCert: emulator.caCert },
-    { governanceSchema: 'policysync_governance', takeover, naming },
-  );
+const NAMING: PrincipalNaming = { userRoleTemplate: '{name}@example.com', case: 'preserve' };
+
+/** A connector that syncs masks into the rigs' governance schema, logged in with `token` (default: the emulator's admin). */
+export const ucMaskingConnector = (emulator: DatabricksEmulator, takeover = false, token = emulator.token) => DatabricksConnector.fromSettings(
+  { host: `https://${emulator.host}:${emulator.port}`, path: emulator.path, token, caCert: emulator.caCert },
+  { governanceSchema: 'policysync_governance', takeover, naming: NAMING },
+);
+
+/** `logins`: more personal access tokens, each for its own user or service principal, beside the readers'. */
+export async function startDatabricksMaskingRig(catalog: DatabricksCatalog, policies: unknown[], takeover = false,
+  logins: { token: string; user: string }[] = []): Promise<DatabricksMaskingRig> {
+  const [storage, emulator] = await Promise.all([startTestStorage(), startDatabricksEmulator({ catalog, readers: [...READERS, ...logins] })]);
+  const connector = ucMaskingConnector(emulator, takeover);
   const source = mutablePolicies(policies);
   const deps: WorkerDeps = {
     store: storage.store, connector, policies: source.source, leaseSeconds: 60,
-    profile: databricksProfile(naming),
+    profile: databricksProfile(NAMING),
     scope: managedScope({ ignoreRoles: ['admins', 'account users', 'admin@example.com'], ignoreObjects: [], managedPrivileges: DATABRICKS_PRIVILEGES }),
   };
   return {

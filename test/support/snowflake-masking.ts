@@ -30,8 +30,8 @@ export interface MaskingRig {
 const NAMING = { userRoleTemplate: '{name}', case: 'upper' as const };
 
 /** A connector that syncs masking policies into the rigs' governance schema; another instance when called again. */
-export const maskingConnector = (emulator: SnowflakeEmulator, takeover = false) =>
-  emulatorConnector(emulator.url, { governanceSchema: 'POLICYSYNC_GOVERNANCE', takeover, naming: NAMING });
+export const maskingConnector = (emulator: SnowflakeEmulator, takeover = false, role?: string) =>
+  emulatorConnector(emulator.url, { governanceSchema: 'POLICYSYNC_GOVERNANCE', takeover, naming: NAMING }, role);
 
 export async function startMaskingRig(catalog: SnowflakeCatalog, policies: unknown[], takeover = false): Promise<MaskingRig> {
   const [storage, emulator] = await Promise.all([startTestStorage(), startSnowflakeEmulator({

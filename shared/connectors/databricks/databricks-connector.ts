@@ -39,13 +39,32 @@ export class DatabricksConnector implements Connector {
 
   /** Set when column masks and row filters are synced too (a governance schema is configured). */
   readonly masking?: DatabricksMasking;
+  private self: Promise<Principal[]> | undefined;
 
-  constructor(private readonly session: DatabricksStatements, masking?: MaskingOptions) {
+  /** `clientId`: DATABRICKS_CLIENT_ID, the service principal an OAuth machine-to-machine login acts as. */
+  constructor(private readonly session: DatabricksStatements, masking?: MaskingOptions, private readonly clientId?: string) {
     if (masking) this.masking = new DatabricksMasking(session, masking);
   }
 
   static fromSettings(settings: DatabricksSettings, masking?: MaskingOptions): DatabricksConnector {
-    return new DatabricksConnector(new DatabricksSession(settings), masking);
+    return new DatabricksConnector(new DatabricksSession(settings), masking, settings.clientId);
+  }
+
+  /**
+   * Who the session runs as: current_user() and DATABRICKS_CLIENT_ID, read once per worker instance. "When
+   * called by a service principal, this function returns the UUID of the service principal"
+   * (docs.databricks.com/en/sql/language-manual/functions/current_user.html); session_user() says the same but
+   * only from Databricks Runtime 14.1.
+   */
+  identity(): Promise<Principal[]> {
+    if (this.self) return this.self;
+    const self = this.session.query('SELECT current_user() AS me').then((rows) => {
+      const names = new Set([this.clientId, text(rows[0]?.me)].filter((n): n is string => Boolean(n)));
+      return [...names].map((name): Principal => ({ kind: principalKindOf(name), name }));
+    });
+    this.self = self;
+    self.catch(() => { if (this.self === self) this.self = undefined; });
+    return self;
   }
 
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {

@@ -1,9 +1,11 @@
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
-import { withinIdentifierLimit } from '../../sync/masking/identifier-limit.js';
+import { generatedPolicyName } from '../../sync/masking/policy-name.js';
 import type { MaskSqlDialect, TypeFamily } from '../../sync/masking/model.js';
 
-const MAX_IDENT = 255;
+// "Object names cannot exceed 255 characters" and "Unity Catalog stores all object names as lowercase"
+// (docs.databricks.com/aws/en/data-governance/unity-catalog/requirements).
+const NAME_STYLE = { case: 'lower', maxLength: 255 } as const;
 
 /** A Spark SQL string literal: backslash escapes are on by default, so `\` and `'` are both escaped with `\`. */
 export const databricksLiteral = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -47,11 +49,8 @@ export function databricksMaskingDialect(naming: PrincipalNaming, governanceSche
     truncateToYear: (e, family) => (family === 'date' ? `trunc(${e}, 'YEAR')` : `date_trunc('YEAR', ${e})`),
     argument: (name) => name,
     checkExpression: (text) => checkExpression(text, SPARK_LEXICON),
-    policyName: (table, kind, column, family, signatureKey) => {
-      const [catalog = '', schema = '', name = ''] = table.path;
-      const base = kind === 'mask' ? `${schema}__${name}__${column ?? ''}__${family}_mask` : `${schema}__${name}__rows_${signatureKey}`;
-      return [catalog, governanceSchema, withinIdentifierLimit(base.toLowerCase(), MAX_IDENT, '__')];
-    },
+    // As stored, so the name compares equal to what information_schema.routines lists.
+    policyName: (target, signature, family) => [target.table[0] ?? '', governanceSchema.toLowerCase(), generatedPolicyName(target, signature, family, NAME_STYLE)],
     viewsTakePolicies: false,
   };
 }

@@ -12,9 +12,10 @@ const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 /**
  * Column masks and row filters for the Unity Catalog connector: SQL UDFs in `<catalog>.<governanceSchema>`
- * whose COMMENT carries our marker. State from `<catalog>.information_schema.columns`, `column_masks`,
- * `row_filters` and `routines` (the four reads run side by side). A body change is CREATE OR REPLACE FUNCTION
- * (UDFs have no ALTER BODY); SET MASK and SET ROW FILTER replace what is attached in one statement.
+ * whose COMMENT carries our marker, which names the table and column each was made for. State from
+ * `<catalog>.information_schema.columns`, `column_masks`, `row_filters` and `routines` (the four reads run side
+ * by side). A body change is CREATE OR REPLACE FUNCTION (UDFs have no ALTER BODY); SET MASK and SET ROW FILTER
+ * replace what is attached in one statement.
  */
 export class DatabricksMasking implements MaskingPort {
   readonly dialect;
@@ -57,14 +58,16 @@ export class DatabricksMasking implements MaskingPort {
       const t = tableOf(r);
       if (t) attachments.push({ kind: 'filter', table: t, policy: [text(r.filter_catalog), text(r.filter_schema), text(r.filter_name)] });
     }
+    // Every function of the governance schema (whose name a new one must not take) and whatever is attached to
+    // these tables; which of them are ours to change, and for which target, is their marker's to say.
     const policies = new Map<string, ExistingPolicy>();
-    const prefixes = tables.map((t) => `${t.path[1]}__${t.path[2]}__`);
     const attachedKind = new Map(attachments.map((a) => [a.policy.join('.'), a.kind]));
     for (const r of routineRows) {
       const name = [catalog, text(r.routine_schema), text(r.routine_name)];
       const marker = parseMarker(r.comment);
-      const kind = attachedKind.get(name.join('.')) ?? (name[2]!.includes('__rows_') ? 'filter' : 'mask');
-      if ((marker && prefixes.some((p) => name[2]!.startsWith(p))) || attachedKind.has(name.join('.'))) policies.set(name.join('.'), { kind, name, marker });
+      // A function neither attached nor marked for a target is only a name to keep clear of: its kind is moot.
+      const kind = attachedKind.get(name.join('.')) ?? marker?.target?.kind ?? 'mask';
+      policies.set(name.join('.'), { kind, name, marker });
     }
     for (const a of attachments) if (!policies.has(a.policy.join('.'))) policies.set(a.policy.join('.'), { kind: a.kind, name: a.policy, marker: null });
     return { columns, attachments, policies: [...policies.values()] };

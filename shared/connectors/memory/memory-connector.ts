@@ -18,6 +18,11 @@ export class MemoryConnector implements Connector {
 
   constructor(readonly catalog: MemoryCatalog) {}
 
+  /** The memory warehouse has no session principal of its own. */
+  async identity(): Promise<Principal[]> {
+    return [];
+  }
+
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
     const v = ref.values;
     const db = findName(this.catalog.databases, v.database);

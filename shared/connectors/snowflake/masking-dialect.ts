@@ -1,13 +1,14 @@
 import type { Securable } from '../connector.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
-import { withinIdentifierLimit } from '../../sync/masking/identifier-limit.js';
 import { markerComment } from '../../sync/masking/marker.js';
+import { generatedPolicyName } from '../../sync/masking/policy-name.js';
 import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../../sync/masking/model.js';
 import { qualified, quoteIdent } from './dialect.js';
 
-// Snowflake identifiers are at most 255 characters.
-const MAX_IDENT = 255;
+// "Regardless of whether an identifier is unquoted or double-quoted, the maximum number of characters allowed is
+// 255" (docs.snowflake.com/en/sql-reference/identifiers-syntax); unquoted ones are stored upper-case.
+const NAME_STYLE = { case: 'upper', maxLength: 255 } as const;
 
 /** A string literal: Snowflake reads backslash escapes inside single quotes, so both `'` and `\` are escaped. */
 export const snowflakeLiteral = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -61,13 +62,7 @@ export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchem
     truncateToYear: (e) => `DATE_TRUNC('YEAR', ${e})`,
     argument: (name) => name,
     checkExpression: (text) => checkExpression(text, SNOWFLAKE_LEXICON),
-    policyName: (table, kind, column, family, signatureKey) => {
-      const [database = '', schema = '', name = ''] = table.path;
-      const base = kind === 'mask'
-        ? `${schema}$${name}$${column ?? ''}$${family.toUpperCase()}_MASK`
-        : `${schema}$${name}$ROWS_${signatureKey.toUpperCase()}`;
-      return [database, governanceSchema, withinIdentifierLimit(base, MAX_IDENT, '$')];
-    },
+    policyName: (target, signature, family) => [target.table[0] ?? '', governanceSchema, generatedPolicyName(target, signature, family, NAME_STYLE)],
     viewsTakePolicies: true,
   };
 }

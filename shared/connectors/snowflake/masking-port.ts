@@ -20,10 +20,11 @@ const LISTING_TTL_MS = 60_000;
  * Masking policies and row access policies for the Snowflake connector. State per table comes live from
  * INFORMATION_SCHEMA (maskingStateBranches: columns with data types, POLICY_REFERENCES), in the catalog read
  * itself for a table; our own policies, orphans included, from SHOW ... POLICIES IN SCHEMA <governance>, whose
- * comment carries the marker. Those listings are kept for a minute per database in this process: a listing
- * that overlaps one of our own masking applies is never kept, and one that misses a governance-schema policy
- * POLICY_REFERENCES shows attached (another instance made it) is read again at once. What the minute can still
- * hide is a change someone else makes in the governance schema to a policy attached nowhere.
+ * comment carries the marker that names the table and column each was made for. Those listings are kept for a
+ * minute per database in this process: a listing that overlaps one of our own masking applies is never kept, and
+ * one that misses a governance-schema policy POLICY_REFERENCES shows attached (another instance made it) is read
+ * again at once. What the minute can still hide is a change someone else makes in the governance schema to a
+ * policy attached nowhere.
  */
 export class SnowflakeMasking implements MaskingPort {
   readonly dialect;
@@ -62,15 +63,13 @@ export class SnowflakeMasking implements MaskingPort {
     const unknownOfOurs = [...attached.values()].some((a) => a.name[1] === this.options.governanceSchema && !listedNames.has(policyKey(a.name)));
     const [masks, filters] = unknownOfOurs ? await this.listing(database, true) : kept;
 
+    // Every object of the governance schema (whose name a new one must not take) and whatever is attached to
+    // these tables; which of them are ours to change, and for which target, is their marker's to say.
     const policies = new Map<string, ExistingPolicy>();
-    const prefixes = tables.map((t) => `${t.path[1]}$${t.path[2]}$`);
     for (const [kind, listed] of [['mask', masks], ['filter', filters]] as const) {
       for (const r of listed) {
         const name = [text(r.database_name), text(r.schema_name), text(r.name)];
-        const key = policyKey(name);
-        const marker = parseMarker(r.comment);
-        // Ours for these tables (orphans included), and anything attached to them.
-        if ((marker && prefixes.some((p) => name[2]!.startsWith(p))) || attached.has(key)) policies.set(key, { kind, name, marker });
+        policies.set(policyKey(name), { kind, name, marker: parseMarker(r.comment) });
       }
     }
     for (const [key, ref] of attached) if (!policies.has(key)) policies.set(key, { kind: ref.kind, name: ref.name, marker: null });

@@ -24,15 +24,33 @@ const exactName = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export class SnowflakeConnector implements Connector {
   readonly kind = 'snowflake' as const;
   private roles: { at: number; list: Principal[] } | undefined;
+  private self: Promise<Principal[]> | undefined;
   /** Set when masking policies and row access policies are synced too (a governance schema is configured). */
   readonly masking?: SnowflakeMasking;
 
-  constructor(private readonly session: SnowflakeSession, private readonly clock: () => number = Date.now, masking?: MaskingOptions) {
+  /** `role`: SNOWFLAKE_ROLE, the role the session is configured to use. */
+  constructor(private readonly session: SnowflakeSession, private readonly clock: () => number = Date.now, masking?: MaskingOptions,
+    private readonly role?: string) {
     if (masking) this.masking = new SnowflakeMasking(session, masking, clock);
   }
 
   static fromSettings(settings: SnowflakeSettings, masking?: MaskingOptions): SnowflakeConnector {
-    return new SnowflakeConnector(new SnowflakeSession(settings), Date.now, masking);
+    return new SnowflakeConnector(new SnowflakeSession(settings), Date.now, masking, settings.role);
+  }
+
+  /**
+   * SNOWFLAKE_ROLE and the role the session actually runs as (CURRENT_ROLE(): the user's default role when no
+   * role is configured), read once per worker instance. Names compare case-insensitively in the plan.
+   */
+  identity(): Promise<Principal[]> {
+    if (this.self) return this.self;
+    const self = this.session.query('SELECT CURRENT_ROLE() AS "ROLE"').then((rows) => {
+      const names = new Set([this.role, text(rows[0]?.ROLE)].filter((n): n is string => Boolean(n)));
+      return [...names].map((name): Principal => ({ kind: 'role', name }));
+    });
+    this.self = self;
+    self.catch(() => { if (this.self === self) this.self = undefined; });
+    return self;
   }
 
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {

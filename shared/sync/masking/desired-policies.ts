@@ -142,10 +142,11 @@ function maskPolicy(d: MaskSqlDialect, table: Securable, column: ColumnInfo, ite
   const signature = d.signatureType(family, column.dataType);
   const body = `CASE ${branches.join(' ')} ELSE ${value} END`;
   const args = [{ name: ARG, dataType: signature }];
+  const target = { kind: 'mask' as const, table: table.path, column: column.name };
   return {
     kind: 'mask', table, column: column.name, args, returns: signature, body,
-    name: d.policyName(table, 'mask', column.name, family, signature),
-    marker: { ids: [...ids].sort((a, b) => a - b), version, hash: hashOf(args, signature, body) },
+    name: d.policyName(target, signature, family),
+    marker: { ids: [...ids].sort((a, b) => a - b), version, hash: hashOf(args, signature, body), target },
     reason: reasonOf(ids, 'mask'),
   };
 }
@@ -172,11 +173,11 @@ function filterPolicy(d: MaskSqlDialect, table: Securable, columns: ColumnInfo[]
   // The filter takes every column of the table, so any filterExpr can name any of them.
   const args = columns.map((c) => ({ name: c.name, dataType: d.signatureType(d.familyOf(c.dataType), c.dataType) }));
   const body = `CASE ${branches.join(' ')} ELSE TRUE END`;
-  const signatureKey = hashOf(args, 'BOOLEAN', '').slice(0, 8);
+  const target = { kind: 'filter' as const, table: table.path };
   return {
     kind: 'filter', table, args, returns: 'BOOLEAN', body,
-    name: d.policyName(table, 'filter', undefined, 'rows', signatureKey),
-    marker: { ids: [...ids].sort((a, b) => a - b), version, hash: hashOf(args, 'BOOLEAN', body) },
+    name: d.policyName(target, JSON.stringify(args)),
+    marker: { ids: [...ids].sort((a, b) => a - b), version, hash: hashOf(args, 'BOOLEAN', body), target },
     reason: reasonOf(ids, 'row filter'),
   };
 }

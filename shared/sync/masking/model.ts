@@ -1,5 +1,8 @@
 import type { LoadedResource, Securable } from '../../connectors/connector.js';
 import type { PrincipalNaming } from '../../connectors/principal-names.js';
+import type { Marker, PolicyTarget } from './marker.js';
+
+export type { Marker, PolicyTarget };
 
 /**
  * Native masking and row filters as plain data: what the policies want on each column and table, what the
@@ -12,18 +15,8 @@ export type TypeFamily = 'string' | 'integer' | 'decimal' | 'float' | 'date' | '
 
 export interface ColumnInfo { name: string; dataType: string }
 
-/** Our ownership marker, kept in the policy object's COMMENT (Snowflake) or function COMMENT (Databricks). */
-export interface Marker {
-  /** Ranger policy ids the body was rendered from. */
-  ids: number[];
-  /** The Ranger policy version the body was rendered at: informative only, never diffed. */
-  version: string;
-  /** Hash of signature and body: what a diff compares, so the warehouse's normalised body text is never re-parsed. */
-  hash: string;
-}
-
 /** A masking policy / mask function (kind 'mask') or row access policy / row filter function (kind 'filter'). */
-export type PolicyKind = 'mask' | 'filter';
+export type PolicyKind = PolicyTarget['kind'];
 
 export interface DesiredPolicy {
   kind: PolicyKind;
@@ -36,7 +29,8 @@ export interface DesiredPolicy {
   args: { name: string; dataType: string }[];
   returns: string;
   body: string;
-  marker: Marker;
+  /** Always names the target: what every later sync tells ours-for-this-target by. */
+  marker: Required<Marker>;
   reason: string;
 }
 
@@ -50,7 +44,11 @@ export interface MaskingState {
   /** Columns with data types per table or view, keyed by the securable's path joined with '.'. */
   columns: Record<string, ColumnInfo[]>;
   attachments: Attachment[];
-  /** Policy objects attached to the loaded tables, and ours that were made for them (orphans included). */
+  /**
+   * Policy objects attached to the loaded tables, and those of the governance schema: at least every one whose
+   * marker says it was made for one of them (orphans included) and every one holding a name a desired policy
+   * takes. A port may pre-filter by name for efficiency; which objects are ours is the marker's to say.
+   */
   policies: ExistingPolicy[];
 }
 
@@ -88,8 +86,11 @@ export interface MaskSqlDialect {
    * warehouse's SQL, else why it is not (see expression-check.ts).
    */
   checkExpression(text: string): string | null;
-  /** The policy object's name for a column mask or a table filter: deterministic, within identifier limits. */
-  policyName(table: Securable, kind: PolicyKind, column: string | undefined, family: string, signatureKey: string): string[];
+  /**
+   * The fully qualified name of the object for a column mask or a table filter with this signature (and, for a
+   * mask, type family): deterministic, within identifier limits, and different for every distinct target.
+   */
+  policyName(target: PolicyTarget, signature: string, family?: string): string[];
   /** Whether a view can carry masks and row filters (Snowflake: yes; Unity Catalog: no). */
   readonly viewsTakePolicies: boolean;
 }

@@ -19,23 +19,26 @@ const snapshot = parsePolicies({ policyVersion: 4, policies: [
     dataMaskPolicyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'], dataMaskInfo: { dataMaskType: 'MASK_HASH' } }] },
 ] });
 
-function rig(applyOk: boolean) {
+function rig(applyOk: boolean, scope = { ignoreRoles: [] as string[], ignoreObjects: [] as string[], managedPrivileges: SNOWFLAKE_PRIVILEGES }, identity = ['POLICYSYNC']) {
   const calls: string[] = [];
   const port: MaskingPort = {
     dialect: snowflakeMaskingDialect(naming, 'GOV'), takeover: false, takeoverSetting: 'X',
-    read: async (): Promise<MaskingState> => ({ columns: { 'SALES.PUBLIC.T': [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }] }, attachments: [], policies: [] }),
+    read: async (): Promise<MaskingState> => {
+      calls.push('mask read');
+      return { columns: { 'SALES.PUBLIC.T': [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }] }, attachments: [], policies: [] };
+    },
     statements: (s: MaskStep) => [s.op],
     apply: async (steps) => { calls.push(...steps.map((s) => `mask ${s.op}`)); return steps.map((step, i) => ({ step, sql: step.op, ok: applyOk || i === 0, ...(applyOk || i === 0 ? {} : { error: 'refused' }) })); },
   };
   const connector: Connector = {
     kind: 'memory', masking: port,
-    load: async () => loaded, readGrants: async () => [],
+    load: async () => loaded, readGrants: async () => [], identity: async () => identity.map((name) => ({ kind: 'role' as const, name })),
     apply: async (steps) => { calls.push(...steps.map((s) => `grant ${s.op}`)); return steps.map((step) => ({ step, sql: step.op, ok: true })); },
     close: async () => undefined,
   };
   const deps = {
     connector, profile: snowflakeProfile(naming), snapshot, now: new Date('2026-01-01T00:00:00Z'), dryRun: false,
-    scope: managedScope({ ignoreRoles: [], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES }),
+    scope: managedScope(scope),
   };
   return { calls, deps };
 }
@@ -47,7 +50,7 @@ describe('syncResource with a masking port', () => {
     const out = await syncResource(ref, deps);
     expect(out.status).toBe('SUCCESS');
     expect(calls.indexOf('mask ATTACH')).toBeLessThan(calls.findIndex((c) => c.startsWith('grant')));
-    expect(out.result!.masking).toEqual(['CREATE MASKING POLICY SALES.GOV.PUBLIC$T$EMAIL$STRING_MASK', 'ATTACH MASKING POLICY column SALES.PUBLIC.T.EMAIL']);
+    expect(out.result!.masking).toEqual([expect.stringMatching(/^CREATE MASKING POLICY SALES\.GOV\.PUBLIC_T_EMAIL_STRING_MASK_[0-9A-F]{64}$/), 'ATTACH MASKING POLICY column SALES.PUBLIC.T.EMAIL']);
   });
 
   it('holds every grant back when a masking statement fails', async () => {
@@ -61,8 +64,44 @@ describe('syncResource with a masking port', () => {
   it('lists masking steps with the grants in a dry run and applies nothing', async () => {
     const { calls, deps } = rig(true);
     const out = await syncResource(ref, { ...deps, dryRun: true });
-    expect(calls).toEqual([]);
+    expect(calls).toEqual(['mask read']);
     expect(out.result!.plan.map((p) => p.op)).toEqual(expect.arrayContaining(['CREATE MASKING POLICY', 'ATTACH MASKING POLICY', 'GRANT']));
     expect(out.message).toMatch(/^dry run: \d+ change/);
+  });
+
+  it('changes no mask or filter on a table IGNORE_OBJECTS names, and does not even read its masking state', async () => {
+    const { calls, deps } = rig(true, { ignoreRoles: [], ignoreObjects: ['SALES.PUBLIC.T'], managedPrivileges: SNOWFLAKE_PRIVILEGES });
+    const out = await syncResource(ref, deps);
+    expect(calls.filter((c) => c.startsWith('mask'))).toEqual([]);
+    expect(out.result!.plan.filter((p) => /MASK|FILTER/.test(p.op))).toEqual([]);
+  });
+
+  it('grants no USAGE on the schema and database above a table IGNORE_OBJECTS names', async () => {
+    const { calls, deps } = rig(true, { ignoreRoles: [], ignoreObjects: ['SALES.PUBLIC.T'], managedPrivileges: SNOWFLAKE_PRIVILEGES });
+    const out = await syncResource(ref, deps);
+    expect(calls).toEqual([]);
+    expect(out.result!.plan).toEqual([]);
+  });
+
+  it('changes no mask or filter when MANAGED_PRIVILEGES leaves SELECT out: they decide what a SELECT returns', async () => {
+    const { calls, deps } = rig(true, { ignoreRoles: [], ignoreObjects: [], managedPrivileges: ['INSERT'] });
+    const out = await syncResource(ref, deps);
+    expect(calls.filter((c) => c.startsWith('mask'))).toEqual([]);
+    expect(out.result!.plan).toEqual([]);
+  });
+
+  it('renders an item naming a role IGNORE_ROLES names as the policy says, and warns', async () => {
+    const { deps } = rig(true, { ignoreRoles: ['ANALYST'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES });
+    const out = await syncResource(ref, { ...deps, dryRun: true });
+    expect(out.result!.plan.map((p) => p.op)).toEqual(['CREATE MASKING POLICY', 'ATTACH MASKING POLICY']);
+    expect(out.result!.warnings).toContain('column SALES.PUBLIC.T.EMAIL: policy 2 masks values for role ANALYST, which IGNORE_ROLES leaves out of the sync; '
+      + 'its item is applied as the policy says (leaving it out could show that principal clearer data)');
+  });
+
+  it('never grants to the connector\'s own role, even with IGNORE_ROLES empty, and says so', async () => {
+    const { calls, deps } = rig(true, undefined, ['analyst']);
+    const out = await syncResource(ref, deps);
+    expect(calls.filter((c) => c.startsWith('grant'))).toEqual([]);
+    expect(out.result!.warnings).toContain('role ANALYST is the connector\'s own identity: the sync never grants or revokes anything to it, so 3 grant(s) the policies ask for were left out');
   });
 });
