@@ -58,11 +58,17 @@ param jwtPublicKey string = ''
 @description('JWKS URL for RS256 / ES256 tokens (JWT_JWKS_URL), instead of jwtSecret.')
 param jwtJwksUrl string = ''
 
-@description('Required `iss` claim (JWT_ISSUER); empty: not checked.')
+@description('Required `iss` claim (JWT_ISSUER). Required with jwtPublicKey / jwtJwksUrl (the app refuses to start without it); with jwtSecret, empty: not checked.')
 param jwtIssuer string = ''
 
-@description('Required `aud` claim (JWT_AUDIENCE); empty: not checked.')
+@description('Required `aud` claim (JWT_AUDIENCE). Required with jwtPublicKey / jwtJwksUrl (the app refuses to start without it); with jwtSecret, empty: not checked.')
 param jwtAudience string = ''
+
+@description('Longest token lifetime accepted, exp - iat (JWT_MAX_TOKEN_AGE: seconds, or 90m, 24h, 2d); empty: the code default.')
+param jwtMaxTokenAge string = ''
+
+@description('Scope or app role every token must grant in scp, scope or roles (JWT_REQUIRED_SCOPE), for an identity provider shared with other applications; empty: none.')
+param jwtRequiredScope string = ''
 
 // ---------------------------------------------------------------------------------------------------------------
 // Policy source: a Ranger Admin (recommended in Azure) or a policy file shipped with the package
@@ -409,6 +415,8 @@ var appSettings = {
   JWT_JWKS_URL: jwtJwksUrl
   JWT_ISSUER: jwtIssuer
   JWT_AUDIENCE: jwtAudience
+  JWT_MAX_TOKEN_AGE: jwtMaxTokenAge
+  JWT_REQUIRED_SCOPE: jwtRequiredScope
   AzureWebJobsStorage__accountName: storage.outputs.name
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.properties.clientId

@@ -89,6 +89,8 @@ locals {
     JWT_JWKS_URL                                                = var.jwt_jwks_url
     JWT_ISSUER                                                  = var.jwt_issuer
     JWT_AUDIENCE                                                = var.jwt_audience
+    JWT_MAX_TOKEN_AGE                                           = var.jwt_max_token_age
+    JWT_REQUIRED_SCOPE                                          = var.jwt_required_scope
     AzureWebJobsStorage__accountName                            = azurerm_storage_account.app.name
     AzureWebJobsStorage__credential                             = "managedidentity"
     AzureWebJobsStorage__clientId                               = azurerm_user_assigned_identity.app.client_id

@@ -1,4 +1,4 @@
-import { AuthError } from '../auth/index.js';
+import { AuthError, type Verifier } from '../auth/index.js';
 import { createTask, type IntakeDeps } from '../intake/create-task.js';
 import type { Log } from '../log.js';
 import { isStorageRefused, isStorageUnavailable } from '../store/errors.js';
@@ -16,7 +16,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const TASKS_PATH = '/policysync/api/v1/tasks';
 
 export interface TaskApiDeps extends IntakeDeps {
-  verify: (authorization: string | null | undefined) => Promise<unknown>;
+  verify: Verifier;
   store: TaskStore;
   log: Log;
 }
@@ -78,6 +78,9 @@ async function guarded(deps: TaskApiDeps, handle: () => Promise<ApiResponse>): P
   } catch (err) {
     if (err instanceof AuthError && err.status === 401) {
       return problem(401, 'unauthorized', 'Unauthorized', err.message, {}, { 'WWW-Authenticate': err.wwwAuthenticate() });
+    }
+    if (err instanceof AuthError && err.status === 403) {
+      return problem(403, 'insufficient-scope', 'Forbidden', err.message, {}, { 'WWW-Authenticate': err.wwwAuthenticate() });
     }
     if (err instanceof AuthError) {
       deps.log('error', 'token verification unavailable', { code: err.code });

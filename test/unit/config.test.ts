@@ -39,4 +39,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, JWT_SECRET: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/jwt/)' }))
       .toThrow(/JWT_SECRET: the Key Vault reference did not resolve/);
   });
+
+  it('refuses a JWKS URL or a public key without JWT_ISSUER and JWT_AUDIENCE at start-up, naming both', () => {
+    const { JWT_SECRET: _unused, ...noKey } = base;
+    for (const source of [{ JWT_JWKS_URL: 'https://login.example.com/keys' }, { JWT_PUBLIC_KEY: 'PEM' }]) {
+      const message = (() => { try { loadConfig({ ...noKey, ...source }); } catch (e) { return (e as Error).message; } return ''; })();
+      expect(message).toMatch(/- JWT_ISSUER, JWT_AUDIENCE: required with JWT_(JWKS_URL|PUBLIC_KEY); set both JWT_ISSUER and JWT_AUDIENCE/);
+      expect(() => loadConfig({ ...noKey, ...source, JWT_ISSUER: 'https://issuer.test' })).toThrow(/- JWT_AUDIENCE: required with/);
+      expect(loadConfig({ ...noKey, ...source, JWT_ISSUER: 'https://issuer.test', JWT_AUDIENCE: 'api://policysync' }).auth)
+        .toMatchObject({ issuer: 'https://issuer.test', audience: 'api://policysync' });
+    }
+  });
+
+  it('reads the maximum token age as seconds or with a unit, 24 hours by default, within 60 s to 30 days', () => {
+    const age = (v?: string) => loadConfig({ ...base, ...(v === undefined ? {} : { JWT_MAX_TOKEN_AGE: v }) }).auth.maxTokenAgeSeconds;
+    expect([age(), age('3600'), age('90m'), age('12h'), age('2d')]).toEqual([86_400, 3600, 5400, 43_200, 172_800]);
+    expect(() => age('45s')).toThrow(/JWT_MAX_TOKEN_AGE: must be between 60 s and 30 days/);
+    expect(() => age('31d')).toThrow(/JWT_MAX_TOKEN_AGE: must be between 60 s and 30 days/);
+    expect(() => age('1 week')).toThrow(/JWT_MAX_TOKEN_AGE: must be seconds, or a number with s, m, h or d/);
+  });
+
+  it('reads a required scope as one scope name', () => {
+    expect(loadConfig({ ...base, JWT_REQUIRED_SCOPE: ' Task.Write ' }).auth.requiredScope).toBe('Task.Write');
+    expect(loadConfig(base).auth.requiredScope).toBeUndefined();
+    expect(() => loadConfig({ ...base, JWT_REQUIRED_SCOPE: 'Task.Write Task.Read' })).toThrow(/JWT_REQUIRED_SCOPE: must be one scope or role name/);
+  });
 });
