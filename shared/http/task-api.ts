@@ -1,8 +1,8 @@
-import { AuthError, type Verifier } from '../auth/index.js';
+import { AuthError, type VerifiedCaller, type Verifier } from '../auth/index.js';
 import { createTask, type IntakeDeps } from '../intake/create-task.js';
 import type { Log } from '../log.js';
 import { isStorageRefused, isStorageUnavailable } from '../store/errors.js';
-import type { StoredTask, TaskStore } from '../store/task-store.js';
+import type { StoredTask } from '../store/task-store.js';
 import { isTerminal } from '../task/status.js';
 import { SyncRequestSchema } from '../task/request.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
@@ -17,14 +17,22 @@ export const TASKS_PATH = '/policysync/api/v1/tasks';
 
 export interface TaskApiDeps extends IntakeDeps {
   verify: Verifier;
-  store: TaskStore;
   log: Log;
 }
 
+/**
+ * For a host that builds storage on first use (the Function App): `storage` is called only after the caller is
+ * verified, so anonymous requests cost no storage request, and storage failing cannot turn them into errors.
+ */
+export interface LazyTaskApiDeps {
+  verify: Verifier;
+  log: Log;
+  storage: () => Promise<IntakeDeps>;
+}
+
 /** `POST /policysync/api/v1/task`: authenticate, validate, store, enqueue; 202 with the task and its Location. */
-export async function postTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiResponse> {
-  return guarded(deps, async () => {
-    await deps.verify(req.headers.get('authorization'));
+export async function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps): Promise<ApiResponse> {
+  return authenticated(req, deps, async (_caller, deps) => {
     const type = req.headers.get('content-type') ?? '';
     if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
       return problem(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the task as application/json');
@@ -60,9 +68,8 @@ export async function postTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiR
 }
 
 /** `GET /policysync/api/v1/tasks/{taskId}`: the task and every resource's outcome. */
-export async function getTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiResponse> {
-  return guarded(deps, async () => {
-    await deps.verify(req.headers.get('authorization'));
+export async function getTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps): Promise<ApiResponse> {
+  return authenticated(req, deps, async (_caller, deps) => {
     const taskId = req.params.taskId ?? '';
     const notFound = () => problem(404, 'task-not-found', 'Not Found', `no task with id ${JSON.stringify(taskId.slice(0, 40))}`);
     if (!TASK_ID_PATTERN.test(taskId)) return notFound();
@@ -72,9 +79,13 @@ export async function getTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiRe
   });
 }
 
-async function guarded(deps: TaskApiDeps, handle: () => Promise<ApiResponse>): Promise<ApiResponse> {
+/** Verifies the caller first; only then is storage reached, and every failure becomes a problem answer. */
+async function authenticated(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps,
+  handle: (caller: VerifiedCaller, deps: TaskApiDeps) => Promise<ApiResponse>): Promise<ApiResponse> {
   try {
-    return await handle();
+    const caller = await deps.verify(req.headers.get('authorization'));
+    const ready = 'storage' in deps ? { ...(await deps.storage()), verify: deps.verify, log: deps.log } : deps;
+    return await handle(caller, ready);
   } catch (err) {
     if (err instanceof AuthError && err.status === 401) {
       return problem(401, 'unauthorized', 'Unauthorized', err.message, {}, { 'WWW-Authenticate': err.wwwAuthenticate() });
