@@ -162,6 +162,9 @@ param databricksMaxConcurrency string = ''
 @description('TASK_LEASE_SECONDS; empty: the code default.')
 param taskLeaseSeconds string = ''
 
+@description('IDEMPOTENCY_TTL_HOURS: how long an Idempotency-Key or Event Hub event id names its task; empty: the code default.')
+param idempotencyTtlHours string = ''
+
 @description('Run the scheduled full sync of every database or catalog (FULL_SYNC_ENABLED).')
 param fullSyncEnabled bool = false
 
@@ -423,6 +426,7 @@ var appSettings = {
   TASKS_TABLE: tasksTable
   SYNC_QUEUE: syncQueue
   TASK_LEASE_SECONDS: taskLeaseSeconds
+  IDEMPOTENCY_TTL_HOURS: idempotencyTtlHours
   SWEEP_SCHEDULE: sweepSchedule
   SWEEP_GRACE_SECONDS: sweepGraceSeconds
   FULL_SYNC_ENABLED: flag(fullSyncEnabled)

@@ -24,7 +24,7 @@ export interface Services {
 }
 
 export async function buildServices(config: Config, overrides: Partial<Pick<Services, 'connector'>> = {}): Promise<Services> {
-  const store = new TaskStore(tableClient(config.storage, config.tasksTable));
+  const store = new TaskStore(tableClient(config.storage, config.tasksTable), { keyTtlHours: config.idempotencyTtlHours });
   const queue = new DispatchQueue(queueClient(config.storage, config.syncQueue), queueClient(config.storage, `${config.syncQueue}-poison`));
   // Resource states sit beside the tasks, in `<TASKS_TABLE>resources`.
   const states = new ResourceStateStore(tableClient(config.storage, `${config.tasksTable}resources`));

@@ -29,6 +29,7 @@ export const SETTINGS: readonly SettingInfo[] = [
   { name: 'AzureWebJobsStorage__clientId', description: 'Client id of the user-assigned managed identity used for storage.' },
   { name: 'TASKS_TABLE', default: 'tasks', description: 'Table holding task records.' },
   { name: 'SYNC_QUEUE', default: 'policysync-sync', description: 'Queue the sync worker consumes (its poison queue is `<name>-poison`).' },
+  { name: 'IDEMPOTENCY_TTL_HOURS', default: '24', description: 'How long an `Idempotency-Key` (scoped to the token\'s subject) or an Event Hub event id names its task; after that the same key creates a new task. 1 to 720.' },
   { name: 'TASK_LEASE_SECONDS', default: '300', description: 'How long a worker holds a claimed task before another worker may take it over.' },
   { name: 'SWEEP_SCHEDULE', default: '0 */1 * * * *', description: 'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease.' },
   { name: 'SWEEP_GRACE_SECONDS', default: '60', description: 'How long a task may sit unchanged before the sweeper re-dispatches it.' },

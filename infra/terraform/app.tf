@@ -97,6 +97,7 @@ locals {
     TASKS_TABLE                                                 = local.tasks_table
     SYNC_QUEUE                                                  = local.sync_queue
     TASK_LEASE_SECONDS                                          = var.task_lease_seconds
+    IDEMPOTENCY_TTL_HOURS                                       = var.idempotency_ttl_hours
     SWEEP_SCHEDULE                                              = var.sweep_schedule
     SWEEP_GRACE_SECONDS                                         = var.sweep_grace_seconds
     FULL_SYNC_ENABLED                                           = tostring(var.full_sync_enabled)

@@ -267,6 +267,12 @@ variable "task_lease_seconds" {
   default = ""
 }
 
+variable "idempotency_ttl_hours" {
+  type        = string
+  default     = ""
+  description = "IDEMPOTENCY_TTL_HOURS: how long an Idempotency-Key or Event Hub event id names its task; empty: the code default."
+}
+
 variable "full_sync_enabled" {
   type    = bool
   default = false

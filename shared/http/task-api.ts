@@ -1,5 +1,6 @@
 import { AuthError, type VerifiedCaller, type Verifier } from '../auth/index.js';
 import { createTask, type IntakeDeps } from '../intake/create-task.js';
+import { callerKey, IdempotencyKeyReusedError, requestFingerprint } from '../intake/idempotency.js';
 import type { Log } from '../log.js';
 import { isStorageRefused, isStorageUnavailable } from '../store/errors.js';
 import type { StoredTask } from '../store/task-store.js';
@@ -32,7 +33,7 @@ export interface LazyTaskApiDeps {
 
 /** `POST /policysync/api/v1/task`: authenticate, validate, store, enqueue; 202 with the task and its Location. */
 export async function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps): Promise<ApiResponse> {
-  return authenticated(req, deps, async (_caller, deps) => {
+  return authenticated(req, deps, async (caller, deps) => {
     const type = req.headers.get('content-type') ?? '';
     if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
       return problem(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the task as application/json');
@@ -57,7 +58,8 @@ export async function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiD
     }
     const dryRun = new URL(req.url, 'http://localhost').searchParams.get('dryRun') === 'true';
     const { task, duplicate } = await createTask(deps, { request: parsed.data }, {
-      source: 'API', dryRun, ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
+      source: 'API', dryRun,
+      ...(idempotencyKey ? { idempotencyKey: callerKey(caller.subject, idempotencyKey), fingerprint: requestFingerprint(parsed.data, dryRun) } : {}),
     });
     deps.log('info', duplicate ? 'duplicate task request' : 'task created', { taskId: task.header.taskId, status: task.header.status });
     const location = { Location: `${TASKS_PATH}/${task.header.taskId}` };
@@ -96,6 +98,9 @@ async function authenticated(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDep
     if (err instanceof AuthError) {
       deps.log('error', 'token verification unavailable', { code: err.code });
       return problem(503, 'auth-unavailable', 'Service Unavailable', err.message, {}, { 'Retry-After': '5' });
+    }
+    if (err instanceof IdempotencyKeyReusedError) {
+      return problem(422, 'idempotency-key-reused', 'Unprocessable Content', err.message);
     }
     if (isStorageUnavailable(err)) {
       deps.log('error', 'task storage unavailable', { error: err.message });
