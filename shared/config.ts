@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { missingClaimSettings, missingClaimsMessage } from './auth/settings.js';
+import { carriesCredentials } from './credential-url.js';
 import { SETTINGS } from './settings-list.js';
 
 const flag = (fallback: boolean) =>
@@ -121,6 +122,16 @@ function crossChecks(e: Env): string[] {
   if (!e.AzureWebJobsStorage && !e.AzureWebJobsStorage__accountName) problems.push('AzureWebJobsStorage: set a connection string or AzureWebJobsStorage__accountName');
   if (entryPoints(e).eventHub && !e.EVENTHUB_CONNECTION && !e.EventHubConnection__fullyQualifiedNamespace) {
     problems.push('EVENTHUB_CONNECTION: required when CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED=true (or EventHubConnection__fullyQualifiedNamespace)');
+  }
+  // The Event Hubs client refuses a mismatch with the whole connection string, key included, in its error.
+  const entityPath = /(?:^|;)\s*EntityPath\s*=([^;]*)/i.exec(e.EVENTHUB_CONNECTION ?? '')?.[1]?.trim();
+  if (entityPath && entityPath !== e.EVENTHUB_NAME) {
+    problems.push('EVENTHUB_CONNECTION: its EntityPath names another Event Hub than EVENTHUB_NAME; make them the same or remove EntityPath');
+  }
+  for (const k of ['RANGER_URL', 'JWT_JWKS_URL', 'SNOWFLAKE_ACCESS_URL'] as const) {
+    if (e[k] && carriesCredentials(e[k])) {
+      problems.push(`${k}: must not carry credentials (user:password@)${k === 'RANGER_URL' ? '; set RANGER_USERNAME and RANGER_PASSWORD, the password as a Key Vault reference' : ''}`);
+    }
   }
   if (!e.POLICY_FILE && !e.RANGER_URL) problems.push('POLICY_FILE or RANGER_URL: set one policy source');
   if (e.RANGER_URL && !e.RANGER_SERVICE_NAME) problems.push('RANGER_SERVICE_NAME: required with RANGER_URL');

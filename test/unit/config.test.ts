@@ -64,4 +64,24 @@ describe('loadConfig', () => {
     expect(loadConfig(base).auth.requiredScope).toBeUndefined();
     expect(() => loadConfig({ ...base, JWT_REQUIRED_SCOPE: 'Task.Write Task.Read' })).toThrow(/JWT_REQUIRED_SCOPE: must be one scope or role name/);
   });
+
+  it('refuses a URL setting with credentials in it, naming the setting and never the password', () => {
+    for (const [setting, extra] of [['RANGER_URL', { RANGER_SERVICE_NAME: 'svc' }], ['JWT_JWKS_URL', { JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }], ['SNOWFLAKE_ACCESS_URL', {}]] as const) {
+      const { JWT_SECRET: _unused, ...noKey } = base;
+      const env = { ...(setting === 'JWT_JWKS_URL' ? noKey : base), ...extra, [setting]: 'https://svc-user:url-pa55word@ranger.example.com:6182/' };
+      const message = (() => { try { loadConfig(env); } catch (e) { return (e as Error).message; } return ''; })();
+      expect(message).toContain(`- ${setting}: must not carry credentials (user:password@)`);
+      expect(message).not.toMatch(/url-pa55word|svc-user/);
+    }
+    expect(() => loadConfig({ ...base, RANGER_URL: 'https://ranger.example.com:6182', RANGER_SERVICE_NAME: 'svc' })).not.toThrow();
+  });
+
+  it('refuses an Event Hub connection string whose EntityPath names another hub, without echoing the connection string', () => {
+    const connection = 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=eh-key-material=;EntityPath=other';
+    const env = { ...base, CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED: 'true', EVENTHUB_CONNECTION: connection };
+    const message = (() => { try { loadConfig(env); } catch (e) { return (e as Error).message; } return ''; })();
+    expect(message).toContain('- EVENTHUB_CONNECTION: its EntityPath names another Event Hub than EVENTHUB_NAME');
+    expect(message).not.toContain('eh-key-material');
+    expect(loadConfig({ ...env, EVENTHUB_NAME: 'other' }).eventHub.name).toBe('other');
+  });
 });
