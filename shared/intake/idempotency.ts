@@ -29,8 +29,9 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * The IETF Idempotency-Key draft's answer to a key reused with another request: 422, and nothing is created. The
- * caller has either a bug that reuses keys or two requests it meant to be different.
+ * The IETF Idempotency-Key draft's answer to a key reused with another request payload (draft-ietf-httpapi-
+ * idempotency-key-header-06, "Error Scenarios"): 422, and nothing is created. The caller has either a bug that reuses
+ * keys or two requests it meant to be different.
  */
 export class IdempotencyKeyReusedError extends Error {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
