@@ -12,7 +12,7 @@ const BATCH = 100;                       // Table Storage transaction limit
 export interface StoredTask { header: TaskHeader; etag: string }
 
 /** How long an idempotency key names its task unless configured (IDEMPOTENCY_TTL_HOURS). */
-export const DEFAULT_KEY_TTL_HOURS = 24;
+const DEFAULT_KEY_TTL_HOURS = 24;
 
 /** The task an idempotency key names, and the fingerprint of the request that claimed it, if one was given. */
 export interface KeyOwner { taskId: string; fingerprint?: string }
