@@ -5,6 +5,8 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
 import { mintToken } from '../../shared/auth/index.js';
+import { loadConfig } from '../../shared/config.js';
+import { buildServices } from '../../shared/runtime.js';
 import { tableRequest, TEST_SECRET } from '../support/api-client.js';
 import { endpointOf, proxiedConnectionString, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startHostProcess, type HostProcess } from '../support/host-process.js';
@@ -153,3 +155,16 @@ describe('the local host', () => {
     }
   }, 120_000);
 });
+
+describe('a deployment with the API off', () => {
+  it('builds its services without any JWT key: the verifier belongs to the task routes alone', async () => {
+    const config = loadConfig({
+      CONNECTOR_KIND: 'memory', CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED: 'false', AzureWebJobsStorage: azurite.connectionString,
+      POLICY_FILE: fileURLToPath(new URL('../../dev/demo/policies.json', import.meta.url)), TASKS_TABLE: `off${randomBytes(4).toString('hex')}`,
+    });
+    const services = await buildServices(config);
+    expect(services.store).toBeDefined();
+    await services.connector.close();
+  });
+});
+
