@@ -5,7 +5,7 @@ import { fullSyncFunction } from './full-sync.js';
 import { healthFunction } from './health.js';
 import { sweeperFunction } from './sweeper.js';
 import { syncWorkerFunction } from './sync-worker.js';
-import { createTaskFunction, getTaskFunction } from './task-api.js';
+import { taskApiFunctions } from './task-api.js';
 
 export type Registration =
   | { kind: 'http'; name: string; options: HttpFunctionOptions }
@@ -20,10 +20,7 @@ export type Registration =
 export function registrations(config: Config): Registration[] {
   return [
     { kind: 'http', name: 'health', options: healthFunction },
-    ...(config.apiEnabled ? [
-      { kind: 'http' as const, name: 'createTask', options: createTaskFunction },
-      { kind: 'http' as const, name: 'getTask', options: getTaskFunction },
-    ] : []),
+    ...(config.apiEnabled ? Object.entries(taskApiFunctions()).map(([name, options]) => ({ kind: 'http' as const, name, options })) : []),
     ...(config.eventHubEnabled ? [{ kind: 'eventHub' as const, name: 'eventHubIngest', options: eventHubFunction() }] : []),
     { kind: 'queue', name: 'syncWorker', options: syncWorkerFunction() },
     { kind: 'timer', name: 'sweeper', options: sweeperFunction() },

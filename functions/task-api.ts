@@ -1,21 +1,28 @@
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { getTask, postTask, type TaskApiDeps } from '../shared/http/task-api.js';
-import type { ApiResponse } from '../shared/http/types.js';
-import { appServices, contextLog } from './services.js';
-
-async function deps(context: InvocationContext): Promise<TaskApiDeps> {
-  const s = await appServices();
-  return { store: s.store, queue: s.queue, kind: s.config.connectorKind, instance: s.config.instance, verify: s.verify, log: contextLog(context) };
-}
+import { createVerifier } from '../shared/auth/index.js';
+import type { IntakeDeps } from '../shared/intake/create-task.js';
+import { getTask, postTask, type LazyTaskApiDeps } from '../shared/http/task-api.js';
+import type { ApiRequest, ApiResponse } from '../shared/http/types.js';
+import { appConfig, appServices, contextLog } from './services.js';
 
 const toHttp = (r: ApiResponse): HttpResponseInit => ({ status: r.status, headers: r.headers ?? {}, ...(r.jsonBody !== undefined ? { jsonBody: r.jsonBody } : {}) });
 
-export const createTaskFunction: HttpFunctionOptions = {
-  route: 'v1/task', methods: ['POST'], authLevel: 'anonymous',
-  handler: async (request: HttpRequest, context: InvocationContext) => toHttp(await postTask(request, await deps(context))),
-};
+/** Storage is built on first use by an authenticated request, never by an anonymous one. */
+async function storage(): Promise<IntakeDeps> {
+  const s = await appServices();
+  return { store: s.store, queue: s.queue, kind: s.config.connectorKind, instance: s.config.instance };
+}
 
-export const getTaskFunction: HttpFunctionOptions = {
-  route: 'v1/tasks/{taskId}', methods: ['GET'], authLevel: 'anonymous',
-  handler: async (request: HttpRequest, context: InvocationContext) => toHttp(await getTask(request, await deps(context))),
-};
+/**
+ * The task API's routes. Their verifier is built here, from the settings alone, when the routes are registered:
+ * a key that cannot be used stops start-up, and each request is verified before anything touches storage.
+ */
+export function taskApiFunctions(): { createTask: HttpFunctionOptions; getTask: HttpFunctionOptions } {
+  const verify = createVerifier(appConfig().auth);
+  const route = (handle: (req: ApiRequest, deps: LazyTaskApiDeps) => Promise<ApiResponse>) =>
+    async (request: HttpRequest, context: InvocationContext) => toHttp(await handle(request, { verify, log: contextLog(context), storage }));
+  return {
+    createTask: { route: 'v1/task', methods: ['POST'], authLevel: 'anonymous', handler: route(postTask) },
+    getTask: { route: 'v1/tasks/{taskId}', methods: ['GET'], authLevel: 'anonymous', handler: route(getTask) },
+  };
+}

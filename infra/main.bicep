@@ -58,11 +58,17 @@ param jwtPublicKey string = ''
 @description('JWKS URL for RS256 / ES256 tokens (JWT_JWKS_URL), instead of jwtSecret.')
 param jwtJwksUrl string = ''
 
-@description('Required `iss` claim (JWT_ISSUER); empty: not checked.')
+@description('Required `iss` claim (JWT_ISSUER). Required with jwtPublicKey / jwtJwksUrl (the app refuses to start without it); with jwtSecret, empty: not checked.')
 param jwtIssuer string = ''
 
-@description('Required `aud` claim (JWT_AUDIENCE); empty: not checked.')
+@description('Required `aud` claim (JWT_AUDIENCE). Required with jwtPublicKey / jwtJwksUrl (the app refuses to start without it); with jwtSecret, empty: not checked.')
 param jwtAudience string = ''
+
+@description('Longest token lifetime accepted, exp - iat (JWT_MAX_TOKEN_AGE: seconds, or 90m, 24h, 2d); empty: the code default.')
+param jwtMaxTokenAge string = ''
+
+@description('Scope or app role every token must grant in scp, scope or roles (JWT_REQUIRED_SCOPE), for an identity provider shared with other applications; empty: none.')
+param jwtRequiredScope string = ''
 
 // ---------------------------------------------------------------------------------------------------------------
 // Policy source: a Ranger Admin (recommended in Azure) or a policy file shipped with the package
@@ -155,6 +161,9 @@ param databricksMaxConcurrency string = ''
 
 @description('TASK_LEASE_SECONDS; empty: the code default.')
 param taskLeaseSeconds string = ''
+
+@description('IDEMPOTENCY_TTL_HOURS: how long an Idempotency-Key or Event Hub event id names its task; empty: the code default.')
+param idempotencyTtlHours string = ''
 
 @description('Run the scheduled full sync of every database or catalog (FULL_SYNC_ENABLED).')
 param fullSyncEnabled bool = false
@@ -433,12 +442,15 @@ var appSettings = {
   JWT_JWKS_URL: jwtJwksUrl
   JWT_ISSUER: jwtIssuer
   JWT_AUDIENCE: jwtAudience
+  JWT_MAX_TOKEN_AGE: jwtMaxTokenAge
+  JWT_REQUIRED_SCOPE: jwtRequiredScope
   AzureWebJobsStorage__accountName: storage.outputs.name
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.properties.clientId
   TASKS_TABLE: tasksTable
   SYNC_QUEUE: syncQueue
   TASK_LEASE_SECONDS: taskLeaseSeconds
+  IDEMPOTENCY_TTL_HOURS: idempotencyTtlHours
   SWEEP_SCHEDULE: sweepSchedule
   SWEEP_GRACE_SECONDS: sweepGraceSeconds
   FULL_SYNC_ENABLED: flag(fullSyncEnabled)

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { missingClaimSettings, missingClaimsMessage } from './auth/settings.js';
+import { carriesCredentials } from './credential-url.js';
 import { SETTINGS } from './settings-list.js';
 
 const flag = (fallback: boolean) =>
@@ -6,6 +8,12 @@ const flag = (fallback: boolean) =>
     .transform((v) => (v === undefined ? fallback : v.toLowerCase() === 'true' || v === '1'));
 const optionalText = z.string().trim().min(1).optional();
 const csv = (fallback: string) => z.string().optional().transform((v) => (v ?? fallback).split(',').map((s) => s.trim()).filter(Boolean));
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+/** Seconds, or a number with s, m, h or d (`24h`), the form jose and most token settings use. */
+const duration = (fallback: string, min: number, max: number) => z.string().trim()
+  .regex(/^\d{1,9}\s*[smhd]?$/i, 'must be seconds, or a number with s, m, h or d (24h)').default(fallback)
+  .transform((v) => Number(/^\d+/.exec(v)![0]) * UNIT_SECONDS[(/[smhd]$/i.exec(v)?.[0].toLowerCase() ?? 's') as keyof typeof UNIT_SECONDS])
+  .refine((seconds) => seconds >= min && seconds <= max, `must be between ${min} s and ${max / 86_400} days`);
 const name = (fallback: string) => z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/i, 'must be a storage-safe name').default(fallback);
 
 const EnvSchema = z.object({
@@ -25,12 +33,16 @@ const EnvSchema = z.object({
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: optionalText,
   JWT_AUDIENCE: optionalText,
+  JWT_MAX_TOKEN_AGE: duration('24h', 60, 30 * 86_400),
+  // RFC 6749 §3.3 scope-token characters: one scope, no spaces or quotes.
+  JWT_REQUIRED_SCOPE: z.string().trim().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be one scope or role name (no spaces or quotes)').optional(),
   AzureWebJobsStorage: optionalText,
   AzureWebJobsStorage__accountName: optionalText,
   AzureWebJobsStorage__clientId: optionalText,
   TASKS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be a valid table name').default('tasks'),
   SYNC_QUEUE: name('policysync-sync'),
   TASK_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   SWEEP_SCHEDULE: z.string().regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression').default('0 */1 * * * *'),
   SWEEP_GRACE_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   FULL_SYNC_ENABLED: flag(false),
@@ -123,9 +135,22 @@ function crossChecks(e: Env): string[] {
   const apiOn = entryPoints(e).api;
   if (apiOn && keys !== 1) problems.push('JWT_SECRET / JWT_PUBLIC_KEY / JWT_JWKS_URL: set exactly one while the API is enabled');
   if (e.JWT_SECRET && Buffer.byteLength(e.JWT_SECRET) < 32) problems.push('JWT_SECRET: must be at least 32 bytes');
+  const auth = { publicKey: e.JWT_PUBLIC_KEY, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE };
+  const missingClaims = missingClaimSettings(auth);
+  if (missingClaims.length > 0) problems.push(missingClaimsMessage(auth, missingClaims));
   if (!e.AzureWebJobsStorage && !e.AzureWebJobsStorage__accountName) problems.push('AzureWebJobsStorage: set a connection string or AzureWebJobsStorage__accountName');
   if (entryPoints(e).eventHub && !e.EVENTHUB_CONNECTION && !e.EventHubConnection__fullyQualifiedNamespace) {
     problems.push('EVENTHUB_CONNECTION: required when CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED=true (or EventHubConnection__fullyQualifiedNamespace)');
+  }
+  // The Event Hubs client refuses a mismatch with the whole connection string, key included, in its error.
+  const entityPath = /(?:^|;)\s*EntityPath\s*=([^;]*)/i.exec(e.EVENTHUB_CONNECTION ?? '')?.[1]?.trim();
+  if (entityPath && entityPath !== e.EVENTHUB_NAME) {
+    problems.push('EVENTHUB_CONNECTION: its EntityPath names another Event Hub than EVENTHUB_NAME; make them the same or remove EntityPath');
+  }
+  for (const k of ['RANGER_URL', 'JWT_JWKS_URL', 'SNOWFLAKE_ACCESS_URL'] as const) {
+    if (e[k] && carriesCredentials(e[k])) {
+      problems.push(`${k}: must not carry credentials (user:password@)${k === 'RANGER_URL' ? '; set RANGER_USERNAME and RANGER_PASSWORD, the password as a Key Vault reference' : ''}`);
+    }
   }
   if (!e.POLICY_FILE && !e.RANGER_URL) problems.push('POLICY_FILE or RANGER_URL: set one policy source');
   if (e.RANGER_URL && !e.RANGER_SERVICE_NAME) problems.push('RANGER_SERVICE_NAME: required with RANGER_URL');
@@ -174,11 +199,15 @@ function buildConfig(e: Env, unresolvedSettings: readonly string[] = []) {
     eventHubEnabled: ep.eventHub,
     externalAccess: ep.external,
     warnings,
-    auth: { secret: e.JWT_SECRET, publicKey: e.JWT_PUBLIC_KEY, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    auth: {
+      secret: e.JWT_SECRET, publicKey: e.JWT_PUBLIC_KEY, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE,
+      maxTokenAgeSeconds: e.JWT_MAX_TOKEN_AGE, requiredScope: e.JWT_REQUIRED_SCOPE,
+    },
     storage: { connectionString: e.AzureWebJobsStorage, accountName: e.AzureWebJobsStorage__accountName, clientId: e.AzureWebJobsStorage__clientId },
     tasksTable: e.TASKS_TABLE,
     syncQueue: e.SYNC_QUEUE,
     leaseSeconds: e.TASK_LEASE_SECONDS,
+    idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     sweepSchedule: e.SWEEP_SCHEDULE,
     sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
     fullSyncEnabled: e.FULL_SYNC_ENABLED,

@@ -1,4 +1,3 @@
-import { createVerifier } from './auth/index.js';
 import { UnresolvedSettingsError, type Config } from './config.js';
 import type { Connector } from './connectors/connector.js';
 import { databricksProfile, DATABRICKS_PRIVILEGES } from './connectors/databricks/profile.js';
@@ -6,6 +5,7 @@ import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from './connectors/snowflake/p
 import { filePolicySource, rangerAdminSource, type PolicySource } from './policy/index.js';
 import { queueClient, tableClient } from './store/clients.js';
 import { DispatchQueue } from './store/dispatch-queue.js';
+import { StoreError, statusCodeOf } from './store/errors.js';
 import { ResourceStateStore } from './store/resource-state.js';
 import { TaskStore } from './store/task-store.js';
 import type { WarehouseProfile } from './sync/profile.js';
@@ -21,16 +21,18 @@ export interface Services {
   profile: WarehouseProfile;
   scope: ManagedScope;
   policies: PolicySource;
-  verify: ReturnType<typeof createVerifier>;
 }
 
 export async function buildServices(config: Config, overrides: Partial<Pick<Services, 'connector'>> = {}): Promise<Services> {
   if (config.unresolvedSettings.length > 0) throw new UnresolvedSettingsError(config.unresolvedSettings);
-  const store = new TaskStore(tableClient(config.storage, config.tasksTable));
+  const store = new TaskStore(tableClient(config.storage, config.tasksTable), { keyTtlHours: config.idempotencyTtlHours });
   const queue = new DispatchQueue(queueClient(config.storage, config.syncQueue), queueClient(config.storage, `${config.syncQueue}-poison`));
   // Resource states sit beside the tasks, in `<TASKS_TABLE>resources`.
   const states = new ResourceStateStore(tableClient(config.storage, `${config.tasksTable}resources`));
-  await Promise.all([store.init(), queue.init(), states.init()]);
+  // These calls reach storage and nothing else: whatever fails here is storage unavailable (a 503 to an API caller).
+  await Promise.all([store.init(), queue.init(), states.init()]).catch((err: unknown) => {
+    throw err instanceof StoreError ? err : new StoreError('STORAGE_UNAVAILABLE', `storage could not be prepared (${statusCodeOf(err) ?? (err as Error).message})`);
+  });
   const dbx = config.connectorKind === 'databricks_unity_catalog';
   const profile = dbx ? databricksProfile(config.principals) : snowflakeProfile(config.principals);
   return {
@@ -40,7 +42,6 @@ export async function buildServices(config: Config, overrides: Partial<Pick<Serv
     policies: config.policy.ranger
       ? rangerAdminSource({ ...config.policy.ranger, pluginId: `policysync@${config.instance}` })
       : filePolicySource(config.policy.file ?? ''),
-    verify: createVerifier(config.auth),
   };
 }
 

@@ -91,12 +91,15 @@ locals {
     JWT_JWKS_URL                                                = var.jwt_jwks_url
     JWT_ISSUER                                                  = var.jwt_issuer
     JWT_AUDIENCE                                                = var.jwt_audience
+    JWT_MAX_TOKEN_AGE                                           = var.jwt_max_token_age
+    JWT_REQUIRED_SCOPE                                          = var.jwt_required_scope
     AzureWebJobsStorage__accountName                            = azurerm_storage_account.app.name
     AzureWebJobsStorage__credential                             = "managedidentity"
     AzureWebJobsStorage__clientId                               = azurerm_user_assigned_identity.app.client_id
     TASKS_TABLE                                                 = local.tasks_table
     SYNC_QUEUE                                                  = local.sync_queue
     TASK_LEASE_SECONDS                                          = var.task_lease_seconds
+    IDEMPOTENCY_TTL_HOURS                                       = var.idempotency_ttl_hours
     SWEEP_SCHEDULE                                              = var.sweep_schedule
     SWEEP_GRACE_SECONDS                                         = var.sweep_grace_seconds
     FULL_SYNC_ENABLED                                           = tostring(var.full_sync_enabled)

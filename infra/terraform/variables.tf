@@ -103,13 +103,27 @@ variable "jwt_jwks_url" {
 }
 
 variable "jwt_issuer" {
-  type    = string
-  default = ""
+  type        = string
+  default     = ""
+  description = "JWT_ISSUER. Required with jwt_public_key or jwt_jwks_url (the app refuses to start without it)."
 }
 
 variable "jwt_audience" {
-  type    = string
-  default = ""
+  type        = string
+  default     = ""
+  description = "JWT_AUDIENCE. Required with jwt_public_key or jwt_jwks_url (the app refuses to start without it)."
+}
+
+variable "jwt_max_token_age" {
+  type        = string
+  default     = ""
+  description = "JWT_MAX_TOKEN_AGE: longest token lifetime accepted (seconds, or 90m, 24h, 2d); empty: the code default."
+}
+
+variable "jwt_required_scope" {
+  type        = string
+  default     = ""
+  description = "JWT_REQUIRED_SCOPE: scope or app role every token must grant; empty: none."
 }
 
 # --- Policy source -------------------------------------------------------------------------------------------------
@@ -251,6 +265,12 @@ variable "databricks_max_concurrency" {
 variable "task_lease_seconds" {
   type    = string
   default = ""
+}
+
+variable "idempotency_ttl_hours" {
+  type        = string
+  default     = ""
+  description = "IDEMPOTENCY_TTL_HOURS: how long an Idempotency-Key or Event Hub event id names its task; empty: the code default."
 }
 
 variable "full_sync_enabled" {

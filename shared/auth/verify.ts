@@ -3,7 +3,10 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import { bearerToken } from './bearer.js';
 import { AuthError } from './errors.js';
 import { algorithmForKey, publicKeyFromPem, secretKey, type SigningAlgorithm } from './keys.js';
-import { CLOCK_TOLERANCE_SECONDS, type AuthSettings } from './settings.js';
+import { grantsScope } from './scope.js';
+import {
+  CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_AGE_SECONDS, missingClaimSettings, missingClaimsMessage, type AuthSettings,
+} from './settings.js';
 
 /** Who called: the token's `sub` ('' when the token has none) and its verified claims. */
 export interface VerifiedCaller {
@@ -19,32 +22,63 @@ export const JWKS_TIMEOUT_MS = 5_000;
 /**
  * A verifier for one deployment's key. The key is imported (or the JWKS client created) once, here, so a
  * bad setting throws AuthError CONFIG at start-up rather than on the first request; the returned function
- * rejects with AuthError MISSING_TOKEN | INVALID_TOKEN | EXPIRED | KEY_UNAVAILABLE.
+ * rejects with AuthError MISSING_TOKEN | INVALID_TOKEN | EXPIRED | INSUFFICIENT_SCOPE | KEY_UNAVAILABLE.
  *
  * Checks: signature with an algorithm the key type allows (HS256 for a secret, RS256 or ES256 for a public
- * key, so `none` and HS256-signed-with-the-public-key never verify); `exp` present and not past; `nbf` if
- * present; `iss` and `aud` when configured; each with CLOCK_TOLERANCE_SECONDS of leeway.
+ * key, so `none` and HS256-signed-with-the-public-key never verify); `exp` and `iat` present, `exp` not past,
+ * `iat` not in the future and `exp - iat` within the maximum lifetime; `nbf` if present; `iss` and `aud` (always
+ * configured for a public key or JWKS); each with CLOCK_TOLERANCE_SECONDS of leeway. Then the required scope or
+ * role, if one is configured.
  */
 export function createVerifier(settings: AuthSettings): Verifier {
   const source = keySource(settings);
+  const missing = missingClaimSettings(settings);
+  if (missing.length > 0) throw new AuthError('CONFIG', missingClaimsMessage(settings, missing));
   const algorithms = allowList(source.algorithms, settings.algorithms);
+  const maxLifetime = maxTokenAge(settings.maxTokenAgeSeconds);
+  const requiredScope = present(settings.requiredScope)?.trim();
   const issuer = present(settings.issuer), audience = present(settings.audience);
   const options: JWTVerifyOptions = {
     algorithms,
-    requiredClaims: ['exp'],
+    requiredClaims: ['exp', 'iat'],
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
     ...(issuer !== undefined && { issuer }),
     ...(audience !== undefined && { audience }),
   };
   return async (authorizationHeader) => {
     const token = bearerToken(authorizationHeader);
+    let payload: JWTPayload;
     try {
-      const { payload } = await verifyWithAnyKey(token, source.key, options);
-      return { subject: typeof payload.sub === 'string' ? payload.sub : '', claims: payload };
+      ({ payload } = await verifyWithAnyKey(token, source.key, options));
     } catch (error) {
       throw authError(error, algorithms);
     }
+    checkLifetime(payload, maxLifetime);
+    if (requiredScope !== undefined && !grantsScope(payload, requiredScope)) {
+      throw new AuthError('INSUFFICIENT_SCOPE', `the token does not grant the scope or role this service requires (${requiredScope})`, { requiredScope });
+    }
+    return { subject: typeof payload.sub === 'string' ? payload.sub : '', claims: payload };
   };
+}
+
+function maxTokenAge(seconds = DEFAULT_MAX_TOKEN_AGE_SECONDS): number {
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new AuthError('CONFIG', `JWT_MAX_TOKEN_AGE must be a positive whole number of seconds, not ${seconds}`);
+  }
+  return seconds;
+}
+
+/**
+ * A token proves how long it lives by `exp - iat`, which is why `iat` is required: without it a stolen long-lived
+ * token could not be told from a fresh one. An `iat` in the future is refused too, or a token "issued" next year with
+ * an hour's lifetime would be good from now until then.
+ */
+function checkLifetime(payload: JWTPayload, maxSeconds: number): void {
+  const iat = payload.iat!, exp = payload.exp!;
+  if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new AuthError('INVALID_TOKEN', 'the token issue time (iat claim) is in the future');
+  if (exp - iat > maxSeconds) {
+    throw new AuthError('INVALID_TOKEN', `the token lifetime (exp - iat) is ${exp - iat} s; this service accepts tokens that live at most ${maxSeconds} s`);
+  }
 }
 
 interface KeySource {
@@ -133,6 +167,8 @@ function authError(error: unknown, algorithms: SigningAlgorithm[]): AuthError {
     switch (error.claim) {
       case 'exp': return invalid(error.reason === 'missing'
         ? 'the token has no expiry (exp claim); tokens must expire' : 'the token expiry (exp claim) is invalid');
+      case 'iat': return invalid(error.reason === 'missing'
+        ? 'the token has no issue time (iat claim); it is needed to check the token lifetime' : 'the token issue time (iat claim) is invalid');
       case 'iss': return invalid('the token issuer (iss claim) is not accepted by this service');
       case 'aud': return invalid('the token audience (aud claim) is not accepted by this service');
       case 'nbf': return invalid('the token is not valid yet (nbf claim)');

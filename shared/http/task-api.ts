@@ -1,8 +1,9 @@
-import { AuthError } from '../auth/index.js';
+import { AuthError, type VerifiedCaller, type Verifier } from '../auth/index.js';
 import { createTask, type IntakeDeps } from '../intake/create-task.js';
+import { callerKey, IdempotencyKeyReusedError, requestFingerprint } from '../intake/idempotency.js';
 import type { Log } from '../log.js';
 import { isStorageRefused, isStorageUnavailable } from '../store/errors.js';
-import type { StoredTask, TaskStore } from '../store/task-store.js';
+import type { StoredTask } from '../store/task-store.js';
 import { isTerminal } from '../task/status.js';
 import { SyncRequestSchema } from '../task/request.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
@@ -16,15 +17,23 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const TASKS_PATH = '/policysync/api/v1/tasks';
 
 export interface TaskApiDeps extends IntakeDeps {
-  verify: (authorization: string | null | undefined) => Promise<unknown>;
-  store: TaskStore;
+  verify: Verifier;
   log: Log;
 }
 
+/**
+ * For a host that builds storage on first use (the Function App): `storage` is called only after the caller is
+ * verified, so anonymous requests cost no storage request, and storage failing cannot turn them into errors.
+ */
+export interface LazyTaskApiDeps {
+  verify: Verifier;
+  log: Log;
+  storage: () => Promise<IntakeDeps>;
+}
+
 /** `POST /policysync/api/v1/task`: authenticate, validate, store, enqueue; 202 with the task and its Location. */
-export async function postTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiResponse> {
-  return guarded(deps, async () => {
-    await deps.verify(req.headers.get('authorization'));
+export async function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps): Promise<ApiResponse> {
+  return authenticated(req, deps, async (caller, deps) => {
     const type = req.headers.get('content-type') ?? '';
     if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
       return problem(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the task as application/json');
@@ -49,7 +58,8 @@ export async function postTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiR
     }
     const dryRun = new URL(req.url, 'http://localhost').searchParams.get('dryRun') === 'true';
     const { task, duplicate } = await createTask(deps, { request: parsed.data }, {
-      source: 'API', dryRun, ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
+      source: 'API', dryRun,
+      ...(idempotencyKey ? { idempotencyKey: callerKey(caller.subject, idempotencyKey), fingerprint: requestFingerprint(parsed.data, dryRun) } : {}),
     });
     deps.log('info', duplicate ? 'duplicate task request' : 'task created', { taskId: task.header.taskId, status: task.header.status });
     const location = { Location: `${TASKS_PATH}/${task.header.taskId}` };
@@ -60,9 +70,8 @@ export async function postTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiR
 }
 
 /** `GET /policysync/api/v1/tasks/{taskId}`: the task and every resource's outcome. */
-export async function getTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiResponse> {
-  return guarded(deps, async () => {
-    await deps.verify(req.headers.get('authorization'));
+export async function getTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps): Promise<ApiResponse> {
+  return authenticated(req, deps, async (_caller, deps) => {
     const taskId = req.params.taskId ?? '';
     const notFound = () => problem(404, 'task-not-found', 'Not Found', `no task with id ${JSON.stringify(taskId.slice(0, 40))}`);
     if (!TASK_ID_PATTERN.test(taskId)) return notFound();
@@ -72,16 +81,26 @@ export async function getTask(req: ApiRequest, deps: TaskApiDeps): Promise<ApiRe
   });
 }
 
-async function guarded(deps: TaskApiDeps, handle: () => Promise<ApiResponse>): Promise<ApiResponse> {
+/** Verifies the caller first; only then is storage reached, and every failure becomes a problem answer. */
+async function authenticated(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps,
+  handle: (caller: VerifiedCaller, deps: TaskApiDeps) => Promise<ApiResponse>): Promise<ApiResponse> {
   try {
-    return await handle();
+    const caller = await deps.verify(req.headers.get('authorization'));
+    const ready = 'storage' in deps ? { ...(await deps.storage()), verify: deps.verify, log: deps.log } : deps;
+    return await handle(caller, ready);
   } catch (err) {
     if (err instanceof AuthError && err.status === 401) {
       return problem(401, 'unauthorized', 'Unauthorized', err.message, {}, { 'WWW-Authenticate': err.wwwAuthenticate() });
     }
+    if (err instanceof AuthError && err.status === 403) {
+      return problem(403, 'insufficient-scope', 'Forbidden', err.message, {}, { 'WWW-Authenticate': err.wwwAuthenticate() });
+    }
     if (err instanceof AuthError) {
       deps.log('error', 'token verification unavailable', { code: err.code });
       return problem(503, 'auth-unavailable', 'Service Unavailable', err.message, {}, { 'Retry-After': '5' });
+    }
+    if (err instanceof IdempotencyKeyReusedError) {
+      return problem(422, 'idempotency-key-reused', 'Unprocessable Content', err.message);
     }
     if (isStorageUnavailable(err)) {
       deps.log('error', 'task storage unavailable', { error: err.message });

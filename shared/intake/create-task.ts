@@ -6,6 +6,7 @@ import { normalizeRequest } from '../task/normalize.js';
 import type { SyncRequest } from '../task/request.js';
 import type { ConnectorKind } from '../task/resource-types.js';
 import { newTaskId } from '../task/task-id.js';
+import { IdempotencyKeyReusedError } from './idempotency.js';
 
 export interface IntakeDeps { store: TaskStore; queue: DispatchQueue; kind: ConnectorKind; instance: string; now?: () => Date }
 
@@ -13,7 +14,15 @@ export type Intake =
   | { request: SyncRequest; invalid?: undefined }
   | { request?: undefined; invalid: string };
 
-export interface IntakeOptions { source: TaskSource; idempotencyKey?: string; eventId?: string; dryRun?: boolean }
+export interface IntakeOptions {
+  source: TaskSource;
+  /** Names the task for the store's key lifetime (IDEMPOTENCY_TTL_HOURS); a repeat returns the task it names. */
+  idempotencyKey?: string;
+  /** With `idempotencyKey`: what a repeat must match (`requestFingerprint`), or it is refused. */
+  fingerprint?: string;
+  eventId?: string;
+  dryRun?: boolean;
+}
 
 export interface CreatedTask { task: StoredTask; duplicate: boolean }
 
@@ -21,18 +30,20 @@ export interface CreatedTask { task: StoredTask; duplicate: boolean }
  * The one way a task comes into being, from the API or the Event Hub: normalize, claim the idempotency key,
  * store rows then header (NEW), then WAITING, then enqueue. An unusable request becomes a SKIPPED task with the
  * reason, so nothing is lost. A duplicate returns the task its key already names (re-dispatching it if an
- * earlier attempt stored it but could not enqueue it).
+ * earlier attempt stored it but could not enqueue it); a key that expired names nothing, and a key repeated with a
+ * different fingerprint throws IdempotencyKeyReusedError.
  */
 export async function createTask(deps: IntakeDeps, intake: Intake, opts: IntakeOptions): Promise<CreatedTask> {
   const now = (deps.now ?? (() => new Date()))();
   const taskId = newTaskId(now.getTime());
   if (opts.idempotencyKey) {
-    const owner = await deps.store.claimKey(opts.idempotencyKey, taskId);
-    if (owner !== taskId) {
-      const existing = await deps.store.get(owner);
+    const owner = await deps.store.claimKey(opts.idempotencyKey, taskId, { now, ...(opts.fingerprint !== undefined ? { fingerprint: opts.fingerprint } : {}) });
+    if (owner.taskId !== taskId) {
+      if (opts.fingerprint !== undefined && owner.fingerprint !== undefined && owner.fingerprint !== opts.fingerprint) throw new IdempotencyKeyReusedError();
+      const existing = await deps.store.get(owner.taskId);
       if (existing) return { task: existing.header.status === 'NEW' ? await dispatch(deps, existing) : existing, duplicate: true };
       // The key was claimed but its task never stored (a crash in between): this call finishes the job.
-      return storeAndDispatch(deps, intake, opts, owner, now);
+      return storeAndDispatch(deps, intake, opts, owner.taskId, now);
     }
   }
   try {
@@ -40,7 +51,7 @@ export async function createTask(deps: IntakeDeps, intake: Intake, opts: IntakeO
   } catch (err) {
     // Only a task known to be absent gives its key back. If the read fails too, the key stays: a retry then finds
     // the task it names, or finishes storing it under that id ("claimed but never stored" above), never a second one.
-    if (opts.idempotencyKey && (await deps.store.get(taskId).catch(() => 'unknown' as const)) === undefined) await deps.store.releaseKey(opts.idempotencyKey);
+    if (opts.idempotencyKey && (await deps.store.get(taskId).catch(() => 'unknown' as const)) === undefined) await deps.store.releaseKey(opts.idempotencyKey, taskId);
     throw err;
   }
 }

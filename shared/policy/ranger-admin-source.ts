@@ -1,3 +1,4 @@
+import { carriesCredentials } from '../credential-url.js';
 import { PolicyError } from './errors.js';
 import type { PolicySnapshot } from './model.js';
 import { parsePolicies } from './parse.js';
@@ -24,6 +25,9 @@ export interface RangerAdminSourceOptions {
  * PolicyError POLICY_UNAVAILABLE. Credentials never appear in messages.
  */
 export function rangerAdminSource(opts: RangerAdminSourceOptions): PolicySource {
+  if (carriesCredentials(opts.url)) {
+    throw new PolicyError('POLICY_UNAVAILABLE', 'RANGER_URL must not carry credentials (user:password@); set RANGER_USERNAME and RANGER_PASSWORD');
+  }
   const doFetch = opts.fetch ?? fetch;
   const clock = opts.now ?? (() => new Date());
   let last: PolicySnapshot | undefined;
@@ -45,11 +49,21 @@ export function rangerAdminSource(opts: RangerAdminSourceOptions): PolicySource 
       } catch (error) {
         if (last) return last;
         if (error instanceof PolicyError && error.code === 'POLICY_UNAVAILABLE') throw error;
-        const reason = error instanceof PolicyError ? error.message : `cannot reach Ranger Admin at ${opts.url}: ${(error as Error).message}`;
+        const reason = error instanceof PolicyError ? error.message : `cannot reach Ranger Admin at ${shownUrl(opts.url)}: ${(error as Error).message}`;
         throw new PolicyError('POLICY_UNAVAILABLE', `no policies could be loaded: ${reason}`);
       }
     },
   };
+}
+
+/** The endpoint as messages show it: scheme, host and path, never a query string that could hold a token. */
+function shownUrl(url: string): string {
+  try {
+    const { origin, pathname } = new URL(url);
+    return `${origin}${pathname}`;
+  } catch {
+    return '(RANGER_URL is not a URL)';
+  }
 }
 
 function describeStatus(status: number, service: string): string {

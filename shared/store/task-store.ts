@@ -7,13 +7,29 @@ import { fitResult, fitText } from './fit.js';
 import { resourceRowKey, type ResourceRow, type TaskHeader } from './records.js';
 
 const HEADER = 'task';
+const KEY = 'key';
 const BATCH = 100;                       // Table Storage transaction limit
 
 export interface StoredTask { header: TaskHeader; etag: string }
 
-/** Task records in Table Storage: one partition per task, a header row and one row per resource. */
+/** How long an idempotency key names its task unless configured (IDEMPOTENCY_TTL_HOURS). */
+const DEFAULT_KEY_TTL_HOURS = 24;
+
+/** The task an idempotency key names, and the fingerprint of the request that claimed it, if one was given. */
+export interface KeyOwner { taskId: string; fingerprint?: string }
+
+interface KeyRow { taskId: string; createdAt: string; expiresAt?: string; fingerprint?: string }
+
+/**
+ * Task records in Table Storage: one partition per task, a header row and one row per resource; and idempotency keys,
+ * one partition each, that name a task for `keyTtlHours`.
+ */
 export class TaskStore {
-  constructor(private readonly table: TableClient) {}
+  private readonly keyTtlMs: number;
+
+  constructor(private readonly table: TableClient, opts: { keyTtlHours?: number } = {}) {
+    this.keyTtlMs = (opts.keyTtlHours ?? DEFAULT_KEY_TTL_HOURS) * 3_600_000;
+  }
 
   async init(): Promise<void> {
     await guard(() => ensureTable(this.table));
@@ -109,27 +125,60 @@ export class TaskStore {
   }
 
   /**
-   * Insert-if-absent mapping of an idempotency key (Event Hub event id, Idempotency-Key header) to a task id.
-   * Returns the task id that owns the key: `taskId` when this call claimed it, the earlier one otherwise.
+   * Maps an idempotency key (an Event Hub event id, a caller's Idempotency-Key, a schedule occurrence) to a task id
+   * until the key expires. Returns the owner: `taskId` when this call claimed the key, the earlier claim otherwise.
+   * An expired key is taken over with its row's ETag, so of two claimers that find it expired exactly one wins and
+   * the other gets the winner's task.
    */
-  async claimKey(key: string, taskId: string): Promise<string> {
-    const partitionKey = `key-${createHash('sha256').update(key).digest('hex')}`;
+  async claimKey(key: string, taskId: string, opts: { now?: Date; fingerprint?: string } = {}): Promise<KeyOwner> {
+    const now = opts.now ?? new Date();
+    const partitionKey = keyPartition(key);
+    const row = {
+      partitionKey, rowKey: KEY, taskId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + this.keyTtlMs).toISOString(),
+      ...(opts.fingerprint !== undefined ? { fingerprint: opts.fingerprint } : {}),
+    };
     return guard(async () => {
-      try {
-        await this.table.createEntity({ partitionKey, rowKey: 'key', taskId, createdAt: new Date().toISOString() });
-        return taskId;
-      } catch (err) {
-        if (statusCodeOf(err) !== 409) throw err;
-        const existing = await this.table.getEntity<{ taskId: string }>(partitionKey, 'key');
-        return existing.taskId;
+      // Each pass either settles the key or meets another writer that moved it since; a few passes end any race.
+      for (let pass = 0; pass < 4; pass++) {
+        try {
+          await this.table.createEntity(row);
+          return { taskId };
+        } catch (err) {
+          if (statusCodeOf(err) !== 409) throw err;
+        }
+        const existing = await this.table.getEntity<KeyRow>(partitionKey, KEY).catch((err: unknown) => {
+          if (statusCodeOf(err) === 404) return undefined;         // released meanwhile: claim it afresh
+          throw err;
+        });
+        if (!existing) continue;
+        if (!this.keyExpired(existing, now)) {
+          return { taskId: existing.taskId, ...(existing.fingerprint !== undefined ? { fingerprint: existing.fingerprint } : {}) };
+        }
+        try {
+          await this.table.updateEntity(row, 'Replace', { etag: existing.etag });
+          return { taskId };
+        } catch (err) {
+          if (statusCodeOf(err) !== 412 && statusCodeOf(err) !== 404) throw err;
+        }
       }
+      throw new StoreError('STORAGE_UNAVAILABLE', 'the idempotency key keeps changing under concurrent requests; retry');
     });
   }
 
-  /** Undo a claim whose task could not be stored, so a retry of the same request can create it. */
-  async releaseKey(key: string): Promise<void> {
-    const partitionKey = `key-${createHash('sha256').update(key).digest('hex')}`;
-    await this.table.deleteEntity(partitionKey, 'key').catch(() => undefined);
+  /** Rows written before keys carried their expiry expire `keyTtlHours` after they were created. */
+  private keyExpired(row: KeyRow, now: Date): boolean {
+    const expiresAt = row.expiresAt ? Date.parse(row.expiresAt) : Date.parse(row.createdAt) + this.keyTtlMs;
+    return !(expiresAt > now.getTime());
+  }
+
+  /**
+   * Undoes a claim whose task could not be stored, so a retry of the same request can create it; only while the key
+   * still names `taskId` (ETag-guarded), never a claim that took it over meanwhile.
+   */
+  async releaseKey(key: string, taskId: string): Promise<void> {
+    const partitionKey = keyPartition(key);
+    const existing = await this.table.getEntity<KeyRow>(partitionKey, KEY).catch(() => undefined);
+    if (existing?.taskId === taskId) await this.table.deleteEntity(partitionKey, KEY, { etag: existing.etag }).catch(() => undefined);
   }
 
   /** Tasks whose header is in one of `statuses` and last changed before `before` (the dispatch sweeper). */
@@ -141,6 +190,8 @@ export class TaskStore {
     }
   }
 }
+
+const keyPartition = (key: string) => `key-${createHash('sha256').update(key).digest('hex')}`;
 
 async function guard<T>(op: () => Promise<T>): Promise<T> {
   try {

@@ -92,4 +92,20 @@ describe('rangerAdminSource against a Ranger Admin download endpoint', () => {
     await admin.stop();
     await expect(source().current()).rejects.toMatchObject({ code: 'POLICY_UNAVAILABLE' });
   });
+
+  it('refuses a URL carrying credentials before any request, naming RANGER_URL but never the password', () => {
+    const withUserInfo = url.replace('http://', 'http://admin:s3cret-in-url@');
+    let error: unknown;
+    try { source({ url: withUserInfo }); } catch (e) { error = e; }
+    expect(error).toMatchObject({ code: 'POLICY_UNAVAILABLE', message: expect.stringContaining('RANGER_URL must not carry credentials') });
+    expect(JSON.stringify([(error as Error).message, error])).not.toMatch(/s3cret-in-url|admin:/);
+    expect(admin.requests).toHaveLength(0);
+  });
+
+  it('names an unreachable endpoint by scheme, host and path only, never its query string', async () => {
+    await admin.stop();
+    const error = await source({ url: `${url}/ranger?access_token=tok-in-query` }).current().then(() => undefined, (e: unknown) => e as Error);
+    expect(error!.message).toContain(`cannot reach Ranger Admin at ${url}/ranger`);
+    expect(error!.message).not.toContain('tok-in-query');
+  });
 });

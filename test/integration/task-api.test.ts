@@ -153,7 +153,7 @@ describe('authentication', () => {
   });
   const sign = (claims: Record<string, unknown>, key: Uint8Array | string = TEST_SECRET, alg = 'HS256') =>
     new SignJWT(claims).setProtectedHeader({ alg }).sign(typeof key === 'string' ? new TextEncoder().encode(key) : key);
-  const valid = { iss: 'https://issuer.test', aud: 'policysync', sub: 't' };
+  const valid = { iss: 'https://issuer.test', aud: 'policysync', sub: 't', iat: Math.floor(Date.now() / 1000) };
   const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 
   it('accepts a bare token as well as a Bearer one', async () => {

@@ -54,8 +54,8 @@ describe('task store on Azurite', () => {
 
   it('maps an idempotency key to the first task that claimed it', async () => {
     const a = newTaskId(), b = newTaskId();
-    expect(await s.store.claimKey('event-1', a)).toBe(a);
-    expect(await s.store.claimKey('event-1', b)).toBe(a);
+    expect(await s.store.claimKey('event-1', a)).toEqual({ taskId: a });
+    expect(await s.store.claimKey('event-1', b)).toEqual({ taskId: a });
   });
 
   it('summarizes a result larger than a Table Storage property instead of failing the write', async () => {

@@ -39,7 +39,11 @@ const BAD: [string, () => Promise<string | undefined>][] = [
   ['a token signed with another key', async () => `Bearer ${await hs(valid(), 'another-secret-0123456789-abcdefghijklmnop')}`],
   ['an expired token', async () => `Bearer ${await hs({ ...valid(), exp: now() - 120 })}`],
   ['a token not yet valid (nbf in an hour)', async () => `Bearer ${await hs({ ...valid(), nbf: now() + 3600 })}`],
-  ['a token without exp', async () => `Bearer ${await hs({ iss: ISSUER, aud: AUDIENCE, sub: 'x' })}`],
+  ['a token without exp', async () => `Bearer ${await hs({ iss: ISSUER, aud: AUDIENCE, sub: 'x', iat: now() })}`],
+  ['a token without iat (its lifetime unknown)', async () => `Bearer ${await hs({ iss: ISSUER, aud: AUDIENCE, sub: 'x', exp: now() + 600 })}`],
+  ['a token living longer than 24 h', async () => `Bearer ${await hs({ ...valid(), exp: now() + 86_400 + 60 })}`],
+  ['a year-long token issued a month ago', async () => `Bearer ${await hs({ ...valid(), iat: now() - 30 * 86_400, exp: now() + 335 * 86_400 })}`],
+  ['a token issued in the future (a short exp - iat hiding a long validity)', async () => `Bearer ${await hs({ ...valid(), iat: now() + 86_400, exp: now() + 90_000 })}`],
   ['a token from another issuer', async () => `Bearer ${await hs({ ...valid(), iss: 'https://evil.test' })}`],
   ['a token for another audience', async () => `Bearer ${await hs({ ...valid(), aud: 'someone-else' })}`],
   ['alg none', async () => `Bearer ${enc({ alg: 'none', typ: 'JWT' })}.${enc(valid())}.`],
@@ -99,6 +103,26 @@ describe('the JWT suite on both routes', () => {
     }
   });
 
+  it('answers 403 problem+json with an insufficient_scope challenge on both routes when JWT_REQUIRED_SCOPE is not granted', async () => {
+    const m = memoryStorage();
+    const verify = createVerifier({ secret: TEST_SECRET, issuer: ISSUER, audience: AUDIENCE, requiredScope: 'Task.Write' });
+    const deps: TaskApiDeps = { store: m.store, queue: m.dispatch, kind: 'snowflake', instance: 'scope', log: silentLog, verify };
+    const calls = (token: string) => {
+      const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      return Promise.all([postTask(apiRequest('POST', 'http://l/task', h, JSON.stringify(tableRequest('ORDERS'))), deps),
+        getTask(apiRequest('GET', 'http://l/x', h, '', { taskId: '1' }), deps)]);
+    };
+    for (const claims of [{}, { scp: 'Task.Read' }, { roles: ['Task.Reader'] }]) {
+      for (const res of await calls(await hs({ ...valid(), ...claims }))) {
+        expectProblem(res, [403]);
+        expect(res.headers?.['WWW-Authenticate']).toMatch(/^Bearer realm="policysync", error="insufficient_scope", .*scope="Task.Write"$/);
+      }
+    }
+    expect(m.table.rows.size).toBe(0);
+    const [post, get] = await calls(await hs({ ...valid(), roles: ['Task.Write'] }));
+    expect([post!.status, get!.status]).toEqual([202, 404]);
+  });
+
   it('accepts a valid token on both routes, as Bearer or bare, and one 20 s early (nbf within the 30 s clock tolerance)', async () => {
     for (const token of [await hs(valid()), await hs({ ...valid(), nbf: now() + 20 })]) {
       for (const authorization of [`Bearer ${token}`, token]) {
@@ -139,7 +163,7 @@ describe('JWKS key rotation', () => {
   let fetches = 0;
   const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = async (kid: string, publicKey: KeyObject): Promise<JWK> => ({ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' });
-  const rs = (kid: string, privateKey: KeyObject) => new SignJWT({ sub: 'svc', exp: now() + 7200 }).setProtectedHeader({ alg: 'RS256', kid }).sign(privateKey);
+  const rs = (kid: string, privateKey: KeyObject) => new SignJWT({ ...valid(), sub: 'svc' }).setProtectedHeader({ alg: 'RS256', kid }).sign(privateKey);
   beforeAll(async () => {
     server = createServer((_q, r) => { fetches++; r.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys })); });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -149,7 +173,7 @@ describe('JWKS key rotation', () => {
   it('accepts a token signed with a newly published key once the 30 s JWKS cooldown has passed, and refuses the retired key', async () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
     const m = memoryStorage();
-    const deps: TaskApiDeps = { store: m.store, queue: m.dispatch, kind: 'snowflake', instance: 'jwks', log: silentLog, verify: createVerifier({ jwksUrl: url }) };
+    const deps: TaskApiDeps = { store: m.store, queue: m.dispatch, kind: 'snowflake', instance: 'jwks', log: silentLog, verify: createVerifier({ jwksUrl: url, issuer: ISSUER, audience: AUDIENCE }) };
     const post = async (token: string) => postTask(apiRequest('POST', 'http://l/task', { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify(tableRequest('ORDERS'))), deps);
     const get = async (token: string, id: string) => getTask(apiRequest('GET', 'http://l/x', { authorization: `Bearer ${token}` }, '', { taskId: id }), deps);
     const a = pair(), b = pair();

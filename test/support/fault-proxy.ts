@@ -12,6 +12,8 @@ export interface FaultProxy {
   port: number;
   /** Requests seen since start. */
   requests(): number;
+  /** `METHOD path?query` of every request seen since start, in order. */
+  lines(): string[];
   /** The requests whose connection was destroyed. */
   refused(): number;
   down(on: boolean): void;
@@ -35,6 +37,7 @@ export interface FaultBudget { left: number }
 export async function startFaultProxy(target: string, shared?: FaultBudget): Promise<FaultProxy> {
   const to = new URL(target);
   let seen = 0, refused = 0, isDown = false, hung = false, mode: 'before' | 'after' = 'before';
+  const lines: string[] = [];
   const own: FaultBudget = { left: Infinity };
   const budget = shared ?? own;
   let matcher: { pattern: RegExp; times: number } | undefined;
@@ -58,6 +61,7 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
   const server: Server = createServer((req, res) => {
     seen++;
     const line = `${req.method} ${req.url}`;
+    lines.push(line);
     if (matcher && matcher.times > 0 && matcher.pattern.test(line)) {
       matcher.times--;
       return cut(req, true);
@@ -86,6 +90,7 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
   return {
     url: `http://127.0.0.1:${port}`, port,
     requests: () => seen,
+    lines: () => [...lines],
     refused: () => refused,
     down: (on) => { isDown = on; if (!on) budget.left = Infinity; },
     setCutMode: (m) => { mode = m; },

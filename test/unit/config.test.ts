@@ -34,4 +34,50 @@ describe('loadConfig', () => {
     const { JWT_SECRET: _unused, ...noKey } = base;
     expect(loadConfig({ ...noKey, CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED: 'false' }).apiEnabled).toBe(false);
   });
+
+
+  it('refuses a JWKS URL or a public key without JWT_ISSUER and JWT_AUDIENCE at start-up, naming both', () => {
+    const { JWT_SECRET: _unused, ...noKey } = base;
+    for (const source of [{ JWT_JWKS_URL: 'https://login.example.com/keys' }, { JWT_PUBLIC_KEY: 'PEM' }]) {
+      const message = (() => { try { loadConfig({ ...noKey, ...source }); } catch (e) { return (e as Error).message; } return ''; })();
+      expect(message).toMatch(/- JWT_ISSUER, JWT_AUDIENCE: required with JWT_(JWKS_URL|PUBLIC_KEY); set both JWT_ISSUER and JWT_AUDIENCE/);
+      expect(() => loadConfig({ ...noKey, ...source, JWT_ISSUER: 'https://issuer.test' })).toThrow(/- JWT_AUDIENCE: required with/);
+      expect(loadConfig({ ...noKey, ...source, JWT_ISSUER: 'https://issuer.test', JWT_AUDIENCE: 'api://policysync' }).auth)
+        .toMatchObject({ issuer: 'https://issuer.test', audience: 'api://policysync' });
+    }
+  });
+
+  it('reads the maximum token age as seconds or with a unit, 24 hours by default, within 60 s to 30 days', () => {
+    const age = (v?: string) => loadConfig({ ...base, ...(v === undefined ? {} : { JWT_MAX_TOKEN_AGE: v }) }).auth.maxTokenAgeSeconds;
+    expect([age(), age('3600'), age('90m'), age('12h'), age('2d')]).toEqual([86_400, 3600, 5400, 43_200, 172_800]);
+    expect(() => age('45s')).toThrow(/JWT_MAX_TOKEN_AGE: must be between 60 s and 30 days/);
+    expect(() => age('31d')).toThrow(/JWT_MAX_TOKEN_AGE: must be between 60 s and 30 days/);
+    expect(() => age('1 week')).toThrow(/JWT_MAX_TOKEN_AGE: must be seconds, or a number with s, m, h or d/);
+  });
+
+  it('reads a required scope as one scope name', () => {
+    expect(loadConfig({ ...base, JWT_REQUIRED_SCOPE: ' Task.Write ' }).auth.requiredScope).toBe('Task.Write');
+    expect(loadConfig(base).auth.requiredScope).toBeUndefined();
+    expect(() => loadConfig({ ...base, JWT_REQUIRED_SCOPE: 'Task.Write Task.Read' })).toThrow(/JWT_REQUIRED_SCOPE: must be one scope or role name/);
+  });
+
+  it('refuses a URL setting with credentials in it, naming the setting and never the password', () => {
+    for (const [setting, extra] of [['RANGER_URL', { RANGER_SERVICE_NAME: 'svc' }], ['JWT_JWKS_URL', { JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }], ['SNOWFLAKE_ACCESS_URL', {}]] as const) {
+      const { JWT_SECRET: _unused, ...noKey } = base;
+      const env = { ...(setting === 'JWT_JWKS_URL' ? noKey : base), ...extra, [setting]: 'https://svc-user:url-pa55word@ranger.example.com:6182/' };
+      const message = (() => { try { loadConfig(env); } catch (e) { return (e as Error).message; } return ''; })();
+      expect(message).toContain(`- ${setting}: must not carry credentials (user:password@)`);
+      expect(message).not.toMatch(/url-pa55word|svc-user/);
+    }
+    expect(() => loadConfig({ ...base, RANGER_URL: 'https://ranger.example.com:6182', RANGER_SERVICE_NAME: 'svc' })).not.toThrow();
+  });
+
+  it('refuses an Event Hub connection string whose EntityPath names another hub, without echoing the connection string', () => {
+    const connection = 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=eh-key-material=;EntityPath=other';
+    const env = { ...base, CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED: 'true', EVENTHUB_CONNECTION: connection };
+    const message = (() => { try { loadConfig(env); } catch (e) { return (e as Error).message; } return ''; })();
+    expect(message).toContain('- EVENTHUB_CONNECTION: its EntityPath names another Event Hub than EVENTHUB_NAME');
+    expect(message).not.toContain('eh-key-material');
+    expect(loadConfig({ ...env, EVENTHUB_NAME: 'other' }).eventHub.name).toBe('other');
+  });
 });

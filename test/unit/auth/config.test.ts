@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuthSettings } from '../../../shared/auth/settings.js';
 import { AuthError } from '../../../shared/auth/errors.js';
 import { createVerifier } from '../../../shared/auth/verify.js';
-import { ecPair, rsaPair, SECRET } from './fixtures.js';
+import { CLAIMS, ecPair, rsaPair, SECRET } from './fixtures.js';
 
 const rsa = rsaPair();
 
@@ -46,7 +46,7 @@ describe('createVerifier settings', () => {
   });
 
   it('refuses HS256 in the algorithm list of a public key', () => {
-    expect(configError({ publicKey: rsa.publicKey, algorithms: ['RS256', 'HS256'] }).message)
+    expect(configError({ publicKey: rsa.publicKey, ...CLAIMS, algorithms: ['RS256', 'HS256'] }).message)
       .toBe('JWT algorithm HS256 cannot be used with the configured key, which allows only RS256');
   });
 
@@ -79,6 +79,25 @@ describe('createVerifier settings', () => {
   });
 
   it('accepts an https JWKS URL without fetching it', () => {
-    expect(() => createVerifier({ jwksUrl: 'https://login.example.com/keys' })).not.toThrow();
+    expect(() => createVerifier({ jwksUrl: 'https://login.example.com/keys', ...CLAIMS })).not.toThrow();
+  });
+
+  it.each([
+    ['a JWKS URL', { jwksUrl: 'https://login.example.com/keys' }, 'JWT_JWKS_URL'],
+    ['a public key', { publicKey: rsa.publicKey }, 'JWT_PUBLIC_KEY'],
+  ])('refuses %s without JWT_ISSUER and JWT_AUDIENCE, naming both', (_label, source, setting) => {
+    expect(configError(source).message).toBe(`JWT_ISSUER, JWT_AUDIENCE: required with ${setting}; set both JWT_ISSUER and JWT_AUDIENCE ` +
+      '(an identity provider signs tokens for every application it serves, and these two claims are what tell this service\'s tokens apart)');
+    expect(configError({ ...source, issuer: CLAIMS.issuer }).message).toMatch(/^JWT_AUDIENCE: required with .*set both JWT_ISSUER and JWT_AUDIENCE/);
+    expect(configError({ ...source, audience: ' ' }).message).toMatch(/^JWT_ISSUER, JWT_AUDIENCE: /);
+    expect(() => createVerifier({ ...source, ...CLAIMS })).not.toThrow();
+  });
+
+  it('keeps issuer and audience optional with an HS256 secret, which belongs to this deployment alone', () => {
+    expect(() => createVerifier({ secret: SECRET })).not.toThrow();
+  });
+
+  it.each([0, -60, 1.5, Number.NaN])('refuses a maximum token age of %s', (seconds) => {
+    expect(configError({ secret: SECRET, maxTokenAgeSeconds: seconds }).message).toMatch(/^JWT_MAX_TOKEN_AGE must be a positive whole number of seconds/);
   });
 });

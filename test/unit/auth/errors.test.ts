@@ -9,9 +9,14 @@ import { craftToken, nowSeconds, rsaPair, SECRET } from './fixtures.js';
 const rsa = rsaPair();
 
 describe('AuthError', () => {
-  it('maps caller failures to 401, configuration to 500 and an unreachable key set to 503', () => {
-    expect(['MISSING_TOKEN', 'INVALID_TOKEN', 'EXPIRED', 'CONFIG', 'KEY_UNAVAILABLE']
-      .map((code) => new AuthError(code as AuthError['code'], 'x').status)).toEqual([401, 401, 401, 500, 503]);
+  it('maps caller failures to 401, a missing scope to 403, configuration to 500 and an unreachable key set to 503', () => {
+    expect(['MISSING_TOKEN', 'INVALID_TOKEN', 'EXPIRED', 'INSUFFICIENT_SCOPE', 'CONFIG', 'KEY_UNAVAILABLE']
+      .map((code) => new AuthError(code as AuthError['code'], 'x').status)).toEqual([401, 401, 401, 403, 500, 503]);
+  });
+
+  it('builds an RFC 6750 insufficient_scope challenge naming the scope, quoted safely', () => {
+    expect(new AuthError('INSUFFICIENT_SCOPE', 'needs "x"', { requiredScope: 'api://a"b' }).wwwAuthenticate())
+      .toBe(`Bearer realm="policysync", error="insufficient_scope", error_description="needs 'x'", scope="api://a'b"`);
   });
 
   it('builds an RFC 6750 challenge with error and description for a rejected token', () => {

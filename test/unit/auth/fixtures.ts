@@ -3,6 +3,9 @@ import { generateKeyPairSync } from 'node:crypto';
 /** 40 bytes: long enough for HS256. A test value, never a deployment secret. */
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnopq';
 
+/** A public key or JWKS is always configured with an issuer and audience; these are the tests' (mint options). */
+export const CLAIMS = { issuer: 'https://issuer.test', audience: 'policysync' } as const;
+
 export interface PemPair { publicKey: string; privateKey: string }
 
 export function rsaPair(modulusLength = 2048): PemPair {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../../../shared/auth/errors.js';
 import { createVerifier } from '../../../shared/auth/verify.js';
-import { ecPair, rsaPair, SECRET } from './fixtures.js';
+import { CLAIMS, ecPair, rsaPair, SECRET } from './fixtures.js';
 
 const rsa = rsaPair();
 const ec = ecPair();
@@ -43,7 +43,7 @@ beforeEach(() => {
 });
 
 function sign(kid: string, alg: 'RS256' | 'ES256', pem: string, expiresIn = '10m'): Promise<string> {
-  return new SignJWT({ sub: `svc-${kid}` }).setProtectedHeader({ alg, kid, typ: 'JWT' })
+  return new SignJWT({ sub: `svc-${kid}` }).setProtectedHeader({ alg, kid, typ: 'JWT' }).setIssuer(CLAIMS.issuer).setAudience(CLAIMS.audience)
     .setIssuedAt().setExpirationTime(expiresIn).sign(createPrivateKey(pem));
 }
 
@@ -55,17 +55,17 @@ async function rejection(promise: Promise<unknown>): Promise<AuthError> {
 
 describe('createVerifier with a JWKS URL', () => {
   it('accepts an RS256 token whose kid is in the set', async () => {
-    const verify = createVerifier({ jwksUrl });
+    const verify = createVerifier({ jwksUrl, ...CLAIMS });
     expect((await verify(`Bearer ${await sign('rsa-1', 'RS256', rsa.privateKey)}`)).subject).toBe('svc-rsa-1');
   });
 
   it('accepts an ES256 token whose kid is in the set', async () => {
-    const verify = createVerifier({ jwksUrl });
+    const verify = createVerifier({ jwksUrl, ...CLAIMS });
     expect((await verify(await sign('ec-1', 'ES256', ec.privateKey))).subject).toBe('svc-ec-1');
   });
 
   it('fetches the set once and serves later tokens from its cache', async () => {
-    const verify = createVerifier({ jwksUrl });
+    const verify = createVerifier({ jwksUrl, ...CLAIMS });
     await verify(await sign('rsa-1', 'RS256', rsa.privateKey));
     await verify(await sign('ec-1', 'ES256', ec.privateKey));
     await verify(await sign('rsa-1', 'RS256', rsa.privateKey));
@@ -73,24 +73,24 @@ describe('createVerifier with a JWKS URL', () => {
   });
 
   it('does not fetch the set at construction', () => {
-    createVerifier({ jwksUrl });
+    createVerifier({ jwksUrl, ...CLAIMS });
     expect(requests).toBe(0);
   });
 
   it('rejects a token whose kid is not in the set', async () => {
-    const verify = createVerifier({ jwksUrl });
+    const verify = createVerifier({ jwksUrl, ...CLAIMS });
     const error = await rejection(verify(await sign('rsa-2', 'RS256', rsaPair().privateKey)));
     expect([error.code, error.message]).toEqual(['INVALID_TOKEN', 'no signing key of this service matches the token (kid)']);
   });
 
   it('rejects a token signed by another key under a known kid', async () => {
-    const verify = createVerifier({ jwksUrl });
+    const verify = createVerifier({ jwksUrl, ...CLAIMS });
     const error = await rejection(verify(await sign('rsa-1', 'RS256', rsaPair().privateKey)));
     expect(error.code).toBe('INVALID_TOKEN');
   });
 
   it('rejects an HS256 token without fetching the set', async () => {
-    const verify = createVerifier({ jwksUrl });
+    const verify = createVerifier({ jwksUrl, ...CLAIMS });
     const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
       .setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
     expect((await rejection(verify(token))).code).toBe('INVALID_TOKEN');
@@ -98,20 +98,20 @@ describe('createVerifier with a JWKS URL', () => {
   });
 
   it('narrows to the configured algorithms', async () => {
-    const verify = createVerifier({ jwksUrl, algorithms: ['ES256'] });
+    const verify = createVerifier({ jwksUrl, ...CLAIMS, algorithms: ['ES256'] });
     expect((await rejection(verify(await sign('rsa-1', 'RS256', rsa.privateKey)))).code).toBe('INVALID_TOKEN');
   });
 
   it('reports an expired token as EXPIRED', async () => {
-    const verify = createVerifier({ jwksUrl });
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(createPrivateKey(rsa.privateKey));
+    const verify = createVerifier({ jwksUrl, ...CLAIMS });
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setIssuer(CLAIMS.issuer).setAudience(CLAIMS.audience)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 720).setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(createPrivateKey(rsa.privateKey));
     expect((await rejection(verify(token))).code).toBe('EXPIRED');
   });
 
   it('refuses access with KEY_UNAVAILABLE (503) when the set answers an error', async () => {
     failWith = 500;
-    const verify = createVerifier({ jwksUrl });
+    const verify = createVerifier({ jwksUrl, ...CLAIMS });
     const error = await rejection(verify(await sign('rsa-1', 'RS256', rsa.privateKey)));
     expect([error.code, error.status]).toEqual(['KEY_UNAVAILABLE', 503]);
     expect(error.wwwAuthenticate()).toBe('Bearer realm="policysync"');
@@ -122,7 +122,7 @@ describe('createVerifier with a JWKS URL', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const verify = createVerifier({ jwksUrl: `http://127.0.0.1:${port}/jwks.json` });
+    const verify = createVerifier({ jwksUrl: `http://127.0.0.1:${port}/jwks.json`, ...CLAIMS });
     expect((await rejection(verify(await sign('rsa-1', 'RS256', rsa.privateKey)))).code).toBe('KEY_UNAVAILABLE');
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../shared/auth/errors.js';
 import { mintToken, type MintOptions } from '../../../shared/auth/mint.js';
 import { createVerifier } from '../../../shared/auth/verify.js';
-import { ecPair, rsaPair, SECRET } from './fixtures.js';
+import { CLAIMS, ecPair, rsaPair, SECRET } from './fixtures.js';
 
 const rsa = rsaPair();
 const ec = ecPair();
@@ -29,9 +29,9 @@ describe('mintToken', () => {
   });
 
   it('signs RS256 with an RSA private key, and the matching verifier accepts it', async () => {
-    const token = await mintToken({ privateKeyPem: rsa.privateKey, subject: 'svc' });
+    const token = await mintToken({ ...CLAIMS, privateKeyPem: rsa.privateKey, subject: 'svc' });
     expect(decodeProtectedHeader(token).alg).toBe('RS256');
-    await expect(createVerifier({ publicKey: rsa.publicKey })(token)).resolves.toMatchObject({ subject: 'svc' });
+    await expect(createVerifier({ publicKey: rsa.publicKey, ...CLAIMS })(token)).resolves.toMatchObject({ subject: 'svc' });
   });
 
   it('signs ES256 with an EC P-256 private key', async () => {

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tokenFromEnvironment, UsageError } from '../../../dev/token.js';
 import { createVerifier } from '../../../shared/auth/verify.js';
-import { ecPair, SECRET } from './fixtures.js';
+import { CLAIMS, ecPair, SECRET } from './fixtures.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'policysync-token-'));
@@ -27,8 +27,8 @@ describe('npm run token (dev/token.ts)', () => {
     const ec = ecPair();
     const path = join(scratch, 'key.pem');
     writeFileSync(path, ec.privateKey);
-    const token = await tokenFromEnvironment([], { JWT_PRIVATE_KEY_PATH: path });
-    expect((await createVerifier({ publicKey: ec.publicKey })(token)).subject).toBe('policysync-dev');
+    const token = await tokenFromEnvironment([], { JWT_PRIVATE_KEY_PATH: path, JWT_ISSUER: CLAIMS.issuer, JWT_AUDIENCE: CLAIMS.audience });
+    expect((await createVerifier({ publicKey: ec.publicKey, ...CLAIMS })(token)).subject).toBe('policysync-dev');
   });
 
   it('refuses an unknown option or a bad --ttl as a usage error', async () => {
