@@ -188,7 +188,8 @@ describe('a Snowflake deployment (password login, Ranger Admin, Event Hub consum
     await waitForTask(store, refused, TERMINAL, 30_000);
     emulator.control.refuseLogins(false);
     await commonTraffic(host.apiUrl, token, ids, tableRequest('ORDERS'));
-    await host.waitForLog((l) => l.message === 'event hub consumer error', 20_000);
+    // The Event Hubs client reports a refused connection only after its own retries: on a busy machine, well past 20 s.
+    await host.waitForLog((l) => l.message === 'event hub consumer error', 90_000);
 
     const records = await everythingStored([TABLE, `${TABLE}resources`], [QUEUE]);
     const statuses = await Promise.all(ids.map(async (id) => (await store.get(id))?.header.status));
@@ -203,7 +204,7 @@ describe('a Snowflake deployment (password login, Ranger Admin, Event Hub consum
     const logText = host.logs().map((l) => JSON.stringify(l)).join('\n');
     for (const t of callerTokens) expect(logText.includes(t), 'a caller token in the log').toBe(false);
     expect(responses.some((r) => callerTokens.some((t) => r.includes(t))), 'a token echoed in a response').toBe(false);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('a Databricks deployment (personal access token)', () => {
