@@ -191,7 +191,14 @@ export class TaskStore {
   }
 }
 
-const keyPartition = (key: string) => `key-${createHash('sha256').update(key).digest('hex')}`;
+/**
+ * A key's partition: the SHA-256 of its UTF-8 bytes. UTF-8 turns every unpaired surrogate into U+FFFD, so keys that
+ * differ only there would share a partition: those are hashed by their UTF-16 units, under a prefix of their own.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const keyPartition = (key: string) => (!LONE_SURROGATE.test(key)
+  ? `key-${createHash('sha256').update(key).digest('hex')}`
+  : `keyu-${createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex')}`);
 
 async function guard<T>(op: () => Promise<T>): Promise<T> {
   try {

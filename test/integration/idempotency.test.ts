@@ -28,6 +28,14 @@ describe('TaskStore.claimKey', () => {
     expect(await s.store.claimKey(key, d, { now: at(25) })).toEqual({ taskId: c });
   });
 
+  it('keeps apart keys that differ only in an unpaired surrogate (UTF-8 would turn both into U+FFFD)', async () => {
+    const [a, b, c] = [newTaskId(), newTaskId(), newTaskId()];
+    const stem = freshKey('surrogate');
+    expect(await s.store.claimKey(`${stem}\uD800`, a, { now: T0 })).toEqual({ taskId: a });
+    expect(await s.store.claimKey(`${stem}\uDC00`, b, { now: T0 })).toEqual({ taskId: b });
+    expect(await s.store.claimKey(`${stem}\uFFFD`, c, { now: T0 })).toEqual({ taskId: c });
+  });
+
   it('lets exactly one of two claimers take over an expired key, in each of 20 races, and both name the winner', async () => {
     for (let race = 0; race < 20; race++) {
       const key = freshKey('race');
