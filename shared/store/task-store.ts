@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { canTransition, type TaskStatus } from '../task/status.js';
 import { ensureTable } from './ensure-table.js';
 import { StoreError, statusCodeOf } from './errors.js';
@@ -92,7 +92,7 @@ export class TaskStore {
   async resources(taskId: string): Promise<ResourceRow[]> {
     return guard(async () => {
       const rows: ResourceRow[] = [];
-      const filter = `PartitionKey eq '${taskId.replace(/'/g, "''")}' and RowKey ge 'r' and RowKey lt 's'`;
+      const filter = odata`PartitionKey eq ${taskId} and RowKey ge 'r' and RowKey lt 's'`;
       for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) rows.push(fromResourceEntity(e));
       return rows.sort((a, b) => a.index - b.index);
     });
@@ -183,8 +183,8 @@ export class TaskStore {
 
   /** Tasks whose header is in one of `statuses` and last changed before `before` (the dispatch sweeper). */
   async *stale(statuses: TaskStatus[], before: Date): AsyncGenerator<StoredTask> {
-    const byStatus = statuses.map((s) => `status eq '${s}'`).join(' or ');
-    const filter = `RowKey eq '${HEADER}' and (${byStatus}) and updatedAt lt '${before.toISOString()}'`;
+    const byStatus = statuses.map((s) => odata`status eq ${s}`).join(' or ');
+    const filter = `${odata`RowKey eq ${HEADER}`} and (${byStatus}) and ${odata`updatedAt lt ${before.toISOString()}`}`;
     for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       yield { header: fromHeaderEntity(e), etag: e.etag };
     }
