@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_RESOURCES_PER_TASK, type ResourceRef, type SyncRequest } from '../task/request.js';
 import { diagnosticsKey } from './dedupe-key.js';
-import { unityCatalogNameProblem } from './identifier.js';
+import { unityCatalogNameProblem } from '../task/identifier.js';
 import type { DropReason, IngestItem, IngestResult } from './item.js';
 import { parseJsonText } from './json-body.js';
 import { own } from '../own.js';

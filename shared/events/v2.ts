@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { jsonPath } from '../task/issues.js';
 import { SyncRequestSchema, type SyncRequest } from '../task/request.js';
 import { clip, parseJsonText } from './json-body.js';
 
@@ -23,18 +24,10 @@ export function parseV2(payload: unknown, where = ''): V2Outcome {
   return { invalid: `invalid RESOURCE_SYNC request: ${formatIssues(parsed.error.issues, where)}` };
 }
 
-/** `requestInfo.resources[0].type: Invalid input...; type: ...` — every issue with its JSON path, bounded. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], where = ''): string {
-  const shown = issues.slice(0, MAX_ISSUES).map((issue) => `${jsonPath(where, issue.path)}: ${clip(issue.message)}`);
+/** `$.requestInfo.resources[0].type: Invalid input...; ...` — every issue with its JSON path, bounded. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], where?: string): string {
+  const within = where ? [where] : [];
+  const shown = issues.slice(0, MAX_ISSUES).map((issue) => `${clip(jsonPath(issue.path, within))}: ${clip(issue.message)}`);
   const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : '';
   return shown.join('; ') + more;
-}
-
-function jsonPath(where: string, path: readonly PropertyKey[]): string {
-  let out = where;
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out === '' ? '(root)' : clip(out);
 }

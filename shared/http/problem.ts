@@ -1,6 +1,5 @@
 import type { ApiResponse } from './types.js';
 
-export interface ProblemIssue { path: string; message: string }
 
 /** RFC 9457 problem details; `type` names the problem so clients can branch on it without parsing text. */
 export function problem(status: number, type: string, title: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): ApiResponse {

@@ -11,7 +11,7 @@ import { awaitTerminal, preferredWait } from './prefer-wait.js';
 import { problem } from './problem.js';
 import { taskView } from './task-view.js';
 import type { ApiRequest, ApiResponse } from './types.js';
-import { issuesOf } from './validation.js';
+import { issuesOf } from '../task/issues.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const TASKS_PATH = '/policysync/api/v1/tasks';

@@ -1,3 +1,4 @@
+import { identifierProblem } from './identifier.js';
 import type { ResourceRef, SyncRequest } from './request.js';
 import { supportedTypes, valueKeys, type ConnectorKind } from './resource-types.js';
 
@@ -10,9 +11,6 @@ export interface NormalizedRequest {
   request: SyncRequest;
   resources: NormalizedResource[];
 }
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /** The one normalizer both entry points use: type names are case-insensitive; identifiers are kept exactly. */
 export function normalizeRequest(request: SyncRequest, kind: ConnectorKind): NormalizedRequest {
@@ -30,7 +28,8 @@ function normalizeResource(raw: ResourceRef, kind: ConnectorKind): NormalizedRes
   for (const key of needs) {
     const value = lowerKeys.get(key) ?? (type === 'view' && key === 'table' ? lowerKeys.get('view') : undefined);
     if (value === undefined || value.trim() === '') return { ref: raw, skip: `invalid request: resource type '${type}' needs values.${key}` };
-    if (CONTROL_CHARS.test(value)) return { ref: raw, skip: `invalid request: values.${key} contains control characters` };
+    const problem = identifierProblem(value);
+    if (problem) return { ref: raw, skip: `invalid request: values.${key} ${problem}` };
     values[key] = value;
   }
   return { ref: { type, values } };

@@ -166,10 +166,10 @@ describe('Event Grid and CloudEvents envelopes (the Snowflake alert route) throu
       { eventId: `${EG}6e4d3c2b-1a0f-4e9d-c8b7-a69584736251`, status: 'WAITING', message: '', ...ORDERS },
       {
         eventId: `${EG}7f5e4d3c-2b1a-4f0e-d9c8-b7a695847362`, status: 'SKIPPED', source: 'EVENT_HUB', resources: [],
-        message: '[2] invalid RESOURCE_SYNC request: data.type: Invalid input: expected "RESOURCE_SYNC"; data.requestInfo: Invalid input: expected object, received undefined',
+        message: '[2] invalid RESOURCE_SYNC request: $.data.type: Invalid input: expected "RESOURCE_SYNC"; $.data.requestInfo: Invalid input: expected object, received undefined',
       },
       // A CloudEvent without `source` has no id to dedupe on: it is keyed by its delivery and position.
-      { eventId: 'seq:1:11:2', status: 'SKIPPED', source: 'EVENT_HUB', resources: [], message: '[2] invalid CloudEvent: source: Invalid input: expected string, received undefined' },
+      { eventId: 'seq:1:11:2', status: 'SKIPPED', source: 'EVENT_HUB', resources: [], message: '[2] invalid CloudEvent: $.source: Invalid input: expected string, received undefined' },
     ]);
     expect(await queuedTaskIds()).toHaveLength(6);
   });

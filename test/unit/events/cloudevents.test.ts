@@ -38,7 +38,7 @@ describe('CloudEvents 1.0 envelopes', () => {
         },
       },
       { dedupeKey: `cloudevents:${SOURCE}:a1b2c3d4-0003`, origin: 'cloudevents', request: ORDERS },
-      { dedupeKey: 'eh-21:2', origin: 'cloudevents', invalid: '[2] invalid CloudEvent: source: Invalid input: expected string, received undefined' },
+      { dedupeKey: 'eh-21:2', origin: 'cloudevents', invalid: '[2] invalid CloudEvent: $.source: Invalid input: expected string, received undefined' },
     ]);
   });
 
@@ -52,13 +52,13 @@ describe('CloudEvents 1.0 envelopes', () => {
     expect(ingestMessage(event, { eventId: 'eh-22' }).items[0]).toEqual({
       dedupeKey: 'eh-22',
       origin: 'cloudevents',
-      invalid: 'invalid CloudEvent: specversion: Invalid input: expected "1.0"',
+      invalid: 'invalid CloudEvent: $.specversion: Invalid input: expected "1.0"',
     });
   });
 
   it('rejects an event carrying both data and data_base64', () => {
     const event = { ...fixture<Record<string, unknown>>('cloudevents-single.json'), data_base64: 'e30=' };
-    expect(ingestMessage(event, {}).items[0]?.invalid).toBe('invalid CloudEvent: data_base64: data and data_base64 are mutually exclusive');
+    expect(ingestMessage(event, {}).items[0]?.invalid).toBe('invalid CloudEvent: $.data_base64: data and data_base64 are mutually exclusive');
   });
 
   it('reports data_base64 that is not base64', () => {
@@ -69,7 +69,7 @@ describe('CloudEvents 1.0 envelopes', () => {
   it('lists every issue of an invalid V2 payload with its path under data', () => {
     const event = { ...fixture<Record<string, unknown>>('cloudevents-single.json'), data: { type: 'RESOURCE_SYNC', requestInfo: { resources: [] } } };
     expect(ingestMessage(event, {}).items[0]?.invalid).toBe(
-      'invalid RESOURCE_SYNC request: data.requestInfo.resources: Too small: expected array to have >=1 items',
+      'invalid RESOURCE_SYNC request: $.data.requestInfo.resources: Too small: expected array to have >=1 items',
     );
   });
 });

@@ -40,7 +40,7 @@ describe('Event Grid envelopes', () => {
       {
         dedupeKey: 'event_grid:7f5e4d3c-2b1a-4f0e-d9c8-b7a695847362',
         origin: 'event_grid',
-        invalid: '[2] invalid RESOURCE_SYNC request: data.type: Invalid input: expected "RESOURCE_SYNC"; data.requestInfo: Invalid input: expected object, received undefined',
+        invalid: '[2] invalid RESOURCE_SYNC request: $.data.type: Invalid input: expected "RESOURCE_SYNC"; $.data.requestInfo: Invalid input: expected object, received undefined',
       },
     ]);
   });
@@ -72,7 +72,7 @@ describe('Event Grid envelopes', () => {
       {
         dedupeKey: 'eh-11',
         origin: 'event_grid',
-        invalid: 'invalid Event Grid event: subject: Invalid input: expected string, received undefined; eventTime: Invalid input: expected string, received undefined',
+        invalid: 'invalid Event Grid event: $.subject: Invalid input: expected string, received undefined; $.eventTime: Invalid input: expected string, received undefined',
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { unityCatalogNameProblem } from '../../../shared/events/identifier.js';
+import { unityCatalogNameProblem } from '../../../shared/task/identifier.js';
 import { ingestMessage, type IngestResult } from '../../../shared/events/ingest.js';
 import { SyncRequestSchema } from '../../../shared/task/request.js';
 

@@ -31,9 +31,9 @@ describe('ingestMessage', () => {
         dedupeKey: 'eh-2',
         origin: 'v2',
         invalid:
-          'invalid RESOURCE_SYNC request: requestInfo.resources[0].type: Invalid input: expected string, received undefined; ' +
-          'requestInfo.resources[0].values.table: Invalid input: expected string, received number; ' +
-          'requestInfo.resources[1].type: Too small: expected string to have >=1 characters',
+          'invalid RESOURCE_SYNC request: $.requestInfo.resources[0].type: Invalid input: expected string, received undefined; ' +
+          '$.requestInfo.resources[0].values.table: Invalid input: expected string, received number; ' +
+          '$.requestInfo.resources[1].type: Too small: expected string to have >=1 characters',
       },
     ]);
   });
@@ -43,7 +43,7 @@ describe('ingestMessage', () => {
     expect(ingestMessage(body, { eventId: 'eh-3' }).items[0]).toEqual({
       dedupeKey: 'eh-3',
       origin: 'v2',
-      invalid: 'invalid RESOURCE_SYNC request: type: Invalid input: expected "RESOURCE_SYNC"',
+      invalid: 'invalid RESOURCE_SYNC request: $.type: Invalid input: expected "RESOURCE_SYNC"',
     });
   });
 

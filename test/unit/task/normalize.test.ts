@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { identifierProblem } from '../../../shared/task/identifier.js';
 import { normalizeRequest } from '../../../shared/task/normalize.js';
 import type { SyncRequest } from '../../../shared/task/request.js';
 
@@ -22,13 +23,21 @@ describe('normalizeRequest', () => {
     expect(r!.skip).toMatch(/unsupported resource type 'column' for a databricks_unity_catalog connector \(supported: catalog, schema, table, view\)/);
   });
 
-  it('skips a resource missing an identifier or carrying control characters', () => {
+  it('refuses in a request exactly what the change-record path refuses: C1 controls and lone surrogates too', () => {
+    for (const table of ['A\u0085B', 'A\u009fB', 'A\uD800B', 'A\uDC00']) {
+      const out = normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }), 'snowflake');
+      expect(out.resources[0]!.skip, JSON.stringify(table)).toBe(`invalid request: values.table ${identifierProblem(table)}`);
+    }
+    expect(normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'Ünïcödé 表 🙂' } }), 'snowflake').resources[0]!.skip).toBeUndefined();
+  });
+
+  it('skips a resource missing an identifier or carrying a control character', () => {
     const out = normalizeRequest(request(
       { type: 'table', values: { database: 'SALES', schema: 'PUBLIC' } },
       { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'A\u0000B' } },
     ), 'snowflake');
     expect(out.resources[0]!.skip).toContain('needs values.table');
-    expect(out.resources[1]!.skip).toContain('control characters');
+    expect(out.resources[1]!.skip).toContain('the control character U+');
   });
 
   it('skips a type named after what every object inherits, as an unsupported type', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identifierProblem, unityCatalogNameProblem } from '../../../shared/events/identifier.js';
+import { identifierProblem, unityCatalogNameProblem } from '../../../shared/task/identifier.js';
 
 describe('identifierProblem', () => {
   it.each([
