@@ -1,4 +1,4 @@
-import type { Grant, Securable } from '../connectors/connector.js';
+import type { Grant, Securable } from '../connectors/securable.js';
 import type { ResourceAcl } from '../policy/index.js';
 import { principalKey, securableName, type RangerPrincipalType, type WarehouseProfile } from './profile.js';
 

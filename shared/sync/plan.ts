@@ -1,6 +1,6 @@
-import type { Grant, Principal, Securable } from '../connectors/connector.js';
+import type { Grant, Principal, Securable } from '../connectors/securable.js';
 import { grantKey, type DesiredGrant } from './desired.js';
-import type { PlanStep } from './plan-step.js';
+import type { PlanStep } from '../connectors/plan-step.js';
 import { principalKey, securableName } from './profile.js';
 import { isIdentity, isManaged, type ManagedScope } from './scope.js';
 

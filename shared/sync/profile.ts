@@ -1,4 +1,4 @@
-import type { Principal, Securable, SecurableKind } from '../connectors/connector.js';
+import type { Principal, Securable, SecurableKind } from '../connectors/securable.js';
 import type { ResourceRef } from '../task/request.js';
 
 export type RangerPrincipalType = 'user' | 'group' | 'role';

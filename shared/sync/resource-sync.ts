@@ -1,5 +1,7 @@
 import { backoffDelay } from '../backoff.js';
-import type { Connector, Grant, LoadedResource, Principal } from '../connectors/connector.js';
+import type { Connector } from '../connectors/connector.js';
+import type { Grant, Principal } from '../connectors/securable.js';
+import type { LoadedResource } from '../connectors/loaded-resource.js';
 import { ConnectorError } from '../connectors/errors.js';
 import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../policy/index.js';
 import type { ResourceResult } from '../store/records.js';
@@ -8,7 +10,7 @@ import type { ResourceStatus } from '../task/status.js';
 import { desiredGrants, grantKey, type DesiredGrant } from './desired.js';
 import { appliedMaskChanges, planResourceMasking } from './masking/resource-masking.js';
 import { plan, unchangedCount } from './plan.js';
-import type { PlanStep } from './plan-step.js';
+import type { PlanStep } from '../connectors/plan-step.js';
 import { principalKey, securableName, type WarehouseProfile } from './profile.js';
 import { isIdentity, type ManagedScope } from './scope.js';
 

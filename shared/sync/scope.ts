@@ -1,4 +1,4 @@
-import type { Grant, Principal, Securable } from '../connectors/connector.js';
+import type { Grant, Principal, Securable } from '../connectors/securable.js';
 import { globMatcher } from './glob.js';
 
 /** Which grants the sync may change: everything else it leaves exactly as it found it. */

@@ -4,7 +4,7 @@ import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/
 import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { filePolicySource } from '../../shared/policy/index.js';
 import { managedScope } from '../../shared/sync/scope.js';
-import type { MaskingOptions } from '../../shared/sync/masking/model.js';
+import type { MaskingOptions } from '../../shared/connectors/masking-port.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';

@@ -1,7 +1,7 @@
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
 import { generatedPolicyName } from '../../sync/masking/policy-name.js';
-import type { MaskSqlDialect, TypeFamily } from '../../sync/masking/model.js';
+import type { MaskSqlDialect, TypeFamily } from '../masking-port.js';
 
 // "Object names cannot exceed 255 characters" and "Unity Catalog stores all object names as lowercase"
 // (docs.databricks.com/aws/en/data-governance/unity-catalog/requirements).

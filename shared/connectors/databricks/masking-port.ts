@@ -1,10 +1,11 @@
-import type { LoadedResource, Securable } from '../connector.js';
-import { applyOneAtATime, plannedStatements } from '../../sync/masking/apply-steps.js';
+import type { LoadedResource } from '../loaded-resource.js';
+import type { Securable } from '../securable.js';
+import { applyOneAtATime, plannedStatements } from '../masking-statements.js';
 import { markerComment, parseMarker } from '../../sync/masking/marker.js';
 import type {
   Attachment, ColumnInfo, DesiredPolicy, ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome,
-} from '../../sync/masking/model.js';
-import type { DatabricksStatements } from './databricks-connector.js';
+} from '../masking-port.js';
+import type { DatabricksStatements } from './statements.js';
 import { qualified, quoteIdent } from './dialect.js';
 import { databricksLiteral, databricksMaskingDialect } from './masking-dialect.js';
 

@@ -1,4 +1,4 @@
-import type { Principal, SecurableKind } from '../connector.js';
+import type { Principal, SecurableKind } from '../securable.js';
 import type { RangerPrincipalType, WarehouseProfile } from '../../sync/profile.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { principalKindOf, storedName } from './dialect.js';

@@ -1,5 +1,7 @@
-import type { Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
-import type { PlanStep } from '../../sync/plan-step.js';
+import type { Connector, StatementOutcome } from '../connector.js';
+import type { Grant, Principal, Securable } from '../securable.js';
+import type { LoadedResource } from '../loaded-resource.js';
+import type { PlanStep } from '../plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 
 /**

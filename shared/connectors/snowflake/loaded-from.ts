@@ -1,4 +1,5 @@
-import type { Grant, LoadedResource, Securable } from '../connector.js';
+import type { Grant, Securable } from '../securable.js';
+import type { LoadedResource } from '../loaded-resource.js';
 import type { ResourceRef } from '../../task/request.js';
 import type { CatalogQuery } from './catalog-query.js';
 import { storedName } from './dialect.js';

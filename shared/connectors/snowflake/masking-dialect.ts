@@ -1,9 +1,9 @@
-import type { Securable } from '../connector.js';
+import type { Securable } from '../securable.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
 import { markerComment } from '../../sync/masking/marker.js';
 import { generatedPolicyName } from '../../sync/masking/policy-name.js';
-import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../../sync/masking/model.js';
+import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../masking-port.js';
 import { qualified, quoteIdent } from './dialect.js';
 
 // "Regardless of whether an identifier is unquoted or double-quoted, the maximum number of characters allowed is

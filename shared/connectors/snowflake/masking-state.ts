@@ -1,5 +1,5 @@
-import type { Securable } from '../connector.js';
-import type { Attachment, ColumnInfo, PolicyKind } from '../../sync/masking/model.js';
+import type { Securable } from '../securable.js';
+import type { Attachment, ColumnInfo, PolicyKind } from '../masking-port.js';
 import { informationSchema, qualified } from './dialect.js';
 import type { Branch } from './union-query.js';
 

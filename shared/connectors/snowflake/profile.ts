@@ -1,4 +1,4 @@
-import type { SecurableKind } from '../connector.js';
+import type { SecurableKind } from '../securable.js';
 import type { WarehouseProfile } from '../../sync/profile.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { storedName } from './dialect.js';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Securable } from '../../connectors/connector.js';
+import type { Securable } from '../../connectors/securable.js';
 import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/index.js';
 import { securableName } from '../profile.js';
 import { customText, isClear, maskExpression } from './expressions.js';
-import type { ColumnInfo, DesiredPolicy, MaskSqlDialect } from './model.js';
+import type { ColumnInfo, DesiredPolicy, MaskSqlDialect } from '../../connectors/masking-port.js';
 import { own } from '../../own.js';
 
 export interface DesiredPolicies { policies: DesiredPolicy[]; warnings: string[] }

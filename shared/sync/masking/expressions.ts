@@ -1,5 +1,5 @@
 import type { DataMaskInfo } from '../../policy/index.js';
-import type { MaskSqlDialect, TypeFamily } from './model.js';
+import type { MaskSqlDialect, TypeFamily } from '../../connectors/masking-port.js';
 
 /**
  * Ranger's mask types rendered with Hive's semantics (the transformers Ranger's Hive service definition names):

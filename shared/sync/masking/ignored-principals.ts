@@ -1,4 +1,4 @@
-import type { Securable } from '../../connectors/connector.js';
+import type { Securable } from '../../connectors/securable.js';
 import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/index.js';
 import { securableName, type RangerPrincipalType, type WarehouseProfile } from '../profile.js';
 import type { ManagedScope } from '../scope.js';

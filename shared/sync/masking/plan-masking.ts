@@ -1,7 +1,7 @@
-import type { Securable } from '../../connectors/connector.js';
+import type { Securable } from '../../connectors/securable.js';
 import { securableName } from '../profile.js';
 import { isMadeFor, isOursOfUnknownTarget, type PolicyTarget } from './marker.js';
-import type { Attachment, DesiredPolicy, ExistingPolicy, MaskingState, MaskStep, PolicyKind } from './model.js';
+import type { Attachment, DesiredPolicy, ExistingPolicy, MaskingState, MaskStep, PolicyKind } from '../../connectors/masking-port.js';
 
 export interface MaskingPlanInput {
   desired: DesiredPolicy[];

@@ -1,11 +1,11 @@
-import type { LoadedResource } from '../../connectors/connector.js';
+import type { LoadedResource } from '../../connectors/loaded-resource.js';
 import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../../policy/index.js';
 import type { ResourceResult } from '../../store/records.js';
 import type { WarehouseProfile } from '../profile.js';
 import type { ManagedScope } from '../scope.js';
 import { desiredPolicies } from './desired-policies.js';
 import { ignoredPrincipalWarnings } from './ignored-principals.js';
-import type { MaskingPort, MaskStep, MaskStepOutcome } from './model.js';
+import type { MaskingPort, MaskStep, MaskStepOutcome } from '../../connectors/masking-port.js';
 import { describeMaskStep, planMasking } from './plan-masking.js';
 
 export interface ResourceMasking {

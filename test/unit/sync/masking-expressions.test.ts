@@ -5,7 +5,7 @@ import { evaluatePolicy, parsePolicyExpression } from '../../../dev/emulators/sn
 import { snowflakeLiteral, snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import { databricksMaskingDialect } from '../../../shared/connectors/databricks/masking-dialect.js';
 import { maskExpression } from '../../../shared/sync/masking/expressions.js';
-import type { TypeFamily } from '../../../shared/sync/masking/model.js';
+import type { TypeFamily } from '../../../shared/connectors/masking-port.js';
 
 const sf = snowflakeMaskingDialect({ userRoleTemplate: '{name}', case: 'upper' }, 'GOV');
 const dbx = databricksMaskingDialect({ userRoleTemplate: '{name}@example.com', case: 'preserve' }, 'governance');

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Securable } from '../../../shared/connectors/connector.js';
+import type { Securable } from '../../../shared/connectors/securable.js';
 import { sameTarget, type Marker, type PolicyTarget } from '../../../shared/sync/masking/marker.js';
-import type { DesiredPolicy, MaskStep, PolicyKind } from '../../../shared/sync/masking/model.js';
+import type { DesiredPolicy, MaskStep, PolicyKind } from '../../../shared/connectors/masking-port.js';
 import { planMasking } from '../../../shared/sync/masking/plan-masking.js';
 import { targetKey, targetOfStep, World, type WorldObject } from './masking-world.js';
 

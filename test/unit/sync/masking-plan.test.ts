@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Securable } from '../../../shared/connectors/connector.js';
-import type { Attachment, DesiredPolicy, ExistingPolicy, MaskingState, MaskStep } from '../../../shared/sync/masking/model.js';
+import type { Securable } from '../../../shared/connectors/securable.js';
+import type { Attachment, DesiredPolicy, ExistingPolicy, MaskingState, MaskStep } from '../../../shared/connectors/masking-port.js';
 import { planMasking } from '../../../shared/sync/masking/plan-masking.js';
 
 const T: Securable = { kind: 'table', path: ['D', 'S', 'T'] };

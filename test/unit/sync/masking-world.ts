@@ -1,6 +1,6 @@
-import type { Securable } from '../../../shared/connectors/connector.js';
+import type { Securable } from '../../../shared/connectors/securable.js';
 import type { Marker, PolicyTarget } from '../../../shared/sync/masking/marker.js';
-import type { Attachment, ExistingPolicy, MaskingState, MaskStep, PolicyKind } from '../../../shared/sync/masking/model.js';
+import type { Attachment, ExistingPolicy, MaskingState, MaskStep, PolicyKind } from '../../../shared/connectors/masking-port.js';
 
 /**
  * A warehouse's policy objects and attachments as plain data, for property tests of the masking planner: steps

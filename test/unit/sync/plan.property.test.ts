@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Grant, Securable } from '../../../shared/connectors/connector.js';
+import type { Grant, Securable } from '../../../shared/connectors/securable.js';
 import { grantKey, type DesiredGrant } from '../../../shared/sync/desired.js';
 import { plan } from '../../../shared/sync/plan.js';
 import { isIdentity, isManaged, managedScope } from '../../../shared/sync/scope.js';

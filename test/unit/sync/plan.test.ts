@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Grant, Securable } from '../../../shared/connectors/connector.js';
+import type { Grant, Securable } from '../../../shared/connectors/securable.js';
 import type { DesiredGrant } from '../../../shared/sync/desired.js';
 import { plan } from '../../../shared/sync/plan.js';
 import { managedScope } from '../../../shared/sync/scope.js';

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Securable } from '../../../shared/connectors/connector.js';
+import type { Securable } from '../../../shared/connectors/securable.js';
 import { databricksMaskingDialect } from '../../../shared/connectors/databricks/masking-dialect.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import type { MaskDecision, ResourceAcl } from '../../../shared/policy/index.js';
 import { desiredPolicies } from '../../../shared/sync/masking/desired-policies.js';
 import type { PolicyTarget } from '../../../shared/sync/masking/marker.js';
-import type { MaskSqlDialect } from '../../../shared/sync/masking/model.js';
+import type { MaskSqlDialect } from '../../../shared/connectors/masking-port.js';
 import { planMasking } from '../../../shared/sync/masking/plan-masking.js';
 import { World } from './masking-world.js';
 

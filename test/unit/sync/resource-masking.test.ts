@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Connector, LoadedResource } from '../../../shared/connectors/connector.js';
+import type { Connector } from '../../../shared/connectors/connector.js';
+import type { LoadedResource } from '../../../shared/connectors/loaded-resource.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../../shared/connectors/snowflake/profile.js';
 import { parsePolicies } from '../../../shared/policy/index.js';
-import type { MaskingPort, MaskingState, MaskStep } from '../../../shared/sync/masking/model.js';
+import type { MaskingPort, MaskingState, MaskStep } from '../../../shared/connectors/masking-port.js';
 import { syncResource } from '../../../shared/sync/resource-sync.js';
 import { managedScope } from '../../../shared/sync/scope.js';
 

@@ -1,6 +1,6 @@
-import { withBackoff } from '../../backoff.js';
-import { ConnectorError, isTransient } from '../../connectors/errors.js';
-import type { MaskStep, MaskStepOutcome } from './model.js';
+import { withBackoff } from '../backoff.js';
+import { ConnectorError, isTransient } from './errors.js';
+import type { MaskStep, MaskStepOutcome } from './masking-port.js';
 
 /** One statement a step becomes, with its step for the outcome. */
 export interface PlannedStatement { step: MaskStep; sql: string }

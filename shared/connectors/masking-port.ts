@@ -1,6 +1,7 @@
-import type { LoadedResource, Securable } from '../../connectors/connector.js';
-import type { PrincipalNaming } from '../../connectors/principal-names.js';
-import type { Marker, PolicyTarget } from './marker.js';
+import type { LoadedResource } from './loaded-resource.js';
+import type { Securable } from './securable.js';
+import type { PrincipalNaming } from './principal-names.js';
+import type { Marker, PolicyTarget } from '../sync/masking/marker.js';
 
 export type { Marker, PolicyTarget };
 

@@ -1,4 +1,4 @@
-import type { Principal, Securable } from '../connectors/connector.js';
+import type { Principal, Securable } from './securable.js';
 
 /** One statement's worth of change: every privilege of one securable and one principal, with why. */
 export interface PlanStep {
