@@ -1,7 +1,7 @@
 import type { LoadedResource } from './loaded-resource.js';
 import type { Securable } from './securable.js';
 import type { PrincipalNaming } from './principal-names.js';
-import type { Marker, PolicyTarget } from '../sync/masking/marker.js';
+import type { Marker, PolicyTarget } from '../plan/masking/marker.js';
 
 export type { Marker, PolicyTarget };
 

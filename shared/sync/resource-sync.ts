@@ -7,12 +7,12 @@ import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnap
 import type { ResourceResult } from '../store/records.js';
 import type { ResourceRef } from '../task/request.js';
 import type { ResourceStatus } from '../task/status.js';
-import { desiredGrants, grantKey, type DesiredGrant } from './desired.js';
+import { desiredGrants, grantKey, type DesiredGrant } from '../plan/desired.js';
 import { appliedMaskChanges, planResourceMasking } from './masking/resource-masking.js';
-import { plan, unchangedCount } from './plan.js';
+import { plan, unchangedCount } from '../plan/plan.js';
 import type { PlanStep } from '../connectors/plan-step.js';
-import { principalKey, securableName, type WarehouseProfile } from './profile.js';
-import { isIdentity, type ManagedScope } from './scope.js';
+import { principalKey, securableName, type WarehouseProfile } from '../plan/profile.js';
+import { isIdentity, type ManagedScope } from '../plan/scope.js';
 
 export interface ResourceSyncDeps {
   connector: Connector;

@@ -8,10 +8,10 @@ import { unlessStale } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
-import type { WarehouseProfile } from './profile.js';
+import type { WarehouseProfile } from '../plan/profile.js';
 import { enterResource } from './coalesce.js';
 import { syncResourceWithRetry, type ResourceOutcome } from './resource-sync.js';
-import type { ManagedScope } from './scope.js';
+import type { ManagedScope } from '../plan/scope.js';
 import { syncTree } from './tree-sync.js';
 
 export interface WorkerDeps {

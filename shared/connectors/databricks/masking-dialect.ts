@@ -1,6 +1,6 @@
 import { mapName, type PrincipalNaming } from '../principal-names.js';
-import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
-import { generatedPolicyName } from '../../sync/masking/policy-name.js';
+import { checkExpression, type Lexicon } from '../../plan/masking/expression-check.js';
+import { generatedPolicyName } from '../../plan/masking/policy-name.js';
 import type { MaskSqlDialect, TypeFamily } from '../masking-port.js';
 
 // "Object names cannot exceed 255 characters" and "Unity Catalog stores all object names as lowercase"

@@ -1,7 +1,7 @@
 import type { LoadedResource } from '../loaded-resource.js';
 import type { Securable } from '../securable.js';
 import { applyOneAtATime, plannedStatements } from '../masking-statements.js';
-import { markerComment, parseMarker } from '../../sync/masking/marker.js';
+import { markerComment, parseMarker } from '../../plan/masking/marker.js';
 import type {
   Attachment, ColumnInfo, DesiredPolicy, ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome,
 } from '../masking-port.js';

@@ -1,8 +1,8 @@
 import type { Securable } from '../securable.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
-import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
-import { markerComment } from '../../sync/masking/marker.js';
-import { generatedPolicyName } from '../../sync/masking/policy-name.js';
+import { checkExpression, type Lexicon } from '../../plan/masking/expression-check.js';
+import { markerComment } from '../../plan/masking/marker.js';
+import { generatedPolicyName } from '../../plan/masking/policy-name.js';
 import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../masking-port.js';
 import { qualified, quoteIdent } from './dialect.js';
 

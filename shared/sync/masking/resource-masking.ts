@@ -1,12 +1,12 @@
 import type { LoadedResource } from '../../connectors/loaded-resource.js';
 import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../../policy/index.js';
 import type { ResourceResult } from '../../store/records.js';
-import type { WarehouseProfile } from '../profile.js';
-import type { ManagedScope } from '../scope.js';
-import { desiredPolicies } from './desired-policies.js';
-import { ignoredPrincipalWarnings } from './ignored-principals.js';
+import type { WarehouseProfile } from '../../plan/profile.js';
+import type { ManagedScope } from '../../plan/scope.js';
+import { desiredPolicies } from '../../plan/masking/desired-policies.js';
+import { ignoredPrincipalWarnings } from '../../plan/masking/ignored-principals.js';
 import type { MaskingPort, MaskStep, MaskStepOutcome } from '../../connectors/masking-port.js';
-import { describeMaskStep, planMasking } from './plan-masking.js';
+import { describeMaskStep, planMasking } from '../../plan/masking/plan-masking.js';
 
 export interface ResourceMasking {
   steps: MaskStep[];

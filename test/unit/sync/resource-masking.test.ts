@@ -6,7 +6,7 @@ import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../../shared/connecto
 import { parsePolicies } from '../../../shared/policy/index.js';
 import type { MaskingPort, MaskingState, MaskStep } from '../../../shared/connectors/masking-port.js';
 import { syncResource } from '../../../shared/sync/resource-sync.js';
-import { managedScope } from '../../../shared/sync/scope.js';
+import { managedScope } from '../../../shared/plan/scope.js';
 
 const naming = { userRoleTemplate: '{name}', case: 'upper' as const };
 const table = { kind: 'table' as const, path: ['SALES', 'PUBLIC', 'T'] };

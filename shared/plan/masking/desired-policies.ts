@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Securable } from '../../connectors/securable.js';
 import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/index.js';
 import { securableName } from '../profile.js';
-import { customText, isClear, maskExpression } from './expressions.js';
+import { customText, isClear, maskExpression } from '../../sync/masking/expressions.js';
 import type { ColumnInfo, DesiredPolicy, MaskSqlDialect } from '../../connectors/masking-port.js';
 import { own } from '../../own.js';
 

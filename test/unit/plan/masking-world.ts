@@ -1,5 +1,5 @@
 import type { Securable } from '../../../shared/connectors/securable.js';
-import type { Marker, PolicyTarget } from '../../../shared/sync/masking/marker.js';
+import type { Marker, PolicyTarget } from '../../../shared/plan/masking/marker.js';
 import type { Attachment, ExistingPolicy, MaskingState, MaskStep, PolicyKind } from '../../../shared/connectors/masking-port.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Securable } from '../../../shared/connectors/securable.js';
 import type { Attachment, DesiredPolicy, ExistingPolicy, MaskingState, MaskStep } from '../../../shared/connectors/masking-port.js';
-import { planMasking } from '../../../shared/sync/masking/plan-masking.js';
+import { planMasking } from '../../../shared/plan/masking/plan-masking.js';
 
 const T: Securable = { kind: 'table', path: ['D', 'S', 'T'] };
 // Another table whose names the old scheme made the same as T's ("S$X" + "T" vs "S" + "X$T" in one database).

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, parsePolicyExpression } from '../../../dev/emulators/snowflake/policy-expression.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import { evaluateDataMask, parsePolicies, resourceAcl, snowflakeServiceDef } from '../../../shared/policy/index.js';
-import { desiredPolicies } from '../../../shared/sync/masking/desired-policies.js';
+import { desiredPolicies } from '../../../shared/plan/masking/desired-policies.js';
 import { isClear, maskExpression } from '../../../shared/sync/masking/expressions.js';
 
 const sf = snowflakeMaskingDialect({ userRoleTemplate: '{name}', case: 'upper' }, 'GOV');

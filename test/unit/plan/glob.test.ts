@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatcher } from '../../../shared/sync/glob.js';
+import { globMatcher } from '../../../shared/plan/glob.js';
 
 describe('IGNORE_* globs', () => {
   it('match whole names, case-insensitively, with * and ? as the only wildcards', () => {

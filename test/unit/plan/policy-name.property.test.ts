@@ -4,10 +4,10 @@ import type { Securable } from '../../../shared/connectors/securable.js';
 import { databricksMaskingDialect } from '../../../shared/connectors/databricks/masking-dialect.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import type { MaskDecision, ResourceAcl } from '../../../shared/policy/index.js';
-import { desiredPolicies } from '../../../shared/sync/masking/desired-policies.js';
-import type { PolicyTarget } from '../../../shared/sync/masking/marker.js';
+import { desiredPolicies } from '../../../shared/plan/masking/desired-policies.js';
+import type { PolicyTarget } from '../../../shared/plan/masking/marker.js';
 import type { MaskSqlDialect } from '../../../shared/connectors/masking-port.js';
-import { planMasking } from '../../../shared/sync/masking/plan-masking.js';
+import { planMasking } from '../../../shared/plan/masking/plan-masking.js';
 import { World } from './masking-world.js';
 
 const DIALECTS: [string, MaskSqlDialect, RegExp][] = [

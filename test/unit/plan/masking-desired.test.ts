@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { databricksMaskingDialect } from '../../../shared/connectors/databricks/masking-dialect.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../../shared/policy/index.js';
-import { desiredPolicies } from '../../../shared/sync/masking/desired-policies.js';
+import { desiredPolicies } from '../../../shared/plan/masking/desired-policies.js';
 
 const sf = snowflakeMaskingDialect({ userRoleTemplate: '{name}', case: 'upper' }, 'GOV');
 const dbx = databricksMaskingDialect({ userRoleTemplate: '{name}@example.com', case: 'preserve' }, 'governance');

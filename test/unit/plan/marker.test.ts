@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isMadeFor, isOursOfUnknownTarget, markerComment, parseMarker, type Marker } from '../../../shared/sync/masking/marker.js';
+import { isMadeFor, isOursOfUnknownTarget, markerComment, parseMarker, type Marker } from '../../../shared/plan/masking/marker.js';
 
 const name = fc.string({ unit: fc.constantFrom('a', 'Z', '$', '_', '.', '"', "'", '\\', '`', ' ', 'é', '𝔘', '}', ','), minLength: 1, maxLength: 12 });
 const target = fc.oneof(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Grant, Securable } from '../../../shared/connectors/securable.js';
-import type { DesiredGrant } from '../../../shared/sync/desired.js';
-import { plan } from '../../../shared/sync/plan.js';
-import { managedScope } from '../../../shared/sync/scope.js';
+import type { DesiredGrant } from '../../../shared/plan/desired.js';
+import { plan } from '../../../shared/plan/plan.js';
+import { managedScope } from '../../../shared/plan/scope.js';
 
 const orders: Securable = { kind: 'table', path: ['SALES', 'PUBLIC', 'ORDERS'] };
 const schema: Securable = { kind: 'schema', path: ['SALES', 'PUBLIC'] };

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Grant, Securable } from '../../../shared/connectors/securable.js';
-import { grantKey, type DesiredGrant } from '../../../shared/sync/desired.js';
-import { plan } from '../../../shared/sync/plan.js';
-import { isIdentity, isManaged, managedScope } from '../../../shared/sync/scope.js';
+import { grantKey, type DesiredGrant } from '../../../shared/plan/desired.js';
+import { plan } from '../../../shared/plan/plan.js';
+import { isIdentity, isManaged, managedScope } from '../../../shared/plan/scope.js';
 
 const objects: Securable[] = [
   { kind: 'table', path: ['D', 'S', 'T1'] }, { kind: 'table', path: ['D', 'S', 'T2'] }, { kind: 'view', path: ['D', 'S', 'V'] },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { snowflakeProfile } from '../../../shared/connectors/snowflake/profile.js';
 import type { ResourceAcl } from '../../../shared/policy/index.js';
-import { desiredGrants } from '../../../shared/sync/desired.js';
+import { desiredGrants } from '../../../shared/plan/desired.js';
 
 const profile = snowflakeProfile({ userRoleTemplate: 'USER_{name}', case: 'upper' });
 const acl = (partial: Partial<ResourceAcl>): ResourceAcl => ({ users: {}, groups: {}, roles: {}, masks: {}, rowFilters: [], policyVersion: 1, ...partial });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Securable } from '../../../shared/connectors/securable.js';
-import { sameTarget, type Marker, type PolicyTarget } from '../../../shared/sync/masking/marker.js';
+import { sameTarget, type Marker, type PolicyTarget } from '../../../shared/plan/masking/marker.js';
 import type { DesiredPolicy, MaskStep, PolicyKind } from '../../../shared/connectors/masking-port.js';
-import { planMasking } from '../../../shared/sync/masking/plan-masking.js';
+import { planMasking } from '../../../shared/plan/masking/plan-masking.js';
 import { targetKey, targetOfStep, World, type WorldObject } from './masking-world.js';
 
 // The synced table and another one; under the old names they shared every policy name ("S$X" + "T" / "S" + "X$T").
