@@ -1,3 +1,4 @@
+import type { DataMaskInfo } from '../policy/index.js';
 import type { LoadedResource } from './loaded-resource.js';
 import type { Securable } from './securable.js';
 import type { PrincipalNaming } from './principal-names.js';
@@ -64,22 +65,36 @@ export type MaskStep =
 
 export interface MaskStepOutcome { step: MaskStep; sql: string; ok: boolean; error?: string; code?: string }
 
-/** How a warehouse writes conditions and expressions inside a policy body. */
+/** Who a branch of a body is for: every reader, or the Ranger roles, groups and users an item names. */
+export type Readers = 'everyone' | { roles: string[]; groups: string[]; users: string[] };
+
+/** What a mask branch returns: the value as it is, NULL (fail closed), or the value as a Ranger data-mask item masks it. */
+export type MaskedValue = { kind: 'clear' } | { kind: 'null' } | { kind: 'masked'; info: DataMaskInfo };
+
+/** One column's mask, decided but not yet written: the first branch whose readers match wins, else the clear value. */
+export interface MaskBody {
+  /** The policy's argument, by name. */
+  argument: string;
+  family: TypeFamily;
+  dataType: string;
+  branches: { readers: Readers; value: MaskedValue }[];
+}
+
+/** What a row-filter branch lets through: every row, none (fail closed), or the rows an admin expression keeps. */
+export type FilteredRows = { kind: 'all' } | { kind: 'none' } | { kind: 'where'; expression: string };
+
+/** One table's row filter, decided but not yet written: the first branch whose readers match wins, else every row. */
+export interface FilterBody { branches: { readers: Readers; rows: FilteredRows }[] }
+
+/**
+ * What the masking planner asks of a warehouse: how it types, names and refers to a policy's arguments, whether
+ * admin text is one expression of its SQL, and the body text for what the planner decided.
+ */
 export interface MaskSqlDialect {
   readonly service: 'snowflake' | 'databricks';
-  /** A string literal, escaped for the warehouse. */
-  literal(value: string): string;
   familyOf(dataType: string): TypeFamily;
   /** The data type a policy of this family takes and returns (a signature change means a new policy). */
   signatureType(family: TypeFamily, dataType: string): string;
-  /** A condition true when the reader is the Ranger user / in the group / has the role; `public` is everyone. */
-  principalCondition(type: 'user' | 'group' | 'role', name: string): string;
-  /** The value as text, for digit-wise masking of integers. */
-  toText(expr: string): string;
-  /** Text back to the column's integer type. */
-  toInteger(expr: string, dataType: string): string;
-  /** Date or timestamp truncated to the first day of its year. */
-  truncateToYear(expr: string, family: TypeFamily): string;
   /** How a policy's argument is referred to in its body. */
   argument(name: string): string;
   /**
@@ -94,6 +109,10 @@ export interface MaskSqlDialect {
   policyName(target: PolicyTarget, signature: string, family?: string): string[];
   /** Whether a view can carry masks and row filters (Snowflake: yes; Unity Catalog: no). */
   readonly viewsTakePolicies: boolean;
+  /** The body text of a column mask. */
+  maskBody(body: MaskBody): string;
+  /** The BOOLEAN body text of a row filter. */
+  filterBody(body: FilterBody): string;
 }
 
 /** What a connector's masking side is configured with. */

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Securable } from '../../connectors/securable.js';
 import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/index.js';
 import { securableName } from '../profile.js';
-import { customText, isClear, maskExpression } from '../../sync/masking/expressions.js';
-import type { ColumnInfo, DesiredPolicy, MaskSqlDialect } from '../../connectors/masking-port.js';
+import type { ColumnInfo, DesiredPolicy, FilterBody, MaskBody, MaskSqlDialect, Readers } from '../../connectors/masking-port.js';
+import { customText, isClear } from './mask-info.js';
 import { own } from '../../own.js';
 
 export interface DesiredPolicies { policies: DesiredPolicy[]; warnings: string[] }
@@ -23,8 +23,9 @@ interface Target {
 
 /**
  * The masking policies and row filters the Ranger data-mask and row-filter items ask for on each loaded table:
- * one body per column (a CASE over the items in Ranger's order, first match wins, ELSE the clear value) and
- * one BOOLEAN body per table (each item's filterExpr a branch, ELSE TRUE).
+ * one body per column (a branch per item in Ranger's order, first match wins, else the clear value) and one
+ * BOOLEAN body per table (each item's filterExpr a branch, else every row). What each branch does is decided
+ * here; the dialect writes it as its warehouse's SQL.
  *
  * Fail closed: an item the body cannot carry as written is applied in its most restrictive form, never left
  * out — leaving it out would let its readers fall through to a clearer branch or the clear ELSE.
@@ -106,41 +107,36 @@ function formOf(item: MaskDecision | RowFilterDecision, exempts: boolean, refuse
     : { form: 'most-restrictive', warning: `${what}; it was applied in its most restrictive form: ${strictest} for every reader it names` };
 }
 
-/** The item's principals as one condition; `public` (or `{USER}`) matches every reader. */
-function who(d: MaskSqlDialect, item: MaskDecision | RowFilterDecision): string | undefined {
-  if (item.groups.includes(GROUP_PUBLIC)) return 'TRUE';
-  const parts = [
-    ...item.roles.map((r) => d.principalCondition('role', r)),
-    ...item.groups.map((g) => d.principalCondition('group', g)),
-    ...item.users.map((u) => d.principalCondition('user', u)),
-  ];
-  return parts.length === 0 ? undefined : parts.join(' OR ');
+/** The readers an item names; `public` (or `{USER}`) is every reader; undefined when it names none. */
+function readersOf(item: MaskDecision | RowFilterDecision): Readers | undefined {
+  if (item.groups.includes(GROUP_PUBLIC)) return 'everyone';
+  if (item.roles.length + item.groups.length + item.users.length === 0) return undefined;
+  return { roles: item.roles, groups: item.groups, users: item.users };
 }
 
 function maskPolicy(d: MaskSqlDialect, table: Securable, column: ColumnInfo, items: MaskDecision[], refused: Refused, version: string,
   warnings: string[]): DesiredPolicy | undefined {
   const family = d.familyOf(column.dataType);
-  const value = d.argument(ARG);
-  const branches: string[] = [];
+  const branches: MaskBody['branches'] = [];
   const ids = new Set<number>();
   let masksAnyone = false;
   for (const item of items) {
-    const cond = who(d, item);
-    if (!cond) continue;
+    const readers = readersOf(item);
+    if (!readers) continue;
     const clear = isClear(item.dataMaskInfo);
     const { form, warning } = formOf(item, clear, refused, `column ${securableName(table)}.${column.name}`, 'the value reads NULL');
     if (warning) warnings.push(warning);
     if (form === 'left-out') continue;
     if (item.policyId !== null) ids.add(item.policyId);
-    const then = form === 'most-restrictive' ? 'NULL' : clear ? value : maskExpression(d, item.dataMaskInfo, family, column.dataType, value);
-    masksAnyone ||= then !== value;
-    branches.push(`WHEN ${cond} THEN ${then}`);
-    if (cond === 'TRUE') break; // nothing after an item that matches everyone can apply
+    const value: MaskBody['branches'][number]['value'] = form === 'most-restrictive' ? { kind: 'null' } : clear ? { kind: 'clear' } : { kind: 'masked', info: item.dataMaskInfo };
+    masksAnyone ||= value.kind !== 'clear';
+    branches.push({ readers, value });
+    if (readers === 'everyone') break; // nothing after an item that matches everyone can apply
   }
   if (!masksAnyone) return undefined;
   if (family === 'other') warnings.push(`column ${securableName(table)}.${column.name}: type ${column.dataType} cannot be masked value-wise; masked readers see NULL`);
   const signature = d.signatureType(family, column.dataType);
-  const body = `CASE ${branches.join(' ')} ELSE ${value} END`;
+  const body = d.maskBody({ argument: ARG, family, dataType: column.dataType, branches });
   const args = [{ name: ARG, dataType: signature }];
   const target = { kind: 'mask' as const, table: table.path, column: column.name };
   return {
@@ -153,26 +149,26 @@ function maskPolicy(d: MaskSqlDialect, table: Securable, column: ColumnInfo, ite
 
 function filterPolicy(d: MaskSqlDialect, table: Securable, columns: ColumnInfo[], items: RowFilterDecision[], refused: Refused,
   version: string, warnings: string[]): DesiredPolicy | undefined {
-  const branches: string[] = [];
+  const branches: FilterBody['branches'] = [];
   const ids = new Set<number>();
   let filtersAnyone = false;
   for (const item of items) {
-    const cond = who(d, item);
-    if (!cond) continue;
+    const readers = readersOf(item);
+    if (!readers) continue;
     const expr = filterText(item);
     const { form, warning } = formOf(item, expr === '', refused, `table ${securableName(table)}`, 'no row is returned');
     if (warning) warnings.push(warning);
     if (form === 'left-out') continue;
     if (item.policyId !== null) ids.add(item.policyId);
-    const then = form === 'most-restrictive' ? 'FALSE' : expr === '' ? 'TRUE' : `(${expr})`;
-    filtersAnyone ||= then !== 'TRUE';
-    branches.push(`WHEN ${cond} THEN ${then}`);
-    if (cond === 'TRUE') break;
+    const rows: FilterBody['branches'][number]['rows'] = form === 'most-restrictive' ? { kind: 'none' } : expr === '' ? { kind: 'all' } : { kind: 'where', expression: expr };
+    filtersAnyone ||= rows.kind !== 'all';
+    branches.push({ readers, rows });
+    if (readers === 'everyone') break;
   }
   if (!filtersAnyone) return undefined;
   // The filter takes every column of the table, so any filterExpr can name any of them.
   const args = columns.map((c) => ({ name: c.name, dataType: d.signatureType(d.familyOf(c.dataType), c.dataType) }));
-  const body = `CASE ${branches.join(' ')} ELSE TRUE END`;
+  const body = d.filterBody({ branches });
   const target = { kind: 'filter' as const, table: table.path };
   return {
     kind: 'filter', table, args, returns: 'BOOLEAN', body,

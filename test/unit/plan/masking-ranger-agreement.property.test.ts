@@ -4,7 +4,8 @@ import { evaluatePolicy, parsePolicyExpression } from '../../../dev/emulators/sn
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import { evaluateDataMask, parsePolicies, resourceAcl, snowflakeServiceDef } from '../../../shared/policy/index.js';
 import { desiredPolicies } from '../../../shared/plan/masking/desired-policies.js';
-import { isClear, maskExpression } from '../../../shared/sync/masking/expressions.js';
+import { maskExpression } from '../../../shared/connectors/masking-sql.js';
+import { isClear } from '../../../shared/plan/masking/mask-info.js';
 
 const sf = snowflakeMaskingDialect({ userRoleTemplate: '{name}', case: 'upper' }, 'GOV');
 const now = new Date('2026-01-01T00:00:00Z');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, parsePolicyExpression } from '../../../dev/emulators/snowflake/policy-expression.js';
 import { snowflakeLiteral, snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import { databricksMaskingDialect } from '../../../shared/connectors/databricks/masking-dialect.js';
-import { maskExpression } from '../../../shared/sync/masking/expressions.js';
+import { maskExpression } from '../../../shared/connectors/masking-sql.js';
 import type { TypeFamily } from '../../../shared/connectors/masking-port.js';
 
 const sf = snowflakeMaskingDialect({ userRoleTemplate: '{name}', case: 'upper' }, 'GOV');
