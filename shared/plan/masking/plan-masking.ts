@@ -1,5 +1,4 @@
 import type { Securable } from '../../connectors/securable.js';
-import { securableName } from '../profile.js';
 import { isMadeFor, isOursOfUnknownTarget, type PolicyTarget } from './marker.js';
 import type { Attachment, DesiredPolicy, ExistingPolicy, MaskingState, MaskStep, PolicyKind } from '../../connectors/masking-port.js';
 
@@ -123,23 +122,4 @@ function detach(a: Attachment): MaskStep {
     op: 'DETACH', kind: a.kind, table: a.table, ...(a.column !== undefined ? { column: a.column } : {}), policyName: a.policy,
     reason: a.kind === 'mask' ? 'no Ranger masking policy covers this column any more' : 'no Ranger row-filter policy covers this table any more',
   };
-}
-
-/** A step as one line a person reads in a task's plan. */
-export function describeMaskStep(s: MaskStep): { op: string; object: string; principal: string; privileges: string[]; reason: string } {
-  const what = (kind: PolicyKind) => (kind === 'mask' ? 'masking policy' : 'row filter');
-  switch (s.op) {
-    case 'CREATE': case 'ALTER_BODY':
-      return { op: s.op === 'CREATE' ? `CREATE ${what(s.policy.kind).toUpperCase()}` : `ALTER ${what(s.policy.kind).toUpperCase()} BODY`, object: s.policy.name.join('.'), principal: '', privileges: [], reason: s.reason };
-    case 'ATTACH': case 'SWAP':
-      return {
-        op: `${s.op} ${what(s.policy.kind).toUpperCase()}`,
-        object: s.policy.kind === 'mask' ? `column ${securableName(s.policy.table)}.${s.policy.column ?? ''}` : `${s.policy.table.kind} ${securableName(s.policy.table)}`,
-        principal: '', privileges: [], reason: s.op === 'SWAP' ? `${s.reason} (replaces ${s.from.join('.')} with ${s.policy.name.join('.')})` : `${s.reason} (${s.policy.name.join('.')})`,
-      };
-    case 'DETACH':
-      return { op: `DETACH ${what(s.kind).toUpperCase()}`, object: s.kind === 'mask' ? `column ${securableName(s.table)}.${s.column ?? ''}` : `${s.table.kind} ${securableName(s.table)}`, principal: '', privileges: [], reason: `${s.reason} (${s.policyName.join('.')})` };
-    case 'DROP':
-      return { op: `DROP ${what(s.kind).toUpperCase()}`, object: s.policyName.join('.'), principal: '', privileges: [], reason: s.reason };
-  }
 }

@@ -5,6 +5,7 @@ import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/ma
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../../shared/connectors/snowflake/profile.js';
 import { parsePolicies } from '../../../shared/policy/index.js';
 import type { MaskingPort, MaskingState, MaskStep } from '../../../shared/connectors/masking-port.js';
+import { policyReading } from '../../../shared/plan/evaluation.js';
 import { syncResource } from '../../../shared/sync/resource-sync.js';
 import { managedScope } from '../../../shared/plan/scope.js';
 
@@ -38,7 +39,7 @@ function rig(applyOk: boolean, scope = { ignoreRoles: [] as string[], ignoreObje
     close: async () => undefined,
   };
   const deps = {
-    connector, profile: snowflakeProfile(naming), snapshot, now: new Date('2026-01-01T00:00:00Z'), dryRun: false,
+    connector, profile: snowflakeProfile(naming), policies: policyReading(snapshot, snowflakeProfile(naming), new Date('2026-01-01T00:00:00Z')), dryRun: false,
     scope: managedScope(scope),
   };
   return { calls, deps };
