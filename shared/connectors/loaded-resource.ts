@@ -8,7 +8,7 @@ export interface LoadedResource {
   objects: Securable[];
   /** The root's ancestors: they only ever gain USAGE for principals granted something below (never revoked). */
   parents: Securable[];
-  /** Columns per table or view, keyed by the securable's path joined with '.'. */
+  /** Columns per table or view, keyed by its `securableKey`. */
   columns: Record<string, string[]>;
   /** Set when the request named a column: the column, as stored. */
   column?: string;

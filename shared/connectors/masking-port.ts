@@ -43,7 +43,7 @@ export interface ExistingPolicy { kind: PolicyKind; name: string[]; marker: Mark
 export interface Attachment { kind: PolicyKind; table: Securable; column?: string; policy: string[] }
 
 export interface MaskingState {
-  /** Columns with data types per table or view, keyed by the securable's path joined with '.'. */
+  /** Columns with data types per table or view, keyed by its `securableKey`. */
   columns: Record<string, ColumnInfo[]>;
   attachments: Attachment[];
   /**

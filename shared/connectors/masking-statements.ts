@@ -15,8 +15,8 @@ export function plannedStatements(steps: MaskStep[], statementsOf: (step: MaskSt
   for (const step of steps) {
     if (step.op === 'CREATE') {
       const schema = step.policy.name.slice(0, 2);
-      if (!governance.has(schema.join('.'))) {
-        governance.add(schema.join('.'));
+      if (!governance.has(JSON.stringify(schema))) {
+        governance.add(JSON.stringify(schema));
         planned.push({ step, sql: `CREATE SCHEMA IF NOT EXISTS ${qualified(schema)}` });
       }
     }

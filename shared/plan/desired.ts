@@ -1,12 +1,12 @@
-import type { Grant, Securable } from '../connectors/securable.js';
+import { principalKey, securableKey, securableName, type Grant, type Securable } from '../connectors/securable.js';
 import type { ResourceAcl } from '../policy/index.js';
-import { principalKey, securableName, type RangerPrincipalType, type WarehouseProfile } from './profile.js';
+import type { RangerPrincipalType, WarehouseProfile } from './profile.js';
 
 export interface DesiredGrant extends Grant { reason: string }
 export interface Desired { grants: DesiredGrant[]; warnings: string[] }
 
-const grantKey = (g: Grant) => `${securableName(g.securable)}|${g.securable.kind}|${principalKey(g.principal)}|${g.privilege}`;
-export { grantKey };
+/** A grant's identity: securable, principal and privilege, each by its own identity. */
+export const grantKey = (g: Grant) => JSON.stringify([securableKey(g.securable), principalKey(g.principal), g.privilege]);
 
 /**
  * Turns per-object ACLs into the grants the warehouse should hold: every ALLOWED access mapped to the

@@ -1,5 +1,5 @@
 import type { ColumnInfo } from '../connectors/masking-port.js';
-import type { Securable } from '../connectors/securable.js';
+import { securableKey, type Securable } from '../connectors/securable.js';
 import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot, type ResourceAcl } from '../policy/index.js';
 import type { WarehouseProfile } from './profile.js';
 
@@ -38,7 +38,7 @@ export function evaluateObjects(
   const withMasks = new Set(masked?.tables);
   return objects.map((securable) => {
     if (!masked || !withMasks.has(securable)) return { securable, acl: policies.evaluate(securable), columns: [] };
-    const columns = masked.columns[securable.path.join('.')] ?? [];
+    const columns = masked.columns[securableKey(securable)] ?? [];
     return { securable, acl: policies.evaluate(securable, columns.map((c) => c.name)), columns };
   });
 }

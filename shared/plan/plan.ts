@@ -1,7 +1,6 @@
-import type { Grant, Principal, Securable } from '../connectors/securable.js';
+import { principalKey, securableKey, securableName, type Grant, type Principal, type Securable } from '../connectors/securable.js';
 import { grantKey, type DesiredGrant } from './desired.js';
 import type { PlanStep } from '../connectors/plan-step.js';
-import { principalKey, securableName } from './profile.js';
 import { isIdentity, isManaged, type ManagedScope } from './scope.js';
 
 export interface PlanInput {
@@ -21,12 +20,12 @@ export interface PlanInput {
 export function plan({ desired, actual, revocable, scope, identity }: PlanInput): PlanStep[] {
   const have = new Set(actual.map(grantKey));
   const want = new Set(desired.map(grantKey));
-  const owned = new Set(revocable.map((s) => `${s.kind}|${securableName(s)}`));
+  const owned = new Set(revocable.map(securableKey));
   const ourself = isIdentity(identity);
   const touchable = (g: Grant) => isManaged(scope, g) && !ourself(g.principal);
   const grants = desired.filter((g) => !have.has(grantKey(g)) && touchable(g));
   const revokes = actual
-    .filter((g) => !want.has(grantKey(g)) && touchable(g) && owned.has(`${g.securable.kind}|${securableName(g.securable)}`))
+    .filter((g) => !want.has(grantKey(g)) && touchable(g) && owned.has(securableKey(g.securable)))
     .map((g) => ({ ...g, reason: 'not allowed by any policy' }));
   return [...group('GRANT', grants), ...group('REVOKE', revokes)];
 }
@@ -34,7 +33,7 @@ export function plan({ desired, actual, revocable, scope, identity }: PlanInput)
 function group(op: PlanStep['op'], grants: DesiredGrant[]): PlanStep[] {
   const steps = new Map<string, PlanStep>();
   for (const g of grants) {
-    const k = `${g.securable.kind}|${securableName(g.securable)}|${principalKey(g.principal)}`;
+    const k = JSON.stringify([securableKey(g.securable), principalKey(g.principal)]);
     const step = steps.get(k);
     if (!step) steps.set(k, { op, securable: g.securable, principal: g.principal, privileges: [g.privilege], reason: g.reason });
     else {
@@ -46,7 +45,8 @@ function group(op: PlanStep['op'], grants: DesiredGrant[]): PlanStep[] {
   const depth = (s: PlanStep) => s.securable.path.length;
   return [...steps.values()]
     .map((s) => ({ ...s, privileges: [...s.privileges].sort() }))
-    .sort((a, b) => (op === 'GRANT' ? depth(a) - depth(b) : depth(b) - depth(a)) || securableName(a.securable).localeCompare(securableName(b.securable)) || principalKey(a.principal).localeCompare(principalKey(b.principal)));
+    .sort((a, b) => (op === 'GRANT' ? depth(a) - depth(b) : depth(b) - depth(a)) || securableName(a.securable).localeCompare(securableName(b.securable))
+      || securableKey(a.securable).localeCompare(securableKey(b.securable)) || principalKey(a.principal).localeCompare(principalKey(b.principal)));
 }
 
 export const unchangedCount = (desired: Grant[], actual: Grant[]) => {

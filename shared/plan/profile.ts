@@ -20,6 +20,3 @@ export interface WarehouseProfile {
   /** Every privilege the profile can grant: the default managed list. */
   readonly privileges: readonly string[];
 }
-
-export const securableName = (s: Securable) => s.path.join('.');
-export const principalKey = (p: Principal) => `${p.kind}:${p.name}`;

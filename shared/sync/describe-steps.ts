@@ -1,6 +1,6 @@
 import type { MaskStep, MaskStepOutcome, PolicyKind } from '../connectors/masking-port.js';
 import type { PlanStep } from '../connectors/plan-step.js';
-import { securableName } from '../plan/profile.js';
+import { securableName } from '../connectors/securable.js';
 import type { ResourceResult } from '../store/records.js';
 
 type PlanLine = ResourceResult['plan'][number];

@@ -1,6 +1,6 @@
-import type { Securable } from '../../connectors/securable.js';
+import { securableName, type Securable } from '../../connectors/securable.js';
 import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/index.js';
-import { securableName, type RangerPrincipalType, type WarehouseProfile } from '../profile.js';
+import type { RangerPrincipalType, WarehouseProfile } from '../profile.js';
 import type { ManagedScope } from '../scope.js';
 
 const EVERYONE = 'public';

@@ -17,8 +17,8 @@ export interface MaskingPlanInput {
 
 export interface MaskingPlan { steps: MaskStep[]; warnings: string[]; unchanged: number }
 
-const nameKey = (name: readonly string[]) => name.join('\u0000');
-const targetKey = (t: PolicyTarget) => `${t.kind}\u0001${t.table.join('\u0000')}\u0001${t.column ?? ''}`;
+const nameKey = (name: readonly string[]) => JSON.stringify(name);
+const targetKey = (t: PolicyTarget) => JSON.stringify([t.kind, t.table, t.column ?? null]);
 const targetName = (t: PolicyTarget) => (t.kind === 'mask' ? `column ${t.table.join('.')}.${t.column ?? ''}` : `table ${t.table.join('.')}`);
 const targetOf = (a: { kind: PolicyKind; table: Securable; column?: string | undefined }): PolicyTarget =>
   (a.kind === 'mask' ? { kind: 'mask', table: a.table.path, column: a.column ?? '' } : { kind: 'filter', table: a.table.path });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Connector } from '../../../shared/connectors/connector.js';
 import type { LoadedResource } from '../../../shared/connectors/loaded-resource.js';
 import type { MaskingPort, MaskingState } from '../../../shared/connectors/masking-port.js';
+import { securableKey } from '../../../shared/connectors/securable.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../../shared/connectors/snowflake/profile.js';
 import { policyReading, type PolicyReading } from '../../../shared/plan/evaluation.js';
@@ -38,7 +39,7 @@ function connectorWith(masking: boolean): Connector {
   const port: MaskingPort = {
     dialect: snowflakeMaskingDialect(naming, 'GOV'), takeover: false, takeoverSetting: 'X',
     read: async (): Promise<MaskingState> => ({
-      columns: Object.fromEntries(tables.map((t) => [t.path.join('.'), [{ name: 'EMAIL', dataType: 'VARCHAR' }, { name: 'ID', dataType: 'NUMBER(38,0)' }]])),
+      columns: Object.fromEntries(tables.map((t) => [securableKey(t), [{ name: 'EMAIL', dataType: 'VARCHAR' }, { name: 'ID', dataType: 'NUMBER(38,0)' }]])),
       attachments: [], policies: [],
     }),
     statements: (s) => [s.op],

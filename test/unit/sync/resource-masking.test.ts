@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Connector } from '../../../shared/connectors/connector.js';
+import { securableKey } from '../../../shared/connectors/securable.js';
 import type { LoadedResource } from '../../../shared/connectors/loaded-resource.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../../shared/connectors/snowflake/profile.js';
@@ -27,7 +28,7 @@ function rig(applyOk: boolean, scope = { ignoreRoles: [] as string[], ignoreObje
     dialect: snowflakeMaskingDialect(naming, 'GOV'), takeover: false, takeoverSetting: 'X',
     read: async (): Promise<MaskingState> => {
       calls.push('mask read');
-      return { columns: { 'SALES.PUBLIC.T': [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }] }, attachments: [], policies: [] };
+      return { columns: { [securableKey(table)]: [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }] }, attachments: [], policies: [] };
     },
     statements: (s: MaskStep) => [s.op],
     apply: async (steps) => { calls.push(...steps.map((s) => `mask ${s.op}`)); return steps.map((step, i) => ({ step, sql: step.op, ok: applyOk || i === 0, ...(applyOk || i === 0 ? {} : { error: 'refused' }) })); },
