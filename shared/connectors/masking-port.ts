@@ -1,4 +1,4 @@
-import type { DataMaskInfo } from '../policy/index.js';
+import type { DataMaskInfo } from '../policy/model.js';
 import type { LoadedResource } from './loaded-resource.js';
 import type { Securable } from './securable.js';
 import type { PrincipalNaming } from './principal-names.js';

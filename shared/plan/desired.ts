@@ -1,5 +1,5 @@
 import { principalKey, securableKey, securableName, type Grant, type Securable } from '../connectors/securable.js';
-import type { ResourceAcl } from '../policy/index.js';
+import type { ResourceAcl } from '../policy/acl.js';
 import type { RangerPrincipalType, WarehouseProfile } from './profile.js';
 
 export interface DesiredGrant extends Grant { reason: string }

@@ -1,6 +1,8 @@
 import type { ColumnInfo } from '../connectors/masking-port.js';
 import { securableKey, type Securable } from '../connectors/securable.js';
-import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot, type ResourceAcl } from '../policy/index.js';
+import { resourceAcl, type ResourceAcl } from '../policy/acl.js';
+import type { PolicySnapshot } from '../policy/model.js';
+import { databricksServiceDef, snowflakeServiceDef } from '../policy/service-defs.js';
 import type { WarehouseProfile } from './profile.js';
 
 /** The policies as one sync reads them: the version its plan records, and each object's ACL. */

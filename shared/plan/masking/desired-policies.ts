@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { securableName, type Securable } from '../../connectors/securable.js';
-import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/index.js';
+import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/acl.js';
 import type { ColumnInfo, DesiredPolicy, FilterBody, MaskBody, MaskSqlDialect, Readers } from '../../connectors/masking-port.js';
 import { customText, isClear } from './mask-info.js';
 import { own } from '../../own.js';

@@ -1,5 +1,5 @@
 import { securableName, type Securable } from '../../connectors/securable.js';
-import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/index.js';
+import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/acl.js';
 import type { RangerPrincipalType, WarehouseProfile } from '../profile.js';
 import type { ManagedScope } from '../scope.js';
 

@@ -1,4 +1,4 @@
-import type { DataMaskInfo } from '../../policy/index.js';
+import type { DataMaskInfo } from '../../policy/model.js';
 
 /** The admin text a CUSTOM mask puts in the body, `{col}` replaced by the value; undefined when there is none. */
 export function customText(info: DataMaskInfo, arg: string): string | undefined {
