@@ -8,8 +8,8 @@ export type { Marker, PolicyTarget };
 
 /**
  * Native masking and row filters as plain data: what the policies want on each column and table, what the
- * warehouse holds, and the steps between them. The planner knows no SQL; a connector's `MaskingPort` renders
- * and applies.
+ * warehouse holds, and the steps between them. The planner knows no SQL: it decides each body as data
+ * (`MaskBody`, `FilterBody`), the warehouse's `MaskSqlDialect` writes it, and its `MaskingPort` applies the steps.
  */
 
 /** A column's data type reduced to what decides its mask expression and its policy's signature. */
