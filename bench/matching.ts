@@ -1,5 +1,5 @@
 import { ANY_ONE, ANY_RUN, matchCodes, wildcardMatches } from '../shared/policy/wildcard.js';
-import { globMatcher } from '../shared/sync/glob.js';
+import { globMatcher } from '../shared/plan/glob.js';
 import { now, percentile, progress, round, type BenchResult, type Figure } from './harness.js';
 
 /** The RegExp translation of a Ranger pattern that wildcard.ts replaced: the "before" of this benchmark. */

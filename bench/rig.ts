@@ -4,7 +4,7 @@ import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../shared/connectors/sno
 import { SnowflakeConnector } from '../shared/connectors/snowflake/snowflake-connector.js';
 import type { IntakeDeps } from '../shared/intake/create-task.js';
 import { filePolicySource } from '../shared/policy/index.js';
-import { managedScope } from '../shared/sync/scope.js';
+import { managedScope } from '../shared/plan/scope.js';
 import type { WorkerDeps } from '../shared/sync/worker.js';
 
 export type BenchStorage = FreshStorage;

@@ -8,8 +8,8 @@ import { DispatchQueue } from './store/dispatch-queue.js';
 import { StoreError, statusCodeOf } from './store/errors.js';
 import { ResourceStateStore } from './store/resource-state.js';
 import { TaskStore } from './store/task-store.js';
-import type { WarehouseProfile } from './sync/profile.js';
-import { managedScope, type ManagedScope } from './sync/scope.js';
+import type { WarehouseProfile } from './plan/profile.js';
+import { managedScope, type ManagedScope } from './plan/scope.js';
 
 /** Everything a function needs, built once per process from the configuration. */
 export interface Services {

@@ -1,31 +1,8 @@
-import type { MaskingPort } from '../sync/masking/model.js';
-import type { PlanStep } from '../sync/plan-step.js';
+import type { LoadedResource } from './loaded-resource.js';
+import type { Grant, Principal } from './securable.js';
+import type { MaskingPort } from './masking-port.js';
+import type { PlanStep } from './plan-step.js';
 import type { ResourceRef } from '../task/request.js';
-
-/** A grantable object in the warehouse; `path` is its name parts as the warehouse stores them. */
-export type SecurableKind = 'database' | 'catalog' | 'schema' | 'table' | 'view';
-export interface Securable { kind: SecurableKind; path: string[] }
-
-export type PrincipalKind = 'role' | 'user' | 'group' | 'service_principal';
-export interface Principal { kind: PrincipalKind; name: string }
-
-export interface Grant { securable: Securable; principal: Principal; privilege: string }
-
-/** What a request covers once loaded: the named object, what lies below it, and the columns of tables. */
-export interface LoadedResource {
-  /** The object the request named (for a column request: its table). */
-  root: Securable;
-  /** The root and every object below it: the sync manages all grants on these. */
-  objects: Securable[];
-  /** The root's ancestors: they only ever gain USAGE for principals granted something below (never revoked). */
-  parents: Securable[];
-  /** Columns per table or view, keyed by the securable's path joined with '.'. */
-  columns: Record<string, string[]>;
-  /** Set when the request named a column: the column, as stored. */
-  column?: string;
-  /** Direct grants on `objects` and `parents`, when the warehouse returned them with the objects (one round trip). */
-  grants?: Grant[];
-}
 
 export interface StatementOutcome { step: PlanStep; sql: string; ok: boolean; error?: string; code?: string }
 

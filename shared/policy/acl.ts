@@ -41,6 +41,8 @@ export interface ResourceAcl {
   policyVersion: number | null;
 }
 
+export type ScheduleMode = 'conditional' | 'at-now' | 'unless-ended';
+
 export interface ResourceAclOptions {
   now: Date;
   /** Accepted for symmetry with isAccessAllowed; the ACL names roles as principals and does not expand them. */
@@ -52,13 +54,15 @@ export interface ResourceAclOptions {
    */
   scope?: 'self' | 'self_or_descendants';
   /**
-   * Validity schedules. 'conditional' (Ranger's getResourceACLs): every entry of a scheduled policy is CONDITIONAL,
+   * Validity schedules, one mode for every policy or `{access, masking}`: one for access policies and one for
+   * data-mask and row-filter policies, so that one evaluation answers both what grants to hold and which native
+   * masks to keep. 'conditional' (Ranger's getResourceACLs): every entry of a scheduled policy is CONDITIONAL,
    * even after the schedule has ended. 'at-now': decide with the injected clock — a policy out of effect at `now` is
    * ignored, one in effect counts as unconditional (unless its schedule recurs, which stays CONDITIONAL).
    * 'unless-ended': a policy whose every schedule has ended is ignored; any other scheduled policy is CONDITIONAL,
    * whether or not it is in effect now — what a native mask, which outlives `now`, needs to fail closed.
    */
-  schedules?: 'conditional' | 'at-now' | 'unless-ended';
+  schedules?: ScheduleMode | { access: ScheduleMode; masking: ScheduleMode };
   /** Columns of a table resource to report masks for. */
   columns?: string[];
 }
@@ -76,13 +80,17 @@ export interface ResourceAclOptions {
 export function resourceAcl(snapshot: PolicySnapshot, def: ServiceDef, resource: RequestResource,
   opts: ResourceAclOptions): ResourceAcl {
   const acl = new AclBuilder();
-  const scheduleMode = opts.schedules ?? 'conditional';
-  const live = inEvaluationOrder(snapshot.policies, def).filter((p) => p.isEnabled
-    && (scheduleMode === 'conditional' || (scheduleMode === 'at-now' ? isInEffect(p.validitySchedules, opts.now) : !hasEnded(p.validitySchedules, opts.now))));
-  const matching = (policyType: number, target: RequestResource) =>
-    live.filter((p) => p.policyType === policyType)
-      .map((policy) => ({ policy, how: coverage(policy, target, def, opts.scope ?? 'self', scheduleMode) }))
+  const modes = typeof opts.schedules === 'object' ? opts.schedules : { access: opts.schedules ?? 'conditional', masking: opts.schedules ?? 'conditional' };
+  const enabled = inEvaluationOrder(snapshot.policies, def).filter((p) => p.isEnabled);
+  const liveIn = (mode: ScheduleMode) => (mode === 'conditional' ? enabled
+    : enabled.filter((p) => (mode === 'at-now' ? isInEffect(p.validitySchedules, opts.now) : !hasEnded(p.validitySchedules, opts.now))));
+  const live = { access: liveIn(modes.access), masking: liveIn(modes.masking) };
+  const matching = (policyType: number, target: RequestResource) => {
+    const kind = policyType === POLICY_TYPE_ACCESS ? 'access' : 'masking';
+    return live[kind].filter((p) => p.policyType === policyType)
+      .map((policy) => ({ policy, how: coverage(policy, target, def, opts.scope ?? 'self', modes[kind]) }))
       .filter((m): m is { policy: RangerPolicy; how: Coverage } => m.how !== null);
+  };
 
   if (isCompleteForPolicyType(def, resource, POLICY_TYPE_ACCESS)) {
     let priority: number | undefined;
@@ -114,7 +122,7 @@ interface Coverage { conditional: boolean }
  * entry of the policy depend on the request (RangerAbstractPolicyEvaluator.getResourceACLs).
  */
 function coverage(policy: RangerPolicy, resource: RequestResource, def: ServiceDef, scope: 'self' | 'self_or_descendants',
-  scheduleMode: NonNullable<ResourceAclOptions['schedules']>): Coverage | null {
+  scheduleMode: ScheduleMode): Coverage | null {
   const covers = (m: MatchType) => m === 'SELF' || m === 'SELF_AND_ALL_DESCENDANTS' || (scope === 'self_or_descendants' && m === 'DESCENDANT');
   let conditional = false;
   if (!covers(bestMatch(policy, resource, def, undefined))) {

@@ -14,7 +14,7 @@ export type { RequestResource, MatchType } from './match.js';
 export { isAccessAllowed, type AccessRequest, type AccessVerdict, type EvaluationOptions } from './evaluate.js';
 export { evaluateDataMask, evaluateRowFilter, type DataMaskVerdict, type RowFilterVerdict } from './mask-filter.js';
 export {
-  resourceAcl, type ResourceAcl, type ResourceAclOptions, type AccessResult, type AccessDecision, type PrincipalAcls,
+  resourceAcl, type ResourceAcl, type ResourceAclOptions, type ScheduleMode, type AccessResult, type AccessDecision, type PrincipalAcls,
   type MaskDecision, type RowFilterDecision,
 } from './acl.js';
 export { resourceAccessInfo, type ResourceAccessInfo } from './access-info.js';

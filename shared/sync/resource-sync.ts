@@ -1,16 +1,18 @@
 import { backoffDelay } from '../backoff.js';
-import type { Connector, Grant, LoadedResource, Principal } from '../connectors/connector.js';
+import type { Connector } from '../connectors/connector.js';
 import { ConnectorError } from '../connectors/errors.js';
-import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../policy/index.js';
+import type { LoadedResource } from '../connectors/loaded-resource.js';
+import { principalKey, securableKey, securableName, type Grant, type Principal } from '../connectors/securable.js';
+import { desiredGrants, grantKey, type DesiredGrant } from '../plan/desired.js';
+import { evaluateObjects, type PolicyReading } from '../plan/evaluation.js';
+import { maskedTables, planResourceMasking } from '../plan/masking/resource-masking.js';
+import { plan, unchangedCount } from '../plan/plan.js';
+import type { WarehouseProfile } from '../plan/profile.js';
+import { isIdentity, type ManagedScope } from '../plan/scope.js';
 import type { ResourceResult } from '../store/records.js';
 import type { ResourceRef } from '../task/request.js';
 import type { ResourceStatus } from '../task/status.js';
-import { desiredGrants, grantKey, type DesiredGrant } from './desired.js';
-import { appliedMaskChanges, planResourceMasking } from './masking/resource-masking.js';
-import { plan, unchangedCount } from './plan.js';
-import type { PlanStep } from './plan-step.js';
-import { principalKey, securableName, type WarehouseProfile } from './profile.js';
-import { isIdentity, type ManagedScope } from './scope.js';
+import { appliedMaskChanges, describeChange, describeMaskStep, describeStep } from './describe-steps.js';
 
 export interface ResourceSyncDeps {
   connector: Connector;
@@ -18,8 +20,8 @@ export interface ResourceSyncDeps {
   createMissingPrincipals?: boolean;
   profile: WarehouseProfile;
   scope: ManagedScope;
-  snapshot: PolicySnapshot;
-  now: Date;
+  /** The policies, read once for the task: each loaded object is evaluated once, for its grants and its masks. */
+  policies: PolicyReading;
   dryRun: boolean;
   /** Grants the containers below need on this object (their parent USAGE): desired, so never revoked. */
   neededBelow?: DesiredGrant[];
@@ -33,35 +35,39 @@ export interface ResourceOutcome {
   neededAbove?: DesiredGrant[];
 }
 
-/** load -> evaluate -> read grants -> plan -> apply, for one requested resource. */
+/** load -> read grants and masking state -> evaluate -> plan -> apply, for one requested resource. */
 export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
   // Who we are is read once per worker instance, beside the first load.
   const [loaded, identity] = await Promise.all([deps.connector.load(ref), deps.connector.identity()]);
   if (loaded === 'not_found') return { status: 'SKIPPED', message: `not found: ${ref.type} ${Object.values(ref.values).join('.')}` };
 
-  const def = deps.profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
   // An object IGNORE_OBJECTS names asks for nothing, not even USAGE on the containers above it.
-  const acls = loaded.objects.filter((s) => deps.scope.managesObject(s)).map((securable) => ({
-    securable, acl: resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable), { now: deps.now, schedules: 'at-now' }),
-  }));
-  const desired = desiredGrants(acls, deps.profile);
+  const managed = loaded.objects.filter((s) => deps.scope.managesObject(s));
+  const actual = await deps.connector.readGrants(loaded);
+  const port = deps.connector.masking;
+  const tablesWithMasks = port ? maskedTables(managed, deps.scope) : [];
+  const state = port && tablesWithMasks.length > 0 ? await port.read(loaded) : undefined;
+  const evaluated = evaluateObjects(managed, deps.policies, state && { tables: tablesWithMasks, columns: state.columns });
+
+  const desired = desiredGrants(evaluated, deps.profile);
   const wanted = new Set(desired.grants.map(grantKey));
   desired.grants.push(...(deps.neededBelow ?? []).filter((g) => !wanted.has(grantKey(g)) && wanted.add(grantKey(g))));
-  const parentKeys = new Set(loaded.parents.map((p) => `${p.kind}|${securableName(p)}`));
-  const neededAbove = desired.grants.filter((g) => parentKeys.has(`${g.securable.kind}|${securableName(g.securable)}`));
+  const parentKeys = new Set(loaded.parents.map(securableKey));
+  const neededAbove = desired.grants.filter((g) => parentKeys.has(securableKey(g.securable)));
   const withNeeds = (outcome: ResourceOutcome): ResourceOutcome => ({ ...outcome, neededAbove });
-  const actual = await deps.connector.readGrants(loaded);
   const warnings = [...desired.warnings, ...columnWarning(loaded), ...identityWarnings(desired.grants, actual, identity)];
   const created: ResourceResult['statements'] = [];
   const missing = await missingPrincipals(desired.grants.map((g) => g.principal), deps, warnings, created);
   const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
   const steps = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope, identity });
-  const port = deps.connector.masking;
-  const masking = port ? await planResourceMasking(loaded, port, deps) : undefined;
+  const masking = port && state ? planResourceMasking({
+    tables: evaluated.filter((e) => tablesWithMasks.includes(e.securable)), state, port, policyVersion: deps.policies.version,
+    profile: deps.profile, scope: deps.scope, ...(loaded.column !== undefined ? { onlyColumn: loaded.column } : {}),
+  }) : undefined;
   if (masking) warnings.push(...masking.warnings);
   const base = {
     unchanged: unchangedCount(grantable, actual) + (masking?.unchanged ?? 0), warnings,
-    plan: [...(masking?.plan ?? []), ...steps.map(describeStep)], policyVersion: String(deps.snapshot.version ?? ''),
+    plan: [...(masking?.steps ?? []).map(describeMaskStep), ...steps.map(describeStep)], policyVersion: deps.policies.version,
   };
   const maskSteps = masking?.steps ?? [];
 
@@ -170,11 +176,3 @@ function columnWarning(loaded: LoadedResource): string[] {
     ? [`column ${loaded.column}: grants are table-level; the table ${securableName(loaded.root)} was synced`]
     : [];
 }
-
-const describeChange = (s: PlanStep) =>
-  `${s.privileges.join(', ')} ON ${s.securable.kind.toUpperCase()} ${securableName(s.securable)} ${s.op === 'GRANT' ? 'TO' : 'FROM'} ${s.principal.kind.toUpperCase()} ${s.principal.name}`;
-
-const describeStep = (s: PlanStep) => ({
-  op: s.op, object: `${s.securable.kind} ${securableName(s.securable)}`, principal: `${s.principal.kind} ${s.principal.name}`,
-  privileges: s.privileges, reason: s.reason,
-});

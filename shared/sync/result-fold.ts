@@ -1,5 +1,5 @@
 import type { ResourceResult } from '../store/records.js';
-import { grantKey, type DesiredGrant } from './desired.js';
+import { grantKey, type DesiredGrant } from '../plan/desired.js';
 import type { ResourceOutcome } from './resource-sync.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Connector } from '../connectors/connector.js';
 import type { ResourceRef } from '../task/request.js';
 import { ConnectorError } from '../connectors/errors.js';
-import type { DesiredGrant } from './desired.js';
+import type { DesiredGrant } from '../plan/desired.js';
 import type { ResourceOutcome } from './resource-sync.js';
 import { ResultFold } from './result-fold.js';
 

@@ -8,10 +8,11 @@ import { unlessStale } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
-import type { WarehouseProfile } from './profile.js';
+import type { WarehouseProfile } from '../plan/profile.js';
+import { policyReading } from '../plan/evaluation.js';
 import { enterResource } from './coalesce.js';
 import { syncResourceWithRetry, type ResourceOutcome } from './resource-sync.js';
-import type { ManagedScope } from './scope.js';
+import type { ManagedScope } from '../plan/scope.js';
 import { syncTree } from './tree-sync.js';
 
 export interface WorkerDeps {
@@ -55,7 +56,7 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     for (const row of rows) {
       if (row.status !== 'PENDING') continue;
       const sync = () => syncTree(row.ref, deps.connector, (ref, neededBelow) => syncResourceWithRetry(ref, {
-        connector: deps.connector, profile: deps.profile, scope: deps.scope, snapshot, now: clock(), dryRun: task!.header.dryRun,
+        connector: deps.connector, profile: deps.profile, scope: deps.scope, policies: policyReading(snapshot, deps.profile, clock()), dryRun: task!.header.dryRun,
         createMissingPrincipals: deps.createMissingPrincipals ?? false, ...(neededBelow ? { neededBelow } : {}),
       }));
       const outcome = deps.coalescing && !task.header.dryRun

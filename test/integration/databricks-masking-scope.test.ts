@@ -4,7 +4,7 @@ import type { DatabricksCatalog } from '../../dev/emulators/databricks/server.js
 import { DatabricksConnector } from '../../shared/connectors/databricks/databricks-connector.js';
 import { DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
 import { DatabricksSession } from '../../shared/connectors/databricks/session.js';
-import { managedScope, type ScopeSettings } from '../../shared/sync/scope.js';
+import { managedScope, type ScopeSettings } from '../../shared/plan/scope.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import {
   readAsUser, READERS, startDatabricksMaskingRig, syncDatabricksMasking, ucMaskingConnector, type DatabricksMaskingRig,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnowflakeCatalog } from '../../dev/emulators/snowflake/seed.js';
 import { SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
-import { managedScope, type ScopeSettings } from '../../shared/sync/scope.js';
+import { managedScope, type ScopeSettings } from '../../shared/plan/scope.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { maskingConnector, readAs, startMaskingRig, SYSTEM_ROLES, syncMasking, type MaskingRig } from '../support/snowflake-masking.js';
 

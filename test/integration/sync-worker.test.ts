@@ -4,7 +4,7 @@ import { MemoryConnector } from '../../shared/connectors/memory/memory-connector
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { parsePolicies, type PolicySource } from '../../shared/policy/index.js';
-import { managedScope } from '../../shared/sync/scope.js';
+import { managedScope } from '../../shared/plan/scope.js';
 import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 

@@ -8,7 +8,7 @@ import { silentLog } from '../../shared/log.js';
 import { parsePolicies } from '../../shared/policy/index.js';
 import type { DispatchQueue } from '../../shared/store/dispatch-queue.js';
 import type { StoredTask, TaskStore } from '../../shared/store/task-store.js';
-import { managedScope } from '../../shared/sync/scope.js';
+import { managedScope } from '../../shared/plan/scope.js';
 import { runTask, type WorkerDeps, type WorkerOutcome } from '../../shared/sync/worker.js';
 import type { TaskHeader } from '../../shared/store/records.js';
 import { newTaskId } from '../../shared/task/task-id.js';

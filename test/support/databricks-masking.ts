@@ -3,7 +3,7 @@ import { startDatabricksEmulator, type DatabricksCatalog, type DatabricksEmulato
 import { DatabricksConnector } from '../../shared/connectors/databricks/databricks-connector.js';
 import { databricksProfile, DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
 import type { PrincipalNaming } from '../../shared/connectors/principal-names.js';
-import { managedScope } from '../../shared/sync/scope.js';
+import { managedScope } from '../../shared/plan/scope.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { mutablePolicies } from './snowflake-masking.js';

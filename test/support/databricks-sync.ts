@@ -5,7 +5,7 @@ import { databricksProfile, DATABRICKS_PRIVILEGES } from '../../shared/connector
 import type { DatabricksSettings } from '../../shared/connectors/databricks/session.js';
 import type { PrincipalNaming } from '../../shared/connectors/principal-names.js';
 import { filePolicySource } from '../../shared/policy/index.js';
-import { managedScope } from '../../shared/sync/scope.js';
+import { managedScope } from '../../shared/plan/scope.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';

@@ -4,7 +4,7 @@ import type { SnowflakeCatalog } from '../../dev/emulators/snowflake/seed.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
 import type { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { parsePolicies, type PolicySnapshot } from '../../shared/policy/index.js';
-import { managedScope } from '../../shared/sync/scope.js';
+import { managedScope } from '../../shared/plan/scope.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { emulatorConnector } from './snowflake-sync.js';

@@ -3,8 +3,8 @@ import { startSnowflakeEmulator, type SnowflakeEmulator } from '../../dev/emulat
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
 import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { filePolicySource } from '../../shared/policy/index.js';
-import { managedScope } from '../../shared/sync/scope.js';
-import type { MaskingOptions } from '../../shared/sync/masking/model.js';
+import { managedScope } from '../../shared/plan/scope.js';
+import type { MaskingOptions } from '../../shared/connectors/masking-port.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';

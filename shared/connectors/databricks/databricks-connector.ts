@@ -1,18 +1,15 @@
-import type { Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
+import type { Connector, StatementOutcome } from '../connector.js';
+import type { Grant, Principal, Securable } from '../securable.js';
+import type { LoadedResource } from '../loaded-resource.js';
 import { withBackoff } from '../../backoff.js';
 import { ConnectorError, isTransient } from '../errors.js';
-import type { MaskingOptions } from '../../sync/masking/model.js';
-import type { PlanStep } from '../../sync/plan-step.js';
+import type { MaskingOptions } from '../masking-port.js';
+import type { PlanStep } from '../plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 import { canonicalPrivilege, grantStatement, principalKindOf, qualified, quoteIdent, storedName } from './dialect.js';
 import { DatabricksMasking } from './masking-port.js';
 import { DatabricksSession, type DatabricksSettings, type Row } from './session.js';
-
-/** What the connector needs of a session: statements with named parameters, and closing. */
-export interface DatabricksStatements {
-  query(sql: string, namedParameters?: Record<string, string>): Promise<Row[]>;
-  close(): Promise<void>;
-}
+import type { DatabricksStatements } from './statements.js';
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const pathKey = (path: readonly string[]) => path.join('\u0000');

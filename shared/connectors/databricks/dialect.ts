@@ -1,5 +1,5 @@
-import type { PrincipalKind, Securable } from '../connector.js';
-import type { PlanStep } from '../../sync/plan-step.js';
+import type { PrincipalKind, Securable } from '../securable.js';
+import type { PlanStep } from '../plan-step.js';
 
 /** Always backquoted, a backtick doubled inside: a name that reaches SQL is data, whatever characters it holds. */
 export const quoteIdent = (name: string) => `\`${name.replaceAll('`', '``')}\``;

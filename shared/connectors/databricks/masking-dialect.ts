@@ -1,7 +1,8 @@
 import { mapName, type PrincipalNaming } from '../principal-names.js';
-import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
-import { generatedPolicyName } from '../../sync/masking/policy-name.js';
-import type { MaskSqlDialect, TypeFamily } from '../../sync/masking/model.js';
+import { checkExpression, type Lexicon } from '../../plan/masking/expression-check.js';
+import { generatedPolicyName } from '../../plan/masking/policy-name.js';
+import { filterBodySql, maskBodySql, type MaskSqlPrimitives } from '../masking-sql.js';
+import type { MaskSqlDialect, TypeFamily } from '../masking-port.js';
 
 // "Object names cannot exceed 255 characters" and "Unity Catalog stores all object names as lowercase"
 // (docs.databricks.com/aws/en/data-governance/unity-catalog/requirements).
@@ -35,12 +36,9 @@ export function databricksFamily(dataType: string): TypeFamily {
  * Column masks and row filters as SQL UDFs in `<catalog>.<governanceSchema>`. Ranger groups and roles are
  * account groups (Unity Catalog has no roles); users are compared with current_user() by their mapped name.
  */
-export function databricksMaskingDialect(naming: PrincipalNaming, governanceSchema: string): MaskSqlDialect {
-  return {
-    service: 'databricks',
+export function databricksMaskingDialect(naming: PrincipalNaming, governanceSchema: string): MaskSqlDialect & MaskSqlPrimitives {
+  const primitives: MaskSqlPrimitives = {
     literal: databricksLiteral,
-    familyOf: databricksFamily,
-    signatureType: (family, dataType) => (family === 'string' ? 'STRING' : dataType.trim().toUpperCase()),
     principalCondition: (type, name) => type === 'user'
       ? `current_user() = ${databricksLiteral(mapName(name, naming, naming.userRoleTemplate))}`
       : `is_account_group_member(${databricksLiteral(mapName(name, naming))})`,
@@ -48,9 +46,17 @@ export function databricksMaskingDialect(naming: PrincipalNaming, governanceSche
     toInteger: (e, dataType) => `CAST(${e} AS ${dataType.trim().toUpperCase()})`,
     truncateToYear: (e, family) => (family === 'date' ? `trunc(${e}, 'YEAR')` : `date_trunc('YEAR', ${e})`),
     argument: (name) => name,
+  };
+  return {
+    ...primitives,
+    service: 'databricks',
+    familyOf: databricksFamily,
+    signatureType: (family, dataType) => (family === 'string' ? 'STRING' : dataType.trim().toUpperCase()),
     checkExpression: (text) => checkExpression(text, SPARK_LEXICON),
     // As stored, so the name compares equal to what information_schema.routines lists.
     policyName: (target, signature, family) => [target.table[0] ?? '', governanceSchema.toLowerCase(), generatedPolicyName(target, signature, family, NAME_STYLE)],
     viewsTakePolicies: false,
+    maskBody: (body) => maskBodySql(primitives, body),
+    filterBody: (body) => filterBodySql(primitives, body),
   };
 }

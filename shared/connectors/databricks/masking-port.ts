@@ -1,10 +1,11 @@
-import type { LoadedResource, Securable } from '../connector.js';
-import { applyOneAtATime, plannedStatements } from '../../sync/masking/apply-steps.js';
-import { markerComment, parseMarker } from '../../sync/masking/marker.js';
+import type { LoadedResource } from '../loaded-resource.js';
+import { securableKey, type Securable } from '../securable.js';
+import { applyOneAtATime, plannedStatements } from '../masking-statements.js';
+import { markerComment, parseMarker } from '../../plan/masking/marker.js';
 import type {
   Attachment, ColumnInfo, DesiredPolicy, ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome,
-} from '../../sync/masking/model.js';
-import type { DatabricksStatements } from './databricks-connector.js';
+} from '../masking-port.js';
+import type { DatabricksStatements } from './statements.js';
 import { qualified, quoteIdent } from './dialect.js';
 import { databricksLiteral, databricksMaskingDialect } from './masking-dialect.js';
 
@@ -47,7 +48,7 @@ export class DatabricksMasking implements MaskingPort {
     const columns: Record<string, ColumnInfo[]> = {};
     for (const r of columnRows) {
       const t = tableOf(r);
-      if (t) (columns[t.path.join('.')] ??= []).push({ name: text(r.column_name), dataType: text(r.full_data_type) });
+      if (t) (columns[securableKey(t)] ??= []).push({ name: text(r.column_name), dataType: text(r.full_data_type) });
     }
     const attachments: Attachment[] = [];
     for (const r of maskRows) {
@@ -61,15 +62,15 @@ export class DatabricksMasking implements MaskingPort {
     // Every function of the governance schema (whose name a new one must not take) and whatever is attached to
     // these tables; which of them are ours to change, and for which target, is their marker's to say.
     const policies = new Map<string, ExistingPolicy>();
-    const attachedKind = new Map(attachments.map((a) => [a.policy.join('.'), a.kind]));
+    const attachedKind = new Map(attachments.map((a) => [JSON.stringify(a.policy), a.kind]));
     for (const r of routineRows) {
       const name = [catalog, text(r.routine_schema), text(r.routine_name)];
       const marker = parseMarker(r.comment);
       // A function neither attached nor marked for a target is only a name to keep clear of: its kind is moot.
-      const kind = attachedKind.get(name.join('.')) ?? marker?.target?.kind ?? 'mask';
-      policies.set(name.join('.'), { kind, name, marker });
+      const kind = attachedKind.get(JSON.stringify(name)) ?? marker?.target?.kind ?? 'mask';
+      policies.set(JSON.stringify(name), { kind, name, marker });
     }
-    for (const a of attachments) if (!policies.has(a.policy.join('.'))) policies.set(a.policy.join('.'), { kind: a.kind, name: a.policy, marker: null });
+    for (const a of attachments) if (!policies.has(JSON.stringify(a.policy))) policies.set(JSON.stringify(a.policy), { kind: a.kind, name: a.policy, marker: null });
     return { columns, attachments, policies: [...policies.values()] };
   }
 

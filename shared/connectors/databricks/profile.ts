@@ -1,5 +1,5 @@
-import type { Principal, SecurableKind } from '../connector.js';
-import type { RangerPrincipalType, WarehouseProfile } from '../../sync/profile.js';
+import type { Principal, SecurableKind } from '../securable.js';
+import type { RangerPrincipalType, WarehouseProfile } from '../../plan/profile.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { principalKindOf, storedName } from './dialect.js';
 import { own } from '../../own.js';

@@ -1,5 +1,7 @@
-import type { Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
-import type { PlanStep } from '../../sync/plan-step.js';
+import type { Connector, StatementOutcome } from '../connector.js';
+import { securableKey, type Grant, type Principal, type Securable } from '../securable.js';
+import type { LoadedResource } from '../loaded-resource.js';
+import type { PlanStep } from '../plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 
 /**
@@ -50,13 +52,13 @@ export class MemoryConnector implements Connector {
     if (ref.type === 'column' && !column) return 'not_found';
     return {
       root: tableSec, objects: [tableSec], parents: [dbSec, schemaSec],
-      columns: { [tableSec.path.join('.')]: table.columns ?? [] }, ...(column ? { column } : {}),
+      columns: { [securableKey(tableSec)]: table.columns ?? [] }, ...(column ? { column } : {}),
     };
   }
 
   async readGrants(loaded: LoadedResource): Promise<Grant[]> {
-    const wanted = new Set([...loaded.objects, ...loaded.parents].map((s) => `${s.kind}|${s.path.join('.')}`));
-    return this.catalog.grants.filter((g) => wanted.has(`${g.securable.kind}|${g.securable.path.join('.')}`)).map((g) => ({ ...g }));
+    const wanted = new Set([...loaded.objects, ...loaded.parents].map(securableKey));
+    return this.catalog.grants.filter((g) => wanted.has(securableKey(g.securable))).map((g) => ({ ...g }));
   }
 
   async existingPrincipals(): Promise<Principal[]> {
@@ -68,7 +70,7 @@ export class MemoryConnector implements Connector {
       const sql = `${step.op} ${step.privileges.join(', ')} ON ${step.securable.kind.toUpperCase()} ${step.securable.path.join('.')} ${step.op === 'GRANT' ? 'TO' : 'FROM'} ROLE ${step.principal.name}`;
       this.statements.push(sql);
       const same = (g: Grant, privilege: string) =>
-        g.securable.kind === step.securable.kind && g.securable.path.join('.') === step.securable.path.join('.')
+        securableKey(g.securable) === securableKey(step.securable)
         && g.principal.name === step.principal.name && g.privilege === privilege;
       for (const privilege of step.privileges) {
         const held = this.catalog.grants.some((g) => same(g, privilege));

@@ -1,5 +1,5 @@
-import type { Securable } from '../connector.js';
-import type { PlanStep } from '../../sync/plan-step.js';
+import type { Securable } from '../securable.js';
+import type { PlanStep } from '../plan-step.js';
 
 /** Always quoted: `"` doubled inside. A name that reaches SQL is data, whatever characters it holds. */
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -1,4 +1,5 @@
-import type { Grant, LoadedResource, Securable } from '../connector.js';
+import { securableKey, type Grant, type Securable } from '../securable.js';
+import type { LoadedResource } from '../loaded-resource.js';
 import type { ResourceRef } from '../../task/request.js';
 import type { CatalogQuery } from './catalog-query.js';
 import { storedName } from './dialect.js';
@@ -34,7 +35,7 @@ export function loadedFrom(ref: ResourceRef, q: CatalogQuery, rows: Row[]): Load
       const columns = of('COLUMN').map((r) => text(r.C));
       const column = storedName(ref.values.column ?? '');
       if (!columns.includes(column)) return 'not_found';
-      loaded = { root: sec, objects: [sec], parents, columns: { [sec.path.join('.')]: columns }, column };
+      loaded = { root: sec, objects: [sec], parents, columns: { [securableKey(sec)]: columns }, column };
     }
   }
 

@@ -1,9 +1,10 @@
-import type { Securable } from '../connector.js';
+import type { Securable } from '../securable.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
-import { checkExpression, type Lexicon } from '../../sync/masking/expression-check.js';
-import { markerComment } from '../../sync/masking/marker.js';
-import { generatedPolicyName } from '../../sync/masking/policy-name.js';
-import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../../sync/masking/model.js';
+import { checkExpression, type Lexicon } from '../../plan/masking/expression-check.js';
+import { markerComment } from '../../plan/masking/marker.js';
+import { generatedPolicyName } from '../../plan/masking/policy-name.js';
+import { filterBodySql, maskBodySql, type MaskSqlPrimitives } from '../masking-sql.js';
+import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../masking-port.js';
 import { qualified, quoteIdent } from './dialect.js';
 
 // "Regardless of whether an identifier is unquoted or double-quoted, the maximum number of characters allowed is
@@ -39,10 +40,20 @@ export function snowflakeFamily(dataType: string): TypeFamily {
  * and one per table. Roles and groups are roles in Snowflake (IS_ROLE_IN_SESSION also sees roles the current
  * role inherits); users are compared with CURRENT_USER().
  */
-export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchema: string): MaskSqlDialect {
-  return {
-    service: 'snowflake',
+export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchema: string): MaskSqlDialect & MaskSqlPrimitives {
+  const primitives: MaskSqlPrimitives = {
     literal: snowflakeLiteral,
+    principalCondition: (type, name) => type === 'user'
+      ? `CURRENT_USER() = ${snowflakeLiteral(mapName(name, naming))}`
+      : `IS_ROLE_IN_SESSION(${snowflakeLiteral(mapName(name, naming))})`,
+    toText: (e) => `TO_VARCHAR(${e})`,
+    toInteger: (e) => `TO_NUMBER(${e})`,
+    truncateToYear: (e) => `DATE_TRUNC('YEAR', ${e})`,
+    argument: (name) => name,
+  };
+  return {
+    ...primitives,
+    service: 'snowflake',
     familyOf: snowflakeFamily,
     signatureType: (family, dataType) => {
       switch (family) {
@@ -54,16 +65,11 @@ export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchem
         default: return dataType.trim().toUpperCase();
       }
     },
-    principalCondition: (type, name) => type === 'user'
-      ? `CURRENT_USER() = ${snowflakeLiteral(mapName(name, naming))}`
-      : `IS_ROLE_IN_SESSION(${snowflakeLiteral(mapName(name, naming))})`,
-    toText: (e) => `TO_VARCHAR(${e})`,
-    toInteger: (e) => `TO_NUMBER(${e})`,
-    truncateToYear: (e) => `DATE_TRUNC('YEAR', ${e})`,
-    argument: (name) => name,
     checkExpression: (text) => checkExpression(text, SNOWFLAKE_LEXICON),
     policyName: (target, signature, family) => [target.table[0] ?? '', governanceSchema, generatedPolicyName(target, signature, family, NAME_STYLE)],
     viewsTakePolicies: true,
+    maskBody: (body) => maskBodySql(primitives, body),
+    filterBody: (body) => filterBodySql(primitives, body),
   };
 }
 

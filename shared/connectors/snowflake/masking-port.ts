@@ -1,8 +1,8 @@
-import type { LoadedResource } from '../connector.js';
+import type { LoadedResource } from '../loaded-resource.js';
 import { ConnectorError } from '../errors.js';
-import { applyOneAtATime, plannedStatements } from '../../sync/masking/apply-steps.js';
-import { parseMarker } from '../../sync/masking/marker.js';
-import type { ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome, PolicyKind } from '../../sync/masking/model.js';
+import { applyOneAtATime, plannedStatements } from '../masking-statements.js';
+import { parseMarker } from '../../plan/masking/marker.js';
+import type { ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome, PolicyKind } from '../masking-port.js';
 import { qualified } from './dialect.js';
 import { maskingStateBranches, maskingStateFrom, policyKey } from './masking-state.js';
 import { unionQuery } from './union-query.js';

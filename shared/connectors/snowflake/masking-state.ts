@@ -1,5 +1,5 @@
-import type { Securable } from '../connector.js';
-import type { Attachment, ColumnInfo, PolicyKind } from '../../sync/masking/model.js';
+import { securableKey, type Securable } from '../securable.js';
+import type { Attachment, ColumnInfo, PolicyKind } from '../masking-port.js';
 import { informationSchema, qualified } from './dialect.js';
 import type { Branch } from './union-query.js';
 
@@ -42,7 +42,7 @@ export function maskingStateFrom(tables: Securable[], rows: Row[]): TableMasking
     if (!table) continue;
     if (r.KIND === 'COLUMN') {
       const dataType = text(r.D) === 'NUMBER' ? `NUMBER(38,${text(r.E) || '0'})` : text(r.D);
-      (state.columns[table.path.join('.')] ??= []).push({ name: text(r.C), dataType });
+      (state.columns[securableKey(table)] ??= []).push({ name: text(r.C), dataType });
     } else {
       const kind: PolicyKind = text(r.D) === 'ROW_ACCESS_POLICY' ? 'filter' : 'mask';
       const name = [text(r.E), text(r.F), text(r.G)];

@@ -1,5 +1,5 @@
-import type { SecurableKind } from '../connector.js';
-import type { WarehouseProfile } from '../../sync/profile.js';
+import type { SecurableKind } from '../securable.js';
+import type { WarehouseProfile } from '../../plan/profile.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { storedName } from './dialect.js';
 import { own } from '../../own.js';

@@ -1,8 +1,10 @@
-import type { Connector, Grant, LoadedResource, Principal, StatementOutcome } from '../connector.js';
+import type { Connector, StatementOutcome } from '../connector.js';
+import type { Grant, Principal } from '../securable.js';
+import type { LoadedResource } from '../loaded-resource.js';
 import { withBackoff } from '../../backoff.js';
 import { ConnectorError, isTransient } from '../errors.js';
-import type { MaskingOptions } from '../../sync/masking/model.js';
-import type { PlanStep } from '../../sync/plan-step.js';
+import type { MaskingOptions } from '../masking-port.js';
+import type { PlanStep } from '../plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 import { catalogQuery } from './catalog-query.js';
 import { createRoleStatement, grantStatement, quoteIdent, storedName } from './dialect.js';

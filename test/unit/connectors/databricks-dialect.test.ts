@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Securable } from '../../../shared/connectors/connector.js';
+import type { Securable } from '../../../shared/connectors/securable.js';
 import {
   canonicalPrivilege, grantStatement, principalKindOf, qualified, quoteIdent, storedName,
 } from '../../../shared/connectors/databricks/dialect.js';
-import type { PlanStep } from '../../../shared/sync/plan-step.js';
+import type { PlanStep } from '../../../shared/connectors/plan-step.js';
 
 const step = (op: PlanStep['op'], securable: Securable, principal: string, privileges: string[]): PlanStep =>
   ({ op, securable, principal: { kind: principalKindOf(principal), name: principal }, privileges, reason: 'test' });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { hasWildcard, wildcardMatches } from '../../../shared/policy/wildcard.js';
-import { globMatcher } from '../../../shared/sync/glob.js';
+import { globMatcher } from '../../../shared/plan/glob.js';
 import { backtrackingMatcher } from '../../../bench/matching.js';
 
 /*

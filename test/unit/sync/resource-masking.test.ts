@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Connector, LoadedResource } from '../../../shared/connectors/connector.js';
+import type { Connector } from '../../../shared/connectors/connector.js';
+import { securableKey } from '../../../shared/connectors/securable.js';
+import type { LoadedResource } from '../../../shared/connectors/loaded-resource.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../../shared/connectors/snowflake/profile.js';
 import { parsePolicies } from '../../../shared/policy/index.js';
-import type { MaskingPort, MaskingState, MaskStep } from '../../../shared/sync/masking/model.js';
+import type { MaskingPort, MaskingState, MaskStep } from '../../../shared/connectors/masking-port.js';
+import { policyReading } from '../../../shared/plan/evaluation.js';
 import { syncResource } from '../../../shared/sync/resource-sync.js';
-import { managedScope } from '../../../shared/sync/scope.js';
+import { managedScope } from '../../../shared/plan/scope.js';
 
 const naming = { userRoleTemplate: '{name}', case: 'upper' as const };
 const table = { kind: 'table' as const, path: ['SALES', 'PUBLIC', 'T'] };
@@ -25,7 +28,7 @@ function rig(applyOk: boolean, scope = { ignoreRoles: [] as string[], ignoreObje
     dialect: snowflakeMaskingDialect(naming, 'GOV'), takeover: false, takeoverSetting: 'X',
     read: async (): Promise<MaskingState> => {
       calls.push('mask read');
-      return { columns: { 'SALES.PUBLIC.T': [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }] }, attachments: [], policies: [] };
+      return { columns: { [securableKey(table)]: [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }] }, attachments: [], policies: [] };
     },
     statements: (s: MaskStep) => [s.op],
     apply: async (steps) => { calls.push(...steps.map((s) => `mask ${s.op}`)); return steps.map((step, i) => ({ step, sql: step.op, ok: applyOk || i === 0, ...(applyOk || i === 0 ? {} : { error: 'refused' }) })); },
@@ -37,7 +40,7 @@ function rig(applyOk: boolean, scope = { ignoreRoles: [] as string[], ignoreObje
     close: async () => undefined,
   };
   const deps = {
-    connector, profile: snowflakeProfile(naming), snapshot, now: new Date('2026-01-01T00:00:00Z'), dryRun: false,
+    connector, profile: snowflakeProfile(naming), policies: policyReading(snapshot, snowflakeProfile(naming), new Date('2026-01-01T00:00:00Z')), dryRun: false,
     scope: managedScope(scope),
   };
   return { calls, deps };

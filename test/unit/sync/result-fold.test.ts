@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceResult } from '../../../shared/store/records.js';
-import type { DesiredGrant } from '../../../shared/sync/desired.js';
+import type { DesiredGrant } from '../../../shared/plan/desired.js';
 import type { ResourceOutcome } from '../../../shared/sync/resource-sync.js';
 import { ResultFold } from '../../../shared/sync/result-fold.js';
 

@@ -1,0 +1,1 @@
+export { pipeline } from '../sync/pipeline.js';

@@ -1,0 +1,1 @@
+export { readFile as readPolicies } from 'node:fs/promises';

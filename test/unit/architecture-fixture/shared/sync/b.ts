@@ -1,0 +1,1 @@
+export { pipeline as b } from './pipeline.js';
