@@ -21,7 +21,7 @@ import { filePolicySource, rangerAdminSource } from '../../shared/policy/index.j
 import { queueClient, tableClient } from '../../shared/store/clients.js';
 import { DispatchQueue } from '../../shared/store/dispatch-queue.js';
 import { TaskStore } from '../../shared/store/task-store.js';
-import { managedScope } from '../../shared/sync/scope.js';
+import { managedScope } from '../../shared/plan/scope.js';
 import { runTask } from '../../shared/sync/worker.js';
 import { tableRequest } from '../support/api-client.js';
 import { fixture as databricksFixture } from '../support/databricks-sync.js';
