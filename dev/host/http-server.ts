@@ -39,7 +39,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
   if (body === undefined) return void res.writeHead(413).end();
   const params = decodedParams(hit.r.keys, hit.m!);
   if (!params) {
-    // `%E0%A4%A` and the like: decodeURIComponent throws on them, which used to surface as a 500.
+    // `%E0%A4%A` and the like: decodeURIComponent throws on them, and a malformed path is the caller's error (400), not ours.
     const p = problem(400, 'invalid-path', 'Bad Request', 'the request path is not valid percent-encoded UTF-8');
     return void res.writeHead(p.status, p.headers).end(JSON.stringify(p.jsonBody));
   }

@@ -33,6 +33,6 @@ export interface Connector {
   /** Creates a missing principal, where the warehouse lets a sync do that (Snowflake roles). */
   createPrincipal?(principal: Principal): Promise<{ sql: string; ok: boolean; error?: string }>;
   close(): Promise<void>;
-  /** Native masking policies and row filters, where the connector syncs them (issue 9). */
+  /** Native masking policies and row filters, where the connector syncs them. */
   readonly masking?: MaskingPort;
 }

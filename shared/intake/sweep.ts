@@ -1,7 +1,8 @@
 import type { Log } from '../log.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
 import { unlessStale } from '../store/errors.js';
-import type { StoredTask, TaskStore } from '../store/task-store.js';
+import { isLeaseExpired } from '../store/task-lease.js';
+import type { TaskStore } from '../store/task-store.js';
 import { dispatchNew } from './create-task.js';
 
 export interface SweepDeps { store: TaskStore; queue: DispatchQueue; log: Log; now?: () => Date }
@@ -20,7 +21,7 @@ export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promi
   const result: SweepResult = { redispatched: 0, requeued: 0, failed: 0 };
   for await (const task of deps.store.stale(['NEW', 'WAITING', 'INPROGRESS'], before)) {
     try {
-      if (task.header.status === 'INPROGRESS' && !leaseExpired(task, now)) continue;
+      if (task.header.status === 'INPROGRESS' && !isLeaseExpired(task.header, now)) continue;
       if (task.header.status === 'NEW') {
         if (!(await dispatchNew(deps, task, now))) continue;
         result.redispatched++;
@@ -40,4 +41,3 @@ export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promi
   return result;
 }
 
-const leaseExpired = (t: StoredTask, now: Date) => !t.header.leaseUntil || new Date(t.header.leaseUntil) <= now;

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { canTransition, type TaskStatus } from '../task/status.js';
 import { ensureTable } from './ensure-table.js';
-import { StoreError, statusCodeOf } from './errors.js';
+import { StoreError, statusCodeOf, unlessStale } from './errors.js';
 import { fitResult, fitText } from './fit.js';
 import { resourceRowKey, type ResourceRow, type TaskHeader } from './records.js';
+import { isLeaseLive, leaseEnd, needsRenewal } from './task-lease.js';
 
 const HEADER = 'task';
 const KEY = 'key';
@@ -105,6 +106,36 @@ export class TaskStore {
     }
     const header: TaskHeader = { ...current.header, ...patch, status: to, updatedAt: now.toISOString() };
     return this.replace({ header, etag: current.etag });
+  }
+
+  /**
+   * Takes the task for one attempt: NEW/WAITING -> INPROGRESS, or a takeover of an INPROGRESS task whose lease
+   * ran out. Undefined when another worker holds a live lease or won the race (ETag).
+   */
+  async claim(task: StoredTask, leaseSeconds: number, now: Date): Promise<StoredTask | undefined> {
+    if (isLeaseLive(task.header, now)) return undefined;
+    return unlessStale(async () => {
+      const waiting = task.header.status === 'NEW' ? await this.transition(task, 'WAITING', {}, now) : task;
+      return this.transition(waiting, 'INPROGRESS', {
+        attempt: task.header.attempt + 1, startedAt: task.header.startedAt ?? now.toISOString(), leaseUntil: leaseEnd(now, leaseSeconds),
+      }, now);
+    });
+  }
+
+  /** Extends the lease once half of it is used; undefined when another worker took the task over meanwhile. */
+  async renew(task: StoredTask, leaseSeconds: number, now: Date): Promise<StoredTask | undefined> {
+    if (!needsRenewal(task.header, now, leaseSeconds)) return task;
+    return unlessStale(() => this.replace({ header: { ...task.header, leaseUntil: leaseEnd(now, leaseSeconds), updatedAt: now.toISOString() }, etag: task.etag }));
+  }
+
+  /** Gives the lease back at once, so the next delivery of the task's message takes it over; best effort. */
+  async release(task: StoredTask, now: Date): Promise<void> {
+    await this.replace({ ...task, header: { ...task.header, leaseUntil: now.toISOString(), updatedAt: now.toISOString() } }).catch(() => undefined);
+  }
+
+  /** Ends an attempt in a terminal status. */
+  async finish(task: StoredTask, status: 'SUCCESS' | 'FAILED' | 'SKIPPED', patch: Partial<TaskHeader>, now: Date): Promise<StoredTask> {
+    return this.transition(task, status, { ...patch, finishedAt: now.toISOString() }, now);
   }
 
   /** Rewrites the header if nobody else has since `etag`; counts and messages change this way too. */

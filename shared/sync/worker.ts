@@ -4,7 +4,6 @@ import type { PolicySnapshot, PolicySource } from '../policy/index.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
 import type { ResourceStateStore } from '../store/resource-state.js';
 import type { ResourceRow } from '../store/records.js';
-import { unlessStale } from '../store/errors.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
@@ -45,7 +44,7 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     return 'task_missing';
   }
   if (isTerminal(task.header.status)) return 'already_terminal';
-  const claimed = await claim(task, deps, clock());
+  const claimed = await deps.store.claim(task, deps.leaseSeconds, clock());
   if (!claimed) return 'claimed_elsewhere';
   task = claimed;
 
@@ -66,7 +65,7 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
       const next: ResourceRow = { ...row, ...outcome, updatedAt: clock().toISOString() };
       await deps.store.writeResource(taskId, next);
       log(outcome.status === 'FAILED' ? 'warn' : 'info', 'resource synced', { taskId, index: row.index, type: row.ref.type, status: outcome.status });
-      const renewed = await renewLease(task, deps, clock());
+      const renewed = await deps.store.renew(task, deps.leaseSeconds, clock());
       if (!renewed) return 'claimed_elsewhere';
       task = renewed;
     }
@@ -76,11 +75,11 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     log('error', 'task attempt failed', { taskId, attempt: task.header.attempt, error: message });
     const current = await deps.store.get(taskId).catch(() => undefined);
     if (finalAttempt && current && !isTerminal(current.header.status)) {
-      await deps.store.transition(current, 'FAILED', { message: `failed after ${current.header.attempt} attempt(s): ${message}`, finishedAt: clock().toISOString() });
+      await deps.store.finish(current, 'FAILED', { message: `failed after ${current.header.attempt} attempt(s): ${message}` }, clock());
       announceTerminal(taskId);
     } else if (!finalAttempt && current?.header.status === 'INPROGRESS') {
       // Give the lease back: the queue's redelivery must take the task over and try again, not stand down.
-      await deps.store.replace({ ...current, header: { ...current.header, leaseUntil: clock().toISOString() } }).catch(() => undefined);
+      await deps.store.release(current, clock());
     }
     throw err;
   }
@@ -112,7 +111,7 @@ async function coalesced(
  * it over) and put it back on the queue, invisible until the other lease should be over. No spinning.
  */
 async function defer(task: StoredTask, deps: WorkerDeps, now: Date, delayMs: number): Promise<WorkerOutcome> {
-  await deps.store.replace({ ...task, header: { ...task.header, leaseUntil: now.toISOString(), updatedAt: now.toISOString() } }).catch(() => undefined);
+  await deps.store.release(task, now);
   await deps.coalescing!.queue.send(task.header.taskId, Math.min(60, Math.ceil(delayMs / 1000)));
   return 'deferred';
 }
@@ -123,31 +122,6 @@ function policyFingerprint(snapshot: PolicySnapshot): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(snapshot.policies)).digest('hex').slice(0, 16)}`;
 }
 
-/** NEW/WAITING -> INPROGRESS, or takeover of an INPROGRESS task whose lease expired; ETag-guarded. */
-async function claim(task: StoredTask, deps: WorkerDeps, now: Date): Promise<StoredTask | undefined> {
-  const { status, leaseUntil } = task.header;
-  if (status === 'INPROGRESS' && leaseUntil && new Date(leaseUntil) > now) return undefined;
-  return unlessStale(async () => {
-    const waiting = status === 'NEW' ? await deps.store.transition(task, 'WAITING', {}, now) : task;
-    return deps.store.transition(waiting, 'INPROGRESS', {
-      attempt: task.header.attempt + 1,
-      startedAt: task.header.startedAt ?? now.toISOString(),
-      leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(),
-    }, now);
-  });
-}
-
-/**
- * Extends the lease once half of it is used, so a long task is not taken over while its worker is alive; a
- * refused write means another worker took it over, and this one stops.
- */
-async function renewLease(task: StoredTask, deps: WorkerDeps, now: Date): Promise<StoredTask | undefined> {
-  const until = task.header.leaseUntil ? new Date(task.header.leaseUntil).getTime() : 0;
-  if (until - now.getTime() > (deps.leaseSeconds * 1000) / 2) return task;
-  const header = { ...task.header, leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(), updatedAt: now.toISOString() };
-  return unlessStale(() => deps.store.replace({ header, etag: task.etag }));
-}
-
 async function finish(task: StoredTask, deps: WorkerDeps, now: Date, policyVersion: number | null): Promise<WorkerOutcome> {
   const rows = await deps.store.resources(task.header.taskId);
   const status = deriveTaskStatus(rows);
@@ -156,8 +130,8 @@ async function finish(task: StoredTask, deps: WorkerDeps, now: Date, policyVersi
   const message = status === 'FAILED'
     ? `${failed.length} resource(s) failed: ${failed.map((r) => `#${r.index} ${r.ref.type} ${Object.values(r.ref.values).join('.')}`).join('; ')}`
     : status === 'SKIPPED' ? 'every resource was skipped' : `${count('SUCCESS')} resource(s) synced`;
-  await deps.store.transition(task, status, {
-    message, finishedAt: now.toISOString(), succeeded: count('SUCCESS'), failed: failed.length, skipped: count('SKIPPED'),
+  await deps.store.finish(task, status, {
+    message, succeeded: count('SUCCESS'), failed: failed.length, skipped: count('SKIPPED'),
     ...(policyVersion !== null ? { policyVersion: String(policyVersion) } : {}),
   }, now);
   announceTerminal(task.header.taskId);

@@ -12,7 +12,7 @@ import { TASK_STATUSES } from '../../shared/task/status.js';
 import { startDatabricksRig, type DatabricksRig } from '../support/databricks-sync.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
-// Issue 11: the warehouses' own change records, as Azure delivers them to the hub, become the same V2 tasks as a
+// The warehouses' own change records, as Azure delivers them to the hub, become the same V2 tasks as a
 // RESOURCE_SYNC request. Real Azurite, the real intake (idempotency rows, SKIPPED tasks, the sync queue) and, at the
 // end, the real worker against the Databricks emulator.
 
