@@ -65,3 +65,23 @@ describe('health', () => {
     expect(resolved.jsonBody).not.toHaveProperty('unresolvedSettings');
   });
 });
+
+describe('the Function App while the JWT key waits for its Key Vault reference', () => {
+  afterEach(() => { vi.unstubAllEnvs(); vi.resetModules(); });
+
+  it('registers every function, health included, and its task routes answer 503 naming the setting, never its text', async () => {
+    for (const [k, v] of Object.entries({ ...base, JWT_SECRET: REFERENCE })) vi.stubEnv(k, v);
+    const { registrations } = await import('../../functions/registry.js');
+    const { appConfig } = await import('../../functions/services.js');
+    const registered = registrations(appConfig());
+    expect(registered.map((r) => r.name)).toEqual(expect.arrayContaining(['health', 'createTask', 'getTask', 'syncWorker']));
+    const create = registered.find((r) => r.name === 'createTask')!.options as { handler: (r: HttpRequest, c: InvocationContext) => Promise<{ status?: number; jsonBody?: unknown; headers?: Record<string, string> }> };
+    const answer = await create.handler(
+      new HttpRequest({ method: 'POST', url: 'http://localhost/policysync/api/v1/task', headers: { 'content-type': 'application/json' }, body: { string: '{}' } }),
+      new InvocationContext({ functionName: 'createTask', invocationId: 'kv' }),
+    );
+    expect(answer.status).toBe(503);
+    expect(answer.jsonBody).toMatchObject({ type: expect.stringMatching(/settings-unresolved$/), settings: ['JWT_SECRET'] });
+    expect(JSON.stringify(answer)).not.toContain('@Microsoft.KeyVault');
+  });
+});
