@@ -83,10 +83,10 @@ export function maskExpression(d: MaskSqlPrimitives, info: DataMaskInfo, family:
       return 'NULL';
     case 'MASK_SHOW_LAST_4': case 'MASK_SHOW_FIRST_4': {
       const last = type === 'MASK_SHOW_LAST_4';
-      if (family === 'string') return showFour(d, arg, last, (e) => maskChars(d, e, 'x', 'x', 'x'), arg);
+      if (family === 'string') return showFour(arg, last, (e) => maskChars(d, e, 'x', 'x', 'x'), arg);
       if (family === 'integer') {
         const text = d.toText(arg);
-        return `CASE WHEN ${arg} IS NULL THEN NULL ELSE ${d.toInteger(showFour(d, text, last, (e) => digitsToOne(d, e), text), dataType)} END`;
+        return `CASE WHEN ${arg} IS NULL THEN NULL ELSE ${d.toInteger(showFour(text, last, (e) => digitsToOne(d, e), text), dataType)} END`;
       }
       return 'NULL';
     }
@@ -113,7 +113,7 @@ const maskDigits = (d: MaskSqlPrimitives, arg: string, dataType: string) =>
   `CASE WHEN ${arg} IS NULL THEN NULL ELSE ${d.toInteger(digitsToOne(d, d.toText(arg)), dataType)} END`;
 
 /** Keeps the first or last four characters and masks the rest; four or fewer stay as they are. */
-function showFour(_d: MaskSqlPrimitives, e: string, last: boolean, mask: (e: string) => string, whole: string): string {
+function showFour(e: string, last: boolean, mask: (e: string) => string, whole: string): string {
   const masked = last
     ? `${mask(`LEFT(${e}, LENGTH(${e}) - 4)`)} || RIGHT(${e}, 4)`
     : `LEFT(${e}, 4) || ${mask(`RIGHT(${e}, LENGTH(${e}) - 4)`)}`;

@@ -7,7 +7,7 @@ import { z } from 'zod';
  * start in lower case (the AMQP annotations `x-opt-sequence-number`, `message-id`) arrive unchanged.
  */
 const sequenceNumber = z.union([z.number(), z.string(), z.bigint()]).transform(String);
-export const eventHubTriggerMetadata = z.object({
+const eventHubTriggerMetadata = z.object({
   partitionContext: z.object({ partitionId: z.string().optional() }).passthrough().nullish(),
   sequenceNumberArray: z.array(sequenceNumber.nullish()).nullish(),
   enqueuedTimeUtcArray: z.array(z.string().nullish()).nullish(),
@@ -16,7 +16,6 @@ export const eventHubTriggerMetadata = z.object({
     enqueuedTimeUtc: z.string().nullish(),
   }).passthrough().nullish()).nullish(),
 }).passthrough();
-export type EventHubTriggerMetadata = z.infer<typeof eventHubTriggerMetadata>;
 
 /**
  * Azure's own identity of each event of a batch: partition, sequence number and enqueue time. A redelivery of an

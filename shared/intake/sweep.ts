@@ -1,7 +1,7 @@
 import type { Log } from '../log.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
 import { unlessStale } from '../store/errors.js';
-import { isLeaseExpired } from '../store/task-lease.js';
+import { isLeaseLive } from '../store/task-lease.js';
 import type { TaskStore } from '../store/task-store.js';
 import { dispatchNew } from './create-task.js';
 
@@ -21,7 +21,7 @@ export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promi
   const result: SweepResult = { redispatched: 0, requeued: 0, failed: 0 };
   for await (const task of deps.store.stale(['NEW', 'WAITING', 'INPROGRESS'], before)) {
     try {
-      if (task.header.status === 'INPROGRESS' && !isLeaseExpired(task.header, now)) continue;
+      if (isLeaseLive(task.header, now)) continue;
       if (task.header.status === 'NEW') {
         if (!(await dispatchNew(deps, task, now))) continue;
         result.redispatched++;

@@ -10,9 +10,6 @@ export const leaseEnd = (now: Date, seconds: number) => new Date(now.getTime() +
 export const isLeaseLive = (h: Pick<TaskHeader, 'status' | 'leaseUntil'>, now: Date) =>
   h.status === 'INPROGRESS' && h.leaseUntil !== undefined && new Date(h.leaseUntil) > now;
 
-/** Whether the lease has run out (or never was taken): the task may be taken over. */
-export const isLeaseExpired = (h: Pick<TaskHeader, 'leaseUntil'>, now: Date) => !h.leaseUntil || new Date(h.leaseUntil) <= now;
-
 /** A lease is renewed once half of it is used, so a live worker's task is never taken over. */
 export const needsRenewal = (h: Pick<TaskHeader, 'leaseUntil'>, now: Date, seconds: number) =>
   (h.leaseUntil ? new Date(h.leaseUntil).getTime() : 0) - now.getTime() <= (seconds * 1000) / 2;

@@ -180,6 +180,6 @@ function filterPolicy(d: MaskSqlDialect, table: Securable, columns: ColumnInfo[]
 const reasonOf = (ids: Set<number>, what: string) =>
   ids.size === 0 ? `${what} policy` : `${what} ${ids.size === 1 ? 'policy' : 'policies'} ${[...ids].sort((a, b) => a - b).join(', ')}`;
 
-export function hashOf(args: { name: string; dataType: string }[], returns: string, body: string): string {
+function hashOf(args: { name: string; dataType: string }[], returns: string, body: string): string {
   return createHash('sha256').update(JSON.stringify([args, returns, body])).digest('hex').slice(0, 16);
 }
