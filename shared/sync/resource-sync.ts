@@ -59,12 +59,19 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   const created: ResourceResult['statements'] = [];
   const missing = await missingPrincipals(desired.grants.map((g) => g.principal), deps, warnings, created);
   const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
-  const steps = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope, identity });
+  const planned = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope, identity });
   const masking = port && state ? planResourceMasking({
     tables: evaluated.filter((e) => tablesWithMasks.includes(e.securable)), state, port, policyVersion: deps.policies.version,
     profile: deps.profile, scope: deps.scope, ...(loaded.column !== undefined ? { onlyColumn: loaded.column } : {}),
   }) : undefined;
   if (masking) warnings.push(...masking.warnings);
+  // Fail closed: where a mask or row filter the policies want could not be put in place, granting would show
+  // readers clear data, so no grant goes to that table or view until it can be protected.
+  const unprotected = new Set((masking?.unprotected ?? []).map(securableKey));
+  const steps = planned.filter((s) => !(s.op === 'GRANT' && unprotected.has(securableKey(s.securable))));
+  const withheld = planned.length - steps.length;
+  const unprotectedNote = unprotected.size === 0 ? undefined
+    : `masks or row filters the policies want could not be put in place on ${[...new Set((masking?.unprotected ?? []).map((t) => `${t.kind} ${securableName(t)}`))].join(', ')} (see the warnings), so ${withheld} grant(s) to ${unprotected.size === 1 ? 'it were' : 'them were'} withheld`;
   const base = {
     unchanged: unchangedCount(grantable, actual) + (masking?.unchanged ?? 0), warnings,
     plan: [...(masking?.steps ?? []).map(describeMaskStep), ...steps.map(describeStep)], policyVersion: deps.policies.version,
@@ -73,8 +80,8 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
 
   if (deps.dryRun || (steps.length === 0 && maskSteps.length === 0)) {
     return withNeeds({
-      status: 'SUCCESS',
-      message: deps.dryRun ? `dry run: ${steps.length + maskSteps.length} change(s) planned` : 'already in sync',
+      status: unprotectedNote && !deps.dryRun ? 'FAILED' : 'SUCCESS',
+      message: deps.dryRun ? `dry run: ${steps.length + maskSteps.length} change(s) planned${unprotectedNote ? `; ${unprotectedNote}` : ''}` : unprotectedNote ?? 'already in sync',
       result: { ...base, granted: [], revoked: [], statements: created, dryRun: deps.dryRun },
     });
   }
@@ -109,6 +116,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
     const first = failed[0]!;
     return withNeeds({ status: 'FAILED', message: `${failed.length} of ${outcomes.length} statement(s) failed; first: ${first.sql} -> ${first.error}`, result });
   }
+  if (unprotectedNote) return withNeeds({ status: 'FAILED', message: unprotectedNote, result });
   const maskNote = masked.length > 0 ? `, ${masked.length} masking change(s)` : '';
   return withNeeds({ status: 'SUCCESS', message: `${result.granted.length} grant(s), ${result.revoked.length} revoke(s) applied${maskNote}`, result });
 }

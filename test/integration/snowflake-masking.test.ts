@@ -187,12 +187,17 @@ describe('Snowflake masking policies and row access policies from Ranger, throug
     rig.policies.set(policies);
   });
 
-  it('reports a foreign policy on a column it should mask as a conflict and leaves it attached', async () => {
+  it('reports a foreign policy on a column it should mask as a conflict, leaves it attached, and withholds every grant on the table', async () => {
     rig.policies.set([...policies, maskPolicy(72, 'PEOPLE', 'PHONE', 'MASK_NULL')]);
+    rig.emulator.account.revoke({ privilege: 'SELECT', on: { type: 'TABLE', path: ['SALES', 'MASKED', 'PEOPLE'] }, grantee: 'ANALYST' });
     rig.emulator.control.reset();
-    const { rows } = await syncMasking(rig, [maskedTable('PEOPLE')]);
+    const { header, rows } = await syncMasking(rig, [maskedTable('PEOPLE')]);
     expect(rows[0]!.result!.warnings.join('\n')).toMatch(/PHONE: a policy not created by policysync \(SALES\.MASKED\.FOREIGN_MASK\) is attached/);
     expect(writes().join('\n')).not.toContain('PHONE');
+    // The readers policy wants ANALYST to read PEOPLE, but PHONE would not be masked the way Ranger says: fail closed.
+    expect(header.status).toBe('FAILED');
+    expect(rows[0]!.message).toMatch(/could not be put in place on table SALES\.MASKED\.PEOPLE .*grant\(s\) to it were withheld/);
+    expect(writes().filter((s) => /^GRANT .* ON TABLE "SALES"\."MASKED"\."PEOPLE"/.test(s))).toEqual([]);
     rig.policies.set(policies);
   });
 

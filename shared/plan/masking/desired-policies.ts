@@ -5,7 +5,8 @@ import type { ColumnInfo, DesiredPolicy, FilterBody, MaskBody, MaskSqlDialect, R
 import { customText, isClear } from './mask-info.js';
 import { own } from '../../own.js';
 
-export interface DesiredPolicies { policies: DesiredPolicy[]; warnings: string[] }
+/** `unprotected`: tables and views the policies want masked or filtered where no native object can do it. */
+export interface DesiredPolicies { policies: DesiredPolicy[]; warnings: string[]; unprotected: Securable[] }
 
 const GROUP_PUBLIC = 'public';
 const ARG = 'val';
@@ -42,11 +43,15 @@ export function desiredPolicies(
   d: MaskSqlDialect, policyVersion: string, onlyColumn?: string,
 ): DesiredPolicies {
   const warnings: string[] = [];
+  const unprotected: Securable[] = [];
   const targets: Target[] = [];
   for (const { securable, acl, columns } of tables) {
     const wantsAny = Object.values(acl.masks).some((m) => m.length > 0) || acl.rowFilters.length > 0;
     if (securable.kind === 'view' && !d.viewsTakePolicies) {
-      if (wantsAny) warnings.push(`view ${securableName(securable)}: masks and row filters cannot be attached to a view here; the policies covering it were not applied`);
+      if (wantsAny) {
+        warnings.push(`view ${securableName(securable)}: masks and row filters cannot be attached to a view here; the policies covering it were not applied`);
+        unprotected.push(securable);
+      }
       continue;
     }
     targets.push({
@@ -71,7 +76,7 @@ export function desiredPolicies(
       if (p) policies.push(p);
     }
   }
-  return { policies, warnings };
+  return { policies, warnings, unprotected };
 }
 
 const forSelect = <T extends MaskDecision | RowFilterDecision>(items: T[]): T[] =>

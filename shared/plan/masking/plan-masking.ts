@@ -15,7 +15,8 @@ export interface MaskingPlanInput {
   onlyColumn?: string;
 }
 
-export interface MaskingPlan { steps: MaskStep[]; warnings: string[]; unchanged: number }
+/** `unprotected`: tables and views where a mask or row filter the policies want could not be put in place. */
+export interface MaskingPlan { steps: MaskStep[]; warnings: string[]; unchanged: number; unprotected: Securable[] }
 
 const nameKey = (name: readonly string[]) => JSON.stringify(name);
 const targetKey = (t: PolicyTarget) => JSON.stringify([t.kind, t.table, t.column ?? null]);
@@ -53,6 +54,7 @@ export function planMasking({ desired, state, tables, takeover, takeoverSetting 
   const wanted = new Set<string>();
   const unhooked = new Map<string, { name: string[]; from: PolicyTarget }>();
   let unchanged = 0;
+  const unprotected: Securable[] = [];
 
   for (const want of desired) {
     const target = want.marker.target;
@@ -62,6 +64,7 @@ export function planMasking({ desired, state, tables, takeover, takeoverSetting 
     const object = objects.get(nameKey(want.name));
     if (object && !isMadeFor(object, target)) {
       warnings.push(`${targetName(target)}: ${want.name.join('.')} exists but was ${notOurs(object)}; it was left alone and nothing was attached`);
+      unprotected.push(want.table);
       continue;
     }
     if (current && object && nameKey(current.policy) === nameKey(want.name)) {
@@ -75,6 +78,7 @@ export function planMasking({ desired, state, tables, takeover, takeoverSetting 
     const earlier = isOursOfUnknownTarget(was);
     if (current && !ours && !earlier && !takeover) {
       warnings.push(`${targetName(target)}: a policy ${notOurs(was)} (${current.policy.join('.')}) is attached; ${want.reason} was not applied (set ${takeoverSetting}=true to replace it)`);
+      unprotected.push(want.table);
       continue;
     }
     if (!object) creates.push({ op: 'CREATE', policy: want, reason: want.reason });
@@ -114,7 +118,7 @@ export function planMasking({ desired, state, tables, takeover, takeoverSetting 
     warnings.push(`${name.join('.')} was replaced or detached on ${targetName(from)} but not dropped: it was ${notOurs(objects.get(nameKey(name)))}, so it may still serve another table; drop it once nothing uses it`);
   }
 
-  return { steps: [...creates, ...alters, ...attaches, ...detaches, ...drops], warnings, unchanged };
+  return { steps: [...creates, ...alters, ...attaches, ...detaches, ...drops], warnings, unchanged, unprotected };
 }
 
 function detach(a: Attachment): MaskStep {

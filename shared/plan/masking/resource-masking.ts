@@ -38,7 +38,7 @@ export function planResourceMasking({ tables, state, port, policyVersion, profil
     ...(onlyColumn !== undefined ? { onlyColumn } : {}),
   });
   return {
-    steps: planned.steps, unchanged: planned.unchanged,
+    steps: planned.steps, unchanged: planned.unchanged, unprotected: [...desired.unprotected, ...planned.unprotected],
     warnings: [...desired.warnings, ...ignoredPrincipalWarnings(tables, profile, scope, onlyColumn), ...planned.warnings],
   };
 }
