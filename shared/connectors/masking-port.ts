@@ -103,6 +103,11 @@ export interface MaskSqlDialect {
    */
   checkExpression(text: string): string | null;
   /**
+   * Null when a column's data type, as the warehouse reports it, can be written into a policy's signature and casts
+   * as it is, else why not: a type's text can carry names the table's creator chose (struct fields).
+   */
+  typeProblem(dataType: string): string | null;
+  /**
    * The fully qualified name of the object for a column mask or a table filter with this signature (and, for a
    * mask, type family): deterministic, within identifier limits, and different for every distinct target.
    */

@@ -123,3 +123,22 @@ function showFour(e: string, last: boolean, mask: (e: string) => string, whole: 
 // A masked date keeps NULL as NULL; any other value becomes Hive's 0001-01-01.
 const dateLiteral = (d: MaskSqlPrimitives, iso: string, arg: string) =>
   `CASE WHEN ${arg} IS NULL THEN NULL ELSE CAST(${d.literal(iso)} AS DATE) END`;
+
+const TYPE_TEXT = /^[A-Za-z0-9_<>(),: ]+$/;
+const CLOSES: Record<string, string> = { ')': '(', '>': '<' };
+
+/**
+ * Null when a data type's text is made of type words, numbers and brackets closed in order — `DECIMAL(10,2)`,
+ * `map<string,array<int>>`, `struct<a:int,b:string>` — so that, spliced into `f(val <type>)` or `CAST(x AS <type>)`,
+ * it cannot close the enclosing bracket or add anything after it. Anything else (quoted field names included) is
+ * refused: such a column is not masked, and its table is not granted until it can be.
+ */
+export function typeTextProblem(text: string): string | null {
+  if (!TYPE_TEXT.test(text)) return 'it holds characters other than letters, digits, _ , : ( ) < > and spaces';
+  const open: string[] = [];
+  for (const c of text) {
+    if (c === '(' || c === '<') open.push(c);
+    else if (c in CLOSES && open.pop() !== CLOSES[c]) return `its ${c} closes nothing it opened`;
+  }
+  return open.length === 0 ? null : 'it leaves a bracket open';
+}

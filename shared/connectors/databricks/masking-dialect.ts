@@ -1,7 +1,7 @@
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { checkExpression, type Lexicon } from '../../plan/masking/expression-check.js';
 import { generatedPolicyName } from '../../plan/masking/policy-name.js';
-import { filterBodySql, maskBodySql, type MaskSqlPrimitives } from '../masking-sql.js';
+import { filterBodySql, maskBodySql, typeTextProblem, type MaskSqlPrimitives } from '../masking-sql.js';
 import type { MaskSqlDialect, TypeFamily } from '../masking-port.js';
 
 // "Object names cannot exceed 255 characters" and "Unity Catalog stores all object names as lowercase"
@@ -52,6 +52,7 @@ export function databricksMaskingDialect(naming: PrincipalNaming, governanceSche
     service: 'databricks',
     familyOf: databricksFamily,
     signatureType: (family, dataType) => (family === 'string' ? 'STRING' : dataType.trim().toUpperCase()),
+    typeProblem: typeTextProblem,
     checkExpression: (text) => checkExpression(text, SPARK_LEXICON),
     // As stored, so the name compares equal to what information_schema.routines lists.
     policyName: (target, signature, family) => [target.table[0] ?? '', governanceSchema.toLowerCase(), generatedPolicyName(target, signature, family, NAME_STYLE)],

@@ -3,7 +3,7 @@ import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { checkExpression, type Lexicon } from '../../plan/masking/expression-check.js';
 import { markerComment } from '../../plan/masking/marker.js';
 import { generatedPolicyName } from '../../plan/masking/policy-name.js';
-import { filterBodySql, maskBodySql, type MaskSqlPrimitives } from '../masking-sql.js';
+import { filterBodySql, maskBodySql, typeTextProblem, type MaskSqlPrimitives } from '../masking-sql.js';
 import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../masking-port.js';
 import { qualified, quoteIdent } from './dialect.js';
 
@@ -65,6 +65,7 @@ export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchem
         default: return dataType.trim().toUpperCase();
       }
     },
+    typeProblem: typeTextProblem,
     checkExpression: (text) => checkExpression(text, SNOWFLAKE_LEXICON),
     policyName: (target, signature, family) => [target.table[0] ?? '', governanceSchema, generatedPolicyName(target, signature, family, NAME_STYLE)],
     viewsTakePolicies: true,

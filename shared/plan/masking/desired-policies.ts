@@ -69,11 +69,19 @@ export function desiredPolicies(
   for (const t of targets) {
     for (const { column, items } of t.masks) {
       const p = maskPolicy(d, t.securable, column, items, refused, policyVersion, warnings);
-      if (p) policies.push(p);
+      const bad = p && d.typeProblem(column.dataType);
+      if (bad) {
+        warnings.push(`column ${securableName(t.securable)}.${column.name}: its type cannot be written into a mask (${bad}); no mask was made`);
+        unprotected.push(t.securable);
+      } else if (p) policies.push(p);
     }
     if (t.filters) {
       const p = filterPolicy(d, t.securable, t.columns, t.filters, refused, policyVersion, warnings);
-      if (p) policies.push(p);
+      const bad = p && t.columns.find((c) => d.typeProblem(c.dataType) !== null);
+      if (bad) {
+        warnings.push(`table ${securableName(t.securable)}: the type of column ${bad.name} cannot be written into a row filter (${d.typeProblem(bad.dataType)}); no filter was made`);
+        unprotected.push(t.securable);
+      } else if (p) policies.push(p);
     }
   }
   return { policies, warnings, unprotected };

@@ -37,6 +37,24 @@ describe('desiredPolicies', () => {
     expect(policies.map((p) => p.body)).toEqual(['CASE WHEN TRUE THEN NULL ELSE val END']);
   });
 
+  it('makes no mask or filter whose column type could end the signature or the cast, and says the table is unprotected', () => {
+    const ucTable = { kind: 'table' as const, path: ['main', 'sales', 't'] };
+    const hostile = [
+      'int) RETURNS INT RETURN 1 --', 'struct<`a b`:int>', "string COMMENT 'x'", 'int>', 'decimal(10,2', 'int); DROP TABLE t',
+    ];
+    for (const dataType of hostile) {
+      const cols = [{ name: 'email', dataType }, { name: 'region', dataType: 'string' }];
+      const out = desiredPolicies([{ securable: ucTable, acl: acl({ email: [mask({ groups: ['analysts'] })] }, [filter({ groups: ['analysts'] })]), columns: cols }], dbx, '3');
+      expect(out.policies, dataType).toEqual([]);
+      expect(out.unprotected, dataType).toEqual([ucTable, ucTable]);
+      expect(out.warnings.join('\n'), dataType).toMatch(/cannot be written into a mask[\s\S]*cannot be written into a row filter/);
+    }
+    const fine = [{ name: 'email', dataType: 'struct<a:int,b:array<map<string,decimal(10,2)>>>' }, { name: 'region', dataType: 'string' }];
+    const ok = desiredPolicies([{ securable: ucTable, acl: acl({ email: [mask({ groups: ['analysts'] })] }, [filter({ groups: ['analysts'] })]), columns: fine }], dbx, '3');
+    expect(ok.policies.map((p) => p.kind)).toEqual(['mask', 'filter']);
+    expect(ok.unprotected).toEqual([]);
+  });
+
   it('renders one BOOLEAN filter per table over every column, ELSE TRUE', () => {
     const { policies } = desiredPolicies([{ securable: table, acl: acl({}, [filter({ roles: ['analyst'] })]), columns }], sf, '3');
     expect(policies[0]).toMatchObject({ kind: 'filter', returns: 'BOOLEAN', body: "CASE WHEN IS_ROLE_IN_SESSION('ANALYST') THEN (region = 'EU') ELSE TRUE END" });
