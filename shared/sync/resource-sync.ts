@@ -1,4 +1,3 @@
-import { backoffDelay } from '../backoff.js';
 import type { Connector, Grant, LoadedResource, Principal } from '../connectors/connector.js';
 import { ConnectorError } from '../connectors/errors.js';
 import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../policy/index.js';
@@ -107,20 +106,16 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   return withNeeds({ status: 'SUCCESS', message: `${result.granted.length} grant(s), ${result.revoked.length} revoke(s) applied${maskNote}`, result });
 }
 
-/** Runs `syncResource`, retrying transient warehouse errors with jittered exponential backoff. */
-export async function syncResourceWithRetry(ref: ResourceRef, deps: ResourceSyncDeps, attempts = 3, baseMs = 200): Promise<ResourceOutcome> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await syncResource(ref, deps);
-    } catch (err) {
-      if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return { status: 'SKIPPED', message: `not found: ${err.message}` };
-      const transient = err instanceof ConnectorError && err.code === 'TRANSIENT';
-      if (!transient || attempt >= attempts) {
-        const message = err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}`;
-        return { status: 'FAILED', message: transient ? `${message} (after ${attempt} attempts)` : message };
-      }
-      await new Promise((r) => setTimeout(r, backoffDelay(attempt, baseMs)));
-    }
+/**
+ * Runs `syncResource` and turns what it throws into the resource's outcome: never throws. Each statement was already
+ * retried by its session (connectors/retry-policy.ts): a failure that reaches here is final.
+ */
+export async function syncResourceSafely(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
+  try {
+    return await syncResource(ref, deps);
+  } catch (err) {
+    if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return { status: 'SKIPPED', message: `not found: ${err.message}` };
+    return { status: 'FAILED', message: err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}` };
   }
 }
 

@@ -10,7 +10,7 @@ import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
 import type { WarehouseProfile } from './profile.js';
 import { enterResource } from './coalesce.js';
-import { syncResourceWithRetry, type ResourceOutcome } from './resource-sync.js';
+import { syncResourceSafely, type ResourceOutcome } from './resource-sync.js';
 import type { ManagedScope } from './scope.js';
 import { syncTree } from './tree-sync.js';
 
@@ -54,7 +54,7 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     const rows = await deps.store.resources(taskId);
     for (const row of rows) {
       if (row.status !== 'PENDING') continue;
-      const sync = () => syncTree(row.ref, deps.connector, (ref, neededBelow) => syncResourceWithRetry(ref, {
+      const sync = () => syncTree(row.ref, deps.connector, (ref, neededBelow) => syncResourceSafely(ref, {
         connector: deps.connector, profile: deps.profile, scope: deps.scope, snapshot, now: clock(), dryRun: task!.header.dryRun,
         createMissingPrincipals: deps.createMissingPrincipals ?? false, ...(neededBelow ? { neededBelow } : {}),
       }));

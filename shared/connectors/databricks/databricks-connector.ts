@@ -1,6 +1,5 @@
 import type { Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
-import { withBackoff } from '../../backoff.js';
-import { ConnectorError, isTransient } from '../errors.js';
+import { ConnectorError } from '../errors.js';
 import type { MaskingOptions } from '../../sync/masking/model.js';
 import type { PlanStep } from '../../sync/plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
@@ -210,7 +209,7 @@ export class DatabricksConnector implements Connector {
       return { step, sql: '', ok: false, error: (err as Error).message, code: 'STATEMENT_FAILED' };
     }
     try {
-      await withBackoff(() => this.session.query(sql), isTransient);
+      await this.session.query(sql);
       return { step, sql, ok: true };
     } catch (err) {
       const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));

@@ -1,6 +1,5 @@
 import type { Connector, Grant, LoadedResource, Principal, StatementOutcome } from '../connector.js';
-import { withBackoff } from '../../backoff.js';
-import { ConnectorError, isTransient } from '../errors.js';
+import { ConnectorError } from '../errors.js';
 import type { MaskingOptions } from '../../sync/masking/model.js';
 import type { PlanStep } from '../../sync/plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
@@ -109,7 +108,7 @@ export class SnowflakeConnector implements Connector {
     const statements = steps.map(grantStatement);
     if (steps.length > 1) {
       try {
-        await withBackoff(() => this.session.query(`BEGIN\n${statements.map((sql) => `  ${sql};`).join('\n')}\nEND;`), isTransient);
+        await this.session.query(`BEGIN\n${statements.map((sql) => `  ${sql};`).join('\n')}\nEND;`);
         return steps.map((step, i) => ({ step, sql: statements[i]!, ok: true }));
       } catch {
         // fall through to one statement at a time
@@ -124,7 +123,7 @@ export class SnowflakeConnector implements Connector {
     const sql = createRoleStatement(principal.name);
     this.roles = undefined;
     try {
-      await withBackoff(() => this.session.query(sql), isTransient);
+      await this.session.query(sql);
       return { sql, ok: true };
     } catch (err) {
       return { sql, ok: false, error: (err as Error).message };
@@ -133,7 +132,7 @@ export class SnowflakeConnector implements Connector {
 
   private async applyOne(step: PlanStep, sql: string): Promise<StatementOutcome> {
     try {
-      await withBackoff(() => this.session.query(sql), isTransient);
+      await this.session.query(sql);
       return { step, sql, ok: true };
     } catch (err) {
       const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));
