@@ -13,8 +13,6 @@ import { isIdentity, type ManagedScope } from './scope.js';
 
 export interface ResourceSyncDeps {
   connector: Connector;
-  /** Create a principal a policy names when the warehouse lacks it (CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES). */
-  createMissingPrincipals?: boolean;
   profile: WarehouseProfile;
   scope: ManagedScope;
   snapshot: PolicySnapshot;
@@ -49,13 +47,13 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   const parentKeys = new Set(loaded.parents.map((p) => `${p.kind}|${securableName(p)}`));
   const neededAbove = desired.grants.filter((g) => parentKeys.has(`${g.securable.kind}|${securableName(g.securable)}`));
   const withNeeds = (outcome: ResourceOutcome): ResourceOutcome => ({ ...outcome, neededAbove });
-  const actual = await deps.connector.readGrants(loaded);
+  const actual = loaded.grants;
   const warnings = [...desired.warnings, ...columnWarning(loaded), ...identityWarnings(desired.grants, actual, identity)];
   const created: ResourceResult['statements'] = [];
   const missing = await missingPrincipals(desired.grants.map((g) => g.principal), deps, warnings, created);
   const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
   const steps = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope, identity });
-  const port = deps.connector.masking;
+  const port = deps.connector.capabilities.masking;
   const masking = port ? await planResourceMasking(loaded, port, deps) : undefined;
   if (masking) warnings.push(...masking.warnings);
   const base = {
@@ -124,23 +122,24 @@ export async function syncResourceSafely(ref: ResourceRef, deps: ResourceSyncDep
  * otherwise reported, and their grants left out rather than failing the statements.
  */
 async function missingPrincipals(wanted: Principal[], deps: ResourceSyncDeps, warnings: string[], created: ResourceResult['statements']): Promise<Set<string>> {
-  if (!deps.connector.existingPrincipals) return new Set();
-  const existing = new Set((await deps.connector.existingPrincipals()).map(principalKey));
+  const directory = deps.connector.capabilities.principals;
+  if (!directory) return new Set();
+  const existing = new Set((await directory.existing()).map(principalKey));
   const missing = new Map(wanted.filter((p) => !existing.has(principalKey(p))).map((p) => [principalKey(p), p]));
   for (const [key, p] of missing) {
-    if (deps.createMissingPrincipals && deps.connector.createPrincipal) {
+    if (directory.create) {
       if (deps.dryRun) {
         warnings.push(`${p.kind} ${p.name} does not exist; a real run creates it`);
         missing.delete(key);
         continue;
       }
-      const outcome = await deps.connector.createPrincipal(p);
+      const outcome = await directory.create(p);
       created.push(outcome);
       if (outcome.ok) { missing.delete(key); continue; }
       warnings.push(`${p.kind} ${p.name} could not be created: ${outcome.error}`);
       continue;
     }
-    warnings.push(`${p.kind} ${p.name} does not exist in the warehouse; its grants were not applied (create it, or set CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES=true)`);
+    warnings.push(`${p.kind} ${p.name} does not exist in the warehouse; its grants were not applied (${directory.remedy})`);
   }
   return new Set(missing.keys());
 }

@@ -14,10 +14,11 @@ import { ResultFold } from './result-fold.js';
 export async function syncTree(
   ref: ResourceRef, connector: Connector, syncOne: (ref: ResourceRef, neededBelow?: DesiredGrant[]) => Promise<ResourceOutcome>,
 ): Promise<ResourceOutcome> {
-  if (!connector.children || !['database', 'catalog'].includes(ref.type)) return syncOne(ref);
+  const { children: childrenOf } = connector.capabilities;
+  if (!childrenOf || !['database', 'catalog'].includes(ref.type)) return syncOne(ref);
   let children: ResourceRef[];
   try {
-    children = await connector.children(ref);
+    children = await childrenOf(ref);
   } catch (err) {
     if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return syncOne(ref);
     throw err;

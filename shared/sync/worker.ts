@@ -21,7 +21,6 @@ export interface WorkerDeps {
   scope: ManagedScope;
   policies: PolicySource;
   leaseSeconds: number;
-  createMissingPrincipals?: boolean;
   /** Burst coalescing: resource states, and the queue a deferred task goes back to. Off when absent. */
   coalescing?: { states: ResourceStateStore; queue: DispatchQueue };
   now?: () => Date;
@@ -56,7 +55,7 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
       if (row.status !== 'PENDING') continue;
       const sync = () => syncTree(row.ref, deps.connector, (ref, neededBelow) => syncResourceSafely(ref, {
         connector: deps.connector, profile: deps.profile, scope: deps.scope, snapshot, now: clock(), dryRun: task!.header.dryRun,
-        createMissingPrincipals: deps.createMissingPrincipals ?? false, ...(neededBelow ? { neededBelow } : {}),
+        ...(neededBelow ? { neededBelow } : {}),
       }));
       const outcome = deps.coalescing && !task.header.dryRun
         ? await coalesced(row, task, version, deps.coalescing, deps, clock, sync)

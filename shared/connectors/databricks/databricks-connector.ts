@@ -1,4 +1,4 @@
-import type { Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
+import type { Capabilities, Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import type { MaskingOptions } from '../../sync/masking/model.js';
 import type { PlanStep } from '../../sync/plan-step.js';
@@ -12,6 +12,9 @@ export interface DatabricksStatements {
   query(sql: string, namedParameters?: Record<string, string>): Promise<Row[]>;
   close(): Promise<void>;
 }
+
+/** What a load found, before its grants are read. */
+type Objects = Omit<LoadedResource, 'grants'>;
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const pathKey = (path: readonly string[]) => path.join('\u0000');
@@ -32,17 +35,25 @@ const NOT_SYNCED_CATALOGS = new Set(['system', 'samples', 'hive_metastore']);
  * (EXECUTE, READ VOLUME, WRITE VOLUME, CREATE FUNCTION/VOLUME) are managed on the schema.
  */
 export class DatabricksConnector implements Connector {
-  readonly kind = 'databricks_unity_catalog' as const;
+  readonly kind = 'databricks_unity_catalog';
+  /**
+   * No principal directory: Unity Catalog cannot list its principals over SQL (SCIM is a separate REST API), so
+   * a policy principal missing from the workspace reaches GRANT and fails there with PRINCIPAL_DOES_NOT_EXIST,
+   * reported on the resource, rather than being dropped on a guess.
+   */
+  readonly capabilities: Capabilities;
   /** The tail of the statements running on each securable: changes to one securable never overlap. */
   private readonly queues = new Map<string, Promise<unknown>>();
-
-  /** Set when column masks and row filters are synced too (a governance schema is configured). */
-  readonly masking?: DatabricksMasking;
   private self: Promise<Principal[]> | undefined;
 
   /** `clientId`: DATABRICKS_CLIENT_ID, the service principal an OAuth machine-to-machine login acts as. */
   constructor(private readonly session: DatabricksStatements, masking?: MaskingOptions, private readonly clientId?: string) {
-    if (masking) this.masking = new DatabricksMasking(session, masking);
+    this.capabilities = {
+      children: (ref) => this.children(ref),
+      containers: () => this.containers(),
+      // Column masks and row filters are synced too when a governance schema is configured.
+      ...(masking ? { masking: new DatabricksMasking(session, masking) } : {}),
+    };
   }
 
   static fromSettings(settings: DatabricksSettings, masking?: MaskingOptions): DatabricksConnector {
@@ -117,7 +128,7 @@ export class DatabricksConnector implements Connector {
         if (found.length === 0) return 'not_found';
       }
       if (!Array.isArray(own)) throw own;
-      const loaded: LoadedResource = { root: schemaSec, objects: [schemaSec, ...rows.map(asSecurable)], parents: [catalogSec], columns: {} };
+      const loaded: Objects = { root: schemaSec, objects: [schemaSec, ...rows.map(asSecurable)], parents: [catalogSec], columns: {} };
       const grants = new GrantSet();
       grants.addShowGrants(loaded, own);
       const byPath = new Map(loaded.objects.map((o) => [pathKey(o.path), o]));
@@ -138,7 +149,7 @@ export class DatabricksConnector implements Connector {
     const sec = asSecurable(found);
     if (ref.type === 'view' && sec.kind !== 'view') return 'not_found';
     if (!Array.isArray(grantRows)) throw grantRows;
-    const loaded: LoadedResource = { root: sec, objects: [sec], parents: [catalogSec, schemaSec], columns: {} };
+    const loaded: Objects = { root: sec, objects: [sec], parents: [catalogSec, schemaSec], columns: {} };
     return { ...loaded, grants: grantsFromShowGrants(loaded, grantRows) };
   }
 
@@ -146,7 +157,7 @@ export class DatabricksConnector implements Connector {
    * Every catalog the workspace's metastore lists, for the scheduled full sync; not Databricks' own (`system`,
    * `samples`, internal ones) nor `hive_metastore`, whose legacy table ACLs are not Unity Catalog grants.
    */
-  async containers(): Promise<ResourceRef[]> {
+  private async containers(): Promise<ResourceRef[]> {
     const rows = await this.session.query('SHOW CATALOGS');
     return rows.map((r) => text(r.catalog ?? Object.values(r)[0]))
       .filter((name) => !NOT_SYNCED_CATALOGS.has(name) && !name.startsWith('__'))
@@ -154,7 +165,7 @@ export class DatabricksConnector implements Connector {
   }
 
   /** A catalog's schemas, one container at a time for the sync (it lists empty schemas too). */
-  async children(ref: ResourceRef): Promise<ResourceRef[]> {
+  private async children(ref: ResourceRef): Promise<ResourceRef[]> {
     if (ref.type !== 'catalog') return [];
     const catalog = storedName(ref.values.catalog ?? '');
     return (await this.schemasOf(catalog)).map((schema) => ({ type: 'schema', values: { catalog: quoteIdent(catalog), schema: quoteIdent(schema) } }));
@@ -165,20 +176,10 @@ export class DatabricksConnector implements Connector {
     return rows.map((r) => text(r.databasename ?? r.namespace ?? Object.values(r)[0])).filter((s) => s !== SYSTEM_SCHEMA);
   }
 
-  /** `load` reads every grant the sync compares in its own round trip, whatever the securable. */
-  async readGrants(loaded: LoadedResource): Promise<Grant[]> {
-    if (!loaded.grants) throw new Error('a Databricks resource is read with its grants: load it first');
-    return loaded.grants;
-  }
-
   private catalogPrivileges(catalog: string): Promise<Row[]> {
     return this.session.query(
       "SELECT grantee, privilege_type, inherited_from FROM system.information_schema.catalog_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog });
   }
-
-  // No existingPrincipals(): Unity Catalog cannot list its principals over SQL (SCIM is a separate REST API),
-  // so a policy principal missing from the workspace reaches GRANT and fails there with
-  // PRINCIPAL_DOES_NOT_EXIST, reported on the resource, rather than being dropped on a guess.
 
   /**
    * Grants first, then revokes (no access gap). Within a phase, statements on one securable run one after
@@ -257,7 +258,7 @@ class GrantSet {
    * SHOW GRANTS lists the object's own grants and, as rows naming the ancestor in objectType, those of its
    * schema and catalog: exactly the parents' direct grants, in the same round trip.
    */
-  addShowGrants(loaded: LoadedResource, rows: Row[]): void {
+  addShowGrants(loaded: Objects, rows: Row[]): void {
     const ancestor = (kind: Securable['kind']) => [loaded.root, ...loaded.parents].find((s) => s.kind === kind);
     for (const r of rows) {
       const type = text(r.objecttype).toUpperCase();
@@ -272,7 +273,7 @@ class GrantSet {
   }
 }
 
-function grantsFromShowGrants(loaded: LoadedResource, rows: Row[]): Grant[] {
+function grantsFromShowGrants(loaded: Objects, rows: Row[]): Grant[] {
   const set = new GrantSet();
   set.addShowGrants(loaded, rows);
   return set.list();

@@ -1,4 +1,4 @@
-import type { Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
+import type { Capabilities, Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
 import type { PlanStep } from '../../sync/plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
 
@@ -13,8 +13,11 @@ export interface MemoryCatalog {
 }
 
 export class MemoryConnector implements Connector {
-  readonly kind = 'memory' as const;
+  readonly kind = 'memory';
   readonly statements: string[] = [];
+  readonly capabilities: Capabilities = {
+    principals: { existing: async () => this.catalog.roles.map((name) => ({ kind: 'role', name })), remedy: 'create it' },
+  };
 
   constructor(readonly catalog: MemoryCatalog) {}
 
@@ -24,6 +27,11 @@ export class MemoryConnector implements Connector {
   }
 
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
+    const loaded = this.objectsOf(ref);
+    return loaded === 'not_found' ? loaded : { ...loaded, grants: this.grantsOn(loaded) };
+  }
+
+  private objectsOf(ref: ResourceRef): Omit<LoadedResource, 'grants'> | 'not_found' {
     const v = ref.values;
     const db = findName(this.catalog.databases, v.database);
     if (!db) return 'not_found';
@@ -54,13 +62,9 @@ export class MemoryConnector implements Connector {
     };
   }
 
-  async readGrants(loaded: LoadedResource): Promise<Grant[]> {
+  private grantsOn(loaded: Omit<LoadedResource, 'grants'>): Grant[] {
     const wanted = new Set([...loaded.objects, ...loaded.parents].map((s) => `${s.kind}|${s.path.join('.')}`));
     return this.catalog.grants.filter((g) => wanted.has(`${g.securable.kind}|${g.securable.path.join('.')}`)).map((g) => ({ ...g }));
-  }
-
-  async existingPrincipals(): Promise<Principal[]> {
-    return this.catalog.roles.map((name) => ({ kind: 'role', name }));
   }
 
   async apply(steps: PlanStep[]): Promise<StatementOutcome[]> {
