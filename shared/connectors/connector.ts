@@ -31,7 +31,8 @@ export interface StatementOutcome { step: PlanStep; sql: string; ok: boolean; er
 
 /** What every warehouse does: load what a request names with its grants, apply a plan, say who it acts as. */
 export interface Connector {
-  readonly kind: 'snowflake' | 'databricks_unity_catalog' | 'memory';
+  /** The connector kind (CONNECTOR_KIND), for messages. */
+  readonly kind: string;
   load(ref: ResourceRef): Promise<LoadedResource | 'not_found'>;
   apply(steps: PlanStep[]): Promise<StatementOutcome[]>;
   /**

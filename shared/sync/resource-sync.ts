@@ -1,6 +1,6 @@
 import type { Connector, Grant, LoadedResource, Principal } from '../connectors/connector.js';
 import { ConnectorError } from '../connectors/errors.js';
-import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../policy/index.js';
+import { resourceAcl, type PolicySnapshot } from '../policy/index.js';
 import type { ResourceResult } from '../store/records.js';
 import type { ResourceRef } from '../task/request.js';
 import type { ResourceStatus } from '../task/status.js';
@@ -36,7 +36,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   const [loaded, identity] = await Promise.all([deps.connector.load(ref), deps.connector.identity()]);
   if (loaded === 'not_found') return { status: 'SKIPPED', message: `not found: ${ref.type} ${Object.values(ref.values).join('.')}` };
 
-  const def = deps.profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
+  const def = deps.profile.serviceDef;
   // An object IGNORE_OBJECTS names asks for nothing, not even USAGE on the containers above it.
   const acls = loaded.objects.filter((s) => deps.scope.managesObject(s)).map((securable) => ({
     securable, acl: resourceAcl(deps.snapshot, def, deps.profile.policyResource(securable), { now: deps.now, schedules: 'at-now' }),

@@ -1,4 +1,4 @@
-import type { Connector } from '../connectors/connector.js';
+import type { Connector, SecurableKind } from '../connectors/connector.js';
 import type { ResourceRef } from '../task/request.js';
 import { ConnectorError } from '../connectors/errors.js';
 import type { DesiredGrant } from './desired.js';
@@ -12,10 +12,11 @@ import { ResultFold } from './result-fold.js';
  * into the requested resource's one result.
  */
 export async function syncTree(
-  ref: ResourceRef, connector: Connector, syncOne: (ref: ResourceRef, neededBelow?: DesiredGrant[]) => Promise<ResourceOutcome>,
+  ref: ResourceRef, connector: Connector, containerKind: SecurableKind,
+  syncOne: (ref: ResourceRef, neededBelow?: DesiredGrant[]) => Promise<ResourceOutcome>,
 ): Promise<ResourceOutcome> {
   const { children: childrenOf } = connector.capabilities;
-  if (!childrenOf || !['database', 'catalog'].includes(ref.type)) return syncOne(ref);
+  if (!childrenOf || ref.type !== containerKind) return syncOne(ref);
   let children: ResourceRef[];
   try {
     children = await childrenOf(ref);
@@ -23,7 +24,7 @@ export async function syncTree(
     if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return syncOne(ref);
     throw err;
   }
-  const fold = new ResultFold(ref.type === 'catalog' ? 'catalog' : 'database');
+  const fold = new ResultFold(containerKind);
   for (const child of children) fold.add(await syncOne(child));
   const self = await syncOne(ref, fold.neededOnTop());
   return self.status === 'SKIPPED' ? self : fold.outcome(children.length, self);

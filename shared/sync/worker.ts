@@ -53,7 +53,7 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     const rows = await deps.store.resources(taskId);
     for (const row of rows) {
       if (row.status !== 'PENDING') continue;
-      const sync = () => syncTree(row.ref, deps.connector, (ref, neededBelow) => syncResourceSafely(ref, {
+      const sync = () => syncTree(row.ref, deps.connector, deps.profile.containerKind, (ref, neededBelow) => syncResourceSafely(ref, {
         connector: deps.connector, profile: deps.profile, scope: deps.scope, snapshot, now: clock(), dryRun: task!.header.dryRun,
         ...(neededBelow ? { neededBelow } : {}),
       }));

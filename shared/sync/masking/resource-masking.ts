@@ -1,5 +1,5 @@
 import type { LoadedResource } from '../../connectors/connector.js';
-import { databricksServiceDef, resourceAcl, snowflakeServiceDef, type PolicySnapshot } from '../../policy/index.js';
+import { resourceAcl, type PolicySnapshot } from '../../policy/index.js';
 import type { ResourceResult } from '../../store/records.js';
 import type { WarehouseProfile } from '../profile.js';
 import type { ManagedScope } from '../scope.js';
@@ -31,7 +31,7 @@ export async function planResourceMasking(loaded: LoadedResource, port: MaskingP
   const managed = loaded.objects.filter((s) => (s.kind === 'table' || s.kind === 'view') && deps.scope.managesObject(s));
   if (managed.length === 0) return NOTHING;
   const state = await port.read(loaded);
-  const def = deps.profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
+  const def = deps.profile.serviceDef;
   const tables = managed.map((securable) => {
     const columns = state.columns[securable.path.join('.')] ?? [];
     // A body outlives `now`: a scheduled policy not yet over counts as conditional, to fail closed (desired-policies.ts).

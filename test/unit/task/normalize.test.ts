@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { databricksModule } from '../../../shared/connectors/databricks/module.js';
+import { snowflakeModule } from '../../../shared/connectors/snowflake/module.js';
 import { normalizeRequest } from '../../../shared/task/normalize.js';
 import type { SyncRequest } from '../../../shared/task/request.js';
 
@@ -12,13 +14,13 @@ describe('normalizeRequest', () => {
       { type: 'Table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } },
       { type: 'view', values: { database: 'SALES', schema: 'PUBLIC', view: 'V' } },
       { type: 'column', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS', column: 'AMOUNT' } },
-    ), 'snowflake');
+    ), snowflakeModule);
     expect(out.resources.map((r) => r.skip)).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect(out.resources[3]!.ref).toEqual({ type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'V' } });
   });
 
   it('skips a type the connector does not support, naming the supported ones', () => {
-    const [r] = normalizeRequest(request({ type: 'column', values: { catalog: 'm', schema: 's', table: 't', column: 'c' } }), 'databricks_unity_catalog').resources;
+    const [r] = normalizeRequest(request({ type: 'column', values: { catalog: 'm', schema: 's', table: 't', column: 'c' } }), databricksModule).resources;
     expect(r!.skip).toMatch(/unsupported resource type 'column' for a databricks_unity_catalog connector \(supported: catalog, schema, table, view\)/);
   });
 
@@ -26,20 +28,20 @@ describe('normalizeRequest', () => {
     const out = normalizeRequest(request(
       { type: 'table', values: { database: 'SALES', schema: 'PUBLIC' } },
       { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'A\u0000B' } },
-    ), 'snowflake');
+    ), snowflakeModule);
     expect(out.resources[0]!.skip).toContain('needs values.table');
     expect(out.resources[1]!.skip).toContain('control characters');
   });
 
   it('skips a type named after what every object inherits, as an unsupported type', () => {
     for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-      const [r] = normalizeRequest(request({ type, values: {} }), 'snowflake').resources;
+      const [r] = normalizeRequest(request({ type, values: {} }), snowflakeModule).resources;
       expect(r!.skip).toContain(`unsupported resource type '${type}'`);
     }
   });
 
   it('keeps identifiers exactly as requested, quotes and all', () => {
-    const [r] = normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'x"; DROP TABLE y; --' } }), 'snowflake').resources;
+    const [r] = normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'x"; DROP TABLE y; --' } }), snowflakeModule).resources;
     expect(r!.ref.values.table).toBe('x"; DROP TABLE y; --');
   });
 });

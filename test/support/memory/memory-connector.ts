@@ -1,10 +1,10 @@
-import type { Capabilities, Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../connector.js';
-import type { PlanStep } from '../../sync/plan-step.js';
-import type { ResourceRef } from '../../task/request.js';
+import type { Capabilities, Connector, Grant, LoadedResource, Principal, Securable, StatementOutcome } from '../../../shared/connectors/connector.js';
+import type { PlanStep } from '../../../shared/sync/plan-step.js';
+import type { ResourceRef } from '../../../shared/task/request.js';
 
 /**
- * A warehouse held in memory with Snowflake's resource types. A test fixture and the pipeline's first
- * connector (CONNECTOR_KIND=memory); never a production path.
+ * A warehouse held in memory with Snowflake's resource types: a test fixture (CONNECTOR_KIND=memory in a test's
+ * local host, see memory-module.ts), never a production path.
  */
 export interface MemoryCatalog {
   databases: { name: string; schemas: { name: string; tables: { name: string; kind?: 'table' | 'view'; columns?: string[] }[] }[] }[];
