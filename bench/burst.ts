@@ -26,7 +26,7 @@ export async function burst(tasks: number): Promise<Burst> {
   const rig = await startServiceRig(emulator.url, files.policyFile);
   rig.deps.coalescing = { states: rig.storage.states, queue: rig.storage.queue };
   try {
-    await rig.connector.containers!();
+    await rig.connector.capabilities.containers!();
     emulator.control.setLatency(LATENCY_MS);
     emulator.control.reset();
     const table = benchTable(0, 3) as ResourceRef;

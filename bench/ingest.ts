@@ -1,3 +1,5 @@
+import { databricksModule } from '../shared/connectors/databricks/module.js';
+import { snowflakeModule } from '../shared/connectors/snowflake/module.js';
 import { ingestEventBatch, type DeliveredEvent } from '../shared/intake/event-batch.js';
 import { diagnosticRecord } from '../dev/diagnostic-record.js';
 import { ingestMessage } from '../shared/events/ingest.js';
@@ -24,7 +26,7 @@ export async function ingest(opts: { batches: number; batchSize: number; diagnos
   const started = now();
   // Azurite in processes of its own, as the storage account is remote to the Event Hub function on Azure.
   const storage = await startBenchStorage(await startAzuriteProcesses());
-  const deps = { store: storage.store, queue: storage.queue, kind: 'snowflake' as const, instance: 'bench', log: silentLog };
+  const deps = { store: storage.store, queue: storage.queue, warehouse: snowflakeModule, instance: 'bench', log: silentLog };
   try {
     // Warm-up batch, not counted: JIT and Azurite's first table writes.
     await ingestEventBatch(Array.from({ length: 50 }, (_, i) => ({ body: v2(-1 - i), eventId: `warm:${i}` })), deps);
@@ -45,7 +47,7 @@ export async function ingest(opts: { batches: number; batchSize: number; diagnos
     const messages = diag.bodies.slice(0, 8);
     const t = now();
     // Diagnostic logs come from Databricks: a Snowflake deployment would count them and store nothing.
-    const stored = await ingestEventBatch(messages.map((body, i) => ({ body, eventId: `diag:${i}` })), { ...deps, kind: 'databricks_unity_catalog' });
+    const stored = await ingestEventBatch(messages.map((body, i) => ({ body, eventId: `diag:${i}` })), { ...deps, warehouse: databricksModule });
     const diagnosticsStored = round((messages.length * 500) / ((now() - t) / 1000), 0);
     progress(`ingest: ${eventsPerSecond} events/s; diagnostics ${diagnosticsText} records/s (text), ${diagnosticsStored} records/s into stored tasks`);
 

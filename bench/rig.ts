@@ -1,5 +1,6 @@
 import type { AzuriteHandle } from '../dev/azurite.js';
 import { freshStorage, type FreshStorage } from '../dev/fresh-storage.js';
+import { snowflakeModule } from '../shared/connectors/snowflake/module.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../shared/connectors/snowflake/profile.js';
 import { SnowflakeConnector } from '../shared/connectors/snowflake/snowflake-connector.js';
 import type { IntakeDeps } from '../shared/intake/create-task.js';
@@ -32,6 +33,6 @@ export async function startServiceRig(emulatorUrl: string, policyFile: string, o
     profile: snowflakeProfile(naming),
     scope: managedScope({ ignoreRoles: ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES.filter((p) => p !== 'REFERENCES') }),
   };
-  const intake: IntakeDeps = { store: storage.store, queue: storage.queue, kind: 'snowflake', instance: 'bench' };
+  const intake: IntakeDeps = { store: storage.store, queue: storage.queue, warehouse: snowflakeModule, instance: 'bench' };
   return { storage, connector, deps, intake, close: async () => { await connector.close(); } };
 }

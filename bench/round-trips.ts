@@ -33,7 +33,7 @@ export async function roundTrips(): Promise<RoundTrips> {
       return emulator.control.roundTrips();
     };
     try {
-      await rig.connector.containers!();      // login first: connection upkeep is not counted as a round trip anyway
+      await rig.connector.capabilities.containers!();      // login first: connection upkeep is not counted as a round trip anyway
       const cold = await sync(benchTable(0, 3) as ResourceRef);
       const table = benchTable(0, 7) as ResourceRef;
       const changed = await sync(table);

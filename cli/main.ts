@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { WAREHOUSES } from '../shared/connectors/modules.js';
 import { isEntryPoint } from '../shared/entry-point.js';
 import { CliError } from './cli-error.js';
 import { EXIT } from './exit-status.js';
@@ -42,7 +43,7 @@ export function buildProgram(io: Io, exit: (code: number) => void): Command {
     .option('--url <url>', 'API URL, like http://127.0.0.1:7071 (env POLICYSYNC_URL)')
     .option('--token <jwt>', 'bearer token (env POLICYSYNC_TOKEN)')
     .addOption(new Option('--kind <kind>', 'connector kind: how resource names map to identifiers (env POLICYSYNC_KIND; default snowflake)')
-      .choices(['snowflake', 'databricks_unity_catalog', 'databricks']))
+      .choices([...new Set(WAREHOUSES.flatMap((w) => [w.kind, w.name]))]))
     .option('--json', 'machine-readable output only: one JSON document on stdout')
     .addHelpText('after', HELP_AFTER)
     .showSuggestionAfterError()

@@ -7,22 +7,31 @@
  * dot inside quotes belongs to the name, `""` is one quote); Unity Catalog backticks (or double quotes, sent on
  * as backticks, the only quoting the Databricks connector unwraps).
  */
+import { WAREHOUSES, warehouseNamed, warehouseOfKind } from '../shared/connectors/modules.js';
+import type { WarehouseModule } from '../shared/connectors/warehouse-module.js';
+import { CONNECTOR_KIND } from '../shared/settings-list.js';
 import type { ResourceRef } from '../shared/task/request.js';
-import { connectorKindOfAppSubType, supportedTypes as supported, valueKeys } from '../shared/task/resource-types.js';
+import { supportedTypes, valueKeys } from '../shared/task/resource-types.js';
 import { CliError } from './cli-error.js';
 
 export type { ResourceRef };
-export type CliKind = 'snowflake' | 'databricks_unity_catalog';
+/** A connector kind, as CONNECTOR_KIND names it. */
+export type CliKind = string;
 
-export const CLI_KINDS: readonly CliKind[] = ['snowflake', 'databricks_unity_catalog'];
-
-/** `--kind`, else POLICYSYNC_KIND, else snowflake; `databricks` and `unity_catalog` are accepted spellings. */
+/** `--kind`, else POLICYSYNC_KIND, else CONNECTOR_KIND's default; any spelling the seed uses for a kind (`databricks`, `unity_catalog`) is accepted. */
 export function resolveKind(flag: string | undefined, env: Record<string, string | undefined>): CliKind {
-  const written = flag ?? (env.POLICYSYNC_KIND?.trim() || undefined) ?? 'snowflake';
-  const kind = connectorKindOfAppSubType(written);
-  if (kind === 'snowflake' || kind === 'databricks_unity_catalog') return kind;
-  throw new CliError('USAGE', `unknown connector kind '${written}' (${flag !== undefined ? '--kind' : 'POLICYSYNC_KIND'}); use ${CLI_KINDS.join(' or ')}`);
+  const written = flag ?? (env.POLICYSYNC_KIND?.trim() || undefined) ?? CONNECTOR_KIND.default!;
+  const warehouse = warehouseNamed(written);
+  if (warehouse) return warehouse.kind;
+  throw new CliError('USAGE', `unknown connector kind '${written}' (${flag !== undefined ? '--kind' : 'POLICYSYNC_KIND'}); use ${WAREHOUSES.map((w) => w.kind).join(' or ')}`);
 }
+
+const warehouseOf = (kind: CliKind): WarehouseModule => {
+  const warehouse = warehouseOfKind(kind);
+  if (!warehouse) throw new CliError('USAGE', `unknown connector kind '${kind}'; use ${WAREHOUSES.map((w) => w.kind).join(' or ')}`);
+  return warehouse;
+};
+const supported = (kind: CliKind) => supportedTypes(warehouseOf(kind).resourceTypes);
 
 /**
  * Pairs of `<type> <name>` (or one argument `"<type> <name>"`) into resource references, in order.
@@ -55,9 +64,9 @@ export function parseResources(args: readonly string[], kind: CliKind): Resource
 /** One resource: its type (case-insensitive) and its dotted name, checked against what the type needs. */
 export function parseResource(typeWritten: string, name: string, kind: CliKind): ResourceRef {
   const type = typeWritten.trim().toLowerCase();
-  const keys = valueKeys(kind, type);
+  const keys = valueKeys(warehouseOf(kind).resourceTypes, type);
   if (!keys) {
-    const other = CLI_KINDS.find((k) => k !== kind && valueKeys(k, type));
+    const other = WAREHOUSES.find((w) => w.kind !== kind && valueKeys(w.resourceTypes, type))?.kind;
     throw new CliError('USAGE', other
       ? `'${type}' is a ${other} resource, not a ${kind} one (${kind}: ${supported(kind)}); pass --kind ${other} or set POLICYSYNC_KIND`
       : `unknown resource type '${typeWritten}' for ${kind} (${supported(kind)})`);
@@ -74,7 +83,7 @@ export function parseResource(typeWritten: string, name: string, kind: CliKind):
  * (whitespace around them dropped), quoted parts with their quotes, in the connector's own quoting.
  */
 export function splitName(name: string, kind: CliKind): string[] {
-  const quotes = kind === 'snowflake' ? ['"'] : ['`', '"'];
+  const { quotes, quote } = warehouseOf(kind).names;
   const parts: string[] = [];
   let i = 0;
   for (;;) {
@@ -86,7 +95,7 @@ export function splitName(name: string, kind: CliKind): string[] {
       if (close < 0) throw new CliError('USAGE', `unterminated ${q} in '${name}'; close the quoted part, and double a ${q} that belongs to the name`);
       const inner = name.slice(i + 1, close).replaceAll(q + q, q);
       if (inner === '') throw new CliError('USAGE', `empty quoted part in '${name}'; a name cannot be empty`);
-      part = kind === 'snowflake' ? `"${inner.replaceAll('"', '""')}"` : `\`${inner.replaceAll('`', '``')}\``;
+      part = quote(inner);
       i = close + 1;
       while (i < name.length && isBlank(name[i]!)) i++;
       if (i < name.length && name[i] !== '.') {
@@ -109,7 +118,7 @@ export function splitName(name: string, kind: CliKind): string[] {
 
 /** How a resource reads back to a person, in the form parseResources accepts: `table SALES.PUBLIC."Order Items"`. */
 export function resourceLabel(ref: ResourceRef): string {
-  const keys = valueKeys('snowflake', ref.type) ?? valueKeys('databricks_unity_catalog', ref.type);
+  const keys = WAREHOUSES.map((w) => valueKeys(w.resourceTypes, ref.type)).find((k) => k !== undefined);
   const ordered = keys && keys.every((k) => k in ref.values) ? keys.map((k) => ref.values[k]!) : Object.values(ref.values);
   return `${ref.type} ${ordered.join('.')}`;
 }
@@ -124,10 +133,9 @@ function closingQuote(text: string, open: number, q: string): number {
 }
 
 const isBlank = (c: string) => c === ' ' || c === '\t';
-const isTypeWord = (word: string) => CLI_KINDS.some((k) => valueKeys(k, word.toLowerCase()) !== undefined);
+const isTypeWord = (word: string) => WAREHOUSES.some((w) => valueKeys(w.resourceTypes, word.toLowerCase()) !== undefined);
 
-const EXAMPLES: Record<CliKind, Record<string, string>> = {
-  snowflake: { database: 'SALES', schema: 'SALES.PUBLIC', table: 'SALES.PUBLIC.ORDERS', view: 'SALES.PUBLIC.ORDERS_BY_COUNTRY', column: 'SALES.PUBLIC.ORDERS.AMOUNT' },
-  databricks_unity_catalog: { catalog: 'main', schema: 'main.sales', table: 'main.sales.orders', view: 'main.sales.orders_by_country' },
+const example = (kind: CliKind, type: string) => {
+  const { examples } = warehouseOf(kind).names;
+  return `${type} ${examples[type] ?? examples.table}`;
 };
-const example = (kind: CliKind, type: string) => `${type} ${EXAMPLES[kind][type] ?? EXAMPLES[kind].table}`;

@@ -1,44 +1,4 @@
-import { mintToken } from '../shared/auth/index.js';
-import { ConfigError } from '../shared/config.js';
-import { startLocalHost } from './host/local-host.js';
+import { runLocalHost } from './host/run.js';
 
-// `npm start`: the service on its embedded defaults, with everything a newcomer needs printed to try it.
-const quiet = process.argv.includes('--quiet');
-try {
-  const host = await startLocalHost(quiet ? { log: () => undefined } : {});
-  const token = host.env.JWT_SECRET
-    ? await mintToken({ secret: host.env.JWT_SECRET, subject: 'local-dev', ttlSeconds: 8 * 3600,
-      ...(host.env.JWT_ISSUER ? { issuer: host.env.JWT_ISSUER } : {}), ...(host.env.JWT_AUDIENCE ? { audience: host.env.JWT_AUDIENCE } : {}) })
-    : '(configure JWT_SECRET to get a development token here)';
-  const values = host.env.CONNECTOR_KIND === 'databricks_unity_catalog'
-    ? { catalog: 'main', schema: 'sales', table: 'orders' } : { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' };
-  const body = JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values }] } });
-  process.stderr.write([
-    '',
-    `policysync is running (${host.env.CONNECTOR_KIND}, instance ${host.env.CONNECTOR_INSTANCE})`,
-    `  API:    ${host.apiUrl}/task   (GET ${host.apiUrl}/tasks/{taskId})`,
-    `  health: ${host.apiUrl}/health`,
-    ...(host.emulatorUrl ? [`  warehouse emulator (demo catalog): ${host.emulatorUrl}   statement log: ${host.emulatorUrl}/__emulator/statements`] : []),
-    `  token:  ${token}`,
-    '',
-    'Try it:',
-    `  curl -s -X POST ${host.apiUrl}/task -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' -d '${body}'`,
-    `  curl -s ${host.apiUrl}/tasks/<taskId> -H "Authorization: Bearer ${token}"`,
-    '',
-    'Ctrl-C stops it.',
-    '',
-  ].join('\n'));
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write('stopping...\n');
-    await host.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-} catch (err) {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
-  process.exit(1);
-}
+// `npm start`: the local host with the real warehouses (their emulators when none is configured).
+await runLocalHost();

@@ -22,7 +22,7 @@ export function eventHubFunction(): EventHubFunctionOptions {
       const ids = deliveryIds(context.triggerMetadata, list.length);
       const events = list.map((body, i) => ({ body, ...(ids[i] ? { eventId: ids[i] } : {}) }));
       const summary = await ingestEventBatch(events, {
-        store: s.store, queue: s.queue, kind: c.connectorKind, instance: c.instance, log: contextLog(context), redeliveries: context.retryContext?.retryCount ?? 0,
+        store: s.store, queue: s.queue, warehouse: c.warehouse.module, instance: c.instance, log: contextLog(context), redeliveries: context.retryContext?.retryCount ?? 0,
       });
       if (summary.failed > 0) throw new UnstoredEventsError(summary.failed);
     },

@@ -12,7 +12,7 @@ const toHttp = (r: ApiResponse): HttpResponseInit => ({ status: r.status, header
 /** Storage is built on first use by an authenticated request, never by an anonymous one. */
 async function storage(): Promise<IntakeDeps> {
   const s = await appServices();
-  return { store: s.store, queue: s.queue, kind: s.config.connectorKind, instance: s.config.instance };
+  return { store: s.store, queue: s.queue, warehouse: s.config.warehouse.module, instance: s.config.instance };
 }
 
 /**

@@ -1,7 +1,5 @@
 import { UnresolvedSettingsError, type Config } from './config.js';
 import type { Connector } from './connectors/connector.js';
-import { databricksProfile, DATABRICKS_PRIVILEGES } from './connectors/databricks/profile.js';
-import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from './connectors/snowflake/profile.js';
 import { filePolicySource, rangerAdminSource, type PolicySource } from './policy/index.js';
 import { queueClient, tableClient } from './store/clients.js';
 import { DispatchQueue } from './store/dispatch-queue.js';
@@ -33,38 +31,19 @@ export async function buildServices(config: Config, overrides: Partial<Pick<Serv
   await Promise.all([store.init(), queue.init(), states.init()]).catch((err: unknown) => {
     throw err instanceof StoreError ? err : new StoreError('STORAGE_UNAVAILABLE', `storage could not be prepared (${statusCodeOf(err) ?? (err as Error).message})`);
   });
-  const dbx = config.connectorKind === 'databricks_unity_catalog';
-  const profile = dbx ? databricksProfile(config.principals) : snowflakeProfile(config.principals);
+  const { module } = config.warehouse;
+  const maskingOptions = masking(config);
   return {
-    config, store, queue, states, profile,
-    connector: overrides.connector ?? (await connectorFor(config)),
-    scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? (dbx ? DATABRICKS_PRIVILEGES : SNOWFLAKE_PRIVILEGES) }),
+    config, store, queue, states,
+    profile: module.profile(config.principals),
+    // Only the configured warehouse's driver is loaded: the other would cost every instance tens of megabytes and
+    // cold-start time for nothing.
+    connector: overrides.connector ?? (await config.warehouse.connect(maskingOptions ? { masking: maskingOptions } : {})),
+    scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? module.privileges }),
     policies: config.policy.ranger
       ? rangerAdminSource({ ...config.policy.ranger, pluginId: `policysync@${config.instance}` })
       : filePolicySource(config.policy.file ?? ''),
   };
-}
-
-/**
- * One deployment serves one connector kind, so only that kind's driver is loaded: the other driver would cost
- * every instance tens of megabytes and cold-start time for nothing.
- */
-async function connectorFor(config: Config): Promise<Connector> {
-  switch (config.connectorKind) {
-    case 'memory': {
-      const [{ MemoryConnector }, { fixtureCatalog }] = await Promise.all([
-        import('./connectors/memory/memory-connector.js'), import('./connectors/memory/fixture-catalog.js')]);
-      return new MemoryConnector(fixtureCatalog());
-    }
-    case 'snowflake': {
-      const { SnowflakeConnector } = await import('./connectors/snowflake/snowflake-connector.js');
-      return SnowflakeConnector.fromSettings(config.snowflake, masking(config));
-    }
-    case 'databricks_unity_catalog': {
-      const { DatabricksConnector } = await import('./connectors/databricks/databricks-connector.js');
-      return DatabricksConnector.fromSettings(config.databricks, masking(config));
-    }
-  }
 }
 
 /** Masking sync is on unless the governance schema setting says `none`. */

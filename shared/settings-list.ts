@@ -1,73 +1,64 @@
+import { z } from 'zod';
+import { WAREHOUSES } from './connectors/modules.js';
+import { boundedInt, csv, flag, optionalText, setting, type Setting } from './setting.js';
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+/** Seconds, or a number with s, m, h or d (`24h`), the form jose and most token settings use. */
+const duration = (min: number, max: number) => z.string().trim()
+  .regex(/^\d{1,9}\s*[smhd]?$/i, 'must be seconds, or a number with s, m, h or d (24h)')
+  .transform((v) => Number(/^\d+/.exec(v)![0]) * UNIT_SECONDS[(/[smhd]$/i.exec(v)?.[0].toLowerCase() ?? 's') as keyof typeof UNIT_SECONDS])
+  .refine((seconds) => seconds >= min && seconds <= max, `must be between ${min} s and ${max / 86_400} days`);
+const storageName = z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/i, 'must be a storage-safe name');
+const ncrontab = z.string().regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression');
+
+/** CONNECTOR_KIND: read as text here; the configuration holds it to the warehouses it knows. */
+export const CONNECTOR_KIND = setting('CONNECTOR_KIND', z.string(), {
+  default: 'snowflake', description: `Which warehouse this instance syncs: ${WAREHOUSES.map((w) => `\`${w.kind}\``).join(' or ')}.`,
+});
+
+/** The settings every deployment has, whatever its warehouse. */
+export const COMMON_SETTINGS = [
+  CONNECTOR_KIND,
+  setting('CONNECTOR_INSTANCE', z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only'), { default: 'default', description: 'Name of this connector instance (one deployment per instance); appears in logs and task records.' }),
+  setting('CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED', flag, { default: 'false', description: 'Consume RESOURCE_SYNC events (and warehouse change events) from Azure Event Hub.' }),
+  setting('JWT_SECRET', optionalText, { secret: true, description: 'HS256 shared secret (at least 32 bytes). Exactly one of JWT_SECRET, JWT_PUBLIC_KEY, JWT_JWKS_URL.' }),
+  setting('JWT_PUBLIC_KEY', optionalText, { description: 'PEM public key for RS256 / ES256 tokens.' }),
+  setting('JWT_JWKS_URL', z.url().optional(), { description: 'JWKS URL for RS256 / ES256 tokens.' }),
+  setting('JWT_ISSUER', optionalText, { description: 'Required `iss` claim. Must be set with JWT_PUBLIC_KEY or JWT_JWKS_URL (an identity provider signs tokens for every application it serves); optional with JWT_SECRET.' }),
+  setting('JWT_AUDIENCE', optionalText, { description: 'Required `aud` claim (this API\'s application id URI or client id). Must be set with JWT_PUBLIC_KEY or JWT_JWKS_URL; optional with JWT_SECRET.' }),
+  setting('JWT_MAX_TOKEN_AGE', duration(60, 30 * 86_400), { default: '24h', description: 'Longest token lifetime (`exp` - `iat`) accepted: seconds, or a number with `s`, `m`, `h` or `d`. Tokens must carry `iat`; longer-lived tokens are refused.' }),
+  setting('JWT_REQUIRED_SCOPE', z.string().trim().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be one scope or role name (no spaces or quotes)').optional(), { description: 'When set, a token must grant this scope or app role in `scp` (Entra ID delegated), `scope` (OAuth) or `roles` (Entra ID app roles), or it is refused with 403: for an identity provider shared with other applications.' }),
+  setting('AzureWebJobsStorage', optionalText, { secret: true, description: 'Storage connection string (tables and queues). In Azure, use `AzureWebJobsStorage__accountName` with a managed identity instead.' }),
+  setting('AzureWebJobsStorage__accountName', optionalText, { description: 'Storage account name for identity-based access (managed identity).' }),
+  setting('AzureWebJobsStorage__clientId', optionalText, { description: 'Client id of the user-assigned managed identity used for storage.' }),
+  setting('TASKS_TABLE', z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be a valid table name'), { default: 'tasks', description: 'Table holding task records.' }),
+  setting('SYNC_QUEUE', storageName, { default: 'policysync-sync', description: 'Queue the sync worker consumes (its poison queue is `<name>-poison`).' }),
+  setting('IDEMPOTENCY_TTL_HOURS', boundedInt(1, 24 * 30), { default: '24', description: 'How long an `Idempotency-Key` (scoped to the token\'s subject) or an Event Hub event id names its task; after that the same key creates a new task. 1 to 720.' }),
+  setting('TASK_LEASE_SECONDS', boundedInt(10, 3600), { default: '300', description: 'How long a worker holds a claimed task before another worker may take it over.' }),
+  setting('SWEEP_SCHEDULE', ncrontab, { default: '0 */1 * * * *', description: 'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease.' }),
+  setting('SWEEP_GRACE_SECONDS', boundedInt(5, 86_400), { default: '60', description: 'How long a task may sit unchanged before the sweeper re-dispatches it.' }),
+  setting('FULL_SYNC_ENABLED', flag, { default: 'false', description: 'Run the scheduled full sync: every database (catalog) through the same pipeline, recorded as a task with source SCHEDULE.' }),
+  setting('FULL_SYNC_SCHEDULE', ncrontab, { default: '0 0 2 * * *', description: 'NCRONTAB schedule of the full sync.' }),
+  setting('EVENTHUB_CONNECTION', optionalText, { secret: true, description: 'Event Hub connection string (local host). In Azure, use `EventHubConnection__fullyQualifiedNamespace` with a managed identity.' }),
+  setting('EventHubConnection__fullyQualifiedNamespace', optionalText, { description: 'Event Hubs namespace host for identity-based access.' }),
+  setting('EVENTHUB_NAME', z.string(), { default: 'policysync', description: 'Event Hub name.' }),
+  setting('EVENTHUB_CONSUMER_GROUP', z.string(), { default: '$Default', description: 'Consumer group of this connector instance.' }),
+  setting('POLICY_FILE', optionalText, { description: 'Path of a Ranger policy JSON file (a ServicePolicies download, an export, or a bare array); re-read when it changes.' }),
+  setting('RANGER_URL', z.url().optional(), { description: 'Ranger Admin base URL; policies are downloaded from it when set. A URL with credentials in it (`user:password@`) is refused: use RANGER_USERNAME and RANGER_PASSWORD.' }),
+  setting('RANGER_SERVICE_NAME', optionalText, { description: 'Ranger service whose policies apply to this instance.' }),
+  setting('RANGER_USERNAME', optionalText, { description: 'Ranger Admin basic-auth user.' }),
+  setting('RANGER_PASSWORD', optionalText, { secret: true, description: 'Ranger Admin basic-auth password; in Azure a Key Vault reference.' }),
+  setting('PRINCIPAL_USER_ROLE_TEMPLATE', z.string().includes('{name}', { message: 'must contain {name}' }), { default: '{name}', description: 'How a Ranger user maps to a warehouse role (Snowflake grants go to roles).' }),
+  setting('PRINCIPAL_CASE', z.enum(['upper', 'lower', 'preserve']).optional(), { description: 'Case applied to Ranger principal names before they are matched with warehouse principals: `upper`, `lower` or `preserve`. Default: `upper` for Snowflake (roles as Snowflake shows them), `preserve` for Databricks (principals are case-sensitive).' }),
+  setting('IGNORE_ROLES', z.string().optional(), { description: 'Comma-separated globs of principals never granted to or revoked from (a mask or row-filter item naming one is still applied as the policy says, and reported). The connector\'s own role or user is never granted or revoked anything, whatever this says. Default: `ACCOUNTADMIN,ORGADMIN,SECURITYADMIN,SYSADMIN,USERADMIN,PUBLIC` for Snowflake, `admins,account users` for Databricks.' }),
+  setting('IGNORE_OBJECTS', csv, { default: '', description: 'Comma-separated globs of object names (`DB`, `DB.SCHEMA`, `DB.SCHEMA.TABLE`) the sync never touches: neither their grants nor their masks and row filters.' }),
+  setting('MANAGED_PRIVILEGES', z.string().optional().transform((v) => v?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)), { description: 'Comma-separated privileges the sync manages; others are left alone. Masks and row filters decide what a SELECT returns: they are synced only while SELECT is managed. Defaults to every privilege the connector maps.' }),
+  setting('PORT', boundedInt(0, 65535), { default: '7071', description: 'Local host only: HTTP port.' }),
+] as const;
+
 /**
- * Every app setting the service reads, with its default and meaning. The config parser, the README's settings
- * table and the infrastructure templates all come from this one list, so code and deployment cannot drift.
+ * Every app setting the service reads, with its default, its meaning and how its value is read. The config parser,
+ * the README's settings table and the infrastructure templates all come from this one list, so code and deployment
+ * cannot drift. A warehouse's own settings come from its module (connectors/<name>/module.ts).
  */
-export interface SettingInfo { name: string; default?: string; secret?: boolean; description: string }
-
-const entryPointFlags = (prefix: string, product: string): SettingInfo[] => [
-  { name: `${prefix}_API_SERVER_ENABLED`, default: 'true', description: `${product}: serve the task REST API.` },
-  { name: `${prefix}_ON_DEMAND_V2_ENABLED`, default: 'true', description: `${product}: accept V2 on-demand tasks at all (API and Event Hub).` },
-  { name: `${prefix}_EXTERNAL_ACCESS_ENABLED`, default: 'true', description: `${product}: public network access to the API; false deploys a private endpoint instead.` },
-  { name: `${prefix}_K8S_NGINX_INGRESS_ENABLE`, default: 'false', description: `${product}: the seed's Kubernetes ingress flag. Accepted for compatibility; it has no meaning on Azure Functions and a warning is logged when set.` },
-];
-
-export const SETTINGS: readonly SettingInfo[] = [
-  { name: 'CONNECTOR_KIND', default: 'snowflake', description: 'Which warehouse this instance syncs: `snowflake`, `databricks_unity_catalog`, or `memory` (an in-memory test fixture, never for production).' },
-  { name: 'CONNECTOR_INSTANCE', default: 'default', description: 'Name of this connector instance (one deployment per instance); appears in logs and task records.' },
-  ...entryPointFlags('CONNECTOR_SNOWFLAKE', 'Snowflake'),
-  ...entryPointFlags('CONNECTOR_DATABRICKS_UNITY_CATALOG', 'Databricks Unity Catalog'),
-  { name: 'CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED', default: 'false', description: 'Consume RESOURCE_SYNC events (and warehouse change events) from Azure Event Hub.' },
-  { name: 'JWT_SECRET', secret: true, description: 'HS256 shared secret (at least 32 bytes). Exactly one of JWT_SECRET, JWT_PUBLIC_KEY, JWT_JWKS_URL.' },
-  { name: 'JWT_PUBLIC_KEY', description: 'PEM public key for RS256 / ES256 tokens.' },
-  { name: 'JWT_JWKS_URL', description: 'JWKS URL for RS256 / ES256 tokens.' },
-  { name: 'JWT_ISSUER', description: 'Required `iss` claim. Must be set with JWT_PUBLIC_KEY or JWT_JWKS_URL (an identity provider signs tokens for every application it serves); optional with JWT_SECRET.' },
-  { name: 'JWT_AUDIENCE', description: 'Required `aud` claim (this API\'s application id URI or client id). Must be set with JWT_PUBLIC_KEY or JWT_JWKS_URL; optional with JWT_SECRET.' },
-  { name: 'JWT_MAX_TOKEN_AGE', default: '24h', description: 'Longest token lifetime (`exp` - `iat`) accepted: seconds, or a number with `s`, `m`, `h` or `d`. Tokens must carry `iat`; longer-lived tokens are refused.' },
-  { name: 'JWT_REQUIRED_SCOPE', description: 'When set, a token must grant this scope or app role in `scp` (Entra ID delegated), `scope` (OAuth) or `roles` (Entra ID app roles), or it is refused with 403: for an identity provider shared with other applications.' },
-  { name: 'AzureWebJobsStorage', secret: true, description: 'Storage connection string (tables and queues). In Azure, use `AzureWebJobsStorage__accountName` with a managed identity instead.' },
-  { name: 'AzureWebJobsStorage__accountName', description: 'Storage account name for identity-based access (managed identity).' },
-  { name: 'AzureWebJobsStorage__clientId', description: 'Client id of the user-assigned managed identity used for storage.' },
-  { name: 'TASKS_TABLE', default: 'tasks', description: 'Table holding task records.' },
-  { name: 'SYNC_QUEUE', default: 'policysync-sync', description: 'Queue the sync worker consumes (its poison queue is `<name>-poison`).' },
-  { name: 'IDEMPOTENCY_TTL_HOURS', default: '24', description: 'How long an `Idempotency-Key` (scoped to the token\'s subject) or an Event Hub event id names its task; after that the same key creates a new task. 1 to 720.' },
-  { name: 'TASK_LEASE_SECONDS', default: '300', description: 'How long a worker holds a claimed task before another worker may take it over.' },
-  { name: 'SWEEP_SCHEDULE', default: '0 */1 * * * *', description: 'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease.' },
-  { name: 'SWEEP_GRACE_SECONDS', default: '60', description: 'How long a task may sit unchanged before the sweeper re-dispatches it.' },
-  { name: 'FULL_SYNC_ENABLED', default: 'false', description: 'Run the scheduled full sync: every database (catalog) through the same pipeline, recorded as a task with source SCHEDULE.' },
-  { name: 'FULL_SYNC_SCHEDULE', default: '0 0 2 * * *', description: 'NCRONTAB schedule of the full sync.' },
-  { name: 'EVENTHUB_CONNECTION', secret: true, description: 'Event Hub connection string (local host). In Azure, use `EventHubConnection__fullyQualifiedNamespace` with a managed identity.' },
-  { name: 'EventHubConnection__fullyQualifiedNamespace', description: 'Event Hubs namespace host for identity-based access.' },
-  { name: 'EVENTHUB_NAME', default: 'policysync', description: 'Event Hub name.' },
-  { name: 'EVENTHUB_CONSUMER_GROUP', default: '$Default', description: 'Consumer group of this connector instance.' },
-  { name: 'POLICY_FILE', description: 'Path of a Ranger policy JSON file (a ServicePolicies download, an export, or a bare array); re-read when it changes.' },
-  { name: 'RANGER_URL', description: 'Ranger Admin base URL; policies are downloaded from it when set. A URL with credentials in it (`user:password@`) is refused: use RANGER_USERNAME and RANGER_PASSWORD.' },
-  { name: 'RANGER_SERVICE_NAME', description: 'Ranger service whose policies apply to this instance.' },
-  { name: 'RANGER_USERNAME', description: 'Ranger Admin basic-auth user.' },
-  { name: 'RANGER_PASSWORD', secret: true, description: 'Ranger Admin basic-auth password; in Azure a Key Vault reference.' },
-  { name: 'SNOWFLAKE_ACCOUNT', description: 'Snowflake account identifier.' },
-  { name: 'SNOWFLAKE_USERNAME', description: 'Snowflake user the connector logs in as.' },
-  { name: 'SNOWFLAKE_PASSWORD', secret: true, description: 'Password (or use a key pair).' },
-  { name: 'SNOWFLAKE_PRIVATE_KEY', secret: true, description: 'PEM private key for key-pair authentication.' },
-  { name: 'SNOWFLAKE_PRIVATE_KEY_PATH', description: 'Path of the PEM private key for key-pair authentication.' },
-  { name: 'SNOWFLAKE_ROLE', description: 'Role the connector uses (needs MANAGE GRANTS).' },
-  { name: 'SNOWFLAKE_WAREHOUSE', description: 'Warehouse for INFORMATION_SCHEMA queries.' },
-  { name: 'SNOWFLAKE_ACCESS_URL', description: 'Custom endpoint (private link, or a local emulator such as http://127.0.0.1:8085).' },
-  { name: 'DATABRICKS_HOST', description: 'Databricks workspace host (`adb-123.4.azuredatabricks.net`, or `127.0.0.1:PORT` for the emulator).' },
-  { name: 'DATABRICKS_HTTP_PATH', description: 'HTTP path of the SQL warehouse (`/sql/1.0/warehouses/<id>`).' },
-  { name: 'DATABRICKS_TOKEN', secret: true, description: 'Personal access token. Or OAuth machine-to-machine with DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET.' },
-  { name: 'DATABRICKS_CLIENT_ID', description: 'OAuth machine-to-machine: the service principal\'s application id. The driver runs OAuth only for workspace hosts in `*.azuredatabricks.net`, `*.databricks.azure.cn`, `*.cloud.databricks.com` or `*.gcp.databricks.com`; elsewhere use DATABRICKS_TOKEN.' },
-  { name: 'DATABRICKS_CLIENT_SECRET', secret: true, description: 'OAuth machine-to-machine: the service principal\'s secret.' },
-  { name: 'DATABRICKS_CA_CERT', description: 'PEM certificate to trust for the workspace endpoint (a private CA, or the local emulator).' },
-  { name: 'DATABRICKS_MAX_CONCURRENCY', default: '8', description: 'Statements in flight at once (a workspace caps concurrent requests at about 20).' },
-  { name: 'CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA', default: 'POLICYSYNC_GOVERNANCE', description: 'Schema (in each database) holding the masking and row access policies made from Ranger data-mask and row-filter policies; created when missing. `none` turns masking sync off.' },
-  { name: 'CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER', default: 'false', description: 'Replace a masking or row access policy someone else attached where a Ranger policy wants ours (otherwise reported as a conflict).' },
-  { name: 'CONNECTOR_DATABRICKS_UNITY_CATALOG_GOVERNANCE_SCHEMA', default: 'policysync_governance', description: 'Schema (in each catalog) holding the mask and row-filter functions; created when missing. `none` turns masking sync off.' },
-  { name: 'CONNECTOR_DATABRICKS_UNITY_CATALOG_MASKING_TAKEOVER', default: 'false', description: 'Replace a column mask or row filter someone else set where a Ranger policy wants ours (otherwise reported as a conflict).' },
-  { name: 'CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES', default: 'false', description: 'Create a role a policy names when it does not exist, instead of reporting it.' },
-  { name: 'PRINCIPAL_USER_ROLE_TEMPLATE', default: '{name}', description: 'How a Ranger user maps to a warehouse role (Snowflake grants go to roles).' },
-  { name: 'PRINCIPAL_CASE', description: 'Case applied to Ranger principal names before they are matched with warehouse principals: `upper`, `lower` or `preserve`. Default: `upper` for Snowflake (roles as Snowflake shows them), `preserve` for Databricks (principals are case-sensitive).' },
-  { name: 'IGNORE_ROLES', description: 'Comma-separated globs of principals never granted to or revoked from (a mask or row-filter item naming one is still applied as the policy says, and reported). The connector\'s own role or user is never granted or revoked anything, whatever this says. Default: `ACCOUNTADMIN,ORGADMIN,SECURITYADMIN,SYSADMIN,USERADMIN,PUBLIC` for Snowflake, `admins,account users` for Databricks.' },
-  { name: 'IGNORE_OBJECTS', default: '', description: 'Comma-separated globs of object names (`DB`, `DB.SCHEMA`, `DB.SCHEMA.TABLE`) the sync never touches: neither their grants nor their masks and row filters.' },
-  { name: 'MANAGED_PRIVILEGES', description: 'Comma-separated privileges the sync manages; others are left alone. Masks and row filters decide what a SELECT returns: they are synced only while SELECT is managed. Defaults to every privilege the connector maps.' },
-  { name: 'PORT', default: '7071', description: 'Local host only: HTTP port.' },
-];
+export const SETTINGS: readonly Setting[] = [...COMMON_SETTINGS, ...WAREHOUSES.flatMap((w) => w.settings)];

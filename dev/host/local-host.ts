@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { startDatabricksEmulator } from '../emulators/databricks/index.js';
-import { DEFAULT_USERS, startSnowflakeEmulator } from '../emulators/snowflake/index.js';
+import type { WarehouseModule } from '../../shared/connectors/warehouse-module.js';
+import { CONNECTOR_KIND } from '../../shared/settings-list.js';
 import { startAzurite, type AzuriteHandle } from '../azurite.js';
+import type { LocalWarehouse } from '../warehouses/local-warehouse.js';
+import { LOCAL_WAREHOUSES } from '../warehouses/registry.js';
 import { readHostSettings } from './host-json.js';
 import { httpServer } from './http-server.js';
 import type { HostLog } from './invocation.js';
@@ -16,36 +17,25 @@ export interface LocalHostOptions {
   env?: Record<string, string>;
   port?: number;
   log?: HostLog;
+  /** Warehouses CONNECTOR_KIND may name besides the real ones: a test's in-memory fixture. */
+  warehouses?: readonly LocalWarehouse[];
 }
 
-export interface LocalHost { url: string; apiUrl: string; env: Record<string, string>; emulatorUrl?: string; stop(): Promise<void> }
+export interface LocalHost {
+  url: string; apiUrl: string; env: Record<string, string>; emulatorUrl?: string;
+  /** The warehouse this host syncs. */
+  warehouse: WarehouseModule;
+  stop(): Promise<void>;
+}
 
 /** Demo defaults: what `npm start` runs with on a fresh clone, each overridable by the environment. */
-export function demoDefaults(kind: string): Record<string, string> {
-  const policies = kind === 'databricks_unity_catalog' ? '../demo/databricks-policies.json' : '../demo/policies.json';
+function demoDefaults(kind: string, local: LocalWarehouse | undefined): Record<string, string> {
   return {
     CONNECTOR_KIND: kind,
     CONNECTOR_INSTANCE: 'local',
-    POLICY_FILE: fileURLToPath(new URL(policies, import.meta.url)),
+    ...(local ? { POLICY_FILE: local.policies } : {}),
     JWT_SECRET: randomBytes(32).toString('base64url'),
   };
-}
-
-interface Emulator { url: string; stop(): Promise<void> }
-
-/** No warehouse configured: run its emulator with the demo catalog, so the demo changes real grants. */
-async function demoEmulator(env: Record<string, string>): Promise<Emulator | undefined> {
-  if (env.CONNECTOR_KIND === 'snowflake' && !env.SNOWFLAKE_ACCOUNT) {
-    const emulator = await startSnowflakeEmulator({ catalog: fileURLToPath(new URL('../emulators/snowflake/demo-catalog.json', import.meta.url)) });
-    Object.assign(env, { SNOWFLAKE_ACCOUNT: 'emulator', SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name, SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password, SNOWFLAKE_ACCESS_URL: emulator.url });
-    return emulator;
-  }
-  if (env.CONNECTOR_KIND === 'databricks_unity_catalog' && !env.DATABRICKS_HOST) {
-    const emulator = await startDatabricksEmulator({ catalog: fileURLToPath(new URL('../emulators/databricks/demo-catalog.json', import.meta.url)) });
-    Object.assign(env, { DATABRICKS_HOST: `${emulator.host}:${emulator.port}`, DATABRICKS_HTTP_PATH: emulator.path, DATABRICKS_TOKEN: emulator.token, DATABRICKS_CA_CERT: emulator.caCert });
-    return { url: `https://${emulator.host}:${emulator.port}`, stop: () => emulator.stop() };
-  }
-  return undefined;
 }
 
 /**
@@ -55,19 +45,24 @@ async function demoEmulator(env: Record<string, string>): Promise<Emulator | und
 export async function startLocalHost(opts: LocalHostOptions = {}): Promise<LocalHost> {
   const log = opts.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
   const given = { ...definedOnly(process.env), ...opts.env };
-  const env: Record<string, string> = { ...demoDefaults(given.CONNECTOR_KIND ?? 'snowflake'), ...given };
+  const kind = given.CONNECTOR_KIND ?? CONNECTOR_KIND.default!;
+  const local = [...LOCAL_WAREHOUSES, ...(opts.warehouses ?? [])].find((w) => w.module.kind === kind);
+  const env: Record<string, string> = { ...demoDefaults(kind, local), ...given };
   let azurite: AzuriteHandle | undefined;
   if (!env.AzureWebJobsStorage) {
     azurite = await startAzurite();
     env.AzureWebJobsStorage = azurite.connectionString;
   }
-  const emulator = await demoEmulator(env);
+  // No warehouse configured: run its emulator with the demo catalog, so the demo changes real grants.
+  const emulator = await local?.emulator?.(env);
+  Object.assign(env, emulator?.settings);
   if (opts.port !== undefined) env.PORT = String(opts.port);
   Object.assign(process.env, env);
 
   // Imported only now: the functions read their settings once, from the environment just prepared.
   const { registrations } = await import('../../functions/registry.js');
-  const { appConfig, appServices } = await import('../../functions/services.js');
+  const { appConfig, appServices, serveWarehouses } = await import('../../functions/services.js');
+  if (opts.warehouses?.length) serveWarehouses(opts.warehouses.map((w) => w.module));
   const config = appConfig();
   const services = await appServices();
   const host = readHostSettings();
@@ -89,7 +84,7 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
 
   const url = `http://127.0.0.1:${port}`;
   return {
-    url, apiUrl: `${url}/${host.routePrefix}/v1`, env, ...(emulator ? { emulatorUrl: emulator.url } : {}),
+    url, apiUrl: `${url}/${host.routePrefix}/v1`, env, ...(emulator ? { emulatorUrl: emulator.url } : {}), warehouse: config.warehouse.module,
     stop: async () => {
       for (const t of timers) t.stop();
       await consumer?.stop();

@@ -17,10 +17,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * `npm start`'s entry point as a separate process, resolved once it has printed the API URL, the development
- * token and the curl line. `quiet` drops its JSON log lines (tests that read the logs leave it off).
+ * token and the curl line. `quiet` drops its JSON log lines (tests that read the logs leave it off). `entry`: another
+ * script that runs the local host the same way (a test's, serving its fixture), relative to the repository.
  */
-export async function spawnLocalHost(env: Record<string, string>, opts: { quiet: boolean; timeoutMs: number }): Promise<SpawnedHost> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts', ...(opts.quiet ? ['--quiet'] : [])], {
+export async function spawnLocalHost(env: Record<string, string>, opts: { quiet: boolean; timeoutMs: number; entry?: string }): Promise<SpawnedHost> {
+  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry ?? 'dev/start.ts', ...(opts.quiet ? ['--quiet'] : [])], {
     cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

@@ -12,6 +12,6 @@ export interface LoadedResource {
   columns: Record<string, string[]>;
   /** Set when the request named a column: the column, as stored. */
   column?: string;
-  /** Direct grants on `objects` and `parents`, when the warehouse returned them with the objects (one round trip). */
-  grants?: Grant[];
+  /** Every direct grant on `objects` and `parents`, read with them. */
+  grants: Grant[];
 }

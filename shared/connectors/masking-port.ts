@@ -91,7 +91,6 @@ export interface FilterBody { branches: { readers: Readers; rows: FilteredRows }
  * admin text is one expression of its SQL, and the body text for what the planner decided.
  */
 export interface MaskSqlDialect {
-  readonly service: 'snowflake' | 'databricks';
   familyOf(dataType: string): TypeFamily;
   /** The data type a policy of this family takes and returns (a signature change means a new policy). */
   signatureType(family: TypeFamily, dataType: string): string;

@@ -1,5 +1,4 @@
-import { withBackoff } from '../backoff.js';
-import { ConnectorError, isTransient } from './errors.js';
+import { ConnectorError } from './errors.js';
 import type { MaskStep, MaskStepOutcome } from './masking-port.js';
 
 /** One statement a step becomes, with its step for the outcome. */
@@ -26,7 +25,7 @@ export function plannedStatements(steps: MaskStep[], statementsOf: (step: MaskSt
 }
 
 /**
- * Runs the statements one per request (transient failures retried) and stops at the first failure, so a later
+ * Runs the statements one per request (the session retries transient failures) and stops at the first failure, so a later
  * DETACH or DROP never runs after a failed ATTACH. Never a script: a CREATE or body change carries admin text,
  * which must stay one statement of its own.
  */
@@ -36,7 +35,7 @@ export async function applyOneAtATime(planned: PlannedStatement[], query: (sql: 
   for (const p of planned) {
     if (failed) { outcomes.push({ ...p, ok: false, error: 'not run: an earlier masking statement failed' }); continue; }
     try {
-      await withBackoff(() => query(p.sql), isTransient);
+      await query(p.sql);
       outcomes.push({ ...p, ok: true });
     } catch (err) {
       const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));

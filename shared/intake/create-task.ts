@@ -1,14 +1,21 @@
+import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
 import { unlessStale } from '../store/errors.js';
 import type { TaskHeader, TaskSource, ResourceRow } from '../store/records.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { normalizeRequest } from '../task/normalize.js';
 import type { SyncRequest } from '../task/request.js';
-import type { ConnectorKind } from '../task/resource-types.js';
 import { newTaskId } from '../task/task-id.js';
 import { IdempotencyKeyReusedError } from './idempotency.js';
 
-export interface IntakeDeps { store: TaskStore; queue: DispatchQueue; kind: ConnectorKind; instance: string; now?: () => Date }
+export interface IntakeDeps {
+  store: TaskStore;
+  queue: DispatchQueue;
+  /** The warehouse this instance syncs: the resource types a request may name, and the kind events are addressed to. */
+  warehouse: WarehouseModule;
+  instance: string;
+  now?: () => Date;
+}
 
 export type Intake =
   | { request: SyncRequest; invalid?: undefined }
@@ -58,7 +65,7 @@ export async function createTask(deps: IntakeDeps, intake: Intake, opts: IntakeO
 
 async function storeAndDispatch(deps: IntakeDeps, intake: Intake, opts: IntakeOptions, taskId: string, now: Date): Promise<CreatedTask> {
   const stamp = now.toISOString();
-  const normalized = intake.request ? normalizeRequest(intake.request, deps.kind).resources : [];
+  const normalized = intake.request ? normalizeRequest(intake.request, deps.warehouse).resources : [];
   const rows: ResourceRow[] = normalized.map((r, index) => ({
     index, ref: r.ref, status: r.skip ? 'SKIPPED' : 'PENDING', message: r.skip ?? '', updatedAt: stamp,
   }));

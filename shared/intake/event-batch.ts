@@ -1,8 +1,9 @@
 import { withBackoff } from '../backoff.js';
+import { warehouseNamed } from '../connectors/modules.js';
+import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { ingestMessage, type IngestItem } from '../events/ingest.js';
 import type { Log } from '../log.js';
 import { isStorageRefused, isStorageTransient } from '../store/errors.js';
-import { connectorKindOfAppSubType } from '../task/resource-types.js';
 import { createTask, type CreatedTask, type Intake, type IntakeDeps, type IntakeOptions } from './create-task.js';
 
 export interface EventBatchSummary {
@@ -49,8 +50,7 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
     for (const item of result.items) {
       // The seed names the connector in appSubType; Snowflake's own alerts may carry only appType.
       const named = item.request?.appSubType ?? item.request?.appType;
-      const target = named ? connectorKindOfAppSubType(named) : undefined;
-      if (target && target !== (deps.kind === 'memory' ? 'snowflake' : deps.kind)) summary.ignoredOtherConnector++;
+      if (named && isForAnother(named, deps.warehouse)) summary.ignoredOtherConnector++;
       else if (seen.has(item.dedupeKey)) summary.duplicates++;      // the same event twice in one batch
       else { seen.add(item.dedupeKey); items.push(item); }
     }
@@ -81,6 +81,9 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
   deps.log('info', 'event batch ingested', { events: events.length, ...summary, ...(other ? { note: `${other} event(s) for another connector kind ignored` } : {}) });
   return summary;
 }
+
+/** Whether an event names a warehouse the service knows that is not this instance's; an unknown name is not another's. */
+const isForAnother = (named: string, ours: WarehouseModule) => !warehouseNamed(named, [ours]) && warehouseNamed(named) !== undefined;
 
 /**
  * Stores an event's task. A failure that would recur on every delivery — storage refusing the content (400, 413),

@@ -8,8 +8,9 @@ import { createTask, type IntakeDeps } from './create-task.js';
  * no event reported. Keyed by its scheduled time, so a timer that fires twice starts one sweep.
  */
 export async function startFullSync(deps: IntakeDeps, connector: Connector, scheduledAt: Date): Promise<string[]> {
-  if (!connector.containers) throw new Error(`the ${connector.kind} connector cannot list its databases for a full sync`);
-  const containers = await connector.containers();
+  const { containers: list } = connector.capabilities;
+  if (!list) throw new Error(`the ${connector.kind} connector cannot list its databases for a full sync`);
+  const containers = await list();
   const taskIds: string[] = [];
   for (let i = 0; i < containers.length; i += MAX_RESOURCES_PER_TASK) {
     const resources = containers.slice(i, i + MAX_RESOURCES_PER_TASK);

@@ -68,6 +68,5 @@ function principalTables(acl: ResourceAcl): [RangerPrincipalType, ResourceAcl['u
 const reasonOf = (policyId: number | null) => (policyId === null ? 'policy' : `policy ${policyId}`);
 
 function parentAt(s: Securable, depth: number, profile: WarehouseProfile): Securable {
-  const top = profile.service === 'databricks' ? 'catalog' : 'database';
-  return { kind: depth === 1 ? top : 'schema', path: s.path.slice(0, depth) };
+  return { kind: depth === 1 ? profile.containerKind : 'schema', path: s.path.slice(0, depth) };
 }

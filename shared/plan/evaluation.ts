@@ -2,7 +2,6 @@ import type { ColumnInfo } from '../connectors/masking-port.js';
 import { securableKey, type Securable } from '../connectors/securable.js';
 import { resourceAcl, type ResourceAcl } from '../policy/acl.js';
 import type { PolicySnapshot } from '../policy/model.js';
-import { databricksServiceDef, snowflakeServiceDef } from '../policy/service-defs.js';
 import type { WarehouseProfile } from './profile.js';
 
 /** The policies as one sync reads them: the version its plan records, and each object's ACL. */
@@ -18,7 +17,7 @@ export interface PolicyReading {
  * not ended counts as conditional, which the masking plan applies in its most restrictive form.
  */
 export function policyReading(snapshot: PolicySnapshot, profile: WarehouseProfile, now: Date): PolicyReading {
-  const def = profile.service === 'databricks' ? databricksServiceDef : snowflakeServiceDef;
+  const def = profile.serviceDef;
   return {
     version: String(snapshot.version ?? ''),
     evaluate: (securable, columns) => resourceAcl(snapshot, def, profile.policyResource(securable), {

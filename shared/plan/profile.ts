@@ -1,12 +1,15 @@
 import type { Principal, Securable, SecurableKind } from '../connectors/securable.js';
+import type { ServiceDef } from '../policy/service-defs.js';
 import type { ResourceRef } from '../task/request.js';
 
 export type RangerPrincipalType = 'user' | 'group' | 'role';
 
 /** What the planner needs to know of a warehouse, without knowing its SQL. */
 export interface WarehouseProfile {
-  /** Ranger service-definition name whose resource keys `policyResource` uses. */
-  readonly service: 'snowflake' | 'databricks';
+  /** The Ranger service definition policies are evaluated against; `policyResource` uses its resource keys. */
+  readonly serviceDef: ServiceDef;
+  /** The kind of a top-level container (`database`, `catalog`): what a parent at depth 1 is. */
+  readonly containerKind: SecurableKind;
   /** Privileges an access type means on a kind of securable; empty when it means nothing there. */
   privilegesFor(accessType: string, kind: SecurableKind): string[];
   /** The privilege a principal needs on an ancestor to reach what is below it (Snowflake USAGE, UC USE ...). */

@@ -1,4 +1,3 @@
-import { backoffDelay } from '../backoff.js';
 import type { Connector } from '../connectors/connector.js';
 import { ConnectorError } from '../connectors/errors.js';
 import type { LoadedResource } from '../connectors/loaded-resource.js';
@@ -16,8 +15,6 @@ import { appliedMaskChanges, describeChange, describeMaskStep, describeStep } fr
 
 export interface ResourceSyncDeps {
   connector: Connector;
-  /** Create a principal a policy names when the warehouse lacks it (CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES). */
-  createMissingPrincipals?: boolean;
   profile: WarehouseProfile;
   scope: ManagedScope;
   /** The policies, read once for the task: each loaded object is evaluated once, for its grants and its masks. */
@@ -43,8 +40,8 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
 
   // An object IGNORE_OBJECTS names asks for nothing, not even USAGE on the containers above it.
   const managed = loaded.objects.filter((s) => deps.scope.managesObject(s));
-  const actual = await deps.connector.readGrants(loaded);
-  const port = deps.connector.masking;
+  const actual = loaded.grants;
+  const port = deps.connector.capabilities.masking;
   const tablesWithMasks = port ? maskedTables(managed, deps.scope) : [];
   const state = port && tablesWithMasks.length > 0 ? await port.read(loaded) : undefined;
   const evaluated = evaluateObjects(managed, deps.policies, state && { tables: tablesWithMasks, columns: state.columns });
@@ -121,20 +118,16 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   return withNeeds({ status: 'SUCCESS', message: `${result.granted.length} grant(s), ${result.revoked.length} revoke(s) applied${maskNote}`, result });
 }
 
-/** Runs `syncResource`, retrying transient warehouse errors with jittered exponential backoff. */
-export async function syncResourceWithRetry(ref: ResourceRef, deps: ResourceSyncDeps, attempts = 3, baseMs = 200): Promise<ResourceOutcome> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await syncResource(ref, deps);
-    } catch (err) {
-      if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return { status: 'SKIPPED', message: `not found: ${err.message}` };
-      const transient = err instanceof ConnectorError && err.code === 'TRANSIENT';
-      if (!transient || attempt >= attempts) {
-        const message = err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}`;
-        return { status: 'FAILED', message: transient ? `${message} (after ${attempt} attempts)` : message };
-      }
-      await new Promise((r) => setTimeout(r, backoffDelay(attempt, baseMs)));
-    }
+/**
+ * Runs `syncResource` and turns what it throws into the resource's outcome: never throws. Each statement was already
+ * retried by its session (connectors/retry-policy.ts): a failure that reaches here is final.
+ */
+export async function syncResourceSafely(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
+  try {
+    return await syncResource(ref, deps);
+  } catch (err) {
+    if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return { status: 'SKIPPED', message: `not found: ${err.message}` };
+    return { status: 'FAILED', message: err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}` };
   }
 }
 
@@ -143,23 +136,24 @@ export async function syncResourceWithRetry(ref: ResourceRef, deps: ResourceSync
  * otherwise reported, and their grants left out rather than failing the statements.
  */
 async function missingPrincipals(wanted: Principal[], deps: ResourceSyncDeps, warnings: string[], created: ResourceResult['statements']): Promise<Set<string>> {
-  if (!deps.connector.existingPrincipals) return new Set();
-  const existing = new Set((await deps.connector.existingPrincipals()).map(principalKey));
+  const directory = deps.connector.capabilities.principals;
+  if (!directory) return new Set();
+  const existing = new Set((await directory.existing()).map(principalKey));
   const missing = new Map(wanted.filter((p) => !existing.has(principalKey(p))).map((p) => [principalKey(p), p]));
   for (const [key, p] of missing) {
-    if (deps.createMissingPrincipals && deps.connector.createPrincipal) {
+    if (directory.create) {
       if (deps.dryRun) {
         warnings.push(`${p.kind} ${p.name} does not exist; a real run creates it`);
         missing.delete(key);
         continue;
       }
-      const outcome = await deps.connector.createPrincipal(p);
+      const outcome = await directory.create(p);
       created.push(outcome);
       if (outcome.ok) { missing.delete(key); continue; }
       warnings.push(`${p.kind} ${p.name} could not be created: ${outcome.error}`);
       continue;
     }
-    warnings.push(`${p.kind} ${p.name} does not exist in the warehouse; its grants were not applied (create it, or set CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES=true)`);
+    warnings.push(`${p.kind} ${p.name} does not exist in the warehouse; its grants were not applied (${directory.remedy})`);
   }
   return new Set(missing.keys());
 }

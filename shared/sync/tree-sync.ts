@@ -1,4 +1,5 @@
 import type { Connector } from '../connectors/connector.js';
+import type { SecurableKind } from '../connectors/securable.js';
 import type { ResourceRef } from '../task/request.js';
 import { ConnectorError } from '../connectors/errors.js';
 import type { DesiredGrant } from '../plan/desired.js';
@@ -12,17 +13,19 @@ import { ResultFold } from './result-fold.js';
  * into the requested resource's one result.
  */
 export async function syncTree(
-  ref: ResourceRef, connector: Connector, syncOne: (ref: ResourceRef, neededBelow?: DesiredGrant[]) => Promise<ResourceOutcome>,
+  ref: ResourceRef, connector: Connector, containerKind: SecurableKind,
+  syncOne: (ref: ResourceRef, neededBelow?: DesiredGrant[]) => Promise<ResourceOutcome>,
 ): Promise<ResourceOutcome> {
-  if (!connector.children || !['database', 'catalog'].includes(ref.type)) return syncOne(ref);
+  const { children: childrenOf } = connector.capabilities;
+  if (!childrenOf || ref.type !== containerKind) return syncOne(ref);
   let children: ResourceRef[];
   try {
-    children = await connector.children(ref);
+    children = await childrenOf(ref);
   } catch (err) {
     if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return syncOne(ref);
     throw err;
   }
-  const fold = new ResultFold(ref.type === 'catalog' ? 'catalog' : 'database');
+  const fold = new ResultFold(containerKind);
   for (const child of children) fold.add(await syncOne(child));
   const self = await syncOne(ref, fold.neededOnTop());
   return self.status === 'SKIPPED' ? self : fold.outcome(children.length, self);

@@ -10,7 +10,7 @@ import { announceTerminal } from '../task/task-events.js';
 import type { WarehouseProfile } from '../plan/profile.js';
 import { policyReading } from '../plan/evaluation.js';
 import { enterResource } from './coalesce.js';
-import { syncResourceWithRetry, type ResourceOutcome } from './resource-sync.js';
+import { syncResourceSafely, type ResourceOutcome } from './resource-sync.js';
 import type { ManagedScope } from '../plan/scope.js';
 import { syncTree } from './tree-sync.js';
 
@@ -21,7 +21,6 @@ export interface WorkerDeps {
   scope: ManagedScope;
   policies: PolicySource;
   leaseSeconds: number;
-  createMissingPrincipals?: boolean;
   /** Burst coalescing: resource states, and the queue a deferred task goes back to. Off when absent. */
   coalescing?: { states: ResourceStateStore; queue: DispatchQueue };
   now?: () => Date;
@@ -54,9 +53,9 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     const rows = await deps.store.resources(taskId);
     for (const row of rows) {
       if (row.status !== 'PENDING') continue;
-      const sync = () => syncTree(row.ref, deps.connector, (ref, neededBelow) => syncResourceWithRetry(ref, {
+      const sync = () => syncTree(row.ref, deps.connector, deps.profile.containerKind, (ref, neededBelow) => syncResourceSafely(ref, {
         connector: deps.connector, profile: deps.profile, scope: deps.scope, policies: policyReading(snapshot, deps.profile, clock()), dryRun: task!.header.dryRun,
-        createMissingPrincipals: deps.createMissingPrincipals ?? false, ...(neededBelow ? { neededBelow } : {}),
+        ...(neededBelow ? { neededBelow } : {}),
       }));
       const outcome = deps.coalescing && !task.header.dryRun
         ? await coalesced(row, task, version, deps.coalescing, deps, clock, sync)

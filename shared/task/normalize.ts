@@ -1,6 +1,7 @@
 import { identifierProblem } from './identifier.js';
 import type { ResourceRef, SyncRequest } from './request.js';
-import { supportedTypes, valueKeys, type ConnectorKind } from './resource-types.js';
+import type { WarehouseModule } from '../connectors/warehouse-module.js';
+import { supportedTypes, valueKeys } from './resource-types.js';
 
 /** A requested resource, with the identifiers its type needs picked out, or the reason it will be skipped. */
 export type NormalizedResource =
@@ -13,15 +14,15 @@ export interface NormalizedRequest {
 }
 
 /** The one normalizer both entry points use: type names are case-insensitive; identifiers are kept exactly. */
-export function normalizeRequest(request: SyncRequest, kind: ConnectorKind): NormalizedRequest {
-  return { request, resources: request.requestInfo.resources.map((r) => normalizeResource(r, kind)) };
+export function normalizeRequest(request: SyncRequest, warehouse: Pick<WarehouseModule, 'kind' | 'resourceTypes'>): NormalizedRequest {
+  return { request, resources: request.requestInfo.resources.map((r) => normalizeResource(r, warehouse)) };
 }
 
-function normalizeResource(raw: ResourceRef, kind: ConnectorKind): NormalizedResource {
+function normalizeResource(raw: ResourceRef, { kind, resourceTypes }: Pick<WarehouseModule, 'kind' | 'resourceTypes'>): NormalizedResource {
   const type = raw.type.trim().toLowerCase();
-  const needs = valueKeys(kind, type);
+  const needs = valueKeys(resourceTypes, type);
   if (!needs) {
-    return { ref: raw, skip: `unsupported resource type '${raw.type}' for a ${kind} connector (supported: ${supportedTypes(kind)})` };
+    return { ref: raw, skip: `unsupported resource type '${raw.type}' for a ${kind} connector (supported: ${supportedTypes(resourceTypes)})` };
   }
   const values: Record<string, string> = {};
   const lowerKeys = new Map(Object.entries(raw.values).map(([k, v]) => [k.toLowerCase(), v]));

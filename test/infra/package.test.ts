@@ -67,7 +67,8 @@ describe('the deployment package', () => {
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', `await import('./${MAIN}'); console.log('policysync-loaded')`], {
       cwd: dir, encoding: 'utf8', timeout: 60_000,
       env: {
-        PATH: process.env.PATH ?? '', CONNECTOR_KIND: 'memory', CONNECTOR_INSTANCE: 'package-test',
+        PATH: process.env.PATH ?? '', CONNECTOR_KIND: 'snowflake', CONNECTOR_INSTANCE: 'package-test',
+        SNOWFLAKE_ACCOUNT: 'acme', SNOWFLAKE_USERNAME: 'POLICYSYNC', SNOWFLAKE_PASSWORD: 'package-test',
         AzureWebJobsStorage: 'UseDevelopmentStorage=true', JWT_SECRET: 'x'.repeat(40), POLICY_FILE: join(dir, 'policies.json'),
       },
     });

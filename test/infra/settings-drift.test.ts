@@ -92,6 +92,11 @@ describe('the exemption lists', () => {
 });
 
 describe('the code', () => {
+  it('reads each setting\'s documented default with the setting\'s own reader: the list is the parser', () => {
+    const unreadable = SETTINGS.filter((s) => s.default !== undefined && !s.value.safeParse(s.default).success).map((s) => s.name);
+    expect(unreadable).toEqual([]);
+  });
+
   it('reads no environment variable that is not in the settings list', () => {
     const files = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
+import { databricksModule } from '../../shared/connectors/databricks/module.js';
+import { warehouseOfKind } from '../../shared/connectors/modules.js';
 import { diagnosticsKey } from '../../shared/events/dedupe-key.js';
 import { ingestEventBatch, type DeliveredEvent, type EventBatchSummary } from '../../shared/intake/event-batch.js';
 import { silentLog } from '../../shared/log.js';
 import { tableClient } from '../../shared/store/clients.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 import { runTask } from '../../shared/sync/worker.js';
-import type { ConnectorKind } from '../../shared/task/resource-types.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
 import { startDatabricksRig, type DatabricksRig } from '../support/databricks-sync.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
@@ -38,8 +39,8 @@ afterAll(async () => { await azurite.stop(); });
 // A fresh table and queue per test: what is stored is exactly what the test's batches produced.
 beforeEach(async () => { s = await startTestStorage(azurite); });
 
-const ingest = (events: DeliveredEvent[], kind: ConnectorKind, store = s.store) =>
-  ingestEventBatch(events, { store, queue: s.queue, kind, instance: 'test', log: silentLog });
+const ingest = (events: DeliveredEvent[], kind: string, store = s.store) =>
+  ingestEventBatch(events, { store, queue: s.queue, warehouse: warehouseOfKind(kind)!, instance: 'test', log: silentLog });
 
 const summary = (partial: Partial<EventBatchSummary>): EventBatchSummary =>
   ({ created: 0, duplicates: 0, skipped: 0, storedWithoutContent: 0, ignoredOtherConnector: 0, failed: 0, dropped: {}, ...partial });
@@ -257,7 +258,7 @@ describe('end to end: a Databricks diagnostic batch becomes a task the worker sy
 
     const { store, queue } = rig.storage;
     const result = await ingestEventBatch([{ body: text('diagnostics-mixed-batch.json'), eventId: 'seq:0:1' }],
-      { store, queue, kind: 'databricks_unity_catalog', instance: 'test', log: silentLog });
+      { store, queue, warehouse: databricksModule, instance: 'test', log: silentLog });
     expect(result).toEqual(summary({ created: 1, dropped: MIXED_DROPPED }));
 
     // The queue trigger's message names the task; the worker runs it as the Functions host would.
@@ -277,7 +278,7 @@ describe('end to end: a Databricks diagnostic batch becomes a task the worker sy
 
     // The same records redelivered do not sync again.
     const again = await ingestEventBatch([{ body: text('diagnostics-mixed-batch.json'), eventId: 'seq:5:9' }],
-      { store, queue, kind: 'databricks_unity_catalog', instance: 'test', log: silentLog });
+      { store, queue, warehouse: databricksModule, instance: 'test', log: silentLog });
     expect(again).toMatchObject({ created: 0, duplicates: 1 });
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { runTask } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
@@ -12,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await rig.stop(); });
 
-const intake = () => ({ store: rig.storage.store, queue: rig.storage.queue, kind: 'snowflake' as const, instance: 't' });
+const intake = () => ({ store: rig.storage.store, queue: rig.storage.queue, warehouse: snowflakeModule, instance: 't' });
 const reads = () => rig.emulator.control.statements().filter((s) => s.sql.includes('UNION ALL')).length;
 
 async function submit(resources: ResourceRef[]) {

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
 import { asNodeTriggerMetadata } from '../../dev/host/trigger-metadata.js';
 import { EVENT_BATCH_RETRY, eventHubFunction } from '../../functions/event-hub-ingest.js';
-import { appServices } from '../../functions/services.js';
+import { appServices, serveWarehouses } from '../../functions/services.js';
 import { UnstoredEventsError } from '../../shared/intake/event-batch.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
 import { TEST_SECRET } from '../support/api-client.js';
+import { memoryModule } from '../support/memory/memory-module.js';
 import { endpointOf, proxiedConnectionString, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { fixture } from '../unit/events/load-fixture.js';
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
     EVENTHUB_CONNECTION: 'Endpoint=sb://hub.invalid/;SharedAccessKeyName=k;SharedAccessKey=a2V5', EVENTHUB_NAME: 'policysync',
     AzureWebJobsStorage: proxiedConnectionString(azurite.connectionString, table, queue), TASKS_TABLE: 'ehfntasks', SYNC_QUEUE: 'ehfn-sync',
   });
+  serveWarehouses([memoryModule]);
 });
 afterAll(async () => { await table?.stop(); await queue?.stop(); await azurite?.stop(); });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { ingestEventBatch } from '../../shared/intake/event-batch.js';
 import type { IntakeDeps } from '../../shared/intake/create-task.js';
 import { silentLog } from '../../shared/log.js';
@@ -9,7 +10,7 @@ let s: TestStorage;
 let deps: IntakeDeps & { log: typeof silentLog };
 beforeAll(async () => {
   s = await startTestStorage();
-  deps = { store: s.store, queue: s.queue, kind: 'snowflake', instance: 'test', log: silentLog };
+  deps = { store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 'test', log: silentLog };
 });
 afterAll(async () => { await s.azurite.stop(); });
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databricksModule } from '../../shared/connectors/databricks/module.js';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { startFullSync } from '../../shared/intake/full-sync.js';
 import { runTask } from '../../shared/sync/worker.js';
 import { startDatabricksRig, type DatabricksRig } from '../support/databricks-sync.js';
@@ -11,7 +13,7 @@ afterAll(async () => { await Promise.all([rig?.stop(), dbx?.stop()]); });
 
 describe('scheduled full sync', () => {
   it('records a SCHEDULE task over every database, syncs it schema by schema, and converges', async () => {
-    const intake = { store: rig.storage.store, queue: rig.storage.queue, kind: 'snowflake' as const, instance: 't' };
+    const intake = { store: rig.storage.store, queue: rig.storage.queue, warehouse: snowflakeModule, instance: 't' };
     const at = new Date('2026-11-27T02:00:00Z');
     const [taskId] = await startFullSync(intake, rig.connector, at);
     expect(await startFullSync(intake, rig.connector, at)).toEqual([taskId]);      // a second firing starts nothing new
@@ -34,7 +36,7 @@ describe('scheduled full sync', () => {
   });
 
   it('covers every Unity Catalog catalog but Databricks\' own, one schema at a time, and converges', async () => {
-    const intake = { store: dbx.storage.store, queue: dbx.storage.queue, kind: 'databricks_unity_catalog' as const, instance: 't' };
+    const intake = { store: dbx.storage.store, queue: dbx.storage.queue, warehouse: databricksModule, instance: 't' };
     const [taskId] = await startFullSync(intake, dbx.connector, new Date('2026-11-27T03:00:00Z'));
     await runTask(taskId!, dbx.deps);
     const rows = await dbx.storage.store.resources(taskId!);

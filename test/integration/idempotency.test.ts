@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, mintToken } from '../../shared/auth/index.js';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
 import { ingestEventBatch } from '../../shared/intake/event-batch.js';
 import { silentLog } from '../../shared/log.js';
@@ -78,7 +79,7 @@ describe('Idempotency-Key on POST /task', () => {
   let deps: TaskApiDeps;
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
-    deps = { store: s.store, queue: s.queue, kind: 'snowflake', instance: 'idem', log: silentLog, now: () => clock, verify: createVerifier({ secret: TEST_SECRET }) };
+    deps = { store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 'idem', log: silentLog, now: () => clock, verify: createVerifier({ secret: TEST_SECRET }) };
     for (const subject of ['alice', 'bob']) tokens[subject] = await mintToken({ secret: TEST_SECRET, subject });
   });
   const post = (subject: string, key: string, body: unknown, query = '') => postTask(apiRequest('POST', `http://l/policysync/api/v1/task${query}`,
@@ -142,7 +143,7 @@ describe('Idempotency-Key on POST /task', () => {
 describe('Event Hub event ids', () => {
   it('expire the same way: a redelivery within 24 hours is a duplicate, one after it a new task', async () => {
     let clock = T0;
-    const deps = { store: s.store, queue: s.queue, kind: 'snowflake' as const, instance: 'idem', log: silentLog, now: () => clock };
+    const deps = { store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 'idem', log: silentLog, now: () => clock };
     const event = { type: 'RESOURCE_SYNC', id: `evt-${freshKey('eh')}`, requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }] } };
     expect(await ingestEventBatch([{ body: event, eventId: 'seq:0:7' }], deps)).toMatchObject({ created: 1, duplicates: 0 });
     clock = at(23);

@@ -1,5 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { awaitTerminal, MAX_WAIT_SECONDS, preferredWait } from '../../shared/http/prefer-wait.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { TaskStore } from '../../shared/store/task-store.js';
@@ -22,7 +23,7 @@ class CountingStore extends TaskStore {
 }
 
 async function waitingTask() {
-  const { task } = await createTask({ store: s.store, queue: s.queue, kind: 'snowflake', instance: 't' },
+  const { task } = await createTask({ store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 't' },
     { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'database', values: { database: 'D' } }] } } }, { source: 'API' });
   return task;
 }

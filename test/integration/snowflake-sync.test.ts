@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSnowflakeRig, syncOnce, table, type SnowflakeRig } from '../support/snowflake-sync.js';
+import { emulatorConnector, startSnowflakeRig, syncOnce, table, type SnowflakeRig } from '../support/snowflake-sync.js';
 
 let rig: SnowflakeRig;
 beforeAll(async () => { rig = await startSnowflakeRig(); });
@@ -111,7 +111,7 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
   });
 
   it('syncs one table in 2 round trips with changes and 1 when already in sync', async () => {
-    await rig.connector.existingPrincipals();        // the role list is cached per worker instance
+    await rig.connector.capabilities.principals!.existing();        // the role list is cached per worker instance
     rig.emulator.control.reset();
     const changed = await syncOnce(rig, [table('PAYMENTS', 'FINANCE')]);
     const withChanges = rig.emulator.control.roundTrips();
@@ -131,15 +131,15 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
   });
 
   it('creates a missing role when CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES is on, then grants to it', async () => {
-    rig.deps.createMissingPrincipals = true;
+    const creating = emulatorConnector(rig.emulator.url, undefined, undefined, true);
     try {
-      const { rows } = await syncOnce(rig, [{ type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS_V' } }]);
+      const { rows } = await syncOnce({ ...rig, deps: { ...rig.deps, connector: creating } }, [{ type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS_V' } }]);
       expect(rows[0]!.status).toBe('SUCCESS');
       const sql = writes().map((w) => w.sql);
       expect(sql[0]).toBe('CREATE ROLE IF NOT EXISTS "GHOST"');
       expect(sql).toContain('GRANT SELECT ON VIEW "SALES"."PUBLIC"."ORDERS_V" TO ROLE "GHOST"');
     } finally {
-      rig.deps.createMissingPrincipals = false;
+      await creating.close();
     }
   });
 });

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureCatalog } from '../../shared/connectors/memory/fixture-catalog.js';
-import { MemoryConnector } from '../../shared/connectors/memory/memory-connector.js';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { parsePolicies, type PolicySource } from '../../shared/policy/index.js';
 import { managedScope } from '../../shared/plan/scope.js';
 import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
+import { fixtureCatalog } from '../support/memory/fixture-catalog.js';
+import { MemoryConnector } from '../support/memory/memory-connector.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
 let s: TestStorage;
@@ -30,7 +31,7 @@ function workerDeps(connector: MemoryConnector, extra: Partial<WorkerDeps> = {})
 }
 
 async function newTask(table: string) {
-  const { task } = await createTask({ store: s.store, queue: s.queue, kind: 'snowflake', instance: 't' }, {
+  const { task } = await createTask({ store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 't' }, {
     request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }] } },
   }, { source: 'API' });
   return task.header.taskId;

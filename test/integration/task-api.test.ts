@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHost, type LocalHost } from '../../dev/host/local-host.js';
 import { apiClient, tableRequest, TEST_SECRET, type ApiClient } from '../support/api-client.js';
+import { memoryLocal } from '../support/memory/memory-module.js';
 
 let host: LocalHost;
 let api: ApiClient;
@@ -10,6 +11,7 @@ beforeAll(async () => {
   host = await startLocalHost({
     port: 0, log: () => undefined,
     env: { CONNECTOR_KIND: 'memory', JWT_SECRET: TEST_SECRET, JWT_ISSUER: 'https://issuer.test', JWT_AUDIENCE: 'policysync' },
+    warehouses: [memoryLocal],
   });
   api = await apiClient(host.apiUrl, { issuer: 'https://issuer.test', audience: 'policysync' });
 });

@@ -10,6 +10,7 @@ import { buildServices } from '../../shared/runtime.js';
 import { tableRequest, TEST_SECRET } from '../support/api-client.js';
 import { endpointOf, proxiedConnectionString, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startHostProcess, type HostProcess } from '../support/host-process.js';
+import { memoryModule, WITH_MEMORY } from '../support/memory/memory-module.js';
 
 // Requests are authenticated before anything touches storage: a flood of anonymous and bad-token requests through
 // storage proxies that count every request costs no storage request and never a 5xx, on the Function App's own
@@ -69,7 +70,8 @@ describe('the Function App handlers', () => {
       TASKS_TABLE: `gate${randomBytes(4).toString('hex')}`, SYNC_QUEUE: `gate-${randomBytes(4).toString('hex')}`,
     });
     const { registrations } = await import('../../functions/registry.js');
-    const { appConfig } = await import('../../functions/services.js');
+    const { appConfig, serveWarehouses } = await import('../../functions/services.js');
+    serveWarehouses([memoryModule]);
     handlers = Object.fromEntries(registrations(appConfig()).flatMap((r) => (r.kind === 'http' ? [[r.name, r.options.handler]] : [])));
   });
 
@@ -161,7 +163,7 @@ describe('a deployment with the API off', () => {
     const config = loadConfig({
       CONNECTOR_KIND: 'memory', CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED: 'false', AzureWebJobsStorage: azurite.connectionString,
       POLICY_FILE: fileURLToPath(new URL('../../dev/demo/policies.json', import.meta.url)), TASKS_TABLE: `off${randomBytes(4).toString('hex')}`,
-    });
+    }, WITH_MEMORY);
     const services = await buildServices(config);
     expect(services.store).toBeDefined();
     await services.connector.close();

@@ -5,9 +5,11 @@ import { exportJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalHost, type LocalHost } from '../../dev/host/local-host.js';
 import { createVerifier } from '../../shared/auth/index.js';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { getTask, postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
 import { silentLog } from '../../shared/log.js';
 import { apiClient, tableRequest, TEST_SECRET } from '../support/api-client.js';
+import { memoryLocal } from '../support/memory/memory-module.js';
 import { memoryStorage } from '../support/memory-storage.js';
 import { apiRequest, expectHttpProblem, expectProblem } from '../support/problem-shape.js';
 
@@ -17,7 +19,7 @@ const ISSUER = 'https://issuer.test', AUDIENCE = 'policysync';
 let host: LocalHost;
 let taskId: string;
 beforeAll(async () => {
-  host = await startLocalHost({ port: 0, log: () => undefined, env: { CONNECTOR_KIND: 'memory', JWT_SECRET: TEST_SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE } });
+  host = await startLocalHost({ port: 0, log: () => undefined, env: { CONNECTOR_KIND: 'memory', JWT_SECRET: TEST_SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }, warehouses: [memoryLocal] });
   const api = await apiClient(host.apiUrl, { issuer: ISSUER, audience: AUDIENCE });
   taskId = (await (await api.post('/task', tableRequest('ORDERS'))).json() as { taskId: string }).taskId;
 }, 60_000);
@@ -95,7 +97,7 @@ describe('the JWT suite on both routes', () => {
 
   it('refuses an oversized token in the API itself too (a front end that lets 20 KB headers through): 401', async () => {
     const m = memoryStorage();
-    const deps: TaskApiDeps = { store: m.store, queue: m.dispatch, kind: 'snowflake', instance: 'auth', log: silentLog, verify: createVerifier({ secret: TEST_SECRET, issuer: ISSUER, audience: AUDIENCE }) };
+    const deps: TaskApiDeps = { store: m.store, queue: m.dispatch, warehouse: snowflakeModule, instance: 'auth', log: silentLog, verify: createVerifier({ secret: TEST_SECRET, issuer: ISSUER, audience: AUDIENCE }) };
     for (const token of ['a'.repeat(20_000), await hs({ ...valid(), pad: 'x'.repeat(17_000) })]) {
       const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       expectProblem(await postTask(apiRequest('POST', 'http://l/task', h, JSON.stringify(tableRequest('ORDERS'))), deps), [401]);
@@ -106,7 +108,7 @@ describe('the JWT suite on both routes', () => {
   it('answers 403 problem+json with an insufficient_scope challenge on both routes when JWT_REQUIRED_SCOPE is not granted', async () => {
     const m = memoryStorage();
     const verify = createVerifier({ secret: TEST_SECRET, issuer: ISSUER, audience: AUDIENCE, requiredScope: 'Task.Write' });
-    const deps: TaskApiDeps = { store: m.store, queue: m.dispatch, kind: 'snowflake', instance: 'scope', log: silentLog, verify };
+    const deps: TaskApiDeps = { store: m.store, queue: m.dispatch, warehouse: snowflakeModule, instance: 'scope', log: silentLog, verify };
     const calls = (token: string) => {
       const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       return Promise.all([postTask(apiRequest('POST', 'http://l/task', h, JSON.stringify(tableRequest('ORDERS'))), deps),
@@ -173,7 +175,7 @@ describe('JWKS key rotation', () => {
   it('accepts a token signed with a newly published key once the 30 s JWKS cooldown has passed, and refuses the retired key', async () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
     const m = memoryStorage();
-    const deps: TaskApiDeps = { store: m.store, queue: m.dispatch, kind: 'snowflake', instance: 'jwks', log: silentLog, verify: createVerifier({ jwksUrl: url, issuer: ISSUER, audience: AUDIENCE }) };
+    const deps: TaskApiDeps = { store: m.store, queue: m.dispatch, warehouse: snowflakeModule, instance: 'jwks', log: silentLog, verify: createVerifier({ jwksUrl: url, issuer: ISSUER, audience: AUDIENCE }) };
     const post = async (token: string) => postTask(apiRequest('POST', 'http://l/task', { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify(tableRequest('ORDERS'))), deps);
     const get = async (token: string, id: string) => getTask(apiRequest('GET', 'http://l/x', { authorization: `Bearer ${token}` }, '', { taskId: id }), deps);
     const a = pair(), b = pair();

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureCatalog } from '../../shared/connectors/memory/fixture-catalog.js';
-import { MemoryConnector } from '../../shared/connectors/memory/memory-connector.js';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { sweepStaleTasks } from '../../shared/intake/sweep.js';
@@ -12,6 +11,8 @@ import { managedScope } from '../../shared/plan/scope.js';
 import { runTask, type WorkerDeps, type WorkerOutcome } from '../../shared/sync/worker.js';
 import type { TaskHeader } from '../../shared/store/records.js';
 import { newTaskId } from '../../shared/task/task-id.js';
+import { fixtureCatalog } from '../support/memory/fixture-catalog.js';
+import { MemoryConnector } from '../support/memory/memory-connector.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
 // Promise 1 (none stuck): a worker that receives a task's message the instant it is enqueued - before the
@@ -56,7 +57,7 @@ describe('a worker as fast as the queue', () => {
     const outcomes: Promise<WorkerOutcome>[] = [];
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const { task } = await createTask({ store: s.store, queue: instantWorkerQueue(outcomes), kind: 'snowflake', instance: 't' }, { request }, { source: 'API' });
+      const { task } = await createTask({ store: s.store, queue: instantWorkerQueue(outcomes), warehouse: snowflakeModule, instance: 't' }, { request }, { source: 'API' });
       ids.push(task.header.taskId);
     }
     const results = await Promise.all(outcomes);

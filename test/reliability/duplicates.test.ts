@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import type { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { createTask, type IntakeDeps } from '../../shared/intake/create-task.js';
 import { ingestEventBatch } from '../../shared/intake/event-batch.js';
@@ -16,7 +17,7 @@ let intake: IntakeDeps & { log: typeof silentLog };
 let rival: SnowflakeConnector;
 beforeAll(async () => {
   rig = await startSnowflakeRig();
-  intake = { store: rig.storage.store, queue: rig.storage.queue, kind: 'snowflake', instance: 'rel', log: silentLog };
+  intake = { store: rig.storage.store, queue: rig.storage.queue, warehouse: snowflakeModule, instance: 'rel', log: silentLog };
   // A second worker instance: its own connector and Snowflake session.
   rival = emulatorConnector(rig.emulator.url);
 }, 30_000);

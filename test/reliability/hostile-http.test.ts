@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHost, type LocalHost } from '../../dev/host/local-host.js';
 import { mintToken } from '../../shared/auth/index.js';
 import { TEST_SECRET } from '../support/api-client.js';
+import { memoryLocal } from '../support/memory/memory-module.js';
 
 // Promise 5 over real HTTP: a sample of hostile requests through the local host's node:http routes (the same
 // function registrations the Functions host runs). 10,000-case runs of the same targets are in hostile-input.test.ts.
@@ -11,7 +12,7 @@ let host: LocalHost;
 let base: string;
 let token: string;
 beforeAll(async () => {
-  host = await startLocalHost({ port: 0, log: () => undefined, env: { CONNECTOR_KIND: 'memory', JWT_SECRET: TEST_SECRET } });
+  host = await startLocalHost({ port: 0, log: () => undefined, env: { CONNECTOR_KIND: 'memory', JWT_SECRET: TEST_SECRET }, warehouses: [memoryLocal] });
   base = host.apiUrl;
   token = await mintToken({ secret: TEST_SECRET, subject: 'fuzz' });
 }, 60_000);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVerifier, mintToken } from '../../shared/auth/index.js';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { preferredWait } from '../../shared/http/prefer-wait.js';
 import { getTask, postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
 import type { ApiResponse } from '../../shared/http/types.js';
@@ -36,7 +37,7 @@ const onUnhandled = (reason: unknown) => { unhandled.push(reason); };
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   storage = await startTestStorage();
-  azuriteDeps = { store: storage.store, queue: storage.queue, kind: 'snowflake', instance: 'fuzz', verify: createVerifier({ secret: TEST_SECRET, issuer: 'https://issuer.test', audience: 'policysync' }) };
+  azuriteDeps = { store: storage.store, queue: storage.queue, warehouse: snowflakeModule, instance: 'fuzz', verify: createVerifier({ secret: TEST_SECRET, issuer: 'https://issuer.test', audience: 'policysync' }) };
   token = await mintToken({ secret: TEST_SECRET, subject: 'fuzz', issuer: 'https://issuer.test', audience: 'policysync' });
 });
 beforeEach(() => { errors.length = 0; });
@@ -47,7 +48,7 @@ afterAll(async () => {
 
 function memoryDeps(): TaskApiDeps {
   const m = memoryStorage();
-  return { store: m.store, queue: m.dispatch, kind: 'snowflake', instance: 'fuzz', verify: azuriteDeps.verify, log };
+  return { store: m.store, queue: m.dispatch, warehouse: snowflakeModule, instance: 'fuzz', verify: azuriteDeps.verify, log };
 }
 
 // ---- generators ------------------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ describe('hostile Event Hub bodies through ingestEventBatch', () => {
   };
   it(`stores every one of ${CHEAP_RUNS} hostile batches' events as a task or a counted duplicate, never throwing`, async () => {
     const m = memoryStorage();
-    const items = await run({ store: m.store, queue: m.dispatch, kind: 'snowflake', instance: 'fuzz' }, CHEAP_RUNS);
+    const items = await run({ store: m.store, queue: m.dispatch, warehouse: snowflakeModule, instance: 'fuzz' }, CHEAP_RUNS);
     // Every stored task is WAITING (dispatched) or SKIPPED with its reason.
     for (const { entity } of m.table.rows.values()) {
       if (entity.rowKey !== 'task') continue;
@@ -214,7 +215,7 @@ describe('hostile Event Hub bodies through ingestEventBatch', () => {
     expect(unhandled).toEqual([]);
   }, 180_000);
   it(`does the same for ${AZURITE_BATCH_RUNS} batches with the store on Azurite`, async () => {
-    const items = await run({ store: azuriteDeps.store, queue: azuriteDeps.queue, kind: 'snowflake', instance: 'fuzz' }, AZURITE_BATCH_RUNS);
+    const items = await run({ store: azuriteDeps.store, queue: azuriteDeps.queue, warehouse: snowflakeModule, instance: 'fuzz' }, AZURITE_BATCH_RUNS);
     console.log(`Event Hub fuzz (Azurite): ${AZURITE_BATCH_RUNS} batches, ${items} events read`);
     expect(errors).toEqual([]);
     expect(unhandled).toEqual([]);

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
 import type { HostSettings } from '../../dev/host/host-json.js';
 import { startQueuePoller } from '../../dev/host/queue-poller.js';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import type { Services } from '../../shared/runtime.js';
 import { TEST_SECRET } from '../support/api-client.js';
+import { memoryModule } from '../support/memory/memory-module.js';
 import { TERMINAL, waitForTask } from '../support/service-env.js';
 
 // Promise 1: a message that fails 5 times ends in the poison queue and its task FAILED with the last error; a
@@ -32,8 +34,9 @@ beforeAll(async () => {
     TASK_LEASE_SECONDS: String(LEASE_SECONDS),
   });
   // Imported only now: the function reads its settings once, from the environment just prepared.
-  const { appServices } = await import('../../functions/services.js');
+  const { appServices, serveWarehouses } = await import('../../functions/services.js');
   const { syncWorkerFunction } = await import('../../functions/sync-worker.js');
+  serveWarehouses([memoryModule]);
   services = await appServices();
   worker = syncWorkerFunction();
 }, 30_000);
@@ -42,7 +45,7 @@ afterAll(async () => { await azurite?.stop(); });
 const settings = (visibilityTimeoutMs: number): HostSettings => ({ routePrefix: 'api', maxPollingMs: 200, visibilityTimeoutMs, batchSize: 16, maxDequeueCount: 5 });
 
 async function newTask(table: string): Promise<string> {
-  const { task } = await createTask({ store: services.store, queue: services.queue, kind: 'snowflake', instance: 't' },
+  const { task } = await createTask({ store: services.store, queue: services.queue, warehouse: snowflakeModule, instance: 't' },
     { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }] } } },
     { source: 'API' });
   return task.header.taskId;

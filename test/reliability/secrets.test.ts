@@ -12,7 +12,9 @@ import { spawnLocalHost } from '../../dev/host/spawn-host.js';
 import { mintToken } from '../../shared/auth/index.js';
 import { ConfigError, loadConfig } from '../../shared/config.js';
 import { DatabricksConnector } from '../../shared/connectors/databricks/databricks-connector.js';
+import { databricksModule } from '../../shared/connectors/databricks/module.js';
 import { databricksProfile, DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
 import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { createTask } from '../../shared/intake/create-task.js';
@@ -26,6 +28,7 @@ import { runTask } from '../../shared/sync/worker.js';
 import { tableRequest } from '../support/api-client.js';
 import { fixture as databricksFixture } from '../support/databricks-sync.js';
 import { startHostProcess, type HostProcess } from '../support/host-process.js';
+import { MEMORY_HOST_ENTRY, WITH_MEMORY } from '../support/memory/memory-module.js';
 import { TERMINAL, waitForTask } from '../support/service-env.js';
 import { fixture } from '../support/snowflake-sync.js';
 
@@ -269,7 +272,7 @@ describe('key-pair and OAuth logins, in the worker', () => {
     const errors: unknown[] = [];
     const sync = async (connector: SnowflakeConnector | DatabricksConnector, resource: Record<string, string>) => {
       const dbxKind = connector instanceof DatabricksConnector;
-      const { task } = await createTask({ store, queue, kind: dbxKind ? 'databricks_unity_catalog' : 'snowflake', instance: 'keys' },
+      const { task } = await createTask({ store, queue, warehouse: dbxKind ? databricksModule : snowflakeModule, instance: 'keys' },
         { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: resource }] } } }, { source: 'API' });
       const naming = { userRoleTemplate: '{name}', case: dbxKind ? 'preserve' as const : 'upper' as const };
       await runTask(task.header.taskId, {
@@ -301,7 +304,7 @@ describe('key-pair and OAuth logins, in the worker', () => {
 
 describe('start-up refusals and configuration errors', () => {
   /** The local host's start-up output when it refuses to start ('' if it started). */
-  const refusal = (env: Record<string, string>) => spawnLocalHost({ CONNECTOR_KIND: 'memory', AzureWebJobsStorage: connectionString, ...env }, { quiet: true, timeoutMs: 30_000 })
+  const refusal = (env: Record<string, string>) => spawnLocalHost({ CONNECTOR_KIND: 'memory', AzureWebJobsStorage: connectionString, ...env }, { quiet: true, timeoutMs: 30_000, entry: MEMORY_HOST_ENTRY })
     .then(async (h) => { await h.stop(); return ''; }, (e: unknown) => (e as Error).message);
 
   it('refuses a RANGER_URL with credentials, naming the setting and echoing no value, an unresolved Key Vault reference beside it included', async () => {
@@ -327,7 +330,7 @@ describe('start-up refusals and configuration errors', () => {
       { CONNECTOR_KIND: 'databricks_unity_catalog', DATABRICKS_TOKEN: SECRETS.KEY_VAULT_REFERENCE, JWT_JWKS_URL: `https://k:${SECRETS.RANGER_URL_PASSWORD}@keys.example.com` },
       { CONNECTOR_KIND: 'memory', JWT_SECRET: SECRETS.JWT_SECRET, EVENTHUB_NAME: 'h', CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED: 'true',
         EVENTHUB_CONNECTION: `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey=${SECRETS.EVENTHUB_KEY};EntityPath=x` },
-    ].map((env) => { try { loadConfig(env); return 'accepted'; } catch (err) { expect(err).toBeInstanceOf(ConfigError); return inspect(err, { depth: 8 }); } });
+    ].map((env) => { try { loadConfig(env, WITH_MEMORY); return 'accepted'; } catch (err) { expect(err).toBeInstanceOf(ConfigError); return inspect(err, { depth: 8 }); } });
     // Refused where it is built, or (as before) failing on first use: either way, what it says is scanned.
     const ranger = await (async () => rangerAdminSource({ url: `https://policysync:${SECRETS.RANGER_URL_PASSWORD}@127.0.0.1:9`, serviceName: 's', username: 'policysync', password: SECRETS.RANGER_PASSWORD })
       .current())().then(() => 'loaded', (err: unknown) => inspect(err, { depth: 8 }));

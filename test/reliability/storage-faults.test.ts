@@ -3,6 +3,7 @@ import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
 import { createVerifier, mintToken } from '../../shared/auth/index.js';
+import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
 import { ingestEventBatch, POISON_AFTER_REDELIVERIES } from '../../shared/intake/event-batch.js';
 import { sweepStaleTasks } from '../../shared/intake/sweep.js';
@@ -49,14 +50,14 @@ beforeEach(() => { tableProxy.down(false); queueProxy.down(false); budget.left =
 function productionDeps(timeoutMs = STORAGE_REQUEST_TIMEOUT_MS): TaskApiDeps {
   const s = { connectionString: proxied };
   return { store: new TaskStore(tableClient(s, TABLE, timeoutMs)), queue: new DispatchQueue(queueClient(s, QUEUE), queueClient(s, `${QUEUE}-poison`), timeoutMs),
-    kind: 'snowflake', instance: 'rel', verify: createVerifier({ secret: TEST_SECRET }), log };
+    warehouse: snowflakeModule, instance: 'rel', verify: createVerifier({ secret: TEST_SECRET }), log };
 }
 
 /** The same TaskStore and DispatchQueue on clients that do not retry, so one cut is one failure (and fast). */
 function singleShotDeps(): TaskApiDeps {
   const table = TableClient.fromConnectionString(proxied, TABLE, { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } });
   const q = (name: string) => new QueueClient(proxied, name, { retryOptions: { maxTries: 1 } });
-  return { store: new TaskStore(table), queue: new DispatchQueue(q(QUEUE), q(`${QUEUE}-poison`)), kind: 'snowflake', instance: 'rel', verify: createVerifier({ secret: TEST_SECRET }), log };
+  return { store: new TaskStore(table), queue: new DispatchQueue(q(QUEUE), q(`${QUEUE}-poison`)), warehouse: snowflakeModule, instance: 'rel', verify: createVerifier({ secret: TEST_SECRET }), log };
 }
 
 const resources = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: `${tag}_${i}` } }));

@@ -124,4 +124,23 @@ describe('Databricks faults', () => {
     const back = await databricksSync(dbx, [dbxTable('orders')]);
     expect(back.header.status).toBe('SUCCESS');
   }, 60_000);
+
+  // One retry policy (shared/connectors/retry-policy.ts): a statement is sent 3 times at most, whichever layer
+  // would have retried it. A GRANT whose session keeps ending was once reopened by the session and retried by the
+  // connector on top, four sends and more.
+  it('sends a statement 3 times at most when its session keeps ending, then fails the resource saying so', async () => {
+    const { metastore } = dbx.emulator;
+    await databricksSync(dbx, [dbxTable('orders')]);
+    metastore.revoke('analysts', ['SELECT'], metastore.resolve('TABLE', ['main', 'sales', 'orders']));
+    const grant = '^GRANT SELECT ON TABLE `main`.`sales`.`orders` TO `analysts`';
+    for (const nth of [1, 2, 3]) dbx.emulator.control.failStatement({ pattern: grant, nth }, { code: 'SESSION', message: 'Invalid SessionHandle: the session has expired' });
+    dbx.emulator.control.reset();
+    const { header, rows } = await databricksSync(dbx, [dbxTable('orders')]);
+    const sent = dbx.emulator.control.statements().filter((st) => new RegExp(grant).test(st.sql));
+    expect(sent.map((st) => st.ok)).toEqual([false, false, false]);
+    expect(header.status).toBe('FAILED');
+    expect(rows[0]!.message).toMatch(/Invalid SessionHandle.*\(after 3 attempts\)/);
+    await databricksSync(dbx, [dbxTable('orders')]);            // converges once the session holds
+    expect(metastore.hasGrant('analysts', 'SELECT', 'TABLE', 'main.sales.orders')).toBe(true);
+  }, 60_000);
 });

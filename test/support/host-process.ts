@@ -1,10 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnLocalHost } from '../../dev/host/spawn-host.js';
+import { MEMORY_HOST_ENTRY } from './memory/memory-module.js';
 
 /**
  * The local host (`npm start`'s entry point) as a separate process whose structured logs are kept: unlike
  * child-host.ts it does not pass --quiet, so every JSON log line the service writes can be inspected, and it
- * can be killed outright (SIGKILL) to stand for a worker that dies mid-sync.
+ * can be killed outright (SIGKILL) to stand for a worker that dies mid-sync. CONNECTOR_KIND=memory runs the test
+ * entry that serves the in-memory warehouse too.
  */
 export interface HostProcess {
   apiUrl: string;
@@ -21,7 +23,8 @@ export interface HostProcess {
 }
 
 export async function startHostProcess(env: Record<string, string>, timeoutMs = 45_000): Promise<HostProcess> {
-  const { apiUrl, token, child, output, stop } = await spawnLocalHost(env, { quiet: false, timeoutMs });
+  const entry = env.CONNECTOR_KIND === 'memory' ? { entry: MEMORY_HOST_ENTRY } : {};
+  const { apiUrl, token, child, output, stop } = await spawnLocalHost(env, { quiet: false, timeoutMs, ...entry });
   const logs = () => output().split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
     try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; }
   });

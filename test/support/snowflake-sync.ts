@@ -11,9 +11,12 @@ import { startTestStorage, syncThroughWorker, type TestStorage } from './storage
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/snowflake/${name}`, import.meta.url));
 
-/** The real connector logged in to an emulator (or to a proxy in front of one) as the rigs' service user, in `role` when given (SNOWFLAKE_ROLE). */
-export const emulatorConnector = (accessUrl: string, masking?: MaskingOptions, role?: string) =>
-  SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl, ...(role ? { role } : {}) }, masking);
+/**
+ * The real connector logged in to an emulator (or to a proxy in front of one) as the rigs' service user, in `role` when
+ * given (SNOWFLAKE_ROLE), creating missing roles when `createMissingRoles` (CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES).
+ */
+export const emulatorConnector = (accessUrl: string, masking?: MaskingOptions, role?: string, createMissingRoles = false) =>
+  SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl, ...(role ? { role } : {}), createMissingRoles }, masking);
 
 export interface SnowflakeRig { storage: TestStorage; emulator: SnowflakeEmulator; connector: SnowflakeConnector; deps: WorkerDeps; stop(): Promise<void> }
 

@@ -1,5 +1,6 @@
 import type { AzuriteHandle } from '../../dev/azurite.js';
 import { freshStorage, type FreshStorage } from '../../dev/fresh-storage.js';
+import { warehouseOfKind } from '../../shared/connectors/modules.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
@@ -12,7 +13,7 @@ export const startTestStorage = (azurite?: AzuriteHandle): Promise<TestStorage> 
 /** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
 export async function syncThroughWorker(rig: { storage: Pick<TestStorage, 'store' | 'queue'>; deps: WorkerDeps }, resources: ResourceRef[], dryRun = false) {
   const { store, queue } = rig.storage;
-  const { task } = await createTask({ store, queue, kind: rig.deps.connector.kind, instance: 't' },
+  const { task } = await createTask({ store, queue, warehouse: warehouseOfKind(rig.deps.connector.kind)!, instance: 't' },
     { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
   await runTask(task.header.taskId, rig.deps);
   const done = (await store.get(task.header.taskId))!;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../shared/config.js';
+import { WITH_MEMORY } from '../support/memory/memory-module.js';
 
-const base = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', JWT_SECRET: 'x'.repeat(32), POLICY_FILE: 'p.json', CONNECTOR_KIND: 'memory' };
+const base = {
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true', JWT_SECRET: 'x'.repeat(32), POLICY_FILE: 'p.json',
+  CONNECTOR_KIND: 'snowflake', SNOWFLAKE_ACCOUNT: 'acme', SNOWFLAKE_USERNAME: 'POLICYSYNC', SNOWFLAKE_PASSWORD: 'p',
+};
 
 describe('loadConfig', () => {
   it('names every bad or missing setting in one error', () => {
@@ -24,6 +28,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, CONNECTOR_SNOWFLAKE_ON_DEMAND_V2_ENABLED: 'false', CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED: 'true' }))
       .toMatchObject({ apiEnabled: false, eventHubEnabled: false });
     expect(loadConfig({ ...base, CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED: 'true', EVENTHUB_CONNECTION: 'Endpoint=sb://x/' }).eventHubEnabled).toBe(true);
+  });
+
+  it('syncs only a real warehouse: CONNECTOR_KIND=memory is refused unless a test serves its fixture', () => {
+    expect(() => loadConfig({ ...base, CONNECTOR_KIND: 'memory' })).toThrow(/CONNECTOR_KIND: Invalid option: expected one of "snowflake"\|"databricks_unity_catalog"/);
+    expect(loadConfig({ ...base, CONNECTOR_KIND: 'memory' }, WITH_MEMORY).connectorKind).toBe('memory');
+  });
+
+  it('takes each per-kind setting from the configured warehouse only', () => {
+    const databricks = { ...base, CONNECTOR_KIND: 'databricks_unity_catalog', DATABRICKS_HOST: 'h', DATABRICKS_HTTP_PATH: '/p', DATABRICKS_TOKEN: 't' };
+    const config = loadConfig({ ...databricks, CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED: 'false', CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA: 'SF_GOV' });
+    expect(config).toMatchObject({ apiEnabled: true, masking: { governanceSchema: 'policysync_governance' }, principals: { case: 'preserve' } });
+    expect(config.scope.ignoreRoles).toEqual(['admins', 'account users']);
+    expect(config.warehouse.module.kind).toBe('databricks_unity_catalog');
   });
 
   it('accepts the Kubernetes ingress flag with a warning instead of dropping it silently', () => {

@@ -7,7 +7,10 @@ import { buildServices } from '../../shared/runtime.js';
 // propagated yet) reaches the app as the reference's own text. The service starts, says which settings wait (health),
 // refuses to serve without them, and picks them up on the start that follows a refresh of the references.
 const REFERENCE = '@Microsoft.KeyVault(SecretUri=https://kv-ps-abc-sales.vault.azure.net/secrets/JWT-SECRET/)';
-const base = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', JWT_SECRET: 'x'.repeat(32), POLICY_FILE: 'p.json', CONNECTOR_KIND: 'memory' };
+const base = {
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true', JWT_SECRET: 'x'.repeat(32), POLICY_FILE: 'p.json',
+  CONNECTOR_KIND: 'databricks_unity_catalog', DATABRICKS_HOST: 'adb-1.2.azuredatabricks.net', DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/w', DATABRICKS_TOKEN: 't',
+};
 const snowflake = { ...base, CONNECTOR_KIND: 'snowflake', SNOWFLAKE_ACCOUNT: 'acme', SNOWFLAKE_USERNAME: 'POLICYSYNC' };
 
 describe('a Key Vault reference that did not resolve', () => {

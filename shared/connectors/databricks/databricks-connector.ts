@@ -1,8 +1,7 @@
-import type { Connector, StatementOutcome } from '../connector.js';
-import type { Grant, Principal, Securable } from '../securable.js';
+import type { Capabilities, Connector, StatementOutcome } from '../connector.js';
 import type { LoadedResource } from '../loaded-resource.js';
-import { withBackoff } from '../../backoff.js';
-import { ConnectorError, isTransient } from '../errors.js';
+import type { Grant, Principal, Securable } from '../securable.js';
+import { ConnectorError } from '../errors.js';
 import type { MaskingOptions } from '../masking-port.js';
 import type { PlanStep } from '../plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
@@ -10,6 +9,9 @@ import { canonicalPrivilege, grantStatement, principalKindOf, qualified, quoteId
 import { DatabricksMasking } from './masking-port.js';
 import { DatabricksSession, type DatabricksSettings, type Row } from './session.js';
 import type { DatabricksStatements } from './statements.js';
+
+/** What a load found, before its grants are read. */
+type Objects = Omit<LoadedResource, 'grants'>;
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const pathKey = (path: readonly string[]) => path.join('\u0000');
@@ -30,17 +32,25 @@ const NOT_SYNCED_CATALOGS = new Set(['system', 'samples', 'hive_metastore']);
  * (EXECUTE, READ VOLUME, WRITE VOLUME, CREATE FUNCTION/VOLUME) are managed on the schema.
  */
 export class DatabricksConnector implements Connector {
-  readonly kind = 'databricks_unity_catalog' as const;
+  readonly kind = 'databricks_unity_catalog';
+  /**
+   * No principal directory: Unity Catalog cannot list its principals over SQL (SCIM is a separate REST API), so
+   * a policy principal missing from the workspace reaches GRANT and fails there with PRINCIPAL_DOES_NOT_EXIST,
+   * reported on the resource, rather than being dropped on a guess.
+   */
+  readonly capabilities: Capabilities;
   /** The tail of the statements running on each securable: changes to one securable never overlap. */
   private readonly queues = new Map<string, Promise<unknown>>();
-
-  /** Set when column masks and row filters are synced too (a governance schema is configured). */
-  readonly masking?: DatabricksMasking;
   private self: Promise<Principal[]> | undefined;
 
   /** `clientId`: DATABRICKS_CLIENT_ID, the service principal an OAuth machine-to-machine login acts as. */
   constructor(private readonly session: DatabricksStatements, masking?: MaskingOptions, private readonly clientId?: string) {
-    if (masking) this.masking = new DatabricksMasking(session, masking);
+    this.capabilities = {
+      children: (ref) => this.children(ref),
+      containers: () => this.containers(),
+      // Column masks and row filters are synced too when a governance schema is configured.
+      ...(masking ? { masking: new DatabricksMasking(session, masking) } : {}),
+    };
   }
 
   static fromSettings(settings: DatabricksSettings, masking?: MaskingOptions): DatabricksConnector {
@@ -115,7 +125,7 @@ export class DatabricksConnector implements Connector {
         if (found.length === 0) return 'not_found';
       }
       if (!Array.isArray(own)) throw own;
-      const loaded: LoadedResource = { root: schemaSec, objects: [schemaSec, ...rows.map(asSecurable)], parents: [catalogSec], columns: {} };
+      const loaded: Objects = { root: schemaSec, objects: [schemaSec, ...rows.map(asSecurable)], parents: [catalogSec], columns: {} };
       const grants = new GrantSet();
       grants.addShowGrants(loaded, own);
       const byPath = new Map(loaded.objects.map((o) => [pathKey(o.path), o]));
@@ -136,7 +146,7 @@ export class DatabricksConnector implements Connector {
     const sec = asSecurable(found);
     if (ref.type === 'view' && sec.kind !== 'view') return 'not_found';
     if (!Array.isArray(grantRows)) throw grantRows;
-    const loaded: LoadedResource = { root: sec, objects: [sec], parents: [catalogSec, schemaSec], columns: {} };
+    const loaded: Objects = { root: sec, objects: [sec], parents: [catalogSec, schemaSec], columns: {} };
     return { ...loaded, grants: grantsFromShowGrants(loaded, grantRows) };
   }
 
@@ -144,7 +154,7 @@ export class DatabricksConnector implements Connector {
    * Every catalog the workspace's metastore lists, for the scheduled full sync; not Databricks' own (`system`,
    * `samples`, internal ones) nor `hive_metastore`, whose legacy table ACLs are not Unity Catalog grants.
    */
-  async containers(): Promise<ResourceRef[]> {
+  private async containers(): Promise<ResourceRef[]> {
     const rows = await this.session.query('SHOW CATALOGS');
     return rows.map((r) => text(r.catalog ?? Object.values(r)[0]))
       .filter((name) => !NOT_SYNCED_CATALOGS.has(name) && !name.startsWith('__'))
@@ -152,7 +162,7 @@ export class DatabricksConnector implements Connector {
   }
 
   /** A catalog's schemas, one container at a time for the sync (it lists empty schemas too). */
-  async children(ref: ResourceRef): Promise<ResourceRef[]> {
+  private async children(ref: ResourceRef): Promise<ResourceRef[]> {
     if (ref.type !== 'catalog') return [];
     const catalog = storedName(ref.values.catalog ?? '');
     return (await this.schemasOf(catalog)).map((schema) => ({ type: 'schema', values: { catalog: quoteIdent(catalog), schema: quoteIdent(schema) } }));
@@ -163,20 +173,10 @@ export class DatabricksConnector implements Connector {
     return rows.map((r) => text(r.databasename ?? r.namespace ?? Object.values(r)[0])).filter((s) => s !== SYSTEM_SCHEMA);
   }
 
-  /** `load` reads every grant the sync compares in its own round trip, whatever the securable. */
-  async readGrants(loaded: LoadedResource): Promise<Grant[]> {
-    if (!loaded.grants) throw new Error('a Databricks resource is read with its grants: load it first');
-    return loaded.grants;
-  }
-
   private catalogPrivileges(catalog: string): Promise<Row[]> {
     return this.session.query(
       "SELECT grantee, privilege_type, inherited_from FROM system.information_schema.catalog_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog });
   }
-
-  // No existingPrincipals(): Unity Catalog cannot list its principals over SQL (SCIM is a separate REST API),
-  // so a policy principal missing from the workspace reaches GRANT and fails there with
-  // PRINCIPAL_DOES_NOT_EXIST, reported on the resource, rather than being dropped on a guess.
 
   /**
    * Grants first, then revokes (no access gap). Within a phase, statements on one securable run one after
@@ -207,7 +207,7 @@ export class DatabricksConnector implements Connector {
       return { step, sql: '', ok: false, error: (err as Error).message, code: 'STATEMENT_FAILED' };
     }
     try {
-      await withBackoff(() => this.session.query(sql), isTransient);
+      await this.session.query(sql);
       return { step, sql, ok: true };
     } catch (err) {
       const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));
@@ -255,7 +255,7 @@ class GrantSet {
    * SHOW GRANTS lists the object's own grants and, as rows naming the ancestor in objectType, those of its
    * schema and catalog: exactly the parents' direct grants, in the same round trip.
    */
-  addShowGrants(loaded: LoadedResource, rows: Row[]): void {
+  addShowGrants(loaded: Objects, rows: Row[]): void {
     const ancestor = (kind: Securable['kind']) => [loaded.root, ...loaded.parents].find((s) => s.kind === kind);
     for (const r of rows) {
       const type = text(r.objecttype).toUpperCase();
@@ -270,7 +270,7 @@ class GrantSet {
   }
 }
 
-function grantsFromShowGrants(loaded: LoadedResource, rows: Row[]): Grant[] {
+function grantsFromShowGrants(loaded: Objects, rows: Row[]): Grant[] {
   const set = new GrantSet();
   set.addShowGrants(loaded, rows);
   return set.list();

@@ -49,7 +49,6 @@ export function databricksMaskingDialect(naming: PrincipalNaming, governanceSche
   };
   return {
     ...primitives,
-    service: 'databricks',
     familyOf: databricksFamily,
     signatureType: (family, dataType) => (family === 'string' ? 'STRING' : dataType.trim().toUpperCase()),
     typeProblem: typeTextProblem,

@@ -3,6 +3,7 @@ import type { RangerPrincipalType, WarehouseProfile } from '../../plan/profile.j
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { principalKindOf, storedName } from './dialect.js';
 import { own } from '../../own.js';
+import { databricksServiceDef } from '../../policy/service-defs.js';
 
 // Ranger access type (databricksServiceDef) -> Unity Catalog privileges, per securable kind.
 //
@@ -35,7 +36,8 @@ export const DATABRICKS_PRIVILEGES: readonly string[] = [...new Set(Object.value
  */
 export function databricksProfile(naming: PrincipalNaming): WarehouseProfile {
   return {
-    service: 'databricks',
+    serviceDef: databricksServiceDef,
+    containerKind: 'catalog',
     privileges: DATABRICKS_PRIVILEGES,
     privilegesFor: (access, kind) => own(BY_KIND[kind], access.toLowerCase()) ?? [],
     parentPrivilege: (kind) => (kind === 'catalog' ? 'USE CATALOG' : kind === 'schema' ? 'USE SCHEMA' : undefined),

@@ -1,5 +1,7 @@
 import { DBSQLClient } from '@databricks/sql';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { ConnectorError } from '../errors.js';
+import { DATABRICKS_DRIVER_RETRY, transientOnly, withStatementRetry, type Failure } from '../retry-policy.js';
 
 /**
  * How to reach one Databricks SQL warehouse. `host` is the workspace host (`adb-123.4.azuredatabricks.net`,
@@ -37,62 +39,39 @@ const silent = { log: () => undefined };
 const NOT_FOUND = new Set(['TABLE_OR_VIEW_NOT_FOUND', 'SCHEMA_NOT_FOUND', 'NO_SUCH_CATALOG_EXCEPTION', 'CATALOG_NOT_FOUND']);
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
 const TRANSIENT_HTTP = new Set([408, 429, 500, 502, 503, 504]);
-// The warehouse forgot our session (idle timeout, restart): open a new one and repeat the statement once.
+// The warehouse forgot our session (idle timeout, restart): open a new one and repeat the statement.
 const SESSION_ENDED = /Invalid SessionHandle|SESSION_(NOT_FOUND|EXPIRED|CLOSED)|Invalid OperationHandle/i;
-
-/** At most `size` callers inside at once; the rest wait in arrival order. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`concurrency must be a positive integer, got ${size}`);
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(); // the slot passes straight to the next waiter
-      else this.active--;
-    }
-  }
-}
 
 interface Connection { client: DBSQLClient; session: Session }
 
 /**
  * One DBSQLClient and one Thrift session per worker instance, opened on first use and reopened when the
- * warehouse ends the session or the connection drops. Statements run through a small semaphore.
+ * warehouse ends the session or the connection drops. At most `maxConcurrency` statements are in flight at once.
  */
 export class DatabricksSession {
   private connection: Promise<Connection> | undefined;
-  private readonly limit: Semaphore;
+  private readonly limit: LimitFunction;
 
   constructor(private readonly settings: DatabricksSettings) {
-    this.limit = new Semaphore(settings.maxConcurrency ?? DEFAULT_CONCURRENCY);
+    this.limit = pLimit(settings.maxConcurrency ?? DEFAULT_CONCURRENCY);
   }
 
-  /** Runs one statement; `:name` markers bind `namedParameters` (values never enter the SQL text). */
+  /**
+   * Runs one statement under the retry policy (retry-policy.ts); `:name` markers bind `namedParameters` (values
+   * never enter the SQL text). A statement holds its concurrency slot while it runs, not while it waits to retry.
+   */
   query(sql: string, namedParameters?: Record<string, string>): Promise<Row[]> {
-    return this.limit.run(async () => {
-      const first = this.connect();
+    return withStatementRetry(() => this.limit(async () => {
+      const connection = this.connect();
       try {
-        return await this.run(await first, sql, namedParameters);
+        return await this.run(await connection, sql, namedParameters);
       } catch (err) {
-        if (!isSessionEnded(err) && !isNetworkError(err)) throw classify(err, sql);
         // GRANT and REVOKE are idempotent in Unity Catalog (a held grant or a missing one is a no-op), so a
-        // statement whose answer was lost can be repeated safely.
-        this.discard(first);
-        try {
-          return await this.run(await this.connect(), sql, namedParameters);
-        } catch (again) {
-          throw classify(again, sql);
-        }
+        // statement whose answer was lost can be repeated on a new connection.
+        if (isSessionEnded(err) || isNetworkError(err)) this.discard(connection);
+        throw err;
       }
-    });
+    }), (err) => judge(err, sql));
   }
 
   async close(): Promise<void> {
@@ -163,8 +142,8 @@ export function connectOptions(s: DatabricksSettings): ConnectOptions {
   const base = {
     host, port, path: s.path.startsWith('/') ? s.path : `/${s.path}`,
     telemetryEnabled: false,
-    // The driver retries 429/503 and network failures itself; keep its retries short so ours stay in charge.
-    retryMaxAttempts: 3, retriesTimeout: 60_000,
+    // The driver retries HTTP requests itself; kept short, and counted in, by the retry policy.
+    ...DATABRICKS_DRIVER_RETRY,
     ...(s.caCert ? { customCaCert: s.caCert } : {}),
   };
   if (s.token) return { ...base, token: s.token };
@@ -218,6 +197,10 @@ function isNetworkError(err: unknown): boolean {
 }
 
 const isSessionEnded = (err: unknown) => SESSION_ENDED.test(asDriverError(err).message ?? '');
+
+/** A session the warehouse forgot is reopened and the statement sent again at once; transient failures wait first. */
+const judge = (err: unknown, sql: string): Failure =>
+  (isSessionEnded(err) ? { error: classify(err, sql), retry: 'at-once' } : transientOnly(classify(err, sql)));
 
 /** `[TABLE_OR_VIEW_NOT_FOUND] The table ... SQLSTATE: 42P01` -> `TABLE_OR_VIEW_NOT_FOUND`. */
 export const errorClassOf = (message: string) => /^\s*\[([A-Z0-9_.]+)\]/.exec(message)?.[1];

@@ -53,7 +53,6 @@ export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchem
   };
   return {
     ...primitives,
-    service: 'snowflake',
     familyOf: snowflakeFamily,
     signatureType: (family, dataType) => {
       switch (family) {

@@ -3,6 +3,7 @@ import type { WarehouseProfile } from '../../plan/profile.js';
 import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { storedName } from './dialect.js';
 import { own } from '../../own.js';
+import { snowflakeServiceDef } from '../../policy/service-defs.js';
 
 // Ranger access type -> Snowflake privilege, per object type. Views take only SELECT and REFERENCES.
 const TABLE: Record<string, string[]> = {
@@ -25,7 +26,8 @@ export const SNOWFLAKE_PRIVILEGES = [...new Set(Object.values(BY_KIND).flatMap((
 /** Snowflake grants go to roles: Ranger roles and groups map to roles by name, users through a template. */
 export function snowflakeProfile(naming: PrincipalNaming): WarehouseProfile {
   return {
-    service: 'snowflake',
+    serviceDef: snowflakeServiceDef,
+    containerKind: 'database',
     privileges: SNOWFLAKE_PRIVILEGES,
     privilegesFor: (access, kind) => own(BY_KIND[kind], access.toLowerCase()) ?? [],
     parentPrivilege: (kind) => (kind === 'database' || kind === 'schema' ? 'USAGE' : undefined),

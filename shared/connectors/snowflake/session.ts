@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import snowflake, { type Connection, type ConnectionOptions } from 'snowflake-sdk';
 import { ConnectorError } from '../errors.js';
+import { SNOWFLAKE_DRIVER_RETRY, transientOnly, withStatementRetry, type Failure } from '../retry-policy.js';
 
 export interface SnowflakeSettings {
   account: string; username: string; password?: string; privateKey?: string; privateKeyPath?: string;
@@ -9,8 +10,8 @@ export interface SnowflakeSettings {
 
 type Row = Record<string, unknown>;
 
-// Session gone or token expired: log in again and repeat the statement once. The driver reports a session
-// the server ended as its own 407002 (disconnected), not the server's 3901xx.
+// Session gone or token expired: log in again and repeat the statement. The driver reports a session the server
+// ended as its own 407002 (disconnected), not the server's 3901xx.
 const SESSION_ENDED = new Set(['407002', '390111', '390112', '390114', '390113']);
 const NOT_FOUND = new Set(['002003', '002043']);
 const AUTH = new Set(['390100', '390101', '390102', '390144', '390186']);
@@ -28,18 +29,15 @@ export class SnowflakeSession {
 
   constructor(private readonly settings: SnowflakeSettings) {}
 
-  async query(sqlText: string, binds: (string | number)[] = []): Promise<Row[]> {
-    try {
-      return await this.run(sqlText, binds);
-    } catch (err) {
-      if (!SESSION_ENDED.has(codeOf(err))) throw classify(err, sqlText);
-      this.connection = undefined;
-      try {
-        return await this.run(sqlText, binds);
-      } catch (again) {
-        throw classify(again, sqlText);
-      }
-    }
+  /** Runs one statement under the retry policy (retry-policy.ts); `binds` fill its `?` markers. */
+  query(sqlText: string, binds: (string | number)[] = []): Promise<Row[]> {
+    return withStatementRetry(() => this.run(sqlText, binds), (err) => this.judge(err, sqlText));
+  }
+
+  private judge(err: unknown, sql: string): Failure {
+    if (!SESSION_ENDED.has(codeOf(err))) return transientOnly(classify(err, sql));
+    this.connection = undefined;
+    return { error: classify(err, sql), retry: 'at-once' };
   }
 
   async close(): Promise<void> {
@@ -73,7 +71,7 @@ export class SnowflakeSession {
     const s = this.settings;
     const privateKey = s.privateKey ?? (s.privateKeyPath ? await readFile(s.privateKeyPath, 'utf8') : undefined);
     const options: ConnectionOptions = {
-      account: s.account, username: s.username, application: 'policysync', clientSessionKeepAlive: true,
+      account: s.account, username: s.username, application: 'policysync', clientSessionKeepAlive: true, ...SNOWFLAKE_DRIVER_RETRY,
       ...(privateKey ? { authenticator: 'SNOWFLAKE_JWT', privateKey } : { password: s.password ?? '' }),
       ...(s.role ? { role: s.role } : {}),
       ...(s.warehouse ? { warehouse: s.warehouse } : {}),

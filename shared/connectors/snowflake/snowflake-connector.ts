@@ -1,8 +1,7 @@
-import type { Connector, StatementOutcome } from '../connector.js';
-import type { Grant, Principal } from '../securable.js';
+import type { Capabilities, Connector, StatementOutcome } from '../connector.js';
 import type { LoadedResource } from '../loaded-resource.js';
-import { withBackoff } from '../../backoff.js';
-import { ConnectorError, isTransient } from '../errors.js';
+import type { Principal } from '../securable.js';
+import { ConnectorError } from '../errors.js';
 import type { MaskingOptions } from '../masking-port.js';
 import type { PlanStep } from '../plan-step.js';
 import type { ResourceRef } from '../../task/request.js';
@@ -11,6 +10,9 @@ import { createRoleStatement, grantStatement, quoteIdent, storedName } from './d
 import { loadedFrom } from './loaded-from.js';
 import { SnowflakeMasking } from './masking-port.js';
 import { SnowflakeSession, type SnowflakeSettings } from './session.js';
+
+/** The connection settings, and whether a sync creates a missing role. */
+export type SnowflakeConnection = SnowflakeSettings & { createMissingRoles?: boolean };
 
 type Row = Record<string, unknown>;
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -24,20 +26,34 @@ const exactName = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * time, unlike ACCOUNT_USAGE) in bulk; every identifier is quoted by the dialect and every value is a binding.
  */
 export class SnowflakeConnector implements Connector {
-  readonly kind = 'snowflake' as const;
+  readonly kind = 'snowflake';
+  readonly capabilities: Capabilities;
   private roles: { at: number; list: Principal[] } | undefined;
   private self: Promise<Principal[]> | undefined;
   /** Set when masking policies and row access policies are synced too (a governance schema is configured). */
-  readonly masking?: SnowflakeMasking;
+  private readonly masking?: SnowflakeMasking;
 
-  /** `role`: SNOWFLAKE_ROLE, the role the session is configured to use. */
+  /**
+   * `role`: SNOWFLAKE_ROLE, the role the session is configured to use. `createMissingRoles`:
+   * CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES, whether a sync creates a role a policy names that does not exist.
+   */
   constructor(private readonly session: SnowflakeSession, private readonly clock: () => number = Date.now, masking?: MaskingOptions,
-    private readonly role?: string) {
+    private readonly role?: string, createMissingRoles = false) {
     if (masking) this.masking = new SnowflakeMasking(session, masking, clock);
+    this.capabilities = {
+      children: (ref) => this.children(ref),
+      containers: () => this.containers(),
+      principals: {
+        existing: () => this.existingRoles(),
+        ...(createMissingRoles ? { create: (principal: Principal) => this.createRole(principal) } : {}),
+        remedy: 'create it, or set CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES=true',
+      },
+      ...(this.masking ? { masking: this.masking } : {}),
+    };
   }
 
-  static fromSettings(settings: SnowflakeSettings, masking?: MaskingOptions): SnowflakeConnector {
-    return new SnowflakeConnector(new SnowflakeSession(settings), Date.now, masking, settings.role);
+  static fromSettings(settings: SnowflakeConnection, masking?: MaskingOptions): SnowflakeConnector {
+    return new SnowflakeConnector(new SnowflakeSession(settings), Date.now, masking, settings.role, settings.createMissingRoles);
   }
 
   /**
@@ -69,17 +85,7 @@ export class SnowflakeConnector implements Connector {
     return loaded;
   }
 
-  async readGrants(loaded: LoadedResource): Promise<Grant[]> {
-    if (loaded.grants) return loaded.grants;
-    const [database = '', schema, table] = loaded.root.path;
-    const ref: ResourceRef = table !== undefined ? { type: 'table', values: { database: exactName(database), schema: exactName(schema!), table: exactName(table) } }
-      : schema !== undefined ? { type: 'schema', values: { database: exactName(database), schema: exactName(schema) } }
-        : { type: 'database', values: { database: exactName(database) } };
-    const again = await this.load(ref);
-    return again === 'not_found' ? [] : again.grants ?? [];
-  }
-
-  async children(ref: ResourceRef): Promise<ResourceRef[]> {
+  private async children(ref: ResourceRef): Promise<ResourceRef[]> {
     if (ref.type !== 'database') return [];
     const database = storedName(ref.values.database ?? '');
     const rows = await this.session.query(`SHOW SCHEMAS IN DATABASE ${quoteIdent(database)}`);
@@ -87,14 +93,14 @@ export class SnowflakeConnector implements Connector {
       .map((schema) => ({ type: 'schema', values: { database: exactName(database), schema: exactName(schema) } }));
   }
 
-  async containers(): Promise<ResourceRef[]> {
+  private async containers(): Promise<ResourceRef[]> {
     const rows = await this.session.query('SHOW DATABASES');
     // Snowflake's own and shared (imported) databases take no grants of ours.
     return rows.filter((r) => !SYSTEM_DATABASES.has(text(r.name)) && text(r.kind ?? 'STANDARD') === 'STANDARD')
       .map((r) => ({ type: 'database', values: { database: exactName(text(r.name)) } }));
   }
 
-  async existingPrincipals(): Promise<Principal[]> {
+  private async existingRoles(): Promise<Principal[]> {
     if (this.roles && this.clock() - this.roles.at < ROLES_TTL_MS) return this.roles.list;
     const list = (await this.session.query('SHOW ROLES')).map((r): Principal => ({ kind: 'role', name: text(r.name) }));
     this.roles = { at: this.clock(), list };
@@ -111,7 +117,7 @@ export class SnowflakeConnector implements Connector {
     const statements = steps.map(grantStatement);
     if (steps.length > 1) {
       try {
-        await withBackoff(() => this.session.query(`BEGIN\n${statements.map((sql) => `  ${sql};`).join('\n')}\nEND;`), isTransient);
+        await this.session.query(`BEGIN\n${statements.map((sql) => `  ${sql};`).join('\n')}\nEND;`);
         return steps.map((step, i) => ({ step, sql: statements[i]!, ok: true }));
       } catch {
         // fall through to one statement at a time
@@ -122,11 +128,11 @@ export class SnowflakeConnector implements Connector {
     return outcomes;
   }
 
-  async createPrincipal(principal: Principal): Promise<{ sql: string; ok: boolean; error?: string }> {
+  private async createRole(principal: Principal): Promise<{ sql: string; ok: boolean; error?: string }> {
     const sql = createRoleStatement(principal.name);
     this.roles = undefined;
     try {
-      await withBackoff(() => this.session.query(sql), isTransient);
+      await this.session.query(sql);
       return { sql, ok: true };
     } catch (err) {
       return { sql, ok: false, error: (err as Error).message };
@@ -135,7 +141,7 @@ export class SnowflakeConnector implements Connector {
 
   private async applyOne(step: PlanStep, sql: string): Promise<StatementOutcome> {
     try {
-      await withBackoff(() => this.session.query(sql), isTransient);
+      await this.session.query(sql);
       return { step, sql, ok: true };
     } catch (err) {
       const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));

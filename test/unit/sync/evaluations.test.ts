@@ -46,8 +46,8 @@ function connectorWith(masking: boolean): Connector {
     apply: async () => [],
   };
   return {
-    kind: 'memory', ...(masking ? { masking: port } : {}),
-    load: async () => loaded, readGrants: async () => [], identity: async () => [{ kind: 'role', name: 'POLICYSYNC' }],
+    kind: 'memory', capabilities: masking ? { masking: port } : {},
+    load: async () => loaded, identity: async () => [{ kind: 'role', name: 'POLICYSYNC' }],
     apply: async () => [], close: async () => undefined,
   };
 }

@@ -34,8 +34,8 @@ function rig(applyOk: boolean, scope = { ignoreRoles: [] as string[], ignoreObje
     apply: async (steps) => { calls.push(...steps.map((s) => `mask ${s.op}`)); return steps.map((step, i) => ({ step, sql: step.op, ok: applyOk || i === 0, ...(applyOk || i === 0 ? {} : { error: 'refused' }) })); },
   };
   const connector: Connector = {
-    kind: 'memory', masking: port,
-    load: async () => loaded, readGrants: async () => [], identity: async () => identity.map((name) => ({ kind: 'role' as const, name })),
+    kind: 'memory', capabilities: { masking: port },
+    load: async () => loaded, identity: async () => identity.map((name) => ({ kind: 'role' as const, name })),
     apply: async (steps) => { calls.push(...steps.map((s) => `grant ${s.op}`)); return steps.map((step) => ({ step, sql: step.op, ok: true })); },
     close: async () => undefined,
   };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { identifierProblem } from '../../../shared/task/identifier.js';
+import { databricksModule } from '../../../shared/connectors/databricks/module.js';
+import { snowflakeModule } from '../../../shared/connectors/snowflake/module.js';
 import { normalizeRequest } from '../../../shared/task/normalize.js';
 import type { SyncRequest } from '../../../shared/task/request.js';
 
@@ -13,42 +15,42 @@ describe('normalizeRequest', () => {
       { type: 'Table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } },
       { type: 'view', values: { database: 'SALES', schema: 'PUBLIC', view: 'V' } },
       { type: 'column', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS', column: 'AMOUNT' } },
-    ), 'snowflake');
+    ), snowflakeModule);
     expect(out.resources.map((r) => r.skip)).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect(out.resources[3]!.ref).toEqual({ type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'V' } });
   });
 
   it('skips a type the connector does not support, naming the supported ones', () => {
-    const [r] = normalizeRequest(request({ type: 'column', values: { catalog: 'm', schema: 's', table: 't', column: 'c' } }), 'databricks_unity_catalog').resources;
+    const [r] = normalizeRequest(request({ type: 'column', values: { catalog: 'm', schema: 's', table: 't', column: 'c' } }), databricksModule).resources;
     expect(r!.skip).toMatch(/unsupported resource type 'column' for a databricks_unity_catalog connector \(supported: catalog, schema, table, view\)/);
   });
 
   it('refuses in a request exactly what the change-record path refuses: C1 controls and lone surrogates too', () => {
     for (const table of ['A\u0085B', 'A\u009fB', 'A\uD800B', 'A\uDC00']) {
-      const out = normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }), 'snowflake');
+      const out = normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }), snowflakeModule);
       expect(out.resources[0]!.skip, JSON.stringify(table)).toBe(`invalid request: values.table ${identifierProblem(table)}`);
     }
-    expect(normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'Ünïcödé 表 🙂' } }), 'snowflake').resources[0]!.skip).toBeUndefined();
+    expect(normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'Ünïcödé 表 🙂' } }), snowflakeModule).resources[0]!.skip).toBeUndefined();
   });
 
   it('skips a resource missing an identifier or carrying a control character', () => {
     const out = normalizeRequest(request(
       { type: 'table', values: { database: 'SALES', schema: 'PUBLIC' } },
       { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'A\u0000B' } },
-    ), 'snowflake');
+    ), snowflakeModule);
     expect(out.resources[0]!.skip).toContain('needs values.table');
     expect(out.resources[1]!.skip).toContain('the control character U+');
   });
 
   it('skips a type named after what every object inherits, as an unsupported type', () => {
     for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-      const [r] = normalizeRequest(request({ type, values: {} }), 'snowflake').resources;
+      const [r] = normalizeRequest(request({ type, values: {} }), snowflakeModule).resources;
       expect(r!.skip).toContain(`unsupported resource type '${type}'`);
     }
   });
 
   it('keeps identifiers exactly as requested, quotes and all', () => {
-    const [r] = normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'x"; DROP TABLE y; --' } }), 'snowflake').resources;
+    const [r] = normalizeRequest(request({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'x"; DROP TABLE y; --' } }), snowflakeModule).resources;
     expect(r!.ref.values.table).toBe('x"; DROP TABLE y; --');
   });
 });

@@ -1,12 +1,12 @@
-import type { Connector, StatementOutcome } from '../connector.js';
-import { securableKey, type Grant, type Principal, type Securable } from '../securable.js';
-import type { LoadedResource } from '../loaded-resource.js';
-import type { PlanStep } from '../plan-step.js';
-import type { ResourceRef } from '../../task/request.js';
+import type { Capabilities, Connector, StatementOutcome } from '../../../shared/connectors/connector.js';
+import { securableKey, type Grant, type Principal, type Securable } from '../../../shared/connectors/securable.js';
+import type { LoadedResource } from '../../../shared/connectors/loaded-resource.js';
+import type { PlanStep } from '../../../shared/connectors/plan-step.js';
+import type { ResourceRef } from '../../../shared/task/request.js';
 
 /**
- * A warehouse held in memory with Snowflake's resource types. A test fixture and the pipeline's first
- * connector (CONNECTOR_KIND=memory); never a production path.
+ * A warehouse held in memory with Snowflake's resource types: a test fixture (CONNECTOR_KIND=memory in a test's
+ * local host, see memory-module.ts), never a production path.
  */
 export interface MemoryCatalog {
   databases: { name: string; schemas: { name: string; tables: { name: string; kind?: 'table' | 'view'; columns?: string[] }[] }[] }[];
@@ -15,8 +15,11 @@ export interface MemoryCatalog {
 }
 
 export class MemoryConnector implements Connector {
-  readonly kind = 'memory' as const;
+  readonly kind = 'memory';
   readonly statements: string[] = [];
+  readonly capabilities: Capabilities = {
+    principals: { existing: async () => this.catalog.roles.map((name) => ({ kind: 'role', name })), remedy: 'create it' },
+  };
 
   constructor(readonly catalog: MemoryCatalog) {}
 
@@ -26,6 +29,11 @@ export class MemoryConnector implements Connector {
   }
 
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
+    const loaded = this.objectsOf(ref);
+    return loaded === 'not_found' ? loaded : { ...loaded, grants: this.grantsOn(loaded) };
+  }
+
+  private objectsOf(ref: ResourceRef): Omit<LoadedResource, 'grants'> | 'not_found' {
     const v = ref.values;
     const db = findName(this.catalog.databases, v.database);
     if (!db) return 'not_found';
@@ -56,13 +64,9 @@ export class MemoryConnector implements Connector {
     };
   }
 
-  async readGrants(loaded: LoadedResource): Promise<Grant[]> {
+  private grantsOn(loaded: Omit<LoadedResource, 'grants'>): Grant[] {
     const wanted = new Set([...loaded.objects, ...loaded.parents].map(securableKey));
     return this.catalog.grants.filter((g) => wanted.has(securableKey(g.securable))).map((g) => ({ ...g }));
-  }
-
-  async existingPrincipals(): Promise<Principal[]> {
-    return this.catalog.roles.map((name) => ({ kind: 'role', name }));
   }
 
   async apply(steps: PlanStep[]): Promise<StatementOutcome[]> {

@@ -1,6 +1,6 @@
 import type { MemoryCatalog } from './memory-connector.js';
 
-/** The small catalog CONNECTOR_KIND=memory starts with: one database, two schemas, a view, a drifted grant. */
+/** The small catalog the memory connector starts with: one database, two schemas, a view, a drifted grant. */
 export function fixtureCatalog(): MemoryCatalog {
   const role = (name: string) => ({ kind: 'role' as const, name });
   return {
