@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { WAREHOUSES } from './connectors/modules.js';
 import { boundedInt, csv, flag, optionalText, setting, type Setting } from './setting.js';
@@ -9,7 +10,9 @@ const duration = (min: number, max: number) => z.string().trim()
   .transform((v) => Number(/^\d+/.exec(v)![0]) * UNIT_SECONDS[(/[smhd]$/i.exec(v)?.[0].toLowerCase() ?? 's') as keyof typeof UNIT_SECONDS])
   .refine((seconds) => seconds >= min && seconds <= max, `must be between ${min} s and ${max / 86_400} days`);
 const storageName = z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/i, 'must be a storage-safe name');
-const ncrontab = z.string().regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression');
+/** The Functions host's NCRONTAB: six fields, seconds first; croner reads it the same way, so a bad one fails start-up. */
+const ncrontab = z.string().regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression (seconds first)')
+  .refine((expr) => { try { new Cron(expr, { paused: true }).stop(); return true; } catch { return false; } }, 'is not a valid NCRONTAB expression');
 
 /** CONNECTOR_KIND: read as text here; the configuration holds it to the warehouses it knows. */
 export const CONNECTOR_KIND = setting('CONNECTOR_KIND', z.string(), {

@@ -18,6 +18,12 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED']) expect(message).toContain(name);
   });
 
+  it('reads the timer schedules as NCRONTAB, six fields and each in range, so a bad one stops start-up', () => {
+    expect(loadConfig({ ...base, SWEEP_SCHEDULE: '*/30 * * * * *' }).sweepSchedule).toBe('*/30 * * * * *');
+    expect(() => loadConfig({ ...base, SWEEP_SCHEDULE: '0 61 * * * *' })).toThrow(/SWEEP_SCHEDULE: is not a valid NCRONTAB expression/);
+    expect(() => loadConfig({ ...base, FULL_SYNC_SCHEDULE: '0 2 * * *' })).toThrow(/FULL_SYNC_SCHEDULE: must be a six-field NCRONTAB expression/);
+  });
+
   it('names the cross-setting problems once the values parse', () => {
     expect(() => loadConfig({ CONNECTOR_KIND: 'snowflake' })).toThrow(/JWT_SECRET[\s\S]*AzureWebJobsStorage[\s\S]*POLICY_FILE or RANGER_URL[\s\S]*SNOWFLAKE_ACCOUNT/);
   });
