@@ -4,7 +4,8 @@
  */
 
 // Node's modules that reach a file, a socket or another process.
-const NODE_IO = '^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|dns/promises|child_process|cluster|worker_threads|readline|repl|inspector)$';
+const NODE_IO =
+  '^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|dns/promises|child_process|cluster|worker_threads|readline|repl|inspector)$';
 // Drivers and storage SDKs, as resolved to a node_modules folder.
 const SDKS = '(^|/)node_modules/(@azure/|@databricks/|snowflake-sdk/|thrift/|azurite/)';
 // The pure core: the planner, and the policy module but for its sources (which fetch and read files).
@@ -24,28 +25,32 @@ module.exports = {
     },
     {
       name: 'pure-core-imports-no-io',
-      comment: 'plan/ and policy/ (but its sources) are data in, data out: no store, warehouse implementation, HTTP, entry point or I/O module.',
+      comment:
+        'plan/ and policy/ (but its sources) are data in, data out: no store, warehouse implementation, HTTP, entry point or I/O module.',
       severity: 'error',
       from: { path: PURE, pathNot: POLICY_SOURCES },
       to: { path: [IO_IN_SHARED, '^functions/', '^dev/', SDKS, NODE_IO] },
     },
     {
       name: 'plan-reaches-no-io',
-      comment: 'Nothing the planner imports, however indirectly, does I/O: loading plan/ loads no driver, store or file system.',
+      comment:
+        'Nothing the planner imports, however indirectly, does I/O: loading plan/ loads no driver, store or file system.',
       severity: 'error',
       from: { path: '^shared/plan/' },
       to: { reachable: true, path: [IO_IN_SHARED, POLICY_SOURCES, '^functions/', '^dev/', SDKS, NODE_IO] },
     },
     {
       name: 'shared-not-outward',
-      comment: 'shared/ is used by functions/ and dev/, never the other way round, and knows nothing of Azure Functions.',
+      comment:
+        'shared/ is used by functions/ and dev/, never the other way round, and knows nothing of Azure Functions.',
       severity: 'error',
       from: { path: '^shared/' },
       to: { path: ['^dev/', '^functions/', '(^|/)node_modules/@azure/functions/'] },
     },
     {
       name: 'connectors-not-sync',
-      comment: 'A connector implements the contract in shared/connectors; the pipeline in sync/ drives it, not the other way round.',
+      comment:
+        'A connector implements the contract in shared/connectors; the pipeline in sync/ drives it, not the other way round.',
       severity: 'error',
       from: { path: '^shared/connectors/' },
       to: { path: '^shared/sync/' },

@@ -1,15 +1,33 @@
 import autocannon, { type AutocannonResult } from 'autocannon';
-import { now, progress, round, type BenchResult } from './harness.js';
-import { benchHostEnv, startHostChild, type BenchHost } from './host-child.js';
+import { type BenchResult, now, progress, round } from './harness.js';
+import { type BenchHost, benchHostEnv, startHostChild } from './host-child.js';
 
 const CONNECTIONS = 32;
-const BODY = JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }] } });
+const BODY = JSON.stringify({
+  type: 'RESOURCE_SYNC',
+  requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }] },
+});
 
-export interface Api extends BenchResult { raw: { post: Summary; get: Summary } }
-interface Summary { rps: number; p50: number; p99: number; non2xx: number; errors: number; requests: number }
+export interface Api extends BenchResult {
+  raw: { post: Summary; get: Summary };
+}
+interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  requests: number;
+}
 
-const summary = (r: AutocannonResult): Summary =>
-  ({ rps: round(r.requests.average, 0), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, requests: r.requests.total });
+const summary = (r: AutocannonResult): Summary => ({
+  rps: round(r.requests.average, 0),
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors + r.timeouts,
+  requests: r.requests.total,
+});
 
 /**
  * autocannon against the local host: POST task, then GET task, each for `seconds` at 32 connections. The host
@@ -31,11 +49,16 @@ export async function api(bench: BenchHost, seconds: number, compareStorageInHos
   const created = await fetch(`${host.apiUrl}/task`, { method: 'POST', headers, body: BODY });
   const { taskId } = (await created.json()) as { taskId: string };
   progress(`api: POST ${post.rps} req/s p99 ${post.p99} ms; GET /tasks/{id} for ${seconds} s`);
-  const get = summary(await autocannon({ url: `${host.apiUrl}/tasks/${taskId}`, headers, connections: CONNECTIONS, duration: seconds }));
+  const get = summary(
+    await autocannon({ url: `${host.apiUrl}/tasks/${taskId}`, headers, connections: CONNECTIONS, duration: seconds }),
+  );
   progress(`api: GET ${get.rps} req/s p99 ${get.p99} ms; GET /health for ${seconds} s`);
-  const health = summary(await autocannon({ url: `${host.apiUrl}/health`, connections: CONNECTIONS, duration: seconds }));
+  const health = summary(
+    await autocannon({ url: `${host.apiUrl}/health`, connections: CONNECTIONS, duration: seconds }),
+  );
   return {
-    name: 'api', title: 'Task API under load (autocannon)',
+    name: 'api',
+    title: 'Task API under load (autocannon)',
     settings: `${CONNECTIONS} connections, ${seconds} s per route after a warm-up, HS256 bearer token, local host as a child process with Azurite (table and queue) in processes of their own; every POST creates a task the host's poller then syncs against the emulator`,
     figures: [
       { label: 'POST /task: requests/s', value: post.rps, unit: 'req/s', target: '>= 1,000' },
@@ -46,8 +69,22 @@ export async function api(bench: BenchHost, seconds: number, compareStorageInHos
       { label: 'GET /tasks/{id}: p50 latency', value: get.p50, unit: 'ms' },
       { label: 'GET /tasks/{id}: p99 latency', value: get.p99, unit: 'ms' },
       { label: 'GET /tasks/{id}: non-2xx / errors', value: get.non2xx + get.errors, unit: `of ${get.requests}` },
-      { label: 'GET /health (no storage, no auth): requests/s', value: health.rps, unit: 'req/s', note: `p50 ${health.p50} ms, p99 ${health.p99} ms` },
-      ...(inHost ? [{ label: 'POST /task, Azurite inside the host process as npm start runs it (comparison)', value: inHost.rps, unit: 'req/s', note: `p50 ${inHost.p50} ms, p99 ${inHost.p99} ms` }] : []),
+      {
+        label: 'GET /health (no storage, no auth): requests/s',
+        value: health.rps,
+        unit: 'req/s',
+        note: `p50 ${health.p50} ms, p99 ${health.p99} ms`,
+      },
+      ...(inHost
+        ? [
+            {
+              label: 'POST /task, Azurite inside the host process as npm start runs it (comparison)',
+              value: inHost.rps,
+              unit: 'req/s',
+              note: `p50 ${inHost.p50} ms, p99 ${inHost.p99} ms`,
+            },
+          ]
+        : []),
     ],
     notes: [
       `Where the time goes: the same host answers GET /health at ${health.rps} req/s, so the HTTP stack, the routing and autocannon are not the limit. A POST makes three storage requests (one entity-group transaction with the resource rows and the header, the ETag-guarded move to WAITING, the enqueue) and a GET two (header, resource rows); each is Azure SDK work (pipeline, signing, HTTP) on the host's event loop and Azurite's own handling in its process. Every POSTed task is also synced by the same host's poller while the load runs (claim, coalescing state, a warehouse read, results: more storage requests on the same event loop).`,
@@ -61,8 +98,24 @@ export async function api(bench: BenchHost, seconds: number, compareStorageInHos
 /** POST /task for `seconds` at CONNECTIONS connections, after a warm-up (JIT, Azurite's tables, the host's warehouse connection). */
 async function measurePost(host: { apiUrl: string; token: string }, seconds: number): Promise<Summary> {
   const headers = { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' };
-  await autocannon({ url: `${host.apiUrl}/task`, method: 'POST', headers, body: BODY, connections: 8, duration: Math.min(3, seconds / 2) });
-  return summary(await autocannon({ url: `${host.apiUrl}/task`, method: 'POST', headers, body: BODY, connections: CONNECTIONS, duration: seconds }));
+  await autocannon({
+    url: `${host.apiUrl}/task`,
+    method: 'POST',
+    headers,
+    body: BODY,
+    connections: 8,
+    duration: Math.min(3, seconds / 2),
+  });
+  return summary(
+    await autocannon({
+      url: `${host.apiUrl}/task`,
+      method: 'POST',
+      headers,
+      body: BODY,
+      connections: CONNECTIONS,
+      duration: seconds,
+    }),
+  );
 }
 
 /** POST /task against a second local host that runs Azurite inside its own process, as `npm start` does. */

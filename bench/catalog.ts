@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { SnowflakeCatalog } from '../dev/emulators/snowflake/index.js';
 
 /** The shape of a generated warehouse: one database BENCH with `schemas` x `tables` tables of `columns` columns. */
-export interface CatalogShape { schemas: number; tables: number; columns: number; policies: number }
+export interface CatalogShape {
+  schemas: number;
+  tables: number;
+  columns: number;
+  policies: number;
+}
 
 export const BENCH_DATABASE = 'BENCH';
 export const ROLES = 20;
@@ -17,15 +22,24 @@ const roleName = (r: number) => `BENCH_R${String(r).padStart(2, '0')}`;
  * BENCH_R00..R19 exist, so the Ranger roles the policies name resolve.
  */
 export function benchCatalog(shape: CatalogShape): SnowflakeCatalog {
-  const columns = Array.from({ length: shape.columns }, (_, c) => ({ name: `C${String(c).padStart(2, '0')}`, type: c % 3 === 0 ? 'NUMBER(38,0)' : 'VARCHAR(200)' }));
+  const columns = Array.from({ length: shape.columns }, (_, c) => ({
+    name: `C${String(c).padStart(2, '0')}`,
+    type: c % 3 === 0 ? 'NUMBER(38,0)' : 'VARCHAR(200)',
+  }));
   return {
-    databases: [{
-      name: BENCH_DATABASE,
-      schemas: Array.from({ length: shape.schemas }, (_, s) => ({
-        name: schemaName(s),
-        tables: Array.from({ length: shape.tables }, (_, t) => ({ name: tableName(t), kind: 'TABLE' as const, columns })),
-      })),
-    }],
+    databases: [
+      {
+        name: BENCH_DATABASE,
+        schemas: Array.from({ length: shape.schemas }, (_, s) => ({
+          name: schemaName(s),
+          tables: Array.from({ length: shape.tables }, (_, t) => ({
+            name: tableName(t),
+            kind: 'TABLE' as const,
+            columns,
+          })),
+        })),
+      },
+    ],
     roles: Array.from({ length: ROLES }, (_, r) => ({ name: roleName(r) })),
     grants: [],
   };
@@ -37,28 +51,54 @@ export function benchCatalog(shape: CatalogShape): SnowflakeCatalog {
  */
 export function benchPolicies(shape: CatalogShape) {
   return {
-    serviceName: 'bench', policyVersion: 1,
+    serviceName: 'bench',
+    policyVersion: 1,
     policies: Array.from({ length: shape.policies }, (_, i) => {
       const schema = schemaName(i % shape.schemas);
       const kind = Math.floor(i / shape.schemas) % 3;
-      const table = kind === 0 ? '*' : kind === 1 ? `${tableName(i % shape.tables).slice(0, 3)}*` : tableName(i % shape.tables);
+      const table =
+        kind === 0 ? '*' : kind === 1 ? `${tableName(i % shape.tables).slice(0, 3)}*` : tableName(i % shape.tables);
       return {
-        id: i + 1, name: `bench policy ${i + 1}`, isEnabled: true, policyType: 0,
-        resources: { database: { values: [BENCH_DATABASE] }, schema: { values: [schema] }, table: { values: [table] }, column: { values: ['*'] } },
-        policyItems: [{ accesses: [{ type: 'select', isAllowed: true }, ...(i % 5 === 0 ? [{ type: 'insert', isAllowed: true }] : [])], roles: [roleName(i % ROLES).toLowerCase()] }],
+        id: i + 1,
+        name: `bench policy ${i + 1}`,
+        isEnabled: true,
+        policyType: 0,
+        resources: {
+          database: { values: [BENCH_DATABASE] },
+          schema: { values: [schema] },
+          table: { values: [table] },
+          column: { values: ['*'] },
+        },
+        policyItems: [
+          {
+            accesses: [
+              { type: 'select', isAllowed: true },
+              ...(i % 5 === 0 ? [{ type: 'insert', isAllowed: true }] : []),
+            ],
+            roles: [roleName(i % ROLES).toLowerCase()],
+          },
+        ],
       };
     }),
   };
 }
 
 /** Writes the catalog and the policy file to a fresh temporary directory. */
-export function writeBenchFiles(shape: CatalogShape): { dir: string; catalogFile: string; policyFile: string; remove(): void } {
+export function writeBenchFiles(shape: CatalogShape): {
+  dir: string;
+  catalogFile: string;
+  policyFile: string;
+  remove(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'policysync-bench-'));
-  const catalogFile = join(dir, 'catalog.json'), policyFile = join(dir, 'policies.json');
+  const catalogFile = join(dir, 'catalog.json'),
+    policyFile = join(dir, 'policies.json');
   writeFileSync(catalogFile, JSON.stringify(benchCatalog(shape)));
   writeFileSync(policyFile, JSON.stringify(benchPolicies(shape)));
   return { dir, catalogFile, policyFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export const benchTable = (schema: number, table: number) =>
-  ({ type: 'table', values: { database: BENCH_DATABASE, schema: schemaName(schema), table: tableName(table) } });
+export const benchTable = (schema: number, table: number) => ({
+  type: 'table',
+  values: { database: BENCH_DATABASE, schema: schemaName(schema), table: tableName(table) },
+});

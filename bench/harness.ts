@@ -25,31 +25,49 @@ export function percentile(values: readonly number[], p: number): number {
  * Samples this process's resident set every `everyMs` until stopped; `peak` is the larger of the sampled maximum
  * and the kernel's own high-water mark (getrusage maxRSS), so a spike between samples still counts.
  */
-export function rssSampler(everyMs = 25): { stop(): { peakBytes: number; sampledPeakBytes: number; peakHeapBytes: number } } {
-  let sampled = process.memoryUsage.rss(), heap = process.memoryUsage().heapUsed;
-  const timer = setInterval(() => { sampled = Math.max(sampled, process.memoryUsage.rss()); heap = Math.max(heap, process.memoryUsage().heapUsed); }, everyMs);
+export function rssSampler(everyMs = 25): {
+  stop(): { peakBytes: number; sampledPeakBytes: number; peakHeapBytes: number };
+} {
+  let sampled = process.memoryUsage.rss(),
+    heap = process.memoryUsage().heapUsed;
+  const timer = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage.rss());
+    heap = Math.max(heap, process.memoryUsage().heapUsed);
+  }, everyMs);
   timer.unref();
   return {
     stop: () => {
       clearInterval(timer);
       sampled = Math.max(sampled, process.memoryUsage.rss());
-      return { peakBytes: Math.max(sampled, process.resourceUsage().maxRSS * 1024), sampledPeakBytes: sampled, peakHeapBytes: heap };
+      return {
+        peakBytes: Math.max(sampled, process.resourceUsage().maxRSS * 1024),
+        sampledPeakBytes: sampled,
+        peakHeapBytes: heap,
+      };
     },
   };
 }
 
 let quietProgress = false;
 /** Silences progress lines (the test runs the bench quietly). */
-export function setQuiet(quiet: boolean): void { quietProgress = quiet; }
+export function setQuiet(quiet: boolean): void {
+  quietProgress = quiet;
+}
 
 /** A progress line on stderr, stamped with the seconds since the run began. */
 const runStarted = now();
 export function progress(message: string): void {
-  if (!quietProgress) process.stderr.write(`[bench ${((now() - runStarted) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+  if (!quietProgress)
+    process.stderr.write(`[bench ${((now() - runStarted) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
 }
 
 /** Resolves when `check` returns true, polling every `everyMs`; throws after `timeoutMs`. */
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 50, what = 'condition'): Promise<void> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 50,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -1,10 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { spawnLocalHost } from '../dev/host/spawn-host.js';
-import { DEFAULT_USERS, startSnowflakeEmulator, type SnowflakeEmulator } from '../dev/emulators/snowflake/index.js';
 import { startAzuriteProcesses } from '../dev/azurite-processes.js';
+import { DEFAULT_USERS, type SnowflakeEmulator, startSnowflakeEmulator } from '../dev/emulators/snowflake/index.js';
+import { spawnLocalHost } from '../dev/host/spawn-host.js';
 
-export interface HostChild { apiUrl: string; token: string; child: ChildProcess; stop(): Promise<void> }
+export interface HostChild {
+  apiUrl: string;
+  token: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /**
  * `npm start`'s entry point (the local host: HTTP routes, queue poller, Azurite in-process) as a separate
@@ -13,17 +18,32 @@ export interface HostChild { apiUrl: string; token: string; child: ChildProcess;
  */
 export async function startHostChild(env: Record<string, string>, timeoutMs = 60_000): Promise<HostChild> {
   const { apiUrl, token, child, stop } = await spawnLocalHost(env, { quiet: true, timeoutMs });
-  return { apiUrl, token, child, stop: async () => { await stop(10_000); } };
+  return {
+    apiUrl,
+    token,
+    child,
+    stop: async () => {
+      await stop(10_000);
+    },
+  };
 }
 
-export interface BenchHost { host: HostChild; emulator: SnowflakeEmulator; stop(): Promise<void> }
+export interface BenchHost {
+  host: HostChild;
+  emulator: SnowflakeEmulator;
+  stop(): Promise<void>;
+}
 
 const demo = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** The local host's settings against an emulator: the demo policies, and the given storage or Azurite in the host. */
 export const benchHostEnv = (emulatorUrl: string, storageConnectionString?: string): Record<string, string> => ({
-  CONNECTOR_KIND: 'snowflake', SNOWFLAKE_ACCOUNT: 'emulator', SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name,
-  SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password, SNOWFLAKE_ACCESS_URL: emulatorUrl, POLICY_FILE: demo('../dev/demo/policies.json'),
+  CONNECTOR_KIND: 'snowflake',
+  SNOWFLAKE_ACCOUNT: 'emulator',
+  SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name,
+  SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password,
+  SNOWFLAKE_ACCESS_URL: emulatorUrl,
+  POLICY_FILE: demo('../dev/demo/policies.json'),
   ...(storageConnectionString ? { AzureWebJobsStorage: storageConnectionString } : {}),
 });
 
@@ -36,5 +56,12 @@ export async function startBenchHost(): Promise<BenchHost> {
   const emulator = await startSnowflakeEmulator({ catalog: demo('../dev/emulators/snowflake/demo-catalog.json') });
   const storage = await startAzuriteProcesses();
   const host = await startHostChild(benchHostEnv(emulator.url, storage.connectionString));
-  return { host, emulator, stop: async () => { await host.stop(); await Promise.all([emulator.stop(), storage.stop()]); } };
+  return {
+    host,
+    emulator,
+    stop: async () => {
+      await host.stop();
+      await Promise.all([emulator.stop(), storage.stop()]);
+    },
+  };
 }

@@ -9,7 +9,10 @@ import { runBench } from './run.js';
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const bench = await runBench({ quick: values.quick });
 for (const r of bench.results) {
-  for (const f of r.figures.filter((x) => x.target)) console.log(`${verdict(f).padEnd(4)}  ${r.title}: ${f.label} = ${f.value} ${f.unit} (target ${f.target})`);
+  for (const f of r.figures.filter((x) => x.target))
+    console.log(`${verdict(f).padEnd(4)}  ${r.title}: ${f.label} = ${f.value} ${f.unit} (target ${f.target})`);
 }
-console.log(`bench/${values.quick ? 'RESULTS-quick.md' : 'RESULTS.md'} written; the run took ${(bench.run.ms / 1000).toFixed(1)} s`);
+console.log(
+  `bench/${values.quick ? 'RESULTS-quick.md' : 'RESULTS.md'} written; the run took ${(bench.run.ms / 1000).toFixed(1)} s`,
+);
 process.exit(0);

@@ -1,22 +1,26 @@
-import { ANY_ONE, ANY_RUN, matchCodes, wildcardMatches } from '../shared/policy/wildcard.js';
 import { globMatcher } from '../shared/plan/glob.js';
-import { now, percentile, progress, round, type BenchResult, type Figure } from './harness.js';
+import { ANY_ONE, ANY_RUN, matchCodes, wildcardMatches } from '../shared/policy/wildcard.js';
+import { type BenchResult, type Figure, now, percentile, progress, round } from './harness.js';
 
 /** The RegExp translation of a Ranger pattern that wildcard.ts replaced: the "before" of this benchmark. */
 export function backtrackingMatcher(pattern: string, ignoreCase: boolean): RegExp {
-  const body = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.+()[\]{}|/-]/g, '\\$&'))).join('');
+  const body = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.+()[\]{}|/-]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
 }
 
 /** `pattern` and `text` with every element read counted: the work a match does, independent of the clock. */
 export function countingReads(pattern: ArrayLike<number>, text: ArrayLike<number>) {
   const reads = { pattern: 0, text: 0 };
-  const counted = (a: ArrayLike<number>, which: keyof typeof reads) => new Proxy(a, {
-    get: (target, key) => {
-      if (typeof key === 'string' && /^\d+$/.test(key)) reads[which]++;
-      return Reflect.get(target, key);
-    },
-  });
+  const counted = (a: ArrayLike<number>, which: keyof typeof reads) =>
+    new Proxy(a, {
+      get: (target, key) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads[which]++;
+        return Reflect.get(target, key);
+      },
+    });
   return { pattern: counted(pattern, 'pattern'), text: counted(text, 'text'), reads };
 }
 
@@ -52,8 +56,15 @@ export async function matching(opts: { regexpStars: number; runs: number; search
     const used = process.cpuUsage(cpu);
     const regexpMs = (used.user + used.system) / 1000;
     const after = timings(ranger(pattern), opts.runs);
-    beforeAfter.push({ pattern, regexpMs: round(regexpMs, 2), matcherUs: round(after.cpu, 1), agree: before === ranger(pattern)() });
-    progress(`matching: ${pattern} against 255 characters: RegExp ${round(regexpMs, 1)} ms, matcher ${round(after.cpu, 1)} µs`);
+    beforeAfter.push({
+      pattern,
+      regexpMs: round(regexpMs, 2),
+      matcherUs: round(after.cpu, 1),
+      agree: before === ranger(pattern)(),
+    });
+    progress(
+      `matching: ${pattern} against 255 characters: RegExp ${round(regexpMs, 1)} ms, matcher ${round(after.cpu, 1)} µs`,
+    );
   }
 
   const shapes = [
@@ -69,12 +80,22 @@ export async function matching(opts: { regexpStars: number; runs: number; search
   const slowestShape = patterns.reduce((a, b) => (b.cpuUs > a.cpuUs ? b : a));
   const ignored = globMatcher([slowestShape.pattern]);
   const g = timings(() => ignored(NAME), opts.runs);
-  const glob = { pattern: slowestShape.pattern, cpuUs: round(g.cpu, 1), p99Us: round(g.p99, 1), agree: ignored(NAME) === ranger(slowestShape.pattern)() };
+  const glob = {
+    pattern: slowestShape.pattern,
+    cpuUs: round(g.cpu, 1),
+    p99Us: round(g.p99, 1),
+    agree: ignored(NAME) === ranger(slowestShape.pattern)(),
+  };
   for (const p of patterns) p.steps = stepsFor(p.pattern);
   const searched = mostSteps(opts.searched);
-  patterns.push({ ...timed({ label: 'the most steps of the random search', pattern: searched.pattern }), steps: searched.steps });
+  patterns.push({
+    ...timed({ label: 'the most steps of the random search', pattern: searched.pattern }),
+    steps: searched.steps,
+  });
   const slowest = patterns.reduce((a, b) => (b.cpuUs > a.cpuUs ? b : a));
-  progress(`matching: slowest 64-character pattern (${slowest.label}) ${slowest.cpuUs} µs; ${slowestShape.label} as a glob ${glob.cpuUs} µs`);
+  progress(
+    `matching: slowest 64-character pattern (${slowest.label}) ${slowest.cpuUs} µs; ${slowestShape.label} as a glob ${glob.cpuUs} µs`,
+  );
 
   const ms = (us: number) => round(us / 1000, 4);
   const figures: Figure[] = [
@@ -82,19 +103,30 @@ export async function matching(opts: { regexpStars: number; runs: number; search
       { label: `RegExp (before): \`${b.pattern}\` (${b.pattern.length} characters)`, value: b.regexpMs, unit: 'ms' },
       { label: `matcher (after): \`${b.pattern}\``, value: ms(b.matcherUs), unit: 'ms' },
     ]),
-    ...patterns.map((p) => ({ label: `matcher, 64 characters, ${p.label}`, value: ms(p.cpuUs), unit: 'ms',
-      note: `${p.steps.toLocaleString('en-US')} steps; wall p50 ${p.p50Us} µs, p99 ${p.p99Us} µs` })),
+    ...patterns.map((p) => ({
+      label: `matcher, 64 characters, ${p.label}`,
+      value: ms(p.cpuUs),
+      unit: 'ms',
+      note: `${p.steps.toLocaleString('en-US')} steps; wall p50 ${p.p50Us} µs, p99 ${p.p99Us} µs`,
+    })),
     { label: 'the slowest of those, Ranger matching', value: ms(slowest.cpuUs), unit: 'ms', target: '< 1' },
-    { label: `the slowest shape (${slowestShape.label}) as an IGNORE_* glob`, value: ms(glob.cpuUs), unit: 'ms', target: '< 1', note: `wall p99 ${glob.p99Us} µs` },
+    {
+      label: `the slowest shape (${slowestShape.label}) as an IGNORE_* glob`,
+      value: ms(glob.cpuUs),
+      unit: 'ms',
+      target: '< 1',
+      note: `wall p99 ${glob.p99Us} µs`,
+    },
   ];
   return {
-    name: 'matching', title: 'Wildcard matching, 255-character name',
+    name: 'matching',
+    title: 'Wildcard matching, 255-character name',
     settings: `name = 255 × "a", case-insensitive (Ranger's default); matcher: CPU time per match, mean of ${opts.runs} after as many warm-up ones; RegExp: CPU time of one match per pattern (up to ${opts.regexpStars} stars); ${opts.searched} random 64-character patterns over {a, b, *, ?} searched for the most steps`,
     figures,
     notes: [
       `The RegExp translation grows about sixty-fold per \`*a\` (${beforeAfter.map((b) => `${b.pattern.length} characters: ${b.regexpMs} ms`).join(', ')}); at that rate the 64-character \`*a*a…*b\` would not finish. Both gave the same answers: ${beforeAfter.every((b) => b.agree) && glob.agree ? 'yes' : 'NO'}.`,
       `The pattern with the most steps the random search found: \`${patterns.at(-1)!.pattern}\`. A step is one turn of the matcher's loop (a read of a pattern token), at most about (n+1)·(m+1) = ${((NAME.length + 1) * (PATTERN_CHARS + 1)).toLocaleString('en-US')}.`,
-      'The matcher\'s figure is CPU time, which other processes on the machine cannot inflate; the wall-time percentiles beside it include being descheduled and garbage collection. Each call folds the case of pattern and name afresh (nothing is cached).',
+      "The matcher's figure is CPU time, which other processes on the machine cannot inflate; the wall-time percentiles beside it include being descheduled and garbage collection. Each call folds the case of pattern and name afresh (nothing is cached).",
     ],
     ms: now() - started,
     raw: { beforeAfter, patterns, glob },
@@ -118,7 +150,8 @@ function timings(fn: () => boolean, runs: number): { cpu: number; p50: number; p
   return { cpu: (used.user + used.system) / runs, p50: percentile(wall, 50), p99: percentile(wall, 99) };
 }
 
-const codes = (pattern: string) => Int32Array.from(pattern, (c) => (c === '*' ? ANY_RUN : c === '?' ? ANY_ONE : c.charCodeAt(0)));
+const codes = (pattern: string) =>
+  Int32Array.from(pattern, (c) => (c === '*' ? ANY_RUN : c === '?' ? ANY_ONE : c.charCodeAt(0)));
 const NAME_CODES = Uint16Array.from(NAME, (c) => c.charCodeAt(0));
 
 function stepsFor(pattern: string): number {
@@ -130,7 +163,10 @@ function stepsFor(pattern: string): number {
 /** The random 64-character pattern over {a, b, *, ?} that takes the most steps against the name (seeded: reproducible). */
 function mostSteps(count: number): { pattern: string; steps: number } {
   let seed = 0x9e3779b9;
-  const next = () => { seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0; return seed / 2 ** 32; };
+  const next = () => {
+    seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return seed / 2 ** 32;
+  };
   let most = { pattern: '*', steps: -1 };
   for (let i = 0; i < count; i++) {
     const starShare = next() * 0.5;

@@ -1,9 +1,15 @@
 import os from 'node:os';
-import { verdict, type BenchResult, type Figure } from './harness.js';
+import { type BenchResult, type Figure, verdict } from './harness.js';
 
-export interface RunInfo { quick: boolean; startedAt: Date; ms: number; command: string }
+export interface RunInfo {
+  quick: boolean;
+  startedAt: Date;
+  ms: number;
+  command: string;
+}
 
-const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+const fmt = (n: number) =>
+  Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 /** bench/RESULTS.md: the machine, the run, then a table per benchmark with the target and PASS/MISS beside each figure. */
@@ -29,10 +35,18 @@ export function resultsMarkdown(results: BenchResult[], run: RunInfo): string {
     '',
   ];
   for (const r of results) {
-    lines.push(`## ${r.title}`, '', `Settings: ${r.settings}. Took ${(r.ms / 1000).toFixed(1)} s.`, '',
-      '| measured | value | target | result |', '|---|---:|---:|:---:|');
+    lines.push(
+      `## ${r.title}`,
+      '',
+      `Settings: ${r.settings}. Took ${(r.ms / 1000).toFixed(1)} s.`,
+      '',
+      '| measured | value | target | result |',
+      '|---|---:|---:|:---:|',
+    );
     for (const f of r.figures) {
-      lines.push(`| ${cell(f.label)}${f.note ? ` (${cell(f.note)})` : ''} | ${fmt(f.value)}${f.unit ? ` ${cell(f.unit)}` : ''} | ${f.target ? cell(f.target) : ''} | ${verdict(f)} |`);
+      lines.push(
+        `| ${cell(f.label)}${f.note ? ` (${cell(f.note)})` : ''} | ${fmt(f.value)}${f.unit ? ` ${cell(f.unit)}` : ''} | ${f.target ? cell(f.target) : ''} | ${verdict(f)} |`,
+      );
     }
     lines.push('');
     for (const n of r.notes) lines.push(`- ${n}`);
@@ -41,7 +55,13 @@ export function resultsMarkdown(results: BenchResult[], run: RunInfo): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface Bar { label: string; value: number; unit: string; target?: number; pass?: boolean }
+interface Bar {
+  label: string;
+  value: number;
+  unit: string;
+  target?: number;
+  pass?: boolean;
+}
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -50,22 +70,34 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * the target, on a log scale when the two are orders of magnitude apart. Hand-written SVG, no dependency.
  */
 export function resultsSvg(results: BenchResult[], run: RunInfo): string {
-  const bars: Bar[] = results.flatMap((r) => r.figures.filter((f): f is Figure & { target: string } => Boolean(f.target)).map((f) => {
-    const target = Number(/[\d.,]+/.exec(f.target)?.[0].replace(/,/g, ''));
-    return { label: `${r.title}: ${f.label}`, value: f.value, unit: f.unit, target, pass: verdict(f) === 'PASS' };
-  }));
-  const width = 980, left = 430, barWidth = 420, rowH = 34, top = 56;
+  const bars: Bar[] = results.flatMap((r) =>
+    r.figures
+      .filter((f): f is Figure & { target: string } => Boolean(f.target))
+      .map((f) => {
+        const target = Number(/[\d.,]+/.exec(f.target)?.[0].replace(/,/g, ''));
+        return { label: `${r.title}: ${f.label}`, value: f.value, unit: f.unit, target, pass: verdict(f) === 'PASS' };
+      }),
+  );
+  const width = 980,
+    left = 430,
+    barWidth = 420,
+    rowH = 34,
+    top = 56;
   const height = top + bars.length * rowH + 40;
   const rows = bars.map((b, i) => {
     const max = Math.max(b.value, b.target ?? 0) * 1.1 || 1;
-    const logScale = (b.target ?? 0) > 0 && b.value > 0 && Math.max(b.value, b.target!) / Math.min(b.value, b.target!) > 50;
-    const x = (v: number) => (logScale ? (Math.log10(Math.max(v, 1)) / Math.log10(max)) * barWidth : (v / max) * barWidth);
+    const logScale =
+      (b.target ?? 0) > 0 && b.value > 0 && Math.max(b.value, b.target!) / Math.min(b.value, b.target!) > 50;
+    const x = (v: number) =>
+      logScale ? (Math.log10(Math.max(v, 1)) / Math.log10(max)) * barWidth : (v / max) * barWidth;
     const y = top + i * rowH;
     const color = b.pass ? '#2e7d32' : '#c62828';
     return [
       `<text x="${left - 10}" y="${y + 16}" text-anchor="end" font-size="11">${esc(b.label.length > 70 ? `${b.label.slice(0, 67)}...` : b.label)}</text>`,
       `<rect x="${left}" y="${y + 4}" width="${Math.max(1, x(b.value)).toFixed(1)}" height="16" fill="${color}" opacity="0.85"/>`,
-      b.target !== undefined ? `<line x1="${(left + x(b.target)).toFixed(1)}" x2="${(left + x(b.target)).toFixed(1)}" y1="${y}" y2="${y + 24}" stroke="#000" stroke-width="2"/>` : '',
+      b.target !== undefined
+        ? `<line x1="${(left + x(b.target)).toFixed(1)}" x2="${(left + x(b.target)).toFixed(1)}" y1="${y}" y2="${y + 24}" stroke="#000" stroke-width="2"/>`
+        : '',
       `<text x="${left + barWidth + 12}" y="${y + 16}" font-size="11">${esc(`${fmt(b.value)} ${b.unit}`.trim())} (target ${fmt(b.target ?? NaN)}${logScale ? ', log scale' : ''}) ${b.pass ? 'PASS' : 'MISS'}</text>`,
     ].join('\n  ');
   });

@@ -3,11 +3,14 @@ import { createTask } from '../shared/intake/create-task.js';
 import { runTask } from '../shared/sync/worker.js';
 import type { ResourceRef } from '../shared/task/request.js';
 import { BENCH_DATABASE, benchTable, schemaName, writeBenchFiles } from './catalog.js';
-import { now, progress, type BenchResult, type Figure } from './harness.js';
+import { type BenchResult, type Figure, now, progress } from './harness.js';
 import { startServiceRig } from './rig.js';
 
 export interface RoundTrips extends BenchResult {
-  raw: Record<'off' | 'on', { cold: number; changed: number; inSync: number; schema: number; statuses: string[]; inSyncStatements: string[] }>;
+  raw: Record<
+    'off' | 'on',
+    { cold: number; changed: number; inSync: number; schema: number; statuses: string[]; inSyncStatements: string[] }
+  >;
 }
 
 /**
@@ -26,14 +29,18 @@ export async function roundTrips(): Promise<RoundTrips> {
     const rig = await startServiceRig(emulator.url, files.policyFile, { masking });
     const statuses: string[] = [];
     const sync = async (resource: ResourceRef) => {
-      const { task } = await createTask(rig.intake, { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [resource] } } }, { source: 'API' });
+      const { task } = await createTask(
+        rig.intake,
+        { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [resource] } } },
+        { source: 'API' },
+      );
       emulator.control.reset();
       await runTask(task.header.taskId, rig.deps);
       statuses.push((await rig.storage.store.get(task.header.taskId))!.header.status);
       return emulator.control.roundTrips();
     };
     try {
-      await rig.connector.capabilities.containers!();      // login first: connection upkeep is not counted as a round trip anyway
+      await rig.connector.capabilities.containers!(); // login first: connection upkeep is not counted as a round trip anyway
       const cold = await sync(benchTable(0, 3) as ResourceRef);
       const table = benchTable(0, 7) as ResourceRef;
       const changed = await sync(table);
@@ -41,7 +48,9 @@ export async function roundTrips(): Promise<RoundTrips> {
       const inSyncStatements = emulator.control.statements().map((st) => st.sql.replace(/\s+/g, ' ').slice(0, 70));
       const schema = await sync({ type: 'schema', values: { database: BENCH_DATABASE, schema: schemaName(1) } });
       raw[masking ? 'on' : 'off'] = { cold, changed, inSync, schema, statuses, inSyncStatements };
-      progress(`round trips (masking ${masking ? 'on' : 'off'}): first sync ${cold}, changed ${changed}, in sync ${inSync}, schema of 100 tables ${schema}`);
+      progress(
+        `round trips (masking ${masking ? 'on' : 'off'}): first sync ${cold}, changed ${changed}, in sync ${inSync}, schema of 100 tables ${schema}`,
+      );
     } finally {
       await rig.close();
       await emulator.stop();
@@ -50,17 +59,23 @@ export async function roundTrips(): Promise<RoundTrips> {
   }
   files.remove();
   const figures: Figure[] = (['off', 'on'] as const).flatMap((m) => [
-    { label: `masking ${m}: first sync on a fresh connection (one table with changes)`, value: raw[m].cold, unit: 'round trips' },
+    {
+      label: `masking ${m}: first sync on a fresh connection (one table with changes)`,
+      value: raw[m].cold,
+      unit: 'round trips',
+    },
     { label: `masking ${m}: one table with changes`, value: raw[m].changed, unit: 'round trips', target: '<= 3' },
     { label: `masking ${m}: one table already in sync`, value: raw[m].inSync, unit: 'round trips', target: '<= 2' },
     { label: `masking ${m}: one schema of 100 tables`, value: raw[m].schema, unit: 'round trips' },
   ]);
   return {
-    name: 'round-trips', title: 'Warehouse round trips per sync',
-    settings: '2 schemas x 100 tables, 20 columns, 200 policies; round trips = query requests + result fetches (login, heartbeat, token renewal not counted); a fresh emulator per masking setting',
+    name: 'round-trips',
+    title: 'Warehouse round trips per sync',
+    settings:
+      '2 schemas x 100 tables, 20 columns, 200 policies; round trips = query requests + result fetches (login, heartbeat, token renewal not counted); a fresh emulator per masking setting',
     figures,
     notes: [
-      'Masking off: the connector built without masking options (as the test rigs build it). Masking on: `SnowflakeConnector.fromSettings(settings, {governanceSchema: \'POLICYSYNC_GOVERNANCE\', takeover: false, naming})`, which is what the runtime builds unless CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA is `none`.',
+      "Masking off: the connector built without masking options (as the test rigs build it). Masking on: `SnowflakeConnector.fromSettings(settings, {governanceSchema: 'POLICYSYNC_GOVERNANCE', takeover: false, naming})`, which is what the runtime builds unless CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA is `none`.",
       `Already in sync, what each setting sends: off — ${raw.off.inSyncStatements.map((q) => `\`${q}…\``).join('; ')}; on — ${raw.on.inSyncStatements.map((q) => `\`${q}…\``).join('; ')}. With masking on, a table's columns and attached policies (INFORMATION_SCHEMA.COLUMNS, POLICY_REFERENCES) are branches of the same catalog read, so a table in sync costs one round trip either way.`,
       'The first sync on a connection also reads the role list (SHOW ROLES) and, with masking on, the governance schema\'s two policy listings (SHOW MASKING POLICIES, SHOW ROW ACCESS POLICIES); the connector keeps both for 60 s (the listings until its next masking change), so later syncs skip them. "One table with changes" is such a later sync, as on a service that has been running; the first sync is reported beside it.',
       `Task states: off ${raw.off.statuses.join(', ')}; on ${raw.on.statuses.join(', ')}.`,

@@ -1,16 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { api, type Api } from './api.js';
-import { burst, type Burst } from './burst.js';
+import { type Api, api } from './api.js';
+import { type Burst, burst } from './burst.js';
+import { type BenchResult, now, progress, setQuiet } from './harness.js';
 import { startBenchHost } from './host-child.js';
-import { now, progress, setQuiet, type BenchResult } from './harness.js';
-import { ingest, type Ingest } from './ingest.js';
-import { latency, type Latency } from './latency.js';
-import { matching, type Matching } from './matching.js';
-import { resultsMarkdown, resultsSvg, type RunInfo } from './report.js';
-import { roundTrips, type RoundTrips } from './round-trips.js';
-import { scale, type Scale } from './scale.js';
-import { targetedVsFull, type TargetedVsFull } from './targeted-vs-full.js';
+import { type Ingest, ingest } from './ingest.js';
+import { type Latency, latency } from './latency.js';
+import { type Matching, matching } from './matching.js';
+import { type RunInfo, resultsMarkdown, resultsSvg } from './report.js';
+import { type RoundTrips, roundTrips } from './round-trips.js';
+import { type Scale, scale } from './scale.js';
+import { type TargetedVsFull, targetedVsFull } from './targeted-vs-full.js';
 
 export interface BenchOptions {
   quick?: boolean;
@@ -22,14 +22,37 @@ export interface BenchOptions {
 
 export interface BenchRun {
   run: RunInfo;
-  targetedVsFull: TargetedVsFull; roundTrips: RoundTrips; api: Api; ingest: Ingest; burst: Burst; scale: Scale; latency: Latency; matching: Matching;
+  targetedVsFull: TargetedVsFull;
+  roundTrips: RoundTrips;
+  api: Api;
+  ingest: Ingest;
+  burst: Burst;
+  scale: Scale;
+  latency: Latency;
+  matching: Matching;
   results: BenchResult[];
 }
 
 /** Settings per mode: the full run is what the issues' targets are about; quick keeps every path under a minute. */
 const SETTINGS = {
-  full: { catalog: { schemas: 100, tables: 100, columns: 20, policies: 200 }, apiSeconds: 10, ingest: { batches: 3, batchSize: 1000, diagnosticSeconds: 3 }, burst: 1000, scale: [10_000, 100_000], latency: 200, matching: { regexpStars: 3, runs: 2000, searched: 500 } },
-  quick: { catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 }, apiSeconds: 2, ingest: { batches: 1, batchSize: 100, diagnosticSeconds: 0.5 }, burst: 100, scale: [2_000], latency: 10, matching: { regexpStars: 2, runs: 200, searched: 100 } },
+  full: {
+    catalog: { schemas: 100, tables: 100, columns: 20, policies: 200 },
+    apiSeconds: 10,
+    ingest: { batches: 3, batchSize: 1000, diagnosticSeconds: 3 },
+    burst: 1000,
+    scale: [10_000, 100_000],
+    latency: 200,
+    matching: { regexpStars: 3, runs: 2000, searched: 500 },
+  },
+  quick: {
+    catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
+    apiSeconds: 2,
+    ingest: { batches: 1, batchSize: 100, diagnosticSeconds: 0.5 },
+    burst: 100,
+    scale: [2_000],
+    latency: 10,
+    matching: { regexpStars: 2, runs: 200, searched: 100 },
+  },
 };
 
 /** Runs every benchmark one after another in this process run and returns the figures. */
@@ -57,14 +80,33 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const r6 = await scale(s.scale);
   const r8 = await matching(s.matching);
   const results = [r1, r2, r3, r4, r5, r6, r7, r8];
-  const run: RunInfo = { quick, startedAt, ms: now() - t0, command: quick ? 'npm run bench -- --quick' : 'npm run bench' };
+  const run: RunInfo = {
+    quick,
+    startedAt,
+    ms: now() - t0,
+    command: quick ? 'npm run bench -- --quick' : 'npm run bench',
+  };
   if (opts.write ?? true) {
     // A quick run writes beside the full results, never over them: the committed figures are the full run's.
     const [md, svg] = quick ? ['RESULTS-quick.md', 'results-quick.svg'] : ['RESULTS.md', 'results.svg'];
-    writeFileSync(fileURLToPath(new URL(`./${md}`, import.meta.url)), resultsMarkdown(results, run).replace('](results.svg)', `](${svg})`));
+    writeFileSync(
+      fileURLToPath(new URL(`./${md}`, import.meta.url)),
+      resultsMarkdown(results, run).replace('](results.svg)', `](${svg})`),
+    );
     writeFileSync(fileURLToPath(new URL(`./${svg}`, import.meta.url)), resultsSvg(results, run));
     progress(`wrote bench/${md} and bench/${svg}`);
   }
   progress(`done in ${(run.ms / 1000).toFixed(1)} s`);
-  return { run, targetedVsFull: r1, roundTrips: r2, api: r3, ingest: r4, burst: r5, scale: r6, latency: r7, matching: r8, results };
+  return {
+    run,
+    targetedVsFull: r1,
+    roundTrips: r2,
+    api: r3,
+    ingest: r4,
+    burst: r5,
+    scale: r6,
+    latency: r7,
+    matching: r8,
+    results,
+  };
 }

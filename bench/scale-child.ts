@@ -19,7 +19,9 @@ if (!emulatorUrl || !policyFile) {
 }
 const baseline = process.memoryUsage.rss();
 const sampler = rssSampler(20);
-const storage = await startBenchStorage(connectionString ? { connectionString, stop: async () => undefined } : undefined);
+const storage = await startBenchStorage(
+  connectionString ? { connectionString, stop: async () => undefined } : undefined,
+);
 const rig = await startServiceRig(emulatorUrl, policyFile, { masking: masking === 'on', storage });
 const started = now();
 const ids = await startFullSync(rig.intake, rig.connector, new Date());
@@ -34,5 +36,7 @@ const rows = (await Promise.all(ids.map((id) => rig.storage.store.resources(id))
 const peak = sampler.stop();
 await rig.close();
 await rig.storage.azurite.stop();
-process.stdout.write(`${JSON.stringify({ ms, statuses, messages: rows.map((r) => r.message.slice(0, 120)), baselineBytes: baseline, ...peak })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, statuses, messages: rows.map((r) => r.message.slice(0, 120)), baselineBytes: baseline, ...peak })}\n`,
+);
 process.exit(0);

@@ -14,7 +14,8 @@ import type { ResourceRef } from './resource-args.js';
 export const API_PATH = '/policysync/api/v1';
 /** The longest single `Prefer: wait`: well inside the server's cap and any proxy's idle timeout. */
 export const MAX_WAIT_SLICE_SECONDS = 20;
-const POLL_START_MS = 100, POLL_MAX_MS = 2000;
+const POLL_START_MS = 100,
+  POLL_MAX_MS = 2000;
 const ATTEMPTS = 3;
 
 export interface ResourceChanges {
@@ -30,7 +31,13 @@ export interface ResourceChanges {
   truncated?: boolean;
 }
 
-export interface TaskResource { type: string; values: Record<string, string>; status: string; message: string; changes?: ResourceChanges }
+export interface TaskResource {
+  type: string;
+  values: Record<string, string>;
+  status: string;
+  message: string;
+  changes?: ResourceChanges;
+}
 
 /** The task as the API shows it; only what the CLI reads is typed, the rest passes through to --json. */
 export interface TaskView {
@@ -49,14 +56,24 @@ export interface Answer {
   preferenceApplied: boolean;
 }
 
-export interface ClientSettings { apiUrl: string; token: string }
+export interface ClientSettings {
+  apiUrl: string;
+  token: string;
+}
 
 /** URL and token from the flags, else the environment; a missing one is a USAGE error that says how to set it. */
-export function clientSettings(flags: { url?: string; token?: string }, env: Record<string, string | undefined>): ClientSettings {
+export function clientSettings(
+  flags: { url?: string; token?: string },
+  env: Record<string, string | undefined>,
+): ClientSettings {
   const url = flags.url ?? nonBlank(env.POLICYSYNC_URL);
   if (!url) throw new CliError('USAGE', 'no API URL: pass --url or set POLICYSYNC_URL (npm start prints it)');
   const token = flags.token ?? nonBlank(env.POLICYSYNC_TOKEN);
-  if (!token) throw new CliError('USAGE', 'no token: pass --token or set POLICYSYNC_TOKEN (policysync token mints one for the configured key)');
+  if (!token)
+    throw new CliError(
+      'USAGE',
+      'no token: pass --token or set POLICYSYNC_TOKEN (policysync token mints one for the configured key)',
+    );
   return { apiUrl: apiUrl(url), token: token.trim().replace(/^Bearer\s+/i, '') };
 }
 
@@ -71,7 +88,8 @@ export function apiUrl(written: string): string {
   } catch {
     throw new CliError('USAGE', `'${written}' is not a URL; give the API as http(s)://host[:port][${API_PATH}]`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError('USAGE', `'${written}' is not an http(s) URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliError('USAGE', `'${written}' is not an http(s) URL`);
   let path = url.pathname.replace(/\/+$/, '');
   if (path === '') path = API_PATH;
   else if (path.endsWith('/policysync/api')) path += '/v1';
@@ -89,14 +107,20 @@ export class ApiClient {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly settings: ClientSettings, opts: ClientOptions = {}) {
+  constructor(
+    private readonly settings: ClientSettings,
+    opts: ClientOptions = {},
+  ) {
     this.fetch = opts.fetch ?? globalThis.fetch;
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /** POST a RESOURCE_SYNC task; `waitSeconds` asks the server to answer when it is finished. */
-  createTask(resources: ResourceRef[], opts: { dryRun?: boolean; idempotencyKey?: string; waitSeconds?: number } = {}): Promise<Answer> {
+  createTask(
+    resources: ResourceRef[],
+    opts: { dryRun?: boolean; idempotencyKey?: string; waitSeconds?: number } = {},
+  ): Promise<Answer> {
     return this.call('POST', `/task${opts.dryRun ? '?dryRun=true' : ''}`, {
       body: JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources } }),
       // The key makes a retried POST (a reset connection, a 503) the same task, never a second one.
@@ -109,7 +133,11 @@ export class ApiClient {
     return this.call('GET', `/tasks/${encodeURIComponent(taskId)}`, { waitSeconds });
   }
 
-  private async call(method: string, path: string, opts: { body?: string; headers?: Record<string, string>; waitSeconds?: number | undefined }): Promise<Answer> {
+  private async call(
+    method: string,
+    path: string,
+    opts: { body?: string; headers?: Record<string, string>; waitSeconds?: number | undefined },
+  ): Promise<Answer> {
     const wait = opts.waitSeconds !== undefined && opts.waitSeconds >= 1 ? Math.floor(opts.waitSeconds) : undefined;
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.settings.token}`,
@@ -122,18 +150,25 @@ export class ApiClient {
       let response: Response;
       try {
         response = await this.fetch(url, {
-          method, headers, ...(opts.body !== undefined ? { body: opts.body } : {}),
+          method,
+          headers,
+          ...(opts.body !== undefined ? { body: opts.body } : {}),
           signal: AbortSignal.timeout(((wait ?? 0) + 30) * 1000),
         });
       } catch (err) {
         const reason = networkReason(err);
-        if (attempt < ATTEMPTS && isRetryableNetworkError(reason)) { await this.sleep(250 * 2 ** attempt); continue; }
+        if (attempt < ATTEMPTS && isRetryableNetworkError(reason)) {
+          await this.sleep(250 * 2 ** attempt);
+          continue;
+        }
         throw new CliError('NETWORK', `cannot reach ${new URL(url).origin}: ${reason}`);
       }
       if ([502, 503, 504].includes(response.status) && attempt < ATTEMPTS) {
         const retryAfter = Number(response.headers.get('retry-after'));
         await response.body?.cancel();
-        await this.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 10) * 1000 : 500 * 2 ** attempt);
+        await this.sleep(
+          Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 10) * 1000 : 500 * 2 ** attempt,
+        );
         continue;
       }
       return answerOf(response, method, path);
@@ -145,11 +180,17 @@ export class ApiClient {
  * Follows a task from its first answer until it is terminal or `seconds` (counted from `startedAt`) run out;
  * `onUpdate` sees every version read. Returns the last version read, terminal or not.
  */
-export async function awaitTask(client: ApiClient, first: Answer, seconds: number, startedAt: number, onUpdate: (task: TaskView) => void = () => undefined): Promise<TaskView> {
+export async function awaitTask(
+  client: ApiClient,
+  first: Answer,
+  seconds: number,
+  startedAt: number,
+  onUpdate: (task: TaskView) => void = () => undefined,
+): Promise<TaskView> {
   const deadline = startedAt + seconds * 1000;
   let task = first.task;
   onUpdate(task);
-  for (let backoff = POLL_START_MS; !isTerminalStatus(task.status);) {
+  for (let backoff = POLL_START_MS; !isTerminalStatus(task.status); ) {
     const remaining = deadline - client.now();
     if (remaining <= 0) break;
     const slice = Math.min(MAX_WAIT_SLICE_SECONDS, Math.floor(remaining / 1000));
@@ -160,7 +201,10 @@ export async function awaitTask(client: ApiClient, first: Answer, seconds: numbe
     // A server that held the request for the wait has done the waiting; one that answered at once ignores
     // Prefer (or predates it), so poll it with backoff rather than hammer it.
     const heldFor = client.now() - asked;
-    if (slice >= 1 && heldFor >= 900) { backoff = POLL_START_MS; continue; }
+    if (slice >= 1 && heldFor >= 900) {
+      backoff = POLL_START_MS;
+      continue;
+    }
     const pause = Math.min(backoff, deadline - client.now());
     if (pause > 0) await client.sleep(pause);
     backoff = Math.min(backoff * 2, POLL_MAX_MS);
@@ -174,7 +218,11 @@ async function answerOf(response: Response, method: string, path: string): Promi
   if (!response.ok) throw httpError(response, body, text);
   const task = body as TaskView | undefined;
   if (!task || typeof task !== 'object' || typeof task.taskId !== 'string' || typeof task.status !== 'string') {
-    throw new CliError('HTTP', `${method} ${path} answered ${response.status} without a task (${describeBody(response, text)}); is --url the policysync API?`, { status: response.status });
+    throw new CliError(
+      'HTTP',
+      `${method} ${path} answered ${response.status} without a task (${describeBody(response, text)}); is --url the policysync API?`,
+      { status: response.status },
+    );
   }
   return { task, preferenceApplied: response.headers.has('preference-applied') };
 }
@@ -184,14 +232,23 @@ export function problemLine(status: number, problem: Problem | undefined, fallba
   const head = `HTTP ${status}${problem?.title ? ` ${problem.title}` : ''}`;
   const detail = problem?.detail ?? fallback;
   const issues = (problem?.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ');
-  return [head, detail].filter(Boolean).join(': ').replace(/\s*\n\s*/g, ' ') + (issues ? ` (${issues})` : '');
+  return (
+    [head, detail]
+      .filter(Boolean)
+      .join(': ')
+      .replace(/\s*\n\s*/g, ' ') + (issues ? ` (${issues})` : '')
+  );
 }
 
 function httpError(response: Response, body: unknown, text: string): CliError {
-  const problem = body && typeof body === 'object' ? body as Problem : undefined;
+  const problem = body && typeof body === 'object' ? (body as Problem) : undefined;
   const line = problemLine(response.status, problem, problem ? '' : describeBody(response, text));
   if (response.status === 401 || response.status === 403) {
-    return new CliError('AUTH', `${line} — check --token / POLICYSYNC_TOKEN (policysync token mints one for the configured key)`, { status: response.status, ...(problem ? { problem } : {}) });
+    return new CliError(
+      'AUTH',
+      `${line} — check --token / POLICYSYNC_TOKEN (policysync token mints one for the configured key)`,
+      { status: response.status, ...(problem ? { problem } : {}) },
+    );
   }
   return new CliError('HTTP', line, { status: response.status, ...(problem ? { problem } : {}) });
 }
@@ -217,7 +274,8 @@ function networkReason(err: unknown): string {
 }
 
 // A connection cut mid-request may succeed on a second try; refused, unresolvable or timed out will not soon.
-const isRetryableNetworkError = (reason: string) => /ECONNRESET|EPIPE|UND_ERR_SOCKET|other side closed|socket hang up/i.test(reason);
+const isRetryableNetworkError = (reason: string) =>
+  /ECONNRESET|EPIPE|UND_ERR_SOCKET|other side closed|socket hang up/i.test(reason);
 
 function nonBlank(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== '' ? value : undefined;

@@ -11,7 +11,11 @@ export interface Problem {
 }
 
 export class CliError extends Error {
-  constructor(readonly code: CliErrorCode, message: string, readonly detail: { status?: number; problem?: Problem } = {}) {
+  constructor(
+    readonly code: CliErrorCode,
+    message: string,
+    readonly detail: { status?: number; problem?: Problem } = {},
+  ) {
     super(message);
   }
 }

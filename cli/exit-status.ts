@@ -12,10 +12,14 @@ export const EXIT = {
 /** The exit status a task's status means. */
 export function exitStatusOf(status: string): number {
   switch (status) {
-    case 'SUCCESS': return EXIT.SUCCESS;
-    case 'FAILED': return EXIT.FAILED;
-    case 'SKIPPED': return EXIT.SKIPPED;
-    default: return EXIT.RUNNING;
+    case 'SUCCESS':
+      return EXIT.SUCCESS;
+    case 'FAILED':
+      return EXIT.FAILED;
+    case 'SKIPPED':
+      return EXIT.SKIPPED;
+    default:
+      return EXIT.RUNNING;
   }
 }
 

@@ -3,7 +3,7 @@
  * resource as it finishes, then the result, and turn the outcome into the exit status.
  */
 import { InvalidArgumentError } from 'commander';
-import { ApiClient, awaitTask, clientSettings, type Answer, type TaskView } from './api-client.js';
+import { type Answer, ApiClient, awaitTask, clientSettings, type TaskView } from './api-client.js';
 import { EXIT, exitStatusOf, isTerminalStatus } from './exit-status.js';
 import type { Io, Output } from './output.js';
 import { changesLines, planLines, progressTracker, summaryLine } from './render.js';
@@ -12,7 +12,12 @@ import { changesLines, planLines, progressTracker, summaryLine } from './render.
 export const DEFAULT_WAIT_SECONDS = 120;
 
 /** The options every command accepts (declared on the program, so they go before or after the command). */
-export interface GlobalOptions { url?: string; token?: string; kind?: string; json?: boolean }
+export interface GlobalOptions {
+  url?: string;
+  token?: string;
+  kind?: string;
+  json?: boolean;
+}
 
 /** Runs a command's action with the output, I/O and global options, and records its exit status (main.ts). */
 export type Runner = (action: (out: Output, io: Io, globals: GlobalOptions) => Promise<number>) => Promise<void>;
@@ -37,11 +42,21 @@ export function apiClient(globals: GlobalOptions, io: Io): ApiClient {
 }
 
 /** Waits up to `seconds` from `startedAt`, printing progress; prints the result; returns the exit status. */
-export async function followTask(client: ApiClient, first: Answer, seconds: number, startedAt: number, out: Output, view: 'changes' | 'plan'): Promise<number> {
+export async function followTask(
+  client: ApiClient,
+  first: Answer,
+  seconds: number,
+  startedAt: number,
+  out: Output,
+  view: 'changes' | 'plan',
+): Promise<number> {
   const progress = progressTracker();
-  const task = seconds > 0
-    ? await awaitTask(client, first, seconds, startedAt, (t) => { for (const line of progress(t)) out.line(line); })
-    : first.task;
+  const task =
+    seconds > 0
+      ? await awaitTask(client, first, seconds, startedAt, (t) => {
+          for (const line of progress(t)) out.line(line);
+        })
+      : first.task;
   return report(task, out, view, seconds);
 }
 

@@ -12,7 +12,7 @@ import { isEntryPoint } from '../shared/entry-point.js';
 import { CliError } from './cli-error.js';
 import { EXIT } from './exit-status.js';
 import { DEFAULT_WAIT_SECONDS, type GlobalOptions, type Runner } from './follow.js';
-import { Output, type Io } from './output.js';
+import { type Io, Output } from './output.js';
 import { planCommand } from './plan.js';
 import { statusCommand } from './status.js';
 import { syncCommand } from './sync.js';
@@ -42,8 +42,12 @@ export function buildProgram(io: Io, exit: (code: number) => void): Command {
     .version(packageVersion(), '-V, --version')
     .option('--url <url>', 'API URL, like http://127.0.0.1:7071 (env POLICYSYNC_URL)')
     .option('--token <jwt>', 'bearer token (env POLICYSYNC_TOKEN)')
-    .addOption(new Option('--kind <kind>', 'connector kind: how resource names map to identifiers (env POLICYSYNC_KIND; default snowflake)')
-      .choices([...new Set(WAREHOUSES.flatMap((w) => [w.kind, w.name]))]))
+    .addOption(
+      new Option(
+        '--kind <kind>',
+        'connector kind: how resource names map to identifiers (env POLICYSYNC_KIND; default snowflake)',
+      ).choices([...new Set(WAREHOUSES.flatMap((w) => [w.kind, w.name]))]),
+    )
     .option('--json', 'machine-readable output only: one JSON document on stdout')
     .addHelpText('after', HELP_AFTER)
     .showSuggestionAfterError()
@@ -70,7 +74,9 @@ export function buildProgram(io: Io, exit: (code: number) => void): Command {
 /** Runs the command line `args` (without node and the script) and returns the exit status. */
 export async function main(args: string[], io: Io): Promise<number> {
   let code: number = EXIT.ERROR;
-  const program = buildProgram(io, (c) => { code = c; });
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(waitWithoutValue(args), { from: 'user' });
     return code;
@@ -89,8 +95,11 @@ export async function main(args: string[], io: Io): Promise<number> {
  */
 export function waitWithoutValue(args: string[]): string[] {
   const end = args.indexOf('--');
-  return args.map((arg, i) => (arg === '--wait' && (end < 0 || i < end) && !/^\d{1,5}(\.\d+)?$/.test(args[i + 1] ?? '')
-    ? `--wait=${DEFAULT_WAIT_SECONDS}` : arg));
+  return args.map((arg, i) =>
+    arg === '--wait' && (end < 0 || i < end) && !/^\d{1,5}(\.\d+)?$/.test(args[i + 1] ?? '')
+      ? `--wait=${DEFAULT_WAIT_SECONDS}`
+      : arg,
+  );
 }
 
 function packageVersion(): string {
@@ -99,7 +108,9 @@ function packageVersion(): string {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'policysync') return pkg.version ?? '0.0.0';
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
     if (dirname(dir) === dir) return '0.0.0';
   }
 }

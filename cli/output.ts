@@ -13,7 +13,10 @@ export interface Io {
  * without it everything a person reads goes to stdout. Errors always go to stderr as one line.
  */
 export class Output {
-  constructor(private readonly io: Io, readonly json: boolean) {}
+  constructor(
+    private readonly io: Io,
+    readonly json: boolean,
+  ) {}
 
   /** A line for a person: progress and results. */
   line(text = ''): void {
@@ -30,7 +33,9 @@ export class Output {
     this.io.stderr(`policysync: ${err.message}\n`);
     if (this.json) {
       const { status, problem } = err.detail;
-      this.io.stdout(`${JSON.stringify({ error: { code: err.code, message: err.message, ...(status ? { status } : {}), ...(problem ? { problem } : {}) } }, null, 2)}\n`);
+      this.io.stdout(
+        `${JSON.stringify({ error: { code: err.code, message: err.message, ...(status ? { status } : {}), ...(problem ? { problem } : {}) } }, null, 2)}\n`,
+      );
     }
   }
 }

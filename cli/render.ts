@@ -16,11 +16,12 @@ export function progressLine(resource: TaskResource): string {
 /** Follows a task across reads and yields a progress line for each resource the first time it has finished. */
 export function progressTracker(): (task: TaskView) => string[] {
   const reported = new Set<number>();
-  return (task) => (task.resources ?? []).flatMap((r, i) => {
-    if (r.status === 'PENDING' || reported.has(i)) return [];
-    reported.add(i);
-    return [progressLine(r)];
-  });
+  return (task) =>
+    (task.resources ?? []).flatMap((r, i) => {
+      if (r.status === 'PENDING' || reported.has(i)) return [];
+      reported.add(i);
+      return [progressLine(r)];
+    });
 }
 
 /** `task 9141… SUCCESS: 1 resource(s) synced (1 succeeded, 0 failed, 2 skipped)`, and whether it was a dry run. */
@@ -41,12 +42,19 @@ export function changesLines(task: TaskView): string[] {
       ...(c.granted ?? []).map((g): [string, string] => ['granted', g]),
       ...(c.revoked ?? []).map((g): [string, string] => ['revoked', g]),
       ...(c.masking ?? []).map((m): [string, string] => ['masking', m]),
-      ...(c.statements ?? []).filter((s) => !s.ok).map((s): [string, string] => ['failed', `${s.sql}: ${oneLine(s.error ?? 'error')}`]),
+      ...(c.statements ?? [])
+        .filter((s) => !s.ok)
+        .map((s): [string, string] => ['failed', `${s.sql}: ${oneLine(s.error ?? 'error')}`]),
       ...(c.warnings ?? []).map((w): [string, string] => ['warning', oneLine(w)]),
     ];
     const width = Math.max(0, ...entries.map(([k]) => k.length));
     for (const [kind, text] of entries) lines.push(`  ${kind.padEnd(width)}  ${text}`);
-    if ((c.granted ?? []).length === 0 && (c.revoked ?? []).length === 0 && (c.masking ?? []).length === 0 && r.status === 'SUCCESS') {
+    if (
+      (c.granted ?? []).length === 0 &&
+      (c.revoked ?? []).length === 0 &&
+      (c.masking ?? []).length === 0 &&
+      r.status === 'SUCCESS'
+    ) {
       lines.push(`  no changes${c.unchanged ? `: ${c.unchanged} grant(s) already match the policies` : ''}`);
     } else if (c.unchanged) {
       lines.push(`  ${c.unchanged} grant(s) unchanged`);
@@ -64,10 +72,18 @@ const PLAN_HEADER = ['OP', 'OBJECT', 'PRINCIPAL', 'PRIVILEGES', 'REASON'] as con
  */
 export function planLines(task: TaskView): string[] {
   // Masking steps (create / attach / detach a policy) have no principal or privileges: their cells stay empty.
-  const rows = (r: TaskResource) => (r.changes?.plan ?? []).map((s) => [s.op, s.object, s.principal ?? '', (s.privileges ?? []).join(', '), s.reason ?? '']);
+  const rows = (r: TaskResource) =>
+    (r.changes?.plan ?? []).map((s) => [
+      s.op,
+      s.object,
+      s.principal ?? '',
+      (s.privileges ?? []).join(', '),
+      s.reason ?? '',
+    ]);
   const all = [[...PLAN_HEADER] as string[], ...(task.resources ?? []).flatMap(rows)];
   const widths = PLAN_HEADER.map((_, col) => Math.max(...all.map((row) => (row[col] ?? '').length)));
-  const format = (row: string[]) => `  ${row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ')}`.trimEnd();
+  const format = (row: string[]) =>
+    `  ${row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ')}`.trimEnd();
   const lines: string[] = [];
   for (const r of task.resources ?? []) {
     const steps = rows(r);
@@ -75,12 +91,15 @@ export function planLines(task: TaskView): string[] {
     if (r.status !== 'SUCCESS' || !r.changes) {
       lines.push(`${resourceLabel(r)}: ${r.status}${r.message ? `, ${oneLine(r.message)}` : ''}`);
     } else {
-      lines.push(`${resourceLabel(r)}: ${steps.length} change(s)${unchanged ? `, ${unchanged} grant(s) unchanged` : ''}`);
+      lines.push(
+        `${resourceLabel(r)}: ${steps.length} change(s)${unchanged ? `, ${unchanged} grant(s) unchanged` : ''}`,
+      );
     }
     if (steps.length > 0) lines.push(format([...PLAN_HEADER]), ...steps.map(format));
     else if (r.status === 'SUCCESS') lines.push('  no changes: the grants already match the policies');
     for (const w of r.changes?.warnings ?? []) lines.push(`  warning  ${oneLine(w)}`);
-    for (const s of (r.changes?.statements ?? []).filter((x) => !x.ok)) lines.push(`  failed   ${s.sql}: ${oneLine(s.error ?? 'error')}`);
+    for (const s of (r.changes?.statements ?? []).filter((x) => !x.ok))
+      lines.push(`  failed   ${s.sql}: ${oneLine(s.error ?? 'error')}`);
     if (r.changes?.truncated) lines.push('  (the service shortened this record to fit its store)');
   }
   return lines;

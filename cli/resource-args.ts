@@ -23,12 +23,16 @@ export function resolveKind(flag: string | undefined, env: Record<string, string
   const written = flag ?? (env.POLICYSYNC_KIND?.trim() || undefined) ?? CONNECTOR_KIND.default!;
   const warehouse = warehouseNamed(written);
   if (warehouse) return warehouse.kind;
-  throw new CliError('USAGE', `unknown connector kind '${written}' (${flag !== undefined ? '--kind' : 'POLICYSYNC_KIND'}); use ${WAREHOUSES.map((w) => w.kind).join(' or ')}`);
+  throw new CliError(
+    'USAGE',
+    `unknown connector kind '${written}' (${flag !== undefined ? '--kind' : 'POLICYSYNC_KIND'}); use ${WAREHOUSES.map((w) => w.kind).join(' or ')}`,
+  );
 }
 
 const warehouseOf = (kind: CliKind): WarehouseModule => {
   const warehouse = warehouseOfKind(kind);
-  if (!warehouse) throw new CliError('USAGE', `unknown connector kind '${kind}'; use ${WAREHOUSES.map((w) => w.kind).join(' or ')}`);
+  if (!warehouse)
+    throw new CliError('USAGE', `unknown connector kind '${kind}'; use ${WAREHOUSES.map((w) => w.kind).join(' or ')}`);
   return warehouse;
 };
 const supported = (kind: CliKind) => supportedTypes(warehouseOf(kind).resourceTypes);
@@ -50,11 +54,15 @@ export function parseResources(args: readonly string[], kind: CliKind): Resource
     } else if (isTypeWord(arg.trim())) {
       type = arg.trim().toLowerCase();
       const next = args[i + 1];
-      if (next === undefined) throw new CliError('USAGE', `'${type}' needs a name after it, like ${example(kind, type)}`);
+      if (next === undefined)
+        throw new CliError('USAGE', `'${type}' needs a name after it, like ${example(kind, type)}`);
       name = next;
       i++;
     } else {
-      throw new CliError('USAGE', `expected a resource type (${supported(kind)}) before '${arg}', like ${example(kind, 'table')}`);
+      throw new CliError(
+        'USAGE',
+        `expected a resource type (${supported(kind)}) before '${arg}', like ${example(kind, 'table')}`,
+      );
     }
     refs.push(parseResource(type, name, kind));
   }
@@ -67,13 +75,19 @@ export function parseResource(typeWritten: string, name: string, kind: CliKind):
   const keys = valueKeys(warehouseOf(kind).resourceTypes, type);
   if (!keys) {
     const other = WAREHOUSES.find((w) => w.kind !== kind && valueKeys(w.resourceTypes, type))?.kind;
-    throw new CliError('USAGE', other
-      ? `'${type}' is a ${other} resource, not a ${kind} one (${kind}: ${supported(kind)}); pass --kind ${other} or set POLICYSYNC_KIND`
-      : `unknown resource type '${typeWritten}' for ${kind} (${supported(kind)})`);
+    throw new CliError(
+      'USAGE',
+      other
+        ? `'${type}' is a ${other} resource, not a ${kind} one (${kind}: ${supported(kind)}); pass --kind ${other} or set POLICYSYNC_KIND`
+        : `unknown resource type '${typeWritten}' for ${kind} (${supported(kind)})`,
+    );
   }
   const parts = splitName(name, kind);
   if (parts.length !== keys.length) {
-    throw new CliError('USAGE', `${type} needs ${keys.join('.')}, but '${name}' has ${parts.length} part${parts.length === 1 ? '' : 's'}; like ${example(kind, type)}`);
+    throw new CliError(
+      'USAGE',
+      `${type} needs ${keys.join('.')}, but '${name}' has ${parts.length} part${parts.length === 1 ? '' : 's'}; like ${example(kind, type)}`,
+    );
   }
   return { type, values: Object.fromEntries(keys.map((k, i) => [k, parts[i]!])) };
 }
@@ -92,26 +106,41 @@ export function splitName(name: string, kind: CliKind): string[] {
     let part: string;
     if (q !== undefined && quotes.includes(q)) {
       const close = closingQuote(name, i, q);
-      if (close < 0) throw new CliError('USAGE', `unterminated ${q} in '${name}'; close the quoted part, and double a ${q} that belongs to the name`);
+      if (close < 0)
+        throw new CliError(
+          'USAGE',
+          `unterminated ${q} in '${name}'; close the quoted part, and double a ${q} that belongs to the name`,
+        );
       const inner = name.slice(i + 1, close).replaceAll(q + q, q);
       if (inner === '') throw new CliError('USAGE', `empty quoted part in '${name}'; a name cannot be empty`);
       part = quote(inner);
       i = close + 1;
       while (i < name.length && isBlank(name[i]!)) i++;
       if (i < name.length && name[i] !== '.') {
-        throw new CliError('USAGE', `'${name.slice(i)}' follows a quoted part in '${name}' without a dot; quote the whole part`);
+        throw new CliError(
+          'USAGE',
+          `'${name.slice(i)}' follows a quoted part in '${name}' without a dot; quote the whole part`,
+        );
       }
     } else {
       const dot = name.indexOf('.', i);
       part = name.slice(i, dot < 0 ? name.length : dot).trim();
       const stray = quotes.find((c) => part.includes(c));
-      if (stray) throw new CliError('USAGE', `a ${stray} inside the unquoted part '${part}' of '${name}'; quote the whole part, like ${stray}${part.replaceAll(stray, stray + stray)}${stray}`);
-      if (part === '') throw new CliError('USAGE', `empty part in '${name}'; write the name as dotted parts, like SALES.PUBLIC.ORDERS`);
+      if (stray)
+        throw new CliError(
+          'USAGE',
+          `a ${stray} inside the unquoted part '${part}' of '${name}'; quote the whole part, like ${stray}${part.replaceAll(stray, stray + stray)}${stray}`,
+        );
+      if (part === '')
+        throw new CliError(
+          'USAGE',
+          `empty part in '${name}'; write the name as dotted parts, like SALES.PUBLIC.ORDERS`,
+        );
       i = dot < 0 ? name.length : dot;
     }
     parts.push(part);
     if (i >= name.length) return parts;
-    i++;                                        // past the dot
+    i++; // past the dot
     if (i >= name.length) throw new CliError('USAGE', `'${name}' ends with a dot; name the part after it`);
   }
 }
@@ -119,21 +148,26 @@ export function splitName(name: string, kind: CliKind): string[] {
 /** How a resource reads back to a person, in the form parseResources accepts: `table SALES.PUBLIC."Order Items"`. */
 export function resourceLabel(ref: ResourceRef): string {
   const keys = WAREHOUSES.map((w) => valueKeys(w.resourceTypes, ref.type)).find((k) => k !== undefined);
-  const ordered = keys && keys.every((k) => k in ref.values) ? keys.map((k) => ref.values[k]!) : Object.values(ref.values);
+  const ordered =
+    keys && keys.every((k) => k in ref.values) ? keys.map((k) => ref.values[k]!) : Object.values(ref.values);
   return `${ref.type} ${ordered.join('.')}`;
 }
 
 function closingQuote(text: string, open: number, q: string): number {
   for (let j = open + 1; j < text.length; j++) {
     if (text[j] !== q) continue;
-    if (text[j + 1] === q) { j++; continue; }    // doubled: a quote inside the name
+    if (text[j + 1] === q) {
+      j++;
+      continue;
+    } // doubled: a quote inside the name
     return j;
   }
   return -1;
 }
 
 const isBlank = (c: string) => c === ' ' || c === '\t';
-const isTypeWord = (word: string) => WAREHOUSES.some((w) => valueKeys(w.resourceTypes, word.toLowerCase()) !== undefined);
+const isTypeWord = (word: string) =>
+  WAREHOUSES.some((w) => valueKeys(w.resourceTypes, word.toLowerCase()) !== undefined);
 
 const example = (kind: CliKind, type: string) => {
   const { examples } = warehouseOf(kind).names;

@@ -12,11 +12,16 @@ import { EXIT } from './exit-status.js';
 import type { Runner } from './follow.js';
 import type { Io, Output } from './output.js';
 
-interface TokenOptions { ttl: number; subject: string }
+interface TokenOptions {
+  ttl: number;
+  subject: string;
+}
 
 export function tokenCommand(run: Runner): Command {
   return new Command('token')
-    .description('mint a token for the configured key (JWT_SECRET, or JWT_PRIVATE_KEY / JWT_PRIVATE_KEY_PATH; JWT_ISSUER, JWT_AUDIENCE)')
+    .description(
+      'mint a token for the configured key (JWT_SECRET, or JWT_PRIVATE_KEY / JWT_PRIVATE_KEY_PATH; JWT_ISSUER, JWT_AUDIENCE)',
+    )
     .option('--ttl <seconds>', 'lifetime in seconds', parseTtl, DEFAULT_TTL_SECONDS)
     .option('--subject <sub>', 'the sub claim', 'policysync-cli')
     .action(async (opts: TokenOptions) => run((out, io) => token(opts, out, io)));
@@ -45,18 +50,24 @@ export async function token(opts: TokenOptions, out: Output, io: Io): Promise<nu
 
 function parseTtl(value: string): number {
   const ttl = Number(value);
-  if (!Number.isInteger(ttl) || ttl <= 0) throw new InvalidArgumentError(`--ttl must be a positive whole number of seconds, not '${value}'`);
+  if (!Number.isInteger(ttl) || ttl <= 0)
+    throw new InvalidArgumentError(`--ttl must be a positive whole number of seconds, not '${value}'`);
   return ttl;
 }
 
 function privateKeyPem(env: Record<string, string | undefined>): string | undefined {
-  const text = nonBlank(env.JWT_PRIVATE_KEY), path = nonBlank(env.JWT_PRIVATE_KEY_PATH);
-  if (text !== undefined && path !== undefined) throw new CliError('CONFIG', 'JWT_PRIVATE_KEY and JWT_PRIVATE_KEY_PATH are both set; set one');
+  const text = nonBlank(env.JWT_PRIVATE_KEY),
+    path = nonBlank(env.JWT_PRIVATE_KEY_PATH);
+  if (text !== undefined && path !== undefined)
+    throw new CliError('CONFIG', 'JWT_PRIVATE_KEY and JWT_PRIVATE_KEY_PATH are both set; set one');
   if (path === undefined) return text;
   try {
     return readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new CliError('CONFIG', `JWT_PRIVATE_KEY_PATH: cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new CliError(
+      'CONFIG',
+      `JWT_PRIVATE_KEY_PATH: cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 

@@ -19,10 +19,19 @@ interface RecordParts {
 }
 
 /** One diagnostic record in the shape Azure streams it, with identity, requestParams and response as JSON strings. */
-export function diagnosticRecord({ n = 1, action, params = {}, status = 200, category = 'unityCatalog', time = '2026-11-27T09:00:00.0000000Z', logId: id }: RecordParts) {
+export function diagnosticRecord({
+  n = 1,
+  action,
+  params = {},
+  status = 200,
+  category = 'unityCatalog',
+  time = '2026-11-27T09:00:00.0000000Z',
+  logId: id,
+}: RecordParts) {
   return {
     time,
-    resourceId: '/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.DATABRICKS/WORKSPACES/DBW',
+    resourceId:
+      '/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.DATABRICKS/WORKSPACES/DBW',
     operationVersion: '1.0.0',
     category,
     operationName: `Microsoft.Databricks/${category}/${action}`,
@@ -35,7 +44,11 @@ export function diagnosticRecord({ n = 1, action, params = {}, status = 200, cat
       actionName: action,
       requestId: `ServiceMain-${n}`,
       requestParams: typeof params === 'string' ? params : JSON.stringify(params),
-      response: JSON.stringify({ statusCode: status, errorMessage: String(status) === '200' ? null : 'PERMISSION_DENIED', result: null }),
+      response: JSON.stringify({
+        statusCode: status,
+        errorMessage: String(status) === '200' ? null : 'PERMISSION_DENIED',
+        result: null,
+      }),
     },
   };
 }

@@ -4,9 +4,15 @@ import { queueClient, tableClient } from '../shared/store/clients.js';
 import { DispatchQueue } from '../shared/store/dispatch-queue.js';
 import { ResourceStateStore } from '../shared/store/resource-state.js';
 import { TaskStore } from '../shared/store/task-store.js';
-import { startAzurite, type AzuriteHandle } from './azurite.js';
+import { type AzuriteHandle, startAzurite } from './azurite.js';
 
-export interface FreshStorage { azurite: AzuriteHandle; store: TaskStore; queue: DispatchQueue; states: ResourceStateStore; tasksTable: () => TableClient }
+export interface FreshStorage {
+  azurite: AzuriteHandle;
+  store: TaskStore;
+  queue: DispatchQueue;
+  states: ResourceStateStore;
+  tasksTable: () => TableClient;
+}
 
 /**
  * A task table, sync queue (with its poison queue) and resource-state table of their own, named `<prefix><random>`,
@@ -18,7 +24,10 @@ export async function freshStorage(prefix: string, azurite?: AzuriteHandle): Pro
   const name = `${prefix}${suffix}`;
   const settings = { connectionString: a.connectionString };
   const store = new TaskStore(tableClient(settings, name));
-  const queue = new DispatchQueue(queueClient(settings, `${prefix}-${suffix}`), queueClient(settings, `${prefix}-${suffix}-poison`));
+  const queue = new DispatchQueue(
+    queueClient(settings, `${prefix}-${suffix}`),
+    queueClient(settings, `${prefix}-${suffix}-poison`),
+  );
   const states = new ResourceStateStore(tableClient(settings, `${name}resources`));
   await Promise.all([store.init(), queue.init(), states.init()]);
   return { azurite: a, store, queue, states, tasksTable: () => tableClient(settings, name) };

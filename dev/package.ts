@@ -19,7 +19,18 @@
  *   tsx dev/package.ts [--out policysync.zip] [--dir <folder>] [--fresh]
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +53,11 @@ export interface PackageOptions {
 }
 
 /** What decides which native builds npm installs: operating system, CPU and C library. */
-export interface BuildHost { platform: string; arch: string; libc: 'glibc' | 'musl' | 'none' }
+export interface BuildHost {
+  platform: string;
+  arch: string;
+  libc: 'glibc' | 'musl' | 'none';
+}
 
 /** Azure Functions on Linux (Flex Consumption): x64, glibc. */
 export const DEPLOY_HOST: BuildHost = { platform: 'linux', arch: 'x64', libc: 'glibc' };
@@ -56,26 +71,34 @@ export function thisHost(): BuildHost {
 export class PackageHostError extends Error {
   readonly code = 'PACKAGE_HOST';
   constructor(host: BuildHost) {
-    super(`npm run package builds on ${hostLabel(DEPLOY_HOST)} only, and this machine is ${hostLabel(host)}. Production `
-      + 'dependencies carry native builds per platform (@databricks/sql\'s kernel, lz4-napi) and npm installed this '
-      + 'machine\'s, so the package would fail in Azure Functions. Build it on Linux x64: a CI runner (ubuntu-latest), '
-      + 'WSL 2, or a node:22 container on an x64 machine (`docker run --rm -v "$PWD":/src -w /src node:22 '
-      + 'sh -c "npm ci && npm run package"`).');
+    super(
+      `npm run package builds on ${hostLabel(DEPLOY_HOST)} only, and this machine is ${hostLabel(host)}. Production ` +
+        "dependencies carry native builds per platform (@databricks/sql's kernel, lz4-napi) and npm installed this " +
+        "machine's, so the package would fail in Azure Functions. Build it on Linux x64: a CI runner (ubuntu-latest), " +
+        'WSL 2, or a node:22 container on an x64 machine (`docker run --rm -v "$PWD":/src -w /src node:22 ' +
+        'sh -c "npm ci && npm run package"`).',
+    );
     this.name = 'PackageHostError';
   }
 }
 
 const hostLabel = (h: BuildHost) => `${h.platform}-${h.arch}${h.libc === 'none' ? '' : ` (${h.libc})`}`;
 
-export interface PackageResult { out: string; bytes: number; files: number }
+export interface PackageResult {
+  out: string;
+  bytes: number;
+  files: number;
+}
 
 /** The entry point the Functions host loads (package.json "main"). */
 export const MAIN = 'dist/functions/index.js';
 
 export async function buildPackage(opts: PackageOptions): Promise<PackageResult> {
   const host = opts.host ?? thisHost();
-  if (host.platform !== DEPLOY_HOST.platform || host.arch !== DEPLOY_HOST.arch || host.libc !== DEPLOY_HOST.libc) throw new PackageHostError(host);
-  if (opts.dir && existsSync(opts.dir) && readdirSync(opts.dir).length > 0) throw new Error(`--dir ${opts.dir} is not empty`);
+  if (host.platform !== DEPLOY_HOST.platform || host.arch !== DEPLOY_HOST.arch || host.libc !== DEPLOY_HOST.libc)
+    throw new PackageHostError(host);
+  if (opts.dir && existsSync(opts.dir) && readdirSync(opts.dir).length > 0)
+    throw new Error(`--dir ${opts.dir} is not empty`);
   const log = opts.log ?? (() => {});
   const root = resolve(opts.root);
   const stage = mkdtempSync(join(tmpdir(), 'policysync-package-'));
@@ -128,9 +151,17 @@ export function deployManifest(manifest: Record<string, unknown>): Record<string
  * listed, and copied, on their own when they are production dependencies too).
  */
 function copyProductionDependencies(root: string, stage: string): void {
-  const listed = run('npm', ['ls', '--omit=dev', '--all', '--parseable'], root, 'the installed dependencies do not match package-lock.json; run `npm ci` first');
+  const listed = run(
+    'npm',
+    ['ls', '--omit=dev', '--all', '--parseable'],
+    root,
+    'the installed dependencies do not match package-lock.json; run `npm ci` first',
+  );
   const modules = join(root, 'node_modules') + sep;
-  for (const path of listed.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(modules))) {
+  for (const path of listed
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith(modules))) {
     const rel = relative(root, path);
     cpSync(path, join(stage, rel), {
       recursive: true,
@@ -143,7 +174,9 @@ async function zipDirectory(dir: string, out: string): Promise<number> {
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const stream = createWriteStream(out);
   let files = 0;
-  archive.on('entry', () => { files += 1; });
+  archive.on('entry', () => {
+    files += 1;
+  });
   const done = new Promise<void>((ok, fail) => {
     stream.on('close', ok);
     stream.on('error', fail);
@@ -158,26 +191,42 @@ async function zipDirectory(dir: string, out: string): Promise<number> {
 }
 
 function run(command: string, args: string[], cwd: string, hint?: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, shell: process.platform === 'win32' });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    shell: process.platform === 'win32',
+  });
   if (result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
-    throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})${hint ? `: ${hint}` : ''}\n${output}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})${hint ? `: ${hint}` : ''}\n${output}`,
+    );
   }
   return result.stdout;
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { out: { type: 'string', default: 'policysync.zip' }, dir: { type: 'string' }, fresh: { type: 'boolean', default: false } },
+    options: {
+      out: { type: 'string', default: 'policysync.zip' },
+      dir: { type: 'string' },
+      fresh: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   try {
     const r = await buildPackage({
-      root, out: resolve(values.out), ...(values.dir ? { dir: resolve(values.dir) } : {}), fresh: values.fresh,
+      root,
+      out: resolve(values.out),
+      ...(values.dir ? { dir: resolve(values.dir) } : {}),
+      fresh: values.fresh,
       log: (l) => process.stderr.write(`package: ${l}\n`),
     });
-    process.stdout.write(`${relative(process.cwd(), r.out) || basename(r.out)}: ${r.files} files, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB\n`);
+    process.stdout.write(
+      `${relative(process.cwd(), r.out) || basename(r.out)}: ${r.files} files, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB\n`,
+    );
     return 0;
   } catch (error) {
     process.stderr.write(`package: ${(error as Error).message}\n`);

@@ -6,7 +6,10 @@ const escape = (s: string) => s.replace(/\|/g, '\\|');
 /** The README's settings table, from the one list the config module parses (`npm run settings-table` prints it). */
 export function settingsTable(): string {
   const lines = ['| Setting | Default | Secret | Meaning |', '|---|---|---|---|'];
-  for (const s of SETTINGS) lines.push(`| \`${s.name}\` | ${s.default !== undefined && s.default !== '' ? `\`${escape(s.default)}\`` : ''} | ${s.secret ? 'yes' : ''} | ${escape(s.description)} |`);
+  for (const s of SETTINGS)
+    lines.push(
+      `| \`${s.name}\` | ${s.default !== undefined && s.default !== '' ? `\`${escape(s.default)}\`` : ''} | ${s.secret ? 'yes' : ''} | ${escape(s.description)} |`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

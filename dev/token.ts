@@ -51,7 +51,8 @@ export async function tokenFromEnvironment(args: string[], env: NodeJS.ProcessEn
 }
 
 function privateKeyPem(env: NodeJS.ProcessEnv): string | undefined {
-  const text = nonBlank(env.JWT_PRIVATE_KEY), path = nonBlank(env.JWT_PRIVATE_KEY_PATH);
+  const text = nonBlank(env.JWT_PRIVATE_KEY),
+    path = nonBlank(env.JWT_PRIVATE_KEY_PATH);
   if (text !== undefined && path !== undefined) {
     throw new AuthError('CONFIG', 'JWT_PRIVATE_KEY and JWT_PRIVATE_KEY_PATH are both set; set one');
   }
@@ -59,7 +60,11 @@ function privateKeyPem(env: NodeJS.ProcessEnv): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new AuthError('CONFIG', `JWT_PRIVATE_KEY_PATH: cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+    throw new AuthError(
+      'CONFIG',
+      `JWT_PRIVATE_KEY_PATH: cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause },
+    );
   }
 }
 

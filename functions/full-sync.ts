@@ -11,7 +11,11 @@ export function fullSyncFunction(): TimerFunctionOptions {
       // The minute this occurrence fired in names it, so a second firing for the same occurrence starts nothing.
       const scheduledAt = new Date();
       scheduledAt.setUTCSeconds(0, 0);
-      const taskIds = await startFullSync({ store: s.store, queue: s.queue, warehouse: s.config.warehouse.module, instance: s.config.instance }, s.connector, scheduledAt);
+      const taskIds = await startFullSync(
+        { store: s.store, queue: s.queue, warehouse: s.config.warehouse.module, instance: s.config.instance },
+        s.connector,
+        scheduledAt,
+      );
       contextLog(context)('info', 'scheduled full sync started', { taskIds });
     },
   };

@@ -6,12 +6,17 @@ import { appConfig } from './services.js';
  * resolved it answers 503 with the names of those settings (never their values) and nothing else can serve.
  */
 export const healthFunction: HttpFunctionOptions = {
-  route: 'v1/health', methods: ['GET'], authLevel: 'anonymous',
+  route: 'v1/health',
+  methods: ['GET'],
+  authLevel: 'anonymous',
   handler: async () => {
     const c = appConfig();
     const about = { instance: c.instance, connector: c.connectorKind, api: c.apiEnabled, eventHub: c.eventHubEnabled };
     if (c.unresolvedSettings.length > 0) {
-      return { status: 503, jsonBody: { status: 'unresolved-settings', ...about, unresolvedSettings: c.unresolvedSettings } };
+      return {
+        status: 503,
+        jsonBody: { status: 'unresolved-settings', ...about, unresolvedSettings: c.unresolvedSettings },
+      };
     }
     return { status: 200, jsonBody: { status: 'ok', ...about } };
   },

@@ -1,4 +1,9 @@
-import type { EventHubFunctionOptions, HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOptions } from '@azure/functions';
+import type {
+  EventHubFunctionOptions,
+  HttpFunctionOptions,
+  StorageQueueFunctionOptions,
+  TimerFunctionOptions,
+} from '@azure/functions';
 import type { Config } from '../shared/config.js';
 import { eventHubFunction } from './event-hub-ingest.js';
 import { fullSyncFunction } from './full-sync.js';
@@ -20,8 +25,12 @@ export type Registration =
 export function registrations(config: Config): Registration[] {
   return [
     { kind: 'http', name: 'health', options: healthFunction },
-    ...(config.apiEnabled ? Object.entries(taskApiFunctions()).map(([name, options]) => ({ kind: 'http' as const, name, options })) : []),
-    ...(config.eventHubEnabled ? [{ kind: 'eventHub' as const, name: 'eventHubIngest', options: eventHubFunction() }] : []),
+    ...(config.apiEnabled
+      ? Object.entries(taskApiFunctions()).map(([name, options]) => ({ kind: 'http' as const, name, options }))
+      : []),
+    ...(config.eventHubEnabled
+      ? [{ kind: 'eventHub' as const, name: 'eventHubIngest', options: eventHubFunction() }]
+      : []),
     { kind: 'queue', name: 'syncWorker', options: syncWorkerFunction() },
     { kind: 'timer', name: 'sweeper', options: sweeperFunction() },
     ...(config.fullSyncEnabled ? [{ kind: 'timer' as const, name: 'fullSync', options: fullSyncFunction() }] : []),

@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import { loadConfig, type Config } from '../shared/config.js';
+import { type Config, loadConfig } from '../shared/config.js';
 import { WAREHOUSES } from '../shared/connectors/modules.js';
 import type { WarehouseModule } from '../shared/connectors/warehouse-module.js';
 import type { Log } from '../shared/log.js';
@@ -26,7 +26,7 @@ export function appConfig(): Config {
 /** Built on first use and shared by every invocation of this worker instance (one warehouse connection). */
 export function appServices(): Promise<Services> {
   services ??= buildServices(appConfig()).catch((err: unknown) => {
-    services = undefined;          // let the next invocation try again instead of failing forever
+    services = undefined; // let the next invocation try again instead of failing forever
     throw err;
   });
   return services;

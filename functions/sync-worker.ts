@@ -19,11 +19,20 @@ export function syncWorkerFunction(): StorageQueueFunctionOptions {
       }
       const s = await appServices();
       const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
-      const outcome = await runTask(parsed.data.taskId, {
-        store: s.store, connector: s.connector, profile: s.profile, scope: s.scope, policies: s.policies,
-        leaseSeconds: s.config.leaseSeconds, log,
-        coalescing: { states: s.states, queue: s.queue },
-      }, dequeueCount >= MAX_DEQUEUE_COUNT);
+      const outcome = await runTask(
+        parsed.data.taskId,
+        {
+          store: s.store,
+          connector: s.connector,
+          profile: s.profile,
+          scope: s.scope,
+          policies: s.policies,
+          leaseSeconds: s.config.leaseSeconds,
+          log,
+          coalescing: { states: s.states, queue: s.queue },
+        },
+        dequeueCount >= MAX_DEQUEUE_COUNT,
+      );
       log('info', 'sync delivery handled', { taskId: parsed.data.taskId, outcome, dequeueCount });
     },
   };

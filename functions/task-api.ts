@@ -2,12 +2,16 @@ import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationCont
 import { createVerifier } from '../shared/auth/index.js';
 import { UnresolvedSettingsError } from '../shared/config.js';
 import { problem } from '../shared/http/problem.js';
-import type { IntakeDeps } from '../shared/intake/create-task.js';
-import { getTask, postTask, type LazyTaskApiDeps } from '../shared/http/task-api.js';
+import { getTask, type LazyTaskApiDeps, postTask } from '../shared/http/task-api.js';
 import type { ApiRequest, ApiResponse } from '../shared/http/types.js';
+import type { IntakeDeps } from '../shared/intake/create-task.js';
 import { appConfig, appServices, contextLog } from './services.js';
 
-const toHttp = (r: ApiResponse): HttpResponseInit => ({ status: r.status, headers: r.headers ?? {}, ...(r.jsonBody !== undefined ? { jsonBody: r.jsonBody } : {}) });
+const toHttp = (r: ApiResponse): HttpResponseInit => ({
+  status: r.status,
+  headers: r.headers ?? {},
+  ...(r.jsonBody !== undefined ? { jsonBody: r.jsonBody } : {}),
+});
 
 /** Storage is built on first use by an authenticated request, never by an anonymous one. */
 async function storage(): Promise<IntakeDeps> {
@@ -23,12 +27,24 @@ async function storage(): Promise<IntakeDeps> {
  */
 export function taskApiFunctions(): { createTask: HttpFunctionOptions; getTask: HttpFunctionOptions } {
   const config = appConfig();
-  const waiting = config.unresolvedSettings.length > 0 ? new UnresolvedSettingsError(config.unresolvedSettings) : undefined;
+  const waiting =
+    config.unresolvedSettings.length > 0 ? new UnresolvedSettingsError(config.unresolvedSettings) : undefined;
   const verify = waiting ? undefined : createVerifier(config.auth);
-  const route = (handle: (req: ApiRequest, deps: LazyTaskApiDeps) => Promise<ApiResponse>) =>
-    async (request: HttpRequest, context: InvocationContext) => toHttp(verify
-      ? await handle(request, { verify, log: contextLog(context), storage })
-      : problem(503, 'settings-unresolved', 'Service Unavailable', waiting!.message, { settings: waiting!.settings }, { 'Retry-After': '30' }));
+  const route =
+    (handle: (req: ApiRequest, deps: LazyTaskApiDeps) => Promise<ApiResponse>) =>
+    async (request: HttpRequest, context: InvocationContext) =>
+      toHttp(
+        verify
+          ? await handle(request, { verify, log: contextLog(context), storage })
+          : problem(
+              503,
+              'settings-unresolved',
+              'Service Unavailable',
+              waiting!.message,
+              { settings: waiting!.settings },
+              { 'Retry-After': '30' },
+            ),
+      );
   return {
     createTask: { route: 'v1/task', methods: ['POST'], authLevel: 'anonymous', handler: route(postTask) },
     getTask: { route: 'v1/tasks/{taskId}', methods: ['GET'], authLevel: 'anonymous', handler: route(getTask) },

@@ -15,7 +15,7 @@ export const NOT_DEPLOYED: Readonly<Record<string, string>> = {
     'EventHubConnection__fullyQualifiedNamespace with the managed identity',
   SNOWFLAKE_PRIVATE_KEY_PATH:
     'a file on the local machine; in Azure the key is the Key Vault secret behind SNOWFLAKE_PRIVATE_KEY',
-  PORT: 'the local host\'s HTTP port; the Functions host owns the port in Azure',
+  PORT: "the local host's HTTP port; the Functions host owns the port in Azure",
 };
 
 /** App settings the templates set that the Functions host (or a platform feature) reads instead of our code. */
@@ -46,7 +46,7 @@ export const FLEX_DEPRECATED_APP_SETTINGS: Readonly<Record<string, string>> = {
   WEBSITE_CONTENTOVERVNET: 'no content share on Flex Consumption',
   WEBSITE_SKIP_CONTENTSHARE_VALIDATION: 'no content share on Flex Consumption',
   WEBSITE_MOUNT_ENABLED: 'no content share on Flex Consumption',
-  WEBSITE_RUN_FROM_PACKAGE: 'the app always runs from the deployment container\'s package',
+  WEBSITE_RUN_FROM_PACKAGE: "the app always runs from the deployment container's package",
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'remote build is a parameter of the deployment, not an app setting',
   ENABLE_ORYX_BUILD: 'remote build is a parameter of the deployment, not an app setting',
   WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT: 'replaced by functionAppConfig.scaleAndConcurrency.maximumInstanceCount',

@@ -2,7 +2,12 @@
 export const backoffDelay = (attempt: number, baseMs: number) => baseMs * 2 ** (attempt - 1) * (0.5 + Math.random());
 
 /** Runs `op` up to `attempts` times while `retryable` says the failure is worth another try. */
-export async function withBackoff<T>(op: () => Promise<T>, retryable: (err: unknown) => boolean, attempts = 3, baseMs = 100): Promise<T> {
+export async function withBackoff<T>(
+  op: () => Promise<T>,
+  retryable: (err: unknown) => boolean,
+  attempts = 3,
+  baseMs = 100,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await op();

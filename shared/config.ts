@@ -4,12 +4,14 @@ import type { Connector } from './connectors/connector.js';
 import { WAREHOUSES, warehouseOfKind } from './connectors/modules.js';
 import type { ConnectOptions, WarehouseModule, WarehouseSettings } from './connectors/warehouse-module.js';
 import { carriesCredentials } from './credential-url.js';
-import { settingsSchema, type SettingValues } from './setting.js';
+import { type SettingValues, settingsSchema } from './setting.js';
 import { COMMON_SETTINGS, SETTINGS } from './settings-list.js';
 
 type Common = SettingValues<typeof COMMON_SETTINGS>;
 /** Each warehouse's connection settings, under its name (`config.snowflake`, `config.databricks`). */
-type Connections = { [W in typeof WAREHOUSES[number] as W['name']]: W extends WarehouseModule<infer C, string> ? C : never };
+type Connections = {
+  [W in (typeof WAREHOUSES)[number] as W['name']]: W extends WarehouseModule<infer C, string> ? C : never;
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -26,9 +28,11 @@ export class ConfigError extends Error {
 export class UnresolvedSettingsError extends Error {
   readonly code = 'SETTINGS_UNRESOLVED';
   constructor(readonly settings: readonly string[]) {
-    super(`policysync cannot serve yet: the Key Vault reference of ${settings.join(', ')} did not resolve. Check that each secret `
-      + 'exists and that the app\'s identity may read it (Key Vault Secrets User), then refresh the references (docs/deploy.md, '
-      + '"Key Vault references").');
+    super(
+      `policysync cannot serve yet: the Key Vault reference of ${settings.join(', ')} did not resolve. Check that each secret ` +
+        "exists and that the app's identity may read it (Key Vault Secrets User), then refresh the references (docs/deploy.md, " +
+        '"Key Vault references").',
+    );
     this.name = 'UnresolvedSettingsError';
   }
 }
@@ -45,51 +49,71 @@ const UNRESOLVED = 'unresolved Key Vault reference, checked once it resolves';
  * Parses every setting once; one error names every bad or missing setting. CONNECTOR_KIND picks the warehouse here,
  * once, among `warehouses`: the real ones, unless a test's local host serves its fixture besides them.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, warehouses: readonly WarehouseModule[] = WAREHOUSES): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  warehouses: readonly WarehouseModule[] = WAREHOUSES,
+): Config {
   const settings = [...SETTINGS, ...warehouses.flatMap((w) => w.settings)];
-  const known: Record<string, string | undefined> = Object.fromEntries(settings.map((s) => [s.name, env[s.name] === '' ? undefined : env[s.name]]));
+  const known: Record<string, string | undefined> = Object.fromEntries(
+    settings.map((s) => [s.name, env[s.name] === '' ? undefined : env[s.name]]),
+  );
   // A reference's text is never a value (a JWT_SECRET of "@Microsoft.KeyVault(...)" would be a guessable signing key).
   const unresolved = Object.keys(known).filter((name) => isUnresolvedReference(known[name]));
   for (const name of unresolved) delete known[name];
   for (const s of settings) known[s.name] ??= s.default;
 
   const kinds = warehouses.map((w) => w.kind) as [string, ...string[]];
-  const common = settingsSchema(COMMON_SETTINGS).extend({ CONNECTOR_KIND: z.enum(kinds) }).safeParse(known);
+  const common = settingsSchema(COMMON_SETTINGS)
+    .extend({ CONNECTOR_KIND: z.enum(kinds) })
+    .safeParse(known);
   // A warehouse's settings are its name's: a test fixture that reads Snowflake's settings shares their section.
   const sections = new Map(warehouses.map((w) => [w.name, w.schema.safeParse(known)]));
-  const problems = [common, ...sections.values()].flatMap((r) => (r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)));
+  const problems = [common, ...sections.values()].flatMap((r) =>
+    r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+  );
   const warehouse = common.success ? warehouseOfKind(common.data.CONNECTOR_KIND, warehouses) : undefined;
   const own = warehouse && sections.get(warehouse.name);
   if (!common.success || !warehouse || !own?.success || problems.length > 0) throw new ConfigError(problems);
 
   const placeholders: Record<string, string> = Object.fromEntries(unresolved.map((name) => [name, UNRESOLVED]));
   problems.push(...crossChecks({ ...common.data, ...placeholders }, entryPoints(common.data, own.data)));
-  for (const w of warehouses) problems.push(...w.problems((name) => placeholders[name] ?? known[name], w === warehouse));
+  for (const w of warehouses)
+    problems.push(...w.problems((name) => placeholders[name] ?? known[name], w === warehouse));
   if (problems.length > 0) throw new ConfigError(problems);
-  const connections = Object.fromEntries(WAREHOUSES.map((w) => [w.name, (sections.get(w.name)!.data as WarehouseSettings<unknown>).connection])) as Connections;
+  const connections = Object.fromEntries(
+    WAREHOUSES.map((w) => [w.name, (sections.get(w.name)!.data as WarehouseSettings<unknown>).connection]),
+  ) as Connections;
   return buildConfig(common.data, warehouse, own.data, connections, unresolved);
 }
 
 function crossChecks(e: Common, on: { api: boolean; eventHub: boolean }): string[] {
   const problems: string[] = [];
   const keys = [e.JWT_SECRET, e.JWT_PUBLIC_KEY, e.JWT_JWKS_URL].filter(Boolean).length;
-  if (on.api && keys !== 1) problems.push('JWT_SECRET / JWT_PUBLIC_KEY / JWT_JWKS_URL: set exactly one while the API is enabled');
+  if (on.api && keys !== 1)
+    problems.push('JWT_SECRET / JWT_PUBLIC_KEY / JWT_JWKS_URL: set exactly one while the API is enabled');
   if (e.JWT_SECRET && Buffer.byteLength(e.JWT_SECRET) < 32) problems.push('JWT_SECRET: must be at least 32 bytes');
   const auth = { publicKey: e.JWT_PUBLIC_KEY, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE };
   const missingClaims = missingClaimSettings(auth);
   if (missingClaims.length > 0) problems.push(missingClaimsMessage(auth, missingClaims));
-  if (!e.AzureWebJobsStorage && !e.AzureWebJobsStorage__accountName) problems.push('AzureWebJobsStorage: set a connection string or AzureWebJobsStorage__accountName');
+  if (!e.AzureWebJobsStorage && !e.AzureWebJobsStorage__accountName)
+    problems.push('AzureWebJobsStorage: set a connection string or AzureWebJobsStorage__accountName');
   if (on.eventHub && !e.EVENTHUB_CONNECTION && !e.EventHubConnection__fullyQualifiedNamespace) {
-    problems.push('EVENTHUB_CONNECTION: required when CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED=true (or EventHubConnection__fullyQualifiedNamespace)');
+    problems.push(
+      'EVENTHUB_CONNECTION: required when CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED=true (or EventHubConnection__fullyQualifiedNamespace)',
+    );
   }
   // The Event Hubs client refuses a mismatch with the whole connection string, key included, in its error.
   const entityPath = /(?:^|;)\s*EntityPath\s*=([^;]*)/i.exec(e.EVENTHUB_CONNECTION ?? '')?.[1]?.trim();
   if (entityPath && entityPath !== e.EVENTHUB_NAME) {
-    problems.push('EVENTHUB_CONNECTION: its EntityPath names another Event Hub than EVENTHUB_NAME; make them the same or remove EntityPath');
+    problems.push(
+      'EVENTHUB_CONNECTION: its EntityPath names another Event Hub than EVENTHUB_NAME; make them the same or remove EntityPath',
+    );
   }
   for (const k of ['RANGER_URL', 'JWT_JWKS_URL'] as const) {
     if (e[k] && carriesCredentials(e[k])) {
-      problems.push(`${k}: must not carry credentials (user:password@)${k === 'RANGER_URL' ? '; set RANGER_USERNAME and RANGER_PASSWORD, the password as a Key Vault reference' : ''}`);
+      problems.push(
+        `${k}: must not carry credentials (user:password@)${k === 'RANGER_URL' ? '; set RANGER_USERNAME and RANGER_PASSWORD, the password as a Key Vault reference' : ''}`,
+      );
     }
   }
   if (!e.POLICY_FILE && !e.RANGER_URL) problems.push('POLICY_FILE or RANGER_URL: set one policy source');
@@ -99,30 +123,56 @@ function crossChecks(e: Common, on: { api: boolean; eventHub: boolean }): string
 
 function entryPoints(e: Common, own: WarehouseSettings<unknown>) {
   const { onDemandV2, api, ingress, externalAccess } = own.entry;
-  return { api: onDemandV2 && api, eventHub: onDemandV2 && e.CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED, ingress, external: externalAccess };
+  return {
+    api: onDemandV2 && api,
+    eventHub: onDemandV2 && e.CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED,
+    ingress,
+    external: externalAccess,
+  };
 }
 
-function buildConfig(e: Common, warehouse: WarehouseModule, own: WarehouseSettings<unknown>, connections: Connections, unresolvedSettings: readonly string[]) {
+function buildConfig(
+  e: Common,
+  warehouse: WarehouseModule,
+  own: WarehouseSettings<unknown>,
+  connections: Connections,
+  unresolvedSettings: readonly string[],
+) {
   const ep = entryPoints(e, own);
   const warnings: string[] = [];
-  if (ep.ingress) warnings.push('K8S_NGINX_INGRESS_ENABLE is set but has no meaning on Azure Functions; the Function App itself serves the API.');
+  if (ep.ingress)
+    warnings.push(
+      'K8S_NGINX_INGRESS_ENABLE is set but has no meaning on Azure Functions; the Function App itself serves the API.',
+    );
   if (unresolvedSettings.length > 0) warnings.push(new UnresolvedSettingsError(unresolvedSettings).message);
   return {
     /** Set settings whose Key Vault reference did not resolve: nothing that needs them runs until they do. */
     unresolvedSettings,
     connectorKind: warehouse.kind,
     /** The warehouse CONNECTOR_KIND names, and its connector, made from its own settings. */
-    warehouse: { module: warehouse, connect: (options: ConnectOptions): Promise<Connector> => warehouse.connect(own.connection, options) },
+    warehouse: {
+      module: warehouse,
+      connect: (options: ConnectOptions): Promise<Connector> => warehouse.connect(own.connection, options),
+    },
     instance: e.CONNECTOR_INSTANCE,
     apiEnabled: ep.api,
     eventHubEnabled: ep.eventHub,
     externalAccess: ep.external,
     warnings,
     auth: {
-      secret: e.JWT_SECRET, publicKey: e.JWT_PUBLIC_KEY, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE,
-      maxTokenAgeSeconds: e.JWT_MAX_TOKEN_AGE, requiredScope: e.JWT_REQUIRED_SCOPE,
+      secret: e.JWT_SECRET,
+      publicKey: e.JWT_PUBLIC_KEY,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      maxTokenAgeSeconds: e.JWT_MAX_TOKEN_AGE,
+      requiredScope: e.JWT_REQUIRED_SCOPE,
     },
-    storage: { connectionString: e.AzureWebJobsStorage, accountName: e.AzureWebJobsStorage__accountName, clientId: e.AzureWebJobsStorage__clientId },
+    storage: {
+      connectionString: e.AzureWebJobsStorage,
+      accountName: e.AzureWebJobsStorage__accountName,
+      clientId: e.AzureWebJobsStorage__clientId,
+    },
     tasksTable: e.TASKS_TABLE,
     syncQueue: e.SYNC_QUEUE,
     leaseSeconds: e.TASK_LEASE_SECONDS,
@@ -132,19 +182,35 @@ function buildConfig(e: Common, warehouse: WarehouseModule, own: WarehouseSettin
     fullSyncEnabled: e.FULL_SYNC_ENABLED,
     fullSyncSchedule: e.FULL_SYNC_SCHEDULE,
     eventHub: {
-      connection: e.EVENTHUB_CONNECTION, namespace: e.EventHubConnection__fullyQualifiedNamespace,
-      name: e.EVENTHUB_NAME, consumerGroup: e.EVENTHUB_CONSUMER_GROUP,
+      connection: e.EVENTHUB_CONNECTION,
+      namespace: e.EventHubConnection__fullyQualifiedNamespace,
+      name: e.EVENTHUB_NAME,
+      consumerGroup: e.EVENTHUB_CONSUMER_GROUP,
     },
     policy: {
       file: e.POLICY_FILE,
-      ranger: e.RANGER_URL ? { url: e.RANGER_URL, serviceName: e.RANGER_SERVICE_NAME ?? '', username: e.RANGER_USERNAME, password: e.RANGER_PASSWORD } : undefined,
+      ranger: e.RANGER_URL
+        ? {
+            url: e.RANGER_URL,
+            serviceName: e.RANGER_SERVICE_NAME ?? '',
+            username: e.RANGER_USERNAME,
+            password: e.RANGER_PASSWORD,
+          }
+        : undefined,
     },
     ...connections,
     masking: own.masking,
-    principals: { userRoleTemplate: e.PRINCIPAL_USER_ROLE_TEMPLATE, case: e.PRINCIPAL_CASE ?? warehouse.defaults.principalCase },
+    principals: {
+      userRoleTemplate: e.PRINCIPAL_USER_ROLE_TEMPLATE,
+      case: e.PRINCIPAL_CASE ?? warehouse.defaults.principalCase,
+    },
     scope: {
-      ignoreRoles: (e.IGNORE_ROLES ?? warehouse.defaults.ignoreRoles).split(',').map((r) => r.trim()).filter(Boolean),
-      ignoreObjects: e.IGNORE_OBJECTS, managedPrivileges: e.MANAGED_PRIVILEGES,
+      ignoreRoles: (e.IGNORE_ROLES ?? warehouse.defaults.ignoreRoles)
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+      ignoreObjects: e.IGNORE_OBJECTS,
+      managedPrivileges: e.MANAGED_PRIVILEGES,
     },
     port: e.PORT,
   };

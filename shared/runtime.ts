@@ -1,13 +1,13 @@
-import { UnresolvedSettingsError, type Config } from './config.js';
+import { type Config, UnresolvedSettingsError } from './config.js';
 import type { Connector } from './connectors/connector.js';
-import { filePolicySource, rangerAdminSource, type PolicySource } from './policy/index.js';
+import type { WarehouseProfile } from './plan/profile.js';
+import { type ManagedScope, managedScope } from './plan/scope.js';
+import { filePolicySource, type PolicySource, rangerAdminSource } from './policy/index.js';
 import { queueClient, tableClient } from './store/clients.js';
 import { DispatchQueue } from './store/dispatch-queue.js';
 import { StoreError, statusCodeOf } from './store/errors.js';
 import { ResourceStateStore } from './store/resource-state.js';
 import { TaskStore } from './store/task-store.js';
-import type { WarehouseProfile } from './plan/profile.js';
-import { managedScope, type ManagedScope } from './plan/scope.js';
 
 /** Everything a function needs, built once per process from the configuration. */
 export interface Services {
@@ -21,24 +21,41 @@ export interface Services {
   policies: PolicySource;
 }
 
-export async function buildServices(config: Config, overrides: Partial<Pick<Services, 'connector'>> = {}): Promise<Services> {
+export async function buildServices(
+  config: Config,
+  overrides: Partial<Pick<Services, 'connector'>> = {},
+): Promise<Services> {
   if (config.unresolvedSettings.length > 0) throw new UnresolvedSettingsError(config.unresolvedSettings);
-  const store = new TaskStore(tableClient(config.storage, config.tasksTable), { keyTtlHours: config.idempotencyTtlHours });
-  const queue = new DispatchQueue(queueClient(config.storage, config.syncQueue), queueClient(config.storage, `${config.syncQueue}-poison`));
+  const store = new TaskStore(tableClient(config.storage, config.tasksTable), {
+    keyTtlHours: config.idempotencyTtlHours,
+  });
+  const queue = new DispatchQueue(
+    queueClient(config.storage, config.syncQueue),
+    queueClient(config.storage, `${config.syncQueue}-poison`),
+  );
   // Resource states sit beside the tasks, in `<TASKS_TABLE>resources`.
   const states = new ResourceStateStore(tableClient(config.storage, `${config.tasksTable}resources`));
   // These calls reach storage and nothing else: whatever fails here is storage unavailable (a 503 to an API caller).
   await Promise.all([store.init(), queue.init(), states.init()]).catch((err: unknown) => {
-    throw err instanceof StoreError ? err : new StoreError('STORAGE_UNAVAILABLE', `storage could not be prepared (${statusCodeOf(err) ?? (err as Error).message})`);
+    throw err instanceof StoreError
+      ? err
+      : new StoreError(
+          'STORAGE_UNAVAILABLE',
+          `storage could not be prepared (${statusCodeOf(err) ?? (err as Error).message})`,
+        );
   });
   const { module } = config.warehouse;
   const maskingOptions = masking(config);
   return {
-    config, store, queue, states,
+    config,
+    store,
+    queue,
+    states,
     profile: module.profile(config.principals),
     // Only the configured warehouse's driver is loaded: the other would cost every instance tens of megabytes and
     // cold-start time for nothing.
-    connector: overrides.connector ?? (await config.warehouse.connect(maskingOptions ? { masking: maskingOptions } : {})),
+    connector:
+      overrides.connector ?? (await config.warehouse.connect(maskingOptions ? { masking: maskingOptions } : {})),
     scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? module.privileges }),
     policies: config.policy.ranger
       ? rangerAdminSource({ ...config.policy.ranger, pluginId: `policysync@${config.instance}` })
@@ -47,5 +64,11 @@ export async function buildServices(config: Config, overrides: Partial<Pick<Serv
 }
 
 /** Masking sync is on unless the governance schema setting says `none`. */
-const masking = (config: Config) => (config.masking.governanceSchema.trim().toLowerCase() === 'none' ? undefined
-  : { governanceSchema: config.masking.governanceSchema.trim(), takeover: config.masking.takeover, naming: config.principals });
+const masking = (config: Config) =>
+  config.masking.governanceSchema.trim().toLowerCase() === 'none'
+    ? undefined
+    : {
+        governanceSchema: config.masking.governanceSchema.trim(),
+        takeover: config.masking.takeover,
+        naming: config.principals,
+      };

@@ -14,8 +14,11 @@ export interface Setting<N extends string = string, T extends z.ZodType = z.ZodT
   readonly value: T;
 }
 
-export const setting = <const N extends string, T extends z.ZodType>(name: N, value: T, about: { default?: string; secret?: boolean; description: string }): Setting<N, T> =>
-  ({ name, value, ...about });
+export const setting = <const N extends string, T extends z.ZodType>(
+  name: N,
+  value: T,
+  about: { default?: string; secret?: boolean; description: string },
+): Setting<N, T> => ({ name, value, ...about });
 
 /** A zod object that reads every setting of `list` by name. */
 export const settingsSchema = <L extends readonly Setting[]>(list: L) =>
@@ -25,8 +28,14 @@ export const settingsSchema = <L extends readonly Setting[]>(list: L) =>
 export type SettingValues<L extends readonly Setting[]> = z.output<ReturnType<typeof settingsSchema<L>>>;
 
 // How values are read. A setting with a default always has a value to read.
-export const flag = z.enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False', '1', '0'])
+export const flag = z
+  .enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False', '1', '0'])
   .transform((v) => v.toLowerCase() === 'true' || v === '1');
 export const optionalText = z.string().trim().min(1).optional();
-export const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+export const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 export const boundedInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 
 /** The host.json settings the local host honours, so it behaves like the Functions host it stands in for. */
-export interface HostSettings { routePrefix: string; maxPollingMs: number; visibilityTimeoutMs: number; batchSize: number; maxDequeueCount: number }
+export interface HostSettings {
+  routePrefix: string;
+  maxPollingMs: number;
+  visibilityTimeoutMs: number;
+  batchSize: number;
+  maxDequeueCount: number;
+}
 
 const seconds = (span: string | undefined, fallback: number) => {
   if (!span) return fallback;
@@ -10,7 +16,9 @@ const seconds = (span: string | undefined, fallback: number) => {
 };
 
 export function readHostSettings(path = new URL('../../host.json', import.meta.url)): HostSettings {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { extensions?: { http?: { routePrefix?: string }; queues?: Record<string, unknown> } };
+  const json = JSON.parse(readFileSync(path, 'utf8')) as {
+    extensions?: { http?: { routePrefix?: string }; queues?: Record<string, unknown> };
+  };
   const q = json.extensions?.queues ?? {};
   return {
     routePrefix: json.extensions?.http?.routePrefix ?? 'api',

@@ -1,24 +1,43 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import functions, { type HttpFunctionOptions } from '@azure/functions';
 import { problem } from '../../shared/http/problem.js';
-import { invocationContext, type HostLog } from './invocation.js';
+import { type HostLog, invocationContext } from './invocation.js';
 
-interface Route { name: string; methods: string[]; pattern: RegExp; keys: string[]; options: HttpFunctionOptions }
+interface Route {
+  name: string;
+  methods: string[];
+  pattern: RegExp;
+  keys: string[];
+  options: HttpFunctionOptions;
+}
 
-const MAX_BODY = 4 * 1024 * 1024;   // the Functions front end's own cap is far larger; the API applies its own
+const MAX_BODY = 4 * 1024 * 1024; // the Functions front end's own cap is far larger; the API applies its own
 
 /** Serves HTTP functions on node:http with the Functions route template syntax (`v1/tasks/{taskId}`). */
-export function httpServer(routePrefix: string, functions: { name: string; options: HttpFunctionOptions }[], log: HostLog): Server {
+export function httpServer(
+  routePrefix: string,
+  functions: { name: string; options: HttpFunctionOptions }[],
+  log: HostLog,
+): Server {
   const routes: Route[] = functions.map(({ name, options }) => {
     const keys: string[] = [];
     const template = `/${routePrefix}/${options.route ?? name}`.replace(/\/+/g, '/');
-    const source = template.split('/').map((part) => {
-      const m = /^\{(\w+)\??\}$/.exec(part);
-      if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      keys.push(m[1]!);
-      return '([^/]+)';
-    }).join('/');
-    return { name, methods: (options.methods ?? ['GET', 'POST']).map(String), pattern: new RegExp(`^${source}/?$`, 'i'), keys, options };
+    const source = template
+      .split('/')
+      .map((part) => {
+        const m = /^\{(\w+)\??\}$/.exec(part);
+        if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        keys.push(m[1]!);
+        return '([^/]+)';
+      })
+      .join('/');
+    return {
+      name,
+      methods: (options.methods ?? ['GET', 'POST']).map(String),
+      pattern: new RegExp(`^${source}/?$`, 'i'),
+      keys,
+      options,
+    };
   });
 
   return createServer((req, res) => {
@@ -43,8 +62,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
     const p = problem(400, 'invalid-path', 'Bad Request', 'the request path is not valid percent-encoded UTF-8');
     return void res.writeHead(p.status, p.headers).end(JSON.stringify(p.jsonBody));
   }
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
-  const request = new functions.HttpRequest({ method: req.method ?? 'GET', url: url.toString(), headers, params, ...(body.length ? { body: { string: body } } : {}) });
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+  );
+  const request = new functions.HttpRequest({
+    method: req.method ?? 'GET',
+    url: url.toString(),
+    headers,
+    params,
+    ...(body.length ? { body: { string: body } } : {}),
+  });
   const init = await hit.r.options.handler(request, invocationContext(hit.r.name, log));
   const response = init instanceof functions.HttpResponse ? init : new functions.HttpResponse(init);
   const text = Buffer.from(await response.arrayBuffer());
@@ -66,7 +93,11 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) { resolve(undefined); req.destroy(); return; }
+      if (size > MAX_BODY) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

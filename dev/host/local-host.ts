@@ -3,13 +3,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WarehouseModule } from '../../shared/connectors/warehouse-module.js';
 import { CONNECTOR_KIND } from '../../shared/settings-list.js';
-import { startAzurite, type AzuriteHandle } from '../azurite.js';
+import { type AzuriteHandle, startAzurite } from '../azurite.js';
 import type { LocalWarehouse } from '../warehouses/local-warehouse.js';
 import { LOCAL_WAREHOUSES } from '../warehouses/registry.js';
 import { readHostSettings } from './host-json.js';
 import { httpServer } from './http-server.js';
 import type { HostLog } from './invocation.js';
-import { startQueuePoller, type Poller } from './queue-poller.js';
+import { type Poller, startQueuePoller } from './queue-poller.js';
 import { startTimer } from './timer.js';
 
 export interface LocalHostOptions {
@@ -22,7 +22,10 @@ export interface LocalHostOptions {
 }
 
 export interface LocalHost {
-  url: string; apiUrl: string; env: Record<string, string>; emulatorUrl?: string;
+  url: string;
+  apiUrl: string;
+  env: Record<string, string>;
+  emulatorUrl?: string;
   /** The warehouse this host syncs. */
   warehouse: WarehouseModule;
   stop(): Promise<void>;
@@ -68,23 +71,50 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
   const host = readHostSettings();
   const regs = registrations(config);
 
-  const server: Server = httpServer(host.routePrefix, regs.flatMap((r) => (r.kind === 'http' ? [r] : [])), log);
+  const server: Server = httpServer(
+    host.routePrefix,
+    regs.flatMap((r) => (r.kind === 'http' ? [r] : [])),
+    log,
+  );
   await new Promise<void>((resolve) => server.listen(config.port, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const pollers: Poller[] = regs.flatMap((r) => (r.kind === 'queue'
-    // A received message stays invisible as long as a task lease lasts: if this host dies mid-sync, the
-    // message comes back about when another worker may take the task over.
-    ? [startQueuePoller(r.name, r.options, services.queue.client, services.queue.poison, host, log, config.leaseSeconds * 1000)] : []));
+  const pollers: Poller[] = regs.flatMap((r) =>
+    r.kind === 'queue'
+      ? // A received message stays invisible as long as a task lease lasts: if this host dies mid-sync, the
+        // message comes back about when another worker may take the task over.
+        [
+          startQueuePoller(
+            r.name,
+            r.options,
+            services.queue.client,
+            services.queue.poison,
+            host,
+            log,
+            config.leaseSeconds * 1000,
+          ),
+        ]
+      : [],
+  );
   const timers = regs.flatMap((r) => (r.kind === 'timer' ? [startTimer(r.name, r.options, log)] : []));
   const eventHub = regs.find((r) => r.kind === 'eventHub');
-  const consumer = eventHub?.kind === 'eventHub' && config.eventHub.connection
-    ? await (await import('./event-hub-consumer.js')).startEventHubConsumer(eventHub.name, eventHub.options, config.eventHub, log)
-    : undefined;
+  const consumer =
+    eventHub?.kind === 'eventHub' && config.eventHub.connection
+      ? await (await import('./event-hub-consumer.js')).startEventHubConsumer(
+          eventHub.name,
+          eventHub.options,
+          config.eventHub,
+          log,
+        )
+      : undefined;
 
   const url = `http://127.0.0.1:${port}`;
   return {
-    url, apiUrl: `${url}/${host.routePrefix}/v1`, env, ...(emulator ? { emulatorUrl: emulator.url } : {}), warehouse: config.warehouse.module,
+    url,
+    apiUrl: `${url}/${host.routePrefix}/v1`,
+    env,
+    ...(emulator ? { emulatorUrl: emulator.url } : {}),
+    warehouse: config.warehouse.module,
     stop: async () => {
       for (const t of timers) t.stop();
       await consumer?.stop();

@@ -1,8 +1,10 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Duration, RetryContext, RetryOptions } from '@azure/functions';
 
-const millis = (d: Duration | number) => (typeof d === 'number' ? d
-  : (((d.hours ?? 0) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 + (d.milliseconds ?? 0));
+const millis = (d: Duration | number) =>
+  typeof d === 'number'
+    ? d
+    : (((d.hours ?? 0) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 + (d.milliseconds ?? 0);
 
 /** The wait before retry `n` (1-based) under a function's retry policy. */
 export function retryDelay(retry: RetryOptions, n: number): number {
@@ -18,14 +20,19 @@ export interface RetryRun {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-const abortableSleep = (ms: number, signal?: AbortSignal) => sleepFor(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
+const abortableSleep = (ms: number, signal?: AbortSignal) =>
+  sleepFor(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 
 /**
  * Runs an invocation under its function's retry policy, as the Functions host does for Event Hub triggers: a
  * handler that throws runs again with the same input, told its retry count, until it returns or `maxRetryCount`
  * retries are spent (-1: without end).
  */
-export async function withRetryPolicy<T>(retry: RetryOptions | undefined, invoke: (retryContext?: RetryContext) => Promise<T>, run: RetryRun): Promise<T> {
+export async function withRetryPolicy<T>(
+  retry: RetryOptions | undefined,
+  invoke: (retryContext?: RetryContext) => Promise<T>,
+  run: RetryRun,
+): Promise<T> {
   const sleep = run.sleep ?? abortableSleep;
   for (let n = 1; ; n++) {
     try {

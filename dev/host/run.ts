@@ -27,25 +27,39 @@ export async function runLocalHost(warehouses: readonly LocalWarehouse[] = []): 
 async function serve(quiet: boolean, warehouses: readonly LocalWarehouse[]): Promise<void> {
   const host = await startLocalHost({ ...(quiet ? { log: () => undefined } : {}), warehouses });
   const token = host.env.JWT_SECRET
-    ? await mintToken({ secret: host.env.JWT_SECRET, subject: 'local-dev', ttlSeconds: 8 * 3600,
-      ...(host.env.JWT_ISSUER ? { issuer: host.env.JWT_ISSUER } : {}), ...(host.env.JWT_AUDIENCE ? { audience: host.env.JWT_AUDIENCE } : {}) })
+    ? await mintToken({
+        secret: host.env.JWT_SECRET,
+        subject: 'local-dev',
+        ttlSeconds: 8 * 3600,
+        ...(host.env.JWT_ISSUER ? { issuer: host.env.JWT_ISSUER } : {}),
+        ...(host.env.JWT_AUDIENCE ? { audience: host.env.JWT_AUDIENCE } : {}),
+      })
     : '(configure JWT_SECRET to get a development token here)';
-  const body = JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: exampleTable(host.warehouse) }] } });
-  process.stderr.write([
-    '',
-    `policysync is running (${host.env.CONNECTOR_KIND}, instance ${host.env.CONNECTOR_INSTANCE})`,
-    `  API:    ${host.apiUrl}/task   (GET ${host.apiUrl}/tasks/{taskId})`,
-    `  health: ${host.apiUrl}/health`,
-    ...(host.emulatorUrl ? [`  warehouse emulator (demo catalog): ${host.emulatorUrl}   statement log: ${host.emulatorUrl}/__emulator/statements`] : []),
-    `  token:  ${token}`,
-    '',
-    'Try it:',
-    `  curl -s -X POST ${host.apiUrl}/task -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' -d '${body}'`,
-    `  curl -s ${host.apiUrl}/tasks/<taskId> -H "Authorization: Bearer ${token}"`,
-    '',
-    'Ctrl-C stops it.',
-    '',
-  ].join('\n'));
+  const body = JSON.stringify({
+    type: 'RESOURCE_SYNC',
+    requestInfo: { resources: [{ type: 'table', values: exampleTable(host.warehouse) }] },
+  });
+  process.stderr.write(
+    [
+      '',
+      `policysync is running (${host.env.CONNECTOR_KIND}, instance ${host.env.CONNECTOR_INSTANCE})`,
+      `  API:    ${host.apiUrl}/task   (GET ${host.apiUrl}/tasks/{taskId})`,
+      `  health: ${host.apiUrl}/health`,
+      ...(host.emulatorUrl
+        ? [
+            `  warehouse emulator (demo catalog): ${host.emulatorUrl}   statement log: ${host.emulatorUrl}/__emulator/statements`,
+          ]
+        : []),
+      `  token:  ${token}`,
+      '',
+      'Try it:',
+      `  curl -s -X POST ${host.apiUrl}/task -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' -d '${body}'`,
+      `  curl -s ${host.apiUrl}/tasks/<taskId> -H "Authorization: Bearer ${token}"`,
+      '',
+      'Ctrl-C stops it.',
+      '',
+    ].join('\n'),
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

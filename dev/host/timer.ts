@@ -1,6 +1,6 @@
-import { Cron } from 'croner';
 import type { TimerFunctionOptions } from '@azure/functions';
-import { invocationContext, type HostLog } from './invocation.js';
+import { Cron } from 'croner';
+import { type HostLog, invocationContext } from './invocation.js';
 
 /** Runs a timer function on its NCRONTAB schedule (six fields, seconds first), as the Functions host does. */
 export function startTimer(name: string, options: TimerFunctionOptions, log: HostLog): { stop(): void } {
@@ -8,8 +8,13 @@ export function startTimer(name: string, options: TimerFunctionOptions, log: Hos
   const job = new Cron(options.schedule, { protect: true }, async () => {
     const now = new Date();
     const timer = {
-      isPastDue: false, schedule: { adjustForDST: true },
-      scheduleStatus: { last: last.toISOString(), next: job.nextRun()?.toISOString() ?? '', lastUpdated: now.toISOString() },
+      isPastDue: false,
+      schedule: { adjustForDST: true },
+      scheduleStatus: {
+        last: last.toISOString(),
+        next: job.nextRun()?.toISOString() ?? '',
+        lastUpdated: now.toISOString(),
+      },
     };
     last = now;
     try {

@@ -7,10 +7,15 @@ import type { TriggerMetadata } from '@azure/functions';
  * service's AMQP annotations plus SequenceNumber, Offset, OffsetString, PartitionKey and EnqueuedTimeUtc.
  * `test/fixtures/events/event-hub-trigger-metadata.json` is a batch of two in this form.
  */
-export function hostEventHubBindingData(events: ReceivedEventData[], partition: PartitionContext): Record<string, unknown> {
+export function hostEventHubBindingData(
+  events: ReceivedEventData[],
+  partition: PartitionContext,
+): Record<string, unknown> {
   const context = {
-    FullyQualifiedNamespace: partition.fullyQualifiedNamespace, EventHubName: partition.eventHubName,
-    ConsumerGroup: partition.consumerGroup, PartitionId: partition.partitionId,
+    FullyQualifiedNamespace: partition.fullyQualifiedNamespace,
+    EventHubName: partition.eventHubName,
+    ConsumerGroup: partition.consumerGroup,
+    PartitionId: partition.partitionId,
   };
   const enqueued = events.map((e) => e.enqueuedTimeUtc.toISOString());
   return {
@@ -24,10 +29,15 @@ export function hostEventHubBindingData(events: ReceivedEventData[], partition: 
     PropertiesArray: events.map((e) => e.properties ?? {}),
     SystemPropertiesArray: events.map((e, i) => ({
       ...(e.systemProperties ?? {}),
-      'x-opt-sequence-number': e.sequenceNumber, 'x-opt-offset': String(e.offset), 'x-opt-enqueued-time': enqueued[i],
+      'x-opt-sequence-number': e.sequenceNumber,
+      'x-opt-offset': String(e.offset),
+      'x-opt-enqueued-time': enqueued[i],
       ...(e.messageId !== undefined ? { 'message-id': String(e.messageId) } : {}),
-      SequenceNumber: e.sequenceNumber, Offset: Number(e.offset), OffsetString: String(e.offset),
-      PartitionKey: e.partitionKey ?? null, EnqueuedTimeUtc: enqueued[i],
+      SequenceNumber: e.sequenceNumber,
+      Offset: Number(e.offset),
+      OffsetString: String(e.offset),
+      PartitionKey: e.partitionKey ?? null,
+      EnqueuedTimeUtc: enqueued[i],
     })),
   };
 }
@@ -43,5 +53,7 @@ export function asNodeTriggerMetadata(bindingData: Record<string, unknown>): Tri
 function camelCased(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelCased);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), camelCased(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), camelCased(v)]),
+  );
 }

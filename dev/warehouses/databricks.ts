@@ -8,10 +8,18 @@ export const databricksLocal: LocalWarehouse = {
   policies: fileURLToPath(new URL('../demo/databricks-policies.json', import.meta.url)),
   emulator: async (env) => {
     if (env.DATABRICKS_HOST) return undefined;
-    const emulator = await startDatabricksEmulator({ catalog: fileURLToPath(new URL('../emulators/databricks/demo-catalog.json', import.meta.url)) });
+    const emulator = await startDatabricksEmulator({
+      catalog: fileURLToPath(new URL('../emulators/databricks/demo-catalog.json', import.meta.url)),
+    });
     return {
-      url: `https://${emulator.host}:${emulator.port}`, stop: () => emulator.stop(),
-      settings: { DATABRICKS_HOST: `${emulator.host}:${emulator.port}`, DATABRICKS_HTTP_PATH: emulator.path, DATABRICKS_TOKEN: emulator.token, DATABRICKS_CA_CERT: emulator.caCert },
+      url: `https://${emulator.host}:${emulator.port}`,
+      stop: () => emulator.stop(),
+      settings: {
+        DATABRICKS_HOST: `${emulator.host}:${emulator.port}`,
+        DATABRICKS_HTTP_PATH: emulator.path,
+        DATABRICKS_TOKEN: emulator.token,
+        DATABRICKS_CA_CERT: emulator.caCert,
+      },
     };
   },
 };

@@ -1,7 +1,11 @@
 import type { WarehouseModule } from '../../shared/connectors/warehouse-module.js';
 
 /** A warehouse's emulator running for the local host, and the settings that point the connector at it. */
-export interface RunningEmulator { url: string; settings: Record<string, string>; stop(): Promise<void> }
+export interface RunningEmulator {
+  url: string;
+  settings: Record<string, string>;
+  stop(): Promise<void>;
+}
 
 /** What the local host (`npm start`) needs of a warehouse beyond its module: the demo it starts with. */
 export interface LocalWarehouse {

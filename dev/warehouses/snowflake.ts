@@ -8,10 +8,18 @@ export const snowflakeLocal: LocalWarehouse = {
   policies: fileURLToPath(new URL('../demo/policies.json', import.meta.url)),
   emulator: async (env) => {
     if (env.SNOWFLAKE_ACCOUNT) return undefined;
-    const emulator = await startSnowflakeEmulator({ catalog: fileURLToPath(new URL('../emulators/snowflake/demo-catalog.json', import.meta.url)) });
+    const emulator = await startSnowflakeEmulator({
+      catalog: fileURLToPath(new URL('../emulators/snowflake/demo-catalog.json', import.meta.url)),
+    });
     return {
-      url: emulator.url, stop: () => emulator.stop(),
-      settings: { SNOWFLAKE_ACCOUNT: 'emulator', SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name, SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password, SNOWFLAKE_ACCESS_URL: emulator.url },
+      url: emulator.url,
+      stop: () => emulator.stop(),
+      settings: {
+        SNOWFLAKE_ACCOUNT: 'emulator',
+        SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name,
+        SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password,
+        SNOWFLAKE_ACCESS_URL: emulator.url,
+      },
     };
   },
 };

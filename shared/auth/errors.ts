@@ -7,7 +7,13 @@ import { AUTH_REALM } from './settings.js';
  * - KEY_UNAVAILABLE: the JWKS could not be fetched or parsed; the token may be fine, so this is a 503 rather
  *   than a 401 telling a caller to throw away a good token. Access is still refused (fail closed).
  */
-export type AuthErrorCode = 'MISSING_TOKEN' | 'INVALID_TOKEN' | 'EXPIRED' | 'INSUFFICIENT_SCOPE' | 'CONFIG' | 'KEY_UNAVAILABLE';
+export type AuthErrorCode =
+  | 'MISSING_TOKEN'
+  | 'INVALID_TOKEN'
+  | 'EXPIRED'
+  | 'INSUFFICIENT_SCOPE'
+  | 'CONFIG'
+  | 'KEY_UNAVAILABLE';
 
 /**
  * An authentication failure whose message is safe to show the caller: it never contains the token, a claim
@@ -19,7 +25,11 @@ export class AuthError extends Error {
   /** For INSUFFICIENT_SCOPE: the scope the token lacks, named in the challenge. */
   readonly requiredScope?: string;
 
-  constructor(readonly code: AuthErrorCode, message: string, options?: { cause?: unknown; requiredScope?: string }) {
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+    options?: { cause?: unknown; requiredScope?: string },
+  ) {
     super(message, options);
     if (options?.requiredScope !== undefined) this.requiredScope = options.requiredScope;
   }
@@ -27,10 +37,14 @@ export class AuthError extends Error {
   /** The HTTP status this failure maps to. */
   get status(): 401 | 403 | 500 | 503 {
     switch (this.code) {
-      case 'INSUFFICIENT_SCOPE': return 403;
-      case 'CONFIG': return 500;
-      case 'KEY_UNAVAILABLE': return 503;
-      default: return 401;
+      case 'INSUFFICIENT_SCOPE':
+        return 403;
+      case 'CONFIG':
+        return 500;
+      case 'KEY_UNAVAILABLE':
+        return 503;
+      default:
+        return 401;
     }
   }
 

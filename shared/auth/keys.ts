@@ -13,11 +13,17 @@ export function secretKey(secret: string, setting = 'JWT_SECRET'): Uint8Array {
   // A public key used as an HMAC secret lets anyone who has the public key forge tokens: the HS/RS confusion
   // attack, configured in by hand. Refuse it outright.
   if (secret.includes('-----BEGIN')) {
-    throw new AuthError('CONFIG', `${setting} holds a PEM key; an RSA or EC key belongs in JWT_PUBLIC_KEY / JWT_PRIVATE_KEY`);
+    throw new AuthError(
+      'CONFIG',
+      `${setting} holds a PEM key; an RSA or EC key belongs in JWT_PUBLIC_KEY / JWT_PRIVATE_KEY`,
+    );
   }
   const bytes = new TextEncoder().encode(secret);
   if (bytes.length < MIN_SECRET_BYTES) {
-    throw new AuthError('CONFIG', `${setting} is ${bytes.length} bytes; HS256 needs at least ${MIN_SECRET_BYTES} (try: openssl rand -base64 48)`);
+    throw new AuthError(
+      'CONFIG',
+      `${setting} is ${bytes.length} bytes; HS256 needs at least ${MIN_SECRET_BYTES} (try: openssl rand -base64 48)`,
+    );
   }
   return bytes;
 }
@@ -51,13 +57,19 @@ export function algorithmForKey(key: KeyObject, setting: string): AsymmetricAlgo
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa') {
     if ((details.modulusLength ?? 0) < 2048) {
-      throw new AuthError('CONFIG', `${setting} is a ${details.modulusLength}-bit RSA key; RS256 needs at least 2048 bits`);
+      throw new AuthError(
+        'CONFIG',
+        `${setting} is a ${details.modulusLength}-bit RSA key; RS256 needs at least 2048 bits`,
+      );
     }
     return 'RS256';
   }
   if (key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1') return 'ES256';
   const type = key.asymmetricKeyType === 'ec' ? `EC ${details.namedCurve}` : key.asymmetricKeyType;
-  throw new AuthError('CONFIG', `${setting} is a ${type} key; only RSA (RS256) and EC P-256 (ES256) keys are supported`);
+  throw new AuthError(
+    'CONFIG',
+    `${setting} is a ${type} key; only RSA (RS256) and EC P-256 (ES256) keys are supported`,
+  );
 }
 
 function unescapeNewlines(pem: string): string {

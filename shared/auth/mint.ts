@@ -1,7 +1,7 @@
-import { SignJWT } from 'jose';
 import type { KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { AuthError } from './errors.js';
-import { algorithmForKey, privateKeyFromPem, secretKey, type SigningAlgorithm } from './keys.js';
+import { algorithmForKey, privateKeyFromPem, type SigningAlgorithm, secretKey } from './keys.js';
 
 export interface MintOptions {
   /** HS256 shared secret (>= 32 bytes); exactly one of `secret` and `privateKeyPem`. */
@@ -40,11 +40,15 @@ export async function mintToken(opts: MintOptions): Promise<string> {
 }
 
 function signingKey(opts: MintOptions): { key: Uint8Array | KeyObject; alg: SigningAlgorithm } {
-  const hasSecret = Boolean(opts.secret?.trim()), hasPrivateKey = Boolean(opts.privateKeyPem?.trim());
+  const hasSecret = Boolean(opts.secret?.trim()),
+    hasPrivateKey = Boolean(opts.privateKeyPem?.trim());
   if (hasSecret === hasPrivateKey) {
-    throw new AuthError('CONFIG', hasSecret
-      ? 'both a secret and a private key were given; mint with exactly one'
-      : 'no signing key: set JWT_SECRET (HS256) or JWT_PRIVATE_KEY / JWT_PRIVATE_KEY_PATH (RS256, ES256)');
+    throw new AuthError(
+      'CONFIG',
+      hasSecret
+        ? 'both a secret and a private key were given; mint with exactly one'
+        : 'no signing key: set JWT_SECRET (HS256) or JWT_PRIVATE_KEY / JWT_PRIVATE_KEY_PATH (RS256, ES256)',
+    );
   }
   let key: Uint8Array | KeyObject, alg: SigningAlgorithm;
   if (hasSecret) {

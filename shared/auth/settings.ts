@@ -46,16 +46,23 @@ export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 24 * 3600;
  * issued to any other application would be accepted here. An HS256 secret belongs to this deployment alone, so
  * there they stay optional.
  */
-export function missingClaimSettings(settings: Pick<AuthSettings, 'publicKey' | 'jwksUrl' | 'issuer' | 'audience'>): ('JWT_ISSUER' | 'JWT_AUDIENCE')[] {
+export function missingClaimSettings(
+  settings: Pick<AuthSettings, 'publicKey' | 'jwksUrl' | 'issuer' | 'audience'>,
+): ('JWT_ISSUER' | 'JWT_AUDIENCE')[] {
   if (!isSet(settings.publicKey) && !isSet(settings.jwksUrl)) return [];
-  return [!isSet(settings.issuer) && 'JWT_ISSUER' as const, !isSet(settings.audience) && 'JWT_AUDIENCE' as const].filter((s) => s !== false);
+  return [
+    !isSet(settings.issuer) && ('JWT_ISSUER' as const),
+    !isSet(settings.audience) && ('JWT_AUDIENCE' as const),
+  ].filter((s) => s !== false);
 }
 
 /** The sentence that refuses a key source without the claim settings it needs: the missing ones, then both named. */
 export function missingClaimsMessage(settings: Pick<AuthSettings, 'jwksUrl'>, missing: string[]): string {
   const source = isSet(settings.jwksUrl) ? 'JWT_JWKS_URL' : 'JWT_PUBLIC_KEY';
-  return `${missing.join(', ')}: required with ${source}; set both JWT_ISSUER and JWT_AUDIENCE (an identity provider ` +
-    'signs tokens for every application it serves, and these two claims are what tell this service\'s tokens apart)';
+  return (
+    `${missing.join(', ')}: required with ${source}; set both JWT_ISSUER and JWT_AUDIENCE (an identity provider ` +
+    "signs tokens for every application it serves, and these two claims are what tell this service's tokens apart)"
+  );
 }
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== '';

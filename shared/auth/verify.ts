@@ -1,11 +1,22 @@
 import type { KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose';
 import { bearerToken } from './bearer.js';
 import { AuthError } from './errors.js';
-import { algorithmForKey, publicKeyFromPem, secretKey, type SigningAlgorithm } from './keys.js';
+import { algorithmForKey, publicKeyFromPem, type SigningAlgorithm, secretKey } from './keys.js';
 import { grantsScope } from './scope.js';
 import {
-  CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_AGE_SECONDS, missingClaimSettings, missingClaimsMessage, type AuthSettings,
+  type AuthSettings,
+  CLOCK_TOLERANCE_SECONDS,
+  DEFAULT_MAX_TOKEN_AGE_SECONDS,
+  missingClaimSettings,
+  missingClaimsMessage,
 } from './settings.js';
 
 /** Who called: the token's `sub` ('' when the token has none) and its verified claims. */
@@ -37,7 +48,8 @@ export function createVerifier(settings: AuthSettings): Verifier {
   const algorithms = allowList(source.algorithms, settings.algorithms);
   const maxLifetime = maxTokenAge(settings.maxTokenAgeSeconds);
   const requiredScope = present(settings.requiredScope)?.trim();
-  const issuer = present(settings.issuer), audience = present(settings.audience);
+  const issuer = present(settings.issuer),
+    audience = present(settings.audience);
   const options: JWTVerifyOptions = {
     algorithms,
     requiredClaims: ['exp', 'iat'],
@@ -55,7 +67,11 @@ export function createVerifier(settings: AuthSettings): Verifier {
     }
     checkLifetime(payload, maxLifetime);
     if (requiredScope !== undefined && !grantsScope(payload, requiredScope)) {
-      throw new AuthError('INSUFFICIENT_SCOPE', `the token does not grant the scope or role this service requires (${requiredScope})`, { requiredScope });
+      throw new AuthError(
+        'INSUFFICIENT_SCOPE',
+        `the token does not grant the scope or role this service requires (${requiredScope})`,
+        { requiredScope },
+      );
     }
     return { subject: typeof payload.sub === 'string' ? payload.sub : '', claims: payload };
   };
@@ -74,10 +90,15 @@ function maxTokenAge(seconds = DEFAULT_MAX_TOKEN_AGE_SECONDS): number {
  * an hour's lifetime would be good from now until then.
  */
 function checkLifetime(payload: JWTPayload, maxSeconds: number): void {
-  const iat = payload.iat!, exp = payload.exp!;
-  if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new AuthError('INVALID_TOKEN', 'the token issue time (iat claim) is in the future');
+  const iat = payload.iat!,
+    exp = payload.exp!;
+  if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS)
+    throw new AuthError('INVALID_TOKEN', 'the token issue time (iat claim) is in the future');
   if (exp - iat > maxSeconds) {
-    throw new AuthError('INVALID_TOKEN', `the token lifetime (exp - iat) is ${exp - iat} s; this service accepts tokens that live at most ${maxSeconds} s`);
+    throw new AuthError(
+      'INVALID_TOKEN',
+      `the token lifetime (exp - iat) is ${exp - iat} s; this service accepts tokens that live at most ${maxSeconds} s`,
+    );
   }
 }
 
@@ -87,7 +108,9 @@ interface KeySource {
 }
 
 function keySource(settings: AuthSettings): KeySource {
-  const secret = present(settings.secret), publicKey = present(settings.publicKey), jwksUrl = present(settings.jwksUrl);
+  const secret = present(settings.secret),
+    publicKey = present(settings.publicKey),
+    jwksUrl = present(settings.jwksUrl);
   const configured = [secret && 'JWT_SECRET', publicKey && 'JWT_PUBLIC_KEY', jwksUrl && 'JWT_JWKS_URL'].filter(Boolean);
   if (configured.length === 0) {
     throw new AuthError('CONFIG', 'no JWT key is configured: set one of JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL');
@@ -108,7 +131,10 @@ function allowList(allowed: SigningAlgorithm[], requested: string[] | undefined)
   if (wanted.length === 0) return allowed;
   const refused = wanted.filter((alg) => !(allowed as string[]).includes(alg));
   if (refused.length > 0) {
-    throw new AuthError('CONFIG', `JWT algorithm ${refused.join(', ')} cannot be used with the configured key, which allows only ${allowed.join(', ')}`);
+    throw new AuthError(
+      'CONFIG',
+      `JWT algorithm ${refused.join(', ')} cannot be used with the configured key, which allows only ${allowed.join(', ')}`,
+    );
   }
   return [...new Set(wanted)] as SigningAlgorithm[];
 }
@@ -121,7 +147,9 @@ function remoteKeySet(url: string): JWTVerifyGetKey {
     } catch (error) {
       // No matching key is the token's problem (unknown kid); anything else means we could not get the keys.
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
-      throw new AuthError('KEY_UNAVAILABLE', 'the signing keys (JWKS) could not be fetched; try again later', { cause: error });
+      throw new AuthError('KEY_UNAVAILABLE', 'the signing keys (JWKS) could not be fetched; try again later', {
+        cause: error,
+      });
     }
   };
 }
@@ -165,22 +193,37 @@ function authError(error: unknown, algorithms: SigningAlgorithm[]): AuthError {
   if (error instanceof errors.JWTExpired) return new AuthError('EXPIRED', 'the token has expired', { cause: error });
   if (error instanceof errors.JWTClaimValidationFailed) {
     switch (error.claim) {
-      case 'exp': return invalid(error.reason === 'missing'
-        ? 'the token has no expiry (exp claim); tokens must expire' : 'the token expiry (exp claim) is invalid');
-      case 'iat': return invalid(error.reason === 'missing'
-        ? 'the token has no issue time (iat claim); it is needed to check the token lifetime' : 'the token issue time (iat claim) is invalid');
-      case 'iss': return invalid('the token issuer (iss claim) is not accepted by this service');
-      case 'aud': return invalid('the token audience (aud claim) is not accepted by this service');
-      case 'nbf': return invalid('the token is not valid yet (nbf claim)');
-      default: return invalid(`the token ${error.claim} claim is invalid`);
+      case 'exp':
+        return invalid(
+          error.reason === 'missing'
+            ? 'the token has no expiry (exp claim); tokens must expire'
+            : 'the token expiry (exp claim) is invalid',
+        );
+      case 'iat':
+        return invalid(
+          error.reason === 'missing'
+            ? 'the token has no issue time (iat claim); it is needed to check the token lifetime'
+            : 'the token issue time (iat claim) is invalid',
+        );
+      case 'iss':
+        return invalid('the token issuer (iss claim) is not accepted by this service');
+      case 'aud':
+        return invalid('the token audience (aud claim) is not accepted by this service');
+      case 'nbf':
+        return invalid('the token is not valid yet (nbf claim)');
+      default:
+        return invalid(`the token ${error.claim} claim is invalid`);
     }
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
     return invalid(`the token is not signed with an accepted algorithm (accepted: ${algorithms.join(', ')})`);
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return invalid('the token signature is not valid for this service');
-  if (error instanceof errors.JWKSNoMatchingKey) return invalid('no signing key of this service matches the token (kid)');
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return invalid('the token is not a well-formed JWT');
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return invalid('the token signature is not valid for this service');
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return invalid('no signing key of this service matches the token (kid)');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return invalid('the token is not a well-formed JWT');
   return invalid('the token could not be verified');
 }
 

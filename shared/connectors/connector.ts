@@ -1,10 +1,16 @@
+import type { ResourceRef } from '../task/request.js';
 import type { LoadedResource } from './loaded-resource.js';
-import type { Principal } from './securable.js';
 import type { MaskingPort } from './masking-port.js';
 import type { PlanStep } from './plan-step.js';
-import type { ResourceRef } from '../task/request.js';
+import type { Principal } from './securable.js';
 
-export interface StatementOutcome { step: PlanStep; sql: string; ok: boolean; error?: string; code?: string }
+export interface StatementOutcome {
+  step: PlanStep;
+  sql: string;
+  ok: boolean;
+  error?: string;
+  code?: string;
+}
 
 /** What every warehouse does: load what a request names with its grants, apply a plan, say who it acts as. */
 export interface Connector {

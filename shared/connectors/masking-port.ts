@@ -1,8 +1,8 @@
+import type { Marker, PolicyTarget } from '../plan/masking/marker.js';
 import type { DataMaskInfo } from '../policy/model.js';
 import type { LoadedResource } from './loaded-resource.js';
-import type { Securable } from './securable.js';
 import type { PrincipalNaming } from './principal-names.js';
-import type { Marker, PolicyTarget } from '../plan/masking/marker.js';
+import type { Securable } from './securable.js';
 
 export type { Marker, PolicyTarget };
 
@@ -15,7 +15,10 @@ export type { Marker, PolicyTarget };
 /** A column's data type reduced to what decides its mask expression and its policy's signature. */
 export type TypeFamily = 'string' | 'integer' | 'decimal' | 'float' | 'date' | 'timestamp' | 'boolean' | 'other';
 
-export interface ColumnInfo { name: string; dataType: string }
+export interface ColumnInfo {
+  name: string;
+  dataType: string;
+}
 
 /** A masking policy / mask function (kind 'mask') or row access policy / row filter function (kind 'filter'). */
 export type PolicyKind = PolicyTarget['kind'];
@@ -37,10 +40,19 @@ export interface DesiredPolicy {
 }
 
 /** A policy object that exists; `marker` is null unless it carries ours. */
-export interface ExistingPolicy { kind: PolicyKind; name: string[]; marker: Marker | null }
+export interface ExistingPolicy {
+  kind: PolicyKind;
+  name: string[];
+  marker: Marker | null;
+}
 
 /** What is attached: a mask on a column, or a row filter on a table. */
-export interface Attachment { kind: PolicyKind; table: Securable; column?: string; policy: string[] }
+export interface Attachment {
+  kind: PolicyKind;
+  table: Securable;
+  column?: string;
+  policy: string[];
+}
 
 export interface MaskingState {
   /** Columns with data types per table or view, keyed by its `securableKey`. */
@@ -63,7 +75,13 @@ export type MaskStep =
   | { op: 'DETACH'; kind: PolicyKind; table: Securable; column?: string; policyName: string[]; reason: string }
   | { op: 'DROP'; kind: PolicyKind; policyName: string[]; reason: string };
 
-export interface MaskStepOutcome { step: MaskStep; sql: string; ok: boolean; error?: string; code?: string }
+export interface MaskStepOutcome {
+  step: MaskStep;
+  sql: string;
+  ok: boolean;
+  error?: string;
+  code?: string;
+}
 
 /** Who a branch of a body is for: every reader, or the Ranger roles, groups and users an item names. */
 export type Readers = 'everyone' | { roles: string[]; groups: string[]; users: string[] };
@@ -84,7 +102,9 @@ export interface MaskBody {
 export type FilteredRows = { kind: 'all' } | { kind: 'none' } | { kind: 'where'; expression: string };
 
 /** One table's row filter, decided but not yet written: the first branch whose readers match wins, else every row. */
-export interface FilterBody { branches: { readers: Readers; rows: FilteredRows }[] }
+export interface FilterBody {
+  branches: { readers: Readers; rows: FilteredRows }[];
+}
 
 /**
  * What the masking planner asks of a warehouse: how it types, names and refers to a policy's arguments, whether

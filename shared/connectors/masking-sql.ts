@@ -23,9 +23,12 @@ export function maskBodySql(d: MaskSqlPrimitives, body: MaskBody): string {
   const value = d.argument(body.argument);
   const then = (b: MaskBody['branches'][number]) => {
     switch (b.value.kind) {
-      case 'clear': return value;
-      case 'null': return 'NULL';
-      case 'masked': return maskExpression(d, b.value.info, body.family, body.dataType, value);
+      case 'clear':
+        return value;
+      case 'null':
+        return 'NULL';
+      case 'masked':
+        return maskExpression(d, b.value.info, body.family, body.dataType, value);
     }
   };
   return `CASE ${body.branches.map((b) => `WHEN ${readersSql(d, b.readers)} THEN ${then(b)}`).join(' ')} ELSE ${value} END`;
@@ -35,9 +38,12 @@ export function maskBodySql(d: MaskSqlPrimitives, body: MaskBody): string {
 export function filterBodySql(d: MaskSqlPrimitives, body: FilterBody): string {
   const then = (b: FilterBody['branches'][number]) => {
     switch (b.rows.kind) {
-      case 'all': return 'TRUE';
-      case 'none': return 'FALSE';
-      case 'where': return `(${b.rows.expression})`;
+      case 'all':
+        return 'TRUE';
+      case 'none':
+        return 'FALSE';
+      case 'where':
+        return `(${b.rows.expression})`;
     }
   };
   return `CASE ${body.branches.map((b) => `WHEN ${readersSql(d, b.readers)} THEN ${then(b)}`).join(' ')} ELSE TRUE END`;
@@ -66,12 +72,21 @@ function readersSql(d: MaskSqlPrimitives, readers: Readers): string {
  * Hive's mask functions accept strings, integers and dates only: any other type masks to NULL, never to the
  * clear value. SHOW_*_4 leaves a value of 4 characters (digits) or fewer as it is.
  */
-export function maskExpression(d: MaskSqlPrimitives, info: DataMaskInfo, family: TypeFamily, dataType: string, arg: string): string {
+export function maskExpression(
+  d: MaskSqlPrimitives,
+  info: DataMaskInfo,
+  family: TypeFamily,
+  dataType: string,
+  arg: string,
+): string {
   const type = info.dataMaskType.toUpperCase();
   switch (type) {
-    case 'MASK_NONE': return arg;
-    case 'MASK_NULL': return 'NULL';
-    case 'MASK_HASH': return family === 'string' ? `SHA2(${arg}, 256)` : 'NULL';
+    case 'MASK_NONE':
+      return arg;
+    case 'MASK_NULL':
+      return 'NULL';
+    case 'MASK_HASH':
+      return family === 'string' ? `SHA2(${arg}, 256)` : 'NULL';
     case 'CUSTOM': {
       const text = customText(info, arg);
       return text === undefined ? 'NULL' : `(${text})`;
@@ -81,12 +96,16 @@ export function maskExpression(d: MaskSqlPrimitives, info: DataMaskInfo, family:
       if (family === 'integer') return maskDigits(d, arg, dataType);
       if (family === 'date') return dateLiteral(d, '0001-01-01', arg);
       return 'NULL';
-    case 'MASK_SHOW_LAST_4': case 'MASK_SHOW_FIRST_4': {
+    case 'MASK_SHOW_LAST_4':
+    case 'MASK_SHOW_FIRST_4': {
       const last = type === 'MASK_SHOW_LAST_4';
       if (family === 'string') return showFour(arg, last, (e) => maskChars(d, e, 'x', 'x', 'x'), arg);
       if (family === 'integer') {
         const text = d.toText(arg);
-        return `CASE WHEN ${arg} IS NULL THEN NULL ELSE ${d.toInteger(showFour(text, last, (e) => digitsToOne(d, e), text), dataType)} END`;
+        return `CASE WHEN ${arg} IS NULL THEN NULL ELSE ${d.toInteger(
+          showFour(text, last, (e) => digitsToOne(d, e), text),
+          dataType,
+        )} END`;
       }
       return 'NULL';
     }
@@ -106,7 +125,8 @@ const maskChars = (d: MaskSqlPrimitives, e: string, upper: string, lower: string
     ? `REGEXP_REPLACE(${e}, ${d.literal('[A-Za-z0-9]')}, ${d.literal(upper)})`
     : `REGEXP_REPLACE(REGEXP_REPLACE(REGEXP_REPLACE(${e}, ${d.literal('[A-Z]')}, ${d.literal(upper)}), ${d.literal('[a-z]')}, ${d.literal(lower)}), ${d.literal('[0-9]')}, ${d.literal(digit)})`;
 
-const digitsToOne = (d: MaskSqlPrimitives, e: string) => `REGEXP_REPLACE(${e}, ${d.literal('[0-9]')}, ${d.literal('1')})`;
+const digitsToOne = (d: MaskSqlPrimitives, e: string) =>
+  `REGEXP_REPLACE(${e}, ${d.literal('[0-9]')}, ${d.literal('1')})`;
 
 // The sign is not a digit: -123 masks to -111, as Hive's number transformer does.
 const maskDigits = (d: MaskSqlPrimitives, arg: string, dataType: string) =>

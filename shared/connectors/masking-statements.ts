@@ -2,13 +2,20 @@ import { ConnectorError } from './errors.js';
 import type { MaskStep, MaskStepOutcome } from './masking-port.js';
 
 /** One statement a step becomes, with its step for the outcome. */
-export interface PlannedStatement { step: MaskStep; sql: string }
+export interface PlannedStatement {
+  step: MaskStep;
+  sql: string;
+}
 
 /**
  * The statements the steps become, in order; the first CREATE in each governance schema is preceded by
  * CREATE SCHEMA IF NOT EXISTS for it. `qualified` quotes a dotted name for the warehouse.
  */
-export function plannedStatements(steps: MaskStep[], statementsOf: (step: MaskStep) => string[], qualified: (path: string[]) => string): PlannedStatement[] {
+export function plannedStatements(
+  steps: MaskStep[],
+  statementsOf: (step: MaskStep) => string[],
+  qualified: (path: string[]) => string,
+): PlannedStatement[] {
   const governance = new Set<string>();
   const planned: PlannedStatement[] = [];
   for (const step of steps) {
@@ -29,11 +36,17 @@ export function plannedStatements(steps: MaskStep[], statementsOf: (step: MaskSt
  * DETACH or DROP never runs after a failed ATTACH. Never a script: a CREATE or body change carries admin text,
  * which must stay one statement of its own.
  */
-export async function applyOneAtATime(planned: PlannedStatement[], query: (sql: string) => Promise<unknown>): Promise<MaskStepOutcome[]> {
+export async function applyOneAtATime(
+  planned: PlannedStatement[],
+  query: (sql: string) => Promise<unknown>,
+): Promise<MaskStepOutcome[]> {
   const outcomes: MaskStepOutcome[] = [];
   let failed = false;
   for (const p of planned) {
-    if (failed) { outcomes.push({ ...p, ok: false, error: 'not run: an earlier masking statement failed' }); continue; }
+    if (failed) {
+      outcomes.push({ ...p, ok: false, error: 'not run: an earlier masking statement failed' });
+      continue;
+    }
     try {
       await query(p.sql);
       outcomes.push({ ...p, ok: true });

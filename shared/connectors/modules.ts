@@ -7,9 +7,13 @@ import type { WarehouseModule } from './warehouse-module.js';
 export const WAREHOUSES = [snowflakeModule, databricksModule] as const;
 
 /** The warehouse `warehouses` knows by this CONNECTOR_KIND, if any. */
-export const warehouseOfKind = (kind: string, warehouses: readonly WarehouseModule[] = WAREHOUSES): WarehouseModule | undefined =>
-  warehouses.find((w) => w.kind === kind);
+export const warehouseOfKind = (
+  kind: string,
+  warehouses: readonly WarehouseModule[] = WAREHOUSES,
+): WarehouseModule | undefined => warehouses.find((w) => w.kind === kind);
 
 /** The warehouse an `appSubType` (or `appType`) names, in any of the seed's spellings. */
-export const warehouseNamed = (written: string, warehouses: readonly WarehouseModule[] = WAREHOUSES): WarehouseModule | undefined =>
-  warehouses.find((w) => w.appSubTypes.includes(appSubTypeKey(written)));
+export const warehouseNamed = (
+  written: string,
+  warehouses: readonly WarehouseModule[] = WAREHOUSES,
+): WarehouseModule | undefined => warehouses.find((w) => w.appSubTypes.includes(appSubTypeKey(written)));

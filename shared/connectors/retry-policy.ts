@@ -31,7 +31,10 @@ export const DATABRICKS_DRIVER_RETRY = { retryMaxAttempts: 3, retriesTimeout: 60
 export const SNOWFLAKE_DRIVER_RETRY = { sfRetryMaxLoginRetries: 7 } as const;
 
 /** What a session makes of a failed attempt: the error to report, and whether and how to try again. */
-export interface Failure { error: ConnectorError; retry: 'after-backoff' | 'at-once' | 'no' }
+export interface Failure {
+  error: ConnectorError;
+  retry: 'after-backoff' | 'at-once' | 'no';
+}
 
 /** Runs `attempt` under the policy; `judge` classifies each failure. The last failure is thrown, saying how often it was tried. */
 export async function withStatementRetry<T>(attempt: () => Promise<T>, judge: (err: unknown) => Failure): Promise<T> {
@@ -41,11 +44,15 @@ export async function withStatementRetry<T>(attempt: () => Promise<T>, judge: (e
     } catch (err) {
       const { error, retry } = judge(err);
       if (retry === 'no') throw error;
-      if (n >= STATEMENT_ATTEMPTS) throw new ConnectorError(error.code, `${error.message} (after ${n} attempts)`, error.detail);
+      if (n >= STATEMENT_ATTEMPTS)
+        throw new ConnectorError(error.code, `${error.message} (after ${n} attempts)`, error.detail);
       if (retry === 'after-backoff') await new Promise((r) => setTimeout(r, backoffDelay(n, BASE_MS)));
     }
   }
 }
 
 /** The usual judgement: transient errors after a backoff, nothing else. */
-export const transientOnly = (error: ConnectorError): Failure => ({ error, retry: error.code === 'TRANSIENT' ? 'after-backoff' : 'no' });
+export const transientOnly = (error: ConnectorError): Failure => ({
+  error,
+  retry: error.code === 'TRANSIENT' ? 'after-backoff' : 'no',
+});

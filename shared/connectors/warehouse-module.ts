@@ -1,10 +1,10 @@
 import type { z } from 'zod';
+import type { WarehouseProfile } from '../plan/profile.js';
 import type { ServiceDef } from '../policy/service-defs.js';
 import type { Setting } from '../setting.js';
-import type { MaskingOptions } from './masking-port.js';
-import type { WarehouseProfile } from '../plan/profile.js';
 import type { ResourceTypes } from '../task/resource-types.js';
 import type { Connector } from './connector.js';
+import type { MaskingOptions } from './masking-port.js';
 import type { NameCase, PrincipalNaming } from './principal-names.js';
 
 /**
@@ -28,7 +28,11 @@ export interface WarehouseModule<Connection = unknown, Name extends string = str
   /** What IGNORE_ROLES and PRINCIPAL_CASE are when they are not set. */
   readonly defaults: { readonly ignoreRoles: string; readonly principalCase: NameCase };
   /** How a person writes its names on a command line: the quotes it reads, how it quotes, and an example per type. */
-  readonly names: { readonly quotes: readonly string[]; quote(name: string): string; readonly examples: Readonly<Record<string, string>> };
+  readonly names: {
+    readonly quotes: readonly string[];
+    quote(name: string): string;
+    readonly examples: Readonly<Record<string, string>>;
+  };
   /** Its own app settings, each with its default and meaning; the settings list holds them among the others. */
   readonly settings: readonly Setting[];
   /** Reads its settings (by name, defaults applied) into the seed's per-kind options and its connection settings. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { envelopeKey } from './dedupe-key.js';
 import type { IngestItem } from './item.js';
 import { decodeBase64Json } from './json-body.js';
-import { parseV2, formatIssues } from './v2.js';
+import { formatIssues, parseV2 } from './v2.js';
 
 /**
  * CloudEvents 1.0, JSON format (structured mode; a batch is a JSON array of these). specversion, id, source and
@@ -31,7 +31,11 @@ export type CloudEvent = z.infer<typeof CloudEventSchema>;
 export function cloudEventItem(value: unknown, fallbackKey: string): IngestItem {
   const parsed = CloudEventSchema.safeParse(value);
   if (!parsed.success) {
-    return { dedupeKey: fallbackKey, origin: 'cloudevents', invalid: `invalid CloudEvent: ${formatIssues(parsed.error.issues)}` };
+    return {
+      dedupeKey: fallbackKey,
+      origin: 'cloudevents',
+      invalid: `invalid CloudEvent: ${formatIssues(parsed.error.issues)}`,
+    };
   }
   const event = parsed.data;
   const dedupeKey = envelopeKey('cloudevents', event.source, event.id);
@@ -42,5 +46,7 @@ export function cloudEventItem(value: unknown, fallbackKey: string): IngestItem 
     payload = decoded.value;
   }
   const outcome = parseV2(payload, 'data');
-  return 'request' in outcome ? { dedupeKey, origin: 'cloudevents', request: outcome.request } : { dedupeKey, origin: 'cloudevents', invalid: outcome.invalid };
+  return 'request' in outcome
+    ? { dedupeKey, origin: 'cloudevents', request: outcome.request }
+    : { dedupeKey, origin: 'cloudevents', invalid: outcome.invalid };
 }

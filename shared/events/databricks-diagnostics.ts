@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { own } from '../own.js';
+import { unityCatalogNameProblem } from '../task/identifier.js';
 import { MAX_RESOURCES_PER_TASK, type ResourceRef, type SyncRequest } from '../task/request.js';
 import { diagnosticsKey } from './dedupe-key.js';
-import { unityCatalogNameProblem } from '../task/identifier.js';
 import type { DropReason, IngestItem, IngestResult } from './item.js';
 import { parseJsonText } from './json-body.js';
-import { own } from '../own.js';
 
 /**
  * Azure Databricks diagnostic logs as a workspace diagnostic setting streams them to Event Hubs: the Azure
@@ -67,11 +67,23 @@ const READ_ACTIONS = new Set(['tableExists', 'metadataSnapshot', 'metadataAndPer
 const PARTS: Record<DatabricksObjectType, number> = { catalog: 1, schema: 2, table: 3 };
 
 /** Permission changes name the securable's type; views are table securables in Unity Catalog's grants API. */
-const SECURABLE_TYPES: Readonly<Record<string, DatabricksObjectType>> = { catalog: 'catalog', schema: 'schema', table: 'table', view: 'table' };
+const SECURABLE_TYPES: Readonly<Record<string, DatabricksObjectType>> = {
+  catalog: 'catalog',
+  schema: 'schema',
+  table: 'table',
+  view: 'table',
+};
 
 /** A record that survived the filters: the object to sync and where it came from. */
-interface Kept { ref: DatabricksRef; logId: string; time?: string }
-interface DatabricksRef { type: DatabricksObjectType; parts: string[] }
+interface Kept {
+  ref: DatabricksRef;
+  logId: string;
+  time?: string;
+}
+interface DatabricksRef {
+  type: DatabricksObjectType;
+  parts: string[];
+}
 
 type Verdict = { kept: Kept } | { drop: DropReason };
 
@@ -114,7 +126,11 @@ export function diagnosticsItems(records: readonly unknown[]): IngestResult {
       ...(createTime === undefined ? {} : { createTime }),
       requestInfo: { resources: chunk.map((entry) => resourceRef(entry.ref)) },
     };
-    items.push({ dedupeKey: diagnosticsKey(chunk.flatMap((entry) => entry.logIds)), origin: 'databricks_diagnostics', request });
+    items.push({
+      dedupeKey: diagnosticsKey(chunk.flatMap((entry) => entry.logIds)),
+      origin: 'databricks_diagnostics',
+      request,
+    });
   }
   return { items, dropped };
 }
@@ -157,7 +173,7 @@ function judge(raw: unknown, seen: Set<string>): Verdict {
 }
 
 function noiseReason(action: string): DropReason {
-  if (action.startsWith('generateTemporary')) return 'credential_request';   // ...TableCredential, ...PathCredential
+  if (action.startsWith('generateTemporary')) return 'credential_request'; // ...TableCredential, ...PathCredential
   if (/^(get|list)[A-Z]/.test(action) || READ_ACTIONS.has(action)) return 'read_operation';
   return 'unsupported_action';
 }
@@ -166,19 +182,38 @@ function noiseReason(action: string): DropReason {
 function targetOf(kind: ChangeKind, params: Record<string, unknown>): { ref: DatabricksRef } | { drop: DropReason } {
   switch (kind) {
     case 'table':
-      return named('table', fullName(params, 'full_name_arg', 'full_name', 'table_full_name') ?? partsOf(params, 'catalog_name', 'schema_name', ['name', 'table_name']), params);
+      return named(
+        'table',
+        fullName(params, 'full_name_arg', 'full_name', 'table_full_name') ??
+          partsOf(params, 'catalog_name', 'schema_name', ['name', 'table_name']),
+        params,
+      );
     case 'table_delete': {
       // Grants on a dropped table vanish with it; what may need converging is its schema.
-      const table = named('table', fullName(params, 'full_name_arg', 'full_name', 'table_full_name') ?? partsOf(params, 'catalog_name', 'schema_name', ['name', 'table_name']), {});
+      const table = named(
+        'table',
+        fullName(params, 'full_name_arg', 'full_name', 'table_full_name') ??
+          partsOf(params, 'catalog_name', 'schema_name', ['name', 'table_name']),
+        {},
+      );
       return 'ref' in table ? { ref: { type: 'schema', parts: table.ref.parts.slice(0, 2) } } : table;
     }
     case 'schema':
-      return named('schema', fullName(params, 'full_name_arg', 'full_name') ?? partsOf(params, 'catalog_name', undefined, ['name', 'schema_name']), params);
+      return named(
+        'schema',
+        fullName(params, 'full_name_arg', 'full_name') ??
+          partsOf(params, 'catalog_name', undefined, ['name', 'schema_name']),
+        params,
+      );
     case 'catalog':
       return named('catalog', fullName(params, 'name_arg', 'full_name_arg', 'name'), params);
     case 'permissions': {
-      const securable = typeof params.securable_type === 'string' ? own(SECURABLE_TYPES, params.securable_type.toLowerCase()) : undefined;
-      if (securable === undefined) return { drop: typeof params.securable_type === 'string' ? 'unsupported_securable' : 'malformed_record' };
+      const securable =
+        typeof params.securable_type === 'string'
+          ? own(SECURABLE_TYPES, params.securable_type.toLowerCase())
+          : undefined;
+      if (securable === undefined)
+        return { drop: typeof params.securable_type === 'string' ? 'unsupported_securable' : 'malformed_record' };
       return named(securable, fullName(params, 'securable_full_name', 'full_name_arg', 'full_name'), {});
     }
   }
@@ -194,7 +229,12 @@ function fullName(params: Record<string, unknown>, ...keys: string[]): string[] 
 }
 
 /** The separate-fields form: `catalog_name` + `schema_name` + `name`; each part must be present. */
-function partsOf(params: Record<string, unknown>, catalogKey: string, schemaKey: string | undefined, nameKeys: string[]): string[] | undefined {
+function partsOf(
+  params: Record<string, unknown>,
+  catalogKey: string,
+  schemaKey: string | undefined,
+  nameKeys: string[],
+): string[] | undefined {
   const catalog = params[catalogKey];
   const schema = schemaKey === undefined ? undefined : params[schemaKey];
   const name = nameKeys.map((key) => params[key]).find((value) => typeof value === 'string');
@@ -207,7 +247,11 @@ function partsOf(params: Record<string, unknown>, catalogKey: string, schemaKey:
  * Checks the parts against the type and Unity Catalog's naming rules, lower-cases them, and applies a rename
  * (`new_name`): the grants move with the object, so the object to converge is the one under its new name.
  */
-function named(type: DatabricksObjectType, parts: string[] | undefined, params: Record<string, unknown>): { ref: DatabricksRef } | { drop: DropReason } {
+function named(
+  type: DatabricksObjectType,
+  parts: string[] | undefined,
+  params: Record<string, unknown>,
+): { ref: DatabricksRef } | { drop: DropReason } {
   if (parts === undefined) return { drop: 'malformed_record' };
   if (parts.length !== PARTS[type]) return { drop: 'invalid_identifier' };
   const renamed = typeof params.new_name === 'string' ? [...parts.slice(0, -1), params.new_name] : parts;

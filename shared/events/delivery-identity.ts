@@ -7,15 +7,24 @@ import { z } from 'zod';
  * start in lower case (the AMQP annotations `x-opt-sequence-number`, `message-id`) arrive unchanged.
  */
 const sequenceNumber = z.union([z.number(), z.string(), z.bigint()]).transform(String);
-const eventHubTriggerMetadata = z.object({
-  partitionContext: z.object({ partitionId: z.string().optional() }).passthrough().nullish(),
-  sequenceNumberArray: z.array(sequenceNumber.nullish()).nullish(),
-  enqueuedTimeUtcArray: z.array(z.string().nullish()).nullish(),
-  systemPropertiesArray: z.array(z.object({
-    sequenceNumber: sequenceNumber.nullish(),
-    enqueuedTimeUtc: z.string().nullish(),
-  }).passthrough().nullish()).nullish(),
-}).passthrough();
+const eventHubTriggerMetadata = z
+  .object({
+    partitionContext: z.object({ partitionId: z.string().optional() }).passthrough().nullish(),
+    sequenceNumberArray: z.array(sequenceNumber.nullish()).nullish(),
+    enqueuedTimeUtcArray: z.array(z.string().nullish()).nullish(),
+    systemPropertiesArray: z
+      .array(
+        z
+          .object({
+            sequenceNumber: sequenceNumber.nullish(),
+            enqueuedTimeUtc: z.string().nullish(),
+          })
+          .passthrough()
+          .nullish(),
+      )
+      .nullish(),
+  })
+  .passthrough();
 
 /**
  * Azure's own identity of each event of a batch: partition, sequence number and enqueue time. A redelivery of an

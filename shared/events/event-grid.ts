@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { envelopeKey } from './dedupe-key.js';
 import type { IngestItem } from './item.js';
-import { parseV2, formatIssues } from './v2.js';
+import { formatIssues, parseV2 } from './v2.js';
 
 /**
  * Event Grid schema (the route Snowflake takes: an alert calls SYSTEM$SEND_SNOWFLAKE_NOTIFICATION through an
@@ -25,10 +25,16 @@ export type EventGridEvent = z.infer<typeof EventGridEventSchema>;
 export function eventGridItem(value: unknown, fallbackKey: string): IngestItem {
   const parsed = EventGridEventSchema.safeParse(value);
   if (!parsed.success) {
-    return { dedupeKey: fallbackKey, origin: 'event_grid', invalid: `invalid Event Grid event: ${formatIssues(parsed.error.issues)}` };
+    return {
+      dedupeKey: fallbackKey,
+      origin: 'event_grid',
+      invalid: `invalid Event Grid event: ${formatIssues(parsed.error.issues)}`,
+    };
   }
   const event = parsed.data;
   const dedupeKey = envelopeKey('event_grid', event.id);
   const outcome = parseV2(event.data, 'data');
-  return 'request' in outcome ? { dedupeKey, origin: 'event_grid', request: outcome.request } : { dedupeKey, origin: 'event_grid', invalid: outcome.invalid };
+  return 'request' in outcome
+    ? { dedupeKey, origin: 'event_grid', request: outcome.request }
+    : { dedupeKey, origin: 'event_grid', invalid: outcome.invalid };
 }

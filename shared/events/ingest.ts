@@ -25,7 +25,10 @@ export function ingestMessage(body: unknown, opts: IngestOptions = {}): IngestRe
   } catch (error) {
     // Unreachable by design; kept so that one poison message can never fail the rest of an Event Hub batch.
     const reason = `could not read the message: ${clip(error instanceof Error ? error.message : String(error))}`;
-    return { items: [{ dedupeKey: opts.eventId ?? safeContentKey(body), origin: 'unknown', invalid: reason }], dropped: {} };
+    return {
+      items: [{ dedupeKey: opts.eventId ?? safeContentKey(body), origin: 'unknown', invalid: reason }],
+      dropped: {},
+    };
   }
 }
 
@@ -38,7 +41,10 @@ function ingest(body: unknown, opts: IngestOptions): IngestResult {
   if (!Array.isArray(value)) return one(value, baseKey);
 
   if (value.length === 0) {
-    return { items: [{ dedupeKey: baseKey, origin: 'unknown', invalid: 'empty JSON array: no event to read' }], dropped: {} };
+    return {
+      items: [{ dedupeKey: baseKey, origin: 'unknown', invalid: 'empty JSON array: no event to read' }],
+      dropped: {},
+    };
   }
   const items: IngestItem[] = [];
   const dropped: Record<string, number> = {};
@@ -64,11 +70,15 @@ function one(value: unknown, key: string, at = ''): IngestResult {
     case 'v2': {
       const outcome = parseV2(value);
       // The seed's event `id` names the event across deliveries and publishers; the delivery id only one copy.
-      const dedupeKey = 'request' in outcome && outcome.request.id ? `v2:${encodeURIComponent(outcome.request.id)}` : key;
+      const dedupeKey =
+        'request' in outcome && outcome.request.id ? `v2:${encodeURIComponent(outcome.request.id)}` : key;
       return { items: [locate({ dedupeKey, origin, ...outcome }, at)], dropped: {} };
     }
     case 'unknown':
-      return { items: [{ dedupeKey: key, origin, invalid: `${at}unrecognised message shape: ${describeShape(value)}` }], dropped: {} };
+      return {
+        items: [{ dedupeKey: key, origin, invalid: `${at}unrecognised message shape: ${describeShape(value)}` }],
+        dropped: {},
+      };
   }
 }
 
@@ -78,11 +88,15 @@ function locate(item: IngestItem, at: string): IngestItem {
 
 /** Enough to recognise the message in a task list, without echoing its content. */
 function describeShape(value: unknown): string {
-  if (value === null) return 'null; expected a RESOURCE_SYNC request, a {records:[...]} diagnostics batch, an Event Grid event or a CloudEvent';
+  if (value === null)
+    return 'null; expected a RESOURCE_SYNC request, a {records:[...]} diagnostics batch, an Event Grid event or a CloudEvent';
   if (Array.isArray(value)) return 'a nested array; expected events';
   if (typeof value !== 'object') return `a JSON ${typeof value}; expected an object`;
   const keys = Object.keys(value);
-  const shown = keys.slice(0, 8).map((key) => JSON.stringify(clip(key, 40))).join(', ');
+  const shown = keys
+    .slice(0, 8)
+    .map((key) => JSON.stringify(clip(key, 40)))
+    .join(', ');
   return `an object with keys {${shown}${keys.length > 8 ? ', …' : ''}}; expected a RESOURCE_SYNC request, a {records:[...]} diagnostics batch, an Event Grid event or a CloudEvent`;
 }
 

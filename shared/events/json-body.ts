@@ -36,7 +36,7 @@ export function decodeBase64Json(text: string): Decoded {
 }
 
 function asBytes(body: unknown): Uint8Array | undefined {
-  if (body instanceof Uint8Array) return body;                    // Buffer is a Uint8Array
+  if (body instanceof Uint8Array) return body; // Buffer is a Uint8Array
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   return undefined;
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { jsonPath } from '../task/issues.js';
-import { SyncRequestSchema, type SyncRequest } from '../task/request.js';
+import { type SyncRequest, SyncRequestSchema } from '../task/request.js';
 import { clip, parseJsonText } from './json-body.js';
 
 export type V2Outcome = { request: SyncRequest } | { invalid: string };
@@ -27,7 +27,9 @@ export function parseV2(payload: unknown, where = ''): V2Outcome {
 /** `$.requestInfo.resources[0].type: Invalid input...; ...` — every issue with its JSON path, bounded. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], where?: string): string {
   const within = where ? [where] : [];
-  const shown = issues.slice(0, MAX_ISSUES).map((issue) => `${clip(jsonPath(issue.path, within))}: ${clip(issue.message)}`);
+  const shown = issues
+    .slice(0, MAX_ISSUES)
+    .map((issue) => `${clip(jsonPath(issue.path, within))}: ${clip(issue.message)}`);
   const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : '';
   return shown.join('; ') + more;
 }

@@ -28,7 +28,11 @@ export async function awaitTerminal(store: TaskStore, task: StoredTask, seconds:
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, Math.min(delay, remaining));
       const stop = onTerminal(current.header.taskId, done);
-      function done() { clearTimeout(timer); stop(); resolve(); }
+      function done() {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      }
     });
     current = (await store.get(current.header.taskId)) ?? current;
   }

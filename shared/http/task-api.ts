@@ -4,14 +4,14 @@ import { callerKey, IdempotencyKeyReusedError, requestFingerprint } from '../int
 import type { Log } from '../log.js';
 import { isStorageRefused, isStorageUnavailable } from '../store/errors.js';
 import type { StoredTask } from '../store/task-store.js';
-import { isTerminal } from '../task/status.js';
+import { issuesOf } from '../task/issues.js';
 import { SyncRequestSchema } from '../task/request.js';
+import { isTerminal } from '../task/status.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
 import { awaitTerminal, preferredWait } from './prefer-wait.js';
 import { problem } from './problem.js';
 import { taskView } from './task-view.js';
 import type { ApiRequest, ApiResponse } from './types.js';
-import { issuesOf } from '../task/issues.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const TASKS_PATH = '/policysync/api/v1/tasks';
@@ -46,26 +46,53 @@ export async function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiD
     try {
       body = JSON.parse(text);
     } catch (err) {
-      return problem(400, 'invalid-json', 'Bad Request', `the body is not valid JSON: ${(err as Error).message}`, { issues: [{ path: '$', message: 'not valid JSON' }] });
+      return problem(400, 'invalid-json', 'Bad Request', `the body is not valid JSON: ${(err as Error).message}`, {
+        issues: [{ path: '$', message: 'not valid JSON' }],
+      });
     }
     const parsed = SyncRequestSchema.safeParse(body);
     if (!parsed.success) {
-      return problem(400, 'invalid-request', 'Bad Request', 'the task request does not match the RESOURCE_SYNC schema', { issues: issuesOf(parsed.error) });
+      return problem(
+        400,
+        'invalid-request',
+        'Bad Request',
+        'the task request does not match the RESOURCE_SYNC schema',
+        { issues: issuesOf(parsed.error) },
+      );
     }
     const idempotencyKey = req.headers.get('idempotency-key') ?? undefined;
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-      return problem(400, 'invalid-request', 'Bad Request', 'Idempotency-Key must be 1 to 255 characters', { issues: [{ path: 'header:Idempotency-Key', message: 'length 1..255' }] });
+      return problem(400, 'invalid-request', 'Bad Request', 'Idempotency-Key must be 1 to 255 characters', {
+        issues: [{ path: 'header:Idempotency-Key', message: 'length 1..255' }],
+      });
     }
     const dryRun = new URL(req.url, 'http://localhost').searchParams.get('dryRun') === 'true';
-    const { task, duplicate } = await createTask(deps, { request: parsed.data }, {
-      source: 'API', dryRun,
-      ...(idempotencyKey ? { idempotencyKey: callerKey(caller.subject, idempotencyKey), fingerprint: requestFingerprint(parsed.data, dryRun) } : {}),
+    const { task, duplicate } = await createTask(
+      deps,
+      { request: parsed.data },
+      {
+        source: 'API',
+        dryRun,
+        ...(idempotencyKey
+          ? {
+              idempotencyKey: callerKey(caller.subject, idempotencyKey),
+              fingerprint: requestFingerprint(parsed.data, dryRun),
+            }
+          : {}),
+      },
+    );
+    deps.log('info', duplicate ? 'duplicate task request' : 'task created', {
+      taskId: task.header.taskId,
+      status: task.header.status,
     });
-    deps.log('info', duplicate ? 'duplicate task request' : 'task created', { taskId: task.header.taskId, status: task.header.status });
     const location = { Location: `${TASKS_PATH}/${task.header.taskId}` };
     const waited = await waitedAnswer(req, deps, task, location);
     if (waited) return waited;
-    return { status: 202, headers: location, jsonBody: { ...taskView(task.header), ...(duplicate ? { duplicate: true } : {}) } };
+    return {
+      status: 202,
+      headers: location,
+      jsonBody: { ...taskView(task.header), ...(duplicate ? { duplicate: true } : {}) },
+    };
   });
 }
 
@@ -73,27 +100,50 @@ export async function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiD
 export async function getTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps): Promise<ApiResponse> {
   return authenticated(req, deps, async (_caller, deps) => {
     const taskId = req.params.taskId ?? '';
-    const notFound = () => problem(404, 'task-not-found', 'Not Found', `no task with id ${JSON.stringify(taskId.slice(0, 40))}`);
+    const notFound = () =>
+      problem(404, 'task-not-found', 'Not Found', `no task with id ${JSON.stringify(taskId.slice(0, 40))}`);
     if (!TASK_ID_PATTERN.test(taskId)) return notFound();
     const task = await deps.store.get(taskId);
     if (!task) return notFound();
-    return (await waitedAnswer(req, deps, task)) ?? { status: 200, jsonBody: taskView(task.header, await deps.store.resources(taskId)) };
+    return (
+      (await waitedAnswer(req, deps, task)) ?? {
+        status: 200,
+        jsonBody: taskView(task.header, await deps.store.resources(taskId)),
+      }
+    );
   });
 }
 
 /** Verifies the caller first; only then is storage reached, and every failure becomes a problem answer. */
-async function authenticated(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps,
-  handle: (caller: VerifiedCaller, deps: TaskApiDeps) => Promise<ApiResponse>): Promise<ApiResponse> {
+async function authenticated(
+  req: ApiRequest,
+  deps: TaskApiDeps | LazyTaskApiDeps,
+  handle: (caller: VerifiedCaller, deps: TaskApiDeps) => Promise<ApiResponse>,
+): Promise<ApiResponse> {
   try {
     const caller = await deps.verify(req.headers.get('authorization'));
     const ready = 'storage' in deps ? { ...(await deps.storage()), verify: deps.verify, log: deps.log } : deps;
     return await handle(caller, ready);
   } catch (err) {
     if (err instanceof AuthError && err.status === 401) {
-      return problem(401, 'unauthorized', 'Unauthorized', err.message, {}, { 'WWW-Authenticate': err.wwwAuthenticate() });
+      return problem(
+        401,
+        'unauthorized',
+        'Unauthorized',
+        err.message,
+        {},
+        { 'WWW-Authenticate': err.wwwAuthenticate() },
+      );
     }
     if (err instanceof AuthError && err.status === 403) {
-      return problem(403, 'insufficient-scope', 'Forbidden', err.message, {}, { 'WWW-Authenticate': err.wwwAuthenticate() });
+      return problem(
+        403,
+        'insufficient-scope',
+        'Forbidden',
+        err.message,
+        {},
+        { 'WWW-Authenticate': err.wwwAuthenticate() },
+      );
     }
     if (err instanceof AuthError) {
       deps.log('error', 'token verification unavailable', { code: err.code });
@@ -104,19 +154,36 @@ async function authenticated(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDep
     }
     if (isStorageUnavailable(err)) {
       deps.log('error', 'task storage unavailable', { error: err.message });
-      return problem(503, 'storage-unavailable', 'Service Unavailable', 'task storage is unavailable; retry shortly', {}, { 'Retry-After': '5' });
+      return problem(
+        503,
+        'storage-unavailable',
+        'Service Unavailable',
+        'task storage is unavailable; retry shortly',
+        {},
+        { 'Retry-After': '5' },
+      );
     }
     if (isStorageRefused(err)) {
       deps.log('error', 'task storage refused a task', { error: err.message });
       return problem(400, 'storage-refused', 'Bad Request', `${err.message}; this request cannot be stored as it is`);
     }
     deps.log('error', 'unexpected error in the task API', { error: (err as Error).message });
-    return problem(500, 'internal', 'Internal Server Error', 'an unexpected error occurred; the service log has the details');
+    return problem(
+      500,
+      'internal',
+      'Internal Server Error',
+      'an unexpected error occurred; the service log has the details',
+    );
   }
 }
 
 /** With `Prefer: wait=N`: the finished task (200, Preference-Applied) if it ends within N seconds. */
-async function waitedAnswer(req: ApiRequest, deps: TaskApiDeps, task: StoredTask, headers: Record<string, string> = {}): Promise<ApiResponse | undefined> {
+async function waitedAnswer(
+  req: ApiRequest,
+  deps: TaskApiDeps,
+  task: StoredTask,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse | undefined> {
   const seconds = preferredWait(req.headers.get('prefer'));
   if (seconds === undefined) return undefined;
   const done = await awaitTerminal(deps.store, task, seconds);
@@ -128,4 +195,5 @@ async function waitedAnswer(req: ApiRequest, deps: TaskApiDeps, task: StoredTask
   };
 }
 
-const tooLarge = () => problem(413, 'payload-too-large', 'Payload Too Large', `the body exceeds ${MAX_BODY_BYTES} bytes`);
+const tooLarge = () =>
+  problem(413, 'payload-too-large', 'Payload Too Large', `the body exceeds ${MAX_BODY_BYTES} bytes`);

@@ -1,7 +1,7 @@
 import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
 import { unlessStale } from '../store/errors.js';
-import type { TaskHeader, TaskSource, ResourceRow } from '../store/records.js';
+import type { ResourceRow, TaskHeader, TaskSource } from '../store/records.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { normalizeRequest } from '../task/normalize.js';
 import type { SyncRequest } from '../task/request.js';
@@ -17,9 +17,7 @@ export interface IntakeDeps {
   now?: () => Date;
 }
 
-export type Intake =
-  | { request: SyncRequest; invalid?: undefined }
-  | { request?: undefined; invalid: string };
+export type Intake = { request: SyncRequest; invalid?: undefined } | { request?: undefined; invalid: string };
 
 export interface IntakeOptions {
   source: TaskSource;
@@ -31,7 +29,10 @@ export interface IntakeOptions {
   dryRun?: boolean;
 }
 
-export interface CreatedTask { task: StoredTask; duplicate: boolean }
+export interface CreatedTask {
+  task: StoredTask;
+  duplicate: boolean;
+}
 
 /**
  * The one way a task comes into being, from the API or the Event Hub: normalize, claim the idempotency key,
@@ -44,11 +45,16 @@ export async function createTask(deps: IntakeDeps, intake: Intake, opts: IntakeO
   const now = (deps.now ?? (() => new Date()))();
   const taskId = newTaskId(now.getTime());
   if (opts.idempotencyKey) {
-    const owner = await deps.store.claimKey(opts.idempotencyKey, taskId, { now, ...(opts.fingerprint !== undefined ? { fingerprint: opts.fingerprint } : {}) });
+    const owner = await deps.store.claimKey(opts.idempotencyKey, taskId, {
+      now,
+      ...(opts.fingerprint !== undefined ? { fingerprint: opts.fingerprint } : {}),
+    });
     if (owner.taskId !== taskId) {
-      if (opts.fingerprint !== undefined && owner.fingerprint !== undefined && owner.fingerprint !== opts.fingerprint) throw new IdempotencyKeyReusedError();
+      if (opts.fingerprint !== undefined && owner.fingerprint !== undefined && owner.fingerprint !== opts.fingerprint)
+        throw new IdempotencyKeyReusedError();
       const existing = await deps.store.get(owner.taskId);
-      if (existing) return { task: existing.header.status === 'NEW' ? await dispatch(deps, existing) : existing, duplicate: true };
+      if (existing)
+        return { task: existing.header.status === 'NEW' ? await dispatch(deps, existing) : existing, duplicate: true };
       // The key was claimed but its task never stored (a crash in between): this call finishes the job.
       return storeAndDispatch(deps, intake, opts, owner.taskId, now);
     }
@@ -58,23 +64,45 @@ export async function createTask(deps: IntakeDeps, intake: Intake, opts: IntakeO
   } catch (err) {
     // Only a task known to be absent gives its key back. If the read fails too, the key stays: a retry then finds
     // the task it names, or finishes storing it under that id ("claimed but never stored" above), never a second one.
-    if (opts.idempotencyKey && (await deps.store.get(taskId).catch(() => 'unknown' as const)) === undefined) await deps.store.releaseKey(opts.idempotencyKey, taskId);
+    if (opts.idempotencyKey && (await deps.store.get(taskId).catch(() => 'unknown' as const)) === undefined)
+      await deps.store.releaseKey(opts.idempotencyKey, taskId);
     throw err;
   }
 }
 
-async function storeAndDispatch(deps: IntakeDeps, intake: Intake, opts: IntakeOptions, taskId: string, now: Date): Promise<CreatedTask> {
+async function storeAndDispatch(
+  deps: IntakeDeps,
+  intake: Intake,
+  opts: IntakeOptions,
+  taskId: string,
+  now: Date,
+): Promise<CreatedTask> {
   const stamp = now.toISOString();
   const normalized = intake.request ? normalizeRequest(intake.request, deps.warehouse).resources : [];
   const rows: ResourceRow[] = normalized.map((r, index) => ({
-    index, ref: r.ref, status: r.skip ? 'SKIPPED' : 'PENDING', message: r.skip ?? '', updatedAt: stamp,
+    index,
+    ref: r.ref,
+    status: r.skip ? 'SKIPPED' : 'PENDING',
+    message: r.skip ?? '',
+    updatedAt: stamp,
   }));
   const skipped = rows.filter((r) => r.status === 'SKIPPED').length;
   const req = intake.request;
   const header: TaskHeader = {
-    taskId, type: 'RESOURCE_SYNC', status: 'NEW', message: intake.invalid ?? '', source: opts.source,
-    instance: deps.instance, dryRun: opts.dryRun ?? false, attempt: 0,
-    createdAt: stamp, updatedAt: stamp, resourceCount: rows.length, succeeded: 0, failed: 0, skipped,
+    taskId,
+    type: 'RESOURCE_SYNC',
+    status: 'NEW',
+    message: intake.invalid ?? '',
+    source: opts.source,
+    instance: deps.instance,
+    dryRun: opts.dryRun ?? false,
+    attempt: 0,
+    createdAt: stamp,
+    updatedAt: stamp,
+    resourceCount: rows.length,
+    succeeded: 0,
+    failed: 0,
+    skipped,
     ...(opts.eventId ? { eventId: opts.eventId } : {}),
     ...(req?.id ? { requestId: req.id } : {}),
     ...(req?.appType ? { appType: req.appType } : {}),
@@ -83,9 +111,16 @@ async function storeAndDispatch(deps: IntakeDeps, intake: Intake, opts: IntakeOp
     ...(req?.createTime !== undefined ? { createTime: String(req.createTime) } : {}),
   };
   const stored = await deps.store.create(header, rows);
-  if (intake.invalid !== undefined) return { task: await deps.store.transition(stored, 'SKIPPED', { finishedAt: stamp }), duplicate: false };
+  if (intake.invalid !== undefined)
+    return { task: await deps.store.transition(stored, 'SKIPPED', { finishedAt: stamp }), duplicate: false };
   if (skipped === rows.length) {
-    return { task: await deps.store.transition(stored, 'SKIPPED', { finishedAt: stamp, message: 'every resource was skipped' }), duplicate: false };
+    return {
+      task: await deps.store.transition(stored, 'SKIPPED', {
+        finishedAt: stamp,
+        message: 'every resource was skipped',
+      }),
+      duplicate: false,
+    };
   }
   return { task: await dispatch(deps, stored), duplicate: false };
 }
@@ -97,7 +132,11 @@ async function storeAndDispatch(deps: IntakeDeps, intake: Intake, opts: IntakeOp
  * task is WAITING without a message, which the sweeper re-queues. Undefined when another dispatch of the same
  * task (a duplicate request, the sweeper) moved it first: that one sends the message.
  */
-export async function dispatchNew(deps: Pick<IntakeDeps, 'store' | 'queue'>, task: StoredTask, now = new Date()): Promise<StoredTask | undefined> {
+export async function dispatchNew(
+  deps: Pick<IntakeDeps, 'store' | 'queue'>,
+  task: StoredTask,
+  now = new Date(),
+): Promise<StoredTask | undefined> {
   const waiting = await unlessStale(() => deps.store.transition(task, 'WAITING', {}, now));
   if (waiting) await deps.queue.send(task.header.taskId);
   return waiting;

@@ -1,10 +1,10 @@
 import { withBackoff } from '../backoff.js';
 import { warehouseNamed } from '../connectors/modules.js';
 import type { WarehouseModule } from '../connectors/warehouse-module.js';
-import { ingestMessage, type IngestItem } from '../events/ingest.js';
+import { type IngestItem, ingestMessage } from '../events/ingest.js';
 import type { Log } from '../log.js';
 import { isStorageRefused, isStorageTransient } from '../store/errors.js';
-import { createTask, type CreatedTask, type Intake, type IntakeDeps, type IntakeOptions } from './create-task.js';
+import { type CreatedTask, createTask, type Intake, type IntakeDeps, type IntakeOptions } from './create-task.js';
 
 export interface EventBatchSummary {
   created: number;
@@ -17,10 +17,15 @@ export interface EventBatchSummary {
   dropped: Record<string, number>;
 }
 
-export interface DeliveredEvent { body: unknown; eventId?: string }
+export interface DeliveredEvent {
+  body: unknown;
+  eventId?: string;
+}
 
 /** How often the batch was delivered before this delivery (the host's retry count; 0 the first time). */
-interface Redelivery { redeliveries?: number }
+interface Redelivery {
+  redeliveries?: number;
+}
 
 /**
  * After this many redeliveries (about 35 minutes under EVENT_BATCH_RETRY), an event storage still will not take is
@@ -40,19 +45,35 @@ const STORE_CONCURRENCY = 32;
  * could not take are counted `failed`: the caller has the batch delivered again (see `UnstoredEventsError`), and
  * the events stored the first time come back as duplicates.
  */
-export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDeps & Redelivery & { log: Log }): Promise<EventBatchSummary> {
-  const summary: EventBatchSummary = { created: 0, duplicates: 0, skipped: 0, storedWithoutContent: 0, ignoredOtherConnector: 0, failed: 0, dropped: {} };
+export async function ingestEventBatch(
+  events: DeliveredEvent[],
+  deps: IntakeDeps & Redelivery & { log: Log },
+): Promise<EventBatchSummary> {
+  const summary: EventBatchSummary = {
+    created: 0,
+    duplicates: 0,
+    skipped: 0,
+    storedWithoutContent: 0,
+    ignoredOtherConnector: 0,
+    failed: 0,
+    dropped: {},
+  };
   const items: IngestItem[] = [];
   const seen = new Set<string>();
   for (const event of events) {
     const result = ingestMessage(event.body, event.eventId ? { eventId: event.eventId } : {});
-    for (const [reason, n] of Object.entries(result.dropped)) summary.dropped[reason] = (summary.dropped[reason] ?? 0) + (n ?? 0);
+    for (const [reason, n] of Object.entries(result.dropped))
+      summary.dropped[reason] = (summary.dropped[reason] ?? 0) + (n ?? 0);
     for (const item of result.items) {
       // The seed names the connector in appSubType; Snowflake's own alerts may carry only appType.
       const named = item.request?.appSubType ?? item.request?.appType;
       if (named && isForAnother(named, deps.warehouse)) summary.ignoredOtherConnector++;
-      else if (seen.has(item.dedupeKey)) summary.duplicates++;      // the same event twice in one batch
-      else { seen.add(item.dedupeKey); items.push(item); }
+      else if (seen.has(item.dedupeKey))
+        summary.duplicates++; // the same event twice in one batch
+      else {
+        seen.add(item.dedupeKey);
+        items.push(item);
+      }
     }
   }
   // Independent events are stored side by side, taken in order.
@@ -62,28 +83,45 @@ export async function ingestEventBatch(events: DeliveredEvent[], deps: IntakeDep
       const opts = { source: 'EVENT_HUB' as const, idempotencyKey: `eh:${item.dedupeKey}`, eventId: item.dedupeKey };
       const intake = item.request ? { request: item.request } : { invalid: item.invalid ?? 'unrecognised event' };
       try {
-        const { created: { task, duplicate }, withoutContent } = await storeEvent(deps, intake, opts);
+        const {
+          created: { task, duplicate },
+          withoutContent,
+        } = await storeEvent(deps, intake, opts);
         if (withoutContent) {
           summary.storedWithoutContent++;
-          deps.log('error', 'event stored without its content', { dedupeKey: item.dedupeKey, origin: item.origin, taskId: task.header.taskId, reason: withoutContent });
+          deps.log('error', 'event stored without its content', {
+            dedupeKey: item.dedupeKey,
+            origin: item.origin,
+            taskId: task.header.taskId,
+            reason: withoutContent,
+          });
         }
         if (duplicate) summary.duplicates++;
         else if (task.header.status === 'SKIPPED') summary.skipped++;
         else summary.created++;
       } catch (err) {
         summary.failed++;
-        deps.log('error', 'event could not be stored', { dedupeKey: item.dedupeKey, origin: item.origin, error: (err as Error).message });
+        deps.log('error', 'event could not be stored', {
+          dedupeKey: item.dedupeKey,
+          origin: item.origin,
+          error: (err as Error).message,
+        });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, items.length) }, store));
   const other = summary.ignoredOtherConnector;
-  deps.log('info', 'event batch ingested', { events: events.length, ...summary, ...(other ? { note: `${other} event(s) for another connector kind ignored` } : {}) });
+  deps.log('info', 'event batch ingested', {
+    events: events.length,
+    ...summary,
+    ...(other ? { note: `${other} event(s) for another connector kind ignored` } : {}),
+  });
   return summary;
 }
 
 /** Whether an event names a warehouse the service knows that is not this instance's; an unknown name is not another's. */
-const isForAnother = (named: string, ours: WarehouseModule) => !warehouseNamed(named, [ours]) && warehouseNamed(named) !== undefined;
+const isForAnother = (named: string, ours: WarehouseModule) =>
+  !warehouseNamed(named, [ours]) && warehouseNamed(named) !== undefined;
 
 /**
  * Stores an event's task. A failure that would recur on every delivery — storage refusing the content (400, 413),
@@ -91,7 +129,11 @@ const isForAnother = (named: string, ours: WarehouseModule) => !warehouseNamed(n
  * hold the partition: the event is stored as a SKIPPED task that says why, without the content. Otherwise an
  * unavailable storage leaves the event to the batch's redelivery.
  */
-async function storeEvent(deps: IntakeDeps & Redelivery, intake: Intake, opts: IntakeOptions): Promise<{ created: CreatedTask; withoutContent?: string }> {
+async function storeEvent(
+  deps: IntakeDeps & Redelivery,
+  intake: Intake,
+  opts: IntakeOptions,
+): Promise<{ created: CreatedTask; withoutContent?: string }> {
   const attempt = (i: Intake) => withBackoff(() => createTask(deps, i, opts), isStorageTransient, 3, 200);
   try {
     return { created: await attempt(intake) };
@@ -99,8 +141,10 @@ async function storeEvent(deps: IntakeDeps & Redelivery, intake: Intake, opts: I
     const deliveries = (deps.redeliveries ?? 0) + 1;
     if (isStorageTransient(err) && deliveries <= POISON_AFTER_REDELIVERIES) throw err;
     const message = (err as Error).message;
-    const reason = isStorageRefused(err) ? message
-      : isStorageTransient(err) ? `the event could not be stored in ${deliveries} deliveries (${message})`
+    const reason = isStorageRefused(err)
+      ? message
+      : isStorageTransient(err)
+        ? `the event could not be stored in ${deliveries} deliveries (${message})`
         : `the event could not be handled (${message})`;
     const withoutContent = `${reason}; the event's content is not kept`;
     return { created: await attempt({ invalid: withoutContent }), withoutContent };

@@ -14,8 +14,11 @@ export async function startFullSync(deps: IntakeDeps, connector: Connector, sche
   const taskIds: string[] = [];
   for (let i = 0; i < containers.length; i += MAX_RESOURCES_PER_TASK) {
     const resources = containers.slice(i, i + MAX_RESOURCES_PER_TASK);
-    const { task } = await createTask(deps, { request: { type: 'RESOURCE_SYNC', source: 'SCHEDULE', requestInfo: { resources } } },
-      { source: 'SCHEDULE', idempotencyKey: `schedule:${scheduledAt.toISOString()}:${i}` });
+    const { task } = await createTask(
+      deps,
+      { request: { type: 'RESOURCE_SYNC', source: 'SCHEDULE', requestInfo: { resources } } },
+      { source: 'SCHEDULE', idempotencyKey: `schedule:${scheduledAt.toISOString()}:${i}` },
+    );
     taskIds.push(task.header.taskId);
   }
   return taskIds;

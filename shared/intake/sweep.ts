@@ -5,9 +5,18 @@ import { isLeaseLive } from '../store/task-lease.js';
 import type { TaskStore } from '../store/task-store.js';
 import { dispatchNew } from './create-task.js';
 
-export interface SweepDeps { store: TaskStore; queue: DispatchQueue; log: Log; now?: () => Date }
+export interface SweepDeps {
+  store: TaskStore;
+  queue: DispatchQueue;
+  log: Log;
+  now?: () => Date;
+}
 
-export interface SweepResult { redispatched: number; requeued: number; failed: number }
+export interface SweepResult {
+  redispatched: number;
+  requeued: number;
+  failed: number;
+}
 
 /**
  * Finds tasks nothing will finish otherwise and puts them back on the queue: NEW ones whose enqueue failed
@@ -28,16 +37,23 @@ export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promi
       } else {
         // Touch the row so the next sweep waits another grace period before sending again - before the message,
         // so that the touch cannot land between a worker's read and its ETag-guarded claim.
-        if (!(await unlessStale(() => deps.store.replace({ ...task, header: { ...task.header, updatedAt: now.toISOString() } })))) continue;
+        if (
+          !(await unlessStale(() =>
+            deps.store.replace({ ...task, header: { ...task.header, updatedAt: now.toISOString() } }),
+          ))
+        )
+          continue;
         await deps.queue.send(task.header.taskId);
         result.requeued++;
       }
     } catch (err) {
       result.failed++;
-      deps.log('warn', 'sweeper could not re-dispatch a task', { taskId: task.header.taskId, error: (err as Error).message });
+      deps.log('warn', 'sweeper could not re-dispatch a task', {
+        taskId: task.header.taskId,
+        error: (err as Error).message,
+      });
     }
   }
   if (result.redispatched + result.requeued + result.failed > 0) deps.log('info', 'stale tasks swept', { ...result });
   return result;
 }
-

@@ -1,12 +1,18 @@
-import { principalKey, securableKey, securableName, type Grant, type Securable } from '../connectors/securable.js';
+import { type Grant, principalKey, type Securable, securableKey, securableName } from '../connectors/securable.js';
 import type { ResourceAcl } from '../policy/acl.js';
 import type { RangerPrincipalType, WarehouseProfile } from './profile.js';
 
-export interface DesiredGrant extends Grant { reason: string }
-export interface Desired { grants: DesiredGrant[]; warnings: string[] }
+export interface DesiredGrant extends Grant {
+  reason: string;
+}
+export interface Desired {
+  grants: DesiredGrant[];
+  warnings: string[];
+}
 
 /** A grant's identity: securable, principal and privilege, each by its own identity. */
-export const grantKey = (g: Grant) => JSON.stringify([securableKey(g.securable), principalKey(g.principal), g.privilege]);
+export const grantKey = (g: Grant) =>
+  JSON.stringify([securableKey(g.securable), principalKey(g.principal), g.privilege]);
 
 /**
  * Turns per-object ACLs into the grants the warehouse should hold: every ALLOWED access mapped to the
@@ -42,9 +48,13 @@ export function desiredGrants(acls: { securable: Securable; acl: ResourceAcl }[]
         for (const [access, decision] of Object.entries(accesses)) {
           if (profile.privilegesFor(access, securable.kind).length === 0) continue;
           if (decision.result === 'CONDITIONAL') {
-            warnings.add(`${access} for ${type} ${name} on ${securableName(securable)} is conditional (${reasonOf(decision.policyId)}); conditions cannot be expressed as grants, so nothing was granted`);
+            warnings.add(
+              `${access} for ${type} ${name} on ${securableName(securable)} is conditional (${reasonOf(decision.policyId)}); conditions cannot be expressed as grants, so nothing was granted`,
+            );
           } else if (decision.result === 'DENIED' && allowedAccess.has(access)) {
-            warnings.add(`${access} is denied to ${type} ${name} on ${securableName(securable)} (${reasonOf(decision.policyId)}) while others are allowed it; grants cannot express the deny if ${name} holds an allowed role or group`);
+            warnings.add(
+              `${access} is denied to ${type} ${name} on ${securableName(securable)} (${reasonOf(decision.policyId)}) while others are allowed it; grants cannot express the deny if ${name} holds an allowed role or group`,
+            );
           }
         }
       }
@@ -55,14 +65,24 @@ export function desiredGrants(acls: { securable: Securable; acl: ResourceAcl }[]
     for (let depth = g.securable.path.length - 1; depth >= 1; depth--) {
       const parent = parentAt(g.securable, depth, profile);
       const privilege = profile.parentPrivilege(parent.kind);
-      if (privilege) add({ securable: parent, principal: g.principal, privilege, reason: `parent of ${securableName(g.securable)}` });
+      if (privilege)
+        add({
+          securable: parent,
+          principal: g.principal,
+          privilege,
+          reason: `parent of ${securableName(g.securable)}`,
+        });
     }
   }
   return { grants: [...byKey.values()], warnings: [...warnings] };
 }
 
 function principalTables(acl: ResourceAcl): [RangerPrincipalType, ResourceAcl['users']][] {
-  return [['user', acl.users], ['group', acl.groups], ['role', acl.roles]];
+  return [
+    ['user', acl.users],
+    ['group', acl.groups],
+    ['role', acl.roles],
+  ];
 }
 
 const reasonOf = (policyId: number | null) => (policyId === null ? 'policy' : `policy ${policyId}`);

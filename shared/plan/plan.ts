@@ -1,6 +1,13 @@
-import { principalKey, securableKey, securableName, type Grant, type Principal, type Securable } from '../connectors/securable.js';
-import { grantKey, type DesiredGrant } from './desired.js';
 import type { PlanStep } from '../connectors/plan-step.js';
+import {
+  type Grant,
+  type Principal,
+  principalKey,
+  type Securable,
+  securableKey,
+  securableName,
+} from '../connectors/securable.js';
+import { type DesiredGrant, grantKey } from './desired.js';
 import { isIdentity, isManaged, type ManagedScope } from './scope.js';
 
 export interface PlanInput {
@@ -35,7 +42,8 @@ function group(op: PlanStep['op'], grants: DesiredGrant[]): PlanStep[] {
   for (const g of grants) {
     const k = JSON.stringify([securableKey(g.securable), principalKey(g.principal)]);
     const step = steps.get(k);
-    if (!step) steps.set(k, { op, securable: g.securable, principal: g.principal, privileges: [g.privilege], reason: g.reason });
+    if (!step)
+      steps.set(k, { op, securable: g.securable, principal: g.principal, privileges: [g.privilege], reason: g.reason });
     else {
       step.privileges.push(g.privilege);
       if (!step.reason.split(', ').includes(g.reason)) step.reason = `${step.reason}, ${g.reason}`;
@@ -45,8 +53,13 @@ function group(op: PlanStep['op'], grants: DesiredGrant[]): PlanStep[] {
   const depth = (s: PlanStep) => s.securable.path.length;
   return [...steps.values()]
     .map((s) => ({ ...s, privileges: [...s.privileges].sort() }))
-    .sort((a, b) => (op === 'GRANT' ? depth(a) - depth(b) : depth(b) - depth(a)) || securableName(a.securable).localeCompare(securableName(b.securable))
-      || securableKey(a.securable).localeCompare(securableKey(b.securable)) || principalKey(a.principal).localeCompare(principalKey(b.principal)));
+    .sort(
+      (a, b) =>
+        (op === 'GRANT' ? depth(a) - depth(b) : depth(b) - depth(a)) ||
+        securableName(a.securable).localeCompare(securableName(b.securable)) ||
+        securableKey(a.securable).localeCompare(securableKey(b.securable)) ||
+        principalKey(a.principal).localeCompare(principalKey(b.principal)),
+    );
 }
 
 export const unchangedCount = (desired: Grant[], actual: Grant[]) => {

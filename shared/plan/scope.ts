@@ -8,7 +8,11 @@ export interface ManagedScope {
   managesPrivilege(privilege: string): boolean;
 }
 
-export interface ScopeSettings { ignoreRoles: readonly string[]; ignoreObjects: readonly string[]; managedPrivileges: readonly string[] }
+export interface ScopeSettings {
+  ignoreRoles: readonly string[];
+  ignoreObjects: readonly string[];
+  managedPrivileges: readonly string[];
+}
 
 // OWNERSHIP is transferred, never revoked or granted by a sync: losing it would orphan the object.
 const NEVER_MANAGED = new Set(['OWNERSHIP', 'OWN']);

@@ -1,32 +1,56 @@
 import { bestMatch } from './evaluate.js';
 import { hasMacro } from './macros.js';
-import { matchType, type MatchType, type RequestResource } from './match.js';
 import { isCompleteForPolicyType } from './mask-filter.js';
+import { type MatchType, matchType, type RequestResource } from './match.js';
 import {
-  POLICY_TYPE_ACCESS, POLICY_TYPE_DATAMASK, POLICY_TYPE_ROWFILTER, type DataMaskInfo, type PolicySnapshot,
-  type RangerDataMaskPolicyItem, type RangerPolicy, type RangerRowFilterPolicyItem, type RowFilterInfo,
+  type DataMaskInfo,
+  POLICY_TYPE_ACCESS,
+  POLICY_TYPE_DATAMASK,
+  POLICY_TYPE_ROWFILTER,
+  type PolicySnapshot,
+  type RangerDataMaskPolicyItem,
+  type RangerPolicy,
+  type RangerRowFilterPolicyItem,
+  type RowFilterInfo,
 } from './model.js';
 import { inEvaluationOrder } from './order.js';
 import {
-  ACCESS_ALLOWED, ACCESS_CONDITIONAL, ACCESS_DENIED, ACCESS_UNDETERMINED, policyAclSummary,
+  ACCESS_ALLOWED,
+  ACCESS_CONDITIONAL,
+  ACCESS_DENIED,
+  ACCESS_UNDETERMINED,
+  policyAclSummary,
 } from './policy-acl-summary.js';
-import { GROUP_PUBLIC, USER_CURRENT, type RoleMembers } from './principal.js';
+import { GROUP_PUBLIC, type RoleMembers, USER_CURRENT } from './principal.js';
 import { hasEnded, isInEffect } from './schedule.js';
 import { resourceHierarchies, type ServiceDef } from './service-defs.js';
 
 export type AccessResult = 'ALLOWED' | 'DENIED' | 'CONDITIONAL';
-export interface AccessDecision { result: AccessResult; policyId: number | null }
+export interface AccessDecision {
+  result: AccessResult;
+  policyId: number | null;
+}
 export type PrincipalAcls = Record<string, Record<string, AccessDecision>>;
 
 /** A masking item that may apply to a column, in Ranger order (the first one naming a reader wins for that reader). */
 export interface MaskDecision {
-  users: string[]; groups: string[]; roles: string[]; accessTypes: string[];
-  dataMaskInfo: DataMaskInfo; isConditional: boolean; policyId: number | null;
+  users: string[];
+  groups: string[];
+  roles: string[];
+  accessTypes: string[];
+  dataMaskInfo: DataMaskInfo;
+  isConditional: boolean;
+  policyId: number | null;
 }
 /** A row-filter item that may apply to a table, in Ranger order. */
 export interface RowFilterDecision {
-  users: string[]; groups: string[]; roles: string[]; accessTypes: string[];
-  rowFilterInfo: RowFilterInfo; isConditional: boolean; policyId: number | null;
+  users: string[];
+  groups: string[];
+  roles: string[];
+  accessTypes: string[];
+  rowFilterInfo: RowFilterInfo;
+  isConditional: boolean;
+  policyId: number | null;
 }
 
 export interface ResourceAcl {
@@ -77,17 +101,29 @@ export interface ResourceAclOptions {
  * policy on `SALES.PUBLIC.ORDERS` appears only in the ACL of that table — the USAGE its readers need on SALES and
  * SALES.PUBLIC is the sync's parent rule, not a Ranger grant on the database.
  */
-export function resourceAcl(snapshot: PolicySnapshot, def: ServiceDef, resource: RequestResource,
-  opts: ResourceAclOptions): ResourceAcl {
+export function resourceAcl(
+  snapshot: PolicySnapshot,
+  def: ServiceDef,
+  resource: RequestResource,
+  opts: ResourceAclOptions,
+): ResourceAcl {
   const acl = new AclBuilder();
-  const modes = typeof opts.schedules === 'object' ? opts.schedules : { access: opts.schedules ?? 'conditional', masking: opts.schedules ?? 'conditional' };
+  const modes =
+    typeof opts.schedules === 'object'
+      ? opts.schedules
+      : { access: opts.schedules ?? 'conditional', masking: opts.schedules ?? 'conditional' };
   const enabled = inEvaluationOrder(snapshot.policies, def).filter((p) => p.isEnabled);
-  const liveIn = (mode: ScheduleMode) => (mode === 'conditional' ? enabled
-    : enabled.filter((p) => (mode === 'at-now' ? isInEffect(p.validitySchedules, opts.now) : !hasEnded(p.validitySchedules, opts.now))));
+  const liveIn = (mode: ScheduleMode) =>
+    mode === 'conditional'
+      ? enabled
+      : enabled.filter((p) =>
+          mode === 'at-now' ? isInEffect(p.validitySchedules, opts.now) : !hasEnded(p.validitySchedules, opts.now),
+        );
   const live = { access: liveIn(modes.access), masking: liveIn(modes.masking) };
   const matching = (policyType: number, target: RequestResource) => {
     const kind = policyType === POLICY_TYPE_ACCESS ? 'access' : 'masking';
-    return live[kind].filter((p) => p.policyType === policyType)
+    return live[kind]
+      .filter((p) => p.policyType === policyType)
       .map((policy) => ({ policy, how: coverage(policy, target, def, opts.scope ?? 'self', modes[kind]) }))
       .filter((m): m is { policy: RangerPolicy; how: Coverage } => m.how !== null);
   };
@@ -104,78 +140,132 @@ export function resourceAcl(snapshot: PolicySnapshot, def: ServiceDef, resource:
   }
 
   // fromEntries defines own properties: a column named `__proto__` is a column, not the record's prototype.
-  const masks: Record<string, MaskDecision[]> = Object.fromEntries([...maskTargets(snapshot, def, resource, opts.columns)].map(([column, target]) =>
-    [column, matching(POLICY_TYPE_DATAMASK, target).flatMap(({ policy, how }) =>
-      policy.dataMaskPolicyItems.map((item) => maskDecision(item, policy, how.conditional)))]));
+  const masks: Record<string, MaskDecision[]> = Object.fromEntries(
+    [...maskTargets(snapshot, def, resource, opts.columns)].map(([column, target]) => [
+      column,
+      matching(POLICY_TYPE_DATAMASK, target).flatMap(({ policy, how }) =>
+        policy.dataMaskPolicyItems.map((item) => maskDecision(item, policy, how.conditional)),
+      ),
+    ]),
+  );
   const rowFilters = isCompleteForPolicyType(def, resource, POLICY_TYPE_ROWFILTER)
     ? matching(POLICY_TYPE_ROWFILTER, resource).flatMap(({ policy, how }) =>
-      policy.rowFilterPolicyItems.map((item) => rowFilterDecision(item, policy, how.conditional)))
+        policy.rowFilterPolicyItems.map((item) => rowFilterDecision(item, policy, how.conditional)),
+      )
     : [];
   return { ...acl.result(), masks, rowFilters, policyVersion: snapshot.version };
 }
 
-interface Coverage { conditional: boolean }
+interface Coverage {
+  conditional: boolean;
+}
 
 /**
  * Whether the policy covers the resource and whether only conditionally: a resource value with a macro
  * (`{USER}`, `${{USER.dept}}`) matches only for some users, and custom conditions or validity schedules make every
  * entry of the policy depend on the request (RangerAbstractPolicyEvaluator.getResourceACLs).
  */
-function coverage(policy: RangerPolicy, resource: RequestResource, def: ServiceDef, scope: 'self' | 'self_or_descendants',
-  scheduleMode: ScheduleMode): Coverage | null {
-  const covers = (m: MatchType) => m === 'SELF' || m === 'SELF_AND_ALL_DESCENDANTS' || (scope === 'self_or_descendants' && m === 'DESCENDANT');
+function coverage(
+  policy: RangerPolicy,
+  resource: RequestResource,
+  def: ServiceDef,
+  scope: 'self' | 'self_or_descendants',
+  scheduleMode: ScheduleMode,
+): Coverage | null {
+  const covers = (m: MatchType) =>
+    m === 'SELF' || m === 'SELF_AND_ALL_DESCENDANTS' || (scope === 'self_or_descendants' && m === 'DESCENDANT');
   let conditional = false;
   if (!covers(bestMatch(policy, resource, def, undefined))) {
-    const withMacros = [policy.resources, ...policy.additionalResources]
-      .filter((r) => Object.values(r).some((pr) => pr.values.some(hasMacro)));
+    const withMacros = [policy.resources, ...policy.additionalResources].filter((r) =>
+      Object.values(r).some((pr) => pr.values.some(hasMacro)),
+    );
     if (!withMacros.some((r) => covers(matchType(r, resource, def, { kind: 'wildcard' })))) return null;
     conditional = true;
   }
   // Recurring schedules are not modelled, so even at a known time they stay CONDITIONAL.
-  const scheduleUnknown = scheduleMode === 'at-now' ? policy.validitySchedules.some((s) => s.recurrences.length > 0)
-    : policy.validitySchedules.length > 0;
+  const scheduleUnknown =
+    scheduleMode === 'at-now'
+      ? policy.validitySchedules.some((s) => s.recurrences.length > 0)
+      : policy.validitySchedules.length > 0;
   conditional ||= policy.conditions.length > 0 || scheduleUnknown;
   return { conditional };
 }
 
 /** Which columns to report masks for, each with the resource to match masking policies against. */
-function maskTargets(snapshot: PolicySnapshot, def: ServiceDef, resource: RequestResource,
-  columns: string[] | undefined): [string, RequestResource][] {
+function maskTargets(
+  snapshot: PolicySnapshot,
+  def: ServiceDef,
+  resource: RequestResource,
+  columns: string[] | undefined,
+): [string, RequestResource][] {
   if (isCompleteForPolicyType(def, resource, POLICY_TYPE_DATAMASK)) {
     const leaf = resourceHierarchies(def).find((h) => resource[h[h.length - 1]!] !== undefined);
     const column = leaf ? resource[leaf[leaf.length - 1]!] : undefined;
     return typeof column === 'string' ? [[column, resource]] : [];
   }
   if (!isCompleteForPolicyType(def, resource, POLICY_TYPE_ROWFILTER)) return [];
-  const leafName = resourceHierarchies(def).find((h) => h.length >= 2 && resource[h[h.length - 2]!] !== undefined)?.at(-1);
+  const leafName = resourceHierarchies(def)
+    .find((h) => h.length >= 2 && resource[h[h.length - 2]!] !== undefined)
+    ?.at(-1);
   if (!leafName) return [];
-  const names = columns ?? [...new Set(snapshot.policies
-    .filter((p) => p.isEnabled && p.policyType === POLICY_TYPE_DATAMASK)
-    .flatMap((p) => (p.resources[leafName]?.isExcludes ? [] : p.resources[leafName]?.values ?? []))
-    .filter((v) => !v.includes('*') && !v.includes('?') && !hasMacro(v)))].sort();
+  const names =
+    columns ??
+    [
+      ...new Set(
+        snapshot.policies
+          .filter((p) => p.isEnabled && p.policyType === POLICY_TYPE_DATAMASK)
+          .flatMap((p) => (p.resources[leafName]?.isExcludes ? [] : (p.resources[leafName]?.values ?? [])))
+          .filter((v) => !v.includes('*') && !v.includes('?') && !hasMacro(v)),
+      ),
+    ].sort();
   return names.map((name) => [name, { ...resource, [leafName]: name }]);
 }
 
 function maskDecision(item: RangerDataMaskPolicyItem, policy: RangerPolicy, conditional: boolean): MaskDecision {
-  return { ...itemPrincipals(item), dataMaskInfo: item.dataMaskInfo, isConditional: conditional || item.conditions.length > 0, policyId: policy.id ?? null };
+  return {
+    ...itemPrincipals(item),
+    dataMaskInfo: item.dataMaskInfo,
+    isConditional: conditional || item.conditions.length > 0,
+    policyId: policy.id ?? null,
+  };
 }
 
-function rowFilterDecision(item: RangerRowFilterPolicyItem, policy: RangerPolicy, conditional: boolean): RowFilterDecision {
-  return { ...itemPrincipals(item), rowFilterInfo: item.rowFilterInfo, isConditional: conditional || item.conditions.length > 0, policyId: policy.id ?? null };
+function rowFilterDecision(
+  item: RangerRowFilterPolicyItem,
+  policy: RangerPolicy,
+  conditional: boolean,
+): RowFilterDecision {
+  return {
+    ...itemPrincipals(item),
+    rowFilterInfo: item.rowFilterInfo,
+    isConditional: conditional || item.conditions.length > 0,
+    policyId: policy.id ?? null,
+  };
 }
 
 /** `{USER}` in a masking or row-filter item means every reader: Ranger reports it as the group public. */
 function itemPrincipals(item: RangerDataMaskPolicyItem | RangerRowFilterPolicyItem) {
   const users = item.users.filter((u) => u !== USER_CURRENT);
-  const groups = item.users.includes(USER_CURRENT) && !item.groups.includes(GROUP_PUBLIC) ? [...item.groups, GROUP_PUBLIC] : [...item.groups];
+  const groups =
+    item.users.includes(USER_CURRENT) && !item.groups.includes(GROUP_PUBLIC)
+      ? [...item.groups, GROUP_PUBLIC]
+      : [...item.groups];
   return { users, groups, roles: [...item.roles], accessTypes: item.accesses.map((a) => a.type) };
 }
 
-interface Entry { code: number; isFinal: boolean; policyId: number | null }
+interface Entry {
+  code: number;
+  isFinal: boolean;
+  policyId: number | null;
+}
 
 /** RangerResourceACLs: entries merged across policies; a DENIED entry, or one decided at a higher priority, is final. */
 class AclBuilder {
-  private readonly tables = { users: new Map<string, Map<string, Entry>>(), groups: new Map<string, Map<string, Entry>>(), roles: new Map<string, Map<string, Entry>>() };
+  private readonly tables = {
+    users: new Map<string, Map<string, Entry>>(),
+    groups: new Map<string, Map<string, Entry>>(),
+    roles: new Map<string, Map<string, Entry>>(),
+  };
 
   addPolicy(policy: RangerPolicy, def: ServiceDef, conditional: boolean): void {
     const summary = policyAclSummary(policy, def);
@@ -189,7 +279,13 @@ class AclBuilder {
     }
   }
 
-  private set(kind: 'users' | 'groups' | 'roles', name: string, access: string, code: number, policyId: number | null): void {
+  private set(
+    kind: 'users' | 'groups' | 'roles',
+    name: string,
+    access: string,
+    code: number,
+    policyId: number | null,
+  ): void {
     const perPrincipal = this.tables[kind].get(name) ?? new Map<string, Entry>();
     this.tables[kind].set(name, perPrincipal);
     const entry = perPrincipal.get(access);
@@ -210,16 +306,28 @@ class AclBuilder {
     for (const table of Object.values(this.tables)) {
       for (const [name, perPrincipal] of table) {
         if (perPrincipal.size === 0) table.delete(name);
-        else perPrincipal.forEach((e) => { e.isFinal = true; });
+        else
+          perPrincipal.forEach((e) => {
+            e.isFinal = true;
+          });
       }
     }
   }
 
   result(): Pick<ResourceAcl, 'users' | 'groups' | 'roles'> {
-    const render = (table: Map<string, Map<string, Entry>>): PrincipalAcls => Object.fromEntries([...table]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, accesses]) => [name, Object.fromEntries([...accesses].sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([access, e]) => [access, { result: resultName(e.code), policyId: e.policyId }]))]));
+    const render = (table: Map<string, Map<string, Entry>>): PrincipalAcls =>
+      Object.fromEntries(
+        [...table]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([name, accesses]) => [
+            name,
+            Object.fromEntries(
+              [...accesses]
+                .sort(([a], [b]) => (a < b ? -1 : 1))
+                .map(([access, e]) => [access, { result: resultName(e.code), policyId: e.policyId }]),
+            ),
+          ]),
+      );
     return { users: render(this.tables.users), groups: render(this.tables.groups), roles: render(this.tables.roles) };
   }
 }

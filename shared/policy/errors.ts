@@ -3,7 +3,11 @@ export type PolicyErrorCode = 'INVALID_POLICIES' | 'POLICY_UNAVAILABLE';
 
 export class PolicyError extends Error {
   override readonly name = 'PolicyError';
-  constructor(readonly code: PolicyErrorCode, message: string, readonly detail?: Record<string, unknown>) {
+  constructor(
+    readonly code: PolicyErrorCode,
+    message: string,
+    readonly detail?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }

@@ -1,8 +1,8 @@
 import { itemAccessTypes } from './accesses.js';
-import { matchType, type MatchType, type RequestResource } from './match.js';
+import { type MatchType, matchType, type RequestResource } from './match.js';
 import { POLICY_TYPE_ACCESS, type PolicySnapshot, type RangerPolicy, type RangerPolicyItem } from './model.js';
 import { hasDeny, inEvaluationOrder } from './order.js';
-import { itemNamesPrincipal, principalOf, type Principal, type RoleMembers } from './principal.js';
+import { itemNamesPrincipal, type Principal, principalOf, type RoleMembers } from './principal.js';
 import { isInEffect } from './schedule.js';
 import { concreteAccessTypes, type ServiceDef } from './service-defs.js';
 
@@ -15,9 +15,16 @@ export interface AccessRequest {
   userRoles?: string[];
 }
 
-export interface EvaluationOptions { now: Date; roleMembers?: RoleMembers }
+export interface EvaluationOptions {
+  now: Date;
+  roleMembers?: RoleMembers;
+}
 
-export interface AccessVerdict { isAllowed: boolean; policyId: number | null; policyVersion: number | null }
+export interface AccessVerdict {
+  isAllowed: boolean;
+  policyId: number | null;
+  policyVersion: number | null;
+}
 
 type PolicyOutcome = 'allow' | 'deny' | 'none';
 
@@ -33,13 +40,18 @@ type PolicyOutcome = 'allow' | 'deny' | 'none';
  * Custom conditions cannot be evaluated here: an allow that depends on one is not granted, a deny that depends on
  * one is applied (fail closed).
  */
-export function isAccessAllowed(snapshot: PolicySnapshot, def: ServiceDef, request: AccessRequest,
-  opts: EvaluationOptions): AccessVerdict {
+export function isAccessAllowed(
+  snapshot: PolicySnapshot,
+  def: ServiceDef,
+  request: AccessRequest,
+  opts: EvaluationOptions,
+): AccessVerdict {
   const who = principalOf(request.user, request.userGroups, request.userRoles, opts.roleMembers);
   const isAny = request.accessType === '';
   const resourceIsEmpty = Object.values(request.resource).every((v) => v === undefined);
-  const policies = inEvaluationOrder(snapshot.policies, def).filter((p) =>
-    p.isEnabled && p.policyType === POLICY_TYPE_ACCESS && isInEffect(p.validitySchedules, opts.now));
+  const policies = inEvaluationOrder(snapshot.policies, def).filter(
+    (p) => p.isEnabled && p.policyType === POLICY_TYPE_ACCESS && isInEffect(p.validitySchedules, opts.now),
+  );
 
   let allowedBy: RangerPolicy | undefined;
   for (const policy of policies) {
@@ -55,7 +67,9 @@ export function isAccessAllowed(snapshot: PolicySnapshot, def: ServiceDef, reque
     }
     if (allowedBy && !hasDeny(policy)) break;
   }
-  return allowedBy ? verdict(true, allowedBy, snapshot) : { isAllowed: false, policyId: null, policyVersion: snapshot.version };
+  return allowedBy
+    ? verdict(true, allowedBy, snapshot)
+    : { isAllowed: false, policyId: null, policyVersion: snapshot.version };
 }
 
 function verdict(isAllowed: boolean, policy: RangerPolicy, snapshot: PolicySnapshot): AccessVerdict {
@@ -63,24 +77,42 @@ function verdict(isAllowed: boolean, policy: RangerPolicy, snapshot: PolicySnaps
 }
 
 /** The best match over the policy's resources and its additionalResources (Ranger 2.5 multi-resource policies). */
-export function bestMatch(policy: RangerPolicy, resource: RequestResource, def: ServiceDef, user: string | undefined): MatchType {
+export function bestMatch(
+  policy: RangerPolicy,
+  resource: RequestResource,
+  def: ServiceDef,
+  user: string | undefined,
+): MatchType {
   const order: MatchType[] = ['SELF', 'SELF_AND_ALL_DESCENDANTS', 'DESCENDANT', 'ANCESTOR', 'NONE'];
-  const found = [policy.resources, ...policy.additionalResources]
-    .map((resources) => matchType(resources, resource, def, { kind: 'request', ...(user !== undefined ? { user } : {}) }));
+  const found = [policy.resources, ...policy.additionalResources].map((resources) =>
+    matchType(resources, resource, def, { kind: 'request', ...(user !== undefined ? { user } : {}) }),
+  );
   return order.find((m) => found.includes(m)) ?? 'NONE';
 }
 
 /** What one policy says about one access type for one principal (RangerDefaultPolicyEvaluator.evaluatePolicyItems). */
-export function accessOutcome(policy: RangerPolicy, def: ServiceDef, who: Principal, accessType: string,
-  match: MatchType, resourceIsEmpty: boolean): PolicyOutcome {
+export function accessOutcome(
+  policy: RangerPolicy,
+  def: ServiceDef,
+  who: Principal,
+  accessType: string,
+  match: MatchType,
+  resourceIsEmpty: boolean,
+): PolicyOutcome {
   const policyConditional = policy.conditions.length > 0;
-  if (grants(policy.denyPolicyItems, def, who, accessType, 'deny')
-    && !grants(policy.denyExceptions, def, who, accessType, 'deny-exception')) {
+  if (
+    grants(policy.denyPolicyItems, def, who, accessType, 'deny') &&
+    !grants(policy.denyExceptions, def, who, accessType, 'deny-exception')
+  ) {
     // A deny item on a descendant says nothing about this resource (Ranger ignores descendant denies).
     return match === 'DESCENDANT' || resourceIsEmpty ? 'none' : 'deny';
   }
-  if (!policyConditional && grants(policy.policyItems, def, who, accessType, 'allow')
-    && !grants(policy.allowExceptions, def, who, accessType, 'allow-exception')) return 'allow';
+  if (
+    !policyConditional &&
+    grants(policy.policyItems, def, who, accessType, 'allow') &&
+    !grants(policy.allowExceptions, def, who, accessType, 'allow-exception')
+  )
+    return 'allow';
   // isDenyAllElse: whatever the policy does not allow is denied — but never for an empty resource ("show databases").
   if (policy.isDenyAllElse && !resourceIsEmpty) return 'deny';
   return 'none';
@@ -90,10 +122,16 @@ export function accessOutcome(policy: RangerPolicy, def: ServiceDef, who: Princi
  * "Any access": Ranger evaluates every access type of the definition. The policy allows when it allows some access
  * type and denies none; it denies when it denies every one; a mix decides nothing, so a later policy may allow.
  */
-function anyAccessOutcome(policy: RangerPolicy, def: ServiceDef, who: Principal, match: MatchType,
-  resourceIsEmpty: boolean): PolicyOutcome {
+function anyAccessOutcome(
+  policy: RangerPolicy,
+  def: ServiceDef,
+  who: Principal,
+  match: MatchType,
+  resourceIsEmpty: boolean,
+): PolicyOutcome {
   const types = new Set(concreteAccessTypes(def));
-  for (const item of [...policy.policyItems, ...policy.denyPolicyItems]) itemAccessTypes(item, def).forEach((t) => types.add(t));
+  for (const item of [...policy.policyItems, ...policy.denyPolicyItems])
+    itemAccessTypes(item, def).forEach((t) => types.add(t));
   const outcomes = [...types].map((t) => accessOutcome(policy, def, who, t, match, resourceIsEmpty));
   if (outcomes.length > 0 && outcomes.every((o) => o === 'deny')) return 'deny';
   if (outcomes.some((o) => o === 'deny')) return 'none';
@@ -106,8 +144,18 @@ type ItemRole = 'allow' | 'deny' | 'allow-exception' | 'deny-exception';
  * Whether some item names the principal and grants the access type. An item with custom conditions counts only
  * where assuming it holds is the safe choice: for denies and for exceptions to allows.
  */
-function grants(items: RangerPolicyItem[], def: ServiceDef, who: Principal, accessType: string, role: ItemRole): boolean {
+function grants(
+  items: RangerPolicyItem[],
+  def: ServiceDef,
+  who: Principal,
+  accessType: string,
+  role: ItemRole,
+): boolean {
   const conditionsAssumed = role === 'deny' || role === 'allow-exception';
-  return items.some((item) => (item.conditions.length === 0 || conditionsAssumed)
-    && itemNamesPrincipal(item, who) && itemAccessTypes(item, def).has(accessType));
+  return items.some(
+    (item) =>
+      (item.conditions.length === 0 || conditionsAssumed) &&
+      itemNamesPrincipal(item, who) &&
+      itemAccessTypes(item, def).has(accessType),
+  );
 }

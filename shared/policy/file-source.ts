@@ -4,7 +4,9 @@ import type { PolicySnapshot } from './model.js';
 import { parsePolicies } from './parse.js';
 import type { PolicySource } from './source.js';
 
-export interface FilePolicySourceOptions { now?: () => Date }
+export interface FilePolicySourceOptions {
+  now?: () => Date;
+}
 
 /**
  * Policies from a JSON file (POLICY_FILE). The file is read again when its modification time or size changes; a
@@ -26,7 +28,10 @@ export function filePolicySource(path: string, opts: FilePolicySourceOptions = {
       }
       if (last?.stamp === stamp) return last.snapshot;
       try {
-        const snapshot = { ...parsePolicies(JSON.parse(await readFile(path, 'utf8'))), loadedAt: clock().toISOString() };
+        const snapshot = {
+          ...parsePolicies(JSON.parse(await readFile(path, 'utf8'))),
+          loadedAt: clock().toISOString(),
+        };
         last = { stamp, snapshot };
         return snapshot;
       } catch (error) {

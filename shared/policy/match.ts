@@ -1,5 +1,5 @@
 import { foldCase } from './case-fold.js';
-import { resolveMacros, type MacroMode } from './macros.js';
+import { type MacroMode, resolveMacros } from './macros.js';
 import type { RangerPolicyResource } from './model.js';
 import { resourceDef, resourceHierarchies, type ServiceDef } from './service-defs.js';
 import { isMatchAll, wildcardMatches } from './wildcard.js';
@@ -19,8 +19,12 @@ export type MatchType = 'SELF' | 'SELF_AND_ALL_DESCENDANTS' | 'DESCENDANT' | 'AN
 
 const rank: Record<MatchType, number> = { SELF: 4, SELF_AND_ALL_DESCENDANTS: 3, DESCENDANT: 2, ANCESTOR: 1, NONE: 0 };
 
-export function matchType(policyResources: Record<string, RangerPolicyResource>, request: RequestResource,
-  def: ServiceDef, macros: MacroMode): MatchType {
+export function matchType(
+  policyResources: Record<string, RangerPolicyResource>,
+  request: RequestResource,
+  def: ServiceDef,
+  macros: MacroMode,
+): MatchType {
   const policyKeys = Object.keys(policyResources);
   const requestKeys = Object.keys(request).filter((k) => request[k] !== undefined);
   if (policyKeys.length === 0) return 'NONE';
@@ -40,9 +44,15 @@ function isPrefixOf(keys: string[], hierarchy: string[]): boolean {
   return keys.every((k) => head.has(k));
 }
 
-function matchAlong(hierarchy: string[], policyDepth: number, requestDepth: number,
-  policyResources: Record<string, RangerPolicyResource>, request: RequestResource, def: ServiceDef,
-  macros: MacroMode): MatchType {
+function matchAlong(
+  hierarchy: string[],
+  policyDepth: number,
+  requestDepth: number,
+  policyResources: Record<string, RangerPolicyResource>,
+  request: RequestResource,
+  def: ServiceDef,
+  macros: MacroMode,
+): MatchType {
   for (let level = 0; level < Math.min(policyDepth, requestDepth); level++) {
     const name = hierarchy[level]!;
     if (!valueMatches(policyResources[name]!, request[name]!, name, def, macros)) return 'NONE';
@@ -57,15 +67,22 @@ function coversEverything(resource: RangerPolicyResource): boolean {
   return !resource.isExcludes && resource.values.some(isMatchAll);
 }
 
-function valueMatches(policy: RangerPolicyResource, requested: string | string[], name: string, def: ServiceDef,
-  macros: MacroMode): boolean {
+function valueMatches(
+  policy: RangerPolicyResource,
+  requested: string | string[],
+  name: string,
+  def: ServiceDef,
+  macros: MacroMode,
+): boolean {
   const spec = resourceDef(def, name);
   const opts = { ignoreCase: spec?.ignoreCase ?? true, wildcard: spec?.wildcard ?? true };
   const recursive = policy.isRecursive && (spec?.recursiveSupported ?? false);
   const patterns = policy.values.map((v) => resolveMacros(v, macros)).filter((v): v is string => v !== null);
   const values = Array.isArray(requested) ? requested : [requested];
-  const matchesOne = (value: string) => patterns.some((p) =>
-    isMatchAll(p) || wildcardMatches(p, value, opts) || (recursive && isUnderPath(p, value, opts)));
+  const matchesOne = (value: string) =>
+    patterns.some(
+      (p) => isMatchAll(p) || wildcardMatches(p, value, opts) || (recursive && isUnderPath(p, value, opts)),
+    );
   // isExcludes: the policy covers every value except those listed.
   return values.length > 0 && values.every((value) => matchesOne(value) !== policy.isExcludes);
 }

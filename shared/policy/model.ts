@@ -6,10 +6,19 @@ import { z } from 'zod';
  * every optional scalar accepts null.
  */
 
-const list = <T extends z.ZodType>(item: T) => z.array(item).nullish().transform((v) => v ?? []);
-const flag = (fallback: boolean) => z.boolean().nullish().transform((v) => v ?? fallback);
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((v) => v ?? []);
+const flag = (fallback: boolean) =>
+  z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? fallback);
 /** Optional, and null where Ranger writes null: the key stays optional in the parsed type. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 const optionalText = optional(z.string());
 
 /** Ranger writes dates as epoch milliseconds over REST and as `yyyyMMdd-HH:mm:ss.SSSZ` in exported files. */
@@ -74,13 +83,23 @@ export const POLICY_PRIORITY_OVERRIDE = 1;
 export const RangerPolicySchema = z.object({
   id: optional(z.number().int()),
   guid: optionalText,
-  name: z.string().nullish().transform((v) => v ?? ''),
+  name: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
   service: optionalText,
   version: optional(z.number()),
   isEnabled: flag(true),
   isAuditEnabled: flag(true),
-  policyType: z.union([z.literal(0), z.literal(1), z.literal(2)]).nullish().transform((v) => v ?? POLICY_TYPE_ACCESS),
-  policyPriority: z.number().int().nullish().transform((v) => v ?? POLICY_PRIORITY_NORMAL),
+  policyType: z
+    .union([z.literal(0), z.literal(1), z.literal(2)])
+    .nullish()
+    .transform((v) => v ?? POLICY_TYPE_ACCESS),
+  policyPriority: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? POLICY_PRIORITY_NORMAL),
   isDenyAllElse: flag(false),
   resources: PolicyResourcesSchema.nullish().transform((v) => v ?? {}),
   additionalResources: list(PolicyResourcesSchema),
@@ -101,7 +120,10 @@ export const RangerPolicySchema = z.object({
 export const ServicePoliciesSchema = z.object({
   serviceName: optionalText,
   serviceId: z.number().nullish(),
-  policyVersion: z.number().nullish().transform((v) => v ?? null),
+  policyVersion: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? null),
   policyUpdateTime: RangerDateSchema,
   policies: z.array(RangerPolicySchema),
   serviceDef: z.unknown().optional(),

@@ -25,14 +25,16 @@ const orderCache = new WeakMap<readonly RangerPolicy[], WeakMap<ServiceDef, Rang
 
 function sortForEvaluation(policies: readonly RangerPolicy[], def: ServiceDef): RangerPolicy[] {
   const keyed = policies.map((policy) => ({ policy, score: evalOrderScore(policy, def) }));
-  keyed.sort((a, b) =>
-    b.policy.policyPriority - a.policy.policyPriority
-    || Number(hasDeny(b.policy)) - Number(hasDeny(a.policy))
-    || a.score - b.score
-    || compareText(a.policy.name, b.policy.name)
-    || (a.policy.id ?? Number.MAX_SAFE_INTEGER) - (b.policy.id ?? Number.MAX_SAFE_INTEGER)
-    // Two policies alike in all of the above (no ids, same name): their content decides, never the input order.
-    || compareText(JSON.stringify(a.policy), JSON.stringify(b.policy)));
+  keyed.sort(
+    (a, b) =>
+      b.policy.policyPriority - a.policy.policyPriority ||
+      Number(hasDeny(b.policy)) - Number(hasDeny(a.policy)) ||
+      a.score - b.score ||
+      compareText(a.policy.name, b.policy.name) ||
+      (a.policy.id ?? Number.MAX_SAFE_INTEGER) - (b.policy.id ?? Number.MAX_SAFE_INTEGER) ||
+      // Two policies alike in all of the above (no ids, same name): their content decides, never the input order.
+      compareText(JSON.stringify(a.policy), JSON.stringify(b.policy)),
+  );
   return keyed.map((k) => k.policy);
 }
 
@@ -66,16 +68,27 @@ function evalOrderScore(policy: RangerPolicy, def: ServiceDef): number {
     if (r.isExcludes) resourceDiscount += 5;
     if (r.isRecursive) resourceDiscount += 5;
   }
-  const users = new Set<string>(), groups = new Set<string>(), accesses = new Set<string>();
+  const users = new Set<string>(),
+    groups = new Set<string>(),
+    accesses = new Set<string>();
   let conditions = policy.conditions.length;
   for (const item of policy.policyItems) {
     item.users.forEach((u) => users.add(u));
     item.groups.forEach((g) => groups.add(g));
     item.accesses.filter((a) => a.isAllowed).forEach((a) => accesses.add(a.type));
   }
-  for (const item of [...policy.policyItems, ...policy.denyPolicyItems, ...policy.allowExceptions, ...policy.denyExceptions,
-    ...policy.dataMaskPolicyItems, ...policy.rowFilterPolicyItems]) conditions += item.conditions.length;
-  const principalDiscount = [...groups].some((g) => g.toLowerCase() === GROUP_PUBLIC) ? 25 : Math.min(users.size + groups.size, 25);
+  for (const item of [
+    ...policy.policyItems,
+    ...policy.denyPolicyItems,
+    ...policy.allowExceptions,
+    ...policy.denyExceptions,
+    ...policy.dataMaskPolicyItems,
+    ...policy.rowFilterPolicyItems,
+  ])
+    conditions += item.conditions.length;
+  const principalDiscount = [...groups].some((g) => g.toLowerCase() === GROUP_PUBLIC)
+    ? 25
+    : Math.min(users.size + groups.size, 25);
   const accessDiscount = def.accessTypes.length ? Math.round((25 * accesses.size) / def.accessTypes.length) : 0;
   const conditionDiscount = Math.max(0, 25 - 5 * conditions);
   return 10000 - Math.min(100, resourceDiscount) - principalDiscount - accessDiscount - conditionDiscount;

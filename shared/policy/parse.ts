@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { PolicyError } from './errors.js';
-import { RangerPolicySchema, ServicePoliciesSchema, type PolicySnapshot } from './model.js';
+import { type PolicySnapshot, RangerPolicySchema, ServicePoliciesSchema } from './model.js';
 
 /**
  * Reads every shape a user keeps Ranger policies in: a ServicePolicies download (`serviceName, policyVersion,
@@ -19,8 +19,10 @@ export function parsePolicies(json: unknown): PolicySnapshot {
     const { policyVersion, serviceName, policies } = parsed.data;
     return { version: policyVersion, ...(serviceName ? { serviceName } : {}), policies };
   }
-  throw new PolicyError('INVALID_POLICIES',
-    'policies must be a Ranger ServicePolicies download, an object with a "policies" array, or an array of policies');
+  throw new PolicyError(
+    'INVALID_POLICIES',
+    'policies must be a Ranger ServicePolicies download, an object with a "policies" array, or an array of policies',
+  );
 }
 
 function invalid(error: z.ZodError, prefix: string): PolicyError {
@@ -29,6 +31,9 @@ function invalid(error: z.ZodError, prefix: string): PolicyError {
     return { path, message: issue.message };
   });
   const more = error.issues.length > problems.length ? ` (and ${error.issues.length - problems.length} more)` : '';
-  return new PolicyError('INVALID_POLICIES',
-    `invalid Ranger policies: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}${more}`, { problems });
+  return new PolicyError(
+    'INVALID_POLICIES',
+    `invalid Ranger policies: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}${more}`,
+    { problems },
+  );
 }

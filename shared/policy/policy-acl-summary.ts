@@ -11,7 +11,11 @@ export const ACCESS_CONDITIONAL = 2;
 
 export type AccessCode = -1 | 0 | 1 | 2;
 type Table = Map<string, Map<string, number>>;
-export interface PolicyAclSummary { users: Table; groups: Table; roles: Table }
+export interface PolicyAclSummary {
+  users: Table;
+  groups: Table;
+  roles: Table;
+}
 
 type ItemKind = 'allow' | 'allow-exception' | 'deny' | 'deny-exception';
 
@@ -34,18 +38,24 @@ const summaryCache = new WeakMap<RangerPolicy, WeakMap<ServiceDef, PolicyAclSumm
 
 function computeSummary(policy: RangerPolicy, def: ServiceDef): PolicyAclSummary {
   const summary: PolicyAclSummary = { users: new Map(), groups: new Map(), roles: new Map() };
-  const allowExceptionsUncertain = hasNonPublicGroupOrConditions(policy.allowExceptions)
-    || hasPublicAndUserExceptions(policy.policyItems, policy.allowExceptions);
-  const denyExceptionsUncertain = hasNonPublicGroupOrConditions(policy.denyExceptions)
-    || hasPublicAndUserExceptions(policy.denyPolicyItems, policy.denyExceptions);
+  const allowExceptionsUncertain =
+    hasNonPublicGroupOrConditions(policy.allowExceptions) ||
+    hasPublicAndUserExceptions(policy.policyItems, policy.allowExceptions);
+  const denyExceptionsUncertain =
+    hasNonPublicGroupOrConditions(policy.denyExceptions) ||
+    hasPublicAndUserExceptions(policy.denyPolicyItems, policy.denyExceptions);
 
-  for (const item of policy.denyPolicyItems) processItem(summary, item, 'deny', denyExceptionsUncertain, def, policy.isDenyAllElse);
+  for (const item of policy.denyPolicyItems)
+    processItem(summary, item, 'deny', denyExceptionsUncertain, def, policy.isDenyAllElse);
   if (!denyExceptionsUncertain) {
-    for (const item of policy.denyExceptions) processItem(summary, item, 'deny-exception', false, def, policy.isDenyAllElse);
+    for (const item of policy.denyExceptions)
+      processItem(summary, item, 'deny-exception', false, def, policy.isDenyAllElse);
   }
-  for (const item of policy.policyItems) processItem(summary, item, 'allow', allowExceptionsUncertain, def, policy.isDenyAllElse);
+  for (const item of policy.policyItems)
+    processItem(summary, item, 'allow', allowExceptionsUncertain, def, policy.isDenyAllElse);
   if (!allowExceptionsUncertain) {
-    for (const item of policy.allowExceptions) processItem(summary, item, 'allow-exception', false, def, policy.isDenyAllElse);
+    for (const item of policy.allowExceptions)
+      processItem(summary, item, 'allow-exception', false, def, policy.isDenyAllElse);
   }
   finalize(summary, policy.isDenyAllElse, concreteAccessTypes(def));
   return summary;
@@ -64,18 +74,36 @@ function hasPublicAndUserExceptions(grants: RangerPolicyItem[], exceptions: Rang
   return exceptions.length > 0 && grants.some(mentionsEveryone) && !exceptions.some(mentionsEveryone);
 }
 
-function processItem(summary: PolicyAclSummary, item: RangerPolicyItem, kind: ItemKind, uncertain: boolean,
-  def: ServiceDef, isDenyAllElse: boolean): void {
+function processItem(
+  summary: PolicyAclSummary,
+  item: RangerPolicyItem,
+  kind: ItemKind,
+  uncertain: boolean,
+  def: ServiceDef,
+  isDenyAllElse: boolean,
+): void {
   const conditional = uncertain || item.conditions.length > 0;
-  const value = kind === 'allow' ? (conditional ? ACCESS_CONDITIONAL : ACCESS_ALLOWED)
-    : kind === 'deny' ? (conditional ? ACCESS_CONDITIONAL : ACCESS_DENIED)
-    : conditional ? null
-    : kind === 'allow-exception' ? ACCESS_DENIED : ACCESS_ALLOWED;
+  const value =
+    kind === 'allow'
+      ? conditional
+        ? ACCESS_CONDITIONAL
+        : ACCESS_ALLOWED
+      : kind === 'deny'
+        ? conditional
+          ? ACCESS_CONDITIONAL
+          : ACCESS_DENIED
+        : conditional
+          ? null
+          : kind === 'allow-exception'
+            ? ACCESS_DENIED
+            : ACCESS_ALLOWED;
   if (value === null) return;
   const everyone = mentionsEveryone(item);
   for (const access of itemAccessTypes(item, def)) {
-    for (const user of item.users) if (user !== USER_CURRENT && user.trim()) add(summary.users, user, access, value, kind, isDenyAllElse);
-    for (const group of item.groups) if (group !== GROUP_PUBLIC) add(summary.groups, group, access, value, kind, isDenyAllElse);
+    for (const user of item.users)
+      if (user !== USER_CURRENT && user.trim()) add(summary.users, user, access, value, kind, isDenyAllElse);
+    for (const group of item.groups)
+      if (group !== GROUP_PUBLIC) add(summary.groups, group, access, value, kind, isDenyAllElse);
     if (everyone) add(summary.groups, GROUP_PUBLIC, access, value, kind, isDenyAllElse);
     for (const role of item.roles) add(summary.roles, role, access, value, kind, isDenyAllElse);
   }
@@ -127,7 +155,8 @@ function finalize(summary: PolicyAclSummary, isDenyAllElse: boolean, allAccessTy
   if (!isDenyAllElse) return;
   for (const table of [summary.users, summary.groups]) {
     for (const perPrincipal of table.values()) {
-      for (const [access, result] of perPrincipal) if (result === ACCESS_UNDETERMINED) perPrincipal.set(access, ACCESS_DENIED);
+      for (const [access, result] of perPrincipal)
+        if (result === ACCESS_UNDETERMINED) perPrincipal.set(access, ACCESS_DENIED);
       for (const access of allAccessTypes) if (!perPrincipal.has(access)) perPrincipal.set(access, ACCESS_DENIED);
     }
   }
@@ -135,8 +164,9 @@ function finalize(summary: PolicyAclSummary, isDenyAllElse: boolean, allAccessTy
   summary.groups.set(GROUP_PUBLIC, everyone);
   for (const access of allAccessTypes) {
     if (everyone.has(access)) continue;
-    const deniedToAllNamed = [...summary.users.values()].every((p) => p.get(access) === ACCESS_DENIED)
-      && [...summary.groups.entries()].every(([name, p]) => name === GROUP_PUBLIC || p.get(access) === ACCESS_DENIED);
+    const deniedToAllNamed =
+      [...summary.users.values()].every((p) => p.get(access) === ACCESS_DENIED) &&
+      [...summary.groups.entries()].every(([name, p]) => name === GROUP_PUBLIC || p.get(access) === ACCESS_DENIED);
     // Everyone not named is denied; if every named principal is denied too, so is everybody — otherwise it depends.
     everyone.set(access, deniedToAllNamed ? ACCESS_DENIED : ACCESS_CONDITIONAL);
   }

@@ -26,7 +26,10 @@ export interface RangerAdminSourceOptions {
  */
 export function rangerAdminSource(opts: RangerAdminSourceOptions): PolicySource {
   if (carriesCredentials(opts.url)) {
-    throw new PolicyError('POLICY_UNAVAILABLE', 'RANGER_URL must not carry credentials (user:password@); set RANGER_USERNAME and RANGER_PASSWORD');
+    throw new PolicyError(
+      'POLICY_UNAVAILABLE',
+      'RANGER_URL must not carry credentials (user:password@); set RANGER_USERNAME and RANGER_PASSWORD',
+    );
   }
   const doFetch = opts.fetch ?? fetch;
   const clock = opts.now ?? (() => new Date());
@@ -39,17 +42,27 @@ export function rangerAdminSource(opts: RangerAdminSourceOptions): PolicySource 
 
   return {
     async current() {
-      const query = new URLSearchParams({ lastKnownVersion: String(last?.version ?? -1), pluginId: opts.pluginId ?? 'policysync' });
+      const query = new URLSearchParams({
+        lastKnownVersion: String(last?.version ?? -1),
+        pluginId: opts.pluginId ?? 'policysync',
+      });
       try {
-        const response = await doFetch(`${endpoint}?${query}`, { headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });
+        const response = await doFetch(`${endpoint}?${query}`, {
+          headers,
+          signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+        });
         if (response.status === 304 && last) return last;
-        if (response.status !== 200) throw new PolicyError('POLICY_UNAVAILABLE', describeStatus(response.status, opts.serviceName));
+        if (response.status !== 200)
+          throw new PolicyError('POLICY_UNAVAILABLE', describeStatus(response.status, opts.serviceName));
         last = { ...parsePolicies(await response.json()), loadedAt: clock().toISOString() };
         return last;
       } catch (error) {
         if (last) return last;
         if (error instanceof PolicyError && error.code === 'POLICY_UNAVAILABLE') throw error;
-        const reason = error instanceof PolicyError ? error.message : `cannot reach Ranger Admin at ${shownUrl(opts.url)}: ${(error as Error).message}`;
+        const reason =
+          error instanceof PolicyError
+            ? error.message
+            : `cannot reach Ranger Admin at ${shownUrl(opts.url)}: ${(error as Error).message}`;
         throw new PolicyError('POLICY_UNAVAILABLE', `no policies could be loaded: ${reason}`);
       }
     },
@@ -67,7 +80,8 @@ function shownUrl(url: string): string {
 }
 
 function describeStatus(status: number, service: string): string {
-  if (status === 401 || status === 403) return `Ranger Admin refused the credentials (HTTP ${status}); check RANGER_USERNAME and RANGER_PASSWORD`;
+  if (status === 401 || status === 403)
+    return `Ranger Admin refused the credentials (HTTP ${status}); check RANGER_USERNAME and RANGER_PASSWORD`;
   if (status === 404) return `Ranger Admin knows no service "${service}" (HTTP 404); check RANGER_SERVICE_NAME`;
   if (status === 304) return `Ranger Admin answered 304 Not Modified before any policies were loaded`;
   return `Ranger Admin answered HTTP ${status} for service "${service}"`;

@@ -1,5 +1,9 @@
 /** The parts of a RangerValiditySchedule that bound it in time (recurrences are not modelled). */
-export interface ScheduleWindow { startTime?: string | undefined; endTime?: string | undefined; timeZone?: string | undefined }
+export interface ScheduleWindow {
+  startTime?: string | undefined;
+  endTime?: string | undefined;
+  timeZone?: string | undefined;
+}
 
 /**
  * RangerValidityScheduleEvaluator: a policy with validity schedules applies only while at least one schedule covers
@@ -22,7 +26,12 @@ export function isInEffect(schedules: ScheduleWindow[], now: Date): boolean {
  * does not parse is never over.
  */
 export function hasEnded(schedules: ScheduleWindow[], now: Date): boolean {
-  return schedules.length > 0 && schedules.every((s) => s.endTime !== undefined && s.endTime !== '' && scheduleTime(s.endTime, s.timeZone) <= now.getTime());
+  return (
+    schedules.length > 0 &&
+    schedules.every(
+      (s) => s.endTime !== undefined && s.endTime !== '' && scheduleTime(s.endTime, s.timeZone) <= now.getTime(),
+    )
+  );
 }
 
 export function scheduleTime(text: string, timeZone: string | undefined): number {
@@ -46,10 +55,28 @@ function offsetMinutes(timeZone: string | undefined, around: number): number {
   }
   try {
     // The wall-clock time the zone shows at `around`, read back as if it were UTC, minus `around`, is the offset.
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric',
-      month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(new Date(around)).map((p) => [p.type, p.value]));
-    const shown = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
+        .formatToParts(new Date(around))
+        .map((p) => [p.type, p.value]),
+    );
+    const shown = Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+      Number(parts.second),
+    );
     return Math.round((shown - around) / 60_000);
   } catch {
     return 0; // an unknown zone name: Ranger falls back to the JVM default, we to UTC

@@ -17,13 +17,25 @@ export const ANY_ONE = -2;
  * so no state is ever revisited and the work is at most about (n+1)·(m+1) comparisons; linear when stars are few.
  */
 export function matchCodes(pattern: ArrayLike<number>, text: ArrayLike<number>): boolean {
-  const m = pattern.length, n = text.length;
-  let p = 0, t = 0, star = -1, resume = 0;
+  const m = pattern.length,
+    n = text.length;
+  let p = 0,
+    t = 0,
+    star = -1,
+    resume = 0;
   while (t < n) {
     if (p < m) {
       const token = pattern[p]!;
-      if (token === ANY_RUN) { star = p++; resume = t; continue; }
-      if (token === ANY_ONE || token === text[t]) { p++; t++; continue; }
+      if (token === ANY_RUN) {
+        star = p++;
+        resume = t;
+        continue;
+      }
+      if (token === ANY_ONE || token === text[t]) {
+        p++;
+        t++;
+        continue;
+      }
     }
     if (star < 0) return false;
     p = star + 1;
@@ -40,7 +52,11 @@ export function matchCodes(pattern: ArrayLike<number>, text: ArrayLike<number>):
  * resource definition says otherwise, the way Java ignores it (case-fold.ts). commons-io documents that `*?` "does
  * not work properly" in its matcher (`*?a` misses `xxa`); policies mean the plain reading, which is the one kept.
  */
-export function wildcardMatches(pattern: string, value: string, opts: { ignoreCase: boolean; wildcard: boolean }): boolean {
+export function wildcardMatches(
+  pattern: string,
+  value: string,
+  opts: { ignoreCase: boolean; wildcard: boolean },
+): boolean {
   if (!opts.ignoreCase && !(opts.wildcard && hasWildcard(pattern))) return pattern === value;
   const units = opts.ignoreCase ? foldedUnits : unitsOf;
   return matchCodes(Int32Array.from(units(pattern), opts.wildcard ? token : (code) => code), units(value));

@@ -2,8 +2,8 @@ import type { QueueClient } from '@azure/storage-queue';
 import { z } from 'zod';
 import { announceEnqueued } from '../task/task-events.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
-import { STORAGE_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 import { StoreError, statusCodeOf } from './errors.js';
+import { STORAGE_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 export const SyncMessageSchema = z.object({ taskId: z.string().regex(TASK_ID_PATTERN) });
 export type SyncMessage = z.infer<typeof SyncMessageSchema>;
@@ -14,7 +14,11 @@ export class DispatchQueue {
    * `poison` is `<queue>-poison`, where the Functions host moves a message after its last failed delivery.
    * `timeoutMs` bounds a send, retries included: the queue SDK's own timeout is only a hint to the server.
    */
-  constructor(readonly client: QueueClient, readonly poison: QueueClient, private readonly timeoutMs = STORAGE_REQUEST_TIMEOUT_MS) {}
+  constructor(
+    readonly client: QueueClient,
+    readonly poison: QueueClient,
+    private readonly timeoutMs = STORAGE_REQUEST_TIMEOUT_MS,
+  ) {}
 
   async init(): Promise<void> {
     await this.client.createIfNotExists();
@@ -24,10 +28,16 @@ export class DispatchQueue {
   async send(taskId: string, delaySeconds = 0): Promise<void> {
     const body = Buffer.from(JSON.stringify({ taskId } satisfies SyncMessage)).toString('base64');
     try {
-      await this.client.sendMessage(body, { abortSignal: AbortSignal.timeout(this.timeoutMs), ...(delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {}) });
+      await this.client.sendMessage(body, {
+        abortSignal: AbortSignal.timeout(this.timeoutMs),
+        ...(delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {}),
+      });
       if (delaySeconds === 0) announceEnqueued();
     } catch (err) {
-      throw new StoreError('STORAGE_UNAVAILABLE', `sync queue is unavailable (${statusCodeOf(err) ?? (err as Error).message})`);
+      throw new StoreError(
+        'STORAGE_UNAVAILABLE',
+        `sync queue is unavailable (${statusCodeOf(err) ?? (err as Error).message})`,
+      );
     }
   }
 }

@@ -13,7 +13,10 @@ export async function ensureTable(table: TableClient): Promise<void> {
     if (statusCodeOf(err) === 409) return;
     if (statusCodeOf(err) !== 403) throw err;
     try {
-      await table.listEntities({ queryOptions: { select: ['PartitionKey'] } }).byPage({ maxPageSize: 1 }).next();
+      await table
+        .listEntities({ queryOptions: { select: ['PartitionKey'] } })
+        .byPage({ maxPageSize: 1 })
+        .next();
     } catch {
       throw err;
     }

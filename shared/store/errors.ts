@@ -3,7 +3,10 @@
  * 413), so sending it again cannot succeed. Every other storage failure is `STORAGE_UNAVAILABLE` (retry later).
  */
 export class StoreError extends Error {
-  constructor(readonly code: 'STALE_WRITE' | 'INVALID_TRANSITION' | 'STORAGE_UNAVAILABLE' | 'STORAGE_REFUSED', message: string) {
+  constructor(
+    readonly code: 'STALE_WRITE' | 'INVALID_TRANSITION' | 'STORAGE_UNAVAILABLE' | 'STORAGE_REFUSED',
+    message: string,
+  ) {
     super(message);
     this.name = 'StoreError';
   }
@@ -16,7 +19,10 @@ export function statusCodeOf(err: unknown): number | undefined {
   return Number.isFinite(status) ? status : undefined;
 }
 
-const hasCode = (code: StoreError['code']) => (err: unknown): err is StoreError => err instanceof StoreError && err.code === code;
+const hasCode =
+  (code: StoreError['code']) =>
+  (err: unknown): err is StoreError =>
+    err instanceof StoreError && err.code === code;
 export const isStaleWrite = hasCode('STALE_WRITE');
 export const isStorageRefused = hasCode('STORAGE_REFUSED');
 export const isStorageUnavailable = hasCode('STORAGE_UNAVAILABLE');

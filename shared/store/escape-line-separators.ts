@@ -11,7 +11,8 @@ export const escapeLineSeparators: PipelinePolicyConfig = {
   policy: {
     name: 'policysync-escape-line-separators',
     sendRequest: (request, next) => {
-      if (typeof request.body === 'string') request.body = request.body.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+      if (typeof request.body === 'string')
+        request.body = request.body.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
       return next(request);
     },
   },

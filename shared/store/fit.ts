@@ -16,7 +16,17 @@ export function fitResult(result: ResourceResult, limit = MAX_PROPERTY_CHARS): s
       json = JSON.stringify(cut);
     }
   }
-  return json.length <= limit ? json : JSON.stringify({ ...cut, warnings: ['result too large to store'], statements: [], plan: [], granted: [], revoked: [], ...(cut.masking ? { masking: [] } : {}) });
+  return json.length <= limit
+    ? json
+    : JSON.stringify({
+        ...cut,
+        warnings: ['result too large to store'],
+        statements: [],
+        plan: [],
+        granted: [],
+        revoked: [],
+        ...(cut.masking ? { masking: [] } : {}),
+      });
 }
 
 export const fitText = (text: string, limit = 8_000) => (text.length <= limit ? text : `${text.slice(0, limit - 1)}…`);

@@ -23,7 +23,8 @@ const SAFE = /^[A-Za-z0-9_$@. -]+$/;
 const MAX_LEVELS = Math.floor((MAX_KEY_CHARS + 1) / (READABLE_CHARS + 1));
 
 export function nameKey(path: readonly string[]): string {
-  if (path.length === 0 || path.length > MAX_LEVELS) throw new RangeError(`a name key has 1 to ${MAX_LEVELS} levels, not ${path.length}`);
+  if (path.length === 0 || path.length > MAX_LEVELS)
+    throw new RangeError(`a name key has 1 to ${MAX_LEVELS} levels, not ${path.length}`);
   return path.map(segment).join(SEPARATOR);
 }
 

@@ -13,5 +13,11 @@ export type PipelinePolicyConfig = NonNullable<TableServiceClientOptions['additi
 /** A table client policy that fails each try left unanswered for `ms`. */
 export const requestTimeout = (ms: number): PipelinePolicyConfig => ({
   position: 'perRetry',
-  policy: { name: 'policysync-request-timeout', sendRequest: (request, next) => { request.timeout = ms; return next(request); } },
+  policy: {
+    name: 'policysync-request-timeout',
+    sendRequest: (request, next) => {
+      request.timeout = ms;
+      return next(request);
+    },
+  },
 });

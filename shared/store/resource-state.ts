@@ -28,28 +28,56 @@ export class ResourceStateStore {
   /** The rows for these exact keys (absent keys are simply missing), in one query. */
   async get(keys: string[]): Promise<ResourceState[]> {
     if (keys.length === 0) return [];
-    return this.query(`${odata`PartitionKey eq ${PARTITION}`} and (${keys.map((k) => odata`RowKey eq ${k}`).join(' or ')})`);
+    return this.query(
+      `${odata`PartitionKey eq ${PARTITION}`} and (${keys.map((k) => odata`RowKey eq ${k}`).join(' or ')})`,
+    );
   }
 
   /** Rows strictly below `key` in the hierarchy whose lease is live at `now`. */
   async leasedBelow(key: string, now: Date): Promise<ResourceState[]> {
     const { from, to } = descendantRange(key);
-    return this.query(odata`PartitionKey eq ${PARTITION} and RowKey ge ${from} and RowKey lt ${to} and leaseUntil gt ${now.toISOString()}`);
+    return this.query(
+      odata`PartitionKey eq ${PARTITION} and RowKey ge ${from} and RowKey lt ${to} and leaseUntil gt ${now.toISOString()}`,
+    );
   }
 
   /** Takes the lease on `state.key` if the row is still as read (or still absent); false when someone else won. */
-  async acquire(state: ResourceState | undefined, key: string, owner: string, at: Date, until: Date): Promise<ResourceState | false> {
-    const entity = { partitionKey: PARTITION, rowKey: key, leaseOwner: owner, leasedAt: at.toISOString(), leaseUntil: until.toISOString(),
-      ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}), ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}) };
+  async acquire(
+    state: ResourceState | undefined,
+    key: string,
+    owner: string,
+    at: Date,
+    until: Date,
+  ): Promise<ResourceState | false> {
+    const entity = {
+      partitionKey: PARTITION,
+      rowKey: key,
+      leaseOwner: owner,
+      leasedAt: at.toISOString(),
+      leaseUntil: until.toISOString(),
+      ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}),
+      ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}),
+    };
     try {
       const r = state?.etag
         ? await this.table.updateEntity(entity, 'Replace', { etag: state.etag })
         : await this.table.createEntity(entity);
-      return { key, leaseOwner: owner, leasedAt: entity.leasedAt, leaseUntil: entity.leaseUntil, ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}), ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}), ...(r.etag ? { etag: r.etag } : {}) };
+      return {
+        key,
+        leaseOwner: owner,
+        leasedAt: entity.leasedAt,
+        leaseUntil: entity.leaseUntil,
+        ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}),
+        ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}),
+        ...(r.etag ? { etag: r.etag } : {}),
+      };
     } catch (err) {
       const status = statusCodeOf(err);
       if (status === 409 || status === 412) return false;
-      throw new StoreError('STORAGE_UNAVAILABLE', `resource state is unavailable (${status ?? (err as Error).message})`);
+      throw new StoreError(
+        'STORAGE_UNAVAILABLE',
+        `resource state is unavailable (${status ?? (err as Error).message})`,
+      );
     }
   }
 
@@ -60,8 +88,12 @@ export class ResourceStateStore {
   async release(held: ResourceState, finished?: { startedAt: Date; policyVersion: string }): Promise<void> {
     const lastStartedAt = finished?.startedAt.toISOString() ?? held.lastStartedAt;
     const policyVersion = finished?.policyVersion ?? held.policyVersion;
-    const entity = { partitionKey: PARTITION, rowKey: held.key,
-      ...(lastStartedAt ? { lastStartedAt } : {}), ...(policyVersion ? { policyVersion } : {}) };
+    const entity = {
+      partitionKey: PARTITION,
+      rowKey: held.key,
+      ...(lastStartedAt ? { lastStartedAt } : {}),
+      ...(policyVersion ? { policyVersion } : {}),
+    };
     await this.table.updateEntity(entity, 'Replace', { etag: held.etag ?? '*' }).catch(() => undefined);
   }
 
@@ -69,8 +101,13 @@ export class ResourceStateStore {
     const rows: ResourceState[] = [];
     for await (const e of this.table.listEntities<Record<string, string>>({ queryOptions: { filter } })) {
       rows.push({
-        key: e.rowKey ?? '', ...(e.lastStartedAt ? { lastStartedAt: e.lastStartedAt } : {}), ...(e.policyVersion ? { policyVersion: e.policyVersion } : {}),
-        ...(e.leaseUntil ? { leaseUntil: e.leaseUntil } : {}), ...(e.leasedAt ? { leasedAt: e.leasedAt } : {}), ...(e.leaseOwner ? { leaseOwner: e.leaseOwner } : {}), etag: e.etag,
+        key: e.rowKey ?? '',
+        ...(e.lastStartedAt ? { lastStartedAt: e.lastStartedAt } : {}),
+        ...(e.policyVersion ? { policyVersion: e.policyVersion } : {}),
+        ...(e.leaseUntil ? { leaseUntil: e.leaseUntil } : {}),
+        ...(e.leasedAt ? { leasedAt: e.leasedAt } : {}),
+        ...(e.leaseOwner ? { leaseOwner: e.leaseOwner } : {}),
+        etag: e.etag,
       });
     }
     return rows;

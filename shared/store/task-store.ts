@@ -4,22 +4,33 @@ import { canTransition, type TaskStatus } from '../task/status.js';
 import { ensureTable } from './ensure-table.js';
 import { StoreError, statusCodeOf, unlessStale } from './errors.js';
 import { fitResult, fitText } from './fit.js';
-import { resourceRowKey, type ResourceRow, type TaskHeader } from './records.js';
+import { type ResourceRow, resourceRowKey, type TaskHeader } from './records.js';
 import { isLeaseLive, leaseEnd, needsRenewal } from './task-lease.js';
 
 const HEADER = 'task';
 const KEY = 'key';
-const BATCH = 100;                       // Table Storage transaction limit
+const BATCH = 100; // Table Storage transaction limit
 
-export interface StoredTask { header: TaskHeader; etag: string }
+export interface StoredTask {
+  header: TaskHeader;
+  etag: string;
+}
 
 /** How long an idempotency key names its task unless configured (IDEMPOTENCY_TTL_HOURS). */
 const DEFAULT_KEY_TTL_HOURS = 24;
 
 /** The task an idempotency key names, and the fingerprint of the request that claimed it, if one was given. */
-export interface KeyOwner { taskId: string; fingerprint?: string }
+export interface KeyOwner {
+  taskId: string;
+  fingerprint?: string;
+}
 
-interface KeyRow { taskId: string; createdAt: string; expiresAt?: string; fingerprint?: string }
+interface KeyRow {
+  taskId: string;
+  createdAt: string;
+  expiresAt?: string;
+  fingerprint?: string;
+}
 
 /**
  * Task records in Table Storage: one partition per task, a header row and one row per resource; and idempotency keys,
@@ -28,7 +39,10 @@ interface KeyRow { taskId: string; createdAt: string; expiresAt?: string; finger
 export class TaskStore {
   private readonly keyTtlMs: number;
 
-  constructor(private readonly table: TableClient, opts: { keyTtlHours?: number } = {}) {
+  constructor(
+    private readonly table: TableClient,
+    opts: { keyTtlHours?: number } = {},
+  ) {
     this.keyTtlMs = (opts.keyTtlHours ?? DEFAULT_KEY_TTL_HOURS) * 3_600_000;
   }
 
@@ -47,7 +61,8 @@ export class TaskStore {
     const batches: TransactionAction[][] = [];
     for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
     const last = batches.at(-1);
-    if (last && last.length < BATCH) last.push(head); else batches.push([head]);
+    if (last && last.length < BATCH) last.push(head);
+    else batches.push([head]);
     return guard(async () => {
       let etag: string | undefined;
       for (const batch of batches) {
@@ -60,9 +75,11 @@ export class TaskStore {
           const status = statusCodeOf(err);
           const own = status === 409 && batch.includes(head) ? await this.ownHeader(header) : undefined;
           if (own) return own;
-          if (status === 409) throw new StoreError('STORAGE_UNAVAILABLE', `task id ${header.taskId} is already taken; retry`);
+          if (status === 409)
+            throw new StoreError('STORAGE_UNAVAILABLE', `task id ${header.taskId} is already taken; retry`);
           // The task's own content was refused (too large, a value storage rejects): sending it again cannot succeed.
-          if (status === 400 || status === 413) throw new StoreError('STORAGE_REFUSED', `task storage refused the task's content (${status})`);
+          if (status === 400 || status === 413)
+            throw new StoreError('STORAGE_REFUSED', `task storage refused the task's content (${status})`);
           throw err;
         }
       }
@@ -73,8 +90,12 @@ export class TaskStore {
 
   private async ownHeader(header: TaskHeader): Promise<StoredTask | undefined> {
     const stored = await this.get(header.taskId);
-    const same = stored !== undefined && stored.header.createdAt === header.createdAt && stored.header.instance === header.instance
-      && stored.header.source === header.source && stored.header.resourceCount === header.resourceCount;
+    const same =
+      stored !== undefined &&
+      stored.header.createdAt === header.createdAt &&
+      stored.header.instance === header.instance &&
+      stored.header.source === header.source &&
+      stored.header.resourceCount === header.resourceCount;
     return same ? stored : undefined;
   }
 
@@ -94,15 +115,24 @@ export class TaskStore {
     return guard(async () => {
       const rows: ResourceRow[] = [];
       const filter = odata`PartitionKey eq ${taskId} and RowKey ge 'r' and RowKey lt 's'`;
-      for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) rows.push(fromResourceEntity(e));
+      for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+        rows.push(fromResourceEntity(e));
       return rows.sort((a, b) => a.index - b.index);
     });
   }
 
   /** The one way a task's status changes: allowed by the status machine and guarded by the row's ETag. */
-  async transition(current: StoredTask, to: TaskStatus, patch: Partial<TaskHeader> = {}, now = new Date()): Promise<StoredTask> {
+  async transition(
+    current: StoredTask,
+    to: TaskStatus,
+    patch: Partial<TaskHeader> = {},
+    now = new Date(),
+  ): Promise<StoredTask> {
     if (!canTransition(current.header.status, to)) {
-      throw new StoreError('INVALID_TRANSITION', `task ${current.header.taskId} cannot go from ${current.header.status} to ${to}`);
+      throw new StoreError(
+        'INVALID_TRANSITION',
+        `task ${current.header.taskId} cannot go from ${current.header.status} to ${to}`,
+      );
     }
     const header: TaskHeader = { ...current.header, ...patch, status: to, updatedAt: now.toISOString() };
     return this.replace({ header, etag: current.etag });
@@ -116,25 +146,45 @@ export class TaskStore {
     if (isLeaseLive(task.header, now)) return undefined;
     return unlessStale(async () => {
       const waiting = task.header.status === 'NEW' ? await this.transition(task, 'WAITING', {}, now) : task;
-      return this.transition(waiting, 'INPROGRESS', {
-        attempt: task.header.attempt + 1, startedAt: task.header.startedAt ?? now.toISOString(), leaseUntil: leaseEnd(now, leaseSeconds),
-      }, now);
+      return this.transition(
+        waiting,
+        'INPROGRESS',
+        {
+          attempt: task.header.attempt + 1,
+          startedAt: task.header.startedAt ?? now.toISOString(),
+          leaseUntil: leaseEnd(now, leaseSeconds),
+        },
+        now,
+      );
     });
   }
 
   /** Extends the lease once half of it is used; undefined when another worker took the task over meanwhile. */
   async renew(task: StoredTask, leaseSeconds: number, now: Date): Promise<StoredTask | undefined> {
     if (!needsRenewal(task.header, now, leaseSeconds)) return task;
-    return unlessStale(() => this.replace({ header: { ...task.header, leaseUntil: leaseEnd(now, leaseSeconds), updatedAt: now.toISOString() }, etag: task.etag }));
+    return unlessStale(() =>
+      this.replace({
+        header: { ...task.header, leaseUntil: leaseEnd(now, leaseSeconds), updatedAt: now.toISOString() },
+        etag: task.etag,
+      }),
+    );
   }
 
   /** Gives the lease back at once, so the next delivery of the task's message takes it over; best effort. */
   async release(task: StoredTask, now: Date): Promise<void> {
-    await this.replace({ ...task, header: { ...task.header, leaseUntil: now.toISOString(), updatedAt: now.toISOString() } }).catch(() => undefined);
+    await this.replace({
+      ...task,
+      header: { ...task.header, leaseUntil: now.toISOString(), updatedAt: now.toISOString() },
+    }).catch(() => undefined);
   }
 
   /** Ends an attempt in a terminal status. */
-  async finish(task: StoredTask, status: 'SUCCESS' | 'FAILED' | 'SKIPPED', patch: Partial<TaskHeader>, now: Date): Promise<StoredTask> {
+  async finish(
+    task: StoredTask,
+    status: 'SUCCESS' | 'FAILED' | 'SKIPPED',
+    patch: Partial<TaskHeader>,
+    now: Date,
+  ): Promise<StoredTask> {
     return this.transition(task, status, { ...patch, finishedAt: now.toISOString() }, now);
   }
 
@@ -145,7 +195,8 @@ export class TaskStore {
         const r = await this.table.updateEntity(toHeaderEntity(next.header), 'Replace', { etag: next.etag });
         return { header: next.header, etag: r.etag ?? '' };
       } catch (err) {
-        if (statusCodeOf(err) === 412) throw new StoreError('STALE_WRITE', `task ${next.header.taskId} was changed by another writer`);
+        if (statusCodeOf(err) === 412)
+          throw new StoreError('STALE_WRITE', `task ${next.header.taskId} was changed by another writer`);
         throw err;
       }
     });
@@ -165,7 +216,11 @@ export class TaskStore {
     const now = opts.now ?? new Date();
     const partitionKey = keyPartition(key);
     const row = {
-      partitionKey, rowKey: KEY, taskId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + this.keyTtlMs).toISOString(),
+      partitionKey,
+      rowKey: KEY,
+      taskId,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.keyTtlMs).toISOString(),
       ...(opts.fingerprint !== undefined ? { fingerprint: opts.fingerprint } : {}),
     };
     return guard(async () => {
@@ -178,12 +233,15 @@ export class TaskStore {
           if (statusCodeOf(err) !== 409) throw err;
         }
         const existing = await this.table.getEntity<KeyRow>(partitionKey, KEY).catch((err: unknown) => {
-          if (statusCodeOf(err) === 404) return undefined;         // released meanwhile: claim it afresh
+          if (statusCodeOf(err) === 404) return undefined; // released meanwhile: claim it afresh
           throw err;
         });
         if (!existing) continue;
         if (!this.keyExpired(existing, now)) {
-          return { taskId: existing.taskId, ...(existing.fingerprint !== undefined ? { fingerprint: existing.fingerprint } : {}) };
+          return {
+            taskId: existing.taskId,
+            ...(existing.fingerprint !== undefined ? { fingerprint: existing.fingerprint } : {}),
+          };
         }
         try {
           await this.table.updateEntity(row, 'Replace', { etag: existing.etag });
@@ -192,7 +250,10 @@ export class TaskStore {
           if (statusCodeOf(err) !== 412 && statusCodeOf(err) !== 404) throw err;
         }
       }
-      throw new StoreError('STORAGE_UNAVAILABLE', 'the idempotency key keeps changing under concurrent requests; retry');
+      throw new StoreError(
+        'STORAGE_UNAVAILABLE',
+        'the idempotency key keeps changing under concurrent requests; retry',
+      );
     });
   }
 
@@ -209,7 +270,8 @@ export class TaskStore {
   async releaseKey(key: string, taskId: string): Promise<void> {
     const partitionKey = keyPartition(key);
     const existing = await this.table.getEntity<KeyRow>(partitionKey, KEY).catch(() => undefined);
-    if (existing?.taskId === taskId) await this.table.deleteEntity(partitionKey, KEY, { etag: existing.etag }).catch(() => undefined);
+    if (existing?.taskId === taskId)
+      await this.table.deleteEntity(partitionKey, KEY, { etag: existing.etag }).catch(() => undefined);
   }
 
   /** Tasks whose header is in one of `statuses` and last changed before `before` (the dispatch sweeper). */
@@ -227,9 +289,10 @@ export class TaskStore {
  * differ only there would share a partition: those are hashed by their UTF-16 units, under a prefix of their own.
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const keyPartition = (key: string) => (!LONE_SURROGATE.test(key)
-  ? `key-${createHash('sha256').update(key).digest('hex')}`
-  : `keyu-${createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex')}`);
+const keyPartition = (key: string) =>
+  !LONE_SURROGATE.test(key)
+    ? `key-${createHash('sha256').update(key).digest('hex')}`
+    : `keyu-${createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex')}`;
 
 async function guard<T>(op: () => Promise<T>): Promise<T> {
   try {
@@ -250,15 +313,27 @@ function toHeaderEntity(h: TaskHeader) {
 }
 
 function fromHeaderEntity(e: TableEntityResult<Record<string, unknown>>): TaskHeader {
-  const { partitionKey, rowKey: _rowKey, etag: _etag, timestamp: _ts, 'odata.metadata': _m, ...rest } = e as Record<string, unknown>;
+  const {
+    partitionKey,
+    rowKey: _rowKey,
+    etag: _etag,
+    timestamp: _ts,
+    'odata.metadata': _m,
+    ...rest
+  } = e as Record<string, unknown>;
   return { ...(rest as Omit<TaskHeader, 'taskId'>), taskId: String(partitionKey) };
 }
 
 function toResourceEntity(taskId: string, r: ResourceRow) {
   return {
-    partitionKey: taskId, rowKey: resourceRowKey(r.index),
-    index: r.index, type: r.ref.type, values: JSON.stringify(r.ref.values), status: r.status,
-    message: fitText(r.message), updatedAt: r.updatedAt,
+    partitionKey: taskId,
+    rowKey: resourceRowKey(r.index),
+    index: r.index,
+    type: r.ref.type,
+    values: JSON.stringify(r.ref.values),
+    status: r.status,
+    message: fitText(r.message),
+    updatedAt: r.updatedAt,
     ...(r.result ? { result: fitResult(r.result) } : {}),
   };
 }

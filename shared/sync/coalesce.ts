@@ -13,7 +13,13 @@ export type Gate =
   | { kind: 'held'; held: ResourceState; startedAt: Date };
 
 export async function enterResource(
-  states: ResourceStateStore, path: string[], owner: string, taskCreatedAt: Date, policyVersion: string, leaseSeconds: number, now: Date,
+  states: ResourceStateStore,
+  path: string[],
+  owner: string,
+  taskCreatedAt: Date,
+  policyVersion: string,
+  leaseSeconds: number,
+  now: Date,
 ): Promise<Gate> {
   const keys = path.map((_, i) => nameKey(path.slice(0, i + 1)));
   const self = keys.at(-1)!;
@@ -23,10 +29,17 @@ export async function enterResource(
     .sort((a, b) => b.lastStartedAt!.localeCompare(a.lastStartedAt!))[0];
   if (covering) return { kind: 'covered', since: covering.lastStartedAt!, by: covering.key };
 
-  const live = (r: ResourceState) => r.leaseUntil !== undefined && new Date(r.leaseUntil) > now && r.leaseOwner !== owner;
+  const live = (r: ResourceState) =>
+    r.leaseUntil !== undefined && new Date(r.leaseUntil) > now && r.leaseOwner !== owner;
   const below = async () => (await states.leasedBelow(self, now)).filter(live);
   if (rows.some(live) || (await below()).length > 0) return busy();
-  const held = await states.acquire(rows.find((r) => r.key === self), self, owner, now, new Date(now.getTime() + leaseSeconds * 1000));
+  const held = await states.acquire(
+    rows.find((r) => r.key === self),
+    self,
+    owner,
+    now,
+    new Date(now.getTime() + leaseSeconds * 1000),
+  );
   if (!held) return busy();
   // Two levels (a schema and a table in it) can pass the check at the same moment and take different rows.
   // Look again now that ours is written: the later lease stands down (on a tie, the deeper one), so exactly

@@ -1,8 +1,8 @@
 import type { Connector } from '../connectors/connector.js';
 import { ConnectorError } from '../connectors/errors.js';
 import type { LoadedResource } from '../connectors/loaded-resource.js';
-import { principalKey, securableKey, securableName, type Grant, type Principal } from '../connectors/securable.js';
-import { desiredGrants, grantKey, type DesiredGrant } from '../plan/desired.js';
+import { type Grant, type Principal, principalKey, securableKey, securableName } from '../connectors/securable.js';
+import { type DesiredGrant, desiredGrants, grantKey } from '../plan/desired.js';
 import { evaluateObjects, type PolicyReading } from '../plan/evaluation.js';
 import { maskedTables, planResourceMasking } from '../plan/masking/resource-masking.js';
 import { plan, unchangedCount } from '../plan/plan.js';
@@ -36,7 +36,8 @@ export interface ResourceOutcome {
 export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
   // Who we are is read once per worker instance, beside the first load.
   const [loaded, identity] = await Promise.all([deps.connector.load(ref), deps.connector.identity()]);
-  if (loaded === 'not_found') return { status: 'SKIPPED', message: `not found: ${ref.type} ${Object.values(ref.values).join('.')}` };
+  if (loaded === 'not_found')
+    return { status: 'SKIPPED', message: `not found: ${ref.type} ${Object.values(ref.values).join('.')}` };
 
   // An object IGNORE_OBJECTS names asks for nothing, not even USAGE on the containers above it.
   const managed = loaded.objects.filter((s) => deps.scope.managesObject(s));
@@ -44,7 +45,11 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   const port = deps.connector.capabilities.masking;
   const tablesWithMasks = port ? maskedTables(managed, deps.scope) : [];
   const state = port && tablesWithMasks.length > 0 ? await port.read(loaded) : undefined;
-  const evaluated = evaluateObjects(managed, deps.policies, state && { tables: tablesWithMasks, columns: state.columns });
+  const evaluated = evaluateObjects(
+    managed,
+    deps.policies,
+    state && { tables: tablesWithMasks, columns: state.columns },
+  );
 
   const desired = desiredGrants(evaluated, deps.profile);
   const wanted = new Set(desired.grants.map(grantKey));
@@ -52,33 +57,56 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   const parentKeys = new Set(loaded.parents.map(securableKey));
   const neededAbove = desired.grants.filter((g) => parentKeys.has(securableKey(g.securable)));
   const withNeeds = (outcome: ResourceOutcome): ResourceOutcome => ({ ...outcome, neededAbove });
-  const warnings = [...desired.warnings, ...columnWarning(loaded), ...identityWarnings(desired.grants, actual, identity)];
+  const warnings = [
+    ...desired.warnings,
+    ...columnWarning(loaded),
+    ...identityWarnings(desired.grants, actual, identity),
+  ];
   const created: ResourceResult['statements'] = [];
-  const missing = await missingPrincipals(desired.grants.map((g) => g.principal), deps, warnings, created);
+  const missing = await missingPrincipals(
+    desired.grants.map((g) => g.principal),
+    deps,
+    warnings,
+    created,
+  );
   const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
   const planned = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope, identity });
-  const masking = port && state ? planResourceMasking({
-    tables: evaluated.filter((e) => tablesWithMasks.includes(e.securable)), state, port, policyVersion: deps.policies.version,
-    profile: deps.profile, scope: deps.scope, ...(loaded.column !== undefined ? { onlyColumn: loaded.column } : {}),
-  }) : undefined;
+  const masking =
+    port && state
+      ? planResourceMasking({
+          tables: evaluated.filter((e) => tablesWithMasks.includes(e.securable)),
+          state,
+          port,
+          policyVersion: deps.policies.version,
+          profile: deps.profile,
+          scope: deps.scope,
+          ...(loaded.column !== undefined ? { onlyColumn: loaded.column } : {}),
+        })
+      : undefined;
   if (masking) warnings.push(...masking.warnings);
   // Fail closed: where a mask or row filter the policies want could not be put in place, granting would show
   // readers clear data, so no grant goes to that table or view until it can be protected.
   const unprotected = new Set((masking?.unprotected ?? []).map(securableKey));
   const steps = planned.filter((s) => !(s.op === 'GRANT' && unprotected.has(securableKey(s.securable))));
   const withheld = planned.length - steps.length;
-  const unprotectedNote = unprotected.size === 0 ? undefined
-    : `masks or row filters the policies want could not be put in place on ${[...new Set((masking?.unprotected ?? []).map((t) => `${t.kind} ${securableName(t)}`))].join(', ')} (see the warnings), so ${withheld} grant(s) to ${unprotected.size === 1 ? 'it were' : 'them were'} withheld`;
+  const unprotectedNote =
+    unprotected.size === 0
+      ? undefined
+      : `masks or row filters the policies want could not be put in place on ${[...new Set((masking?.unprotected ?? []).map((t) => `${t.kind} ${securableName(t)}`))].join(', ')} (see the warnings), so ${withheld} grant(s) to ${unprotected.size === 1 ? 'it were' : 'them were'} withheld`;
   const base = {
-    unchanged: unchangedCount(grantable, actual) + (masking?.unchanged ?? 0), warnings,
-    plan: [...(masking?.steps ?? []).map(describeMaskStep), ...steps.map(describeStep)], policyVersion: deps.policies.version,
+    unchanged: unchangedCount(grantable, actual) + (masking?.unchanged ?? 0),
+    warnings,
+    plan: [...(masking?.steps ?? []).map(describeMaskStep), ...steps.map(describeStep)],
+    policyVersion: deps.policies.version,
   };
   const maskSteps = masking?.steps ?? [];
 
   if (deps.dryRun || (steps.length === 0 && maskSteps.length === 0)) {
     return withNeeds({
       status: unprotectedNote && !deps.dryRun ? 'FAILED' : 'SUCCESS',
-      message: deps.dryRun ? `dry run: ${steps.length + maskSteps.length} change(s) planned${unprotectedNote ? `; ${unprotectedNote}` : ''}` : unprotectedNote ?? 'already in sync',
+      message: deps.dryRun
+        ? `dry run: ${steps.length + maskSteps.length} change(s) planned${unprotectedNote ? `; ${unprotectedNote}` : ''}`
+        : (unprotectedNote ?? 'already in sync'),
       result: { ...base, granted: [], revoked: [], statements: created, dryRun: deps.dryRun },
     });
   }
@@ -104,18 +132,31 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
     ...base,
     granted: done.filter((o) => o.step.op === 'GRANT').map((o) => describeChange(o.step)),
     revoked: done.filter((o) => o.step.op === 'REVOKE').map((o) => describeChange(o.step)),
-    statements: [...created, ...maskStatements, ...outcomes.map((o) => ({ sql: o.sql, ok: o.ok, ...(o.error ? { error: o.error } : {}) }))],
+    statements: [
+      ...created,
+      ...maskStatements,
+      ...outcomes.map((o) => ({ sql: o.sql, ok: o.ok, ...(o.error ? { error: o.error } : {}) })),
+    ],
     ...(masked.length > 0 ? { masking: masked } : {}),
   };
   // An object dropped while we synced it has converged: its grants went with it.
-  if (vanished.length > 0) result.warnings.push(`${vanished.length} object(s) disappeared during the sync; their grants went with them`);
+  if (vanished.length > 0)
+    result.warnings.push(`${vanished.length} object(s) disappeared during the sync; their grants went with them`);
   if (failed.length > 0) {
     const first = failed[0]!;
-    return withNeeds({ status: 'FAILED', message: `${failed.length} of ${outcomes.length} statement(s) failed; first: ${first.sql} -> ${first.error}`, result });
+    return withNeeds({
+      status: 'FAILED',
+      message: `${failed.length} of ${outcomes.length} statement(s) failed; first: ${first.sql} -> ${first.error}`,
+      result,
+    });
   }
   if (unprotectedNote) return withNeeds({ status: 'FAILED', message: unprotectedNote, result });
   const maskNote = masked.length > 0 ? `, ${masked.length} masking change(s)` : '';
-  return withNeeds({ status: 'SUCCESS', message: `${result.granted.length} grant(s), ${result.revoked.length} revoke(s) applied${maskNote}`, result });
+  return withNeeds({
+    status: 'SUCCESS',
+    message: `${result.granted.length} grant(s), ${result.revoked.length} revoke(s) applied${maskNote}`,
+    result,
+  });
 }
 
 /**
@@ -126,8 +167,12 @@ export async function syncResourceSafely(ref: ResourceRef, deps: ResourceSyncDep
   try {
     return await syncResource(ref, deps);
   } catch (err) {
-    if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return { status: 'SKIPPED', message: `not found: ${err.message}` };
-    return { status: 'FAILED', message: err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}` };
+    if (err instanceof ConnectorError && err.code === 'NOT_FOUND')
+      return { status: 'SKIPPED', message: `not found: ${err.message}` };
+    return {
+      status: 'FAILED',
+      message: err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}`,
+    };
   }
 }
 
@@ -135,7 +180,12 @@ export async function syncResourceSafely(ref: ResourceRef, deps: ResourceSyncDep
  * The principals the desired grants name that the warehouse lacks: created when allowed (not in a dry run),
  * otherwise reported, and their grants left out rather than failing the statements.
  */
-async function missingPrincipals(wanted: Principal[], deps: ResourceSyncDeps, warnings: string[], created: ResourceResult['statements']): Promise<Set<string>> {
+async function missingPrincipals(
+  wanted: Principal[],
+  deps: ResourceSyncDeps,
+  warnings: string[],
+  created: ResourceResult['statements'],
+): Promise<Set<string>> {
   const directory = deps.connector.capabilities.principals;
   if (!directory) return new Set();
   const existing = new Set((await directory.existing()).map(principalKey));
@@ -149,11 +199,16 @@ async function missingPrincipals(wanted: Principal[], deps: ResourceSyncDeps, wa
       }
       const outcome = await directory.create(p);
       created.push(outcome);
-      if (outcome.ok) { missing.delete(key); continue; }
+      if (outcome.ok) {
+        missing.delete(key);
+        continue;
+      }
       warnings.push(`${p.kind} ${p.name} could not be created: ${outcome.error}`);
       continue;
     }
-    warnings.push(`${p.kind} ${p.name} does not exist in the warehouse; its grants were not applied (${directory.remedy})`);
+    warnings.push(
+      `${p.kind} ${p.name} does not exist in the warehouse; its grants were not applied (${directory.remedy})`,
+    );
   }
   return new Set(missing.keys());
 }
@@ -169,8 +224,10 @@ function identityWarnings(desired: DesiredGrant[], actual: Grant[], identity: Pr
     entry.count++;
     missing.set(principalKey(g.principal), entry);
   }
-  return [...missing.values()].map(({ principal, count }) =>
-    `${principal.kind.replace('_', ' ')} ${principal.name} is the connector's own identity: the sync never grants or revokes anything to it, so ${count} grant(s) the policies ask for were left out`);
+  return [...missing.values()].map(
+    ({ principal, count }) =>
+      `${principal.kind.replace('_', ' ')} ${principal.name} is the connector's own identity: the sync never grants or revokes anything to it, so ${count} grant(s) the policies ask for were left out`,
+  );
 }
 
 function columnWarning(loaded: LoadedResource): string[] {

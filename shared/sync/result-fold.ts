@@ -1,5 +1,5 @@
+import { type DesiredGrant, grantKey } from '../plan/desired.js';
 import type { ResourceResult } from '../store/records.js';
-import { grantKey, type DesiredGrant } from '../plan/desired.js';
 import type { ResourceOutcome } from './resource-sync.js';
 
 /**
@@ -27,7 +27,10 @@ export class ResultFold {
   private failed = 0;
   private firstFailure = '';
 
-  constructor(private readonly topKind: DesiredGrant['securable']['kind'], private readonly kept = KEPT_PER_LIST) {}
+  constructor(
+    private readonly topKind: DesiredGrant['securable']['kind'],
+    private readonly kept = KEPT_PER_LIST,
+  ) {}
 
   add(outcome: ResourceOutcome): void {
     for (const g of outcome.neededAbove ?? []) if (g.securable.kind === this.topKind) this.needed.set(grantKey(g), g);
@@ -50,17 +53,20 @@ export class ResultFold {
     const firstFailure = top.status === 'FAILED' ? top.message : this.firstFailure;
     const first = t ?? this.first;
     let truncated = this.truncated || t?.truncated === true;
-    const lists = Object.fromEntries(LISTS.map((key) => {
-      const all = [...(t?.[key] ?? []), ...this.lists[key]];
-      if (all.length > this.kept) truncated = true;
-      return [key, all.slice(0, this.kept)];
-    })) as Lists;
+    const lists = Object.fromEntries(
+      LISTS.map((key) => {
+        const all = [...(t?.[key] ?? []), ...this.lists[key]];
+        if (all.length > this.kept) truncated = true;
+        return [key, all.slice(0, this.kept)];
+      }),
+    ) as Lists;
     const { masking, ...rest } = lists;
     const granted = this.totals.granted + (t?.granted.length ?? 0);
     const revoked = this.totals.revoked + (t?.revoked.length ?? 0);
     const unchanged = this.totals.unchanged + (t?.unchanged ?? 0);
     const result: ResourceResult = {
-      ...rest, unchanged,
+      ...rest,
+      unchanged,
       ...(this.masked || t?.masking !== undefined ? { masking } : {}),
       ...(first?.policyVersion !== undefined ? { policyVersion: first.policyVersion } : {}),
       ...(first?.dryRun ? { dryRun: true } : {}),

@@ -1,8 +1,8 @@
 import type { Connector } from '../connectors/connector.js';
-import type { SecurableKind } from '../connectors/securable.js';
-import type { ResourceRef } from '../task/request.js';
 import { ConnectorError } from '../connectors/errors.js';
+import type { SecurableKind } from '../connectors/securable.js';
 import type { DesiredGrant } from '../plan/desired.js';
+import type { ResourceRef } from '../task/request.js';
 import type { ResourceOutcome } from './resource-sync.js';
 import { ResultFold } from './result-fold.js';
 
@@ -13,7 +13,9 @@ import { ResultFold } from './result-fold.js';
  * into the requested resource's one result.
  */
 export async function syncTree(
-  ref: ResourceRef, connector: Connector, containerKind: SecurableKind,
+  ref: ResourceRef,
+  connector: Connector,
+  containerKind: SecurableKind,
   syncOne: (ref: ResourceRef, neededBelow?: DesiredGrant[]) => Promise<ResourceOutcome>,
 ): Promise<ResourceOutcome> {
   const { children: childrenOf } = connector.capabilities;

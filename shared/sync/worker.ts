@@ -1,17 +1,17 @@
-import type { Connector } from '../connectors/connector.js';
 import { createHash } from 'node:crypto';
+import type { Connector } from '../connectors/connector.js';
+import { policyReading } from '../plan/evaluation.js';
+import type { WarehouseProfile } from '../plan/profile.js';
+import type { ManagedScope } from '../plan/scope.js';
 import type { PolicySnapshot, PolicySource } from '../policy/index.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
-import type { ResourceStateStore } from '../store/resource-state.js';
 import type { ResourceRow } from '../store/records.js';
+import type { ResourceStateStore } from '../store/resource-state.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
-import type { WarehouseProfile } from '../plan/profile.js';
-import { policyReading } from '../plan/evaluation.js';
 import { enterResource } from './coalesce.js';
-import { syncResourceSafely, type ResourceOutcome } from './resource-sync.js';
-import type { ManagedScope } from '../plan/scope.js';
+import { type ResourceOutcome, syncResourceSafely } from './resource-sync.js';
 import { syncTree } from './tree-sync.js';
 
 export interface WorkerDeps {
@@ -53,17 +53,30 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     const rows = await deps.store.resources(taskId);
     for (const row of rows) {
       if (row.status !== 'PENDING') continue;
-      const sync = () => syncTree(row.ref, deps.connector, deps.profile.containerKind, (ref, neededBelow) => syncResourceSafely(ref, {
-        connector: deps.connector, profile: deps.profile, scope: deps.scope, policies: policyReading(snapshot, deps.profile, clock()), dryRun: task!.header.dryRun,
-        ...(neededBelow ? { neededBelow } : {}),
-      }));
-      const outcome = deps.coalescing && !task.header.dryRun
-        ? await coalesced(row, task, version, deps.coalescing, deps, clock, sync)
-        : await sync();
+      const sync = () =>
+        syncTree(row.ref, deps.connector, deps.profile.containerKind, (ref, neededBelow) =>
+          syncResourceSafely(ref, {
+            connector: deps.connector,
+            profile: deps.profile,
+            scope: deps.scope,
+            policies: policyReading(snapshot, deps.profile, clock()),
+            dryRun: task!.header.dryRun,
+            ...(neededBelow ? { neededBelow } : {}),
+          }),
+        );
+      const outcome =
+        deps.coalescing && !task.header.dryRun
+          ? await coalesced(row, task, version, deps.coalescing, deps, clock, sync)
+          : await sync();
       if ('busyMs' in outcome) return await defer(task, deps, clock(), outcome.busyMs);
       const next: ResourceRow = { ...row, ...outcome, updatedAt: clock().toISOString() };
       await deps.store.writeResource(taskId, next);
-      log(outcome.status === 'FAILED' ? 'warn' : 'info', 'resource synced', { taskId, index: row.index, type: row.ref.type, status: outcome.status });
+      log(outcome.status === 'FAILED' ? 'warn' : 'info', 'resource synced', {
+        taskId,
+        index: row.index,
+        type: row.ref.type,
+        status: outcome.status,
+      });
       const renewed = await deps.store.renew(task, deps.leaseSeconds, clock());
       if (!renewed) return 'claimed_elsewhere';
       task = renewed;
@@ -74,7 +87,12 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
     log('error', 'task attempt failed', { taskId, attempt: task.header.attempt, error: message });
     const current = await deps.store.get(taskId).catch(() => undefined);
     if (finalAttempt && current && !isTerminal(current.header.status)) {
-      await deps.store.finish(current, 'FAILED', { message: `failed after ${current.header.attempt} attempt(s): ${message}` }, clock());
+      await deps.store.finish(
+        current,
+        'FAILED',
+        { message: `failed after ${current.header.attempt} attempt(s): ${message}` },
+        clock(),
+      );
       announceTerminal(taskId);
     } else if (!finalAttempt && current?.header.status === 'INPROGRESS') {
       // Give the lease back: the queue's redelivery must take the task over and try again, not stand down.
@@ -89,19 +107,36 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
  * is, says how long until their lease ends.
  */
 async function coalesced(
-  row: ResourceRow, task: StoredTask, version: string, c: NonNullable<WorkerDeps['coalescing']>, deps: WorkerDeps,
-  clock: () => Date, sync: () => Promise<ResourceOutcome>,
+  row: ResourceRow,
+  task: StoredTask,
+  version: string,
+  c: NonNullable<WorkerDeps['coalescing']>,
+  deps: WorkerDeps,
+  clock: () => Date,
+  sync: () => Promise<ResourceOutcome>,
 ): Promise<ResourceOutcome | { busyMs: number }> {
   const path = deps.profile.resourcePath(row.ref);
-  const gate = await enterResource(c.states, path, task.header.taskId, new Date(task.header.createdAt), version, deps.leaseSeconds, clock());
-  if (gate.kind === 'covered') return { status: 'SUCCESS', message: `already in sync since ${gate.since} (policy version ${version})` };
+  const gate = await enterResource(
+    c.states,
+    path,
+    task.header.taskId,
+    new Date(task.header.createdAt),
+    version,
+    deps.leaseSeconds,
+    clock(),
+  );
+  if (gate.kind === 'covered')
+    return { status: 'SUCCESS', message: `already in sync since ${gate.since} (policy version ${version})` };
   if (gate.kind === 'busy') return { busyMs: gate.retryAfterMs };
   let outcome: ResourceOutcome | undefined;
   try {
     outcome = await sync();
     return outcome;
   } finally {
-    await c.states.release(gate.held, outcome?.status === 'SUCCESS' ? { startedAt: gate.startedAt, policyVersion: version } : undefined);
+    await c.states.release(
+      gate.held,
+      outcome?.status === 'SUCCESS' ? { startedAt: gate.startedAt, policyVersion: version } : undefined,
+    );
   }
 }
 
@@ -121,18 +156,34 @@ function policyFingerprint(snapshot: PolicySnapshot): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(snapshot.policies)).digest('hex').slice(0, 16)}`;
 }
 
-async function finish(task: StoredTask, deps: WorkerDeps, now: Date, policyVersion: number | null): Promise<WorkerOutcome> {
+async function finish(
+  task: StoredTask,
+  deps: WorkerDeps,
+  now: Date,
+  policyVersion: number | null,
+): Promise<WorkerOutcome> {
   const rows = await deps.store.resources(task.header.taskId);
   const status = deriveTaskStatus(rows);
   const count = (s: string) => rows.filter((r) => r.status === s).length;
   const failed = rows.filter((r) => r.status === 'FAILED');
-  const message = status === 'FAILED'
-    ? `${failed.length} resource(s) failed: ${failed.map((r) => `#${r.index} ${r.ref.type} ${Object.values(r.ref.values).join('.')}`).join('; ')}`
-    : status === 'SKIPPED' ? 'every resource was skipped' : `${count('SUCCESS')} resource(s) synced`;
-  await deps.store.finish(task, status, {
-    message, succeeded: count('SUCCESS'), failed: failed.length, skipped: count('SKIPPED'),
-    ...(policyVersion !== null ? { policyVersion: String(policyVersion) } : {}),
-  }, now);
+  const message =
+    status === 'FAILED'
+      ? `${failed.length} resource(s) failed: ${failed.map((r) => `#${r.index} ${r.ref.type} ${Object.values(r.ref.values).join('.')}`).join('; ')}`
+      : status === 'SKIPPED'
+        ? 'every resource was skipped'
+        : `${count('SUCCESS')} resource(s) synced`;
+  await deps.store.finish(
+    task,
+    status,
+    {
+      message,
+      succeeded: count('SUCCESS'),
+      failed: failed.length,
+      skipped: count('SKIPPED'),
+      ...(policyVersion !== null ? { policyVersion: String(policyVersion) } : {}),
+    },
+    now,
+  );
   announceTerminal(task.header.taskId);
   return 'completed';
 }

@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 
 /** One validation problem: where in the caller's JSON (`$.requestInfo.resources[0].type`) and what is wrong. */
-export interface Issue { path: string; message: string }
+export interface Issue {
+  path: string;
+  message: string;
+}
 
 /**
  * A zod issue path as a JSON path from the document's root, the form a caller can find in the body it sent;

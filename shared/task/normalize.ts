@@ -1,12 +1,10 @@
+import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { identifierProblem } from './identifier.js';
 import type { ResourceRef, SyncRequest } from './request.js';
-import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { supportedTypes, valueKeys } from './resource-types.js';
 
 /** A requested resource, with the identifiers its type needs picked out, or the reason it will be skipped. */
-export type NormalizedResource =
-  | { ref: ResourceRef; skip?: undefined }
-  | { ref: ResourceRef; skip: string };
+export type NormalizedResource = { ref: ResourceRef; skip?: undefined } | { ref: ResourceRef; skip: string };
 
 export interface NormalizedRequest {
   request: SyncRequest;
@@ -14,21 +12,31 @@ export interface NormalizedRequest {
 }
 
 /** The one normalizer both entry points use: type names are case-insensitive; identifiers are kept exactly. */
-export function normalizeRequest(request: SyncRequest, warehouse: Pick<WarehouseModule, 'kind' | 'resourceTypes'>): NormalizedRequest {
+export function normalizeRequest(
+  request: SyncRequest,
+  warehouse: Pick<WarehouseModule, 'kind' | 'resourceTypes'>,
+): NormalizedRequest {
   return { request, resources: request.requestInfo.resources.map((r) => normalizeResource(r, warehouse)) };
 }
 
-function normalizeResource(raw: ResourceRef, { kind, resourceTypes }: Pick<WarehouseModule, 'kind' | 'resourceTypes'>): NormalizedResource {
+function normalizeResource(
+  raw: ResourceRef,
+  { kind, resourceTypes }: Pick<WarehouseModule, 'kind' | 'resourceTypes'>,
+): NormalizedResource {
   const type = raw.type.trim().toLowerCase();
   const needs = valueKeys(resourceTypes, type);
   if (!needs) {
-    return { ref: raw, skip: `unsupported resource type '${raw.type}' for a ${kind} connector (supported: ${supportedTypes(resourceTypes)})` };
+    return {
+      ref: raw,
+      skip: `unsupported resource type '${raw.type}' for a ${kind} connector (supported: ${supportedTypes(resourceTypes)})`,
+    };
   }
   const values: Record<string, string> = {};
   const lowerKeys = new Map(Object.entries(raw.values).map(([k, v]) => [k.toLowerCase(), v]));
   for (const key of needs) {
     const value = lowerKeys.get(key) ?? (type === 'view' && key === 'table' ? lowerKeys.get('view') : undefined);
-    if (value === undefined || value.trim() === '') return { ref: raw, skip: `invalid request: resource type '${type}' needs values.${key}` };
+    if (value === undefined || value.trim() === '')
+      return { ref: raw, skip: `invalid request: resource type '${type}' needs values.${key}` };
     const problem = identifierProblem(value);
     if (problem) return { ref: raw, skip: `invalid request: values.${key} ${problem}` };
     values[key] = value;

@@ -8,18 +8,26 @@ import { EventEmitter } from 'node:events';
 const emitter = new EventEmitter();
 emitter.setMaxListeners(0);
 
-export const announceTerminal = (taskId: string) => { emitter.emit(taskId); };
+export const announceTerminal = (taskId: string) => {
+  emitter.emit(taskId);
+};
 
 export function onTerminal(taskId: string, listener: () => void): () => void {
   emitter.once(taskId, listener);
-  return () => { emitter.off(taskId, listener); };
+  return () => {
+    emitter.off(taskId, listener);
+  };
 }
 
 const ENQUEUED = Symbol('enqueued');
 
-export const announceEnqueued = () => { emitter.emit(ENQUEUED); };
+export const announceEnqueued = () => {
+  emitter.emit(ENQUEUED);
+};
 
 export function onEnqueued(listener: () => void): () => void {
   emitter.on(ENQUEUED, listener);
-  return () => { emitter.off(ENQUEUED, listener); };
+  return () => {
+    emitter.off(ENQUEUED, listener);
+  };
 }

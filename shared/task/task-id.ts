@@ -13,7 +13,7 @@ export function newTaskId(now: number = Date.now()): string {
   if (ms <= lastMs) {
     ms = lastMs;
     sequence = (sequence + 1n) & 0xfffn;
-    if (sequence === 0n) ms = lastMs + 1n;      // sequence exhausted: borrow the next millisecond
+    if (sequence === 0n) ms = lastMs + 1n; // sequence exhausted: borrow the next millisecond
   } else {
     sequence = 0n;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBench, type BenchRun } from '../../bench/run.js';
+import { type BenchRun, runBench } from '../../bench/run.js';
 
 // The quick bench, run as a test: counts and invariants, never times (speed targets live in bench/).
 describe('quick bench', () => {
@@ -7,7 +7,16 @@ describe('quick bench', () => {
 
   it('runs every benchmark and keeps its invariants', async () => {
     bench = await runBench({ quick: true, write: false, progress: false });
-    expect(bench.results.map((r) => r.name)).toEqual(['targeted-vs-full', 'round-trips', 'api', 'ingest', 'burst', 'scale', 'latency', 'matching']);
+    expect(bench.results.map((r) => r.name)).toEqual([
+      'targeted-vs-full',
+      'round-trips',
+      'api',
+      'ingest',
+      'burst',
+      'scale',
+      'latency',
+      'matching',
+    ]);
 
     const tvf = bench.targetedVsFull.raw;
     expect(tvf.targetedStatus).toBe('SUCCESS');
@@ -20,9 +29,9 @@ describe('quick bench', () => {
     for (const m of ['off', 'on'] as const) {
       expect(rt[m].changed).toBeLessThanOrEqual(3);
       expect(rt[m].inSync).toBeLessThanOrEqual(2);
-      expect(rt[m].cold).toBeGreaterThanOrEqual(rt[m].changed);      // the first sync also lists roles (and policies)
+      expect(rt[m].cold).toBeGreaterThanOrEqual(rt[m].changed); // the first sync also lists roles (and policies)
     }
-    expect(rt.on.cold).toBeGreaterThan(rt.off.cold);                   // masking sync only adds reads
+    expect(rt.on.cold).toBeGreaterThan(rt.off.cold); // masking sync only adds reads
     expect([...rt.off.statuses, ...rt.on.statuses].every((s) => s === 'SUCCESS')).toBe(true);
 
     expect(bench.api.raw.post.requests).toBeGreaterThan(0);

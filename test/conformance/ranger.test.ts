@@ -33,7 +33,10 @@ describe('Apache Ranger conformance suites', () => {
   it('skips only cases that exist, each for a listed reason', () => {
     for (const [file, skipped] of Object.entries(SKIPPED_CASES)) {
       for (const [name, reason] of Object.entries(skipped)) {
-        expect(cases.some((c) => c.file === file && c.name === name), `${file}: ${name}`).toBe(true);
+        expect(
+          cases.some((c) => c.file === file && c.name === name),
+          `${file}: ${name}`,
+        ).toBe(true);
         expect(SKIP_REASONS[reason]).toBeTruthy();
       }
     }
@@ -44,9 +47,11 @@ afterAll(() => {
   const total = cases.length;
   const executed = total - counts.skipped;
   const lines = [
-    `Ranger conformance: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped of ${total} cases `
-      + `(${((100 * executed) / total).toFixed(1)}% executed)`,
-    ...[...skippedByReason].map(([reason, n]) => `  skipped ${n} × ${reason}: ${SKIP_REASONS[reason as keyof typeof SKIP_REASONS]}`),
+    `Ranger conformance: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped of ${total} cases ` +
+      `(${((100 * executed) / total).toFixed(1)}% executed)`,
+    ...[...skippedByReason].map(
+      ([reason, n]) => `  skipped ${n} × ${reason}: ${SKIP_REASONS[reason as keyof typeof SKIP_REASONS]}`,
+    ),
   ];
   console.log(lines.join('\n'));
 });

@@ -4,8 +4,8 @@
  */
 export const SKIP_REASONS = {
   TAG_POLICIES:
-    'needs tag-based policies and the resource tags Ranger loads from ACLResourceTags.json (not part of the suite); '
-    + 'policysync evaluates resource policies only',
+    'needs tag-based policies and the resource tags Ranger loads from ACLResourceTags.json (not part of the suite); ' +
+    'policysync evaluates resource policies only',
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;
@@ -18,7 +18,9 @@ export const SKIPPED_CASES: Record<string, Record<string, SkipReason>> = {
   'test_aclprovider_mask_filter.json': {
     'Test-ACL-Provider-DataMask / mask: employee.personal.city - tag-based: RESTRICTED': 'TAG_POLICIES',
     'Test-ACL-Provider-DataMask / mask: employee.personal.mrn - tag-based: DATA_QUALITY; conditional': 'TAG_POLICIES',
-    'Test-ACL-Provider-DataMask / mask: employee.personal.address - tag-based: RESTRICTED-FINAL; conditional: validity-schedule': 'TAG_POLICIES',
-    'Test-ACL-Provider-DataMask / mask: finance.forecast.revenue - tag-based: RESTRICTED; conditional: tag-validity-period': 'TAG_POLICIES',
+    'Test-ACL-Provider-DataMask / mask: employee.personal.address - tag-based: RESTRICTED-FINAL; conditional: validity-schedule':
+      'TAG_POLICIES',
+    'Test-ACL-Provider-DataMask / mask: finance.forecast.revenue - tag-based: RESTRICTED; conditional: tag-validity-period':
+      'TAG_POLICIES',
   },
 };

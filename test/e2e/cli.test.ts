@@ -1,27 +1,42 @@
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, type LocalHost } from '../../dev/host/local-host.js';
+import { type LocalHost, startLocalHost } from '../../dev/host/local-host.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 let host: LocalHost;
 let token: string;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** `policysync <args>` as a child process, the way a user runs it; POLICYSYNC_* point at the local host. */
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
       cwd: REPO,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, POLICYSYNC_URL: host.apiUrl, POLICYSYNC_TOKEN: token, ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        POLICYSYNC_URL: host.apiUrl,
+        POLICYSYNC_TOKEN: token,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d; });
-    child.stderr.on('data', (d: Buffer) => { stderr += d; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -37,16 +52,24 @@ async function closedPort(): Promise<number> {
 }
 
 const emulator = async (op: string, body: unknown) => {
-  const r = await fetch(`${host.emulatorUrl}/__emulator/${op}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`${host.emulatorUrl}/__emulator/${op}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(r.status).toBe(200);
 };
-const writes = async () => ((await (await fetch(`${host.emulatorUrl}/__emulator/statements`)).json()) as { statements: { sql: string }[] })
-  .statements.filter((s) => /^\s*(GRANT|REVOKE|BEGIN|EXECUTE)/i.test(s.sql));
+const writes = async () =>
+  (
+    (await (await fetch(`${host.emulatorUrl}/__emulator/statements`)).json()) as { statements: { sql: string }[] }
+  ).statements.filter((s) => /^\s*(GRANT|REVOKE|BEGIN|EXECUTE)/i.test(s.sql));
 
 beforeAll(async () => {
   host = await startLocalHost({ port: 0, log: () => undefined, env: { CONNECTOR_KIND: 'snowflake' } });
 }, 60_000);
-afterAll(async () => { await host?.stop(); });
+afterAll(async () => {
+  await host?.stop();
+});
 
 describe('policysync against the local host (Snowflake emulator, demo catalog)', () => {
   it('token: mints a token for the configured JWT_SECRET that the host accepts', async () => {
@@ -66,8 +89,12 @@ describe('policysync against the local host (Snowflake emulator, demo catalog)',
     expect(lines).toContain('table SALES.PUBLIC.ORDERS: 3 change(s), 3 grant(s) unchanged');
     const header = lines.find((l) => l.startsWith('  OP '))!;
     expect(header).toMatch(/^ {2}OP +OBJECT +PRINCIPAL +PRIVILEGES +REASON$/);
-    const orders = lines.find((l) => /^ {2}GRANT +table SALES\.PUBLIC\.ORDERS +role ENGINEER +INSERT, SELECT +policy 12$/.test(l));
-    const invoices = lines.find((l) => /^ {2}GRANT +table SALES\.FINANCE\.INVOICES +role FINANCE_READER +UPDATE +policy 11$/.test(l));
+    const orders = lines.find((l) =>
+      /^ {2}GRANT +table SALES\.PUBLIC\.ORDERS +role ENGINEER +INSERT, SELECT +policy 12$/.test(l),
+    );
+    const invoices = lines.find((l) =>
+      /^ {2}GRANT +table SALES\.FINANCE\.INVOICES +role FINANCE_READER +UPDATE +policy 11$/.test(l),
+    );
     for (const row of [orders, invoices]) {
       expect(row).toBeDefined();
       for (const column of ['OBJECT', 'PRINCIPAL', 'PRIVILEGES', 'REASON']) {
@@ -85,7 +112,13 @@ describe('policysync against the local host (Snowflake emulator, demo catalog)',
     expect(run.code).toBe(0);
     const task = JSON.parse(run.stdout);
     expect(task).toMatchObject({ status: 'SUCCESS', dryRun: true });
-    expect(task.resources[0].changes.plan).toContainEqual({ op: 'GRANT', object: 'table SALES.PUBLIC.ORDERS', principal: 'role ENGINEER', privileges: ['INSERT', 'SELECT'], reason: 'policy 12' });
+    expect(task.resources[0].changes.plan).toContainEqual({
+      op: 'GRANT',
+      object: 'table SALES.PUBLIC.ORDERS',
+      principal: 'role ENGINEER',
+      privileges: ['INSERT', 'SELECT'],
+      reason: 'policy 12',
+    });
   });
 
   it('sync --wait: a progress line per resource, the changes at the end, exit 0', async () => {
@@ -101,17 +134,26 @@ describe('policysync against the local host (Snowflake emulator, demo catalog)',
     const exact = await cli(['--json', 'sync', 'table', 'SALES."PUBLIC".ORDERS', '--wait', '30']);
     expect(exact.code).toBe(0);
     const done = JSON.parse(exact.stdout);
-    expect(done.resources[0]).toMatchObject({ values: { database: 'SALES', schema: '"PUBLIC"', table: 'ORDERS' }, status: 'SUCCESS' });
+    expect(done.resources[0]).toMatchObject({
+      values: { database: 'SALES', schema: '"PUBLIC"', table: 'ORDERS' },
+      status: 'SUCCESS',
+    });
 
     const missing = await cli(['--json', 'sync', 'table', 'SALES.PUBLIC."Order Items"', '--wait']);
     expect(missing.code).toBe(3);
     const skipped = JSON.parse(missing.stdout);
     expect(skipped.status).toBe('SKIPPED');
-    expect(skipped.resources[0]).toMatchObject({ values: { table: '"Order Items"' }, message: 'not found: table SALES.PUBLIC."Order Items"' });
+    expect(skipped.resources[0]).toMatchObject({
+      values: { table: '"Order Items"' },
+      message: 'not found: table SALES.PUBLIC."Order Items"',
+    });
   });
 
   it('sync --wait exits 1 when a statement fails, naming the resource', async () => {
-    await emulator('fail', { pattern: 'GRANT', error: { code: '003001', message: 'Insufficient privileges to operate on table' } });
+    await emulator('fail', {
+      pattern: 'GRANT',
+      error: { code: '003001', message: 'Insufficient privileges to operate on table' },
+    });
     const run = await cli(['sync', 'table', 'SALES.FINANCE.INVOICES', '--wait']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('FAILED   table SALES.FINANCE.INVOICES');
@@ -156,7 +198,9 @@ describe('policysync against the local host (Snowflake emulator, demo catalog)',
 
     const unknown = await cli(['--json', 'status', '123456789']);
     expect(unknown.code).toBe(2);
-    expect(JSON.parse(unknown.stdout)).toMatchObject({ error: { code: 'HTTP', status: 404, problem: { title: 'Not Found' } } });
+    expect(JSON.parse(unknown.stdout)).toMatchObject({
+      error: { code: 'HTTP', status: 404, problem: { title: 'Not Found' } },
+    });
 
     const port = await closedPort();
     const down = await cli(['--url', `http://127.0.0.1:${port}`, 'status', '1']);

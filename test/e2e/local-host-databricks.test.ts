@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChildHost, type ChildHost } from '../support/child-host.js';
+import { type ChildHost, startChildHost } from '../support/child-host.js';
 
 let host: ChildHost;
-beforeAll(async () => { host = await startChildHost({ CONNECTOR_KIND: 'databricks_unity_catalog' }); }, 60_000);
-afterAll(async () => { await host?.stop(); });
+beforeAll(async () => {
+  host = await startChildHost({ CONNECTOR_KIND: 'databricks_unity_catalog' });
+}, 60_000);
+afterAll(async () => {
+  await host?.stop();
+});
 
 describe('npm start with CONNECTOR_KIND=databricks_unity_catalog', () => {
   it('serves the Databricks demo: the printed curl turns main.sales.orders grants into what the demo policies say', async () => {
@@ -15,7 +19,9 @@ describe('npm start with CONNECTOR_KIND=databricks_unity_catalog', () => {
     let task: Record<string, any>;
     do {
       await new Promise((r) => setTimeout(r, 100));
-      task = await (await fetch(`${host.apiUrl}/tasks/${taskId}`, { headers: { Authorization: `Bearer ${host.token}` } })).json() as Record<string, any>;
+      task = (await (
+        await fetch(`${host.apiUrl}/tasks/${taskId}`, { headers: { Authorization: `Bearer ${host.token}` } })
+      ).json()) as Record<string, any>;
     } while (!['SUCCESS', 'FAILED', 'SKIPPED'].includes(task.status) && Date.now() < deadline);
     expect(task.status).toBe('SUCCESS');
     const changes = task.resources[0].changes;

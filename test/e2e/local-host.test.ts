@@ -1,18 +1,25 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChildHost, type ChildHost } from '../support/child-host.js';
+import { type ChildHost, startChildHost } from '../support/child-host.js';
 
 let host: ChildHost;
-beforeAll(async () => { host = await startChildHost(); }, 60_000);
-afterAll(async () => { await host?.stop(); });
+beforeAll(async () => {
+  host = await startChildHost();
+}, 60_000);
+afterAll(async () => {
+  await host?.stop();
+});
 
 const auth = () => ({ Authorization: `Bearer ${host.token}` });
 
 async function waitForTerminal(taskId: string) {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const task = await (await fetch(`${host.apiUrl}/tasks/${taskId}`, { headers: auth() })).json() as Record<string, any>;
+    const task = (await (await fetch(`${host.apiUrl}/tasks/${taskId}`, { headers: auth() })).json()) as Record<
+      string,
+      any
+    >;
     if (['SUCCESS', 'FAILED', 'SKIPPED'].includes(task.status)) return task;
     if (Date.now() > deadline) throw new Error(`task still ${task.status}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -25,7 +32,9 @@ describe('npm start, driven over HTTP as a separate process', () => {
     const created = JSON.parse(stdout) as { taskId: string };
     const done = await waitForTerminal(created.taskId);
     expect(done.status).toBe('SUCCESS');
-    expect(done.resources[0].changes.granted.join('\n')).toMatch(/INSERT, SELECT ON TABLE SALES.PUBLIC.ORDERS TO ROLE ENGINEER/);
+    expect(done.resources[0].changes.granted.join('\n')).toMatch(
+      /INSERT, SELECT ON TABLE SALES.PUBLIC.ORDERS TO ROLE ENGINEER/,
+    );
   });
 
   it('stops cleanly on Ctrl-C', async () => {

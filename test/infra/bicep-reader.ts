@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 
 export interface BicepResource {
-  symbol: string; type: string; apiVersion: string; existing: boolean;
+  symbol: string;
+  type: string;
+  apiVersion: string;
+  existing: boolean;
   /** The `if (...)` condition, when the resource is conditional. */
   condition?: string;
   body: string;
@@ -30,27 +33,50 @@ export function readBicep(path: string): BicepFile {
   };
   const resources: BicepResource[] = [];
   for (const m of masked.matchAll(/^resource\s+(\w+)\s+'/gm)) {
-    const header = text.slice(m.index).match(/^resource\s+(\w+)\s+'([^'@]+)@([^']+)'\s*(existing\s*)?=\s*(?:\[\s*for[^:]+:\s*)?(?:if\s*\((.*?)\)\s*)?\{/);
+    const header = text
+      .slice(m.index)
+      .match(
+        /^resource\s+(\w+)\s+'([^'@]+)@([^']+)'\s*(existing\s*)?=\s*(?:\[\s*for[^:]+:\s*)?(?:if\s*\((.*?)\)\s*)?\{/,
+      );
     if (!header) throw new Error(`unreadable resource declaration in ${path}: ${text.slice(m.index, m.index + 80)}`);
     resources.push({
-      symbol: header[1]!, type: header[2]!, apiVersion: header[3]!, existing: Boolean(header[4]),
-      ...(header[5] ? { condition: header[5] } : {}), body: blockAfter(m.index),
+      symbol: header[1]!,
+      type: header[2]!,
+      apiVersion: header[3]!,
+      existing: Boolean(header[4]),
+      ...(header[5] ? { condition: header[5] } : {}),
+      body: blockAfter(m.index),
     });
   }
   const modules = [...masked.matchAll(/^module\s+(\w+)\s+'/gm)].map((m) => {
     const header = text.slice(m.index).match(/^module\s+(\w+)\s+'([^']+)'\s*=\s*(?:if\s*\((.*?)\)\s*)?\{/);
     if (!header) throw new Error(`unreadable module declaration in ${path}`);
-    return { symbol: header[1]!, path: header[2]!, ...(header[3] ? { condition: header[3] } : {}), body: blockAfter(m.index) };
+    return {
+      symbol: header[1]!,
+      path: header[2]!,
+      ...(header[3] ? { condition: header[3] } : {}),
+      body: blockAfter(m.index),
+    };
   });
   const params = [...masked.matchAll(/^param\s+(\w+)\s+(\w+)/gm)].map((m) => {
     const before = text.slice(0, m.index).split('\n');
     const decorators: string[] = [];
-    for (let i = before.length - 2; i >= 0 && before[i]!.trimStart().startsWith('@'); i--) decorators.unshift(before[i]!.trim());
-    return { name: m[1]!, type: m[2]!, secure: decorators.some((d) => d.startsWith('@secure()')), decorators: decorators.join('\n') };
+    for (let i = before.length - 2; i >= 0 && before[i]!.trimStart().startsWith('@'); i--)
+      decorators.unshift(before[i]!.trim());
+    return {
+      name: m[1]!,
+      type: m[2]!,
+      secure: decorators.some((d) => d.startsWith('@secure()')),
+      decorators: decorators.join('\n'),
+    };
   });
   const outputs = [...masked.matchAll(/^output\s+(\w+)\s/gm)].map((m) => m[1]!);
   return {
-    text, resources, modules, params, outputs,
+    text,
+    resources,
+    modules,
+    params,
+    outputs,
     variable(name) {
       const m = new RegExp(`^var\\s+${name}\\s*=\\s*\\{`, 'm').exec(masked);
       if (!m) throw new Error(`no object variable ${name} in ${path}`);
@@ -68,7 +94,11 @@ export function objectEntries(body: string): Map<string, string> {
   const lines: { start: number; depth: number }[] = [];
   for (let i = 0; i <= masked.length; i++) {
     const c = masked[i];
-    if (i === masked.length || c === '\n') { lines.push({ start: lineStart, depth }); lineStart = i + 1; continue; }
+    if (i === masked.length || c === '\n') {
+      lines.push({ start: lineStart, depth });
+      lineStart = i + 1;
+      continue;
+    }
     if (c === '{' || c === '[' || c === '(') depth++;
     else if (c === '}' || c === ']' || c === ')') depth--;
   }
@@ -90,13 +120,20 @@ export function maskLiterals(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') { out += ' '; i++; }
+      while (i < text.length && text[i] !== '\n') {
+        out += ' ';
+        i++;
+      }
       if (i < text.length) out += '\n';
     } else if (c === "'") {
       out += "'";
       i++;
       while (i < text.length && text[i] !== "'") {
-        if (text[i] === '\\') { out += 'xx'; i += 2; continue; }
+        if (text[i] === '\\') {
+          out += 'xx';
+          i += 2;
+          continue;
+        }
         out += text[i] === '\n' ? '\n' : 'x';
         i++;
       }

@@ -7,30 +7,66 @@ import { SETTINGS } from '../../shared/settings-list.js';
  * privilege) and the Azure resource types with the API versions the Bicep pins.
  */
 
-export interface ExpectedRole { role: string; id: string; scope: string; onlyWithEventHub?: boolean }
+export interface ExpectedRole {
+  role: string;
+  id: string;
+  scope: string;
+  onlyWithEventHub?: boolean;
+}
 
 /** The app's identity holds exactly these, each on exactly this kind of resource. */
 export const APP_ROLES: readonly ExpectedRole[] = [
   // The host's own containers are created at run time: only the account can be scoped in advance.
-  { role: 'Storage Blob Data Owner', id: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', scope: 'Microsoft.Storage/storageAccounts' },
+  {
+    role: 'Storage Blob Data Owner',
+    id: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+    scope: 'Microsoft.Storage/storageAccounts',
+  },
   // One assignment per queue and per table the app opens (runtimeStorage below), none on the account.
-  { role: 'Storage Queue Data Contributor', id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88', scope: 'Microsoft.Storage/storageAccounts/queueServices/queues' },
-  { role: 'Storage Table Data Contributor', id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scope: 'Microsoft.Storage/storageAccounts/tableServices/tables' },
-  { role: 'Azure Event Hubs Data Receiver', id: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde', scope: 'Microsoft.EventHub/namespaces/eventhubs', onlyWithEventHub: true },
+  {
+    role: 'Storage Queue Data Contributor',
+    id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+    scope: 'Microsoft.Storage/storageAccounts/queueServices/queues',
+  },
+  {
+    role: 'Storage Table Data Contributor',
+    id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+    scope: 'Microsoft.Storage/storageAccounts/tableServices/tables',
+  },
+  {
+    role: 'Azure Event Hubs Data Receiver',
+    id: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
+    scope: 'Microsoft.EventHub/namespaces/eventhubs',
+    onlyWithEventHub: true,
+  },
   { role: 'Key Vault Secrets User', id: '4633458b-17de-408a-b874-0445c86b69e6', scope: 'Microsoft.KeyVault/vaults' },
-  { role: 'Monitoring Metrics Publisher', id: '3913510d-42f4-4e42-8a64-420c390055eb', scope: 'Microsoft.Insights/components' },
+  {
+    role: 'Monitoring Metrics Publisher',
+    id: '3913510d-42f4-4e42-8a64-420c390055eb',
+    scope: 'Microsoft.Insights/components',
+  },
 ];
 
 /**
  * Roles held by something other than the app's identity, each with why. Only the optional Event Grid topic of the
  * Snowflake route (docs/automatic-triggers.md): Event Grid delivers to the hub as the topic's system-assigned identity.
  */
-export interface ExpectedOtherRole { role: string; id: string; scope: string; principal: string; onlyWith: string; reason: string }
+export interface ExpectedOtherRole {
+  role: string;
+  id: string;
+  scope: string;
+  principal: string;
+  onlyWith: string;
+  reason: string;
+}
 export const CHANGE_EVENT_ROLES: readonly ExpectedOtherRole[] = [
   {
-    role: 'Azure Event Hubs Data Sender', id: '2b629674-e913-4c01-ae53-ef4638d8f975', scope: 'Microsoft.EventHub/namespaces/eventhubs',
-    principal: 'the Event Grid topic\'s system-assigned identity', onlyWith: 'eventGridTopic',
-    reason: 'the topic\'s event subscription delivers to this hub with the topic\'s identity; send only, this hub only',
+    role: 'Azure Event Hubs Data Sender',
+    id: '2b629674-e913-4c01-ae53-ef4638d8f975',
+    scope: 'Microsoft.EventHub/namespaces/eventhubs',
+    principal: "the Event Grid topic's system-assigned identity",
+    onlyWith: 'eventGridTopic',
+    reason: "the topic's event subscription delivers to this hub with the topic's identity; send only, this hub only",
   },
 ];
 
@@ -78,7 +114,8 @@ export const BICEP_API_VERSIONS: Readonly<Record<string, string>> = {
 
 /** The only preview API versions allowed, each with why. */
 export const PREVIEW_ALLOWED: Readonly<Record<string, string>> = {
-  'Microsoft.Insights/diagnosticSettings': 'resource diagnostic settings have no GA API version; 2021-05-01-preview is the current one',
+  'Microsoft.Insights/diagnosticSettings':
+    'resource diagnostic settings have no GA API version; 2021-05-01-preview is the current one',
 };
 
 /** Bicep parameter name -> Terraform variable name (camelCase -> snake_case, an acronym is one word). */
@@ -86,18 +123,23 @@ export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z
 
 /** Key Vault secret names: one per secret setting that is deployed (JWT_SECRET -> JWT-SECRET). */
 export const VAULT_SECRETS: readonly string[] = SETTINGS.filter((s) => s.secret && !(s.name in NOT_DEPLOYED))
-  .map((s) => keyVaultSecretName(s.name)).sort();
+  .map((s) => keyVaultSecretName(s.name))
+  .sort();
 
 /**
  * azurerm releases the provider constraint must admit and refuse, each with why (the provider's CHANGELOG-v4.md
  * and 5.0 upgrade guide).
  */
 export const AZURERM_RELEASES = {
-  admit: { '4.46.0': 'first release with azurerm_storage_queue.storage_account_id', '4.77.0': 'the last 4.x release checked' },
+  admit: {
+    '4.46.0': 'first release with azurerm_storage_queue.storage_account_id',
+    '4.77.0': 'the last 4.x release checked',
+  },
   refuse: {
     '4.45.0': 'azurerm_storage_queue has no storage_account_id yet',
     '4.30.0': 'azurerm_function_app_flex_consumption has no https_only yet (added in 4.31)',
-    '5.0.0': 'removes local_authentication_disabled (Application Insights) and eventhub_endpoint_id (Event Grid subscription)',
+    '5.0.0':
+      'removes local_authentication_disabled (Application Insights) and eventhub_endpoint_id (Event Grid subscription)',
   },
 } as const;
 
@@ -153,7 +195,8 @@ export function runtimeStorage(): { tables: string[]; queues: string[] } {
   const byConfig: Record<string, string> = { tasksTable: defaults.TASKS_TABLE!, syncQueue: defaults.SYNC_QUEUE! };
   const value = (expr: string) => {
     const field = (name: string) => {
-      if (!(name in byConfig)) throw new Error(`shared/runtime.ts names storage by config.${name}: add it to runtimeStorage()`);
+      if (!(name in byConfig))
+        throw new Error(`shared/runtime.ts names storage by config.${name}: add it to runtimeStorage()`);
       return byConfig[name]!;
     };
     const plain = /^config\.(\w+)$/.exec(expr);
@@ -162,11 +205,16 @@ export function runtimeStorage(): { tables: string[]; queues: string[] } {
     return expr.slice(1, -1).replace(/\$\{config\.(\w+)\}/g, (_m, name: string) => field(name));
   };
   const opened = [...source.matchAll(/\b(tableClient|queueClient)\(config\.storage,\s*([^)]+)\)/g)];
-  const of = (fn: string) => opened.filter((m) => m[1] === fn).map((m) => value(m[2]!.trim())).sort();
+  const of = (fn: string) =>
+    opened
+      .filter((m) => m[1] === fn)
+      .map((m) => value(m[2]!.trim()))
+      .sort();
   return { tables: of('tableClient'), queues: of('queueClient') };
 }
 
 /** Bicep parameters Terraform has no variable for, each with why. */
 export const BICEP_ONLY_PARAMS: Readonly<Record<string, string>> = {
-  keyVaultRecover: 'Terraform recovers a soft-deleted vault of the same name by itself (provider features key_vault.recover_soft_deleted_key_vaults)',
+  keyVaultRecover:
+    'Terraform recovers a soft-deleted vault of the same name by itself (provider features key_vault.recover_soft_deleted_key_vaults)',
 };

@@ -20,7 +20,8 @@ const terraformSettings = async () => {
   return new Map(Object.entries(tf.locals.app_settings as Record<string, string>));
 };
 
-const HOW_TO_FIX = 'add it to `var appSettings` in infra/main.bicep and `locals.app_settings` in infra/terraform/app.tf ' +
+const HOW_TO_FIX =
+  'add it to `var appSettings` in infra/main.bicep and `locals.app_settings` in infra/terraform/app.tf ' +
   '(a secret as a Key Vault reference, with a @secure parameter / sensitive variable), or name it in NOT_DEPLOYED in ' +
   'infra/settings.ts with the reason';
 
@@ -34,10 +35,13 @@ describe.each([
     expect(missing, `settings the code reads but the template does not set: ${HOW_TO_FIX}`).toEqual([]);
   });
 
-  it('sets nothing the code does not read, except the Functions host\'s own settings', async () => {
+  it("sets nothing the code does not read, except the Functions host's own settings", async () => {
     const set = await load();
     const unread = [...set.keys()].filter((n) => !declared.has(n) && !(n in HOST_SETTINGS));
-    expect(unread, 'settings the template sets but no code reads: declare them in shared/settings-list.ts, or name them in HOST_SETTINGS in infra/settings.ts').toEqual([]);
+    expect(
+      unread,
+      'settings the template sets but no code reads: declare them in shared/settings-list.ts, or name them in HOST_SETTINGS in infra/settings.ts',
+    ).toEqual([]);
   });
 
   it('never sets a setting that must not be deployed, nor one Flex Consumption deprecates', async () => {
@@ -58,7 +62,8 @@ describe.each([
     // The connection names the triggers use in functions/*.ts.
     const connections = new Set<string>();
     for (const file of readdirSync(join(root, 'functions'))) {
-      for (const m of readFileSync(join(root, 'functions', file), 'utf8').matchAll(/connection:\s*'(\w+)'/g)) connections.add(m[1]!);
+      for (const m of readFileSync(join(root, 'functions', file), 'utf8').matchAll(/connection:\s*'(\w+)'/g))
+        connections.add(m[1]!);
     }
     expect([...connections].sort()).toEqual(['AzureWebJobsStorage', 'EventHubConnection']);
     expect(set.has('AzureWebJobsStorage__accountName')).toBe(true);
@@ -72,38 +77,55 @@ describe.each([
 
 describe('the exemption lists', () => {
   it('name only settings the code declares, each with a reason', () => {
-    expect(Object.keys(NOT_DEPLOYED).filter((n) => !declared.has(n)), 'stale NOT_DEPLOYED entries').toEqual([]);
-    for (const reason of [...Object.values(NOT_DEPLOYED), ...Object.values(HOST_SETTINGS)]) expect(reason.length).toBeGreaterThan(20);
+    expect(
+      Object.keys(NOT_DEPLOYED).filter((n) => !declared.has(n)),
+      'stale NOT_DEPLOYED entries',
+    ).toEqual([]);
+    for (const reason of [...Object.values(NOT_DEPLOYED), ...Object.values(HOST_SETTINGS)])
+      expect(reason.length).toBeGreaterThan(20);
   });
 
-  it('keep every setting of the Flex Consumption deprecations table out of the code\'s list, each with a reason', () => {
+  it("keep every setting of the Flex Consumption deprecations table out of the code's list, each with a reason", () => {
     expect(Object.keys(FLEX_DEPRECATED_APP_SETTINGS).filter((n) => declared.has(n) || n in HOST_SETTINGS)).toEqual([]);
     for (const reason of Object.values(FLEX_DEPRECATED_APP_SETTINGS)) expect(reason.length).toBeGreaterThan(10);
     // The rows of the table that deploy and build settings would most often carry over from other plans.
-    for (const n of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_CONTENTSHARE',
-      'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'SCM_DO_BUILD_DURING_DEPLOYMENT', 'ENABLE_ORYX_BUILD', 'WEBSITE_NODE_DEFAULT_VERSION']) {
+    for (const n of [
+      'FUNCTIONS_WORKER_RUNTIME',
+      'FUNCTIONS_EXTENSION_VERSION',
+      'WEBSITE_RUN_FROM_PACKAGE',
+      'WEBSITE_CONTENTSHARE',
+      'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+      'SCM_DO_BUILD_DURING_DEPLOYMENT',
+      'ENABLE_ORYX_BUILD',
+      'WEBSITE_NODE_DEFAULT_VERSION',
+    ]) {
       expect(FLEX_DEPRECATED_APP_SETTINGS, n).toHaveProperty(n);
     }
   });
 
-  it('keep host settings apart from the code\'s', () => {
+  it("keep host settings apart from the code's", () => {
     expect(Object.keys(HOST_SETTINGS).filter((n) => declared.has(n))).toEqual([]);
   });
 });
 
 describe('the code', () => {
-  it('reads each setting\'s documented default with the setting\'s own reader: the list is the parser', () => {
-    const unreadable = SETTINGS.filter((s) => s.default !== undefined && !s.value.safeParse(s.default).success).map((s) => s.name);
+  it("reads each setting's documented default with the setting's own reader: the list is the parser", () => {
+    const unreadable = SETTINGS.filter((s) => s.default !== undefined && !s.value.safeParse(s.default).success).map(
+      (s) => s.name,
+    );
     expect(unreadable).toEqual([]);
   });
 
   it('reads no environment variable that is not in the settings list', () => {
-    const files = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true })
-      .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    const files = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
     const read = new Set<string>();
     for (const file of [...files('functions'), ...files('shared')]) {
       const text = readFileSync(join(root, file), 'utf8');
-      for (const m of text.matchAll(/process\.env(?:\.([A-Za-z_]\w*)|\[\s*['"]([^'"]+)['"]\s*\])/g)) read.add(m[1] ?? m[2]!);
+      for (const m of text.matchAll(/process\.env(?:\.([A-Za-z_]\w*)|\[\s*['"]([^'"]+)['"]\s*\])/g))
+        read.add(m[1] ?? m[2]!);
     }
     expect([...read].filter((n) => !declared.has(n))).toEqual([]);
   });
@@ -113,21 +135,42 @@ describe('the code', () => {
     const opened = runtimeStorage();
     const bicep = readBicep(join(root, 'infra/main.bicep')).text;
     const bicepVars: Record<string, string> = {
-      tasksTable: /^var tasksTable = '([^']*)'$/m.exec(bicep)![1]!, syncQueue: /^var syncQueue = '([^']*)'$/m.exec(bicep)![1]!,
+      tasksTable: /^var tasksTable = '([^']*)'$/m.exec(bicep)![1]!,
+      syncQueue: /^var syncQueue = '([^']*)'$/m.exec(bicep)![1]!,
     };
     expect(bicepVars).toEqual({ tasksTable: defaults.TASKS_TABLE, syncQueue: defaults.SYNC_QUEUE });
     // `[a, '${a}suffix']`: identifiers and strings with ${identifier}.
-    const bicepList = (name: string) => /^var (\w+) = \[(.*)\]$/m.exec(bicep.split('\n').find((l) => l.startsWith(`var ${name} = [`)) ?? '')![2]!
-      .split(',').map((item) => item.trim()).map((item) => (item.startsWith("'")
-        ? item.slice(1, -1).replace(/\$\{(\w+)\}/g, (_m, v: string) => bicepVars[v]!) : bicepVars[item]!)).sort();
+    const bicepList = (name: string) =>
+      /^var (\w+) = \[(.*)\]$/m
+        .exec(bicep.split('\n').find((l) => l.startsWith(`var ${name} = [`)) ?? '')![2]!
+        .split(',')
+        .map((item) => item.trim())
+        .map((item) =>
+          item.startsWith("'")
+            ? item.slice(1, -1).replace(/\$\{(\w+)\}/g, (_m, v: string) => bicepVars[v]!)
+            : bicepVars[item]!,
+        )
+        .sort();
     expect({ tables: bicepList('tables'), queues: bicepList('queues') }).toEqual(opened);
 
     const tf = await (terraform ??= readTerraform(join(root, 'infra/terraform')));
-    expect({ tasks_table: tf.locals.tasks_table, sync_queue: tf.locals.sync_queue }).toEqual({ tasks_table: defaults.TASKS_TABLE, sync_queue: defaults.SYNC_QUEUE });
+    expect({ tasks_table: tf.locals.tasks_table, sync_queue: tf.locals.sync_queue }).toEqual({
+      tasks_table: defaults.TASKS_TABLE,
+      sync_queue: defaults.SYNC_QUEUE,
+    });
     // `${toset([local.a, "${local.a}suffix"])}`
     const tfLocals = tf.locals as Record<string, string>;
-    const tfList = (name: string) => /^\$\{toset\(\[(.*)\]\)\}$/.exec(tfLocals[name] ?? '')![1]!.split(',').map((item) => item.trim())
-      .map((item) => (item.startsWith('"') ? item.slice(1, -1).replace(/\$\{local\.(\w+)\}/g, (_m, v: string) => tfLocals[v]!) : tfLocals[item.replace(/^local\./, '')]!)).sort();
+    const tfList = (name: string) =>
+      /^\$\{toset\(\[(.*)\]\)\}$/
+        .exec(tfLocals[name] ?? '')![1]!
+        .split(',')
+        .map((item) => item.trim())
+        .map((item) =>
+          item.startsWith('"')
+            ? item.slice(1, -1).replace(/\$\{local\.(\w+)\}/g, (_m, v: string) => tfLocals[v]!)
+            : tfLocals[item.replace(/^local\./, '')]!,
+        )
+        .sort();
     expect({ tables: tfList('tables'), queues: tfList('queues') }).toEqual(opened);
   });
 });

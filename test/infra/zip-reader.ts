@@ -3,7 +3,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
-export interface ZipEntry { name: string; method: number; compressedSize: number; localHeaderOffset: number }
+export interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  localHeaderOffset: number;
+}
 
 /** The entries of the central directory (no zip64: our package stays far below 65,535 entries and 4 GiB). */
 export function zipEntries(zip: Buffer): ZipEntry[] {
@@ -15,7 +20,9 @@ export function zipEntries(zip: Buffer): ZipEntry[] {
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
     if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`bad central directory entry ${i}`);
-    const nameLength = zip.readUInt16LE(at + 28), extraLength = zip.readUInt16LE(at + 30), commentLength = zip.readUInt16LE(at + 32);
+    const nameLength = zip.readUInt16LE(at + 28),
+      extraLength = zip.readUInt16LE(at + 30),
+      commentLength = zip.readUInt16LE(at + 32);
     entries.push({
       name: zip.toString('utf8', at + 46, at + 46 + nameLength),
       method: zip.readUInt16LE(at + 10),

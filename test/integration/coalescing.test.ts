@@ -4,20 +4,31 @@ import { createTask } from '../../shared/intake/create-task.js';
 import { runTask } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { isTerminal } from '../../shared/task/status.js';
-import { startSnowflakeRig, table, type SnowflakeRig } from '../support/snowflake-sync.js';
+import { type SnowflakeRig, startSnowflakeRig, table } from '../support/snowflake-sync.js';
 
 let rig: SnowflakeRig;
 beforeAll(async () => {
   rig = await startSnowflakeRig();
   rig.deps.coalescing = { states: rig.storage.states, queue: rig.storage.queue };
 });
-afterAll(async () => { await rig.stop(); });
+afterAll(async () => {
+  await rig.stop();
+});
 
-const intake = () => ({ store: rig.storage.store, queue: rig.storage.queue, warehouse: snowflakeModule, instance: 't' });
+const intake = () => ({
+  store: rig.storage.store,
+  queue: rig.storage.queue,
+  warehouse: snowflakeModule,
+  instance: 't',
+});
 const reads = () => rig.emulator.control.statements().filter((s) => s.sql.includes('UNION ALL')).length;
 
 async function submit(resources: ResourceRef[]) {
-  const { task } = await createTask(intake(), { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API' });
+  const { task } = await createTask(
+    intake(),
+    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } },
+    { source: 'API' },
+  );
   return task.header.taskId;
 }
 
@@ -26,14 +37,23 @@ async function drain(workers: number) {
   const deadline = Date.now() + 60_000;
   let idle = 0;
   while (Date.now() < deadline && idle < 8) {
-    const { receivedMessageItems: batch } = await rig.storage.queue.client.receiveMessages({ numberOfMessages: workers, visibilityTimeout: 30 });
-    if (batch.length === 0) { idle++; await new Promise((r) => setTimeout(r, 400)); continue; }
+    const { receivedMessageItems: batch } = await rig.storage.queue.client.receiveMessages({
+      numberOfMessages: workers,
+      visibilityTimeout: 30,
+    });
+    if (batch.length === 0) {
+      idle++;
+      await new Promise((r) => setTimeout(r, 400));
+      continue;
+    }
     idle = 0;
-    await Promise.all(batch.map(async (m) => {
-      const { taskId } = JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as { taskId: string };
-      await runTask(taskId, rig.deps);
-      await rig.storage.queue.client.deleteMessage(m.messageId, m.popReceipt);
-    }));
+    await Promise.all(
+      batch.map(async (m) => {
+        const { taskId } = JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as { taskId: string };
+        await runTask(taskId, rig.deps);
+        await rig.storage.queue.client.deleteMessage(m.messageId, m.popReceipt);
+      }),
+    );
   }
 }
 
@@ -63,8 +83,11 @@ describe('burst coalescing', () => {
       const schemaTask = await submit([{ type: 'schema', values: { database: 'SALES', schema: 'FINANCE' } }]);
       const tableTask = await submit([table('INVOICES', 'FINANCE')]);
       await drain(4);
-      for (const id of [schemaTask, tableTask]) expect((await rig.storage.store.get(id))!.header.status).toBe('SUCCESS');
-      const writes = rig.emulator.control.statements().filter((s) => /^\s*(BEGIN|GRANT|REVOKE)/.test(s.sql) && /INVOICES/.test(s.sql));
+      for (const id of [schemaTask, tableTask])
+        expect((await rig.storage.store.get(id))!.header.status).toBe('SUCCESS');
+      const writes = rig.emulator.control
+        .statements()
+        .filter((s) => /^\s*(BEGIN|GRANT|REVOKE)/.test(s.sql) && /INVOICES/.test(s.sql));
       const distinct = new Set(writes.map((w) => w.sql));
       expect(writes.length).toBe(distinct.size);
     } finally {
@@ -79,7 +102,7 @@ describe('burst coalescing', () => {
     rig.emulator.control.reset();
     const again = await submit([table('CUSTOMERS')]);
     await drain(2);
-    expect(reads()).toBe(1);          // created after the last sync started: a real (read-only) sync, not a skip
+    expect(reads()).toBe(1); // created after the last sync started: a real (read-only) sync, not a skip
     expect((await rig.storage.store.resources(again))[0]!.message).toBe('already in sync');
   });
 });

@@ -7,7 +7,12 @@ import { DatabricksSession } from '../../shared/connectors/databricks/session.js
 import { managedScope, type ScopeSettings } from '../../shared/plan/scope.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import {
-  readAsUser, READERS, startDatabricksMaskingRig, syncDatabricksMasking, ucMaskingConnector, type DatabricksMaskingRig,
+  type DatabricksMaskingRig,
+  READERS,
+  readAsUser,
+  startDatabricksMaskingRig,
+  syncDatabricksMasking,
+  ucMaskingConnector,
 } from '../support/databricks-masking.js';
 
 /*
@@ -23,25 +28,37 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const strings = (...names: string[]) => names.map((name) => ({ name, type: 'string' }));
 
 const catalog: DatabricksCatalog = {
-  catalogs: [{
-    name: 'main', owner: ADMIN, schemas: [
-      {
-        name: 'masked', tables: [
-          { name: 'x__t', columns: strings('c'), rows: [{ c: 'mine' }] },
-          { name: 'people', columns: strings('email'), rows: [{ email: 'ann@example.com' }] },
-          { name: 'archive', columns: strings('email'), rows: [{ email: 'old@example.com' }] },
-          { name: 'notes', columns: strings('body'), rows: [{ body: 'note' }] },
-          { name: 'ledger', columns: strings('entry') },
-          { name: 'journal', columns: strings('entry') },
-        ],
-      },
-      { name: 'masked__x', tables: [{ name: 't', columns: strings('c'), rows: [{ c: 'theirs' }] }] },
-      { name: 'locked', tables: [{ name: 'secrets', columns: strings('ssn', 'pin'), rows: [{ ssn: '123-45-6789', pin: '1234' }] }] },
-    ],
-  }],
+  catalogs: [
+    {
+      name: 'main',
+      owner: ADMIN,
+      schemas: [
+        {
+          name: 'masked',
+          tables: [
+            { name: 'x__t', columns: strings('c'), rows: [{ c: 'mine' }] },
+            { name: 'people', columns: strings('email'), rows: [{ email: 'ann@example.com' }] },
+            { name: 'archive', columns: strings('email'), rows: [{ email: 'old@example.com' }] },
+            { name: 'notes', columns: strings('body'), rows: [{ body: 'note' }] },
+            { name: 'ledger', columns: strings('entry') },
+            { name: 'journal', columns: strings('entry') },
+          ],
+        },
+        { name: 'masked__x', tables: [{ name: 't', columns: strings('c'), rows: [{ c: 'theirs' }] }] },
+        {
+          name: 'locked',
+          tables: [{ name: 'secrets', columns: strings('ssn', 'pin'), rows: [{ ssn: '123-45-6789', pin: '1234' }] }],
+        },
+      ],
+    },
+  ],
   principals: [
-    { kind: 'user', name: ADMIN }, { kind: 'user', name: ANN.user }, { kind: 'user', name: EVE.user }, { kind: 'service_principal', name: SP },
-    { kind: 'group', name: 'analysts', members: [ANN.user] }, { kind: 'group', name: 'engineers', members: [EVE.user] },
+    { kind: 'user', name: ADMIN },
+    { kind: 'user', name: ANN.user },
+    { kind: 'user', name: EVE.user },
+    { kind: 'service_principal', name: SP },
+    { kind: 'group', name: 'analysts', members: [ANN.user] },
+    { kind: 'group', name: 'engineers', members: [EVE.user] },
   ],
   grants: [
     // Drift held by who the connector runs as: the token's user, and a service principal.
@@ -51,35 +68,81 @@ const catalog: DatabricksCatalog = {
 };
 
 const resources = (schema: string, table: string, column?: string) => ({
-  catalog: { values: ['main'] }, schema: { values: [schema] }, table: { values: [table] }, ...(column ? { column: { values: [column] } } : {}),
+  catalog: { values: ['main'] },
+  schema: { values: [schema] },
+  table: { values: [table] },
+  ...(column ? { column: { values: [column] } } : {}),
 });
 const mask = (id: number, schema: string, table: string, column: string, dataMaskType: string, groups: string[]) => ({
-  id, name: `mask ${id}`, policyType: 1, isEnabled: true, resources: resources(schema, table, column),
+  id,
+  name: `mask ${id}`,
+  policyType: 1,
+  isEnabled: true,
+  resources: resources(schema, table, column),
   dataMaskPolicyItems: [{ accesses: [{ type: 'select', isAllowed: true }], groups, dataMaskInfo: { dataMaskType } }],
 });
-const access = (id: number, schema: string, table: string, item: { users?: string[]; groups?: string[] }, types: string[]) => ({
-  id, name: `access ${id}`, policyType: 0, isEnabled: true, resources: resources(schema, table, '*'),
+const access = (
+  id: number,
+  schema: string,
+  table: string,
+  item: { users?: string[]; groups?: string[] },
+  types: string[],
+) => ({
+  id,
+  name: `access ${id}`,
+  policyType: 0,
+  isEnabled: true,
+  resources: resources(schema, table, '*'),
   policyItems: [{ accesses: types.map((type) => ({ type, isAllowed: true })), ...item }],
 });
 const readers = access(1, '*', '*', { groups: ['analysts', 'engineers'] }, ['select']);
 const THEIRS = mask(10, 'masked__x', 't', 'c', 'MASK_NULL', ['analysts']);
 const MINE = mask(11, 'masked', 'x__t', 'c', 'MASK_HASH', ['engineers']);
-const table = (schema: string, name: string): ResourceRef => ({ type: 'table', values: { catalog: 'main', schema, table: name } });
+const table = (schema: string, name: string): ResourceRef => ({
+  type: 'table',
+  values: { catalog: 'main', schema, table: name },
+});
 
 let rig: DatabricksMaskingRig;
-beforeAll(async () => { rig = await startDatabricksMaskingRig(catalog, [readers, THEIRS, MINE], false, [SP_LOGIN]); });
-afterAll(async () => { await rig.stop(); });
-
-const writes = () => rig.emulator.control.statements().map((s) => s.sql).filter((s) => /^\s*(GRANT|REVOKE|CREATE|ALTER|DROP)/i.test(s));
-const admin = (sql: string) => readAsUser(rig.emulator, rig.emulator.token, sql);
-const maskOn = async (schema: string, name: string, column: string) => (await admin(
-  `SELECT mask_name FROM main.information_schema.column_masks WHERE schema_name = '${schema}' AND table_name = '${name}' AND column_name = '${column}'`))[0]?.mask_name;
-const routine = async (name: unknown) => (await admin(
-  `SELECT routine_definition, comment FROM main.information_schema.routines WHERE routine_schema = 'policysync_governance' AND routine_name = '${String(name)}'`))[0];
-const scoped = (over: Partial<ScopeSettings>) => ({
-  ...rig, deps: { ...rig.deps, scope: managedScope({ ignoreRoles: ['admins', 'account users', ADMIN], ignoreObjects: [], managedPrivileges: DATABRICKS_PRIVILEGES, ...over }) },
+beforeAll(async () => {
+  rig = await startDatabricksMaskingRig(catalog, [readers, THEIRS, MINE], false, [SP_LOGIN]);
 });
-const held = (name: string) => rig.emulator.metastore.grantsOn('TABLE', name).map((g) => `${g.privilege} ${g.principal}`);
+afterAll(async () => {
+  await rig.stop();
+});
+
+const writes = () =>
+  rig.emulator.control
+    .statements()
+    .map((s) => s.sql)
+    .filter((s) => /^\s*(GRANT|REVOKE|CREATE|ALTER|DROP)/i.test(s));
+const admin = (sql: string) => readAsUser(rig.emulator, rig.emulator.token, sql);
+const maskOn = async (schema: string, name: string, column: string) =>
+  (
+    await admin(
+      `SELECT mask_name FROM main.information_schema.column_masks WHERE schema_name = '${schema}' AND table_name = '${name}' AND column_name = '${column}'`,
+    )
+  )[0]?.mask_name;
+const routine = async (name: unknown) =>
+  (
+    await admin(
+      `SELECT routine_definition, comment FROM main.information_schema.routines WHERE routine_schema = 'policysync_governance' AND routine_name = '${String(name)}'`,
+    )
+  )[0];
+const scoped = (over: Partial<ScopeSettings>) => ({
+  ...rig,
+  deps: {
+    ...rig.deps,
+    scope: managedScope({
+      ignoreRoles: ['admins', 'account users', ADMIN],
+      ignoreObjects: [],
+      managedPrivileges: DATABRICKS_PRIVILEGES,
+      ...over,
+    }),
+  },
+});
+const held = (name: string) =>
+  rig.emulator.metastore.grantsOn('TABLE', name).map((g) => `${g.privilege} ${g.principal}`);
 
 describe('Unity Catalog mask functions belong to the exact column their marker names', () => {
   it('never alters, detaches or drops the function of another table whose old function name was the same', async () => {
@@ -113,7 +176,9 @@ describe('Unity Catalog mask functions belong to the exact column their marker n
   it('replaces a function an earlier version made (its marker names no target) with one SET MASK, and neither replaces nor drops it', async () => {
     const legacy = 'main.policysync_governance.masked__people__email__string_mask';
     await admin('CREATE SCHEMA IF NOT EXISTS main.policysync_governance');
-    await admin(`CREATE FUNCTION ${legacy}(val STRING) RETURNS STRING COMMENT 'policysync:{"ids":[12],"version":"1","hash":"0123456789abcdef"}' RETURN '***'`);
+    await admin(
+      `CREATE FUNCTION ${legacy}(val STRING) RETURNS STRING COMMENT 'policysync:{"ids":[12],"version":"1","hash":"0123456789abcdef"}' RETURN '***'`,
+    );
     // One function of the earlier names could serve two columns: it masks archive.email too.
     await admin(`ALTER TABLE main.masked.people ALTER COLUMN email SET MASK ${legacy}`);
     await admin(`ALTER TABLE main.masked.archive ALTER COLUMN email SET MASK ${legacy}`);
@@ -121,38 +186,56 @@ describe('Unity Catalog mask functions belong to the exact column their marker n
     rig.emulator.control.reset();
 
     const { header, rows } = await syncDatabricksMasking(rig, [table('masked', 'people')]);
-    expect(await readAsUser(rig.emulator, ANN.token, 'SELECT email FROM main.masked.archive')).toEqual([{ email: '***' }]);
+    expect(await readAsUser(rig.emulator, ANN.token, 'SELECT email FROM main.masked.archive')).toEqual([
+      { email: '***' },
+    ]);
     expect(header.status, rows[0]!.message).toBe('SUCCESS');
-    expect(writes()).toContainEqual(expect.stringMatching(
-      /^ALTER TABLE `main`\.`masked`\.`people` ALTER COLUMN `email` SET MASK `main`\.`policysync_governance`\.`masked_people_email_string_mask_[0-9a-f]{64}`$/));
+    expect(writes()).toContainEqual(
+      expect.stringMatching(
+        /^ALTER TABLE `main`\.`masked`\.`people` ALTER COLUMN `email` SET MASK `main`\.`policysync_governance`\.`masked_people_email_string_mask_[0-9a-f]{64}`$/,
+      ),
+    );
     expect(writes().join('\n')).not.toContain('masked__people__email__string_mask');
-    expect(rows[0]!.result!.warnings.join('\n')).toMatch(/masked__people__email__string_mask was replaced or detached on column main\.masked\.people\.email but not dropped/);
-    expect(await readAsUser(rig.emulator, ANN.token, 'SELECT email FROM main.masked.people')).toEqual([{ email: null }]);
+    expect(rows[0]!.result!.warnings.join('\n')).toMatch(
+      /masked__people__email__string_mask was replaced or detached on column main\.masked\.people\.email but not dropped/,
+    );
+    expect(await readAsUser(rig.emulator, ANN.token, 'SELECT email FROM main.masked.people')).toEqual([
+      { email: null },
+    ]);
   });
 });
 
 describe('the managed scope binds masks as it binds grants', () => {
   it('creates, detaches and drops nothing on a table IGNORE_OBJECTS names', async () => {
     rig.policies.set([readers, mask(13, 'locked', 'secrets', 'ssn', 'MASK_NULL', ['analysts'])]);
-    expect((await syncDatabricksMasking(rig, [{ type: 'schema', values: { catalog: 'main', schema: 'locked' } }])).header.status).toBe('SUCCESS');
+    expect(
+      (await syncDatabricksMasking(rig, [{ type: 'schema', values: { catalog: 'main', schema: 'locked' } }])).header
+        .status,
+    ).toBe('SUCCESS');
     const ours = await maskOn('locked', 'secrets', 'ssn');
     expect(ours).toBeDefined();
 
     rig.policies.set([readers, mask(14, 'locked', 'secrets', 'pin', 'MASK_NULL', ['analysts'])]);
     rig.emulator.control.reset();
-    const { header, rows } = await syncDatabricksMasking(scoped({ ignoreObjects: ['main.locked'] }), [{ type: 'schema', values: { catalog: 'main', schema: 'locked' } }]);
+    const { header, rows } = await syncDatabricksMasking(scoped({ ignoreObjects: ['main.locked'] }), [
+      { type: 'schema', values: { catalog: 'main', schema: 'locked' } },
+    ]);
     expect(header.status).toBe('SUCCESS');
     expect(writes()).toEqual([]);
     expect(rows[0]!.result!.plan).toEqual([]);
     expect(await maskOn('locked', 'secrets', 'ssn')).toBe(ours);
-    expect(await readAsUser(rig.emulator, ANN.token, 'SELECT ssn, pin FROM main.locked.secrets')).toEqual([{ ssn: null, pin: '1234' }]);
+    expect(await readAsUser(rig.emulator, ANN.token, 'SELECT ssn, pin FROM main.locked.secrets')).toEqual([
+      { ssn: null, pin: '1234' },
+    ]);
     rig.policies.set([readers, THEIRS, MINE]);
   });
 
   it('changes no mask when MANAGED_PRIVILEGES leaves SELECT out: masks decide what a SELECT returns', async () => {
     rig.policies.set([readers, mask(15, 'masked', 'notes', 'body', 'MASK_NULL', ['analysts'])]);
     rig.emulator.control.reset();
-    const { header, rows } = await syncDatabricksMasking(scoped({ managedPrivileges: ['MODIFY'] }), [table('masked', 'notes')]);
+    const { header, rows } = await syncDatabricksMasking(scoped({ managedPrivileges: ['MODIFY'] }), [
+      table('masked', 'notes'),
+    ]);
     expect(header.status).toBe('SUCCESS');
     expect(writes().filter((s) => /FUNCTION|MASK|ROW FILTER/.test(s))).toEqual([]);
     expect(rows[0]!.result!.plan.filter((p) => /MASK|FILTER/.test(p.op))).toEqual([]);
@@ -164,7 +247,7 @@ describe('the managed scope binds masks as it binds grants', () => {
 });
 
 describe('who the connector runs as is never granted or revoked anything, even with IGNORE_ROLES empty', () => {
-  it('the token\'s user (current_user()): neither grants what a policy gives it nor revokes its drift', async () => {
+  it("the token's user (current_user()): neither grants what a policy gives it nor revokes its drift", async () => {
     rig.policies.set([readers, access(2, 'masked', 'journal', { users: ['admin'] }, ['select'])]);
     rig.emulator.control.reset();
     try {
@@ -185,7 +268,9 @@ describe('who the connector runs as is never granted or revoked anything, even w
     rig.emulator.control.reset();
     try {
       const open = scoped({ ignoreRoles: [] });
-      const { header, rows } = await syncDatabricksMasking({ ...open, deps: { ...open.deps, connector: asSp } }, [table('masked', 'ledger')]);
+      const { header, rows } = await syncDatabricksMasking({ ...open, deps: { ...open.deps, connector: asSp } }, [
+        table('masked', 'ledger'),
+      ]);
       expect(header.status, rows[0]!.message).toBe('SUCCESS');
       expect(writes().filter((s) => s.includes(SP))).toEqual([]);
       expect(held('main.masked.ledger')).toEqual(expect.arrayContaining(['SELECT analysts', `SELECT ${SP}`]));
@@ -199,9 +284,16 @@ describe('who the connector runs as is never granted or revoked anything, even w
 
   it('counts DATABRICKS_CLIENT_ID as itself beside whoever current_user() says the session runs as', async () => {
     const e = rig.emulator;
-    const connector = new DatabricksConnector(new DatabricksSession({ host: `https://${e.host}:${e.port}`, path: e.path, token: ANN.token, caCert: e.caCert }), undefined, SP);
+    const connector = new DatabricksConnector(
+      new DatabricksSession({ host: `https://${e.host}:${e.port}`, path: e.path, token: ANN.token, caCert: e.caCert }),
+      undefined,
+      SP,
+    );
     try {
-      expect(await connector.identity()).toEqual([{ kind: 'service_principal', name: SP }, { kind: 'user', name: ANN.user }]);
+      expect(await connector.identity()).toEqual([
+        { kind: 'service_principal', name: SP },
+        { kind: 'user', name: ANN.user },
+      ]);
     } finally {
       await connector.close();
     }

@@ -3,20 +3,24 @@ import { databricksModule } from '../../shared/connectors/databricks/module.js';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { startFullSync } from '../../shared/intake/full-sync.js';
 import { runTask } from '../../shared/sync/worker.js';
-import { startDatabricksRig, type DatabricksRig } from '../support/databricks-sync.js';
-import { startSnowflakeRig, type SnowflakeRig } from '../support/snowflake-sync.js';
+import { type DatabricksRig, startDatabricksRig } from '../support/databricks-sync.js';
+import { type SnowflakeRig, startSnowflakeRig } from '../support/snowflake-sync.js';
 
 let rig: SnowflakeRig;
 let dbx: DatabricksRig;
-beforeAll(async () => { [rig, dbx] = await Promise.all([startSnowflakeRig(), startDatabricksRig()]); });
-afterAll(async () => { await Promise.all([rig?.stop(), dbx?.stop()]); });
+beforeAll(async () => {
+  [rig, dbx] = await Promise.all([startSnowflakeRig(), startDatabricksRig()]);
+});
+afterAll(async () => {
+  await Promise.all([rig?.stop(), dbx?.stop()]);
+});
 
 describe('scheduled full sync', () => {
   it('records a SCHEDULE task over every database, syncs it schema by schema, and converges', async () => {
     const intake = { store: rig.storage.store, queue: rig.storage.queue, warehouse: snowflakeModule, instance: 't' };
     const at = new Date('2026-11-27T02:00:00Z');
     const [taskId] = await startFullSync(intake, rig.connector, at);
-    expect(await startFullSync(intake, rig.connector, at)).toEqual([taskId]);      // a second firing starts nothing new
+    expect(await startFullSync(intake, rig.connector, at)).toEqual([taskId]); // a second firing starts nothing new
     await runTask(taskId!, rig.deps);
     const task = (await rig.storage.store.get(taskId!))!;
     expect(task.header).toMatchObject({ status: 'SUCCESS', source: 'SCHEDULE' });
@@ -26,7 +30,9 @@ describe('scheduled full sync', () => {
     // Reads are per container: the database itself, then one statement per schema, never the whole account at once.
     const reads = rig.emulator.control.statements().filter((s) => s.sql.includes('INFORMATION_SCHEMA'));
     expect(reads.filter((s) => s.sql.includes('TABLE_PRIVILEGES')).length).toBe(2);
-    expect(reads.filter((s) => s.sql.includes('TABLE_PRIVILEGES') && s.sql.includes('WHERE TABLE_SCHEMA = ?')).length).toBe(2);
+    expect(
+      reads.filter((s) => s.sql.includes('TABLE_PRIVILEGES') && s.sql.includes('WHERE TABLE_SCHEMA = ?')).length,
+    ).toBe(2);
 
     rig.emulator.control.reset();
     const [again] = await startFullSync(intake, rig.connector, new Date('2026-11-28T02:00:00Z'));
@@ -35,7 +41,7 @@ describe('scheduled full sync', () => {
     expect(writes).toEqual([]);
   });
 
-  it('covers every Unity Catalog catalog but Databricks\' own, one schema at a time, and converges', async () => {
+  it("covers every Unity Catalog catalog but Databricks' own, one schema at a time, and converges", async () => {
     const intake = { store: dbx.storage.store, queue: dbx.storage.queue, warehouse: databricksModule, instance: 't' };
     const [taskId] = await startFullSync(intake, dbx.connector, new Date('2026-11-27T03:00:00Z'));
     await runTask(taskId!, dbx.deps);

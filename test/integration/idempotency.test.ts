@@ -5,14 +5,18 @@ import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
 import { ingestEventBatch } from '../../shared/intake/event-batch.js';
 import { silentLog } from '../../shared/log.js';
 import { newTaskId } from '../../shared/task/task-id.js';
-import { tableRequest, TEST_SECRET } from '../support/api-client.js';
+import { TEST_SECRET, tableRequest } from '../support/api-client.js';
 import { apiRequest, expectProblem } from '../support/problem-shape.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
 // Idempotency keys belong to their caller and expire: real Azurite, the real TaskStore, a clock the test moves.
 let s: TestStorage;
-beforeAll(async () => { s = await startTestStorage(); });
-afterAll(async () => { await s.azurite.stop(); });
+beforeAll(async () => {
+  s = await startTestStorage();
+});
+afterAll(async () => {
+  await s.azurite.stop();
+});
 
 const T0 = new Date('2026-03-01T08:00:00Z');
 const at = (hours: number) => new Date(T0.getTime() + hours * 3_600_000);
@@ -20,7 +24,7 @@ let unique = 0;
 const freshKey = (label: string) => `${label}-${++unique}`;
 
 describe('TaskStore.claimKey', () => {
-  it('names the first claim\'s task until the key expires (24 h by default), then a claim takes it over', async () => {
+  it("names the first claim's task until the key expires (24 h by default), then a claim takes it over", async () => {
     const key = freshKey('ttl');
     const [a, b, c, d] = [newTaskId(), newTaskId(), newTaskId(), newTaskId()];
     expect(await s.store.claimKey(key, a, { now: T0 })).toEqual({ taskId: a });
@@ -42,20 +46,28 @@ describe('TaskStore.claimKey', () => {
       const key = freshKey('race');
       await s.store.claimKey(key, newTaskId(), { now: T0 });
       const [a, b] = [newTaskId(), newTaskId()];
-      const [ownerA, ownerB] = await Promise.all([s.store.claimKey(key, a, { now: at(30) }), s.store.claimKey(key, b, { now: at(30) })]);
+      const [ownerA, ownerB] = await Promise.all([
+        s.store.claimKey(key, a, { now: at(30) }),
+        s.store.claimKey(key, b, { now: at(30) }),
+      ]);
       expect(ownerA.taskId, `race ${race}`).toBe(ownerB.taskId);
       expect([a, b], `race ${race}`).toContain(ownerA.taskId);
     }
   });
 
   it('keeps the fingerprint of the claiming request and hands it to later claimers', async () => {
-    const key = freshKey('fp'), a = newTaskId();
+    const key = freshKey('fp'),
+      a = newTaskId();
     await s.store.claimKey(key, a, { now: T0, fingerprint: 'f1' });
-    expect(await s.store.claimKey(key, newTaskId(), { now: at(1), fingerprint: 'f2' })).toEqual({ taskId: a, fingerprint: 'f1' });
+    expect(await s.store.claimKey(key, newTaskId(), { now: at(1), fingerprint: 'f2' })).toEqual({
+      taskId: a,
+      fingerprint: 'f1',
+    });
   });
 
   it('releases a key only while it still names the releasing task, never a claim that took it over', async () => {
-    const key = freshKey('release'), [a, b] = [newTaskId(), newTaskId()];
+    const key = freshKey('release'),
+      [a, b] = [newTaskId(), newTaskId()];
     await s.store.claimKey(key, a, { now: T0 });
     await s.store.claimKey(key, b, { now: at(25) });
     await s.store.releaseKey(key, a);
@@ -68,7 +80,8 @@ describe('TaskStore.claimKey', () => {
   it('honours a configured lifetime (IDEMPOTENCY_TTL_HOURS)', async () => {
     const { TaskStore } = await import('../../shared/store/task-store.js');
     const short = new TaskStore(s.tasksTable(), { keyTtlHours: 1 });
-    const key = freshKey('short'), [a, b] = [newTaskId(), newTaskId()];
+    const key = freshKey('short'),
+      [a, b] = [newTaskId(), newTaskId()];
     await short.claimKey(key, a, { now: T0 });
     expect(await short.claimKey(key, b, { now: at(1) })).toEqual({ taskId: b });
   });
@@ -79,11 +92,27 @@ describe('Idempotency-Key on POST /task', () => {
   let deps: TaskApiDeps;
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
-    deps = { store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 'idem', log: silentLog, now: () => clock, verify: createVerifier({ secret: TEST_SECRET }) };
+    deps = {
+      store: s.store,
+      queue: s.queue,
+      warehouse: snowflakeModule,
+      instance: 'idem',
+      log: silentLog,
+      now: () => clock,
+      verify: createVerifier({ secret: TEST_SECRET }),
+    };
     for (const subject of ['alice', 'bob']) tokens[subject] = await mintToken({ secret: TEST_SECRET, subject });
   });
-  const post = (subject: string, key: string, body: unknown, query = '') => postTask(apiRequest('POST', `http://l/policysync/api/v1/task${query}`,
-    { authorization: `Bearer ${tokens[subject]}`, 'content-type': 'application/json', 'idempotency-key': key }, typeof body === 'string' ? body : JSON.stringify(body)), deps);
+  const post = (subject: string, key: string, body: unknown, query = '') =>
+    postTask(
+      apiRequest(
+        'POST',
+        `http://l/policysync/api/v1/task${query}`,
+        { authorization: `Bearer ${tokens[subject]}`, 'content-type': 'application/json', 'idempotency-key': key },
+        typeof body === 'string' ? body : JSON.stringify(body),
+      ),
+      deps,
+    );
   const taskOf = (res: { jsonBody?: unknown }) => res.jsonBody as { taskId: string; duplicate?: boolean };
 
   it('answers a repeat of the same request with the first task, whatever its whitespace, key order or unknown fields', async () => {
@@ -103,17 +132,25 @@ describe('Idempotency-Key on POST /task', () => {
     const key = freshKey('reuse');
     const first = await post('alice', key, tableRequest('ORDERS'));
     const before = await taskCount();
-    for (const [body, query] of [[tableRequest('CUSTOMERS'), ''], [tableRequest('ORDERS'), '?dryRun=true'], [{ ...tableRequest('ORDERS'), id: 'other' }, '']] as const) {
+    for (const [body, query] of [
+      [tableRequest('CUSTOMERS'), ''],
+      [tableRequest('ORDERS'), '?dryRun=true'],
+      [{ ...tableRequest('ORDERS'), id: 'other' }, ''],
+    ] as const) {
       const res = await post('alice', key, body, query);
       expectProblem(res, [422]);
-      expect(res.jsonBody).toMatchObject({ type: 'https://policysync.dev/problems/idempotency-key-reused', title: 'Unprocessable Content', status: 422 });
+      expect(res.jsonBody).toMatchObject({
+        type: 'https://policysync.dev/problems/idempotency-key-reused',
+        title: 'Unprocessable Content',
+        status: 422,
+      });
       expect(JSON.stringify(res.jsonBody)).not.toContain(taskOf(first).taskId);
     }
     expect(await taskCount()).toBe(before);
     expect(taskOf(await post('alice', key, tableRequest('ORDERS'))).taskId).toBe(taskOf(first).taskId);
   });
 
-  it('keeps one caller\'s key apart from another\'s: the same key from another subject makes its own task and learns nothing', async () => {
+  it("keeps one caller's key apart from another's: the same key from another subject makes its own task and learns nothing", async () => {
     clock = T0;
     const key = freshKey('shared');
     const alice = await post('alice', key, tableRequest('ORDERS'));
@@ -143,13 +180,33 @@ describe('Idempotency-Key on POST /task', () => {
 describe('Event Hub event ids', () => {
   it('expire the same way: a redelivery within 24 hours is a duplicate, one after it a new task', async () => {
     let clock = T0;
-    const deps = { store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 'idem', log: silentLog, now: () => clock };
-    const event = { type: 'RESOURCE_SYNC', id: `evt-${freshKey('eh')}`, requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }] } };
-    expect(await ingestEventBatch([{ body: event, eventId: 'seq:0:7' }], deps)).toMatchObject({ created: 1, duplicates: 0 });
+    const deps = {
+      store: s.store,
+      queue: s.queue,
+      warehouse: snowflakeModule,
+      instance: 'idem',
+      log: silentLog,
+      now: () => clock,
+    };
+    const event = {
+      type: 'RESOURCE_SYNC',
+      id: `evt-${freshKey('eh')}`,
+      requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }] },
+    };
+    expect(await ingestEventBatch([{ body: event, eventId: 'seq:0:7' }], deps)).toMatchObject({
+      created: 1,
+      duplicates: 0,
+    });
     clock = at(23);
-    expect(await ingestEventBatch([{ body: event, eventId: 'seq:0:7' }], deps)).toMatchObject({ created: 0, duplicates: 1 });
+    expect(await ingestEventBatch([{ body: event, eventId: 'seq:0:7' }], deps)).toMatchObject({
+      created: 0,
+      duplicates: 1,
+    });
     clock = at(25);
-    expect(await ingestEventBatch([{ body: event, eventId: 'seq:0:7' }], deps)).toMatchObject({ created: 1, duplicates: 0 });
+    expect(await ingestEventBatch([{ body: event, eventId: 'seq:0:7' }], deps)).toMatchObject({
+      created: 1,
+      duplicates: 0,
+    });
   });
 });
 

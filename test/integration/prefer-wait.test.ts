@@ -8,13 +8,23 @@ import { announceTerminal } from '../../shared/task/task-events.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
 let s: TestStorage;
-beforeAll(async () => { s = await startTestStorage(); });
-afterAll(async () => { await s.azurite.stop(); });
+beforeAll(async () => {
+  s = await startTestStorage();
+});
+afterAll(async () => {
+  await s.azurite.stop();
+});
 
 /** The real store, counting its reads (a wait must cost a handful, not a busy loop); `onRead` runs after read n. */
 class CountingStore extends TaskStore {
   reads = 0;
-  constructor(table: TableClient, private readonly n = 0, private readonly onRead?: () => Promise<void>) { super(table); }
+  constructor(
+    table: TableClient,
+    private readonly n = 0,
+    private readonly onRead?: () => Promise<void>,
+  ) {
+    super(table);
+  }
   override async get(taskId: string) {
     const read = await super.get(taskId);
     if (++this.reads === this.n) void this.onRead?.();
@@ -23,8 +33,13 @@ class CountingStore extends TaskStore {
 }
 
 async function waitingTask() {
-  const { task } = await createTask({ store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 't' },
-    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'database', values: { database: 'D' } }] } } }, { source: 'API' });
+  const { task } = await createTask(
+    { store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 't' },
+    {
+      request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'database', values: { database: 'D' } }] } },
+    },
+    { source: 'API' },
+  );
   return task;
 }
 

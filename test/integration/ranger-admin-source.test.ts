@@ -6,7 +6,14 @@ import { PolicyError, rangerAdminSource } from '../../shared/policy/index.js';
 /** A stand-in for Ranger Admin's plugin download endpoint, with the answers a real one gives. */
 class FakeRangerAdmin {
   version = 5;
-  policies = [{ id: 1, name: 'sales readers', resources: { database: { values: ['SALES'] } }, policyItems: [{ accesses: [{ type: 'select' }], users: ['ann'] }] }];
+  policies = [
+    {
+      id: 1,
+      name: 'sales readers',
+      resources: { database: { values: ['SALES'] } },
+      policyItems: [{ accesses: [{ type: 'select' }], users: ['ann'] }],
+    },
+  ];
   requests: { url: string; authorization?: string }[] = [];
   down = false;
   private server?: Server;
@@ -25,13 +32,19 @@ class FakeRangerAdmin {
   }
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
-    this.requests.push({ url: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    this.requests.push({
+      url: req.url ?? '',
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    });
     const url = new URL(req.url ?? '/', 'http://x');
     const match = /^\/service\/plugins\/policies\/download\/([^/]+)$/.exec(url.pathname);
-    if (req.headers.authorization !== `Basic ${Buffer.from('admin:s3cret').toString('base64')}`) return void res.writeHead(401).end();
-    if (!match || match[1] !== 'sf_prod') return void res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"msgDesc":"Service not found"}');
+    if (req.headers.authorization !== `Basic ${Buffer.from('admin:s3cret').toString('base64')}`)
+      return void res.writeHead(401).end();
+    if (!match || match[1] !== 'sf_prod')
+      return void res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"msgDesc":"Service not found"}');
     if (Number(url.searchParams.get('lastKnownVersion')) === this.version) return void res.writeHead(304).end();
-    res.writeHead(200, { 'Content-Type': 'application/json' })
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
       .end(JSON.stringify({ serviceName: 'sf_prod', policyVersion: this.version, policies: this.policies }));
   }
 }
@@ -40,14 +53,23 @@ describe('rangerAdminSource against a Ranger Admin download endpoint', () => {
   let admin: FakeRangerAdmin;
   let url: string;
   const source = (over: Partial<Parameters<typeof rangerAdminSource>[0]> = {}) =>
-    rangerAdminSource({ url, serviceName: 'sf_prod', username: 'admin', password: 's3cret', pluginId: 'policysync-test',
-      now: () => new Date('2026-01-01T00:00:00Z'), ...over });
+    rangerAdminSource({
+      url,
+      serviceName: 'sf_prod',
+      username: 'admin',
+      password: 's3cret',
+      pluginId: 'policysync-test',
+      now: () => new Date('2026-01-01T00:00:00Z'),
+      ...over,
+    });
 
   beforeEach(async () => {
     admin = new FakeRangerAdmin();
     url = await admin.start();
   });
-  afterEach(async () => { await admin.stop(); });
+  afterEach(async () => {
+    await admin.stop();
+  });
 
   it('downloads the policies with basic auth, the last known version and the plugin id (200)', async () => {
     const snap = await source().current();
@@ -70,11 +92,16 @@ describe('rangerAdminSource against a Ranger Admin download endpoint', () => {
   });
 
   it('fails the first load of an unknown service with POLICY_UNAVAILABLE naming the service (404)', async () => {
-    await expect(source({ serviceName: 'nope' }).current()).rejects.toMatchObject({ code: 'POLICY_UNAVAILABLE', message: expect.stringContaining('"nope"') });
+    await expect(source({ serviceName: 'nope' }).current()).rejects.toMatchObject({
+      code: 'POLICY_UNAVAILABLE',
+      message: expect.stringContaining('"nope"'),
+    });
   });
 
   it('fails the first load with bad credentials without echoing them (401)', async () => {
-    const error = await source({ password: 'wrong' }).current().catch((e: unknown) => e);
+    const error = await source({ password: 'wrong' })
+      .current()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PolicyError);
     expect((error as PolicyError).code).toBe('POLICY_UNAVAILABLE');
     expect((error as PolicyError).message).toContain('401');
@@ -96,15 +123,27 @@ describe('rangerAdminSource against a Ranger Admin download endpoint', () => {
   it('refuses a URL carrying credentials before any request, naming RANGER_URL but never the password', () => {
     const withUserInfo = url.replace('http://', 'http://admin:s3cret-in-url@');
     let error: unknown;
-    try { source({ url: withUserInfo }); } catch (e) { error = e; }
-    expect(error).toMatchObject({ code: 'POLICY_UNAVAILABLE', message: expect.stringContaining('RANGER_URL must not carry credentials') });
+    try {
+      source({ url: withUserInfo });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      code: 'POLICY_UNAVAILABLE',
+      message: expect.stringContaining('RANGER_URL must not carry credentials'),
+    });
     expect(JSON.stringify([(error as Error).message, error])).not.toMatch(/s3cret-in-url|admin:/);
     expect(admin.requests).toHaveLength(0);
   });
 
   it('names an unreachable endpoint by scheme, host and path only, never its query string', async () => {
     await admin.stop();
-    const error = await source({ url: `${url}/ranger?access_token=tok-in-query` }).current().then(() => undefined, (e: unknown) => e as Error);
+    const error = await source({ url: `${url}/ranger?access_token=tok-in-query` })
+      .current()
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     expect(error!.message).toContain(`cannot reach Ranger Admin at ${url}/ranger`);
     expect(error!.message).not.toContain('tok-in-query');
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
+import { type AzuriteHandle, startAzurite } from '../../dev/azurite.js';
 import { tableClient } from '../../shared/store/clients.js';
 import { MAX_KEY_CHARS } from '../../shared/store/name-key.js';
 import { ResourceStateStore } from '../../shared/store/resource-state.js';
@@ -18,7 +18,9 @@ beforeAll(async () => {
   states = new ResourceStateStore(table);
   await states.init();
 });
-afterAll(async () => { await azurite.stop(); });
+afterAll(async () => {
+  await azurite.stop();
+});
 
 const LEASE_SECONDS = 60;
 const long = (c: string) => c.repeat(255);
@@ -45,12 +47,20 @@ describe('resource state on Azurite, for names of any length and script', () => 
     for (const path of [...FIXED, ...SAMPLED]) {
       for (let depth = 1; depth <= path.length; depth++) await syncOnce(path.slice(0, depth), `task-${depth}`);
       // A task created before that sync is covered by it: the row is found again by its key.
-      const gate = await enterResource(states, path, 'later', new Date(Date.now() - 60_000), 'v1', LEASE_SECONDS, new Date());
+      const gate = await enterResource(
+        states,
+        path,
+        'later',
+        new Date(Date.now() - 60_000),
+        'v1',
+        LEASE_SECONDS,
+        new Date(),
+      );
       expect(gate.kind, JSON.stringify(path).slice(0, 80)).toBe('covered');
     }
   });
 
-  it('stores every key within Table Storage\'s limits, one row per distinct resource', async () => {
+  it("stores every key within Table Storage's limits, one row per distinct resource", async () => {
     const paths = new Set([...FIXED, ...SAMPLED].flatMap((p) => p.map((_, i) => JSON.stringify(p.slice(0, i + 1)))));
     const keys: string[] = [];
     for await (const e of table.listEntities()) keys.push(e.rowKey!);
@@ -65,13 +75,19 @@ describe('resource state on Azurite, for names of any length and script', () => 
   it('keeps a schema and its database from syncing while a table in it is leased, whatever the names', async () => {
     const [db, schema, tbl] = [long('ש'), long('/'), long('😀')];
     const now = new Date();
-    const created = new Date(now.getTime() + 1000);          // after every earlier sync: nothing is covered
+    const created = new Date(now.getTime() + 1000); // after every earlier sync: nothing is covered
     const held = await enterResource(states, [db, schema, tbl], 'table-task', created, 'v2', LEASE_SECONDS, now);
     expect(held.kind).toBe('held');
-    expect((await enterResource(states, [db, schema], 'schema-task', created, 'v2', LEASE_SECONDS, now)).kind).toBe('busy');
+    expect((await enterResource(states, [db, schema], 'schema-task', created, 'v2', LEASE_SECONDS, now)).kind).toBe(
+      'busy',
+    );
     expect((await enterResource(states, [db], 'database-task', created, 'v2', LEASE_SECONDS, now)).kind).toBe('busy');
-    expect((await enterResource(states, [db, long('x')], 'other-schema', created, 'v2', LEASE_SECONDS, now)).kind).toBe('held');
+    expect((await enterResource(states, [db, long('x')], 'other-schema', created, 'v2', LEASE_SECONDS, now)).kind).toBe(
+      'held',
+    );
     if (held.kind === 'held') await states.release(held.held);
-    expect((await enterResource(states, [db, schema], 'schema-task', created, 'v2', LEASE_SECONDS, now)).kind).toBe('held');
+    expect((await enterResource(states, [db, schema], 'schema-task', created, 'v2', LEASE_SECONDS, now)).kind).toBe(
+      'held',
+    );
   });
 });

@@ -4,7 +4,14 @@ import type { SnowflakeCatalog } from '../../dev/emulators/snowflake/seed.js';
 import { SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
 import { managedScope, type ScopeSettings } from '../../shared/plan/scope.js';
 import type { ResourceRef } from '../../shared/task/request.js';
-import { maskingConnector, readAs, startMaskingRig, SYSTEM_ROLES, syncMasking, type MaskingRig } from '../support/snowflake-masking.js';
+import {
+  type MaskingRig,
+  maskingConnector,
+  readAs,
+  SYSTEM_ROLES,
+  startMaskingRig,
+  syncMasking,
+} from '../support/snowflake-masking.js';
 
 /*
  * Who owns a masking policy, and what the managed scope lets a sync change, through the real driver, the
@@ -16,23 +23,57 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const HOSTILE = 'O\'BRIEN\\"$Ω';
 const HOSTILE_COLUMN = 'E\'"\\}';
 const catalog: SnowflakeCatalog = {
-  databases: [{
-    name: 'SALES', schemas: [
-      {
-        name: 'MASKED', tables: [
-          { name: 'X$T', columns: [{ name: 'C', type: 'VARCHAR(20)' }], rows: [{ C: 'mine' }] },
-          { name: 'PEOPLE', columns: [{ name: 'ID', type: 'NUMBER(38,0)' }, { name: 'EMAIL', type: 'VARCHAR(100)' }], rows: [{ ID: 1, EMAIL: 'ann@example.com' }] },
-          { name: 'ARCHIVE', columns: [{ name: 'EMAIL', type: 'VARCHAR(100)' }], rows: [{ EMAIL: 'old@example.com' }] },
-          { name: 'NOTES', columns: [{ name: 'BODY', type: 'VARCHAR(100)' }], rows: [{ BODY: 'note' }] },
-          { name: 'LEDGER', columns: [{ name: 'AMOUNT', type: 'NUMBER(12,2)' }] },
-          { name: 'JOURNAL', columns: [{ name: 'ENTRY', type: 'VARCHAR(100)' }] },
-          { name: HOSTILE, columns: [{ name: HOSTILE_COLUMN, type: 'VARCHAR(100)' }], rows: [{ [HOSTILE_COLUMN]: 'x' }] },
-        ],
-      },
-      { name: 'MASKED$X', tables: [{ name: 'T', columns: [{ name: 'C', type: 'VARCHAR(20)' }], rows: [{ C: 'theirs' }] }] },
-      { name: 'LOCKED', tables: [{ name: 'SECRETS', columns: [{ name: 'SSN', type: 'VARCHAR(11)' }, { name: 'PIN', type: 'VARCHAR(4)' }], rows: [{ SSN: '123-45-6789', PIN: '1234' }] }] },
-    ],
-  }],
+  databases: [
+    {
+      name: 'SALES',
+      schemas: [
+        {
+          name: 'MASKED',
+          tables: [
+            { name: 'X$T', columns: [{ name: 'C', type: 'VARCHAR(20)' }], rows: [{ C: 'mine' }] },
+            {
+              name: 'PEOPLE',
+              columns: [
+                { name: 'ID', type: 'NUMBER(38,0)' },
+                { name: 'EMAIL', type: 'VARCHAR(100)' },
+              ],
+              rows: [{ ID: 1, EMAIL: 'ann@example.com' }],
+            },
+            {
+              name: 'ARCHIVE',
+              columns: [{ name: 'EMAIL', type: 'VARCHAR(100)' }],
+              rows: [{ EMAIL: 'old@example.com' }],
+            },
+            { name: 'NOTES', columns: [{ name: 'BODY', type: 'VARCHAR(100)' }], rows: [{ BODY: 'note' }] },
+            { name: 'LEDGER', columns: [{ name: 'AMOUNT', type: 'NUMBER(12,2)' }] },
+            { name: 'JOURNAL', columns: [{ name: 'ENTRY', type: 'VARCHAR(100)' }] },
+            {
+              name: HOSTILE,
+              columns: [{ name: HOSTILE_COLUMN, type: 'VARCHAR(100)' }],
+              rows: [{ [HOSTILE_COLUMN]: 'x' }],
+            },
+          ],
+        },
+        {
+          name: 'MASKED$X',
+          tables: [{ name: 'T', columns: [{ name: 'C', type: 'VARCHAR(20)' }], rows: [{ C: 'theirs' }] }],
+        },
+        {
+          name: 'LOCKED',
+          tables: [
+            {
+              name: 'SECRETS',
+              columns: [
+                { name: 'SSN', type: 'VARCHAR(11)' },
+                { name: 'PIN', type: 'VARCHAR(4)' },
+              ],
+              rows: [{ SSN: '123-45-6789', PIN: '1234' }],
+            },
+          ],
+        },
+      ],
+    },
+  ],
   roles: [{ name: 'ANALYST' }, { name: 'ENGINEER' }, { name: 'SYNC_ADMIN' }],
   grants: [
     // Drift held by the connector's own roles: SNOWFLAKE_ROLE (SYNC_ADMIN) and the service user's default role (SYSADMIN).
@@ -42,30 +83,61 @@ const catalog: SnowflakeCatalog = {
 };
 
 const resources = (schema: string, table: string, column?: string) => ({
-  database: { values: ['SALES'] }, schema: { values: [schema] }, table: { values: [table] }, ...(column ? { column: { values: [column] } } : {}),
+  database: { values: ['SALES'] },
+  schema: { values: [schema] },
+  table: { values: [table] },
+  ...(column ? { column: { values: [column] } } : {}),
 });
 const mask = (id: number, schema: string, table: string, column: string, dataMaskType: string, roles: string[]) => ({
-  id, name: `mask ${id}`, policyType: 1, isEnabled: true, resources: resources(schema, table, column),
+  id,
+  name: `mask ${id}`,
+  policyType: 1,
+  isEnabled: true,
+  resources: resources(schema, table, column),
   dataMaskPolicyItems: [{ accesses: [{ type: 'select', isAllowed: true }], roles, dataMaskInfo: { dataMaskType } }],
 });
 const access = (id: number, schema: string, table: string, roles: string[], types: string[]) => ({
-  id, name: `access ${id}`, policyType: 0, isEnabled: true, resources: resources(schema, table, '*'),
+  id,
+  name: `access ${id}`,
+  policyType: 0,
+  isEnabled: true,
+  resources: resources(schema, table, '*'),
   policyItems: [{ accesses: types.map((type) => ({ type, isAllowed: true })), roles }],
 });
 const readers = access(1, '*', '*', ['analyst', 'engineer'], ['select']);
 const THEIRS = mask(10, 'MASKED$X', 'T', 'C', 'MASK_NULL', ['analyst']);
 const MINE = mask(11, 'MASKED', 'X$T', 'C', 'MASK_HASH', ['engineer']);
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const table = (schema: string, name: string): ResourceRef => ({ type: 'table', values: { database: 'SALES', schema: quoted(schema), table: quoted(name) } });
+const table = (schema: string, name: string): ResourceRef => ({
+  type: 'table',
+  values: { database: 'SALES', schema: quoted(schema), table: quoted(name) },
+});
 
 let rig: MaskingRig;
-beforeAll(async () => { rig = await startMaskingRig(catalog, [readers, THEIRS, MINE]); });
-afterAll(async () => { await rig.stop(); });
+beforeAll(async () => {
+  rig = await startMaskingRig(catalog, [readers, THEIRS, MINE]);
+});
+afterAll(async () => {
+  await rig.stop();
+});
 
-const writes = () => rig.emulator.control.statements().map((s) => s.sql).filter((s) => /^\s*(GRANT|REVOKE|CREATE|ALTER|DROP|BEGIN)/i.test(s));
+const writes = () =>
+  rig.emulator.control
+    .statements()
+    .map((s) => s.sql)
+    .filter((s) => /^\s*(GRANT|REVOKE|CREATE|ALTER|DROP|BEGIN)/i.test(s));
 const maskOn = (path: string[], column: string) => rig.emulator.account.policies.maskOn(path, column);
 const scoped = (over: Partial<ScopeSettings>) => ({
-  ...rig, deps: { ...rig.deps, scope: managedScope({ ignoreRoles: SYSTEM_ROLES, ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES, ...over }) },
+  ...rig,
+  deps: {
+    ...rig.deps,
+    scope: managedScope({
+      ignoreRoles: SYSTEM_ROLES,
+      ignoreObjects: [],
+      managedPrivileges: SNOWFLAKE_PRIVILEGES,
+      ...over,
+    }),
+  },
 });
 const admin = (sql: string) => readAs(rig.emulator, 'SYSADMIN', sql, 'POLICYSYNC', 'emulator');
 const held = (name: string) => rig.emulator.account.grantsOn(name).map((g) => `${g.privilege} ${g.to}`);
@@ -80,7 +152,13 @@ describe('Snowflake masking policies belong to the exact column their marker nam
     const { header, rows } = await syncMasking(rig, [table('MASKED', 'X$T')]);
     expect(header.status, rows[0]!.message).toBe('SUCCESS');
     expect(await readAs(rig.emulator, 'ANALYST', 'SELECT C FROM SALES."MASKED$X".T')).toEqual([{ C: null }]);
-    expect(JSON.stringify({ path: maskOn(['SALES', 'MASKED$X', 'T'], 'C')!.path, body: theirs.bodyText, comment: theirs.comment })).toBe(before);
+    expect(
+      JSON.stringify({
+        path: maskOn(['SALES', 'MASKED$X', 'T'], 'C')!.path,
+        body: theirs.bodyText,
+        comment: theirs.comment,
+      }),
+    ).toBe(before);
     expect(writes().join('\n')).not.toContain(theirs.path[2]);
     expect(rows[0]!.result!.warnings).toEqual([]);
     const mine = maskOn(['SALES', 'MASKED', 'X$T'], 'C')!;
@@ -91,7 +169,9 @@ describe('Snowflake masking policies belong to the exact column their marker nam
     rig.policies.set([readers, THEIRS]);
     rig.emulator.control.reset();
     expect((await syncMasking(rig, [table('MASKED', 'X$T')])).header.status).toBe('SUCCESS');
-    expect(writes()).toEqual(expect.arrayContaining([`DROP MASKING POLICY "SALES"."POLICYSYNC_GOVERNANCE"."${mine.path[2]}"`]));
+    expect(writes()).toEqual(
+      expect.arrayContaining([`DROP MASKING POLICY "SALES"."POLICYSYNC_GOVERNANCE"."${mine.path[2]}"`]),
+    );
     expect(writes().join('\n')).not.toContain(theirs.path[2]);
     expect(maskOn(['SALES', 'MASKED$X', 'T'], 'C')?.path).toEqual(theirs.path);
     expect(await readAs(rig.emulator, 'ANALYST', 'SELECT C FROM SALES."MASKED$X".T')).toEqual([{ C: null }]);
@@ -101,7 +181,9 @@ describe('Snowflake masking policies belong to the exact column their marker nam
   it('replaces a policy an earlier version made (its marker names no target) in one statement, and neither alters nor drops it', async () => {
     const legacy = 'SALES.POLICYSYNC_GOVERNANCE."MASKED$PEOPLE$EMAIL$STRING_MASK"';
     await admin('CREATE SCHEMA IF NOT EXISTS SALES.POLICYSYNC_GOVERNANCE');
-    await admin(`CREATE MASKING POLICY ${legacy} AS (val VARCHAR) RETURNS VARCHAR -> '***' COMMENT = 'policysync:{"ids":[12],"version":"1","hash":"0123456789abcdef"}'`);
+    await admin(
+      `CREATE MASKING POLICY ${legacy} AS (val VARCHAR) RETURNS VARCHAR -> '***' COMMENT = 'policysync:{"ids":[12],"version":"1","hash":"0123456789abcdef"}'`,
+    );
     // One object of the earlier names could serve two columns: it masks ARCHIVE.EMAIL too.
     await admin(`ALTER TABLE SALES.MASKED.PEOPLE MODIFY COLUMN EMAIL SET MASKING POLICY ${legacy}`);
     await admin(`ALTER TABLE SALES.MASKED.ARCHIVE MODIFY COLUMN EMAIL SET MASKING POLICY ${legacy}`);
@@ -112,9 +194,15 @@ describe('Snowflake masking policies belong to the exact column their marker nam
     expect(maskOn(['SALES', 'MASKED', 'ARCHIVE'], 'EMAIL')?.bodyText).toBe("'***'");
     expect(header.status, rows[0]!.message).toBe('SUCCESS');
     const w = writes();
-    expect(w).toContainEqual(expect.stringMatching(/^ALTER TABLE "SALES"\."MASKED"\."PEOPLE" MODIFY COLUMN "EMAIL" SET MASKING POLICY "SALES"\."POLICYSYNC_GOVERNANCE"\."MASKED_PEOPLE_EMAIL_STRING_MASK_[0-9A-F]{64}" FORCE$/));
+    expect(w).toContainEqual(
+      expect.stringMatching(
+        /^ALTER TABLE "SALES"\."MASKED"\."PEOPLE" MODIFY COLUMN "EMAIL" SET MASKING POLICY "SALES"\."POLICYSYNC_GOVERNANCE"\."MASKED_PEOPLE_EMAIL_STRING_MASK_[0-9A-F]{64}" FORCE$/,
+      ),
+    );
     expect(w.join('\n')).not.toContain('MASKED$PEOPLE$EMAIL$STRING_MASK');
-    expect(rows[0]!.result!.warnings.join('\n')).toMatch(/MASKED\$PEOPLE\$EMAIL\$STRING_MASK was replaced or detached on column SALES\.MASKED\.PEOPLE\.EMAIL but not dropped/);
+    expect(rows[0]!.result!.warnings.join('\n')).toMatch(
+      /MASKED\$PEOPLE\$EMAIL\$STRING_MASK was replaced or detached on column SALES\.MASKED\.PEOPLE\.EMAIL but not dropped/,
+    );
     expect(await readAs(rig.emulator, 'ANALYST', 'SELECT EMAIL FROM SALES.MASKED.PEOPLE')).toEqual([{ EMAIL: null }]);
     expect(await readAs(rig.emulator, 'ANALYST', 'SELECT EMAIL FROM SALES.MASKED.ARCHIVE')).toEqual([{ EMAIL: '***' }]);
   });
@@ -123,7 +211,13 @@ describe('Snowflake masking policies belong to the exact column their marker nam
     rig.policies.set([readers, mask(16, 'MASKED', HOSTILE, HOSTILE_COLUMN, 'MASK_NULL', ['analyst'])]);
     try {
       expect((await syncMasking(rig, [table('MASKED', HOSTILE)])).header.status).toBe('SUCCESS');
-      expect(await readAs(rig.emulator, 'ANALYST', `SELECT ${quoted(HOSTILE_COLUMN)} AS V FROM SALES.MASKED.${quoted(HOSTILE)}`)).toEqual([{ V: null }]);
+      expect(
+        await readAs(
+          rig.emulator,
+          'ANALYST',
+          `SELECT ${quoted(HOSTILE_COLUMN)} AS V FROM SALES.MASKED.${quoted(HOSTILE)}`,
+        ),
+      ).toEqual([{ V: null }]);
       rig.emulator.control.reset();
       const again = await syncMasking(rig, [table('MASKED', HOSTILE)]);
       expect(again.rows[0]!.message).toBe('already in sync');
@@ -138,18 +232,24 @@ describe('Snowflake masking policies belong to the exact column their marker nam
 describe('the managed scope binds masking policies as it binds grants', () => {
   it('creates, detaches and drops nothing on a table IGNORE_OBJECTS names', async () => {
     rig.policies.set([readers, mask(13, 'LOCKED', 'SECRETS', 'SSN', 'MASK_NULL', ['analyst'])]);
-    expect((await syncMasking(rig, [{ type: 'schema', values: { database: 'SALES', schema: 'LOCKED' } }])).header.status).toBe('SUCCESS');
+    expect(
+      (await syncMasking(rig, [{ type: 'schema', values: { database: 'SALES', schema: 'LOCKED' } }])).header.status,
+    ).toBe('SUCCESS');
     const ours = maskOn(['SALES', 'LOCKED', 'SECRETS'], 'SSN')!.path;
 
     // The Ranger mask on SSN goes and one on PIN comes: neither reaches an ignored table.
     rig.policies.set([readers, mask(14, 'LOCKED', 'SECRETS', 'PIN', 'MASK_NULL', ['analyst'])]);
     rig.emulator.control.reset();
-    const { header, rows } = await syncMasking(scoped({ ignoreObjects: ['SALES.LOCKED'] }), [{ type: 'schema', values: { database: 'SALES', schema: 'LOCKED' } }]);
+    const { header, rows } = await syncMasking(scoped({ ignoreObjects: ['SALES.LOCKED'] }), [
+      { type: 'schema', values: { database: 'SALES', schema: 'LOCKED' } },
+    ]);
     expect(header.status).toBe('SUCCESS');
     expect(writes()).toEqual([]);
     expect(rows[0]!.result!.plan).toEqual([]);
     expect(maskOn(['SALES', 'LOCKED', 'SECRETS'], 'SSN')?.path).toEqual(ours);
-    expect(await readAs(rig.emulator, 'ANALYST', 'SELECT SSN, PIN FROM SALES.LOCKED.SECRETS')).toEqual([{ SSN: null, PIN: '1234' }]);
+    expect(await readAs(rig.emulator, 'ANALYST', 'SELECT SSN, PIN FROM SALES.LOCKED.SECRETS')).toEqual([
+      { SSN: null, PIN: '1234' },
+    ]);
     rig.policies.set([readers, THEIRS, MINE]);
   });
 
@@ -168,19 +268,25 @@ describe('the managed scope binds masking policies as it binds grants', () => {
   });
 });
 
-describe('the connector\'s own role is never granted or revoked anything, even with IGNORE_ROLES empty', () => {
+describe("the connector's own role is never granted or revoked anything, even with IGNORE_ROLES empty", () => {
   it('neither grants what a policy gives SNOWFLAKE_ROLE nor revokes the drift it holds', async () => {
     const own = maskingConnector(rig.emulator, false, 'SYNC_ADMIN');
     try {
       rig.policies.set([readers, access(2, 'MASKED', 'LEDGER', ['sync_admin'], ['insert'])]);
       rig.emulator.control.reset();
       const open = scoped({ ignoreRoles: [] });
-      const { header, rows } = await syncMasking({ ...open, deps: { ...open.deps, connector: own } }, [table('MASKED', 'LEDGER')]);
+      const { header, rows } = await syncMasking({ ...open, deps: { ...open.deps, connector: own } }, [
+        table('MASKED', 'LEDGER'),
+      ]);
       expect(header.status, rows[0]!.message).toBe('SUCCESS');
       expect(writes().filter((s) => /SYNC_ADMIN/.test(s))).toEqual([]);
-      expect(held('SALES.MASKED.LEDGER')).toEqual(expect.arrayContaining(['SELECT ANALYST', 'SELECT ENGINEER', 'SELECT SYNC_ADMIN']));
+      expect(held('SALES.MASKED.LEDGER')).toEqual(
+        expect.arrayContaining(['SELECT ANALYST', 'SELECT ENGINEER', 'SELECT SYNC_ADMIN']),
+      );
       expect(held('SALES.MASKED.LEDGER')).not.toContain('INSERT SYNC_ADMIN');
-      expect(rows[0]!.result!.warnings).toContain('role SYNC_ADMIN is the connector\'s own identity: the sync never grants or revokes anything to it, so 3 grant(s) the policies ask for were left out');
+      expect(rows[0]!.result!.warnings).toContain(
+        "role SYNC_ADMIN is the connector's own identity: the sync never grants or revokes anything to it, so 3 grant(s) the policies ask for were left out",
+      );
     } finally {
       rig.policies.set([readers, THEIRS, MINE]);
       await own.close();

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { emulatorConnector, startSnowflakeRig, syncOnce, table, type SnowflakeRig } from '../support/snowflake-sync.js';
+import { emulatorConnector, type SnowflakeRig, startSnowflakeRig, syncOnce, table } from '../support/snowflake-sync.js';
 
 let rig: SnowflakeRig;
-beforeAll(async () => { rig = await startSnowflakeRig(); });
-afterAll(async () => { await rig.stop(); });
+beforeAll(async () => {
+  rig = await startSnowflakeRig();
+});
+afterAll(async () => {
+  await rig.stop();
+});
 beforeEach(() => rig.emulator.control.reset());
 
 const writes = () => rig.emulator.control.statements().filter((s) => /^\s*(GRANT|REVOKE|CREATE)/i.test(s.sql));
@@ -19,7 +23,9 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
     expect(sql).toContain('GRANT INSERT, SELECT, UPDATE ON TABLE "SALES"."PUBLIC"."ORDERS" TO ROLE "ENGINEER"');
     expect(sql).toContain('REVOKE SELECT ON TABLE "SALES"."PUBLIC"."ORDERS" FROM ROLE "AUDITOR"');
     // Grants come before revokes: nobody loses access in between.
-    expect(sql.findIndex((s) => s.startsWith('REVOKE'))).toBeGreaterThan(sql.findLastIndex((s) => s.startsWith('GRANT')));
+    expect(sql.findIndex((s) => s.startsWith('REVOKE'))).toBeGreaterThan(
+      sql.findLastIndex((s) => s.startsWith('GRANT')),
+    );
     expect(rows[0]!.result!.revoked).toEqual(['SELECT ON TABLE SALES.PUBLIC.ORDERS FROM ROLE AUDITOR']);
     expect(rows[0]!.result!.policyVersion).toBe('7');
   });
@@ -28,7 +34,13 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
     const { account } = rig.emulator;
     const other = account.database('OTHER') ?? account.addDatabase('OTHER');
     if (!account.schema('OTHER', 'PUBLIC')) account.addSchema(other, 'PUBLIC');
-    account.grant({ privilege: 'USAGE', on: { type: 'SCHEMA', path: ['OTHER', 'PUBLIC'] }, grantee: 'ANALYST', grantedBy: 'SYSADMIN', grantOption: false });
+    account.grant({
+      privilege: 'USAGE',
+      on: { type: 'SCHEMA', path: ['OTHER', 'PUBLIC'] },
+      grantee: 'ANALYST',
+      grantedBy: 'SYSADMIN',
+      grantOption: false,
+    });
     account.revoke({ privilege: 'USAGE', on: { type: 'SCHEMA', path: ['SALES', 'PUBLIC'] }, grantee: 'ANALYST' });
     const { header } = await syncOnce(rig, [table('ORDERS')]);
     expect(header.status).toBe('SUCCESS');
@@ -37,8 +49,10 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
 
   it('leaves OWNERSHIP, ignored roles and unmanaged privileges alone', async () => {
     await syncOnce(rig, [table('ORDERS')]);
-    const held = rig.emulator.account.grants()
-      .filter((g) => g.on.name === 'SALES.PUBLIC.ORDERS').map((g) => `${g.privilege} ${g.to}`);
+    const held = rig.emulator.account
+      .grants()
+      .filter((g) => g.on.name === 'SALES.PUBLIC.ORDERS')
+      .map((g) => `${g.privilege} ${g.to}`);
     expect(held).toEqual(expect.arrayContaining(['OWNERSHIP ENGINEER', 'SELECT SYSADMIN', 'REFERENCES AUDITOR']));
     expect(held).not.toContain('SELECT AUDITOR');
   });
@@ -58,7 +72,7 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
     const log = rig.emulator.control.statements().map((s) => s.sql);
     expect(log).toContain('GRANT SELECT ON TABLE "SALES"."PUBLIC"."x""; DROP TABLE y; --" TO ROLE "ANALYST"');
     expect(log.some((s) => /^\s*DROP/i.test(s))).toBe(false);
-    const after = await syncOnce(rig, [table('"y"')]);   // quoted: the lower-case table y survived
+    const after = await syncOnce(rig, [table('"y"')]); // quoted: the lower-case table y survived
     expect(after.rows[0]!.status).toBe('SUCCESS');
   });
 
@@ -85,10 +99,15 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
     expect(rows[0]!.message).toMatch(/dry run: \d+ change/);
   });
 
-  it('fails only the resource whose GRANT fails, with the statement and Snowflake\'s message', async () => {
+  it("fails only the resource whose GRANT fails, with the statement and Snowflake's message", async () => {
     // A permission error is not transient: it fails inside the batch and again when retried on its own.
-    const denied = { code: '003001', message: 'Insufficient privileges to operate on table \'INVOICES\'', sqlState: '42501' };
-    for (const nth of [1, 2]) rig.emulator.control.failStatement({ nth, pattern: 'ON TABLE "SALES"."FINANCE"."INVOICES"' }, denied);
+    const denied = {
+      code: '003001',
+      message: "Insufficient privileges to operate on table 'INVOICES'",
+      sqlState: '42501',
+    };
+    for (const nth of [1, 2])
+      rig.emulator.control.failStatement({ nth, pattern: 'ON TABLE "SALES"."FINANCE"."INVOICES"' }, denied);
     const { header, rows } = await syncOnce(rig, [table('INVOICES', 'FINANCE'), table('ORDERS_V')]);
     expect(header.status).toBe('FAILED');
     expect(rows[0]!.status).toBe('FAILED');
@@ -104,14 +123,17 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
   });
 
   it('reports a policy role that does not exist in Snowflake instead of failing, and a deny grants cannot express', async () => {
-    const { rows } = await syncOnce(rig, [{ type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS_V' } }, table('CUSTOMERS')]);
+    const { rows } = await syncOnce(rig, [
+      { type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS_V' } },
+      table('CUSTOMERS'),
+    ]);
     expect(rows[0]!.status).toBe('SUCCESS');
     expect(rows[0]!.result!.warnings.join('\n')).toContain('role GHOST does not exist');
     expect(rows[1]!.result!.warnings.join('\n')).toMatch(/select is denied to user mallory/);
   });
 
   it('syncs one table in 2 round trips with changes and 1 when already in sync', async () => {
-    await rig.connector.capabilities.principals!.existing();        // the role list is cached per worker instance
+    await rig.connector.capabilities.principals!.existing(); // the role list is cached per worker instance
     rig.emulator.control.reset();
     const changed = await syncOnce(rig, [table('PAYMENTS', 'FINANCE')]);
     const withChanges = rig.emulator.control.roundTrips();
@@ -133,7 +155,9 @@ describe('Snowflake sync through the real driver, the emulator, the worker and A
   it('creates a missing role when CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES is on, then grants to it', async () => {
     const creating = emulatorConnector(rig.emulator.url, undefined, undefined, true);
     try {
-      const { rows } = await syncOnce({ ...rig, deps: { ...rig.deps, connector: creating } }, [{ type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS_V' } }]);
+      const { rows } = await syncOnce({ ...rig, deps: { ...rig.deps, connector: creating } }, [
+        { type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS_V' } },
+      ]);
       expect(rows[0]!.status).toBe('SUCCESS');
       const sql = writes().map((w) => w.sql);
       expect(sql[0]).toBe('CREATE ROLE IF NOT EXISTS "GHOST"');

@@ -6,16 +6,33 @@ import { newTaskId } from '../../shared/task/task-id.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
 let s: TestStorage;
-beforeAll(async () => { s = await startTestStorage(); });
-afterAll(async () => { await s.azurite.stop(); });
+beforeAll(async () => {
+  s = await startTestStorage();
+});
+afterAll(async () => {
+  await s.azurite.stop();
+});
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
 async function storedTask(status: TaskHeader['status'], updatedAt: string, leaseUntil?: string) {
   const taskId = newTaskId();
   const header: TaskHeader = {
-    taskId, type: 'RESOURCE_SYNC', status, message: '', source: 'API', instance: 't', dryRun: false, attempt: 0,
-    createdAt: updatedAt, updatedAt, resourceCount: 0, succeeded: 0, failed: 0, skipped: 0, ...(leaseUntil ? { leaseUntil } : {}),
+    taskId,
+    type: 'RESOURCE_SYNC',
+    status,
+    message: '',
+    source: 'API',
+    instance: 't',
+    dryRun: false,
+    attempt: 0,
+    createdAt: updatedAt,
+    updatedAt,
+    resourceCount: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    ...(leaseUntil ? { leaseUntil } : {}),
   };
   await s.store.create(header, []);
   return taskId;
@@ -23,7 +40,9 @@ async function storedTask(status: TaskHeader['status'], updatedAt: string, lease
 
 async function queued(): Promise<string[]> {
   const { receivedMessageItems } = await s.queue.client.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 1 });
-  return receivedMessageItems.map((m) => (JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as { taskId: string }).taskId);
+  return receivedMessageItems.map(
+    (m) => (JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as { taskId: string }).taskId,
+  );
 }
 
 describe('sweeper', () => {

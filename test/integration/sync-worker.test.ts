@@ -1,39 +1,68 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
-import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
+import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../shared/connectors/snowflake/profile.js';
 import { createTask } from '../../shared/intake/create-task.js';
-import { parsePolicies, type PolicySource } from '../../shared/policy/index.js';
 import { managedScope } from '../../shared/plan/scope.js';
+import { type PolicySource, parsePolicies } from '../../shared/policy/index.js';
 import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
 import { fixtureCatalog } from '../support/memory/fixture-catalog.js';
 import { MemoryConnector } from '../support/memory/memory-connector.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
 let s: TestStorage;
-beforeAll(async () => { s = await startTestStorage(); });
-afterAll(async () => { await s.azurite.stop(); });
+beforeAll(async () => {
+  s = await startTestStorage();
+});
+afterAll(async () => {
+  await s.azurite.stop();
+});
 
 const policies: PolicySource = {
-  current: async () => parsePolicies([{
-    id: 1, name: 'analysts read public', isEnabled: true, policyType: 0,
-    resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['*'] }, column: { values: ['*'] } },
-    policyItems: [{ accesses: [{ type: 'select', isAllowed: true }], roles: ['ANALYST'] }],
-  }]),
+  current: async () =>
+    parsePolicies([
+      {
+        id: 1,
+        name: 'analysts read public',
+        isEnabled: true,
+        policyType: 0,
+        resources: {
+          database: { values: ['SALES'] },
+          schema: { values: ['PUBLIC'] },
+          table: { values: ['*'] },
+          column: { values: ['*'] },
+        },
+        policyItems: [{ accesses: [{ type: 'select', isAllowed: true }], roles: ['ANALYST'] }],
+      },
+    ]),
 };
 
 function workerDeps(connector: MemoryConnector, extra: Partial<WorkerDeps> = {}): WorkerDeps {
   return {
-    store: s.store, connector, policies, leaseSeconds: 60,
+    store: s.store,
+    connector,
+    policies,
+    leaseSeconds: 60,
     profile: snowflakeProfile({ userRoleTemplate: '{name}', case: 'upper' }),
-    scope: managedScope({ ignoreRoles: ['SYSADMIN', 'ACCOUNTADMIN', 'PUBLIC'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES }),
+    scope: managedScope({
+      ignoreRoles: ['SYSADMIN', 'ACCOUNTADMIN', 'PUBLIC'],
+      ignoreObjects: [],
+      managedPrivileges: SNOWFLAKE_PRIVILEGES,
+    }),
     ...extra,
   };
 }
 
 async function newTask(table: string) {
-  const { task } = await createTask({ store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 't' }, {
-    request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }] } },
-  }, { source: 'API' });
+  const { task } = await createTask(
+    { store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 't' },
+    {
+      request: {
+        type: 'RESOURCE_SYNC',
+        requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }] },
+      },
+    },
+    { source: 'API' },
+  );
   return task.header.taskId;
 }
 
@@ -57,9 +86,15 @@ describe('sync worker', () => {
     const connector = new MemoryConnector(fixtureCatalog());
     const taskId = await newTask('CUSTOMERS');
     const t = (await s.store.get(taskId))!;
-    const leased = await s.store.transition(t, 'INPROGRESS', { attempt: 1, leaseUntil: new Date(Date.now() + 60_000).toISOString() });
+    const leased = await s.store.transition(t, 'INPROGRESS', {
+      attempt: 1,
+      leaseUntil: new Date(Date.now() + 60_000).toISOString(),
+    });
     expect(await runTask(taskId, workerDeps(connector))).toBe('claimed_elsewhere');
-    await s.store.replace({ header: { ...leased.header, leaseUntil: new Date(Date.now() - 1000).toISOString() }, etag: leased.etag });
+    await s.store.replace({
+      header: { ...leased.header, leaseUntil: new Date(Date.now() - 1000).toISOString() },
+      etag: leased.etag,
+    });
     expect(await runTask(taskId, workerDeps(connector))).toBe('completed');
     const done = (await s.store.get(taskId))!.header;
     expect(done.status).toBe('SUCCESS');
@@ -72,10 +107,17 @@ describe('sync worker', () => {
 
   it('ends the task FAILED with the last error on the final delivery when policies are unavailable', async () => {
     const taskId = await newTask('ORDERS');
-    const broken: PolicySource = { current: async () => { throw new Error('Ranger Admin unreachable'); } };
+    const broken: PolicySource = {
+      current: async () => {
+        throw new Error('Ranger Admin unreachable');
+      },
+    };
     const deps = workerDeps(new MemoryConnector(fixtureCatalog()), { policies: broken });
     await expect(runTask(taskId, deps, false)).rejects.toThrow('unreachable');
-    await s.store.replace({ ...(await s.store.get(taskId))!, header: { ...(await s.store.get(taskId))!.header, leaseUntil: new Date(0).toISOString() } });
+    await s.store.replace({
+      ...(await s.store.get(taskId))!,
+      header: { ...(await s.store.get(taskId))!.header, leaseUntil: new Date(0).toISOString() },
+    });
     await expect(runTask(taskId, deps, true)).rejects.toThrow('unreachable');
     const failed = (await s.store.get(taskId))!.header;
     expect(failed.status).toBe('FAILED');

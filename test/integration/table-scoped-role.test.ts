@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
+import { type AzuriteHandle, startAzurite } from '../../dev/azurite.js';
 import { tableClient } from '../../shared/store/clients.js';
 import { ResourceStateStore } from '../../shared/store/resource-state.js';
 import { TaskStore } from '../../shared/store/task-store.js';
-import { endpointOf, proxiedConnectionString, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { endpointOf, type FaultProxy, proxiedConnectionString, startFaultProxy } from '../support/fault-proxy.js';
 
 // The templates grant the app's identity each table alone. Whether Azure then authorizes Create Table (which names
 // the table in its body, not its path) is not documented: the stores must start either way. Azurite is real; a proxy
@@ -19,12 +19,18 @@ beforeAll(async () => {
   queueProxy = await startFaultProxy(endpointOf(azurite.connectionString, 'Queue'));
   proxied = proxiedConnectionString(azurite.connectionString, tableProxy, queueProxy);
 });
-afterAll(async () => { await tableProxy?.stop(); await queueProxy?.stop(); await azurite?.stop(); });
+afterAll(async () => {
+  await tableProxy?.stop();
+  await queueProxy?.stop();
+  await azurite?.stop();
+});
 
 describe('a store whose identity may use its table but not create tables', () => {
   it('starts on the table the deployment created, and works on it', async () => {
     await new TaskStore(tableClient({ connectionString: azurite.connectionString }, 'scopedtasks')).init();
-    await new ResourceStateStore(tableClient({ connectionString: azurite.connectionString }, 'scopedtasksresources')).init();
+    await new ResourceStateStore(
+      tableClient({ connectionString: azurite.connectionString }, 'scopedtasksresources'),
+    ).init();
 
     tableProxy.answerMatching(CREATE_TABLE, 403, 2);
     const store = new TaskStore(tableClient({ connectionString: proxied }, 'scopedtasks'));
@@ -37,7 +43,11 @@ describe('a store whose identity may use its table but not create tables', () =>
 
   it('does not start when the table is missing too', async () => {
     tableProxy.answerMatching(CREATE_TABLE, 403, 2);
-    await expect(new TaskStore(tableClient({ connectionString: proxied }, 'nosuchtasks')).init()).rejects.toThrow(/403/);
-    await expect(new ResourceStateStore(tableClient({ connectionString: proxied }, 'nosuchtasksresources')).init()).rejects.toMatchObject({ statusCode: 403 });
+    await expect(new TaskStore(tableClient({ connectionString: proxied }, 'nosuchtasks')).init()).rejects.toThrow(
+      /403/,
+    );
+    await expect(
+      new ResourceStateStore(tableClient({ connectionString: proxied }, 'nosuchtasksresources')).init(),
+    ).rejects.toMatchObject({ statusCode: 403 });
   });
 });

@@ -1,21 +1,29 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, type LocalHost } from '../../dev/host/local-host.js';
-import { apiClient, tableRequest, TEST_SECRET, type ApiClient } from '../support/api-client.js';
+import { type LocalHost, startLocalHost } from '../../dev/host/local-host.js';
+import { type ApiClient, apiClient, TEST_SECRET, tableRequest } from '../support/api-client.js';
 import { memoryLocal } from '../support/memory/memory-module.js';
 
 let host: LocalHost;
 let api: ApiClient;
 beforeAll(async () => {
   host = await startLocalHost({
-    port: 0, log: () => undefined,
-    env: { CONNECTOR_KIND: 'memory', JWT_SECRET: TEST_SECRET, JWT_ISSUER: 'https://issuer.test', JWT_AUDIENCE: 'policysync' },
+    port: 0,
+    log: () => undefined,
+    env: {
+      CONNECTOR_KIND: 'memory',
+      JWT_SECRET: TEST_SECRET,
+      JWT_ISSUER: 'https://issuer.test',
+      JWT_AUDIENCE: 'policysync',
+    },
     warehouses: [memoryLocal],
   });
   api = await apiClient(host.apiUrl, { issuer: 'https://issuer.test', audience: 'policysync' });
 });
-afterAll(async () => { await host.stop(); });
+afterAll(async () => {
+  await host.stop();
+});
 
 const post = (body: unknown, headers?: Record<string, string>) => api.post('/task', body, headers);
 
@@ -23,7 +31,7 @@ describe('POST /policysync/api/v1/task and GET /policysync/api/v1/tasks/{taskId}
   it('creates a task (202, Location, WAITING) that the worker takes to SUCCESS with per-resource rows', async () => {
     const res = await post(tableRequest('ORDERS'));
     expect(res.status).toBe(202);
-    const created = await res.json() as { taskId: string; status: string };
+    const created = (await res.json()) as { taskId: string; status: string };
     expect(created.taskId).toMatch(/^\d{15,20}$/);
     expect(['WAITING', 'INPROGRESS', 'SUCCESS']).toContain(created.status);
     expect(res.headers.get('location')).toBe(`/policysync/api/v1/tasks/${created.taskId}`);
@@ -40,15 +48,21 @@ describe('POST /policysync/api/v1/task and GET /policysync/api/v1/tasks/{taskId}
       [{ type: 'RESOURCE_SYNC' }, ['$.requestInfo']],
       [{ type: 'OTHER', requestInfo: { resources: [{ type: 'table', values: {} }] } }, ['$.type']],
       [{ type: 'RESOURCE_SYNC', requestInfo: { resources: [] } }, ['$.requestInfo.resources']],
-      [{ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ values: { database: 'A' } }] } }, ['$.requestInfo.resources[0].type']],
-      [{ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 5 } }] } }, ['$.requestInfo.resources[0].values.database']],
+      [
+        { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ values: { database: 'A' } }] } },
+        ['$.requestInfo.resources[0].type'],
+      ],
+      [
+        { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 5 } }] } },
+        ['$.requestInfo.resources[0].values.database'],
+      ],
       [[1, 2], ['$']],
     ];
     for (const [body, paths] of cases) {
       const res = await post(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
-      const problem = await res.json() as { issues: { path: string }[]; status: number };
+      const problem = (await res.json()) as { issues: { path: string }[]; status: number };
       expect(problem.status).toBe(400);
       expect(problem.issues.map((i) => i.path)).toEqual(expect.arrayContaining(paths));
     }
@@ -57,7 +71,7 @@ describe('POST /policysync/api/v1/task and GET /policysync/api/v1/tasks/{taskId}
   it('answers 400 for a body that is not JSON', async () => {
     const res = await post('{"type": ');
     expect(res.status).toBe(400);
-    expect((await res.json() as { type: string }).type).toContain('invalid-json');
+    expect(((await res.json()) as { type: string }).type).toContain('invalid-json');
   });
 
   it('answers 415 for a body that is not application/json', async () => {
@@ -79,12 +93,17 @@ describe('POST /policysync/api/v1/task and GET /policysync/api/v1/tasks/{taskId}
   });
 
   it('accepts an unsupported resource type and skips that resource with the reason', async () => {
-    const body = { type: 'RESOURCE_SYNC', requestInfo: { resources: [
-      { type: 'catalog', values: { catalog: 'main' } },
-      { type: 'table', values: { database: 'SALES', schema: 'PUBLIC' } },
-      { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'CUSTOMERS' } },
-    ] } };
-    const created = await (await post(body)).json() as { taskId: string };
+    const body = {
+      type: 'RESOURCE_SYNC',
+      requestInfo: {
+        resources: [
+          { type: 'catalog', values: { catalog: 'main' } },
+          { type: 'table', values: { database: 'SALES', schema: 'PUBLIC' } },
+          { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'CUSTOMERS' } },
+        ],
+      },
+    };
+    const created = (await (await post(body)).json()) as { taskId: string };
     const done = await api.waitForTerminal(created.taskId);
     expect(done.status).toBe('SUCCESS');
     expect(done.resources.map((r: { status: string }) => r.status)).toEqual(['SKIPPED', 'SKIPPED', 'SUCCESS']);
@@ -93,27 +112,34 @@ describe('POST /policysync/api/v1/task and GET /policysync/api/v1/tasks/{taskId}
   });
 
   it('ends a task whose every resource is unsupported as SKIPPED without running the worker', async () => {
-    const created = await (await post({ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'volume', values: { x: 'y' } }] } })).json() as { status: string };
+    const created = (await (
+      await post({ type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'volume', values: { x: 'y' } }] } })
+    ).json()) as { status: string };
     expect(created.status).toBe('SKIPPED');
   });
 
   it('skips a resource that does not exist in the warehouse as not found', async () => {
-    const created = await (await post(tableRequest('NO_SUCH_TABLE'))).json() as { taskId: string };
+    const created = (await (await post(tableRequest('NO_SUCH_TABLE'))).json()) as { taskId: string };
     const done = await api.waitForTerminal(created.taskId);
     expect(done.status).toBe('SKIPPED');
     expect(done.resources[0].message).toContain('not found');
   });
 
   it('maps a repeated Idempotency-Key to the first task', async () => {
-    const a = await (await post(tableRequest('ORDERS'), { 'Idempotency-Key': 'deploy-42' })).json() as { taskId: string };
-    const b = await (await post(tableRequest('ORDERS'), { 'Idempotency-Key': 'deploy-42' })).json() as { taskId: string; duplicate: boolean };
+    const a = (await (await post(tableRequest('ORDERS'), { 'Idempotency-Key': 'deploy-42' })).json()) as {
+      taskId: string;
+    };
+    const b = (await (await post(tableRequest('ORDERS'), { 'Idempotency-Key': 'deploy-42' })).json()) as {
+      taskId: string;
+      duplicate: boolean;
+    };
     expect(b.taskId).toBe(a.taskId);
     expect(b.duplicate).toBe(true);
   });
 
   it('plans without applying on ?dryRun=true', async () => {
     const res = await api.post('/task?dryRun=true', tableRequest('CUSTOMERS', 'PUBLIC'));
-    const done = await api.waitForTerminal((await res.json() as { taskId: string }).taskId);
+    const done = await api.waitForTerminal(((await res.json()) as { taskId: string }).taskId);
     expect(done.dryRun).toBe(true);
     expect(done.resources[0].changes.dryRun).toBe(true);
     expect(done.resources[0].changes.statements).toEqual([]);
@@ -134,13 +160,13 @@ describe('Prefer: wait', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('preference-applied')).toBe('wait=10');
     expect(res.headers.get('location')).toMatch(/\/policysync\/api\/v1\/tasks\/\d+$/);
-    const task = await res.json() as { status: string; resources: { changes: unknown }[] };
+    const task = (await res.json()) as { status: string; resources: { changes: unknown }[] };
     expect(task.status).toBe('SUCCESS');
     expect(task.resources[0]!.changes).toBeDefined();
   });
 
   it('answers a waited GET of a finished task at once', async () => {
-    const { taskId } = await (await post(tableRequest('ORDERS'))).json() as { taskId: string };
+    const { taskId } = (await (await post(tableRequest('ORDERS'))).json()) as { taskId: string };
     await api.waitForTerminal(taskId);
     const res = await api.get(`/tasks/${taskId}`, { Prefer: 'respond-async, wait=5' });
     expect(res.status).toBe(200);
@@ -149,10 +175,15 @@ describe('Prefer: wait', () => {
 });
 
 describe('authentication', () => {
-  const postWith = (authorization: string | undefined) => fetch(`${host.apiUrl}/task`, {
-    method: 'POST', body: JSON.stringify(tableRequest('ORDERS')),
-    headers: { 'Content-Type': 'application/json', ...(authorization !== undefined ? { Authorization: authorization } : {}) },
-  });
+  const postWith = (authorization: string | undefined) =>
+    fetch(`${host.apiUrl}/task`, {
+      method: 'POST',
+      body: JSON.stringify(tableRequest('ORDERS')),
+      headers: {
+        'Content-Type': 'application/json',
+        ...(authorization !== undefined ? { Authorization: authorization } : {}),
+      },
+    });
   const sign = (claims: Record<string, unknown>, key: Uint8Array | string = TEST_SECRET, alg = 'HS256') =>
     new SignJWT(claims).setProtectedHeader({ alg }).sign(typeof key === 'string' ? new TextEncoder().encode(key) : key);
   const valid = { iss: 'https://issuer.test', aud: 'policysync', sub: 't', iat: Math.floor(Date.now() / 1000) };
@@ -168,17 +199,26 @@ describe('authentication', () => {
     ['missing', async () => undefined],
     ['expired', async () => sign({ ...valid, exp: Math.floor(Date.now() / 1000) - 3600 })],
     ['without exp', async () => sign(valid)],
-    ['signed with another key', async () => sign({ ...valid, exp: inAnHour() }, 'another-secret-0123456789-abcdefghijk')],
+    [
+      'signed with another key',
+      async () => sign({ ...valid, exp: inAnHour() }, 'another-secret-0123456789-abcdefghijk'),
+    ],
     ['from another issuer', async () => sign({ ...valid, iss: 'https://evil.test', exp: inAnHour() })],
     ['for another audience', async () => sign({ ...valid, aud: 'other', exp: inAnHour() })],
-    ['with alg none', async () => {
-      const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ ...valid, exp: inAnHour() })}.`;
-    }],
-    ['HS256-signed with a public key as the secret', async () => {
-      const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      return sign({ ...valid, exp: inAnHour() }, publicKey.export({ type: 'spki', format: 'pem' }).toString());
-    }],
+    [
+      'with alg none',
+      async () => {
+        const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ ...valid, exp: inAnHour() })}.`;
+      },
+    ],
+    [
+      'HS256-signed with a public key as the secret',
+      async () => {
+        const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        return sign({ ...valid, exp: inAnHour() }, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+      },
+    ],
   ])('answers 401 with WWW-Authenticate for a token %s', async (_name, token) => {
     const t = await token();
     const res = await postWith(t === undefined ? undefined : `Bearer ${t}`);

@@ -1,20 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResourceRow, TaskHeader } from '../../shared/store/records.js';
 import { StoreError } from '../../shared/store/errors.js';
+import type { ResourceRow, TaskHeader } from '../../shared/store/records.js';
 import { newTaskId } from '../../shared/task/task-id.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
 let s: TestStorage;
-beforeAll(async () => { s = await startTestStorage(); });
-afterAll(async () => { await s.azurite.stop(); });
+beforeAll(async () => {
+  s = await startTestStorage();
+});
+afterAll(async () => {
+  await s.azurite.stop();
+});
 
 const header = (taskId: string, resourceCount: number): TaskHeader => ({
-  taskId, type: 'RESOURCE_SYNC', status: 'NEW', message: '', source: 'API', instance: 't', dryRun: false, attempt: 0,
-  createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), resourceCount, succeeded: 0, failed: 0, skipped: 0,
+  taskId,
+  type: 'RESOURCE_SYNC',
+  status: 'NEW',
+  message: '',
+  source: 'API',
+  instance: 't',
+  dryRun: false,
+  attempt: 0,
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+  resourceCount,
+  succeeded: 0,
+  failed: 0,
+  skipped: 0,
 });
-const rows = (n: number): ResourceRow[] => Array.from({ length: n }, (_, index) => ({
-  index, ref: { type: 'table', values: { database: 'D', schema: 'S', table: `T${index}` } }, status: 'PENDING', message: '', updatedAt: '',
-}));
+const rows = (n: number): ResourceRow[] =>
+  Array.from({ length: n }, (_, index) => ({
+    index,
+    ref: { type: 'table', values: { database: 'D', schema: 'S', table: `T${index}` } },
+    status: 'PENDING',
+    message: '',
+    updatedAt: '',
+  }));
 
 describe('task store on Azurite', () => {
   it('stores a task with 1,000 resources in transactions of at most 100 and reads them back in order', async () => {
@@ -53,7 +74,8 @@ describe('task store on Azurite', () => {
   });
 
   it('maps an idempotency key to the first task that claimed it', async () => {
-    const a = newTaskId(), b = newTaskId();
+    const a = newTaskId(),
+      b = newTaskId();
     expect(await s.store.claimKey('event-1', a)).toEqual({ taskId: a });
     expect(await s.store.claimKey('event-1', b)).toEqual({ taskId: a });
   });
@@ -61,8 +83,15 @@ describe('task store on Azurite', () => {
   it('summarizes a result larger than a Table Storage property instead of failing the write', async () => {
     const id = newTaskId();
     await s.store.create(header(id, 1), rows(1));
-    const statements = Array.from({ length: 2000 }, (_, i) => ({ sql: `GRANT SELECT ON TABLE "D"."S"."T${i}" TO ROLE "R"`, ok: true }));
-    await s.store.writeResource(id, { ...rows(1)[0]!, status: 'SUCCESS', result: { granted: [], revoked: [], unchanged: 0, warnings: [], statements, plan: [] } });
+    const statements = Array.from({ length: 2000 }, (_, i) => ({
+      sql: `GRANT SELECT ON TABLE "D"."S"."T${i}" TO ROLE "R"`,
+      ok: true,
+    }));
+    await s.store.writeResource(id, {
+      ...rows(1)[0]!,
+      status: 'SUCCESS',
+      result: { granted: [], revoked: [], unchanged: 0, warnings: [], statements, plan: [] },
+    });
     const [row] = await s.store.resources(id);
     expect(row!.result!.truncated).toBe(true);
     expect(row!.result!.statements.length).toBeLessThan(2000);

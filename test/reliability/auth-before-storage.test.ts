@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url';
 import functions, { type HttpHandler, type HttpResponseInit } from '@azure/functions';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
+import { type AzuriteHandle, startAzurite } from '../../dev/azurite.js';
 import { mintToken } from '../../shared/auth/index.js';
 import { loadConfig } from '../../shared/config.js';
 import { buildServices } from '../../shared/runtime.js';
-import { tableRequest, TEST_SECRET } from '../support/api-client.js';
-import { endpointOf, proxiedConnectionString, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startHostProcess, type HostProcess } from '../support/host-process.js';
+import { TEST_SECRET, tableRequest } from '../support/api-client.js';
+import { endpointOf, type FaultProxy, proxiedConnectionString, startFaultProxy } from '../support/fault-proxy.js';
+import { type HostProcess, startHostProcess } from '../support/host-process.js';
 import { memoryModule, WITH_MEMORY } from '../support/memory/memory-module.js';
 
 // Requests are authenticated before anything touches storage: a flood of anonymous and bad-token requests through
@@ -26,8 +26,15 @@ beforeAll(async () => {
   queue = await startFaultProxy(endpointOf(azurite.connectionString, 'Queue'));
   storage = proxiedConnectionString(azurite.connectionString, table, queue);
 });
-afterAll(async () => { await table?.stop(); await queue?.stop(); await azurite?.stop(); });
-beforeEach(() => { table.down(false); queue.down(false); });
+afterAll(async () => {
+  await table?.stop();
+  await queue?.stop();
+  await azurite?.stop();
+});
+beforeEach(() => {
+  table.down(false);
+  queue.down(false);
+});
 
 const seconds = () => Math.floor(Date.now() / 1000);
 const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -38,7 +45,11 @@ const hs = (claims: Record<string, unknown>, key = TEST_SECRET) =>
 async function badCredentials(): Promise<(string | undefined)[]> {
   const claims = { sub: 'attacker', iat: seconds(), exp: seconds() + 600 };
   return [
-    undefined, '', 'Bearer', 'Bearer x.y.z', `Basic ${Buffer.from('admin:admin').toString('base64')}`,
+    undefined,
+    '',
+    'Bearer',
+    'Bearer x.y.z',
+    `Basic ${Buffer.from('admin:admin').toString('base64')}`,
     `Bearer ${await hs(claims, 'not-the-secret-0123456789-abcdefghijklmnop')}`,
     `Bearer ${await hs({ ...claims, exp: seconds() - 600 })}`,
     `Bearer ${await hs({ ...claims, iat: undefined })}`,
@@ -48,9 +59,15 @@ async function badCredentials(): Promise<(string | undefined)[]> {
   ];
 }
 
-interface Call { route: 'createTask' | 'getTask'; authorization?: string }
+interface Call {
+  route: 'createTask' | 'getTask';
+  authorization?: string;
+}
 const flood = async (credentials: (string | undefined)[]): Promise<Call[]> =>
-  Array.from({ length: FLOOD }, (_, i) => ({ route: i % 2 === 0 ? 'createTask' : 'getTask', authorization: credentials[i % credentials.length] }));
+  Array.from({ length: FLOOD }, (_, i) => ({
+    route: i % 2 === 0 ? 'createTask' : 'getTask',
+    authorization: credentials[i % credentials.length],
+  }));
 
 /** Runs `calls` 25 at a time; the statuses seen, by count. */
 async function send<T>(calls: T[], one: (call: T) => Promise<number>): Promise<Record<number, number>> {
@@ -66,25 +83,45 @@ describe('the Function App handlers', () => {
   beforeAll(async () => {
     // The handlers read their settings once, from the environment, exactly as in Azure.
     Object.assign(process.env, {
-      CONNECTOR_KIND: 'memory', JWT_SECRET: TEST_SECRET, AzureWebJobsStorage: storage, POLICY_FILE: fileURLToPath(new URL('../../dev/demo/policies.json', import.meta.url)),
-      TASKS_TABLE: `gate${randomBytes(4).toString('hex')}`, SYNC_QUEUE: `gate-${randomBytes(4).toString('hex')}`,
+      CONNECTOR_KIND: 'memory',
+      JWT_SECRET: TEST_SECRET,
+      AzureWebJobsStorage: storage,
+      POLICY_FILE: fileURLToPath(new URL('../../dev/demo/policies.json', import.meta.url)),
+      TASKS_TABLE: `gate${randomBytes(4).toString('hex')}`,
+      SYNC_QUEUE: `gate-${randomBytes(4).toString('hex')}`,
     });
     const { registrations } = await import('../../functions/registry.js');
     const { appConfig, serveWarehouses } = await import('../../functions/services.js');
     serveWarehouses([memoryModule]);
-    handlers = Object.fromEntries(registrations(appConfig()).flatMap((r) => (r.kind === 'http' ? [[r.name, r.options.handler]] : [])));
+    handlers = Object.fromEntries(
+      registrations(appConfig()).flatMap((r) => (r.kind === 'http' ? [[r.name, r.options.handler]] : [])),
+    );
   });
 
-  const invoke = async (name: string, method: string, authorization?: string, params: Record<string, string> = {}): Promise<HttpResponseInit> => {
+  const invoke = async (
+    name: string,
+    method: string,
+    authorization?: string,
+    params: Record<string, string> = {},
+  ): Promise<HttpResponseInit> => {
     const request = new functions.HttpRequest({
-      method, url: `http://localhost/policysync/api/v1/${name}`, params,
+      method,
+      url: `http://localhost/policysync/api/v1/${name}`,
+      params,
       headers: { 'content-type': 'application/json', ...(authorization !== undefined ? { authorization } : {}) },
       ...(method === 'POST' ? { body: { string: JSON.stringify(tableRequest('ORDERS')) } } : {}),
     });
-    const context = new functions.InvocationContext({ functionName: name, invocationId: randomBytes(8).toString('hex'), logHandler: () => undefined });
-    return await handlers[name]!(request, context) as HttpResponseInit;
+    const context = new functions.InvocationContext({
+      functionName: name,
+      invocationId: randomBytes(8).toString('hex'),
+      logHandler: () => undefined,
+    });
+    return (await handlers[name]!(request, context)) as HttpResponseInit;
   };
-  const call = (c: Call) => (c.route === 'createTask' ? invoke('createTask', 'POST', c.authorization) : invoke('getTask', 'GET', c.authorization, { taskId: '574057046565109672' }));
+  const call = (c: Call) =>
+    c.route === 'createTask'
+      ? invoke('createTask', 'POST', c.authorization)
+      : invoke('getTask', 'GET', c.authorization, { taskId: '574057046565109672' });
 
   it(`answers ${FLOOD} anonymous and bad-token requests 401 on a cold instance without one storage request, storage down or up`, async () => {
     const calls = await flood(await badCredentials());
@@ -96,7 +133,9 @@ describe('the Function App handlers', () => {
     table.down(false);
     queue.down(false);
     const up = await send(calls, status);
-    console.log(`Function App handlers, ${FLOOD} bad requests each: storage up ${JSON.stringify(up)}, storage down ${JSON.stringify(down)}; storage requests ${table.requests() + queue.requests()}`);
+    console.log(
+      `Function App handlers, ${FLOOD} bad requests each: storage up ${JSON.stringify(up)}, storage down ${JSON.stringify(down)}; storage requests ${table.requests() + queue.requests()}`,
+    );
     expect(up).toEqual({ 401: FLOOD });
     expect(down).toEqual({ 401: FLOOD });
     expect(table.lines().concat(queue.lines())).toEqual([]);
@@ -107,7 +146,10 @@ describe('the Function App handlers', () => {
     table.down(true);
     queue.down(true);
     const refused = await invoke('createTask', 'POST', token);
-    expect([refused.status, (refused.jsonBody as { type: string }).type]).toEqual([503, 'https://policysync.dev/problems/storage-unavailable']);
+    expect([refused.status, (refused.jsonBody as { type: string }).type]).toEqual([
+      503,
+      'https://policysync.dev/problems/storage-unavailable',
+    ]);
     table.down(false);
     queue.down(false);
     expect((await invoke('createTask', 'POST', token)).status).toBe(202);
@@ -121,12 +163,17 @@ describe('the local host', () => {
     table.down(false);
     queue.down(false);
     host = await startHostProcess({
-      CONNECTOR_KIND: 'memory', JWT_SECRET: TEST_SECRET, AzureWebJobsStorage: storage,
-      TASKS_TABLE: `gate${randomBytes(4).toString('hex')}`, SYNC_QUEUE: `gate-${randomBytes(4).toString('hex')}`,
-      SWEEP_SCHEDULE: '0 0 0 1 1 *',   // no sweep during the flood: every table request would be the API's
+      CONNECTOR_KIND: 'memory',
+      JWT_SECRET: TEST_SECRET,
+      AzureWebJobsStorage: storage,
+      TASKS_TABLE: `gate${randomBytes(4).toString('hex')}`,
+      SYNC_QUEUE: `gate-${randomBytes(4).toString('hex')}`,
+      SWEEP_SCHEDULE: '0 0 0 1 1 *', // no sweep during the flood: every table request would be the API's
     });
   }, 60_000);
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   /** Storage requests other than the queue poller's idle receives. */
   const storageRequests = () => [...table.lines(), ...queue.lines().filter((l) => !/^GET \S+\/messages\?/.test(l))];
@@ -134,10 +181,18 @@ describe('the local host', () => {
   it(`answers ${FLOOD} anonymous and bad-token requests to every route without one storage request and without a 5xx, storage up or down`, async () => {
     const paths = ['/task', '/tasks/574057046565109672', '/tasks/x', '/tasks', '/health', '/nope'];
     const credentials = await badCredentials();
-    const calls = Array.from({ length: FLOOD }, (_, i) => ({ path: paths[i % paths.length]!, method: i % 3 === 0 ? 'POST' : 'GET', authorization: credentials[i % credentials.length] }));
+    const calls = Array.from({ length: FLOOD }, (_, i) => ({
+      path: paths[i % paths.length]!,
+      method: i % 3 === 0 ? 'POST' : 'GET',
+      authorization: credentials[i % credentials.length],
+    }));
     const one = async (c: (typeof calls)[number]) => {
       const res = await fetch(`${host.apiUrl}${c.path}`, {
-        method: c.method, headers: { 'Content-Type': 'application/json', ...(c.authorization !== undefined ? { Authorization: c.authorization } : {}) },
+        method: c.method,
+        headers: {
+          'Content-Type': 'application/json',
+          ...(c.authorization !== undefined ? { Authorization: c.authorization } : {}),
+        },
         ...(c.method === 'POST' ? { body: JSON.stringify(tableRequest('ORDERS')) } : {}),
       });
       await res.arrayBuffer();
@@ -149,10 +204,16 @@ describe('the local host', () => {
     table.down(true);
     queue.down(true);
     const down = await send(calls, one);
-    console.log(`local host, ${FLOOD} bad requests each: storage up ${JSON.stringify(up)}, storage down ${JSON.stringify(down)}`);
+    console.log(
+      `local host, ${FLOOD} bad requests each: storage up ${JSON.stringify(up)}, storage down ${JSON.stringify(down)}`,
+    );
     expect(storageRequests().slice(before)).toEqual([]);
     for (const seen of [up, down]) {
-      expect(Object.keys(seen).map(Number).filter((s) => s >= 500)).toEqual([]);
+      expect(
+        Object.keys(seen)
+          .map(Number)
+          .filter((s) => s >= 500),
+      ).toEqual([]);
       expect(seen[401]).toBeGreaterThan(FLOOD / 3);
     }
   }, 120_000);
@@ -160,13 +221,18 @@ describe('the local host', () => {
 
 describe('a deployment with the API off', () => {
   it('builds its services without any JWT key: the verifier belongs to the task routes alone', async () => {
-    const config = loadConfig({
-      CONNECTOR_KIND: 'memory', CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED: 'false', AzureWebJobsStorage: azurite.connectionString,
-      POLICY_FILE: fileURLToPath(new URL('../../dev/demo/policies.json', import.meta.url)), TASKS_TABLE: `off${randomBytes(4).toString('hex')}`,
-    }, WITH_MEMORY);
+    const config = loadConfig(
+      {
+        CONNECTOR_KIND: 'memory',
+        CONNECTOR_SNOWFLAKE_API_SERVER_ENABLED: 'false',
+        AzureWebJobsStorage: azurite.connectionString,
+        POLICY_FILE: fileURLToPath(new URL('../../dev/demo/policies.json', import.meta.url)),
+        TASKS_TABLE: `off${randomBytes(4).toString('hex')}`,
+      },
+      WITH_MEMORY,
+    );
     const services = await buildServices(config);
     expect(services.store).toBeDefined();
     await services.connector.close();
   });
 });
-

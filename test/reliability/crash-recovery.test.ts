@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
-import { startSnowflakeEmulator, type SnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
+import { type AzuriteHandle, startAzurite } from '../../dev/azurite.js';
+import { type SnowflakeEmulator, startSnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
 import { apiClient, tableRequest } from '../support/api-client.js';
-import { startHostProcess, type HostProcess } from '../support/host-process.js';
-import { sharedService, TERMINAL, waitForTask, type SharedService } from '../support/service-env.js';
+import { type HostProcess, startHostProcess } from '../support/host-process.js';
+import { type SharedService, sharedService, TERMINAL, waitForTask } from '../support/service-env.js';
 import { fixture } from '../support/snowflake-sync.js';
 
 // Promise 1: a worker killed with SIGKILL mid-sync leaves a task that another worker finishes.
@@ -13,9 +13,14 @@ let svc: SharedService;
 const hosts: HostProcess[] = [];
 
 beforeAll(async () => {
-  [azurite, emulator] = await Promise.all([startAzurite(), startSnowflakeEmulator({ catalog: fixture('sync-catalog.json') })]);
+  [azurite, emulator] = await Promise.all([
+    startAzurite(),
+    startSnowflakeEmulator({ catalog: fixture('sync-catalog.json') }),
+  ]);
   svc = await sharedService(azurite, emulator, fixture('sync-policies.json'), {
-    TASK_LEASE_SECONDS: '10', SWEEP_SCHEDULE: '*/2 * * * * *', SWEEP_GRACE_SECONDS: '5',
+    TASK_LEASE_SECONDS: '10',
+    SWEEP_SCHEDULE: '*/2 * * * * *',
+    SWEEP_GRACE_SECONDS: '5',
   });
 }, 60_000);
 afterAll(async () => {
@@ -24,7 +29,11 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-const writes = () => emulator.control.statements().filter((s) => /^\s*(GRANT|REVOKE)/i.test(s.sql)).map((s) => s.sql);
+const writes = () =>
+  emulator.control
+    .statements()
+    .filter((s) => /^\s*(GRANT|REVOKE)/i.test(s.sql))
+    .map((s) => s.sql);
 
 describe('a worker killed with SIGKILL mid-sync', () => {
   it('leaves its task INPROGRESS under a lease, and a second host takes it over and finishes it, applying each grant once', async () => {
@@ -37,7 +46,7 @@ describe('a worker killed with SIGKILL mid-sync', () => {
     const api = await apiClient(first.apiUrl);
     const res = await api.post('/task', tableRequest('ORDERS'));
     expect(res.status).toBe(202);
-    const { taskId } = await res.json() as { taskId: string };
+    const { taskId } = (await res.json()) as { taskId: string };
 
     await waitForTask(svc.store, taskId, (s) => s === 'INPROGRESS', 20_000);
     const deadline = Date.now() + 20_000;
@@ -48,7 +57,7 @@ describe('a worker killed with SIGKILL mid-sync', () => {
     expect(orphan.status).toBe('INPROGRESS');
     expect(orphan.attempt).toBe(1);
     expect(new Date(orphan.leaseUntil!).getTime()).toBeGreaterThan(Date.now() - 1000);
-    expect(writes()).toEqual([]);                    // killed before it applied anything
+    expect(writes()).toEqual([]); // killed before it applied anything
 
     emulator.control.setLatency(0);
     const second = await startHostProcess(svc.env);
@@ -64,7 +73,10 @@ describe('a worker killed with SIGKILL mid-sync', () => {
     expect(applied.length).toBeGreaterThan(0);
     expect(new Set(applied).size).toBe(applied.length);
     expect(applied).toContain('GRANT SELECT ON TABLE "SALES"."PUBLIC"."ORDERS" TO ROLE "ANALYST"');
-    const how = second.logs().filter((l) => l.taskId === taskId || l.message === 'stale tasks swept').map((l) => `${l.message}${l.outcome ? ` (${l.outcome})` : ''}`);
+    const how = second
+      .logs()
+      .filter((l) => l.taskId === taskId || l.message === 'stale tasks swept')
+      .map((l) => `${l.message}${l.outcome ? ` (${l.outcome})` : ''}`);
     console.log(`takeover of task ${taskId} by the second host: ${how.join('; ')}`);
     await second.stop();
   }, 90_000);

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
-import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
+import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../shared/connectors/snowflake/profile.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { silentLog } from '../../shared/log.js';
+import { managedScope } from '../../shared/plan/scope.js';
 import { parsePolicies } from '../../shared/policy/index.js';
 import type { DispatchQueue } from '../../shared/store/dispatch-queue.js';
-import type { StoredTask, TaskStore } from '../../shared/store/task-store.js';
-import { managedScope } from '../../shared/plan/scope.js';
-import { runTask, type WorkerDeps, type WorkerOutcome } from '../../shared/sync/worker.js';
 import type { TaskHeader } from '../../shared/store/records.js';
+import type { StoredTask, TaskStore } from '../../shared/store/task-store.js';
+import { runTask, type WorkerDeps, type WorkerOutcome } from '../../shared/sync/worker.js';
 import { newTaskId } from '../../shared/task/task-id.js';
 import { fixtureCatalog } from '../support/memory/fixture-catalog.js';
 import { MemoryConnector } from '../support/memory/memory-connector.js';
@@ -19,12 +19,28 @@ import { startTestStorage, type TestStorage } from '../support/storage.js';
 // dispatcher's next write lands - must be able to claim the task. Real Azurite and the real worker; the queue is
 // wrapped so that the worker reads the task at the moment the message is sent, as a fast poller does.
 let s: TestStorage;
-beforeAll(async () => { s = await startTestStorage(); });
-afterAll(async () => { await s.azurite.stop(); });
+beforeAll(async () => {
+  s = await startTestStorage();
+});
+afterAll(async () => {
+  await s.azurite.stop();
+});
 
 const deps = (store: TaskStore): WorkerDeps => ({
-  store, connector: new MemoryConnector(fixtureCatalog()), leaseSeconds: 60,
-  policies: { current: async () => parsePolicies([{ id: 1, name: 'p', resources: { database: { values: ['SALES'] }, schema: { values: ['*'] }, table: { values: ['*'] } }, policyItems: [{ accesses: [{ type: 'select' }], roles: ['ANALYST'] }] }]) },
+  store,
+  connector: new MemoryConnector(fixtureCatalog()),
+  leaseSeconds: 60,
+  policies: {
+    current: async () =>
+      parsePolicies([
+        {
+          id: 1,
+          name: 'p',
+          resources: { database: { values: ['SALES'] }, schema: { values: ['*'] }, table: { values: ['*'] } },
+          policyItems: [{ accesses: [{ type: 'select' }], roles: ['ANALYST'] }],
+        },
+      ]),
+  },
   profile: snowflakeProfile({ userRoleTemplate: '{name}', case: 'upper' }),
   scope: managedScope({ ignoreRoles: ['SYSADMIN'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES }),
 });
@@ -42,7 +58,10 @@ function instantWorkerQueue(outcomes: Promise<WorkerOutcome>[]): DispatchQueue {
       // The worker's first read returns what it saw when the message arrived; later reads are live.
       const store = Object.create(s.store) as TaskStore;
       store.get = async (id: string): Promise<StoredTask | undefined> => {
-        if (!served && id === taskId) { served = true; return seen; }
+        if (!served && id === taskId) {
+          served = true;
+          return seen;
+        }
         return s.store.get(id);
       };
       outcomes.push(new Promise((resolve) => setTimeout(resolve, 50)).then(() => runTask(taskId, deps(store))));
@@ -50,28 +69,54 @@ function instantWorkerQueue(outcomes: Promise<WorkerOutcome>[]): DispatchQueue {
   } as unknown as DispatchQueue;
 }
 
-const request = { type: 'RESOURCE_SYNC' as const, requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }] } };
+const request = {
+  type: 'RESOURCE_SYNC' as const,
+  requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }] },
+};
 
 describe('a worker as fast as the queue', () => {
   it('claims a task whose message it gets the instant the intake enqueues it, in each of 20 tries: none left WAITING', async () => {
     const outcomes: Promise<WorkerOutcome>[] = [];
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const { task } = await createTask({ store: s.store, queue: instantWorkerQueue(outcomes), warehouse: snowflakeModule, instance: 't' }, { request }, { source: 'API' });
+      const { task } = await createTask(
+        { store: s.store, queue: instantWorkerQueue(outcomes), warehouse: snowflakeModule, instance: 't' },
+        { request },
+        { source: 'API' },
+      );
       ids.push(task.header.taskId);
     }
     const results = await Promise.all(outcomes);
     const statuses = await Promise.all(ids.map(async (id) => (await s.store.get(id))!.header.status));
-    expect({ results: [...new Set(results)], statuses: [...new Set(statuses)] }).toEqual({ results: ['completed'], statuses: ['SUCCESS'] });
+    expect({ results: [...new Set(results)], statuses: [...new Set(statuses)] }).toEqual({
+      results: ['completed'],
+      statuses: ['SUCCESS'],
+    });
   });
 
   it('claims a task the sweeper re-dispatches from NEW, the instant the message is sent', async () => {
     const outcomes: Promise<WorkerOutcome>[] = [];
     const taskId = newTaskId();
     const old = new Date(Date.now() - 600_000).toISOString();
-    const header: TaskHeader = { taskId, type: 'RESOURCE_SYNC', status: 'NEW', message: '', source: 'API', instance: 't', dryRun: false, attempt: 0,
-      createdAt: old, updatedAt: old, resourceCount: 1, succeeded: 0, failed: 0, skipped: 0 };
-    await s.store.create(header, [{ index: 0, ref: request.requestInfo.resources[0]!, status: 'PENDING', message: '', updatedAt: old }]);
+    const header: TaskHeader = {
+      taskId,
+      type: 'RESOURCE_SYNC',
+      status: 'NEW',
+      message: '',
+      source: 'API',
+      instance: 't',
+      dryRun: false,
+      attempt: 0,
+      createdAt: old,
+      updatedAt: old,
+      resourceCount: 1,
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+    };
+    await s.store.create(header, [
+      { index: 0, ref: request.requestInfo.resources[0]!, status: 'PENDING', message: '', updatedAt: old },
+    ]);
     await sweepStaleTasks({ store: s.store, queue: instantWorkerQueue(outcomes), log: silentLog });
     expect(await Promise.all(outcomes)).toContain('completed');
     expect((await s.store.get(taskId))!.header.status).toBe('SUCCESS');

@@ -7,7 +7,7 @@ import { silentLog } from '../../shared/log.js';
 import { SyncMessageSchema } from '../../shared/store/dispatch-queue.js';
 import { runTask, type WorkerOutcome } from '../../shared/sync/worker.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
-import { emulatorConnector, startSnowflakeRig, table, type SnowflakeRig } from '../support/snowflake-sync.js';
+import { emulatorConnector, type SnowflakeRig, startSnowflakeRig, table } from '../support/snowflake-sync.js';
 
 // Promise 2: duplicate Event Hub deliveries and duplicate queue deliveries give one task and one application;
 // two workers racing for one task: one claims it, the other stands down. Real Azurite, the real snowflake-sdk
@@ -17,22 +17,41 @@ let intake: IntakeDeps & { log: typeof silentLog };
 let rival: SnowflakeConnector;
 beforeAll(async () => {
   rig = await startSnowflakeRig();
-  intake = { store: rig.storage.store, queue: rig.storage.queue, warehouse: snowflakeModule, instance: 'rel', log: silentLog };
+  intake = {
+    store: rig.storage.store,
+    queue: rig.storage.queue,
+    warehouse: snowflakeModule,
+    instance: 'rel',
+    log: silentLog,
+  };
   // A second worker instance: its own connector and Snowflake session.
   rival = emulatorConnector(rig.emulator.url);
 }, 30_000);
-afterAll(async () => { await rival?.close(); await rig?.stop(); });
+afterAll(async () => {
+  await rival?.close();
+  await rig?.stop();
+});
 beforeEach(() => rig.emulator.control.reset());
 
 const ANALYST_SELECT = (t: string) => `GRANT SELECT ON TABLE "SALES"."PUBLIC"."${t}" TO ROLE "ANALYST"`;
 const count = (sql: string) => rig.emulator.control.statements().filter((s) => s.ok && s.sql === sql).length;
-const writes = () => rig.emulator.control.statements().filter((s) => s.ok && /^\s*(GRANT|REVOKE)/i.test(s.sql)).map((s) => s.sql);
+const writes = () =>
+  rig.emulator.control
+    .statements()
+    .filter((s) => s.ok && /^\s*(GRANT|REVOKE)/i.test(s.sql))
+    .map((s) => s.sql);
 /** Drift the test puts back before each round, so every round has exactly one GRANT to apply. */
-const drift = (t: string) => rig.emulator.account.revoke({ privilege: 'SELECT', on: { type: 'TABLE', path: ['SALES', 'PUBLIC', t] }, grantee: 'ANALYST' });
+const drift = (t: string) =>
+  rig.emulator.account.revoke({
+    privilege: 'SELECT',
+    on: { type: 'TABLE', path: ['SALES', 'PUBLIC', t] },
+    grantee: 'ANALYST',
+  });
 
 async function allTasks() {
   const out = [];
-  for await (const t of rig.storage.store.stale([...TASK_STATUSES], new Date(Date.now() + 3_600_000))) out.push(t.header);
+  for await (const t of rig.storage.store.stale([...TASK_STATUSES], new Date(Date.now() + 3_600_000)))
+    out.push(t.header);
   return out;
 }
 
@@ -40,13 +59,18 @@ async function allTasks() {
 async function drainQueue(): Promise<WorkerOutcome[]> {
   const outcomes: WorkerOutcome[] = [];
   for (;;) {
-    const { receivedMessageItems } = await rig.storage.queue.client.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 30 });
+    const { receivedMessageItems } = await rig.storage.queue.client.receiveMessages({
+      numberOfMessages: 32,
+      visibilityTimeout: 30,
+    });
     if (receivedMessageItems.length === 0) return outcomes;
-    await Promise.all(receivedMessageItems.map(async (m, i) => {
-      const { taskId } = SyncMessageSchema.parse(JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')));
-      outcomes.push(await runTask(taskId, { ...rig.deps, connector: i % 2 === 0 ? rig.connector : rival }));
-      await rig.storage.queue.client.deleteMessage(m.messageId, m.popReceipt);
-    }));
+    await Promise.all(
+      receivedMessageItems.map(async (m, i) => {
+        const { taskId } = SyncMessageSchema.parse(JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')));
+        outcomes.push(await runTask(taskId, { ...rig.deps, connector: i % 2 === 0 ? rig.connector : rival }));
+        await rig.storage.queue.client.deleteMessage(m.messageId, m.popReceipt);
+      }),
+    );
   }
 }
 
@@ -54,11 +78,20 @@ describe('exactly one effect per event', () => {
   it('turns an Event Hub event delivered five times (redelivered batches, a second partition, inside one batch) into one task and one GRANT', async () => {
     drift('ORDERS');
     const before = (await allTasks()).length;
-    const event = { type: 'RESOURCE_SYNC', id: 'evt-dup-1', appType: 'CONNECTOR', appSubType: 'SNOWFLAKE', requestInfo: { resources: [table('ORDERS')] } };
+    const event = {
+      type: 'RESOURCE_SYNC',
+      id: 'evt-dup-1',
+      appType: 'CONNECTOR',
+      appSubType: 'SNOWFLAKE',
+      requestInfo: { resources: [table('ORDERS')] },
+    };
     const batches = [
       [{ body: event, eventId: 'seq:0:41' }],
-      [{ body: event, eventId: 'seq:0:41' }, { body: JSON.stringify(event), eventId: 'seq:0:41' }],   // checkpoint lost: redelivered
-      [{ body: Buffer.from(JSON.stringify(event)), eventId: 'seq:1:7' }],                           // republished to another partition
+      [
+        { body: event, eventId: 'seq:0:41' },
+        { body: JSON.stringify(event), eventId: 'seq:0:41' },
+      ], // checkpoint lost: redelivered
+      [{ body: Buffer.from(JSON.stringify(event)), eventId: 'seq:1:7' }], // republished to another partition
       [{ body: event, eventId: 'msg:abc' }],
     ];
     const summaries = await Promise.all(batches.map((b) => ingestEventBatch(b, intake)));
@@ -74,8 +107,12 @@ describe('exactly one effect per event', () => {
 
   it('applies a task once when its queue message is delivered five times at once to two worker instances', async () => {
     drift('CUSTOMERS');
-    const { task } = await createTask(intake, { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [table('CUSTOMERS')] } } }, { source: 'API' });
-    for (let i = 0; i < 4; i++) await rig.storage.queue.send(task.header.taskId);     // at-least-once: four extra copies
+    const { task } = await createTask(
+      intake,
+      { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [table('CUSTOMERS')] } } },
+      { source: 'API' },
+    );
+    for (let i = 0; i < 4; i++) await rig.storage.queue.send(task.header.taskId); // at-least-once: four extra copies
     const outcomes = await drainQueue();
     expect(outcomes).toHaveLength(5);
     expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
@@ -93,10 +130,20 @@ describe('exactly one effect per event', () => {
     for (let race = 0; race < RACES; race++) {
       drift('ORDERS');
       rig.emulator.control.reset();
-      const { task } = await createTask(intake, { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [table('ORDERS')] } } }, { source: 'API' });
-      const outcomes = await Promise.all([runTask(task.header.taskId, rig.deps), runTask(task.header.taskId, { ...rig.deps, connector: rival })]);
+      const { task } = await createTask(
+        intake,
+        { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [table('ORDERS')] } } },
+        { source: 'API' },
+      );
+      const outcomes = await Promise.all([
+        runTask(task.header.taskId, rig.deps),
+        runTask(task.header.taskId, { ...rig.deps, connector: rival }),
+      ]);
       for (const o of outcomes) tally[o] = (tally[o] ?? 0) + 1;
-      expect(outcomes.filter((o) => o === 'completed'), `race ${race}: ${outcomes.join(', ')}`).toHaveLength(1);
+      expect(
+        outcomes.filter((o) => o === 'completed'),
+        `race ${race}: ${outcomes.join(', ')}`,
+      ).toHaveLength(1);
       const t = (await rig.storage.store.get(task.header.taskId))!.header;
       expect(t.status).toBe('SUCCESS');
       expect(t.attempt).toBe(1);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StorageQueueFunctionOptions } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
+import { type AzuriteHandle, startAzurite } from '../../dev/azurite.js';
 import type { HostSettings } from '../../dev/host/host-json.js';
 import { startQueuePoller } from '../../dev/host/queue-poller.js';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
@@ -29,8 +29,12 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'policies.json'), '{"policies": [ this is not JSON');
   const suffix = randomBytes(4).toString('hex');
   Object.assign(process.env, {
-    CONNECTOR_KIND: 'memory', AzureWebJobsStorage: azurite.connectionString, JWT_SECRET: TEST_SECRET,
-    POLICY_FILE: join(dir, 'policies.json'), TASKS_TABLE: `poison${suffix}`, SYNC_QUEUE: `poison-${suffix}`,
+    CONNECTOR_KIND: 'memory',
+    AzureWebJobsStorage: azurite.connectionString,
+    JWT_SECRET: TEST_SECRET,
+    POLICY_FILE: join(dir, 'policies.json'),
+    TASKS_TABLE: `poison${suffix}`,
+    SYNC_QUEUE: `poison-${suffix}`,
     TASK_LEASE_SECONDS: String(LEASE_SECONDS),
   });
   // Imported only now: the function reads its settings once, from the environment just prepared.
@@ -40,14 +44,29 @@ beforeAll(async () => {
   services = await appServices();
   worker = syncWorkerFunction();
 }, 30_000);
-afterAll(async () => { await azurite?.stop(); });
+afterAll(async () => {
+  await azurite?.stop();
+});
 
-const settings = (visibilityTimeoutMs: number): HostSettings => ({ routePrefix: 'api', maxPollingMs: 200, visibilityTimeoutMs, batchSize: 16, maxDequeueCount: 5 });
+const settings = (visibilityTimeoutMs: number): HostSettings => ({
+  routePrefix: 'api',
+  maxPollingMs: 200,
+  visibilityTimeoutMs,
+  batchSize: 16,
+  maxDequeueCount: 5,
+});
 
 async function newTask(table: string): Promise<string> {
-  const { task } = await createTask({ store: services.store, queue: services.queue, warehouse: snowflakeModule, instance: 't' },
-    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }] } } },
-    { source: 'API' });
+  const { task } = await createTask(
+    { store: services.store, queue: services.queue, warehouse: snowflakeModule, instance: 't' },
+    {
+      request: {
+        type: 'RESOURCE_SYNC',
+        requestInfo: { resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table } }] },
+      },
+    },
+    { source: 'API' },
+  );
   return task.header.taskId;
 }
 
@@ -68,7 +87,15 @@ async function queueEmpty(deadlineMs: number): Promise<void> {
 
 describe('the sync queue', () => {
   it('drops a message whose task row is missing, and one that is not {taskId}, after one delivery each, with a log line', async () => {
-    const poller = startQueuePoller('syncWorker', worker, services.queue.client, services.queue.poison, settings(0), (l) => lines.push(l), LEASE_SECONDS * 1000);
+    const poller = startQueuePoller(
+      'syncWorker',
+      worker,
+      services.queue.client,
+      services.queue.poison,
+      settings(0),
+      (l) => lines.push(l),
+      LEASE_SECONDS * 1000,
+    );
     try {
       await services.queue.send('123456789012345678');
       await services.queue.client.sendMessage(Buffer.from('{"hello":"world"}').toString('base64'));
@@ -76,8 +103,16 @@ describe('the sync queue', () => {
     } finally {
       await poller.stop();
     }
-    expect(lines.some((l) => l.message === 'queue message names a task that does not exist; dropping it' && l.taskId === '123456789012345678')).toBe(true);
-    expect(lines.some((l) => l.message === 'sync delivery handled' && l.outcome === 'task_missing' && l.dequeueCount === 1)).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.message === 'queue message names a task that does not exist; dropping it' &&
+          l.taskId === '123456789012345678',
+      ),
+    ).toBe(true);
+    expect(
+      lines.some((l) => l.message === 'sync delivery handled' && l.outcome === 'task_missing' && l.dequeueCount === 1),
+    ).toBe(true);
     expect(lines.some((l) => String(l.message).startsWith('sync queue message is not {taskId}'))).toBe(true);
     expect(await poisoned()).toEqual([]);
   });
@@ -86,7 +121,15 @@ describe('the sync queue', () => {
     // The host redelivers a failed message after its visibility timeout (1 s here, 10 s in host.json); the failed
     // attempt has given its lease back by then, so every delivery gets to try.
     const taskId = await newTask('ORDERS');
-    const poller = startQueuePoller('syncWorker', worker, services.queue.client, services.queue.poison, settings(1000), (l) => lines.push(l), LEASE_SECONDS * 1000);
+    const poller = startQueuePoller(
+      'syncWorker',
+      worker,
+      services.queue.client,
+      services.queue.poison,
+      settings(1000),
+      (l) => lines.push(l),
+      LEASE_SECONDS * 1000,
+    );
     try {
       const done = await waitForTask(services.store, taskId, TERMINAL, 75_000);
       expect(done.header.status).toBe('FAILED');
@@ -102,9 +145,17 @@ describe('the sync queue', () => {
 
   // A failed attempt gives its lease back, so a redelivery that comes back before the lease would have ended
   // takes the task over instead of standing down (which would let the host delete the message for good).
-  it('still poisons the message and fails the task when redeliveries come back before the failed attempt\'s lease ends', async () => {
+  it("still poisons the message and fails the task when redeliveries come back before the failed attempt's lease ends", async () => {
     const taskId = await newTask('CUSTOMERS');
-    const poller = startQueuePoller('syncWorker', worker, services.queue.client, services.queue.poison, settings(500), (l) => lines.push(l), LEASE_SECONDS * 1000);
+    const poller = startQueuePoller(
+      'syncWorker',
+      worker,
+      services.queue.client,
+      services.queue.poison,
+      settings(500),
+      (l) => lines.push(l),
+      LEASE_SECONDS * 1000,
+    );
     try {
       await waitForTask(services.store, taskId, TERMINAL, 45_000);
       await queueEmpty(10_000);
@@ -112,7 +163,12 @@ describe('the sync queue', () => {
       await poller.stop();
     }
     const t = (await services.store.get(taskId))!.header;
-    console.log(`task ${taskId} after its message was consumed: ${t.status}, attempt ${t.attempt}; poison queue: ${(await poisoned()).length}; outcomes: ${lines.filter((l) => l.taskId === taskId && l.outcome).map((l) => l.outcome).join(', ')}`);
+    console.log(
+      `task ${taskId} after its message was consumed: ${t.status}, attempt ${t.attempt}; poison queue: ${(await poisoned()).length}; outcomes: ${lines
+        .filter((l) => l.taskId === taskId && l.outcome)
+        .map((l) => l.outcome)
+        .join(', ')}`,
+    );
     expect(t.status).toBe('FAILED');
   }, 75_000);
 });

@@ -1,20 +1,26 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startAzurite, type AzuriteHandle } from '../../dev/azurite.js';
+import { type AzuriteHandle, startAzurite } from '../../dev/azurite.js';
 import { createVerifier, mintToken } from '../../shared/auth/index.js';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
 import { ingestEventBatch, POISON_AFTER_REDELIVERIES } from '../../shared/intake/event-batch.js';
 import { sweepStaleTasks } from '../../shared/intake/sweep.js';
-import { silentLog, type Log } from '../../shared/log.js';
+import { type Log, silentLog } from '../../shared/log.js';
 import { queueClient, tableClient } from '../../shared/store/clients.js';
-import { STORAGE_REQUEST_TIMEOUT_MS } from '../../shared/store/request-timeout.js';
 import { DispatchQueue } from '../../shared/store/dispatch-queue.js';
+import { STORAGE_REQUEST_TIMEOUT_MS } from '../../shared/store/request-timeout.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
 import { TEST_SECRET } from '../support/api-client.js';
-import { endpointOf, proxiedConnectionString, startFaultProxy, type FaultBudget, type FaultProxy } from '../support/fault-proxy.js';
+import {
+  endpointOf,
+  type FaultBudget,
+  type FaultProxy,
+  proxiedConnectionString,
+  startFaultProxy,
+} from '../support/fault-proxy.js';
 import { apiRequest, expectProblem } from '../support/problem-shape.js';
 
 // Promise 3: storage stopped (or cut mid-request) during POST -> 503 with Retry-After, and no half-written task:
@@ -26,9 +32,12 @@ const budget: FaultBudget = { left: Infinity };
 let direct: { store: TaskStore; queue: DispatchQueue };
 let proxied: string;
 let token: string;
-const TABLE = 'faulttasks', QUEUE = 'fault-sync';
+const TABLE = 'faulttasks',
+  QUEUE = 'fault-sync';
 const logged: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-const log: Log = (level, message, fields) => { logged.push({ level, message, ...(fields ? { fields } : {}) }); };
+const log: Log = (level, message, fields) => {
+  logged.push({ level, message, ...(fields ? { fields } : {}) });
+};
 
 beforeAll(async () => {
   azurite = await startAzurite();
@@ -43,26 +52,64 @@ beforeAll(async () => {
   await Promise.all([direct.store.init(), direct.queue.init()]);
   token = await mintToken({ secret: TEST_SECRET, subject: 'rel' });
 });
-afterAll(async () => { await tableProxy?.stop(); await queueProxy?.stop(); await azurite?.stop(); });
-beforeEach(() => { tableProxy.down(false); queueProxy.down(false); budget.left = Infinity; tableProxy.setCutMode('before'); queueProxy.setCutMode('before'); });
+afterAll(async () => {
+  await tableProxy?.stop();
+  await queueProxy?.stop();
+  await azurite?.stop();
+});
+beforeEach(() => {
+  tableProxy.down(false);
+  queueProxy.down(false);
+  budget.left = Infinity;
+  tableProxy.setCutMode('before');
+  queueProxy.setCutMode('before');
+});
 
 /** The service's own clients (shared/store/clients.ts, default retry policy and request timeout) through the proxy. */
 function productionDeps(timeoutMs = STORAGE_REQUEST_TIMEOUT_MS): TaskApiDeps {
   const s = { connectionString: proxied };
-  return { store: new TaskStore(tableClient(s, TABLE, timeoutMs)), queue: new DispatchQueue(queueClient(s, QUEUE), queueClient(s, `${QUEUE}-poison`), timeoutMs),
-    warehouse: snowflakeModule, instance: 'rel', verify: createVerifier({ secret: TEST_SECRET }), log };
+  return {
+    store: new TaskStore(tableClient(s, TABLE, timeoutMs)),
+    queue: new DispatchQueue(queueClient(s, QUEUE), queueClient(s, `${QUEUE}-poison`), timeoutMs),
+    warehouse: snowflakeModule,
+    instance: 'rel',
+    verify: createVerifier({ secret: TEST_SECRET }),
+    log,
+  };
 }
 
 /** The same TaskStore and DispatchQueue on clients that do not retry, so one cut is one failure (and fast). */
 function singleShotDeps(): TaskApiDeps {
-  const table = TableClient.fromConnectionString(proxied, TABLE, { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } });
+  const table = TableClient.fromConnectionString(proxied, TABLE, {
+    allowInsecureConnection: true,
+    retryOptions: { maxRetries: 0 },
+  });
   const q = (name: string) => new QueueClient(proxied, name, { retryOptions: { maxTries: 1 } });
-  return { store: new TaskStore(table), queue: new DispatchQueue(q(QUEUE), q(`${QUEUE}-poison`)), warehouse: snowflakeModule, instance: 'rel', verify: createVerifier({ secret: TEST_SECRET }), log };
+  return {
+    store: new TaskStore(table),
+    queue: new DispatchQueue(q(QUEUE), q(`${QUEUE}-poison`)),
+    warehouse: snowflakeModule,
+    instance: 'rel',
+    verify: createVerifier({ secret: TEST_SECRET }),
+    log,
+  };
 }
 
-const resources = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: `${tag}_${i}` } }));
-const post = (deps: TaskApiDeps, body: unknown, headers: Record<string, string> = {}) => postTask(apiRequest('POST', 'http://localhost/policysync/api/v1/task',
-  { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, JSON.stringify(body)), deps);
+const resources = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => ({
+    type: 'table',
+    values: { database: 'SALES', schema: 'PUBLIC', table: `${tag}_${i}` },
+  }));
+const post = (deps: TaskApiDeps, body: unknown, headers: Record<string, string> = {}) =>
+  postTask(
+    apiRequest(
+      'POST',
+      'http://localhost/policysync/api/v1/task',
+      { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      JSON.stringify(body),
+    ),
+    deps,
+  );
 
 async function headers() {
   const out = [];
@@ -74,9 +121,13 @@ const seenQueued = new Set<string>();
 /** Every task id ever enqueued so far (peek shows at most 32, so messages are received and hidden for a while). */
 async function queuedTaskIds(): Promise<Set<string>> {
   for (;;) {
-    const { receivedMessageItems } = await direct.queue.client.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 600 });
+    const { receivedMessageItems } = await direct.queue.client.receiveMessages({
+      numberOfMessages: 32,
+      visibilityTimeout: 600,
+    });
     if (receivedMessageItems.length === 0) return seenQueued;
-    for (const m of receivedMessageItems) seenQueued.add((JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as { taskId: string }).taskId);
+    for (const m of receivedMessageItems)
+      seenQueued.add((JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as { taskId: string }).taskId);
   }
 }
 
@@ -91,18 +142,28 @@ async function expectWholeTasks() {
 describe('storage faults during POST', () => {
   it('answers 503 problem+json with Retry-After and stores and enqueues nothing when storage is down for the whole POST', async () => {
     const before = (await headers()).length;
-    tableProxy.down(true); queueProxy.down(true);
+    tableProxy.down(true);
+    queueProxy.down(true);
     const started = Date.now();
-    const res = await post(productionDeps(), { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(3, 'DOWN') } }, { 'idempotency-key': 'down-1' });
+    const res = await post(
+      productionDeps(),
+      { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(3, 'DOWN') } },
+      { 'idempotency-key': 'down-1' },
+    );
     const elapsed = Date.now() - started;
     expectProblem(res, [503]);
     expect(res.headers!['Retry-After']).toBe('5');
     expect((res.jsonBody as { detail: string }).detail).not.toMatch(/AccountKey|devstoreaccount1|127\.0\.0\.1/);
     console.log(`POST with storage down: 503 after ${elapsed} ms (the SDK's own retries included)`);
-    tableProxy.down(false); queueProxy.down(false);
+    tableProxy.down(false);
+    queueProxy.down(false);
     expect((await headers()).length).toBe(before);
     // The caller's retry with the same Idempotency-Key then creates the task, once.
-    const again = await post(productionDeps(), { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(3, 'DOWN') } }, { 'idempotency-key': 'down-1' });
+    const again = await post(
+      productionDeps(),
+      { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(3, 'DOWN') } },
+      { 'idempotency-key': 'down-1' },
+    );
     expect(again.status).toBe(202);
     expect((await headers()).length).toBe(before + 1);
   }, 60_000);
@@ -110,12 +171,17 @@ describe('storage faults during POST', () => {
   it('keeps a task whose enqueue failed stored whole (WAITING, no message; 503 to the caller), and the sweeper re-queues it', async () => {
     queueProxy.down(true);
     // Single-shot clients: the production queue client retries a refused send for ~15 s before giving up.
-    const res = await post(singleShotDeps(), { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(2, 'NOQ') } }, { 'idempotency-key': 'noq-1' });
+    const res = await post(
+      singleShotDeps(),
+      { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(2, 'NOQ') } },
+      { 'idempotency-key': 'noq-1' },
+    );
     expectProblem(res, [503]);
     queueProxy.down(false);
     const queued = await queuedTaskIds();
     const stuck = [];
-    for (const t of await headers()) if ((await direct.store.resources(t.header.taskId))[0]?.ref.values.table === 'NOQ_0') stuck.push(t);
+    for (const t of await headers())
+      if ((await direct.store.resources(t.header.taskId))[0]?.ref.values.table === 'NOQ_0') stuck.push(t);
     expect(stuck).toHaveLength(1);
     const taskId = stuck[0]!.header.taskId;
     expect(stuck[0]!.header.status).toBe('WAITING');
@@ -125,7 +191,11 @@ describe('storage faults during POST', () => {
     expect(swept.requeued).toBeGreaterThanOrEqual(1);
     expect((await queuedTaskIds()).has(taskId)).toBe(true);
     // A retry of the request with its Idempotency-Key answers with the same task.
-    const again = await post(singleShotDeps(), { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(2, 'NOQ') } }, { 'idempotency-key': 'noq-1' });
+    const again = await post(
+      singleShotDeps(),
+      { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(2, 'NOQ') } },
+      { 'idempotency-key': 'noq-1' },
+    );
     expect((again.jsonBody as { taskId: string }).taskId).toBe(taskId);
   }, 60_000);
 
@@ -141,7 +211,9 @@ describe('storage faults during POST', () => {
       expectProblem(res, [503]);
       // One timed-out try per storage call; the table client does not retry a try it timed out.
       expect(elapsed).toBeLessThan(10 * timeoutMs);
-      console.log(`POST with a hung ${proxy === tableProxy ? 'table' : 'queue'} endpoint: 503 after ${elapsed} ms (request timeout ${timeoutMs} ms)`);
+      console.log(
+        `POST with a hung ${proxy === tableProxy ? 'table' : 'queue'} endpoint: 503 after ${elapsed} ms (request timeout ${timeoutMs} ms)`,
+      );
     }
     await expectWholeTasks();
   }, 60_000);
@@ -150,7 +222,10 @@ describe('storage faults during POST', () => {
     const before = (await headers()).length;
     tableProxy.setCutMode('after');
     tableProxy.failMatching(/\$batch/, 1);
-    const res = await post(productionDeps(), { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(2, 'ACK') } });
+    const res = await post(productionDeps(), {
+      type: 'RESOURCE_SYNC',
+      requestInfo: { resources: resources(2, 'ACK') },
+    });
     tableProxy.failMatching(/^$/, 0);
     expect(res.status, JSON.stringify(res.jsonBody)).toBe(202);
     expect((await headers()).length).toBe(before + 1);
@@ -162,15 +237,27 @@ describe('storage faults during POST', () => {
     const probe = singleShotDeps();
     budget.left = Infinity;
     const t0 = tableProxy.requests() + queueProxy.requests();
-    expect((await post(probe, { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(150, 'PROBE') } }, { 'idempotency-key': 'probe' })).status).toBe(202);
+    expect(
+      (
+        await post(
+          probe,
+          { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(150, 'PROBE') } },
+          { 'idempotency-key': 'probe' },
+        )
+      ).status,
+    ).toBe(202);
     const steps = tableProxy.requests() + queueProxy.requests() - t0;
     const statuses: Record<string, number> = {};
     let faults = 0;
     for (const mode of ['before', 'after'] as const) {
-      tableProxy.setCutMode(mode); queueProxy.setCutMode(mode);
+      tableProxy.setCutMode(mode);
+      queueProxy.setCutMode(mode);
       for (let n = 0; n < steps; n++) {
         for (const keyed of [true, false]) {
-          const body = { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(150, `CUT_${mode}_${n}_${keyed}`) } };
+          const body = {
+            type: 'RESOURCE_SYNC',
+            requestInfo: { resources: resources(150, `CUT_${mode}_${n}_${keyed}`) },
+          };
           const key = keyed ? { 'idempotency-key': `cut-${mode}-${n}` } : undefined;
           const before = (await headers()).length;
           budget.left = n;
@@ -200,16 +287,21 @@ describe('storage faults during POST', () => {
     const after = await queuedTaskIds();
     for (const t of await headers()) {
       expect(['WAITING', 'SKIPPED'], `task ${t.header.taskId}`).toContain(t.header.status);
-      if (t.header.status === 'WAITING') expect(after.has(t.header.taskId), `task ${t.header.taskId} dispatched`).toBe(true);
+      if (t.header.status === 'WAITING')
+        expect(after.has(t.header.taskId), `task ${t.header.taskId} dispatched`).toBe(true);
     }
-    console.log(`POST cut at each of ${steps} storage requests, two cut modes, with and without Idempotency-Key: ${faults} faults injected, answers ${JSON.stringify(statuses)}, ${stored.size} task(s) stored, lost = 0`);
+    console.log(
+      `POST cut at each of ${steps} storage requests, two cut modes, with and without Idempotency-Key: ${faults} faults injected, answers ${JSON.stringify(statuses)}, ${stored.size} task(s) stored, lost = 0`,
+    );
   }, 120_000);
 });
 
 describe('storage faults during Event Hub ingest', () => {
-  const delivery = (tag: string, n: number) => Array.from({ length: n }, (_, i) => ({
-    eventId: `seq:${tag}:${i}`, body: { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, `${tag}_${i}`) } },
-  }));
+  const delivery = (tag: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      eventId: `seq:${tag}:${i}`,
+      body: { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, `${tag}_${i}`) } },
+    }));
   const storedFor = async (tag: string) => (await headers()).filter((t) => t.header.eventId?.startsWith(`seq:${tag}:`));
 
   it('counts the events storage could not take as failed, and the batch delivered again stores each of them once', async () => {
@@ -234,7 +326,9 @@ describe('storage faults during Event Hub ingest', () => {
     expect(stored.map((t) => t.header.status)).toEqual(Array(6).fill('WAITING'));
     const queued = await queuedTaskIds();
     for (const t of stored) expect(queued.has(t.header.taskId), `task ${t.header.taskId} enqueued`).toBe(true);
-    console.log(`Event Hub batch of 6 through an outage: ${outage.failed} failed; storage failing part way: ${partial.created} stored, ${partial.failed} failed; third delivery: ${last.created} created, ${last.duplicates} duplicates; 6 tasks, one per event, all WAITING and enqueued`);
+    console.log(
+      `Event Hub batch of 6 through an outage: ${outage.failed} failed; storage failing part way: ${partial.created} stored, ${partial.failed} failed; third delivery: ${last.created} created, ${last.duplicates} duplicates; 6 tasks, one per event, all WAITING and enqueued`,
+    );
   }, 60_000);
 
   it('keeps an event whose task storage refuses outright (400) as a SKIPPED task saying so, not as a failure to deliver again', async () => {
@@ -243,8 +337,15 @@ describe('storage faults during Event Hub ingest', () => {
     const summary = await ingestEventBatch([event!], productionDeps());
     expect(summary).toMatchObject({ created: 0, skipped: 1, storedWithoutContent: 1, failed: 0 });
     const [task] = await storedFor('EHREFUSED');
-    expect(task!.header).toMatchObject({ status: 'SKIPPED', resourceCount: 0, message: "task storage refused the task's content (400); the event's content is not kept" });
-    expect(logged.find((l) => l.message === 'event stored without its content')).toMatchObject({ level: 'error', fields: { dedupeKey: event!.eventId, taskId: task!.header.taskId } });
+    expect(task!.header).toMatchObject({
+      status: 'SKIPPED',
+      resourceCount: 0,
+      message: "task storage refused the task's content (400); the event's content is not kept",
+    });
+    expect(logged.find((l) => l.message === 'event stored without its content')).toMatchObject({
+      level: 'error',
+      fields: { dedupeKey: event!.eventId, taskId: task!.header.taskId },
+    });
   }, 60_000);
 
   it('leaves an event storage keeps failing on to redelivery, and after POISON_AFTER_REDELIVERIES stores it as SKIPPED without its content', async () => {
@@ -260,17 +361,31 @@ describe('storage faults during Event Hub ingest', () => {
     expect(late).toMatchObject({ created: 0, skipped: 1, storedWithoutContent: 1, failed: 0 });
     const [task] = await storedFor('EHPOISON');
     expect(task!.header.status).toBe('SKIPPED');
-    expect(task!.header.message).toBe(`the event could not be stored in ${POISON_AFTER_REDELIVERIES + 1} deliveries (task storage is unavailable (500)); the event's content is not kept`);
+    expect(task!.header.message).toBe(
+      `the event could not be stored in ${POISON_AFTER_REDELIVERIES + 1} deliveries (task storage is unavailable (500)); the event's content is not kept`,
+    );
   }, 60_000);
 
   it('answers 400 problem+json to a POST whose task storage refuses outright, storing nothing', async () => {
     const before = (await headers()).length;
     tableProxy.answerMatching(/\$batch/, 400, 1);
-    const res = await post(productionDeps(), { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, 'REFUSED') } }, { 'idempotency-key': 'refused-1' });
+    const res = await post(
+      productionDeps(),
+      { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, 'REFUSED') } },
+      { 'idempotency-key': 'refused-1' },
+    );
     expectProblem(res, [400]);
     expect((res.jsonBody as { type: string }).type).toMatch(/\/storage-refused$/);
     expect((await headers()).length).toBe(before);
     // The key was released: the same request, once storage takes it, creates its task.
-    expect((await post(productionDeps(), { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, 'REFUSED') } }, { 'idempotency-key': 'refused-1' })).status).toBe(202);
+    expect(
+      (
+        await post(
+          productionDeps(),
+          { type: 'RESOURCE_SYNC', requestInfo: { resources: resources(1, 'REFUSED') } },
+          { 'idempotency-key': 'refused-1' },
+        )
+      ).status,
+    ).toBe(202);
   }, 60_000);
 });

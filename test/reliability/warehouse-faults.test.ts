@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDatabricksRig, syncOnce as databricksSync, table as dbxTable, type DatabricksRig } from '../support/databricks-sync.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { emulatorConnector, startSnowflakeRig, syncOnce, table, type SnowflakeRig } from '../support/snowflake-sync.js';
+import {
+  type DatabricksRig,
+  syncOnce as databricksSync,
+  table as dbxTable,
+  startDatabricksRig,
+} from '../support/databricks-sync.js';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
+import { emulatorConnector, type SnowflakeRig, startSnowflakeRig, syncOnce, table } from '../support/snowflake-sync.js';
 
 // Promise 4: faults injected through the emulators (and a proxy that resets connections) -> the right status per
 // resource, retries bounded, the connection re-established. The drop-mid-sync, permission-error and
@@ -13,16 +18,40 @@ beforeAll(async () => {
   [rig, dbx] = await Promise.all([startSnowflakeRig(), startDatabricksRig()]);
   proxy = await startFaultProxy(rig.emulator.url);
 }, 60_000);
-afterAll(async () => { await proxy?.stop(); await rig?.stop(); await dbx?.stop(); });
-beforeEach(() => { rig.emulator.control.reset(); dbx.emulator.control.reset(); });
+afterAll(async () => {
+  await proxy?.stop();
+  await rig?.stop();
+  await dbx?.stop();
+});
+beforeEach(() => {
+  rig.emulator.control.reset();
+  dbx.emulator.control.reset();
+});
 
 /** The connector's one-round-trip load of a table's objects and grants (shared/connectors/snowflake/catalog-query.ts). */
 const LOAD = "^\\s*SELECT 'OBJECT'";
-const TIMEOUT = { code: '000630', message: 'Statement reached its statement or warehouse timeout of 60 second(s) and was canceled.', sqlState: '57014' };
+const TIMEOUT = {
+  code: '000630',
+  message: 'Statement reached its statement or warehouse timeout of 60 second(s) and was canceled.',
+  sqlState: '57014',
+};
 const loads = () => rig.emulator.control.statements().filter((s) => new RegExp(LOAD, 'i').test(s.sql));
-const grantsApplied = () => rig.emulator.control.statements().filter((s) => s.ok && /^\s*GRANT/i.test(s.sql)).map((s) => s.sql);
-const drift = (t: string) => rig.emulator.account.revoke({ privilege: 'SELECT', on: { type: 'TABLE', path: ['SALES', 'PUBLIC', t] }, grantee: 'ANALYST' });
-const timed = async <T>(f: () => Promise<T>) => { const t = Date.now(); const r = await f(); return { r, ms: Date.now() - t }; };
+const grantsApplied = () =>
+  rig.emulator.control
+    .statements()
+    .filter((s) => s.ok && /^\s*GRANT/i.test(s.sql))
+    .map((s) => s.sql);
+const drift = (t: string) =>
+  rig.emulator.account.revoke({
+    privilege: 'SELECT',
+    on: { type: 'TABLE', path: ['SALES', 'PUBLIC', t] },
+    grantee: 'ANALYST',
+  });
+const timed = async <T>(f: () => Promise<T>) => {
+  const t = Date.now();
+  const r = await f();
+  return { r, ms: Date.now() - t };
+};
 
 /** Runs `body` on a connector with no session yet while the emulator refuses logins; restores both after. */
 async function withLoginsRefused(body: (viaFresh: SnowflakeRig) => Promise<void>): Promise<void> {
@@ -44,7 +73,7 @@ describe('Snowflake faults', () => {
       expect(refused.rows.map((x) => x.status)).toEqual(['FAILED', 'FAILED']);
       expect(refused.header.message).toContain('2 resource(s) failed');
       expect(rig.emulator.control.statements()).toEqual([]);
-      expect(ms).toBeLessThan(10_000);                          // an auth failure is not retried for long
+      expect(ms).toBeLessThan(10_000); // an auth failure is not retried for long
       rig.emulator.control.refuseLogins(false);
       drift('ORDERS');
       const back = await syncOnce(viaFresh, [table('ORDERS')]);
@@ -75,13 +104,16 @@ describe('Snowflake faults', () => {
 
   it('gives up on a statement that keeps timing out after 3 attempts, FAILED with the warehouse message, in bounded time', async () => {
     for (const nth of [1, 2, 3]) rig.emulator.control.failStatement({ pattern: LOAD, nth }, TIMEOUT);
-    const { r: { header, rows }, ms } = await timed(() => syncOnce(rig, [table('CUSTOMERS'), table('ORDERS_V')]));
+    const {
+      r: { header, rows },
+      ms,
+    } = await timed(() => syncOnce(rig, [table('CUSTOMERS'), table('ORDERS_V')]));
     expect(rows[0]!.status).toBe('FAILED');
     expect(rows[0]!.message).toMatch(/Snowflake is unreachable or slow \(000630\).*\(after 3 attempts\)/);
-    expect(rows[1]!.status).toBe('SUCCESS');                    // the next resource is not held hostage
+    expect(rows[1]!.status).toBe('SUCCESS'); // the next resource is not held hostage
     expect(header.status).toBe('FAILED');
     expect(loads().filter((s) => !s.ok)).toHaveLength(3);
-    expect(ms).toBeLessThan(15_000);                             // 200 ms base, doubled, jittered: under a second of waits (slack for a slow machine)
+    expect(ms).toBeLessThan(15_000); // 200 ms base, doubled, jittered: under a second of waits (slack for a slow machine)
   });
 
   it('retries a GRANT block that times out, statement by statement, and applies every grant', async () => {
@@ -90,16 +122,21 @@ describe('Snowflake faults', () => {
     const { header, rows } = await syncOnce(rig, [table('ORDERS')]);
     expect(header.status).toBe('SUCCESS');
     expect(rows[0]!.result!.granted.join('\n')).toContain('SELECT ON TABLE SALES.PUBLIC.ORDERS TO ROLE ANALYST');
-    expect(rig.emulator.account.grantsOn('SALES.PUBLIC.ORDERS').map((g) => `${g.privilege} ${g.to}`)).toContain('SELECT ANALYST');
+    expect(rig.emulator.account.grantsOn('SALES.PUBLIC.ORDERS').map((g) => `${g.privilege} ${g.to}`)).toContain(
+      'SELECT ANALYST',
+    );
   });
 
-  it('re-establishes the connection after it is reset mid-sync (the first query\'s connection destroyed)', async () => {
+  it("re-establishes the connection after it is reset mid-sync (the first query's connection destroyed)", async () => {
     const viaProxy = emulatorConnector(proxy.url);
     const rigViaProxy = { ...rig, deps: { ...rig.deps, connector: viaProxy } };
     try {
       drift('ORDERS');
       proxy.failMatching(/query-request/, 1);
-      const { r: { header }, ms } = await timed(() => syncOnce(rigViaProxy, [table('ORDERS')]));
+      const {
+        r: { header },
+        ms,
+      } = await timed(() => syncOnce(rigViaProxy, [table('ORDERS')]));
       expect(proxy.refused()).toBe(1);
       expect(header.status).toBe('SUCCESS');
       expect(grantsApplied().filter((s) => s.includes('"ORDERS" TO ROLE "ANALYST"'))).toHaveLength(1);
@@ -133,14 +170,18 @@ describe('Databricks faults', () => {
     await databricksSync(dbx, [dbxTable('orders')]);
     metastore.revoke('analysts', ['SELECT'], metastore.resolve('TABLE', ['main', 'sales', 'orders']));
     const grant = '^GRANT SELECT ON TABLE `main`.`sales`.`orders` TO `analysts`';
-    for (const nth of [1, 2, 3]) dbx.emulator.control.failStatement({ pattern: grant, nth }, { code: 'SESSION', message: 'Invalid SessionHandle: the session has expired' });
+    for (const nth of [1, 2, 3])
+      dbx.emulator.control.failStatement(
+        { pattern: grant, nth },
+        { code: 'SESSION', message: 'Invalid SessionHandle: the session has expired' },
+      );
     dbx.emulator.control.reset();
     const { header, rows } = await databricksSync(dbx, [dbxTable('orders')]);
     const sent = dbx.emulator.control.statements().filter((st) => new RegExp(grant).test(st.sql));
     expect(sent.map((st) => st.ok)).toEqual([false, false, false]);
     expect(header.status).toBe('FAILED');
     expect(rows[0]!.message).toMatch(/Invalid SessionHandle.*\(after 3 attempts\)/);
-    await databricksSync(dbx, [dbxTable('orders')]);            // converges once the session holds
+    await databricksSync(dbx, [dbxTable('orders')]); // converges once the session holds
     expect(metastore.hasGrant('analysts', 'SELECT', 'TABLE', 'main.sales.orders')).toBe(true);
   }, 60_000);
 });

@@ -8,19 +8,25 @@ export interface ApiClient {
   waitForTerminal(taskId: string, timeoutMs?: number): Promise<Record<string, any>>;
 }
 
-export async function apiClient(apiUrl: string, claims: { issuer?: string; audience?: string } = {}, secret = TEST_SECRET): Promise<ApiClient> {
+export async function apiClient(
+  apiUrl: string,
+  claims: { issuer?: string; audience?: string } = {},
+  secret = TEST_SECRET,
+): Promise<ApiClient> {
   const token = await mintToken({ secret, subject: 'test', ...claims });
   const auth = { Authorization: `Bearer ${token}` };
   const client: ApiClient = {
-    post: (path, body, headers = {}) => fetch(`${apiUrl}${path}`, {
-      method: 'POST', headers: { ...auth, 'Content-Type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    }),
+    post: (path, body, headers = {}) =>
+      fetch(`${apiUrl}${path}`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
     get: (path, headers = {}) => fetch(`${apiUrl}${path}`, { headers: { ...auth, ...headers } }),
     waitForTerminal: async (taskId, timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
-        const task = await (await client.get(`/tasks/${taskId}`)).json() as Record<string, any>;
+        const task = (await (await client.get(`/tasks/${taskId}`)).json()) as Record<string, any>;
         if (['SUCCESS', 'FAILED', 'SKIPPED'].includes(task.status)) return task;
         if (Date.now() > deadline) throw new Error(`task ${taskId} still ${task.status} after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, delay));
@@ -31,5 +37,6 @@ export async function apiClient(apiUrl: string, claims: { issuer?: string; audie
 }
 
 export const tableRequest = (table: string, schema = 'PUBLIC', database = 'SALES') => ({
-  type: 'RESOURCE_SYNC', requestInfo: { resources: [{ type: 'table', values: { database, schema, table } }] },
+  type: 'RESOURCE_SYNC',
+  requestInfo: { resources: [{ type: 'table', values: { database, schema, table } }] },
 });

@@ -1,4 +1,4 @@
-import { spawnLocalHost, type SpawnedHost } from '../../dev/host/spawn-host.js';
+import { type SpawnedHost, spawnLocalHost } from '../../dev/host/spawn-host.js';
 import { MEMORY_HOST_ENTRY } from './memory/memory-module.js';
 
 export type ChildHost = SpawnedHost;
@@ -8,4 +8,8 @@ export type ChildHost = SpawnedHost;
  * CONNECTOR_KIND=memory, the test entry that serves the in-memory warehouse too.
  */
 export const startChildHost = (env: Record<string, string> = {}, timeoutMs = 50_000): Promise<ChildHost> =>
-  spawnLocalHost(env, { quiet: true, timeoutMs, ...(env.CONNECTOR_KIND === 'memory' ? { entry: MEMORY_HOST_ENTRY } : {}) });
+  spawnLocalHost(env, {
+    quiet: true,
+    timeoutMs,
+    ...(env.CONNECTOR_KIND === 'memory' ? { entry: MEMORY_HOST_ENTRY } : {}),
+  });

@@ -32,11 +32,17 @@ export interface FaultProxy {
 }
 
 /** A request budget several proxies draw from, so one count spans Azurite's table and queue endpoints. */
-export interface FaultBudget { left: number }
+export interface FaultBudget {
+  left: number;
+}
 
 export async function startFaultProxy(target: string, shared?: FaultBudget): Promise<FaultProxy> {
   const to = new URL(target);
-  let seen = 0, refused = 0, isDown = false, hung = false, mode: 'before' | 'after' = 'before';
+  let seen = 0,
+    refused = 0,
+    isDown = false,
+    hung = false,
+    mode: 'before' | 'after' = 'before';
   const lines: string[] = [];
   const own: FaultBudget = { left: Infinity };
   const budget = shared ?? own;
@@ -48,13 +54,24 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
     req.socket.destroy();
   };
   const forward = (req: IncomingMessage, dropAnswer = false, res?: import('node:http').ServerResponse) => {
-    const upstream = httpRequest({
-      host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers,
-    }, (up) => {
-      if (dropAnswer || !res) { up.resume(); up.on('end', () => req.socket.destroy()); return; }
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      {
+        host: to.hostname,
+        port: to.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (up) => {
+        if (dropAnswer || !res) {
+          up.resume();
+          up.on('end', () => req.socket.destroy());
+          return;
+        }
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => req.socket.destroy());
     req.pipe(upstream);
   };
@@ -69,7 +86,9 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
     if (answerer && answerer.times > 0 && answerer.pattern.test(line)) {
       answerer.times--;
       req.resume();
-      const body = JSON.stringify({ 'odata.error': { code: 'InvalidInput', message: { lang: 'en-US', value: 'refused by the fault proxy' } } });
+      const body = JSON.stringify({
+        'odata.error': { code: 'InvalidInput', message: { lang: 'en-US', value: 'refused by the fault proxy' } },
+      });
       return res.writeHead(answerer.status, { 'content-type': 'application/json;odata=minimalmetadata' }).end(body);
     }
     if (isDown) return cut(req);
@@ -88,16 +107,32 @@ export async function startFaultProxy(target: string, shared?: FaultBudget): Pro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`, port,
+    url: `http://127.0.0.1:${port}`,
+    port,
     requests: () => seen,
     lines: () => [...lines],
     refused: () => refused,
-    down: (on) => { isDown = on; if (!on) budget.left = Infinity; },
-    setCutMode: (m) => { mode = m; },
-    failMatching: (pattern, times = Infinity) => { matcher = { pattern, times }; },
-    answerMatching: (pattern, status, times = 1) => { answerer = { pattern, status, times }; },
-    hang: (on) => { hung = on; },
-    stop: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    down: (on) => {
+      isDown = on;
+      if (!on) budget.left = Infinity;
+    },
+    setCutMode: (m) => {
+      mode = m;
+    },
+    failMatching: (pattern, times = Infinity) => {
+      matcher = { pattern, times };
+    },
+    answerMatching: (pattern, status, times = 1) => {
+      answerer = { pattern, status, times };
+    },
+    hang: (on) => {
+      hung = on;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -109,4 +144,8 @@ export function proxiedConnectionString(connectionString: string, table: FaultPr
 }
 
 export const endpointOf = (connectionString: string, name: 'Table' | 'Queue') =>
-  new URL(/(?:Table|Queue)Endpoint=([^;]+)/.exec(connectionString.split(';').find((p) => p.startsWith(`${name}Endpoint=`)) ?? '')?.[1] ?? '').origin;
+  new URL(
+    /(?:Table|Queue)Endpoint=([^;]+)/.exec(
+      connectionString.split(';').find((p) => p.startsWith(`${name}Endpoint=`)) ?? '',
+    )?.[1] ?? '',
+  ).origin;

@@ -25,12 +25,24 @@ export interface HostProcess {
 export async function startHostProcess(env: Record<string, string>, timeoutMs = 45_000): Promise<HostProcess> {
   const entry = env.CONNECTOR_KIND === 'memory' ? { entry: MEMORY_HOST_ENTRY } : {};
   const { apiUrl, token, child, output, stop } = await spawnLocalHost(env, { quiet: false, timeoutMs, ...entry });
-  const logs = () => output().split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
-    try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; }
-  });
+  const logs = () =>
+    output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
-    apiUrl, token, child, output, logs,
+    apiUrl,
+    token,
+    child,
+    output,
+    logs,
     waitForLog: async (match, ms = 30_000) => {
       const deadline = Date.now() + ms;
       for (;;) {
@@ -40,11 +52,12 @@ export async function startHostProcess(env: Record<string, string>, timeoutMs = 
         await new Promise((r) => setTimeout(r, 50));
       }
     },
-    kill: (signal = 'SIGKILL') => new Promise((resolve) => {
-      if (exited()) return resolve(child.exitCode ?? child.signalCode);
-      child.once('exit', (code, sig) => resolve(code ?? sig));
-      child.kill(signal);
-    }),
+    kill: (signal = 'SIGKILL') =>
+      new Promise((resolve) => {
+        if (exited()) return resolve(child.exitCode ?? child.signalCode);
+        child.once('exit', (code, sig) => resolve(code ?? sig));
+        child.kill(signal);
+      }),
     stop: () => stop(),
   };
 }

@@ -12,7 +12,20 @@ export const loadTable = (i: number) => `T${String(i).padStart(6, '0')}`;
 
 export function loadCatalog(n: number): SnowflakeCatalog {
   return {
-    databases: [{ name: 'LOAD', schemas: [{ name: 'S', tables: Array.from({ length: n }, (_, i) => ({ name: loadTable(i), columns: [{ name: 'ID', type: 'NUMBER' }] })) }] }],
+    databases: [
+      {
+        name: 'LOAD',
+        schemas: [
+          {
+            name: 'S',
+            tables: Array.from({ length: n }, (_, i) => ({
+              name: loadTable(i),
+              columns: [{ name: 'ID', type: 'NUMBER' }],
+            })),
+          },
+        ],
+      },
+    ],
     roles: [{ name: 'ANALYST' }],
     grants: [
       { privilege: 'USAGE', on: { type: 'DATABASE', name: 'LOAD' }, to: 'ANALYST' },
@@ -25,10 +38,27 @@ export function loadCatalog(n: number): SnowflakeCatalog {
 export function loadPolicyFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'load-policies-'));
   const file = join(dir, 'policies.json');
-  writeFileSync(file, JSON.stringify({ serviceName: 'load', policyVersion: 1, policies: [{
-    id: 1, name: 'analysts read load', isEnabled: true, policyType: 0,
-    resources: { database: { values: ['LOAD'] }, schema: { values: ['S'] }, table: { values: ['*'] }, column: { values: ['*'] } },
-    policyItems: [{ accesses: [{ type: 'select', isAllowed: true }], roles: ['analyst'] }],
-  }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      serviceName: 'load',
+      policyVersion: 1,
+      policies: [
+        {
+          id: 1,
+          name: 'analysts read load',
+          isEnabled: true,
+          policyType: 0,
+          resources: {
+            database: { values: ['LOAD'] },
+            schema: { values: ['S'] },
+            table: { values: ['*'] },
+            column: { values: ['*'] },
+          },
+          policyItems: [{ accesses: [{ type: 'select', isAllowed: true }], roles: ['analyst'] }],
+        },
+      ],
+    }),
+  );
   return file;
 }

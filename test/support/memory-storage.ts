@@ -1,5 +1,5 @@
-import type { QueueClient } from '@azure/storage-queue';
 import type { TableClient } from '@azure/data-tables';
+import type { QueueClient } from '@azure/storage-queue';
 import { DispatchQueue } from '../../shared/store/dispatch-queue.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 
@@ -10,7 +10,8 @@ import { TaskStore } from '../../shared/store/task-store.js';
  * suite also runs a sample against real Azurite.
  */
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
-const fail = (statusCode: number, code: string) => Object.assign(new Error(code), { statusCode, details: { odataError: { code } } });
+const fail = (statusCode: number, code: string) =>
+  Object.assign(new Error(code), { statusCode, details: { odataError: { code } } });
 
 export class MemoryTable {
   readonly rows = new Map<string, { entity: Entity; etag: string }>();
@@ -22,7 +23,9 @@ export class MemoryTable {
     return etag;
   }
 
-  async createTable() { /* always there */ }
+  async createTable() {
+    /* always there */
+  }
   async getEntity<T>(pk: string, rk: string): Promise<T & { etag: string }> {
     const hit = this.rows.get(this.key(pk, rk));
     if (!hit) throw fail(404, 'ResourceNotFound');
@@ -32,7 +35,9 @@ export class MemoryTable {
     if (this.rows.has(this.key(entity.partitionKey, entity.rowKey))) throw fail(409, 'EntityAlreadyExists');
     return { etag: this.put(entity) };
   }
-  async upsertEntity(entity: Entity) { return { etag: this.put(entity) }; }
+  async upsertEntity(entity: Entity) {
+    return { etag: this.put(entity) };
+  }
   async updateEntity(entity: Entity, _mode: string, opts: { etag?: string } = {}) {
     const hit = this.rows.get(this.key(entity.partitionKey, entity.rowKey));
     if (!hit) throw fail(404, 'ResourceNotFound');
@@ -45,7 +50,8 @@ export class MemoryTable {
   async submitTransaction(actions: [string, Entity, string?][]) {
     const pks = new Set(actions.map(([, e]) => e.partitionKey));
     if (pks.size > 1 || actions.length > 100) throw fail(400, 'InvalidInput');
-    for (const [op, e] of actions) if (op === 'create' && this.rows.has(this.key(e.partitionKey, e.rowKey))) throw fail(409, 'EntityAlreadyExists');
+    for (const [op, e] of actions)
+      if (op === 'create' && this.rows.has(this.key(e.partitionKey, e.rowKey))) throw fail(409, 'EntityAlreadyExists');
     for (const [, e] of actions) this.put(e);
   }
   listEntities<T>(opts: { queryOptions?: { filter?: string } } = {}): AsyncIterable<T & { etag: string }> {
@@ -55,12 +61,14 @@ export class MemoryTable {
     const rowEq = /RowKey eq '(\w+)'/.exec(filter)?.[1];
     const statuses = [...filter.matchAll(/status eq '(\w+)'/g)].map((m) => m[1]);
     const before = /updatedAt lt '([^']+)'/.exec(filter)?.[1];
-    const hits = [...this.rows.values()].filter(({ entity: e }) =>
-      (pk === undefined || e.partitionKey === pk)
-      && (!rowRange || (e.rowKey >= rowRange[1]! && e.rowKey < rowRange[2]!))
-      && (rowEq === undefined || e.rowKey === rowEq)
-      && (statuses.length === 0 || statuses.includes(String(e.status)))
-      && (before === undefined || String(e.updatedAt) < before));
+    const hits = [...this.rows.values()].filter(
+      ({ entity: e }) =>
+        (pk === undefined || e.partitionKey === pk) &&
+        (!rowRange || (e.rowKey >= rowRange[1]! && e.rowKey < rowRange[2]!)) &&
+        (rowEq === undefined || e.rowKey === rowEq) &&
+        (statuses.length === 0 || statuses.includes(String(e.status))) &&
+        (before === undefined || String(e.updatedAt) < before),
+    );
     return (async function* () {
       for (const h of hits) yield { ...structuredClone(h.entity), etag: h.etag } as unknown as T & { etag: string };
     })();
@@ -69,16 +77,29 @@ export class MemoryTable {
 
 export class MemoryQueue {
   readonly messages: string[] = [];
-  async createIfNotExists() { /* always there */ }
-  async sendMessage(text: string) { this.messages.push(text); return {}; }
+  async createIfNotExists() {
+    /* always there */
+  }
+  async sendMessage(text: string) {
+    this.messages.push(text);
+    return {};
+  }
 }
 
-export interface MemoryStorage { table: MemoryTable; queue: MemoryQueue; store: TaskStore; dispatch: DispatchQueue }
+export interface MemoryStorage {
+  table: MemoryTable;
+  queue: MemoryQueue;
+  store: TaskStore;
+  dispatch: DispatchQueue;
+}
 
 export function memoryStorage(): MemoryStorage {
-  const table = new MemoryTable(), queue = new MemoryQueue(), poison = new MemoryQueue();
+  const table = new MemoryTable(),
+    queue = new MemoryQueue(),
+    poison = new MemoryQueue();
   return {
-    table, queue,
+    table,
+    queue,
     store: new TaskStore(table as unknown as TableClient),
     dispatch: new DispatchQueue(queue as unknown as QueueClient, poison as unknown as QueueClient),
   };

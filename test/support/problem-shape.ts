@@ -13,14 +13,14 @@ export function expectProblem(res: ApiResponse, statuses: number[]): void {
   expect(typeof body.detail).toBe('string');
   if (res.status === 401) expect(res.headers?.['WWW-Authenticate']).toMatch(/^Bearer realm="policysync"/);
   if (res.status === 503) expect(res.headers?.['Retry-After']).toMatch(/^\d+$/);
-  expect(JSON.stringify(body)).not.toMatch(/\n\s+at /);             // no stack trace
+  expect(JSON.stringify(body)).not.toMatch(/\n\s+at /); // no stack trace
 }
 
 /** The same check for a response read over HTTP. */
 export async function expectHttpProblem(res: Response, statuses: number[]): Promise<Record<string, unknown>> {
   expect(statuses).toContain(res.status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  const body = await res.json() as Record<string, unknown>;
+  const body = (await res.json()) as Record<string, unknown>;
   expect(body.status).toBe(res.status);
   expect(typeof body.type).toBe('string');
   expect(typeof body.title).toBe('string');
@@ -29,7 +29,19 @@ export async function expectHttpProblem(res: Response, statuses: number[]): Prom
 }
 
 /** An ApiRequest (the shape `@azure/functions`' HttpRequest has) built from plain values. */
-export function apiRequest(method: string, url: string, headers: Record<string, string>, body = '', params: Record<string, string> = {}) {
+export function apiRequest(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body = '',
+  params: Record<string, string> = {},
+) {
   const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  return { method, url, params, headers: { get: (name: string) => lower.get(name.toLowerCase()) ?? null }, text: async () => body };
+  return {
+    method,
+    url,
+    params,
+    headers: { get: (name: string) => lower.get(name.toLowerCase()) ?? null },
+    text: async () => body,
+  };
 }

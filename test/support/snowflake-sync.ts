@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { startSnowflakeEmulator, type SnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
-import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../shared/connectors/snowflake/profile.js';
-import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
-import { filePolicySource } from '../../shared/policy/index.js';
-import { managedScope } from '../../shared/plan/scope.js';
+import { type SnowflakeEmulator, startSnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
 import type { MaskingOptions } from '../../shared/connectors/masking-port.js';
+import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../shared/connectors/snowflake/profile.js';
+import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
+import { managedScope } from '../../shared/plan/scope.js';
+import { filePolicySource } from '../../shared/policy/index.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
@@ -15,27 +15,69 @@ export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/snow
  * The real connector logged in to an emulator (or to a proxy in front of one) as the rigs' service user, in `role` when
  * given (SNOWFLAKE_ROLE), creating missing roles when `createMissingRoles` (CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES).
  */
-export const emulatorConnector = (accessUrl: string, masking?: MaskingOptions, role?: string, createMissingRoles = false) =>
-  SnowflakeConnector.fromSettings({ account: 'emulator', username: 'POLICYSYNC', password: 'emulator', accessUrl, ...(role ? { role } : {}), createMissingRoles }, masking);
+export const emulatorConnector = (
+  accessUrl: string,
+  masking?: MaskingOptions,
+  role?: string,
+  createMissingRoles = false,
+) =>
+  SnowflakeConnector.fromSettings(
+    {
+      account: 'emulator',
+      username: 'POLICYSYNC',
+      password: 'emulator',
+      accessUrl,
+      ...(role ? { role } : {}),
+      createMissingRoles,
+    },
+    masking,
+  );
 
-export interface SnowflakeRig { storage: TestStorage; emulator: SnowflakeEmulator; connector: SnowflakeConnector; deps: WorkerDeps; stop(): Promise<void> }
+export interface SnowflakeRig {
+  storage: TestStorage;
+  emulator: SnowflakeEmulator;
+  connector: SnowflakeConnector;
+  deps: WorkerDeps;
+  stop(): Promise<void>;
+}
 
 /** Real Azurite, the Snowflake emulator and the real snowflake-sdk connector, wired into the real worker. */
-export async function startSnowflakeRig(catalog = fixture('sync-catalog.json'), policies = fixture('sync-policies.json')): Promise<SnowflakeRig> {
+export async function startSnowflakeRig(
+  catalog = fixture('sync-catalog.json'),
+  policies = fixture('sync-policies.json'),
+): Promise<SnowflakeRig> {
   const [storage, emulator] = await Promise.all([startTestStorage(), startSnowflakeEmulator({ catalog })]);
   const connector = emulatorConnector(emulator.url);
   const deps: WorkerDeps = {
-    store: storage.store, connector, policies: filePolicySource(policies), leaseSeconds: 60,
+    store: storage.store,
+    connector,
+    policies: filePolicySource(policies),
+    leaseSeconds: 60,
     profile: snowflakeProfile({ userRoleTemplate: '{name}', case: 'upper' }),
-    scope: managedScope({ ignoreRoles: ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES.filter((p) => p !== 'REFERENCES') }),
+    scope: managedScope({
+      ignoreRoles: ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'],
+      ignoreObjects: [],
+      managedPrivileges: SNOWFLAKE_PRIVILEGES.filter((p) => p !== 'REFERENCES'),
+    }),
   };
   return {
-    storage, emulator, connector, deps,
-    stop: async () => { await connector.close(); await emulator.stop(); await storage.azurite.stop(); },
+    storage,
+    emulator,
+    connector,
+    deps,
+    stop: async () => {
+      await connector.close();
+      await emulator.stop();
+      await storage.azurite.stop();
+    },
   };
 }
 
 /** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
-export const syncOnce = (rig: SnowflakeRig, resources: ResourceRef[], dryRun = false) => syncThroughWorker(rig, resources, dryRun);
+export const syncOnce = (rig: SnowflakeRig, resources: ResourceRef[], dryRun = false) =>
+  syncThroughWorker(rig, resources, dryRun);
 
-export const table = (t: string, schema = 'PUBLIC', database = 'SALES'): ResourceRef => ({ type: 'table', values: { database, schema, table: t } });
+export const table = (t: string, schema = 'PUBLIC', database = 'SALES'): ResourceRef => ({
+  type: 'table',
+  values: { database, schema, table: t },
+});

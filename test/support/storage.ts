@@ -1,5 +1,5 @@
 import type { AzuriteHandle } from '../../dev/azurite.js';
-import { freshStorage, type FreshStorage } from '../../dev/fresh-storage.js';
+import { type FreshStorage, freshStorage } from '../../dev/fresh-storage.js';
 import { warehouseOfKind } from '../../shared/connectors/modules.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { runTask, type WorkerDeps } from '../../shared/sync/worker.js';
@@ -11,10 +11,17 @@ export type TestStorage = FreshStorage;
 export const startTestStorage = (azurite?: AzuriteHandle): Promise<TestStorage> => freshStorage('tasks', azurite);
 
 /** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
-export async function syncThroughWorker(rig: { storage: Pick<TestStorage, 'store' | 'queue'>; deps: WorkerDeps }, resources: ResourceRef[], dryRun = false) {
+export async function syncThroughWorker(
+  rig: { storage: Pick<TestStorage, 'store' | 'queue'>; deps: WorkerDeps },
+  resources: ResourceRef[],
+  dryRun = false,
+) {
   const { store, queue } = rig.storage;
-  const { task } = await createTask({ store, queue, warehouse: warehouseOfKind(rig.deps.connector.kind)!, instance: 't' },
-    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } }, { source: 'API', dryRun });
+  const { task } = await createTask(
+    { store, queue, warehouse: warehouseOfKind(rig.deps.connector.kind)!, instance: 't' },
+    { request: { type: 'RESOURCE_SYNC', requestInfo: { resources } } },
+    { source: 'API', dryRun },
+  );
   await runTask(task.header.taskId, rig.deps);
   const done = (await store.get(task.header.taskId))!;
   return { header: done.header, rows: await store.resources(task.header.taskId) };

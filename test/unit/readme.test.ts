@@ -14,7 +14,10 @@ describe('README', () => {
 
   it('holds the settings table exactly as `npm run -s settings-table` prints it from the settings list', () => {
     const lines = readme.slice(readme.indexOf('| Setting | Default | Secret | Meaning |')).split('\n');
-    const table = lines.slice(0, lines.findIndex((l) => !l.startsWith('|')));
+    const table = lines.slice(
+      0,
+      lines.findIndex((l) => !l.startsWith('|')),
+    );
     expect(`${table.join('\n')}\n`, 'regenerate the table with npm run -s settings-table').toBe(settingsTable());
   });
 

@@ -1,10 +1,20 @@
 export interface StatementLogEntry {
-  sql: string; ok: boolean; error?: string; at: string;
+  sql: string;
+  ok: boolean;
+  error?: string;
+  at: string;
   /** Set when the statement arrived with others in one request (a multi-statement request, a scripting block): that request. */
   script?: string;
 }
-export interface InjectedError { code: string; message: string; sqlState?: string }
-export interface StatementMatch { nth?: number; pattern?: string }
+export interface InjectedError {
+  code: string;
+  message: string;
+  sqlState?: string;
+}
+export interface StatementMatch {
+  nth?: number;
+  pattern?: string;
+}
 
 /**
  * What tests, benchmarks and the local dev host use to observe and disturb an emulator; the Snowflake and the
@@ -49,8 +59,15 @@ export interface EmulatorControl {
  */
 export type PrepareDrop = (objectFqn: string) => () => void;
 
-interface ArmedFault { pattern?: RegExp; remaining: number; error: InjectedError }
-interface ArmedDrop { after: RegExp; drop: () => void }
+interface ArmedFault {
+  pattern?: RegExp;
+  remaining: number;
+  error: InjectedError;
+}
+interface ArmedDrop {
+  after: RegExp;
+  drop: () => void;
+}
 
 /** The control state an emulator server consults on every request and statement. */
 export class ControlState implements EmulatorControl {
@@ -63,30 +80,52 @@ export class ControlState implements EmulatorControl {
 
   constructor(private readonly prepareDrop: PrepareDrop) {}
 
-  statements(): StatementLogEntry[] { return this.log.map((e) => ({ ...e })); }
-  roundTrips(): number { return this.trips; }
-  reset(): void { this.log = []; this.trips = 0; }
+  statements(): StatementLogEntry[] {
+    return this.log.map((e) => ({ ...e }));
+  }
+  roundTrips(): number {
+    return this.trips;
+  }
+  reset(): void {
+    this.log = [];
+    this.trips = 0;
+  }
   setLatency(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`latency must be a non-negative number of milliseconds, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`latency must be a non-negative number of milliseconds, got ${ms}`);
     this.latencyMs = ms;
   }
   failStatement(match: StatementMatch, error: InjectedError): void {
     const nth = match.nth ?? 1;
     if (!Number.isInteger(nth) || nth < 1) throw new RangeError(`nth must be a positive integer, got ${match.nth}`);
     if (!error?.code || !error.message) throw new TypeError('an injected error needs a code and a message');
-    this.faults.push({ ...(match.pattern !== undefined && { pattern: new RegExp(match.pattern, 'i') }), remaining: nth, error });
+    this.faults.push({
+      ...(match.pattern !== undefined && { pattern: new RegExp(match.pattern, 'i') }),
+      remaining: nth,
+      error,
+    });
   }
   dropBetween(afterStatementMatching: string, objectFqn: string): void {
     this.drops.push({ after: new RegExp(afterStatementMatching, 'i'), drop: this.prepareDrop(objectFqn) });
   }
-  refuseLogins(on: boolean): void { this.loginsRefused = on; }
+  refuseLogins(on: boolean): void {
+    this.loginsRefused = on;
+  }
 
   // Used by the servers -------------------------------------------------------------------------------------
 
-  countRoundTrip(): void { this.trips++; }
+  countRoundTrip(): void {
+    this.trips++;
+  }
 
   record(sql: string, ok: boolean, error?: string, script?: string): void {
-    this.log.push({ sql, ok, ...(error !== undefined && { error }), at: new Date().toISOString(), ...(script !== undefined && { script }) });
+    this.log.push({
+      sql,
+      ok,
+      ...(error !== undefined && { error }),
+      at: new Date().toISOString(),
+      ...(script !== undefined && { script }),
+    });
   }
 
   /**

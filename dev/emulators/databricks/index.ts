@@ -1,9 +1,19 @@
-export {
-  startDatabricksEmulator, DEFAULT_TOKEN, WAREHOUSE_PATH, type DatabricksEmulator, type DatabricksEmulatorOptions,
-} from './server.js';
-export { DEFAULT_OAUTH_CLIENT, type OAuthClient, type TokenRequestEntry } from './oauth-tokens.js';
-export type { EmulatorControl, StatementLogEntry, InjectedError, StatementMatch } from '../control/control-state.js';
-export { Metastore, type GrantEntry, type EffectiveGrant, type SecurableType, type PrincipalEntry } from './metastore.js';
-export { loadSeed, databricksCatalogSchema, type DatabricksCatalog } from './seed.js';
+export type { EmulatorControl, InjectedError, StatementLogEntry, StatementMatch } from '../control/control-state.js';
 export { DatabricksSqlError } from './errors.js';
+export {
+  type EffectiveGrant,
+  type GrantEntry,
+  Metastore,
+  type PrincipalEntry,
+  type SecurableType,
+} from './metastore.js';
+export { DEFAULT_OAUTH_CLIENT, type OAuthClient, type TokenRequestEntry } from './oauth-tokens.js';
+export { type DatabricksCatalog, databricksCatalogSchema, loadSeed } from './seed.js';
+export {
+  type DatabricksEmulator,
+  type DatabricksEmulatorOptions,
+  DEFAULT_TOKEN,
+  startDatabricksEmulator,
+  WAREHOUSE_PATH,
+} from './server.js';
 export { parseQualifiedName } from './sql/parse.js';

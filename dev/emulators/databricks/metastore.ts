@@ -1,5 +1,10 @@
 import {
-  catalogNotFound, expectViewNotTable, principalNotFound, privilegeNotApplicable, schemaNotFound, tableNotFound,
+  catalogNotFound,
+  expectViewNotTable,
+  principalNotFound,
+  privilegeNotApplicable,
+  schemaNotFound,
+  tableNotFound,
   unknownPrivilege,
 } from './errors.js';
 import { appliesTo, canonicalPrivilege, isKnownPrivilege, type SecurableType } from './privileges.js';
@@ -7,29 +12,61 @@ import type { DatabricksSeed } from './seed.js';
 import { parseQualifiedName } from './sql/parse.js';
 
 export type { SecurableType } from './privileges.js';
-export interface ColumnEntry { name: string; type: string }
+export interface ColumnEntry {
+  name: string;
+  type: string;
+}
 export interface TableEntry {
-  name: string; kind: 'TABLE' | 'VIEW'; owner: string; columns: ColumnEntry[];
+  name: string;
+  kind: 'TABLE' | 'VIEW';
+  owner: string;
+  columns: ColumnEntry[];
   /** Seeded rows by column name; SELECT reads them through masks and row filters. */
   rows?: Record<string, string | number | boolean | null>[];
 }
-export interface LeafEntry { name: string; owner: string }
-export interface SchemaEntry {
-  name: string; owner: string;
-  tables: Map<string, TableEntry>; functions: Map<string, LeafEntry>; volumes: Map<string, LeafEntry>;
+export interface LeafEntry {
+  name: string;
+  owner: string;
 }
-export interface CatalogEntry { name: string; owner: string; schemas: Map<string, SchemaEntry> }
+export interface SchemaEntry {
+  name: string;
+  owner: string;
+  tables: Map<string, TableEntry>;
+  functions: Map<string, LeafEntry>;
+  volumes: Map<string, LeafEntry>;
+}
+export interface CatalogEntry {
+  name: string;
+  owner: string;
+  schemas: Map<string, SchemaEntry>;
+}
 export type PrincipalKind = 'user' | 'group' | 'service_principal';
-export interface PrincipalEntry { kind: PrincipalKind; name: string; members?: string[] }
+export interface PrincipalEntry {
+  kind: PrincipalKind;
+  name: string;
+  members?: string[];
+}
 
 /** Where a grant sits: views are table securables in Unity Catalog, so `TABLE` covers both. */
 export type GrantObjectType = 'CATALOG' | 'SCHEMA' | 'TABLE';
-export interface GrantEntry { objectType: GrantObjectType; path: string[]; principal: string; privilege: string; grantor: string }
+export interface GrantEntry {
+  objectType: GrantObjectType;
+  path: string[];
+  principal: string;
+  privilege: string;
+  grantor: string;
+}
 /** A grant that affects an object, with the ancestor it was made on when it is inherited. */
-export interface EffectiveGrant extends GrantEntry { inheritedFrom: 'NONE' | 'CATALOG' | 'SCHEMA' }
+export interface EffectiveGrant extends GrantEntry {
+  inheritedFrom: 'NONE' | 'CATALOG' | 'SCHEMA';
+}
 
 /** A resolved securable: stored (lower-case) names and, for tables, whether it is a view. */
-export interface ResolvedSecurable { type: SecurableType; objectType: GrantObjectType; path: string[] }
+export interface ResolvedSecurable {
+  type: SecurableType;
+  objectType: GrantObjectType;
+  path: string[];
+}
 
 // Unity Catalog stores object names in lower case; a backquoted name keeps its characters but not its case.
 const fold = (part: string) => part.toLowerCase();
@@ -44,16 +81,32 @@ export class Metastore {
   readonly principals = new Map<string, PrincipalEntry>();
   private readonly grantsByObject = new Map<string, GrantEntry[]>();
 
-  constructor(seed: DatabricksSeed, readonly adminUser = 'admin@example.com') {
+  constructor(
+    seed: DatabricksSeed,
+    readonly adminUser = 'admin@example.com',
+  ) {
     for (const c of seed.catalogs) {
       const catalog: CatalogEntry = { name: fold(c.name), owner: c.owner, schemas: new Map() };
       for (const s of c.schemas) {
         const owner = s.owner ?? c.owner;
-        const schema: SchemaEntry = { name: fold(s.name), owner, tables: new Map(), functions: new Map(), volumes: new Map() };
+        const schema: SchemaEntry = {
+          name: fold(s.name),
+          owner,
+          tables: new Map(),
+          functions: new Map(),
+          volumes: new Map(),
+        };
         for (const t of s.tables) {
-          schema.tables.set(fold(t.name), { name: fold(t.name), kind: t.kind, owner: t.owner ?? owner, columns: t.columns, rows: t.rows });
+          schema.tables.set(fold(t.name), {
+            name: fold(t.name),
+            kind: t.kind,
+            owner: t.owner ?? owner,
+            columns: t.columns,
+            rows: t.rows,
+          });
         }
-        for (const f of s.functions) schema.functions.set(fold(f.name), { name: fold(f.name), owner: f.owner ?? owner });
+        for (const f of s.functions)
+          schema.functions.set(fold(f.name), { name: fold(f.name), owner: f.owner ?? owner });
         for (const v of s.volumes) schema.volumes.set(fold(v.name), { name: fold(v.name), owner: v.owner ?? owner });
         catalog.schemas.set(schema.name, schema);
       }
@@ -65,7 +118,9 @@ export class Metastore {
         const on = this.resolve(g.on.type, parseQualifiedName(g.on.name));
         this.grant(g.principal, [g.privilege], on, this.ownerOf(on));
       } catch (error) {
-        throw new Error(`seed grant ${g.privilege} on ${g.on.type} ${g.on.name} to ${g.principal}: ${(error as Error).message}`);
+        throw new Error(
+          `seed grant ${g.privilege} on ${g.on.type} ${g.on.name} to ${g.principal}: ${(error as Error).message}`,
+        );
       }
     }
   }
@@ -94,8 +149,14 @@ export class Metastore {
   /** Resolves a fully qualified securable (catalog: 1 part, schema: 2, table or view: 3). */
   resolve(type: SecurableType, path: readonly string[]): ResolvedSecurable {
     const folded = path.map(fold);
-    if (type === 'CATALOG') { this.catalog(folded[0]!); return { type, objectType: 'CATALOG', path: folded }; }
-    if (type === 'SCHEMA') { this.schema(folded); return { type, objectType: 'SCHEMA', path: folded }; }
+    if (type === 'CATALOG') {
+      this.catalog(folded[0]!);
+      return { type, objectType: 'CATALOG', path: folded };
+    }
+    if (type === 'SCHEMA') {
+      this.schema(folded);
+      return { type, objectType: 'SCHEMA', path: folded };
+    }
     const table = this.table(folded);
     if (type === 'VIEW' && table.kind !== 'VIEW') throw expectViewNotTable(folded);
     return { type: table.kind, objectType: 'TABLE', path: folded };
@@ -138,7 +199,9 @@ export class Metastore {
   revoke(principal: string, privileges: readonly string[], on: ResolvedSecurable): void {
     const canonical = this.checked(principal, privileges, on);
     const key = keyOf(on.objectType, on.path);
-    const kept = (this.grantsByObject.get(key) ?? []).filter((g) => !(g.principal === principal && canonical.includes(g.privilege)));
+    const kept = (this.grantsByObject.get(key) ?? []).filter(
+      (g) => !(g.principal === principal && canonical.includes(g.privilege)),
+    );
     this.grantsByObject.set(key, kept);
   }
 
@@ -150,11 +213,20 @@ export class Metastore {
   /** Direct grants, then those made on the schema and the catalog above it. */
   effectiveGrants(on: ResolvedSecurable): EffectiveGrant[] {
     const own = this.directGrants(on).map((g) => ({ ...g, inheritedFrom: 'NONE' as const }));
-    const fromSchema = on.objectType === 'TABLE'
-      ? (this.grantsByObject.get(keyOf('SCHEMA', on.path.slice(0, 2))) ?? []).map((g) => ({ ...g, inheritedFrom: 'SCHEMA' as const }))
-      : [];
-    const fromCatalog = on.objectType === 'CATALOG' ? []
-      : (this.grantsByObject.get(keyOf('CATALOG', on.path.slice(0, 1))) ?? []).map((g) => ({ ...g, inheritedFrom: 'CATALOG' as const }));
+    const fromSchema =
+      on.objectType === 'TABLE'
+        ? (this.grantsByObject.get(keyOf('SCHEMA', on.path.slice(0, 2))) ?? []).map((g) => ({
+            ...g,
+            inheritedFrom: 'SCHEMA' as const,
+          }))
+        : [];
+    const fromCatalog =
+      on.objectType === 'CATALOG'
+        ? []
+        : (this.grantsByObject.get(keyOf('CATALOG', on.path.slice(0, 1))) ?? []).map((g) => ({
+            ...g,
+            inheritedFrom: 'CATALOG' as const,
+          }));
     return [...own, ...fromSchema, ...fromCatalog];
   }
 
@@ -165,7 +237,10 @@ export class Metastore {
 
   /** Test helper: the direct grants on `type name` (name dotted, e.g. `main.sales.orders`). */
   grantsOn(type: SecurableType, name: string): { principal: string; privilege: string }[] {
-    return this.directGrants(this.resolve(type, parseQualifiedName(name))).map(({ principal, privilege }) => ({ principal, privilege }));
+    return this.directGrants(this.resolve(type, parseQualifiedName(name))).map(({ principal, privilege }) => ({
+      principal,
+      privilege,
+    }));
   }
 
   /** Test helper: whether `principal` holds `privilege` directly on `type name`. */
@@ -181,9 +256,12 @@ export class Metastore {
   drop(name: string): boolean {
     const path = parseQualifiedName(name).map(fold);
     const prefix = path.join('\u0000');
-    const removed = path.length === 1 ? this.catalogs.delete(path[0]!)
-      : path.length === 2 ? this.catalogs.get(path[0]!)?.schemas.delete(path[1]!) ?? false
-        : this.catalogs.get(path[0]!)?.schemas.get(path[1]!)?.tables.delete(path[2]!) ?? false;
+    const removed =
+      path.length === 1
+        ? this.catalogs.delete(path[0]!)
+        : path.length === 2
+          ? (this.catalogs.get(path[0]!)?.schemas.delete(path[1]!) ?? false)
+          : (this.catalogs.get(path[0]!)?.schemas.get(path[1]!)?.tables.delete(path[2]!) ?? false);
     if (!removed) return false;
     for (const key of [...this.grantsByObject.keys()]) {
       const objectPath = key.slice(key.indexOf('\u0000') + 1);

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 
 /** A service principal with a Databricks-managed OAuth secret: what OAuth machine-to-machine logs in with. */
 export interface OAuthClient {
@@ -24,12 +24,14 @@ export interface TokenRequestEntry {
 
 /** The documented demo client `npm run emulator:databricks` accepts (README). */
 export const DEFAULT_OAUTH_CLIENT: OAuthClient = {
-  clientId: '5e1f0c2a-7d3b-4a6e-9c8f-0b1d2e3f4a5b', clientSecret: 'dose-emulator-demo-secret',
+  clientId: '5e1f0c2a-7d3b-4a6e-9c8f-0b1d2e3f4a5b',
+  clientSecret: 'dose-emulator-demo-secret',
 };
 export const DEFAULT_TOKEN_SECONDS = 3600;
 
 const sameText = (a: string, b: string) => {
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
@@ -44,8 +46,12 @@ export class OAuthTokens {
   private readonly calls = new Map<string, number>();
   private skewMs = 0;
 
-  constructor(readonly clients: readonly OAuthClient[], readonly lifetimeSeconds = DEFAULT_TOKEN_SECONDS) {
-    if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1) throw new RangeError(`token lifetime must be a positive whole number of seconds, got ${lifetimeSeconds}`);
+  constructor(
+    readonly clients: readonly OAuthClient[],
+    readonly lifetimeSeconds = DEFAULT_TOKEN_SECONDS,
+  ) {
+    if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1)
+      throw new RangeError(`token lifetime must be a positive whole number of seconds, got ${lifetimeSeconds}`);
   }
 
   /** The client these credentials belong to; a wrong secret is no client. */
@@ -57,22 +63,31 @@ export class OAuthTokens {
   async issue(client: OAuthClient, issuer: string, scope: string): Promise<{ token: string; expiresIn: number }> {
     const token = await new SignJWT({ scope, client_id: client.clientId })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-      .setIssuer(issuer).setSubject(client.clientId).setIssuedAt(this.nowSeconds()).setExpirationTime(this.nowSeconds() + this.lifetimeSeconds)
+      .setIssuer(issuer)
+      .setSubject(client.clientId)
+      .setIssuedAt(this.nowSeconds())
+      .setExpirationTime(this.nowSeconds() + this.lifetimeSeconds)
       .setJti(randomBytes(12).toString('hex'))
       .sign(this.key);
     return { token, expiresIn: this.lifetimeSeconds };
   }
 
   /** Moves the token clock forward, so that a test sees tokens expire without waiting (and without racing) for it. */
-  advanceClock(seconds: number): void { this.skewMs += seconds * 1000; }
+  advanceClock(seconds: number): void {
+    this.skewMs += seconds * 1000;
+  }
 
-  private nowSeconds(): number { return Math.floor((Date.now() + this.skewMs) / 1000); }
+  private nowSeconds(): number {
+    return Math.floor((Date.now() + this.skewMs) / 1000);
+  }
 
   /** Whose sessions a Bearer token opens: undefined when it is not ours, forged, or expired. */
   async userOf(token: string): Promise<string | undefined> {
     let subject: string | undefined;
     try {
-      subject = (await jwtVerify(token, this.key, { algorithms: ['HS256'], currentDate: new Date(Date.now() + this.skewMs) })).payload.sub;
+      subject = (
+        await jwtVerify(token, this.key, { algorithms: ['HS256'], currentDate: new Date(Date.now() + this.skewMs) })
+      ).payload.sub;
     } catch {
       return undefined;
     }
@@ -82,11 +97,17 @@ export class OAuthTokens {
     return client.user ?? client.clientId;
   }
 
-  record(entry: Omit<TokenRequestEntry, 'at'>): void { this.requests.push({ at: new Date().toISOString(), ...entry }); }
+  record(entry: Omit<TokenRequestEntry, 'at'>): void {
+    this.requests.push({ at: new Date().toISOString(), ...entry });
+  }
 
   /** Every token request, in order. */
-  tokenRequests(): TokenRequestEntry[] { return this.requests.map((e) => ({ ...e })); }
+  tokenRequests(): TokenRequestEntry[] {
+    return this.requests.map((e) => ({ ...e }));
+  }
 
   /** How many HTTP requests came with `token` as their Bearer token and were let in. */
-  callsWith(token: string): number { return this.calls.get(token) ?? 0; }
+  callsWith(token: string): number {
+    return this.calls.get(token) ?? 0;
+  }
 }

@@ -5,18 +5,25 @@ import { z } from 'zod';
 const name = z.string().min(1);
 const column = z.object({ name, type: name });
 const table = z.object({
-  name, kind: z.enum(['TABLE', 'VIEW']).default('TABLE'), owner: name.optional(), columns: z.array(column).default([]),
+  name,
+  kind: z.enum(['TABLE', 'VIEW']).default('TABLE'),
+  owner: name.optional(),
+  columns: z.array(column).default([]),
   /** Rows by column name (dates as 'YYYY-MM-DD'): what SELECT returns, through column masks and row filters. */
   rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).default([]),
 });
 const leaf = z.object({ name, owner: name.optional() });
 const schema = z.object({
-  name, owner: name.optional(),
-  tables: z.array(table).default([]), functions: z.array(leaf).default([]), volumes: z.array(leaf).default([]),
+  name,
+  owner: name.optional(),
+  tables: z.array(table).default([]),
+  functions: z.array(leaf).default([]),
+  volumes: z.array(leaf).default([]),
 });
 const catalog = z.object({ name, owner: name, schemas: z.array(schema).default([]) });
 const principal = z.object({
-  kind: z.enum(['user', 'group', 'service_principal']), name,
+  kind: z.enum(['user', 'group', 'service_principal']),
+  name,
   /** A group's members (users or service principals): what is_account_group_member() answers. */
   members: z.array(name).default([]),
 });
@@ -39,7 +46,10 @@ export type DatabricksCatalog = z.input<typeof databricksCatalogSchema>;
 export type DatabricksSeed = z.output<typeof databricksCatalogSchema>;
 
 export class SeedError extends Error {
-  constructor(message: string) { super(message); this.name = 'SeedError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'SeedError';
+  }
 }
 
 /** Validates a catalog given inline or as a path to a JSON file; names every problem with its JSON path. */
@@ -55,7 +65,9 @@ export async function loadSeed(source: DatabricksCatalog | string): Promise<Data
   const parsed = databricksCatalogSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `$.${issue.path.join('.')}: ${issue.message}`);
-    throw new SeedError(`invalid Databricks catalog${typeof source === 'string' ? ` ${source}` : ''}: ${problems.join('; ')}`);
+    throw new SeedError(
+      `invalid Databricks catalog${typeof source === 'string' ? ` ${source}` : ''}: ${problems.join('; ')}`,
+    );
   }
   return parsed.data;
 }

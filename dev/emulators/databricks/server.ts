@@ -1,21 +1,21 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CONTROL_PREFIX, controlResponse, type ControlHooks, type ControlResponse } from '../control/control-routes.js';
+import { CONTROL_PREFIX, type ControlHooks, type ControlResponse, controlResponse } from '../control/control-routes.js';
 import { ControlState, type EmulatorControl } from '../control/control-state.js';
 import { Metastore } from './metastore.js';
-import { DEFAULT_OAUTH_CLIENT, OAuthTokens, type OAuthClient } from './oauth-tokens.js';
+import { DEFAULT_OAUTH_CLIENT, type OAuthClient, OAuthTokens } from './oauth-tokens.js';
 import { OIDC_PREFIX, serveOidc } from './oidc-routes.js';
-import { loadSeed, type DatabricksCatalog } from './seed.js';
+import { type DatabricksCatalog, loadSeed } from './seed.js';
 import { createThriftHandler } from './thrift-handler.js';
 import { TCLIService, thrift } from './thrift-runtime.js';
-import { selfSignedCertificate, type CertificateMaker } from './tls.js';
+import { type CertificateMaker, selfSignedCertificate } from './tls.js';
 
-export type { DatabricksCatalog } from './seed.js';
-export type { EmulatorControl, StatementLogEntry, InjectedError, StatementMatch } from '../control/control-state.js';
+export type { EmulatorControl, InjectedError, StatementLogEntry, StatementMatch } from '../control/control-state.js';
 export { Metastore } from './metastore.js';
 export { DEFAULT_OAUTH_CLIENT, type OAuthClient, type TokenRequestEntry } from './oauth-tokens.js';
+export type { DatabricksCatalog } from './seed.js';
 
 export interface DatabricksEmulatorOptions {
   catalog: DatabricksCatalog | string;
@@ -68,7 +68,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** The control API's answer; a body that is not JSON is a problem too. */
-async function serveControl(control: EmulatorControl, hooks: ControlHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveControl(
+  control: EmulatorControl,
+  hooks: ControlHooks,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const route = new URL(req.url ?? '/', 'https://emulator').pathname.slice(CONTROL_PREFIX.length);
   const text = (await readBody(req)).toString('utf8');
   let answer: ControlResponse;
@@ -76,21 +81,32 @@ async function serveControl(control: EmulatorControl, hooks: ControlHooks, req: 
     const body: unknown = text ? JSON.parse(text) : undefined;
     answer = controlResponse(control, hooks, req.method ?? 'GET', route, body);
   } catch {
-    answer = { status: 400, body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the body is not JSON' } };
+    answer = {
+      status: 400,
+      body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the body is not JSON' },
+    };
   }
-  res.writeHead(answer.status, { 'Content-Type': answer.status === 200 ? 'application/json' : 'application/problem+json' });
+  res.writeHead(answer.status, {
+    'Content-Type': answer.status === 200 ? 'application/json' : 'application/problem+json',
+  });
   res.end(JSON.stringify(answer.body));
 }
 
 /** One Thrift call: the whole HTTP body is one TBinaryProtocol message; the reply goes out when the handler's
  *  promise settles and the Processor flushes. */
-function serveThrift(processor: { process(input: unknown, output: unknown): void }, body: Buffer, res: ServerResponse): void {
+function serveThrift(
+  processor: { process(input: unknown, output: unknown): void },
+  body: Buffer,
+  res: ServerResponse,
+): void {
   thrift.TBufferedTransport.receiver((transport) => {
     const input = new thrift.TBinaryProtocol(transport);
-    const output = new thrift.TBinaryProtocol(new thrift.TBufferedTransport(undefined, (reply: Buffer) => {
-      res.writeHead(200, { 'Content-Type': 'application/x-thrift', 'Content-Length': reply.length });
-      res.end(reply);
-    }));
+    const output = new thrift.TBinaryProtocol(
+      new thrift.TBufferedTransport(undefined, (reply: Buffer) => {
+        res.writeHead(200, { 'Content-Type': 'application/x-thrift', 'Content-Length': reply.length });
+        res.end(reply);
+      }),
+    );
     try {
       processor.process(input, output);
       transport.commitPosition();
@@ -109,7 +125,9 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
   const token = opts.token ?? DEFAULT_TOKEN;
   const user = opts.user ?? 'admin@example.com';
   const metastore = new Metastore(await loadSeed(opts.catalog), user);
-  const control = new ControlState((fqn) => () => { metastore.drop(fqn); });
+  const control = new ControlState((fqn) => () => {
+    metastore.drop(fqn);
+  });
   const handler = createThriftHandler({ metastore, control, user });
   const processor = new TCLIService.Processor(handler.methods);
   const hooks = {
@@ -122,7 +140,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (bearer === undefined) return undefined;
     if (bearer === token) return user;
-    return opts.readers?.find((r) => r.token === bearer)?.user ?? await oauth.userOf(bearer);
+    return opts.readers?.find((r) => r.token === bearer)?.user ?? (await oauth.userOf(bearer));
   };
   const { cert, key } = await selfSignedCertificate(opts.certificate);
 
@@ -162,11 +180,19 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
   const { port } = server.address() as AddressInfo;
 
   return {
-    host: '127.0.0.1', port, path: WAREHOUSE_PATH, token, caCert: cert, metastore, control, oauth,
+    host: '127.0.0.1',
+    port,
+    path: WAREHOUSE_PATH,
+    token,
+    caCert: cert,
+    metastore,
+    control,
+    oauth,
     endSessions: hooks.endSessions,
-    stop: () => new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-    }),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }

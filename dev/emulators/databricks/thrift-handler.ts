@@ -2,27 +2,44 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type * as T from '@databricks/sql/thrift/TCLIService_types.js';
 import type { ControlState } from '../control/control-state.js';
 import { DatabricksSqlError } from './errors.js';
+import { jdbcCatalogs, jdbcColumns, jdbcSchemas, jdbcTables } from './jdbc-metadata.js';
 import type { Metastore } from './metastore.js';
-import { rowSet, stringColumns, tableSchema, type ResultSet } from './results.js';
+import { type ResultSet, rowSet, stringColumns, tableSchema } from './results.js';
+import { bindParameters } from './sql/parameters.js';
 import type { SessionState } from './statements/context.js';
 import { executeStatement } from './statements/execute.js';
-import { jdbcCatalogs, jdbcColumns, jdbcSchemas, jdbcTables } from './jdbc-metadata.js';
-import { bindParameters } from './sql/parameters.js';
 import { int64ToNumber, ttypes } from './thrift-runtime.js';
 
-interface Operation { session: string; result?: ResultSet; error?: DatabricksSqlError; cursor: number }
+interface Operation {
+  session: string;
+  result?: ResultSet;
+  error?: DatabricksSqlError;
+  cursor: number;
+}
 
 const ok = () => new ttypes.TStatus({ statusCode: ttypes.TStatusCode.SUCCESS_STATUS });
 const failed = (message: string) =>
-  new ttypes.TStatus({ statusCode: ttypes.TStatusCode.ERROR_STATUS, errorMessage: message, displayMessage: message, sqlState: 'HY000' });
+  new ttypes.TStatus({
+    statusCode: ttypes.TStatusCode.ERROR_STATUS,
+    errorMessage: message,
+    displayMessage: message,
+    sqlState: 'HY000',
+  });
 
 /** Handles carry RFC-4122 UUID bytes: the driver prints them with uuid.stringify, which rejects anything else. */
 function newHandle(): T.THandleIdentifier {
-  return new ttypes.THandleIdentifier({ guid: Buffer.from(randomUUID().replaceAll('-', ''), 'hex'), secret: randomBytes(16) });
+  return new ttypes.THandleIdentifier({
+    guid: Buffer.from(randomUUID().replaceAll('-', ''), 'hex'),
+    secret: randomBytes(16),
+  });
 }
 const keyOf = (id: { guid?: Buffer } | undefined) => id?.guid?.toString('hex') ?? '';
 
-export interface HandlerOptions { metastore: Metastore; control: ControlState; user: string }
+export interface HandlerOptions {
+  metastore: Metastore;
+  control: ControlState;
+  user: string;
+}
 
 /**
  * TCLIService in Promise style for the driver's generated Processor. Every method declares exactly one
@@ -61,7 +78,10 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
     operations.set(keyOf(id), op);
     // A failed statement must say hasResultSet:true, or the driver never asks for its status and reports success.
     const hasResultSet = op.result !== undefined || op.error !== undefined;
-    return { status: ok(), operationHandle: new ttypes.TOperationHandle({ operationId: id, operationType: type, hasResultSet }) };
+    return {
+      status: ok(),
+      operationHandle: new ttypes.TOperationHandle({ operationId: id, operationType: type, hasResultSet }),
+    };
   };
 
   const metadataOperation = (req: { sessionHandle: T.TSessionHandle }, run: () => ResultSet) => {
@@ -84,16 +104,19 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
       });
     }
     return new ttypes.TGetOperationStatusResp({
-      status: ok(), operationState: ttypes.TOperationState.FINISHED_STATE, hasResultSet: op.result !== undefined,
+      status: ok(),
+      operationState: ttypes.TOperationState.FINISHED_STATE,
+      hasResultSet: op.result !== undefined,
     });
   };
 
-  const metadataOf = (op: Operation) => new ttypes.TGetResultSetMetadataResp({
-    status: ok(),
-    schema: tableSchema(op.result ?? { columns: [], rows: [] }),
-    resultFormat: ttypes.TSparkRowSetType.COLUMN_BASED_SET,
-    lz4Compressed: false,
-  });
+  const metadataOf = (op: Operation) =>
+    new ttypes.TGetResultSetMetadataResp({
+      status: ok(),
+      schema: tableSchema(op.result ?? { columns: [], rows: [] }),
+      resultFormat: ttypes.TSparkRowSetType.COLUMN_BASED_SET,
+      lz4Compressed: false,
+    });
 
   const fetchFrom = (op: Operation, maxRows: number | undefined) => {
     const result = op.result ?? { columns: [], rows: [] };
@@ -121,7 +144,9 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
     return { ...response, directResults };
   };
 
-  const unsupported = (name: string) => async (_req: unknown) => ({ status: failed(`${name} is not supported by the Databricks emulator`) });
+  const unsupported = (name: string) => async (_req: unknown) => ({
+    status: failed(`${name} is not supported by the Databricks emulator`),
+  });
 
   const methods = {
     async OpenSession(req: T.TOpenSessionReq) {
@@ -151,22 +176,26 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
       const session = sessions.get(key);
       if (!session) return { status: failed('Invalid SessionHandle') };
       const sql = req.statement;
-      const response = operationResponse(key, () => {
-        let error: DatabricksSqlError | undefined;
-        try {
-          control.countRoundTrip();
-          const injected = control.takeFault(sql);
-          if (injected) throw new DatabricksSqlError(injected.code, injected.message, injected.sqlState);
-          return executeStatement({ metastore, session }, bindParameters(sql, req.parameters));
-        } catch (e) {
-          if (e instanceof DatabricksSqlError) error = e;
-          else error = new DatabricksSqlError('INTERNAL_ERROR', `emulator failure: ${(e as Error).message}`, 'XX000');
-          throw error;
-        } finally {
-          control.record(sql, error === undefined, error?.message);
-          control.afterStatement(sql);
-        }
-      }, ttypes.TOperationType.EXECUTE_STATEMENT);
+      const response = operationResponse(
+        key,
+        () => {
+          let error: DatabricksSqlError | undefined;
+          try {
+            control.countRoundTrip();
+            const injected = control.takeFault(sql);
+            if (injected) throw new DatabricksSqlError(injected.code, injected.message, injected.sqlState);
+            return executeStatement({ metastore, session }, bindParameters(sql, req.parameters));
+          } catch (e) {
+            if (e instanceof DatabricksSqlError) error = e;
+            else error = new DatabricksSqlError('INTERNAL_ERROR', `emulator failure: ${(e as Error).message}`, 'XX000');
+            throw error;
+          } finally {
+            control.record(sql, error === undefined, error?.message);
+            control.afterStatement(sql);
+          }
+        },
+        ttypes.TOperationType.EXECUTE_STATEMENT,
+      );
       return req.getDirectResults ? withDirectResults(response, int64ToNumber(req.getDirectResults.maxRows)) : response;
     },
 
@@ -183,7 +212,8 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
     async FetchResults(req: T.TFetchResultsReq) {
       const op = operations.get(keyOf(req.operationHandle?.operationId));
       if (!op) return { status: failed('Invalid OperationHandle') };
-      if (req.fetchType === 1) { // operation logs: none
+      if (req.fetchType === 1) {
+        // operation logs: none
         return { status: ok(), hasMoreRows: false, results: rowSet({ columns: stringColumns('log'), rows: [] }, 0, 0) };
       }
       if (req.orientation === ttypes.TFetchOrientation.FETCH_FIRST) op.cursor = 0;
@@ -191,12 +221,14 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
     },
 
     async CloseOperation(req: T.TCloseOperationReq) {
-      if (!operations.delete(keyOf(req.operationHandle?.operationId))) return { status: failed('Invalid OperationHandle') };
+      if (!operations.delete(keyOf(req.operationHandle?.operationId)))
+        return { status: failed('Invalid OperationHandle') };
       return { status: ok() };
     },
 
     async CancelOperation(req: T.TCancelOperationReq) {
-      if (!operations.has(keyOf(req.operationHandle?.operationId))) return { status: failed('Invalid OperationHandle') };
+      if (!operations.has(keyOf(req.operationHandle?.operationId)))
+        return { status: failed('Invalid OperationHandle') };
       return { status: ok() };
     },
 
@@ -210,10 +242,18 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
     },
 
     // JDBC-style metadata calls (DBSQLSession.getCatalogs() and friends), answered from the same metastore.
-    async GetCatalogs(req: T.TGetCatalogsReq) { return metadataOperation(req, () => jdbcCatalogs(metastore)); },
-    async GetSchemas(req: T.TGetSchemasReq) { return metadataOperation(req, () => jdbcSchemas(metastore, req)); },
-    async GetTables(req: T.TGetTablesReq) { return metadataOperation(req, () => jdbcTables(metastore, req)); },
-    async GetColumns(req: T.TGetColumnsReq) { return metadataOperation(req, () => jdbcColumns(metastore, req)); },
+    async GetCatalogs(req: T.TGetCatalogsReq) {
+      return metadataOperation(req, () => jdbcCatalogs(metastore));
+    },
+    async GetSchemas(req: T.TGetSchemasReq) {
+      return metadataOperation(req, () => jdbcSchemas(metastore, req));
+    },
+    async GetTables(req: T.TGetTablesReq) {
+      return metadataOperation(req, () => jdbcTables(metastore, req));
+    },
+    async GetColumns(req: T.TGetColumnsReq) {
+      return metadataOperation(req, () => jdbcColumns(metastore, req));
+    },
 
     GetTypeInfo: unsupported('GetTypeInfo'),
     GetTableTypes: unsupported('GetTableTypes'),
@@ -224,6 +264,13 @@ export function createThriftHandler({ metastore, control, user }: HandlerOptions
     CancelDelegationToken: unsupported('CancelDelegationToken'),
     RenewDelegationToken: unsupported('RenewDelegationToken'),
   };
-  const handler: ThriftHandler = { methods, endSessions: () => { sessions.clear(); operations.clear(); }, requestUser: user };
+  const handler: ThriftHandler = {
+    methods,
+    endSessions: () => {
+      sessions.clear();
+      operations.clear();
+    },
+    requestUser: user,
+  };
   return handler;
 }

@@ -18,13 +18,20 @@ interface ThriftLib {
 }
 export const thrift: ThriftLib = require('thrift');
 
-interface TCLIServiceModule { Processor: new (handler: object) => { process(input: unknown, output: unknown): void } }
+interface TCLIServiceModule {
+  Processor: new (handler: object) => { process(input: unknown, output: unknown): void };
+}
 export const TCLIService: TCLIServiceModule = require('@databricks/sql/thrift/TCLIService.js');
 
 /** node-int64: what the generated code reads and writes for i64 fields. */
-export interface Int64Like { toNumber(allowImprecise?: boolean): number }
+export interface Int64Like {
+  toNumber(allowImprecise?: boolean): number;
+}
 const Int64Ctor: new (value: number) => Int64Like = require('node-int64');
 export const int64 = (value: number): Int64Like => new Int64Ctor(value);
 export const int64ToNumber = (value: unknown): number | undefined =>
-  value && typeof (value as Int64Like).toNumber === 'function' ? (value as Int64Like).toNumber(true)
-    : typeof value === 'number' ? value : undefined;
+  value && typeof (value as Int64Like).toNumber === 'function'
+    ? (value as Int64Like).toNumber(true)
+    : typeof value === 'number'
+      ? value
+      : undefined;

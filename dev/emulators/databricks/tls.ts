@@ -5,18 +5,37 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { selfSignedWithNodeCrypto } from './x509.js';
 
-export interface SelfSignedCertificate { cert: string; key: string }
+export interface SelfSignedCertificate {
+  cert: string;
+  key: string;
+}
 export type CertificateMaker = 'openssl' | 'node-crypto';
 
 async function withOpenssl(): Promise<SelfSignedCertificate | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'dbx-emulator-tls-'));
   try {
-    const keyFile = join(dir, 'key.pem'), certFile = join(dir, 'cert.pem');
+    const keyFile = join(dir, 'key.pem'),
+      certFile = join(dir, 'cert.pem');
     await promisify(execFile)('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyFile, '-out', certFile, '-days', '7', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-addext', 'basicConstraints=critical,CA:TRUE',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '7',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
     ]);
     return { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
   } catch (error) {

@@ -25,7 +25,10 @@ const oid = (dotted: string): Buffer => {
 const utcTime = (d: Date) => tlv(0x17, Buffer.from(`${d.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`));
 const commonName = (cn: string) => sequence(tlv(0x31, sequence(oid('2.5.4.3'), tlv(0x0c, Buffer.from(cn)))));
 const pem = (label: string, der: Buffer) =>
-  `-----BEGIN ${label}-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
+  `-----BEGIN ${label}-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END ${label}-----\n`;
 
 /**
  * A self-signed P-256 certificate for 127.0.0.1 and localhost built with node:crypto alone, for machines
@@ -38,9 +41,15 @@ export function selfSignedWithNodeCrypto(days = 7): { cert: string; key: string 
   const serial = randomBytes(16);
   serial[0]! &= 0x7f; // positive INTEGER
   const now = Date.now();
-  const subjectAltName = sequence(oid('2.5.29.17'), tlv(0x04, sequence(
-    tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')))));
-  const basicConstraints = sequence(oid('2.5.29.19'), tlv(0x01, Buffer.from([0xff])), tlv(0x04, sequence(tlv(0x01, Buffer.from([0xff])))));
+  const subjectAltName = sequence(
+    oid('2.5.29.17'),
+    tlv(0x04, sequence(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')))),
+  );
+  const basicConstraints = sequence(
+    oid('2.5.29.19'),
+    tlv(0x01, Buffer.from([0xff])),
+    tlv(0x04, sequence(tlv(0x01, Buffer.from([0xff])))),
+  );
   const tbs = sequence(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), // v3
     tlv(0x02, serial),

@@ -5,21 +5,43 @@ import type { ObjectType } from './statement.js';
 
 /** The in-memory Snowflake account. Every name is a stored form: compare exactly, never case-insensitively. */
 
-export interface Column { name: string; type: string; nullable: boolean; comment: string | null }
+export interface Column {
+  name: string;
+  type: string;
+  nullable: boolean;
+  comment: string | null;
+}
 export interface TableObject {
-  kind: 'TABLE' | 'VIEW'; name: string; columns: Column[]; createdOn: Date; comment: string | null; text: string | null;
+  kind: 'TABLE' | 'VIEW';
+  name: string;
+  columns: Column[];
+  createdOn: Date;
+  comment: string | null;
+  text: string | null;
   /** Rows by column name, from the catalog: what SELECT returns, through any masking and row access policy. */
   rows?: Record<string, Cell>[];
 }
-export interface Schema { name: string; createdOn: Date; tables: Map<string, TableObject> }
-export interface Database { name: string; createdOn: Date; schemas: Map<string, Schema> }
-export interface Role { name: string; createdOn: Date; comment: string | null }
+export interface Schema {
+  name: string;
+  createdOn: Date;
+  tables: Map<string, TableObject>;
+}
+export interface Database {
+  name: string;
+  createdOn: Date;
+  schemas: Map<string, Schema>;
+}
+export interface Role {
+  name: string;
+  createdOn: Date;
+  comment: string | null;
+}
 
 export interface GrantRecord {
   privilege: string;
   on: { type: ObjectType; path: string[] };
-  grantee: string;                 // role name
-  grantedBy: string;               // role that granted it
+  grantee: string; // role name
+  grantedBy: string; // role that granted it
   grantOption: boolean;
   createdOn: Date;
 }
@@ -56,9 +78,15 @@ export class Account {
 
   // Objects ---------------------------------------------------------------------------------------------------
 
-  database(name: string): Database | undefined { return this.databases.get(name); }
-  schema(db: string, schema: string): Schema | undefined { return this.databases.get(db)?.schemas.get(schema); }
-  table(db: string, schema: string, name: string): TableObject | undefined { return this.schema(db, schema)?.tables.get(name); }
+  database(name: string): Database | undefined {
+    return this.databases.get(name);
+  }
+  schema(db: string, schema: string): Schema | undefined {
+    return this.databases.get(db)?.schemas.get(schema);
+  }
+  table(db: string, schema: string, name: string): TableObject | undefined {
+    return this.schema(db, schema)?.tables.get(name);
+  }
 
   /** Finds an object by type and full path, or undefined (TABLE and VIEW are distinct, as in GRANT ... ON). */
   resolve(type: ObjectType, path: readonly string[]): Resolved | undefined {
@@ -95,8 +123,10 @@ export class Account {
     const [d, s, t] = path;
     let dropped = false;
     if (path.length === 1 && d !== undefined) dropped = this.databases.delete(d);
-    else if (path.length === 2 && d !== undefined && s !== undefined) dropped = this.databases.get(d)?.schemas.delete(s) ?? false;
-    else if (path.length === 3 && d !== undefined && s !== undefined && t !== undefined) dropped = this.schema(d, s)?.tables.delete(t) ?? false;
+    else if (path.length === 2 && d !== undefined && s !== undefined)
+      dropped = this.databases.get(d)?.schemas.delete(s) ?? false;
+    else if (path.length === 3 && d !== undefined && s !== undefined && t !== undefined)
+      dropped = this.schema(d, s)?.tables.delete(t) ?? false;
     if (dropped) {
       this.grantList = this.grantList.filter((g) => !startsWith(g.on.path, path));
       this.reindexOwners();
@@ -106,7 +136,9 @@ export class Account {
 
   // Roles -----------------------------------------------------------------------------------------------------
 
-  role(name: string): Role | undefined { return this.roles.get(name); }
+  role(name: string): Role | undefined {
+    return this.roles.get(name);
+  }
   addRole(name: string, comment: string | null = null): Role {
     const role: Role = { name, createdOn: this.now(), comment };
     this.roles.set(name, role);
@@ -123,23 +155,34 @@ export class Account {
   /** Adds a grant; a privilege already held is a no-op (as in Snowflake), except that it can gain the grant option. */
   grant(g: Omit<GrantRecord, 'createdOn'>): void {
     const existing = this.grantList.find((x) => sameGrant(x, g));
-    if (existing) { existing.grantOption ||= g.grantOption; return; }
+    if (existing) {
+      existing.grantOption ||= g.grantOption;
+      return;
+    }
     this.grantList.push({ ...g, on: { type: g.on.type, path: [...g.on.path] }, createdOn: this.now() });
     if (g.privilege === 'OWNERSHIP') this.owners.set(objectKey(g.on.type, g.on.path), g.grantee);
   }
 
   /** Removes a grant; revoking a privilege that is not held succeeds silently, as in Snowflake. */
-  revoke(g: { privilege: string; on: { type: ObjectType; path: readonly string[] }; grantee: string }, grantOptionOnly = false): void {
+  revoke(
+    g: { privilege: string; on: { type: ObjectType; path: readonly string[] }; grantee: string },
+    grantOptionOnly = false,
+  ): void {
     if (grantOptionOnly) {
       for (const x of this.grantList) if (sameGrant(x, g)) x.grantOption = false;
       return;
     }
     this.grantList = this.grantList.filter((x) => !sameGrant(x, g));
-    if (g.privilege === 'OWNERSHIP' && this.owners.get(objectKey(g.on.type, g.on.path)) === g.grantee) this.owners.delete(objectKey(g.on.type, g.on.path));
+    if (g.privilege === 'OWNERSHIP' && this.owners.get(objectKey(g.on.type, g.on.path)) === g.grantee)
+      this.owners.delete(objectKey(g.on.type, g.on.path));
   }
 
   private reindexOwners(): void {
-    this.owners = new Map(this.grantList.filter((g) => g.privilege === 'OWNERSHIP').map((g) => [objectKey(g.on.type, g.on.path), g.grantee]));
+    this.owners = new Map(
+      this.grantList
+        .filter((g) => g.privilege === 'OWNERSHIP')
+        .map((g) => [objectKey(g.on.type, g.on.path), g.grantee]),
+    );
   }
 
   /** The owning role of an object, from its OWNERSHIP grant. */
@@ -154,8 +197,11 @@ export class Account {
   /** Every grant in the account, for assertions: `grants().filter((g) => g.on.name === 'SALES.PUBLIC.ORDERS')`. */
   grants(): GrantView[] {
     return this.grantList.map((g) => ({
-      privilege: g.privilege, on: { type: g.on.type, name: displayPath(g.on.path) }, to: g.grantee,
-      grantedBy: g.grantedBy, grantOption: g.grantOption,
+      privilege: g.privilege,
+      on: { type: g.on.type, name: displayPath(g.on.path) },
+      to: g.grantee,
+      grantedBy: g.grantedBy,
+      grantOption: g.grantOption,
     }));
   }
 
@@ -174,7 +220,11 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
 function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
   return path.length >= prefix.length && prefix.every((x, k) => x === path[k]);
 }
-function sameGrant(a: { privilege: string; on: { type: ObjectType; path: readonly string[] }; grantee: string },
-  b: { privilege: string; on: { type: ObjectType; path: readonly string[] }; grantee: string }): boolean {
-  return a.privilege === b.privilege && a.grantee === b.grantee && a.on.type === b.on.type && samePath(a.on.path, b.on.path);
+function sameGrant(
+  a: { privilege: string; on: { type: ObjectType; path: readonly string[] }; grantee: string },
+  b: { privilege: string; on: { type: ObjectType; path: readonly string[] }; grantee: string },
+): boolean {
+  return (
+    a.privilege === b.privilege && a.grantee === b.grantee && a.on.type === b.on.type && samePath(a.on.path, b.on.path)
+  );
 }

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import type { Account } from './account.js';
 import { ControlState, type EmulatorControl } from '../control/control-state.js';
+import type { Account } from './account.js';
 import { parseQualifiedName } from './qualified-name.js';
 import { loadCatalog, type SnowflakeCatalog } from './seed.js';
-import { SnowflakeServer, type EmulatorUser } from './server.js';
+import { type EmulatorUser, SnowflakeServer } from './server.js';
 
 export interface SnowflakeEmulatorOptions {
   /** A catalog object or the path of a JSON catalog file (see seed.ts). */
@@ -47,10 +47,11 @@ export async function startSnowflakeEmulator(opts: SnowflakeEmulatorOptions): Pr
     account,
     control,
     endSessions: () => server.endSessions(),
-    stop: () => new Promise<void>((resolve, reject) => {
-      server.http.close((err) => (err ? reject(err) : resolve()));
-      // The driver keeps sockets alive; without this, close waits for them to time out.
-      server.http.closeAllConnections();
-    }),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.http.close((err) => (err ? reject(err) : resolve()));
+        // The driver keeps sockets alive; without this, close waits for them to time out.
+        server.http.closeAllConnections();
+      }),
   };
 }

@@ -1,6 +1,11 @@
-export { startSnowflakeEmulator, DEFAULT_USERS, type SnowflakeEmulator, type SnowflakeEmulatorOptions } from './emulator.js';
-export type { EmulatorControl, StatementLogEntry, InjectedError, StatementMatch } from '../control/control-state.js';
-export type { Account, GrantView, GrantRecord } from './account.js';
-export type { EmulatorUser } from './server.js';
-export { loadCatalog, snowflakeCatalogSchema, type SnowflakeCatalog } from './seed.js';
+export type { EmulatorControl, InjectedError, StatementLogEntry, StatementMatch } from '../control/control-state.js';
+export type { Account, GrantRecord, GrantView } from './account.js';
+export {
+  DEFAULT_USERS,
+  type SnowflakeEmulator,
+  type SnowflakeEmulatorOptions,
+  startSnowflakeEmulator,
+} from './emulator.js';
 export { parseQualifiedName } from './qualified-name.js';
+export { loadCatalog, type SnowflakeCatalog, snowflakeCatalogSchema } from './seed.js';
+export type { EmulatorUser } from './server.js';

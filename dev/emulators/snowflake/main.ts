@@ -22,7 +22,9 @@ const emulator = await startSnowflakeEmulator({ catalog: values.catalog, port })
 });
 console.log(`Snowflake emulator listening on ${emulator.url}`);
 console.log(`  catalog: ${values.catalog}`);
-console.log(`  connect: snowflake.createConnection({ account: 'emu', username: 'POLICYSYNC', password: 'emulator', accessUrl: '${emulator.url}' })`);
+console.log(
+  `  connect: snowflake.createConnection({ account: 'emu', username: 'POLICYSYNC', password: 'emulator', accessUrl: '${emulator.url}' })`,
+);
 console.log(`  control: curl ${emulator.url}/__emulator/statements`);
 
 let stopping = false;

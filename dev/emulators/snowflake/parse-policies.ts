@@ -1,23 +1,47 @@
 import { storedName } from './identifiers.js';
-import { parsePolicyExpression, type PolicyExpr } from './policy-expression.js';
+import { type PolicyExpr, parsePolicyExpression } from './policy-expression.js';
 import type { PolicyObjectKind } from './policy-store.js';
 import type { Token } from './sql-lexer.js';
 import { TokenCursor } from './token-cursor.js';
 
 /** Masking and row access policy DDL, the ALTER TABLE forms that attach them, CREATE SCHEMA and SHOW ... POLICIES. */
 export type PolicyStatement =
-  | { kind: 'createPolicy'; policyKind: PolicyObjectKind; path: string[]; orReplace: boolean; ifNotExists: boolean;
-      args: { name: string; type: string }[]; returns: string; bodyText: string; body: PolicyExpr; comment: string | null }
-  | { kind: 'alterPolicy'; policyKind: PolicyObjectKind; path: string[]; ifExists: boolean;
-      set: { body: PolicyExpr; bodyText: string } | { comment: string } }
+  | {
+      kind: 'createPolicy';
+      policyKind: PolicyObjectKind;
+      path: string[];
+      orReplace: boolean;
+      ifNotExists: boolean;
+      args: { name: string; type: string }[];
+      returns: string;
+      bodyText: string;
+      body: PolicyExpr;
+      comment: string | null;
+    }
+  | {
+      kind: 'alterPolicy';
+      policyKind: PolicyObjectKind;
+      path: string[];
+      ifExists: boolean;
+      set: { body: PolicyExpr; bodyText: string } | { comment: string };
+    }
   | { kind: 'dropPolicy'; policyKind: PolicyObjectKind; path: string[]; ifExists: boolean }
   | { kind: 'createSchema'; path: string[]; ifNotExists: boolean; orReplace: boolean }
-  | { kind: 'showPolicies'; policyKind: PolicyObjectKind; in: { type: 'ACCOUNT' } | { type: 'DATABASE' | 'SCHEMA'; path: string[] } | null }
-  | { kind: 'attach'; on: 'TABLE' | 'VIEW'; path: string[]; action:
-      | { op: 'setMask'; column: string; policy: string[]; force: boolean }
-      | { op: 'unsetMask'; column: string }
-      | { op: 'addRow'; policy: string[]; columns: string[] }
-      | { op: 'dropRow'; policy: string[]; add?: { policy: string[]; columns: string[] } } };
+  | {
+      kind: 'showPolicies';
+      policyKind: PolicyObjectKind;
+      in: { type: 'ACCOUNT' } | { type: 'DATABASE' | 'SCHEMA'; path: string[] } | null;
+    }
+  | {
+      kind: 'attach';
+      on: 'TABLE' | 'VIEW';
+      path: string[];
+      action:
+        | { op: 'setMask'; column: string; policy: string[]; force: boolean }
+        | { op: 'unsetMask'; column: string }
+        | { op: 'addRow'; policy: string[]; columns: string[] }
+        | { op: 'dropRow'; policy: string[]; add?: { policy: string[]; columns: string[] } };
+    };
 
 /** The statement when `tokens` is one of the forms above; undefined to let the main parser have it. */
 export function parsePolicyStatement(tokens: Token[], request: string): PolicyStatement | undefined {
@@ -50,13 +74,20 @@ export function parsePolicyStatement(tokens: Token[], request: string): PolicySt
     return { kind: 'dropPolicy', policyKind, path, ifExists };
   }
   if (p.accept('SHOW')) {
-    const policyKind = p.accept('MASKING', 'POLICIES') ? 'MASKING' : p.accept('ROW', 'ACCESS', 'POLICIES') ? 'ROW_ACCESS' : undefined;
+    const policyKind = p.accept('MASKING', 'POLICIES')
+      ? 'MASKING'
+      : p.accept('ROW', 'ACCESS', 'POLICIES')
+        ? 'ROW_ACCESS'
+        : undefined;
     if (!policyKind) return undefined;
     let scope: Extract<PolicyStatement, { kind: 'showPolicies' }>['in'] = null;
     if (p.accept('IN')) {
       if (p.accept('ACCOUNT')) scope = { type: 'ACCOUNT' };
       else if (p.accept('DATABASE')) scope = { type: 'DATABASE', path: p.path(1) };
-      else { p.accept('SCHEMA'); scope = { type: 'SCHEMA', path: p.path(2) }; }
+      else {
+        p.accept('SCHEMA');
+        scope = { type: 'SCHEMA', path: p.path(2) };
+      }
     }
     p.end();
     return { kind: 'showPolicies', policyKind, in: scope };
@@ -107,13 +138,17 @@ class Cursor extends TokenCursor {
     this.expect('AS');
     this.expectPunct('(');
     const args: { name: string; type: string }[] = [];
-    do args.push({ name: this.identifier(), type: this.typeName() }); while (this.acceptPunct(','));
+    do args.push({ name: this.identifier(), type: this.typeName() });
+    while (this.acceptPunct(','));
     this.expectPunct(')');
     this.expect('RETURNS');
     const returns = this.typeName();
     const { body, bodyText } = this.body();
     let comment: string | null = null;
-    if (this.accept('COMMENT')) { this.expectPunct('='); comment = this.string(); }
+    if (this.accept('COMMENT')) {
+      this.expectPunct('=');
+      comment = this.string();
+    }
     this.end();
     return { kind: 'createPolicy', policyKind, path, orReplace, ifNotExists, args, returns, body, bodyText, comment };
   }
@@ -135,7 +170,8 @@ class Cursor extends TokenCursor {
   columnList(): string[] {
     this.expectPunct('(');
     const cols: string[] = [];
-    do cols.push(this.identifier()); while (this.acceptPunct(','));
+    do cols.push(this.identifier());
+    while (this.acceptPunct(','));
     this.expectPunct(')');
     return cols;
   }
@@ -145,7 +181,10 @@ class Cursor extends TokenCursor {
     if (this.accept('MODIFY') || this.accept('ALTER')) {
       this.accept('COLUMN');
       const column = this.identifier();
-      if (this.accept('UNSET', 'MASKING', 'POLICY')) { this.end(); return { kind: 'attach', on, path, action: { op: 'unsetMask', column } }; }
+      if (this.accept('UNSET', 'MASKING', 'POLICY')) {
+        this.end();
+        return { kind: 'attach', on, path, action: { op: 'unsetMask', column } };
+      }
       this.expect('SET', 'MASKING', 'POLICY');
       const policy = this.path(3);
       const force = this.accept('FORCE');

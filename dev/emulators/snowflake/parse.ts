@@ -3,12 +3,21 @@ import { parsePolicyStatement } from './parse-policies.js';
 import { KNOWN_PRIVILEGES } from './privileges.js';
 import { parseQualifiedName } from './qualified-name.js';
 import { SnowflakeSqlError, syntaxError } from './sql-error.js';
-import type { Bindings } from './statements/context.js';
 import { BlockNesting, splitStatements, splitTokens, startsBlock, type Token } from './sql-lexer.js';
-import { TokenCursor } from './token-cursor.js';
 import type {
-  Condition, Expr, GrantTarget, ObjectType, SelectItem, ShowScope, ShowWhat, Statement, TableFunction, Value,
+  Condition,
+  Expr,
+  GrantTarget,
+  ObjectType,
+  SelectItem,
+  ShowScope,
+  ShowWhat,
+  Statement,
+  TableFunction,
+  Value,
 } from './statement.js';
+import type { Bindings } from './statements/context.js';
+import { TokenCursor } from './token-cursor.js';
 
 /** Parses one statement (tokens from splitStatements). `request` is the whole request text, for error positions. */
 export function parseStatement(tokens: Token[], request: string, bindings: Bindings = {}): Statement {
@@ -17,14 +26,47 @@ export function parseStatement(tokens: Token[], request: string, bindings: Bindi
   return new Parser(tokens, request, bindings).statement();
 }
 
-const OBJECT_TYPES: Record<string, ObjectType> = { DATABASE: 'DATABASE', SCHEMA: 'SCHEMA', TABLE: 'TABLE', VIEW: 'VIEW' };
+const OBJECT_TYPES: Record<string, ObjectType> = {
+  DATABASE: 'DATABASE',
+  SCHEMA: 'SCHEMA',
+  TABLE: 'TABLE',
+  VIEW: 'VIEW',
+};
 
 // Words that end a privilege list or an expression; an unquoted identifier with one of these names must be quoted.
-const CLAUSE_WORDS = new Set(['ON', 'TO', 'FROM', 'WHERE', 'ORDER', 'LIMIT', 'AND', 'OR', 'AS', 'IN', 'LIKE',
-  'ILIKE', 'NOT', 'IS', 'GROUP', 'HAVING', 'STARTS', 'WITH', 'ASC', 'DESC', 'NULLS', 'UNION']);
+const CLAUSE_WORDS = new Set([
+  'ON',
+  'TO',
+  'FROM',
+  'WHERE',
+  'ORDER',
+  'LIMIT',
+  'AND',
+  'OR',
+  'AS',
+  'IN',
+  'LIKE',
+  'ILIKE',
+  'NOT',
+  'IS',
+  'GROUP',
+  'HAVING',
+  'STARTS',
+  'WITH',
+  'ASC',
+  'DESC',
+  'NULLS',
+  'UNION',
+]);
 
 class Parser extends TokenCursor {
-  constructor(tokens: Token[], request: string, private readonly bindings: Bindings) { super(tokens, request); }
+  constructor(
+    tokens: Token[],
+    request: string,
+    private readonly bindings: Bindings,
+  ) {
+    super(tokens, request);
+  }
 
   /** Word by word: a statement that goes wrong halfway is reported at the first word that does not fit. */
   override expect(...words: string[]): void {
@@ -52,14 +94,20 @@ class Parser extends TokenCursor {
   }
   /** IDENTIFIER('SALES.PUBLIC."x"') or IDENTIFIER(?): a name passed as a string or binding, parsed by identifier rules. */
   private identifierFunction(): string[] | undefined {
-    if (!this.isWord('IDENTIFIER') || this.peek(1).kind !== 'punct' || (this.peek(1) as { text: string }).text !== '(') return undefined;
+    if (!this.isWord('IDENTIFIER') || this.peek(1).kind !== 'punct' || (this.peek(1) as { text: string }).text !== '(')
+      return undefined;
     this.i += 2;
     const t = this.next();
     let text: string;
     if (t.kind === 'string') text = t.text;
     else if (t.kind === 'param') {
       const b = this.bindings[String(t.index)];
-      if (!b || typeof b.value !== 'string') throw new SnowflakeSqlError('002049', 'SQL compilation error: error line 0 at position 0\nBind variable ? not set.', '42601');
+      if (!b || typeof b.value !== 'string')
+        throw new SnowflakeSqlError(
+          '002049',
+          'SQL compilation error: error line 0 at position 0\nBind variable ? not set.',
+          '42601',
+        );
       text = b.value;
     } else return this.fail(t);
     this.expectPunct(')');
@@ -87,15 +135,41 @@ class Parser extends TokenCursor {
     if (t.kind !== 'word') return this.fail(t);
     let s: Statement;
     switch (t.upper) {
-      case 'SHOW': this.next(); s = this.show(); break;
-      case 'GRANT': this.next(); s = this.grant('grant'); break;
-      case 'REVOKE': this.next(); s = this.grant('revoke'); break;
-      case 'CREATE': this.next(); s = this.createRole(); break;
-      case 'DROP': this.next(); s = this.dropRole(); break;
-      case 'USE': this.next(); s = this.use(); break;
-      case 'ALTER': this.next(); this.expect('SESSION'); while (this.peek().kind !== 'eof') this.next(); return { kind: 'alterSession' };
-      case 'SELECT': this.next(); s = this.select(); break;
-      case 'DESC': case 'DESCRIBE': {
+      case 'SHOW':
+        this.next();
+        s = this.show();
+        break;
+      case 'GRANT':
+        this.next();
+        s = this.grant('grant');
+        break;
+      case 'REVOKE':
+        this.next();
+        s = this.grant('revoke');
+        break;
+      case 'CREATE':
+        this.next();
+        s = this.createRole();
+        break;
+      case 'DROP':
+        this.next();
+        s = this.dropRole();
+        break;
+      case 'USE':
+        this.next();
+        s = this.use();
+        break;
+      case 'ALTER':
+        this.next();
+        this.expect('SESSION');
+        while (this.peek().kind !== 'eof') this.next();
+        return { kind: 'alterSession' };
+      case 'SELECT':
+        this.next();
+        s = this.select();
+        break;
+      case 'DESC':
+      case 'DESCRIBE': {
         this.next();
         const type = this.accept('VIEW') ? 'VIEW' : (this.accept('TABLE'), 'TABLE');
         s = { kind: 'describe', type, path: this.path() };
@@ -103,13 +177,23 @@ class Parser extends TokenCursor {
       }
       case 'BEGIN':
         if (startsBlock(this.peek(1))) return this.block();
-        this.next(); this.accept('TRANSACTION') || this.accept('WORK');
-        s = { kind: 'transaction', verb: 'BEGIN' }; break;
-      case 'EXECUTE': this.next(); this.expect('IMMEDIATE'); s = this.executeImmediate(); break;
-      case 'COMMIT': case 'ROLLBACK':
-        this.next(); this.accept('TRANSACTION') || this.accept('WORK');
-        s = { kind: 'transaction', verb: t.upper }; break;
-      default: return this.fail(t);
+        this.next();
+        this.accept('TRANSACTION') || this.accept('WORK');
+        s = { kind: 'transaction', verb: 'BEGIN' };
+        break;
+      case 'EXECUTE':
+        this.next();
+        this.expect('IMMEDIATE');
+        s = this.executeImmediate();
+        break;
+      case 'COMMIT':
+      case 'ROLLBACK':
+        this.next();
+        this.accept('TRANSACTION') || this.accept('WORK');
+        s = { kind: 'transaction', verb: t.upper };
+        break;
+      default:
+        return this.fail(t);
     }
     this.end();
     return s;
@@ -135,11 +219,23 @@ class Parser extends TokenCursor {
     const statements = splitTokens(this.source, inner);
     for (const st of statements) {
       const first = st.tokens[0]!;
-      if (first.kind === 'word' && ['DECLARE', 'LET', 'IF', 'FOR', 'WHILE', 'LOOP', 'RETURN', 'CASE', 'REPEAT', 'EXCEPTION'].includes(first.upper)) {
-        throw new SnowflakeSqlError('002043', `SQL compilation error:\nUnsupported feature '${first.upper} in a Snowflake Scripting block (emulator)'.`, '0A000');
+      if (
+        first.kind === 'word' &&
+        ['DECLARE', 'LET', 'IF', 'FOR', 'WHILE', 'LOOP', 'RETURN', 'CASE', 'REPEAT', 'EXCEPTION'].includes(first.upper)
+      ) {
+        throw new SnowflakeSqlError(
+          '002043',
+          `SQL compilation error:\nUnsupported feature '${first.upper} in a Snowflake Scripting block (emulator)'.`,
+          '0A000',
+        );
       }
     }
-    return { kind: 'block', text: this.source.slice(begin.start, this.tokens[this.i - 1]!.end), statements, request: this.source };
+    return {
+      kind: 'block',
+      text: this.source.slice(begin.start, this.tokens[this.i - 1]!.end),
+      statements,
+      request: this.source,
+    };
   }
 
   /** EXECUTE IMMEDIATE '<sql>' | $$<sql>$$ | ?: the text is one statement or one block. */
@@ -160,8 +256,14 @@ class Parser extends TokenCursor {
     if (!terse && this.accept('GRANTS')) return this.showGrants();
     const t = this.next();
     const plural: Record<string, ShowWhat> = {
-      DATABASES: 'DATABASES', SCHEMAS: 'SCHEMAS', TABLES: 'TABLES', VIEWS: 'VIEWS', OBJECTS: 'OBJECTS',
-      COLUMNS: 'COLUMNS', ROLES: 'ROLES', WAREHOUSES: 'WAREHOUSES',
+      DATABASES: 'DATABASES',
+      SCHEMAS: 'SCHEMAS',
+      TABLES: 'TABLES',
+      VIEWS: 'VIEWS',
+      OBJECTS: 'OBJECTS',
+      COLUMNS: 'COLUMNS',
+      ROLES: 'ROLES',
+      WAREHOUSES: 'WAREHOUSES',
     };
     const what = t.kind === 'word' ? plural[t.upper] : undefined;
     if (!what) return this.fail(t);
@@ -180,7 +282,10 @@ class Parser extends TokenCursor {
       if (this.accept(kind)) {
         const named = this.peek().kind === 'word' || this.peek().kind === 'quoted';
         const atClause = this.isWord('STARTS') || this.isWord('LIMIT');
-        return { kind: kind === 'DATABASE' ? 'database' : 'schema', path: named && !atClause ? this.path(kind === 'DATABASE' ? 1 : 2) : null };
+        return {
+          kind: kind === 'DATABASE' ? 'database' : 'schema',
+          path: named && !atClause ? this.path(kind === 'DATABASE' ? 1 : 2) : null,
+        };
       }
     }
     if (this.accept('TABLE')) return { kind: 'table', path: this.path() };
@@ -195,8 +300,14 @@ class Parser extends TokenCursor {
       if (!type) return this.fail(t);
       return { kind: 'showGrants', on: { type, path: this.path(type === 'DATABASE' ? 1 : type === 'SCHEMA' ? 2 : 3) } };
     }
-    if (this.accept('TO')) { this.expect('ROLE'); return { kind: 'showGrants', toRole: this.identifier() }; }
-    if (this.accept('OF')) { this.expect('ROLE'); return { kind: 'showGrants', ofRole: this.identifier() }; }
+    if (this.accept('TO')) {
+      this.expect('ROLE');
+      return { kind: 'showGrants', toRole: this.identifier() };
+    }
+    if (this.accept('OF')) {
+      this.expect('ROLE');
+      return { kind: 'showGrants', ofRole: this.identifier() };
+    }
     return this.fail();
   }
 
@@ -245,7 +356,12 @@ class Parser extends TokenCursor {
     if (this.isWord('FUTURE')) return this.fail();
     if (this.accept('ALL')) {
       const t = this.next();
-      const type = t.kind === 'word' && t.upper === 'TABLES' ? 'TABLE' : t.kind === 'word' && t.upper === 'VIEWS' ? 'VIEW' : this.fail(t);
+      const type =
+        t.kind === 'word' && t.upper === 'TABLES'
+          ? 'TABLE'
+          : t.kind === 'word' && t.upper === 'VIEWS'
+            ? 'VIEW'
+            : this.fail(t);
       this.expect('IN');
       if (this.accept('DATABASE')) return { kind: 'all', type, in: { type: 'DATABASE', path: this.path(1) } };
       this.expect('SCHEMA');
@@ -268,7 +384,10 @@ class Parser extends TokenCursor {
     this.expect('ROLE');
     const ifNotExists = this.accept('IF', 'NOT', 'EXISTS');
     const name = this.identifier();
-    if (this.accept('COMMENT')) { this.expectPunct('='); this.value(); }
+    if (this.accept('COMMENT')) {
+      this.expectPunct('=');
+      this.value();
+    }
     return { kind: 'createRole', name, ifNotExists, orReplace };
   }
 
@@ -279,7 +398,10 @@ class Parser extends TokenCursor {
   }
 
   private use(): Statement {
-    if (this.accept('SECONDARY', 'ROLES')) { this.next(); return { kind: 'use', what: 'SECONDARY ROLES', path: [] }; }
+    if (this.accept('SECONDARY', 'ROLES')) {
+      this.next();
+      return { kind: 'use', what: 'SECONDARY ROLES', path: [] };
+    }
     for (const what of ['ROLE', 'WAREHOUSE', 'DATABASE', 'SCHEMA'] as const) {
       if (this.accept(what)) return { kind: 'use', what, path: this.path(what === 'SCHEMA' ? 2 : 1) };
     }
@@ -292,19 +414,22 @@ class Parser extends TokenCursor {
 
   private select(): Statement {
     const items: SelectItem[] = [];
-    do items.push(this.selectItem()); while (this.acceptPunct(','));
+    do items.push(this.selectItem());
+    while (this.acceptPunct(','));
     const s: Extract<Statement, { kind: 'select' }> = { kind: 'select', items, orderBy: [] };
     if (this.accept('FROM')) {
       if (this.isWord('TABLE') && this.peek(1).kind === 'punct' && (this.peek(1) as { text: string }).text === '(') {
         s.from = { path: [], tableFunction: this.tableFunction() };
         const t = this.peek();
-        if (this.accept('AS') || t.kind === 'quoted' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.upper))) this.identifier();
+        if (this.accept('AS') || t.kind === 'quoted' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.upper)))
+          this.identifier();
         return this.selectRest(s);
       }
       const path = this.path();
       const t = this.peek();
       let alias: string | undefined;
-      if (this.accept('AS') || (t.kind === 'word' && !CLAUSE_WORDS.has(t.upper)) || t.kind === 'quoted') alias = this.identifier();
+      if (this.accept('AS') || (t.kind === 'word' && !CLAUSE_WORDS.has(t.upper)) || t.kind === 'quoted')
+        alias = this.identifier();
       s.from = alias ? { path, alias } : { path };
     }
     return this.selectRest(s);
@@ -357,7 +482,8 @@ class Parser extends TokenCursor {
     const text = this.source.slice(start, this.tokens[this.i - 1]!.end);
     let alias: string | undefined;
     const t = this.peek();
-    if (this.accept('AS') || t.kind === 'quoted' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.upper))) alias = this.identifier();
+    if (this.accept('AS') || t.kind === 'quoted' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.upper)))
+      alias = this.identifier();
     return alias === undefined ? { expr, text } : { expr, alias, text };
   }
 
@@ -374,7 +500,9 @@ class Parser extends TokenCursor {
       const name = storedName({ quoted: t.kind === 'quoted', text: t.text });
       if (t.kind === 'word' && this.acceptPunct('(')) {
         const args: Expr[] = [];
-        if (!this.isPunct(')')) do args.push(this.expr()); while (this.acceptPunct(','));
+        if (!this.isPunct(')'))
+          do args.push(this.expr());
+          while (this.acceptPunct(','));
         this.expectPunct(')');
         return { kind: 'call', name, args };
       }
@@ -414,7 +542,8 @@ class Parser extends TokenCursor {
     if (this.accept('IN')) {
       this.expectPunct('(');
       const values: Expr[] = [];
-      do values.push(this.expr()); while (this.acceptPunct(','));
+      do values.push(this.expr());
+      while (this.acceptPunct(','));
       this.expectPunct(')');
       return { kind: 'in', left, values, negate };
     }

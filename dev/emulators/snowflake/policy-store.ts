@@ -16,7 +16,10 @@ export interface PolicyObject {
   createdOn: Date;
 }
 
-export interface RowPolicyRef { policy: string; columns: string[] }
+export interface RowPolicyRef {
+  policy: string;
+  columns: string[];
+}
 
 const key = (path: readonly string[]) => path.join('\u0000');
 
@@ -27,24 +30,38 @@ export class PolicyStore {
   /** table key -> row access policy */
   readonly rows = new Map<string, RowPolicyRef>();
 
-  get(path: readonly string[]): PolicyObject | undefined { return this.objects.get(key(path)); }
-  put(p: PolicyObject): void { this.objects.set(key(p.path), p); }
-  remove(path: readonly string[]): void { this.objects.delete(key(path)); }
+  get(path: readonly string[]): PolicyObject | undefined {
+    return this.objects.get(key(path));
+  }
+  put(p: PolicyObject): void {
+    this.objects.set(key(p.path), p);
+  }
+  remove(path: readonly string[]): void {
+    this.objects.delete(key(path));
+  }
 
   maskOn(table: readonly string[], column: string): PolicyObject | undefined {
     const k = this.masks.get(`${key(table)}\u0001${column}`);
     return k === undefined ? undefined : this.objects.get(k);
   }
-  setMask(table: readonly string[], column: string, policy: readonly string[]): void { this.masks.set(`${key(table)}\u0001${column}`, key(policy)); }
-  unsetMask(table: readonly string[], column: string): void { this.masks.delete(`${key(table)}\u0001${column}`); }
+  setMask(table: readonly string[], column: string, policy: readonly string[]): void {
+    this.masks.set(`${key(table)}\u0001${column}`, key(policy));
+  }
+  unsetMask(table: readonly string[], column: string): void {
+    this.masks.delete(`${key(table)}\u0001${column}`);
+  }
 
   rowPolicyOn(table: readonly string[]): { policy: PolicyObject; columns: string[] } | undefined {
     const ref = this.rows.get(key(table));
     const policy = ref ? this.objects.get(ref.policy) : undefined;
     return ref && policy ? { policy, columns: ref.columns } : undefined;
   }
-  setRowPolicy(table: readonly string[], policy: readonly string[], columns: string[]): void { this.rows.set(key(table), { policy: key(policy), columns }); }
-  dropRowPolicy(table: readonly string[]): void { this.rows.delete(key(table)); }
+  setRowPolicy(table: readonly string[], policy: readonly string[], columns: string[]): void {
+    this.rows.set(key(table), { policy: key(policy), columns });
+  }
+  dropRowPolicy(table: readonly string[]): void {
+    this.rows.delete(key(table));
+  }
 
   /** Every attachment of a policy: masked columns and filtered tables. */
   referencesTo(path: readonly string[]): { table: string[]; column?: string }[] {

@@ -4,9 +4,30 @@ import type { ObjectType } from './statement.js';
  * Which privileges each object type takes (PROTOCOLS.md grant facts), and what `ALL` expands to. OWNERSHIP is
  * valid on every type but only through GRANT OWNERSHIP (a transfer); it is never revoked.
  */
-const SCHEMA_CREATE = ['TABLE', 'EXTERNAL TABLE', 'VIEW', 'MATERIALIZED VIEW', 'MASKING POLICY', 'ROW ACCESS POLICY',
-  'TAG', 'STAGE', 'FILE FORMAT', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'PIPE', 'STREAM', 'TASK', 'DYNAMIC TABLE',
-  'ICEBERG TABLE', 'TEMPORARY TABLE', 'ALERT', 'SECRET', 'NETWORK RULE', 'EVENT TABLE'].map((t) => `CREATE ${t}`);
+const SCHEMA_CREATE = [
+  'TABLE',
+  'EXTERNAL TABLE',
+  'VIEW',
+  'MATERIALIZED VIEW',
+  'MASKING POLICY',
+  'ROW ACCESS POLICY',
+  'TAG',
+  'STAGE',
+  'FILE FORMAT',
+  'SEQUENCE',
+  'FUNCTION',
+  'PROCEDURE',
+  'PIPE',
+  'STREAM',
+  'TASK',
+  'DYNAMIC TABLE',
+  'ICEBERG TABLE',
+  'TEMPORARY TABLE',
+  'ALERT',
+  'SECRET',
+  'NETWORK RULE',
+  'EVENT TABLE',
+].map((t) => `CREATE ${t}`);
 
 export const ALL_PRIVILEGES: Record<ObjectType, readonly string[]> = {
   DATABASE: ['USAGE', 'MONITOR', 'MODIFY', 'CREATE SCHEMA', 'CREATE DATABASE ROLE'],
@@ -16,14 +37,26 @@ export const ALL_PRIVILEGES: Record<ObjectType, readonly string[]> = {
 };
 
 const EXTRA: Record<ObjectType, readonly string[]> = {
-  DATABASE: ['APPLYBUDGET'], SCHEMA: ['APPLYBUDGET'], TABLE: ['EVOLVE SCHEMA', 'APPLYBUDGET', 'REBUILD'], VIEW: [],
+  DATABASE: ['APPLYBUDGET'],
+  SCHEMA: ['APPLYBUDGET'],
+  TABLE: ['EVOLVE SCHEMA', 'APPLYBUDGET', 'REBUILD'],
+  VIEW: [],
 };
 
 /** Every privilege name the parser accepts; anything else is a syntax error, as in Snowflake. */
 export const KNOWN_PRIVILEGES: ReadonlySet<string> = new Set([
-  'ALL', 'OWNERSHIP', 'OPERATE', 'IMPORTED PRIVILEGES', 'REFERENCE_USAGE', 'MANAGE GRANTS', 'CREATE DATABASE',
-  'CREATE ROLE', 'CREATE USER', 'CREATE WAREHOUSE',
-  ...Object.values(ALL_PRIVILEGES).flat(), ...Object.values(EXTRA).flat(),
+  'ALL',
+  'OWNERSHIP',
+  'OPERATE',
+  'IMPORTED PRIVILEGES',
+  'REFERENCE_USAGE',
+  'MANAGE GRANTS',
+  'CREATE DATABASE',
+  'CREATE ROLE',
+  'CREATE USER',
+  'CREATE WAREHOUSE',
+  ...Object.values(ALL_PRIVILEGES).flat(),
+  ...Object.values(EXTRA).flat(),
 ]);
 
 export function isValidOn(type: ObjectType, privilege: string): boolean {

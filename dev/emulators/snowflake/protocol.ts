@@ -23,42 +23,85 @@ export const SESSION_PARAMETERS: { name: string; value: string | number | boolea
 
 export const SERVER_VERSION = '9.38.2';
 
-export interface ErrorBody { success: false; code: string; message: string; data: { sqlState?: string; queryId?: string; errorCode?: string; internalError?: boolean } | null; headers: null }
+export interface ErrorBody {
+  success: false;
+  code: string;
+  message: string;
+  data: { sqlState?: string; queryId?: string; errorCode?: string; internalError?: boolean } | null;
+  headers: null;
+}
 
 export function errorBody(code: string, message: string, sqlState?: string, queryId?: string): ErrorBody {
   return {
-    success: false, code, message, headers: null,
+    success: false,
+    code,
+    message,
+    headers: null,
     data: { errorCode: code, internalError: false, ...(sqlState ? { sqlState } : {}), ...(queryId ? { queryId } : {}) },
   };
 }
 
-export function loginBody(session: { token: string; masterToken: string; id: number; role: string; warehouse: string | null; database: string | null; schema: string | null }): unknown {
+export function loginBody(session: {
+  token: string;
+  masterToken: string;
+  id: number;
+  role: string;
+  warehouse: string | null;
+  database: string | null;
+  schema: string | null;
+}): unknown {
   return {
-    success: true, code: null, message: null,
+    success: true,
+    code: null,
+    message: null,
     data: {
-      token: session.token, masterToken: session.masterToken,
-      validityInSeconds: 3600, masterValidityInSeconds: 14400,
-      sessionId: session.id, displayUserName: '', serverVersion: SERVER_VERSION, firstLogin: false, remMeToken: null,
-      remMeValidityInSeconds: 0, healthCheckInterval: 45, newClientForUpgrade: null,
+      token: session.token,
+      masterToken: session.masterToken,
+      validityInSeconds: 3600,
+      masterValidityInSeconds: 14400,
+      sessionId: session.id,
+      displayUserName: '',
+      serverVersion: SERVER_VERSION,
+      firstLogin: false,
+      remMeToken: null,
+      remMeValidityInSeconds: 0,
+      healthCheckInterval: 45,
+      newClientForUpgrade: null,
       parameters: SESSION_PARAMETERS,
-      sessionInfo: { databaseName: session.database, schemaName: session.schema, warehouseName: session.warehouse, roleName: session.role },
+      sessionInfo: {
+        databaseName: session.database,
+        schemaName: session.schema,
+        warehouseName: session.warehouse,
+        roleName: session.role,
+      },
     },
   };
 }
 
 /** The Node driver reads rowset only; cells travel as strings (timestamp_ltz as "<epoch seconds>.<millis>"). */
-export function resultBody(queryId: string, result: ResultSet, session: { role: string; warehouse: string | null; database: string | null; schema: string | null }): unknown {
+export function resultBody(
+  queryId: string,
+  result: ResultSet,
+  session: { role: string; warehouse: string | null; database: string | null; schema: string | null },
+): unknown {
   return {
-    success: true, code: null, message: null,
+    success: true,
+    code: null,
+    message: null,
     data: {
       queryId,
       rowtype: result.columns.map(rowType),
       rowset: result.rows.map((row) => row.map((cell, k) => wireCell(cell, result.columns[k]!))),
-      total: result.rows.length, returned: result.rows.length,
-      statementTypeId: result.statementTypeId, version: 1, queryResultFormat: 'json',
+      total: result.rows.length,
+      returned: result.rows.length,
+      statementTypeId: result.statementTypeId,
+      version: 1,
+      queryResultFormat: 'json',
       parameters: SESSION_PARAMETERS,
-      finalDatabaseName: session.database, finalSchemaName: session.schema,
-      finalWarehouseName: session.warehouse, finalRoleName: session.role,
+      finalDatabaseName: session.database,
+      finalSchemaName: session.schema,
+      finalWarehouseName: session.warehouse,
+      finalRoleName: session.role,
     },
   };
 }
@@ -66,12 +109,21 @@ export function resultBody(queryId: string, result: ResultSet, session: { role: 
 /** A multi-statement parent: the driver fetches each child with GET /queries/<id>/result. */
 export function multiStatementBody(queryId: string, childIds: string[], childTypes: number[]): unknown {
   return {
-    success: true, code: null, message: null,
+    success: true,
+    code: null,
+    message: null,
     data: {
-      queryId, resultIds: childIds.join(','), resultTypes: childTypes.join(','),
+      queryId,
+      resultIds: childIds.join(','),
+      resultTypes: childTypes.join(','),
       rowtype: [rowType({ name: 'multiple statement execution', type: 'text' })],
-      rowset: [['Multiple statements executed successfully.']], total: 1, returned: 1,
-      statementTypeId: 0x1000, version: 1, queryResultFormat: 'json', parameters: SESSION_PARAMETERS,
+      rowset: [['Multiple statements executed successfully.']],
+      total: 1,
+      returned: 1,
+      statementTypeId: 0x1000,
+      version: 1,
+      queryResultFormat: 'json',
+      parameters: SESSION_PARAMETERS,
     },
   };
 }
@@ -79,10 +131,14 @@ export function multiStatementBody(queryId: string, childIds: string[], childTyp
 function rowType(c: ResultColumn): Record<string, unknown> {
   const base = { name: c.name, database: '', schema: '', table: '', nullable: true, collation: null };
   switch (c.type) {
-    case 'fixed': return { ...base, type: 'fixed', precision: 38, scale: 0, length: null, byteLength: null };
-    case 'timestamp_ltz': return { ...base, type: 'timestamp_ltz', precision: 0, scale: 3, length: null, byteLength: null };
-    case 'boolean': return { ...base, type: 'boolean', precision: null, scale: null, length: null, byteLength: null };
-    default: return { ...base, type: 'text', precision: null, scale: null, length: 16777216, byteLength: 16777216 };
+    case 'fixed':
+      return { ...base, type: 'fixed', precision: 38, scale: 0, length: null, byteLength: null };
+    case 'timestamp_ltz':
+      return { ...base, type: 'timestamp_ltz', precision: 0, scale: 3, length: null, byteLength: null };
+    case 'boolean':
+      return { ...base, type: 'boolean', precision: null, scale: null, length: null, byteLength: null };
+    default:
+      return { ...base, type: 'text', precision: null, scale: null, length: 16777216, byteLength: 16777216 };
   }
 }
 

@@ -11,7 +11,8 @@ export function parseQualifiedName(name: string): string[] {
   const parts: string[] = [];
   for (let k = 0; k < tokens.length - 1; k++) {
     const t = tokens[k]!;
-    if (k % 2 === 0 && (t.kind === 'word' || t.kind === 'quoted')) parts.push(storedName({ quoted: t.kind === 'quoted', text: t.text }));
+    if (k % 2 === 0 && (t.kind === 'word' || t.kind === 'quoted'))
+      parts.push(storedName({ quoted: t.kind === 'quoted', text: t.text }));
     else if (k % 2 === 1 && t.kind === 'punct' && t.text === '.') continue;
     else throw new Error(`not a qualified name: ${name}`);
   }

@@ -1,7 +1,10 @@
 /** A statement's answer before it is put on the wire: typed columns and rows of plain cells. */
 
 export type ColumnType = 'text' | 'fixed' | 'timestamp_ltz' | 'boolean';
-export interface ResultColumn { name: string; type: ColumnType }
+export interface ResultColumn {
+  name: string;
+  type: ColumnType;
+}
 export type Cell = string | number | boolean | Date | null;
 
 export interface ResultSet {
@@ -11,11 +14,23 @@ export interface ResultSet {
   statementTypeId: number;
 }
 
-export const STATEMENT_TYPE = { SELECT: 0x1000, SESSION: 0x4000, TRANSACTION: 0x5000, DDL: 0x6000, SHOW: 0x6000 } as const;
+export const STATEMENT_TYPE = {
+  SELECT: 0x1000,
+  SESSION: 0x4000,
+  TRANSACTION: 0x5000,
+  DDL: 0x6000,
+  SHOW: 0x6000,
+} as const;
 
-export function text(name: string): ResultColumn { return { name, type: 'text' }; }
-export function fixed(name: string): ResultColumn { return { name, type: 'fixed' }; }
-export function timestamp(name: string): ResultColumn { return { name, type: 'timestamp_ltz' }; }
+export function text(name: string): ResultColumn {
+  return { name, type: 'text' };
+}
+export function fixed(name: string): ResultColumn {
+  return { name, type: 'fixed' };
+}
+export function timestamp(name: string): ResultColumn {
+  return { name, type: 'timestamp_ltz' };
+}
 
 /** Snowflake answers DDL, GRANT and USE with a one-row `status` table. */
 export function status(message: string, statementTypeId: number = STATEMENT_TYPE.DDL): ResultSet {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Account } from './account.js';
-import type { ObjectType } from './statement.js';
 import { parseQualifiedName } from './qualified-name.js';
+import type { ObjectType } from './statement.js';
 
 /**
  * The JSON catalog an emulator starts from. Object names (`databases[].name`, `tables[].name`, ...) are stored
@@ -20,14 +20,17 @@ const table = z.object({
   kind: z.enum(['TABLE', 'VIEW']).default('TABLE'),
   columns: z.array(column).default([]),
   comment: z.string().nullable().default(null),
-  text: z.string().nullable().default(null),        // a view's definition
+  text: z.string().nullable().default(null), // a view's definition
   /** Rows by column name (dates as 'YYYY-MM-DD'): what SELECT returns, through masks and row access policies. */
   rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).default([]),
 });
 const schema = z.object({ name: z.string().min(1), tables: z.array(table).default([]) });
 const database = z.object({ name: z.string().min(1), schemas: z.array(schema).default([]) });
 const grant = z.object({
-  privilege: z.string().min(1).transform((p) => p.toUpperCase().trim().replace(/\s+/g, ' ')),
+  privilege: z
+    .string()
+    .min(1)
+    .transform((p) => p.toUpperCase().trim().replace(/\s+/g, ' ')),
   on: z.object({ type: z.enum(['DATABASE', 'SCHEMA', 'TABLE', 'VIEW']), name: z.string().min(1) }),
   to: z.string().min(1),
   grantedBy: z.string().min(1).optional(),
@@ -49,7 +52,9 @@ export async function loadCatalog(catalog: SnowflakeCatalog | string, now?: () =
   const raw: unknown = typeof catalog === 'string' ? JSON.parse(await readFile(catalog, 'utf8')) : catalog;
   const parsed = snowflakeCatalogSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`invalid Snowflake emulator catalog:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `invalid Snowflake emulator catalog:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   const account = new Account(now);
   const c = parsed.data;
@@ -64,13 +69,26 @@ export async function loadCatalog(catalog: SnowflakeCatalog | string, now?: () =
   const problems: string[] = [];
   c.grants.forEach((g, k) => {
     let path: string[];
-    try { path = parseQualifiedName(g.on.name); } catch (e) { problems.push(`grants.${k}.on.name: ${(e as Error).message}`); return; }
+    try {
+      path = parseQualifiedName(g.on.name);
+    } catch (e) {
+      problems.push(`grants.${k}.on.name: ${(e as Error).message}`);
+      return;
+    }
     const before = problems.length;
-    if (path.length !== DEPTH[g.on.type] || !account.resolve(g.on.type, path)) problems.push(`grants.${k}.on: no ${g.on.type} ${g.on.name} in the catalog`);
+    if (path.length !== DEPTH[g.on.type] || !account.resolve(g.on.type, path))
+      problems.push(`grants.${k}.on: no ${g.on.type} ${g.on.name} in the catalog`);
     if (!account.role(g.to)) problems.push(`grants.${k}.to: no role ${g.to} in the catalog`);
     if (problems.length > before) return;
-    account.grant({ privilege: g.privilege, on: { type: g.on.type, path }, grantee: g.to, grantedBy: g.grantedBy ?? 'SYSADMIN', grantOption: g.grantOption });
+    account.grant({
+      privilege: g.privilege,
+      on: { type: g.on.type, path },
+      grantee: g.to,
+      grantedBy: g.grantedBy ?? 'SYSADMIN',
+      grantOption: g.grantOption,
+    });
   });
-  if (problems.length > 0) throw new Error(`invalid Snowflake emulator catalog:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (problems.length > 0)
+    throw new Error(`invalid Snowflake emulator catalog:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return account;
 }

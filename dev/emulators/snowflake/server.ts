@@ -2,20 +2,24 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
-import type { Account } from './account.js';
 import { CONTROL_PREFIX, controlResponse } from '../control/control-routes.js';
 import type { ControlState } from '../control/control-state.js';
+import type { Account } from './account.js';
 import { parseStatement } from './parse.js';
 import { errorBody, loginBody, multiStatementBody, resultBody } from './protocol.js';
-import { STATEMENT_TYPE, type ResultSet } from './result-set.js';
-import type { Statement } from './statement.js';
+import { type ResultSet, STATEMENT_TYPE } from './result-set.js';
 import type { Session } from './session.js';
 import { SnowflakeSqlError } from './sql-error.js';
-import { splitStatements, type StatementSource } from './sql-lexer.js';
+import { type StatementSource, splitStatements } from './sql-lexer.js';
+import type { Statement } from './statement.js';
 import type { Bindings } from './statements/context.js';
 import { executeStatement } from './statements/execute.js';
 
-export interface EmulatorUser { name: string; password: string; /** role a session starts with; default SYSADMIN */ role?: string }
+export interface EmulatorUser {
+  name: string;
+  password: string /** role a session starts with; default SYSADMIN */;
+  role?: string;
+}
 
 const MAX_STORED_RESULTS = 10_000;
 
@@ -26,12 +30,16 @@ const MAX_STORED_RESULTS = 10_000;
  */
 export class SnowflakeServer {
   readonly http: Server;
-  private readonly sessions = new Map<string, Session>();      // by session token
-  private readonly masters = new Map<string, Session>();       // by master token
-  private readonly results = new Map<string, unknown>();       // by query id, for GET /queries/<id>/result
+  private readonly sessions = new Map<string, Session>(); // by session token
+  private readonly masters = new Map<string, Session>(); // by master token
+  private readonly results = new Map<string, unknown>(); // by query id, for GET /queries/<id>/result
   private nextSessionId = 1_000_001;
 
-  constructor(private readonly account: Account, private readonly control: ControlState, private readonly users: EmulatorUser[]) {
+  constructor(
+    private readonly account: Account,
+    private readonly control: ControlState,
+    private readonly users: EmulatorUser[],
+  ) {
     this.http = createServer((req, res) => {
       this.route(req, res).catch((e: unknown) => {
         send(res, 200, errorBody('000603', `SQL execution internal error: ${(e as Error).message}`, 'XX000'));
@@ -48,23 +56,35 @@ export class SnowflakeServer {
     if (path.startsWith(CONTROL_PREFIX)) {
       const hooks = { grants: () => this.account.grants(), endSessions: () => this.endSessions() };
       const answer = controlResponse(this.control, hooks, req.method ?? 'GET', path.slice(CONTROL_PREFIX.length), body);
-      return send(res, answer.status, answer.body, answer.status === 200 ? 'application/json' : 'application/problem+json');
+      return send(
+        res,
+        answer.status,
+        answer.body,
+        answer.status === 200 ? 'application/json' : 'application/problem+json',
+      );
     }
     if (req.method === 'POST' && path === '/session/v1/login-request') return send(res, 200, this.login(url, body));
-    if (req.method === 'POST' && path === '/telemetry/send') return send(res, 200, { success: true, code: null, message: null, data: null });
+    if (req.method === 'POST' && path === '/telemetry/send')
+      return send(res, 200, { success: true, code: null, message: null, data: null });
     if (req.method === 'POST' && path === '/session/token-request') return send(res, 200, this.renew(req, body));
 
     const session = this.sessions.get(tokenOf(req) ?? '');
     if (!session) {
-      return send(res, 200, errorBody('390111', 'Session no longer exists.  New login required to access the service.', '08001'));
+      return send(
+        res,
+        200,
+        errorBody('390111', 'Session no longer exists.  New login required to access the service.', '08001'),
+      );
     }
-    if (req.method === 'POST' && path === '/session/heartbeat') return send(res, 200, { success: true, code: null, message: null, data: {} });
+    if (req.method === 'POST' && path === '/session/heartbeat')
+      return send(res, 200, { success: true, code: null, message: null, data: {} });
     if (req.method === 'POST' && path === '/session' && url.searchParams.get('delete') === 'true') {
       this.sessions.delete(session.token);
       this.masters.delete(session.masterToken);
       return send(res, 200, { success: true, code: null, message: null, data: null });
     }
-    if (req.method === 'POST' && path === '/queries/v1/abort-request') return send(res, 200, { success: true, code: null, message: null, data: null });
+    if (req.method === 'POST' && path === '/queries/v1/abort-request')
+      return send(res, 200, { success: true, code: null, message: null, data: null });
     if (req.method === 'POST' && path === '/queries/v1/query-request') {
       this.control.countRoundTrip();
       if (this.control.latencyMs > 0) await delay(this.control.latencyMs);
@@ -101,19 +121,33 @@ export class SnowflakeServer {
       return errorBody('390100', 'Incorrect username or password was specified.', '08004');
     }
     const roleName = url.searchParams.get('roleName');
-    const role = roleName ? normalizeLoginName(roleName) : user.role ?? 'SYSADMIN';
+    const role = roleName ? normalizeLoginName(roleName) : (user.role ?? 'SYSADMIN');
     if (!this.account.role(role)) {
-      return errorBody('390189', `Role '${role}' specified in the connect string does not exist or not authorized. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.`, '08004');
+      return errorBody(
+        '390189',
+        `Role '${role}' specified in the connect string does not exist or not authorized. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.`,
+        '08004',
+      );
     }
     const dbParam = url.searchParams.get('databaseName');
     const database = dbParam && this.account.database(normalizeLoginName(dbParam)) ? normalizeLoginName(dbParam) : null;
     const schemaParam = url.searchParams.get('schemaName');
-    const schema = database && schemaParam && this.account.schema(database, normalizeLoginName(schemaParam))
-      ? normalizeLoginName(schemaParam) : database && this.account.schema(database, 'PUBLIC') ? 'PUBLIC' : null;
+    const schema =
+      database && schemaParam && this.account.schema(database, normalizeLoginName(schemaParam))
+        ? normalizeLoginName(schemaParam)
+        : database && this.account.schema(database, 'PUBLIC')
+          ? 'PUBLIC'
+          : null;
     const warehouse = url.searchParams.get('warehouse');
     const session: Session = {
-      id: this.nextSessionId++, token: `ver:1-hint:${randomBytes(24).toString('hex')}`, masterToken: `ver:1-hint:${randomBytes(24).toString('hex')}`,
-      user: user.name.toUpperCase(), role, warehouse: warehouse ? normalizeLoginName(warehouse) : null, database, schema,
+      id: this.nextSessionId++,
+      token: `ver:1-hint:${randomBytes(24).toString('hex')}`,
+      masterToken: `ver:1-hint:${randomBytes(24).toString('hex')}`,
+      user: user.name.toUpperCase(),
+      role,
+      warehouse: warehouse ? normalizeLoginName(warehouse) : null,
+      database,
+      schema,
     };
     this.sessions.set(session.token, session);
     this.masters.set(session.masterToken, session);
@@ -123,14 +157,22 @@ export class SnowflakeServer {
   /** POST /session/token-request (RENEW) with the master token: a new session token for the same session. */
   private renew(req: IncomingMessage, body: unknown): unknown {
     const session = this.masters.get(tokenOf(req) ?? '');
-    if (!session) return errorBody('390114', 'Authentication token has expired.  The user must authenticate again.', '08001');
+    if (!session)
+      return errorBody('390114', 'Authentication token has expired.  The user must authenticate again.', '08001');
     const old = (body as { oldSessionToken?: string } | null)?.oldSessionToken;
     if (old) this.sessions.delete(old);
     session.token = `ver:1-hint:${randomBytes(24).toString('hex')}`;
     this.sessions.set(session.token, session);
     return {
-      success: true, code: null, message: null,
-      data: { sessionToken: session.token, validityInSecondsST: 3600, masterToken: session.masterToken, validityInSecondsMT: 14400 },
+      success: true,
+      code: null,
+      message: null,
+      data: {
+        sessionToken: session.token,
+        validityInSecondsST: 3600,
+        masterToken: session.masterToken,
+        validityInSecondsMT: 14400,
+      },
     };
   }
 
@@ -162,9 +204,12 @@ export class SnowflakeServer {
     }
     if (statements.length === 1) {
       const outcome = this.run(session, statements[0]!, sqlText, bindings, undefined);
-      return this.store(queryId, outcome instanceof SnowflakeSqlError
-        ? errorBody(outcome.code, outcome.message, outcome.sqlState, queryId)
-        : resultBody(queryId, outcome, session));
+      return this.store(
+        queryId,
+        outcome instanceof SnowflakeSqlError
+          ? errorBody(outcome.code, outcome.message, outcome.sqlState, queryId)
+          : resultBody(queryId, outcome, session),
+      );
     }
     // Statements run in order; the first failure fails the request and the rest do not run (grants already
     // applied stay applied: GRANT autocommits).
@@ -188,14 +233,21 @@ export class SnowflakeServer {
    * its statements through here one by one (each logged, each subject to faults) and is not logged itself.
    * `script` is the request a statement shared with others, which its log entry names.
    */
-  private run(session: Session, statement: StatementSource, request: string, bindings: Bindings, script: string | undefined): ResultSet | SnowflakeSqlError {
+  private run(
+    session: Session,
+    statement: StatementSource,
+    request: string,
+    bindings: Bindings,
+    script: string | undefined,
+  ): ResultSet | SnowflakeSqlError {
     let parsed: Statement | SnowflakeSqlError;
     try {
       parsed = parseStatement(statement.tokens, request, bindings);
     } catch (e) {
       parsed = asSqlError(e);
     }
-    if (!(parsed instanceof SnowflakeSqlError) && parsed.kind === 'block') return this.runBlock(session, parsed, bindings, script ?? request);
+    if (!(parsed instanceof SnowflakeSqlError) && parsed.kind === 'block')
+      return this.runBlock(session, parsed, bindings, script ?? request);
     try {
       const fault = this.control.takeFault(statement.sql);
       if (fault) throw new SnowflakeSqlError(fault.code, fault.message, fault.sqlState);
@@ -213,17 +265,30 @@ export class SnowflakeServer {
   }
 
   /** An anonymous block stops at its first failure and reports it as Snowflake Scripting does, code unchanged. */
-  private runBlock(session: Session, block: Extract<Statement, { kind: 'block' }>, bindings: Bindings, script: string): ResultSet | SnowflakeSqlError {
+  private runBlock(
+    session: Session,
+    block: Extract<Statement, { kind: 'block' }>,
+    bindings: Bindings,
+    script: string,
+  ): ResultSet | SnowflakeSqlError {
     for (const inner of block.statements) {
       const outcome = this.run(session, inner, block.request, bindings, script);
       if (outcome instanceof SnowflakeSqlError) {
         const before = block.request.slice(0, inner.tokens[0]!.start);
-        const line = before.split('\n').length, position = inner.tokens[0]!.start - (before.lastIndexOf('\n') + 1);
-        return new SnowflakeSqlError(outcome.code,
-          `Uncaught exception of type 'STATEMENT_ERROR' on line ${line} at position ${position} : ${outcome.message}`, outcome.sqlState);
+        const line = before.split('\n').length,
+          position = inner.tokens[0]!.start - (before.lastIndexOf('\n') + 1);
+        return new SnowflakeSqlError(
+          outcome.code,
+          `Uncaught exception of type 'STATEMENT_ERROR' on line ${line} at position ${position} : ${outcome.message}`,
+          outcome.sqlState,
+        );
       }
     }
-    return { columns: [{ name: 'anonymous block', type: 'text' }], rows: [[null]], statementTypeId: STATEMENT_TYPE.SELECT };
+    return {
+      columns: [{ name: 'anonymous block', type: 'text' }],
+      rows: [[null]],
+      statementTypeId: STATEMENT_TYPE.SELECT,
+    };
   }
 
   private store(queryId: string, body: unknown): unknown {
@@ -234,11 +299,20 @@ export class SnowflakeServer {
 }
 
 function asSqlError(e: unknown): SnowflakeSqlError {
-  return e instanceof SnowflakeSqlError ? e
-    : new SnowflakeSqlError('000603', `SQL execution internal error:\nProcessing aborted due to error 300002:${(e as Error).message}`, 'XX000');
+  return e instanceof SnowflakeSqlError
+    ? e
+    : new SnowflakeSqlError(
+        '000603',
+        `SQL execution internal error:\nProcessing aborted due to error 300002:${(e as Error).message}`,
+        'XX000',
+      );
 }
 
-interface QueryRequest { sqlText?: unknown; bindings?: Bindings; parameters?: Record<string, unknown> }
+interface QueryRequest {
+  sqlText?: unknown;
+  bindings?: Bindings;
+  parameters?: Record<string, unknown>;
+}
 
 /** Connection parameters (role, database, ...) are identifiers: unquoted ones fold, quoted ones keep case. */
 function normalizeLoginName(name: string): string {

@@ -2,15 +2,18 @@ import { syntaxError } from './sql-error.js';
 
 export type Token =
   | { kind: 'word'; text: string; upper: string; start: number; end: number }
-  | { kind: 'quoted'; text: string; start: number; end: number }          // "identifier", "" unescaped
-  | { kind: 'string'; text: string; start: number; end: number }          // 'literal', unescaped
+  | { kind: 'quoted'; text: string; start: number; end: number } // "identifier", "" unescaped
+  | { kind: 'string'; text: string; start: number; end: number } // 'literal', unescaped
   | { kind: 'number'; text: string; start: number; end: number }
-  | { kind: 'param'; index: number; start: number; end: number }          // ? (numbered in order) or :N
+  | { kind: 'param'; index: number; start: number; end: number } // ? (numbered in order) or :N
   | { kind: 'punct'; text: string; start: number; end: number }
   | { kind: 'eof'; start: number; end: number };
 
 /** One statement of a request: its tokens (ending in eof) and its exact source text for the log. */
-export interface StatementSource { sql: string; tokens: Token[] }
+export interface StatementSource {
+  sql: string;
+  tokens: Token[];
+}
 
 const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
 const NUMBER = /\d+(\.\d+)?([eE][+-]?\d+)?/y;
@@ -27,7 +30,10 @@ export function tokenize(sql: string): Token[] {
   let nextParam = 1;
   while (i < sql.length) {
     const c = sql[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (sql.startsWith('--', i) || sql.startsWith('//', i)) {
       const nl = sql.indexOf('\n', i);
       i = nl < 0 ? sql.length : nl + 1;
@@ -101,7 +107,11 @@ function readQuoted(sql: string, start: number, quote: '"' | "'"): { text: strin
   while (i < sql.length) {
     const c = sql[i]!;
     if (c === quote) {
-      if (sql[i + 1] === quote) { text += quote; i += 2; continue; }
+      if (sql[i + 1] === quote) {
+        text += quote;
+        i += 2;
+        continue;
+      }
       return { text, end: i + 1 };
     }
     if (quote === "'" && c === '\\' && i + 1 < sql.length) {
@@ -131,8 +141,12 @@ export function splitTokens(sql: string, tokens: readonly Token[]): StatementSou
   const nesting = new BlockNesting();
   const flush = (): void => {
     if (current.length === 0) return;
-    const first = current[0]!, last = current[current.length - 1]!;
-    statements.push({ sql: sql.slice(first.start, last.end), tokens: [...current, { kind: 'eof', start: last.end, end: last.end }] });
+    const first = current[0]!,
+      last = current[current.length - 1]!;
+    statements.push({
+      sql: sql.slice(first.start, last.end),
+      tokens: [...current, { kind: 'eof', start: last.end, end: last.end }],
+    });
     current = [];
   };
   tokens.forEach((t, k) => {
@@ -157,10 +171,17 @@ export class BlockNesting {
 
   /** Takes the token at `k`; `opens` says whether a BEGIN there opens a block (rather than a transaction). */
   take(tokens: readonly Token[], k: number, opens: boolean): void {
-    const t = tokens[k], next = tokens[k + 1];
-    if (isWord(t, 'BEGIN')) { if (opens) this.depth++; return; }
+    const t = tokens[k],
+      next = tokens[k + 1];
+    if (isWord(t, 'BEGIN')) {
+      if (opens) this.depth++;
+      return;
+    }
     if (this.depth === 0) return;
-    if (isWord(t, 'CASE') && !isWord(tokens[k - 1], 'END')) { this.cases++; return; }
+    if (isWord(t, 'CASE') && !isWord(tokens[k - 1], 'END')) {
+      this.cases++;
+      return;
+    }
     if (!isWord(t, 'END')) return;
     const endsOther = next?.kind === 'word' && ENDS_OTHER.includes(next.upper);
     if (this.cases > 0 && (!endsOther || isWord(next, 'CASE'))) this.cases--;
@@ -182,10 +203,15 @@ export function startsBlock(next: Token | undefined): boolean {
 /** How a token reads in a syntax error message. */
 export function tokenText(t: Token): string {
   switch (t.kind) {
-    case 'eof': return '<EOF>';
-    case 'param': return '?';
-    case 'quoted': return `"${t.text}"`;
-    case 'string': return `'${t.text}'`;
-    default: return t.text;
+    case 'eof':
+      return '<EOF>';
+    case 'param':
+      return '?';
+    case 'quoted':
+      return `"${t.text}"`;
+    case 'string':
+      return `'${t.text}'`;
+    default:
+      return t.text;
   }
 }

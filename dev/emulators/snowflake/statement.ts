@@ -10,10 +10,10 @@ export type Value = { kind: 'literal'; value: string | number | null } | { kind:
 
 export type ShowScope =
   | { kind: 'account' }
-  | { kind: 'database'; path: string[] | null }   // null: the current database
+  | { kind: 'database'; path: string[] | null } // null: the current database
   | { kind: 'schema'; path: string[] | null }
   | { kind: 'table' | 'view'; path: string[] }
-  | { kind: 'bare'; path: string[] };              // IN <name>: database or schema depending on the command
+  | { kind: 'bare'; path: string[] }; // IN <name>: database or schema depending on the command
 
 export type ShowWhat = 'DATABASES' | 'SCHEMAS' | 'TABLES' | 'VIEWS' | 'OBJECTS' | 'COLUMNS' | 'ROLES' | 'WAREHOUSES';
 
@@ -29,14 +29,32 @@ export type Expr =
 export type Condition =
   | { kind: 'and' | 'or'; left: Condition; right: Condition }
   | { kind: 'not'; operand: Condition }
-  | { kind: 'compare'; op: '=' | '<>' | '<' | '>' | '<=' | '>=' | 'LIKE' | 'ILIKE'; left: Expr; right: Expr; negate: boolean }
+  | {
+      kind: 'compare';
+      op: '=' | '<>' | '<' | '>' | '<=' | '>=' | 'LIKE' | 'ILIKE';
+      left: Expr;
+      right: Expr;
+      negate: boolean;
+    }
   | { kind: 'in'; left: Expr; values: Expr[]; negate: boolean }
   | { kind: 'isNull'; operand: Expr; negate: boolean };
 
-export interface SelectItem { expr: Expr | '*'; alias?: string; text: string }
+export interface SelectItem {
+  expr: Expr | '*';
+  alias?: string;
+  text: string;
+}
 
 export type Statement =
-  | { kind: 'show'; what: ShowWhat; terse: boolean; like?: Value; scope?: ShowScope; startsWith?: Value; limit?: number }
+  | {
+      kind: 'show';
+      what: ShowWhat;
+      terse: boolean;
+      like?: Value;
+      scope?: ShowScope;
+      startsWith?: Value;
+      limit?: number;
+    }
   | { kind: 'showGrants'; on?: { type: ObjectType; path: string[] }; toRole?: string; ofRole?: string }
   | { kind: 'grant' | 'revoke'; privileges: string[]; target: GrantTarget; role: string; grantOption: boolean }
   | { kind: 'grantRole' | 'revokeRole'; role: string; grantee: { type: 'ROLE' | 'USER'; name: string } }
@@ -49,11 +67,25 @@ export type Statement =
   | { kind: 'policy'; statement: PolicyStatement }
   | { kind: 'transaction'; verb: 'BEGIN' | 'COMMIT' | 'ROLLBACK' }
   /** `BEGIN ...; ...; END` or `EXECUTE IMMEDIATE $$...$$`: statements run in order in one round trip. */
-  | { kind: 'block'; text: string; statements: StatementSource[]; request: string /* the text token offsets refer to */ }
-  | { kind: 'select'; items: SelectItem[]; from?: { path: string[]; alias?: string; tableFunction?: TableFunction }; where?: Condition;
-      orderBy: { expr: Expr | number; desc: boolean }[]; limit?: number;
+  | {
+      kind: 'block';
+      text: string;
+      statements: StatementSource[];
+      request: string /* the text token offsets refer to */;
+    }
+  | {
+      kind: 'select';
+      items: SelectItem[];
+      from?: { path: string[]; alias?: string; tableFunction?: TableFunction };
+      where?: Condition;
+      orderBy: { expr: Expr | number; desc: boolean }[];
+      limit?: number;
       /** `UNION ALL SELECT ...`: the next branch; its rows follow this one's. */
-      unionAll?: Extract<Statement, { kind: 'select' }> };
+      unionAll?: Extract<Statement, { kind: 'select' }>;
+    };
 
 /** `TABLE(<name>(ARG => value, ...))` in FROM. */
-export interface TableFunction { name: string[]; args: Record<string, Value> }
+export interface TableFunction {
+  name: string[];
+  args: Record<string, Value>;
+}

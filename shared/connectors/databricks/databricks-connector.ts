@@ -1,10 +1,10 @@
+import type { ResourceRef } from '../../task/request.js';
 import type { Capabilities, Connector, StatementOutcome } from '../connector.js';
-import type { LoadedResource } from '../loaded-resource.js';
-import type { Grant, Principal, Securable } from '../securable.js';
 import { ConnectorError } from '../errors.js';
+import type { LoadedResource } from '../loaded-resource.js';
 import type { MaskingOptions } from '../masking-port.js';
 import type { PlanStep } from '../plan-step.js';
-import type { ResourceRef } from '../../task/request.js';
+import type { Grant, Principal, Securable } from '../securable.js';
 import { canonicalPrivilege, grantStatement, principalKindOf, qualified, quoteIdent, storedName } from './dialect.js';
 import { DatabricksMasking } from './masking-port.js';
 import { DatabricksSession, type DatabricksSettings, type Row } from './session.js';
@@ -44,7 +44,11 @@ export class DatabricksConnector implements Connector {
   private self: Promise<Principal[]> | undefined;
 
   /** `clientId`: DATABRICKS_CLIENT_ID, the service principal an OAuth machine-to-machine login acts as. */
-  constructor(private readonly session: DatabricksStatements, masking?: MaskingOptions, private readonly clientId?: string) {
+  constructor(
+    private readonly session: DatabricksStatements,
+    masking?: MaskingOptions,
+    private readonly clientId?: string,
+  ) {
     this.capabilities = {
       children: (ref) => this.children(ref),
       containers: () => this.containers(),
@@ -70,7 +74,9 @@ export class DatabricksConnector implements Connector {
       return [...names].map((name): Principal => ({ kind: principalKindOf(name), name }));
     });
     this.self = self;
-    self.catch(() => { if (this.self === self) this.self = undefined; });
+    self.catch(() => {
+      if (this.self === self) this.self = undefined;
+    });
     return self;
   }
 
@@ -89,19 +95,30 @@ export class DatabricksConnector implements Connector {
     if (catalog === '') return 'not_found';
     const catalogSec: Securable = { kind: 'catalog', path: [catalog] };
     const asSecurable = (r: Row): Securable => ({
-      kind: VIEW_TYPES.has(text(r.table_type).toUpperCase()) ? 'view' : 'table', path: [catalog, text(r.table_schema), text(r.table_name)],
+      kind: VIEW_TYPES.has(text(r.table_type).toUpperCase()) ? 'view' : 'table',
+      path: [catalog, text(r.table_schema), text(r.table_name)],
     });
-    const tablesSql = 'SELECT table_schema, table_name, table_type FROM system.information_schema.tables WHERE table_catalog = :catalog';
+    const tablesSql =
+      'SELECT table_schema, table_name, table_type FROM system.information_schema.tables WHERE table_catalog = :catalog';
 
     if (ref.type === 'catalog') {
       // The catalog alone (its schemas are synced as children, each with its tables): whether it exists and its own
       // grants, side by side.
       const [found, grantRows] = await Promise.all([
-        this.session.query('SELECT catalog_name FROM system.information_schema.catalogs WHERE catalog_name = :catalog', { catalog }),
+        this.session.query(
+          'SELECT catalog_name FROM system.information_schema.catalogs WHERE catalog_name = :catalog',
+          { catalog },
+        ),
         this.catalogPrivileges(catalog),
       ]);
       if (found.length === 0) return 'not_found';
-      return { root: catalogSec, objects: [catalogSec], parents: [], columns: {}, grants: catalogGrants(catalogSec, grantRows) };
+      return {
+        root: catalogSec,
+        objects: [catalogSec],
+        parents: [],
+        columns: {},
+        grants: catalogGrants(catalogSec, grantRows),
+      };
     }
 
     const schema = storedName(v.schema ?? '');
@@ -116,20 +133,34 @@ export class DatabricksConnector implements Connector {
         this.session.query(`SHOW GRANTS ON SCHEMA ${qualified(schemaSec.path)}`).catch((err: unknown) => err),
         this.session.query(
           "SELECT grantee, table_schema, table_name, privilege_type, inherited_from FROM system.information_schema.table_privileges WHERE table_catalog = :catalog AND table_schema = :schema AND inherited_from = 'NONE'",
-          { catalog, schema }),
+          { catalog, schema },
+        ),
       ]);
       if (rows.length === 0) {
         // No tables: an empty schema or none at all. Only then is the existence check worth a round trip.
         const found = await this.session.query(
-          'SELECT schema_name FROM system.information_schema.schemata WHERE catalog_name = :catalog AND schema_name = :schema', { catalog, schema });
+          'SELECT schema_name FROM system.information_schema.schemata WHERE catalog_name = :catalog AND schema_name = :schema',
+          { catalog, schema },
+        );
         if (found.length === 0) return 'not_found';
       }
       if (!Array.isArray(own)) throw own;
-      const loaded: Objects = { root: schemaSec, objects: [schemaSec, ...rows.map(asSecurable)], parents: [catalogSec], columns: {} };
+      const loaded: Objects = {
+        root: schemaSec,
+        objects: [schemaSec, ...rows.map(asSecurable)],
+        parents: [catalogSec],
+        columns: {},
+      };
       const grants = new GrantSet();
       grants.addShowGrants(loaded, own);
       const byPath = new Map(loaded.objects.map((o) => [pathKey(o.path), o]));
-      for (const r of tableRows) grants.add(byPath.get(pathKey([catalog, text(r.table_schema), text(r.table_name)])), r.grantee, r.privilege_type, r.inherited_from);
+      for (const r of tableRows)
+        grants.add(
+          byPath.get(pathKey([catalog, text(r.table_schema), text(r.table_name)])),
+          r.grantee,
+          r.privilege_type,
+          r.inherited_from,
+        );
       return { ...loaded, grants: grants.list() };
     }
 
@@ -156,7 +187,8 @@ export class DatabricksConnector implements Connector {
    */
   private async containers(): Promise<ResourceRef[]> {
     const rows = await this.session.query('SHOW CATALOGS');
-    return rows.map((r) => text(r.catalog ?? Object.values(r)[0]))
+    return rows
+      .map((r) => text(r.catalog ?? Object.values(r)[0]))
       .filter((name) => !NOT_SYNCED_CATALOGS.has(name) && !name.startsWith('__'))
       .map((catalog) => ({ type: 'catalog', values: { catalog: quoteIdent(catalog) } }));
   }
@@ -165,17 +197,24 @@ export class DatabricksConnector implements Connector {
   private async children(ref: ResourceRef): Promise<ResourceRef[]> {
     if (ref.type !== 'catalog') return [];
     const catalog = storedName(ref.values.catalog ?? '');
-    return (await this.schemasOf(catalog)).map((schema) => ({ type: 'schema', values: { catalog: quoteIdent(catalog), schema: quoteIdent(schema) } }));
+    return (await this.schemasOf(catalog)).map((schema) => ({
+      type: 'schema',
+      values: { catalog: quoteIdent(catalog), schema: quoteIdent(schema) },
+    }));
   }
 
   private async schemasOf(catalog: string): Promise<string[]> {
     const rows = await this.session.query(`SHOW SCHEMAS IN ${quoteIdent(catalog)}`);
-    return rows.map((r) => text(r.databasename ?? r.namespace ?? Object.values(r)[0])).filter((s) => s !== SYSTEM_SCHEMA);
+    return rows
+      .map((r) => text(r.databasename ?? r.namespace ?? Object.values(r)[0]))
+      .filter((s) => s !== SYSTEM_SCHEMA);
   }
 
   private catalogPrivileges(catalog: string): Promise<Row[]> {
     return this.session.query(
-      "SELECT grantee, privilege_type, inherited_from FROM system.information_schema.catalog_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'", { catalog });
+      "SELECT grantee, privilege_type, inherited_from FROM system.information_schema.catalog_privileges WHERE catalog_name = :catalog AND inherited_from = 'NONE'",
+      { catalog },
+    );
   }
 
   /**
@@ -192,9 +231,11 @@ export class DatabricksConnector implements Connector {
         const k = securableKey(s.securable);
         bySecurable.set(k, [...(bySecurable.get(k) ?? []), i]);
       });
-      await Promise.all([...bySecurable].map(async ([key, indexes]) => {
-        for (const i of indexes) outcomes[i] = await this.serialized(key, () => this.applyStep(steps[i]!));
-      }));
+      await Promise.all(
+        [...bySecurable].map(async ([key, indexes]) => {
+          for (const i of indexes) outcomes[i] = await this.serialized(key, () => this.applyStep(steps[i]!));
+        }),
+      );
     }
     return outcomes;
   }
@@ -217,7 +258,10 @@ export class DatabricksConnector implements Connector {
       if (errorClass === 'PRINCIPAL_DOES_NOT_EXIST') {
         const who = `${step.principal.kind.replace('_', ' ')} ${step.principal.name}`;
         return {
-          step, sql, ok: false, code: errorClass,
+          step,
+          sql,
+          ok: false,
+          code: errorClass,
           error: `${who} does not exist in Databricks; add it to the workspace (or correct the policy or the principal name template), then sync again. ${e.message}`,
         };
       }
@@ -231,7 +275,9 @@ export class DatabricksConnector implements Connector {
     const run = previous.then(task, task);
     const tail = run.catch(() => undefined);
     this.queues.set(key, tail);
-    void tail.then(() => { if (this.queues.get(key) === tail) this.queues.delete(key); });
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
     return run;
   }
 
@@ -259,8 +305,14 @@ class GrantSet {
     const ancestor = (kind: Securable['kind']) => [loaded.root, ...loaded.parents].find((s) => s.kind === kind);
     for (const r of rows) {
       const type = text(r.objecttype).toUpperCase();
-      const securable = type === 'CATALOG' ? ancestor('catalog') : type === 'SCHEMA' ? ancestor('schema')
-        : type === 'TABLE' || type === 'VIEW' ? loaded.root : undefined;
+      const securable =
+        type === 'CATALOG'
+          ? ancestor('catalog')
+          : type === 'SCHEMA'
+            ? ancestor('schema')
+            : type === 'TABLE' || type === 'VIEW'
+              ? loaded.root
+              : undefined;
       this.add(securable, r.principal, r.actiontype);
     }
   }

@@ -1,5 +1,5 @@
-import type { PrincipalKind, Securable } from '../securable.js';
 import type { PlanStep } from '../plan-step.js';
+import type { PrincipalKind, Securable } from '../securable.js';
 
 /** Always backquoted, a backtick doubled inside: a name that reaches SQL is data, whatever characters it holds. */
 export const quoteIdent = (name: string) => `\`${name.replaceAll('`', '``')}\``;
@@ -14,7 +14,10 @@ export const quotePrincipal = quoteIdent;
  * `orders` are one table. A value in backquotes (`` `odd``name` ``) is unwrapped first; its case still folds.
  */
 export function storedName(value: string): string {
-  const unquoted = value.length >= 2 && value.startsWith('`') && value.endsWith('`') ? value.slice(1, -1).replaceAll('``', '`') : value;
+  const unquoted =
+    value.length >= 2 && value.startsWith('`') && value.endsWith('`')
+      ? value.slice(1, -1).replaceAll('``', '`')
+      : value;
   return unquoted.toLowerCase();
 }
 
@@ -30,16 +33,37 @@ export const canonicalPrivilege = (written: string) => {
 // The only privilege names that ever reach a statement (PROTOCOLS.md "Grant facts"): a name outside this set
 // is refused before any SQL is built, so nothing read from a policy or the warehouse is spliced into SQL.
 const PRIVILEGE_SQL = new Set([
-  'USE CATALOG', 'CREATE SCHEMA', 'BROWSE', 'USE SCHEMA', 'CREATE TABLE', 'CREATE FUNCTION', 'CREATE VOLUME',
-  'CREATE MODEL', 'CREATE MATERIALIZED VIEW', 'EXECUTE', 'MODIFY', 'SELECT', 'READ VOLUME', 'WRITE VOLUME', 'REFRESH',
-  'APPLY TAG', 'MANAGE', 'ALL PRIVILEGES',
+  'USE CATALOG',
+  'CREATE SCHEMA',
+  'BROWSE',
+  'USE SCHEMA',
+  'CREATE TABLE',
+  'CREATE FUNCTION',
+  'CREATE VOLUME',
+  'CREATE MODEL',
+  'CREATE MATERIALIZED VIEW',
+  'EXECUTE',
+  'MODIFY',
+  'SELECT',
+  'READ VOLUME',
+  'WRITE VOLUME',
+  'REFRESH',
+  'APPLY TAG',
+  'MANAGE',
+  'ALL PRIVILEGES',
 ]);
 
 export const isWritablePrivilege = (privilege: string) => PRIVILEGE_SQL.has(canonicalPrivilege(privilege));
 
 // Views are TABLE securables in Unity Catalog: `ON TABLE` works for both and never trips over a view that
 // was replaced by a table (or back) between load and apply.
-const SECURABLE_SQL: Record<Securable['kind'], string> = { catalog: 'CATALOG', database: 'CATALOG', schema: 'SCHEMA', table: 'TABLE', view: 'TABLE' };
+const SECURABLE_SQL: Record<Securable['kind'], string> = {
+  catalog: 'CATALOG',
+  database: 'CATALOG',
+  schema: 'SCHEMA',
+  table: 'TABLE',
+  view: 'TABLE',
+};
 
 /** One statement for every privilege of one securable and one principal. */
 export function grantStatement(step: PlanStep): string {

@@ -1,8 +1,8 @@
-import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { checkExpression, type Lexicon } from '../../plan/masking/expression-check.js';
 import { generatedPolicyName } from '../../plan/masking/policy-name.js';
-import { filterBodySql, maskBodySql, typeTextProblem, type MaskSqlPrimitives } from '../masking-sql.js';
 import type { MaskSqlDialect, TypeFamily } from '../masking-port.js';
+import { filterBodySql, type MaskSqlPrimitives, maskBodySql, typeTextProblem } from '../masking-sql.js';
+import { mapName, type PrincipalNaming } from '../principal-names.js';
 
 // "Object names cannot exceed 255 characters" and "Unity Catalog stores all object names as lowercase"
 // (docs.databricks.com/aws/en/data-governance/unity-catalog/requirements).
@@ -16,7 +16,10 @@ export const databricksLiteral = (value: string) => `'${value.replace(/\\/g, '\\
  * double-quoted identifiers), raw strings `r'...'`, identifiers in backquotes (doubled only).
  */
 const SPARK_LEXICON: Lexicon = {
-  quotes: { "'": { backslash: true }, '"': { backslash: true }, '`': { backslash: false } }, word: /[A-Za-z0-9_]/, dollarStrings: false, rawStrings: true,
+  quotes: { "'": { backslash: true }, '"': { backslash: true }, '`': { backslash: false } },
+  word: /[A-Za-z0-9_]/,
+  dollarStrings: false,
+  rawStrings: true,
 };
 
 export function databricksFamily(dataType: string): TypeFamily {
@@ -36,12 +39,16 @@ export function databricksFamily(dataType: string): TypeFamily {
  * Column masks and row filters as SQL UDFs in `<catalog>.<governanceSchema>`. Ranger groups and roles are
  * account groups (Unity Catalog has no roles); users are compared with current_user() by their mapped name.
  */
-export function databricksMaskingDialect(naming: PrincipalNaming, governanceSchema: string): MaskSqlDialect & MaskSqlPrimitives {
+export function databricksMaskingDialect(
+  naming: PrincipalNaming,
+  governanceSchema: string,
+): MaskSqlDialect & MaskSqlPrimitives {
   const primitives: MaskSqlPrimitives = {
     literal: databricksLiteral,
-    principalCondition: (type, name) => type === 'user'
-      ? `current_user() = ${databricksLiteral(mapName(name, naming, naming.userRoleTemplate))}`
-      : `is_account_group_member(${databricksLiteral(mapName(name, naming))})`,
+    principalCondition: (type, name) =>
+      type === 'user'
+        ? `current_user() = ${databricksLiteral(mapName(name, naming, naming.userRoleTemplate))}`
+        : `is_account_group_member(${databricksLiteral(mapName(name, naming))})`,
     toText: (e) => `CAST(${e} AS STRING)`,
     toInteger: (e, dataType) => `CAST(${e} AS ${dataType.trim().toUpperCase()})`,
     truncateToYear: (e, family) => (family === 'date' ? `trunc(${e}, 'YEAR')` : `date_trunc('YEAR', ${e})`),
@@ -54,7 +61,11 @@ export function databricksMaskingDialect(naming: PrincipalNaming, governanceSche
     typeProblem: typeTextProblem,
     checkExpression: (text) => checkExpression(text, SPARK_LEXICON),
     // As stored, so the name compares equal to what information_schema.routines lists.
-    policyName: (target, signature, family) => [target.table[0] ?? '', governanceSchema.toLowerCase(), generatedPolicyName(target, signature, family, NAME_STYLE)],
+    policyName: (target, signature, family) => [
+      target.table[0] ?? '',
+      governanceSchema.toLowerCase(),
+      generatedPolicyName(target, signature, family, NAME_STYLE),
+    ],
     viewsTakePolicies: false,
     maskBody: (body) => maskBodySql(primitives, body),
     filterBody: (body) => filterBodySql(primitives, body),

@@ -1,9 +1,9 @@
-import type { Principal, SecurableKind } from '../securable.js';
-import type { RangerPrincipalType, WarehouseProfile } from '../../plan/profile.js';
-import { mapName, type PrincipalNaming } from '../principal-names.js';
-import { principalKindOf, storedName } from './dialect.js';
 import { own } from '../../own.js';
+import type { RangerPrincipalType, WarehouseProfile } from '../../plan/profile.js';
 import { databricksServiceDef } from '../../policy/service-defs.js';
+import { mapName, type PrincipalNaming } from '../principal-names.js';
+import type { Principal, SecurableKind } from '../securable.js';
+import { principalKindOf, storedName } from './dialect.js';
 
 // Ranger access type (databricksServiceDef) -> Unity Catalog privileges, per securable kind.
 //
@@ -16,18 +16,40 @@ import { databricksServiceDef } from '../../policy/service-defs.js';
 // them there would put a schema-wide SELECT — which reaches every table, future ones and ones a policy
 // excludes or denies — on top of the per-table grants the same policy already produces.
 const CATALOG: Record<string, string[]> = {
-  use_catalog: ['USE CATALOG'], create_schema: ['CREATE SCHEMA'], browse: ['BROWSE'], apply_tag: ['APPLY TAG'],
+  use_catalog: ['USE CATALOG'],
+  create_schema: ['CREATE SCHEMA'],
+  browse: ['BROWSE'],
+  apply_tag: ['APPLY TAG'],
 };
 const SCHEMA: Record<string, string[]> = {
-  use_schema: ['USE SCHEMA'], create_table: ['CREATE TABLE'], create_function: ['CREATE FUNCTION'], create_volume: ['CREATE VOLUME'],
-  execute: ['EXECUTE'], read_volume: ['READ VOLUME'], write_volume: ['WRITE VOLUME'], apply_tag: ['APPLY TAG'], manage: ['MANAGE'],
+  use_schema: ['USE SCHEMA'],
+  create_table: ['CREATE TABLE'],
+  create_function: ['CREATE FUNCTION'],
+  create_volume: ['CREATE VOLUME'],
+  execute: ['EXECUTE'],
+  read_volume: ['READ VOLUME'],
+  write_volume: ['WRITE VOLUME'],
+  apply_tag: ['APPLY TAG'],
+  manage: ['MANAGE'],
 };
-const TABLE: Record<string, string[]> = { select: ['SELECT'], modify: ['MODIFY'], apply_tag: ['APPLY TAG'], manage: ['MANAGE'] };
+const TABLE: Record<string, string[]> = {
+  select: ['SELECT'],
+  modify: ['MODIFY'],
+  apply_tag: ['APPLY TAG'],
+  manage: ['MANAGE'],
+};
 const VIEW: Record<string, string[]> = { select: ['SELECT'] };
-const BY_KIND: Partial<Record<SecurableKind, Record<string, string[]>>> = { catalog: CATALOG, schema: SCHEMA, table: TABLE, view: VIEW };
+const BY_KIND: Partial<Record<SecurableKind, Record<string, string[]>>> = {
+  catalog: CATALOG,
+  schema: SCHEMA,
+  table: TABLE,
+  view: VIEW,
+};
 
 /** Every privilege the profile grants: the default managed list (USE CATALOG / USE SCHEMA included). */
-export const DATABRICKS_PRIVILEGES: readonly string[] = [...new Set(Object.values(BY_KIND).flatMap((m) => Object.values(m).flat()))];
+export const DATABRICKS_PRIVILEGES: readonly string[] = [
+  ...new Set(Object.values(BY_KIND).flatMap((m) => Object.values(m).flat())),
+];
 
 /**
  * Unity Catalog grants go to users (e-mail), groups and service principals (application id), matched
@@ -42,7 +64,8 @@ export function databricksProfile(naming: PrincipalNaming): WarehouseProfile {
     privilegesFor: (access, kind) => own(BY_KIND[kind], access.toLowerCase()) ?? [],
     parentPrivilege: (kind) => (kind === 'catalog' ? 'USE CATALOG' : kind === 'schema' ? 'USE SCHEMA' : undefined),
     principalFor: (type, name) => databricksPrincipal(type, name, naming),
-    resourcePath: (ref) => ['catalog', 'schema', 'table'].flatMap((k) => (ref.values[k] !== undefined ? [storedName(ref.values[k])] : [])),
+    resourcePath: (ref) =>
+      ['catalog', 'schema', 'table'].flatMap((k) => (ref.values[k] !== undefined ? [storedName(ref.values[k])] : [])),
     policyResource: (s) => {
       const [catalog = '', schema, table] = s.path;
       return { catalog, ...(schema !== undefined ? { schema } : {}), ...(table !== undefined ? { table } : {}) };

@@ -1,14 +1,20 @@
 import type { ResourceRef } from '../../task/request.js';
 import { informationSchema, storedName } from './dialect.js';
 import { maskingStateBranches } from './masking-state.js';
-import { unionQuery, type Branch } from './union-query.js';
+import { type Branch, unionQuery } from './union-query.js';
 
 /**
  * One statement that reads a resource's objects and every direct grant on them and on their parents from
  * `<db>.INFORMATION_SCHEMA` (real time, unlike ACCOUNT_USAGE): branches joined by UNION ALL, each row tagged
  * with its KIND, so a sync already in place costs one round trip. Names are bindings, never SQL text.
  */
-export interface CatalogQuery { sql: string; binds: string[]; database: string; schema?: string; table?: string }
+export interface CatalogQuery {
+  sql: string;
+  binds: string[];
+  database: string;
+  schema?: string;
+  table?: string;
+}
 
 /** `withMaskingState`: a table, view or column read (one with `table`) also brings what the masking sync needs of the table. */
 export function catalogQuery(ref: ResourceRef, withMaskingState = false): CatalogQuery {
@@ -17,17 +23,37 @@ export function catalogQuery(ref: ResourceRef, withMaskingState = false): Catalo
   const schema = ref.type === 'database' ? undefined : storedName(ref.values.schema ?? '');
   const table = ref.type === 'database' || ref.type === 'schema' ? undefined : storedName(ref.values.table ?? '');
   const where = (schemaCol: string, tableCol: string) =>
-    table !== undefined ? ` WHERE ${schemaCol} = ? AND ${tableCol} = ?` : schema !== undefined ? ` WHERE ${schemaCol} = ?` : '';
+    table !== undefined
+      ? ` WHERE ${schemaCol} = ? AND ${tableCol} = ?`
+      : schema !== undefined
+        ? ` WHERE ${schemaCol} = ?`
+        : '';
   const scopeBinds = [schema, table].filter((x): x is string => x !== undefined);
 
   const branches: Branch[] = [];
   // Only a schema request needs to know its schema exists even when it holds no table.
-  if (ref.type === 'schema') branches.push({ kind: 'SCHEMA', columns: ['SCHEMA_NAME'], from: `${info}.SCHEMATA WHERE SCHEMA_NAME = ?`, binds: [schema!] });
+  if (ref.type === 'schema')
+    branches.push({
+      kind: 'SCHEMA',
+      columns: ['SCHEMA_NAME'],
+      from: `${info}.SCHEMATA WHERE SCHEMA_NAME = ?`,
+      binds: [schema!],
+    });
   // A database alone: its schemas follow as children (connector.children), one container at a time.
   if (ref.type !== 'database') {
     branches.push(
-      { kind: 'OBJECT', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_TYPE'], from: `${info}.TABLES${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds },
-      { kind: 'TABLE_GRANT', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'], from: `${info}.TABLE_PRIVILEGES${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds },
+      {
+        kind: 'OBJECT',
+        columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_TYPE'],
+        from: `${info}.TABLES${where('TABLE_SCHEMA', 'TABLE_NAME')}`,
+        binds: scopeBinds,
+      },
+      {
+        kind: 'TABLE_GRANT',
+        columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'],
+        from: `${info}.TABLE_PRIVILEGES${where('TABLE_SCHEMA', 'TABLE_NAME')}`,
+        binds: scopeBinds,
+      },
     );
   }
   // The database's own grants and, below it, only the one schema's: never every schema's grants in the database
@@ -35,14 +61,25 @@ export function catalogQuery(ref: ResourceRef, withMaskingState = false): Catalo
   // OBJECT_PRIVILEGES is documented as covering "all objects defined in your account", so every row is pinned to
   // this database by name: a schema of the same name in another database is not this one.
   branches.push({
-    kind: 'OBJECT_GRANT', columns: ['OBJECT_TYPE', 'OBJECT_CATALOG', 'OBJECT_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'],
+    kind: 'OBJECT_GRANT',
+    columns: ['OBJECT_TYPE', 'OBJECT_CATALOG', 'OBJECT_NAME', 'GRANTEE', 'PRIVILEGE_TYPE'],
     from: `${info}.OBJECT_PRIVILEGES WHERE (OBJECT_TYPE = 'DATABASE' AND OBJECT_NAME = ?)${schema !== undefined ? " OR (OBJECT_TYPE = 'SCHEMA' AND OBJECT_CATALOG = ? AND OBJECT_NAME = ?)" : ''}`,
     binds: schema !== undefined ? [database, database, schema] : [database],
   });
   // The masking branches list the table's columns as well.
   if (withMaskingState && table !== undefined) branches.push(...maskingStateBranches([database, schema!, table]));
   else if (ref.type === 'column') {
-    branches.push({ kind: 'COLUMN', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME'], from: `${info}.COLUMNS${where('TABLE_SCHEMA', 'TABLE_NAME')}`, binds: scopeBinds });
+    branches.push({
+      kind: 'COLUMN',
+      columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME'],
+      from: `${info}.COLUMNS${where('TABLE_SCHEMA', 'TABLE_NAME')}`,
+      binds: scopeBinds,
+    });
   }
-  return { ...unionQuery(branches), database, ...(schema !== undefined ? { schema } : {}), ...(table !== undefined ? { table } : {}) };
+  return {
+    ...unionQuery(branches),
+    database,
+    ...(schema !== undefined ? { schema } : {}),
+    ...(table !== undefined ? { table } : {}),
+  };
 }

@@ -1,5 +1,5 @@
-import type { Securable } from '../securable.js';
 import type { PlanStep } from '../plan-step.js';
+import type { Securable } from '../securable.js';
 
 /** Always quoted: `"` doubled inside. A name that reaches SQL is data, whatever characters it holds. */
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -21,7 +21,13 @@ export function storedName(value: string): string {
   return UNQUOTED.test(value) ? value.toUpperCase() : value;
 }
 
-const OBJECT_TYPE: Record<Securable['kind'], string> = { database: 'DATABASE', catalog: 'DATABASE', schema: 'SCHEMA', table: 'TABLE', view: 'VIEW' };
+const OBJECT_TYPE: Record<Securable['kind'], string> = {
+  database: 'DATABASE',
+  catalog: 'DATABASE',
+  schema: 'SCHEMA',
+  table: 'TABLE',
+  view: 'VIEW',
+};
 
 /** One statement for every privilege of one object and one role. Privilege names come from our own fixed map. */
 export function grantStatement(step: PlanStep): string {

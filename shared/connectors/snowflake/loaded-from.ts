@@ -1,6 +1,6 @@
-import { securableKey, type Grant, type Securable } from '../securable.js';
-import type { LoadedResource } from '../loaded-resource.js';
 import type { ResourceRef } from '../../task/request.js';
+import type { LoadedResource } from '../loaded-resource.js';
+import { type Grant, type Securable, securableKey } from '../securable.js';
 import type { CatalogQuery } from './catalog-query.js';
 import { storedName } from './dialect.js';
 
@@ -13,8 +13,11 @@ export function loadedFrom(ref: ResourceRef, q: CatalogQuery, rows: Row[]): Load
   const db = q.database;
   const dbSec: Securable = { kind: 'database', path: [db] };
   const of = (kind: string) => rows.filter((r) => r.KIND === kind);
-  const schemas = of('SCHEMA').map((r) => text(r.A)).filter((s) => s !== 'INFORMATION_SCHEMA');
-  const tables = of('OBJECT').filter((r) => text(r.A) !== 'INFORMATION_SCHEMA')
+  const schemas = of('SCHEMA')
+    .map((r) => text(r.A))
+    .filter((s) => s !== 'INFORMATION_SCHEMA');
+  const tables = of('OBJECT')
+    .filter((r) => text(r.A) !== 'INFORMATION_SCHEMA')
     .map((r): Securable => ({ kind: text(r.C) === 'VIEW' ? 'view' : 'table', path: [db, text(r.A), text(r.B)] }));
 
   let loaded: Omit<LoadedResource, 'grants'>;
@@ -43,7 +46,8 @@ export function loadedFrom(ref: ResourceRef, q: CatalogQuery, rows: Row[]): Load
   const grants: Grant[] = [];
   const add = (path: string[], grantee: unknown, privilege: unknown) => {
     const securable = known.get(keyOf(path));
-    if (securable) grants.push({ securable, principal: { kind: 'role', name: text(grantee) }, privilege: text(privilege) });
+    if (securable)
+      grants.push({ securable, principal: { kind: 'role', name: text(grantee) }, privilege: text(privilege) });
   };
   for (const r of of('TABLE_GRANT')) add([db, text(r.A), text(r.B)], r.C, r.D);
   // OBJECT_PRIVILEGES names a database by itself and a schema by its database (OBJECT_CATALOG) and name; `known`

@@ -1,10 +1,10 @@
-import type { Securable } from '../securable.js';
-import { mapName, type PrincipalNaming } from '../principal-names.js';
 import { checkExpression, type Lexicon } from '../../plan/masking/expression-check.js';
 import { markerComment } from '../../plan/masking/marker.js';
 import { generatedPolicyName } from '../../plan/masking/policy-name.js';
-import { filterBodySql, maskBodySql, typeTextProblem, type MaskSqlPrimitives } from '../masking-sql.js';
-import type { MaskSqlDialect, Marker, PolicyKind, TypeFamily } from '../masking-port.js';
+import type { Marker, MaskSqlDialect, PolicyKind, TypeFamily } from '../masking-port.js';
+import { filterBodySql, type MaskSqlPrimitives, maskBodySql, typeTextProblem } from '../masking-sql.js';
+import { mapName, type PrincipalNaming } from '../principal-names.js';
+import type { Securable } from '../securable.js';
 import { qualified, quoteIdent } from './dialect.js';
 
 // "Regardless of whether an identifier is unquoted or double-quoted, the maximum number of characters allowed is
@@ -19,7 +19,10 @@ export const snowflakeLiteral = (value: string) => `'${value.replace(/\\/g, '\\\
  * (doubled `""` only), `$$` strings; unquoted names take `$`.
  */
 const SNOWFLAKE_LEXICON: Lexicon = {
-  quotes: { "'": { backslash: true }, '"': { backslash: false } }, word: /[A-Za-z0-9_$]/, dollarStrings: true, rawStrings: false,
+  quotes: { "'": { backslash: true }, '"': { backslash: false } },
+  word: /[A-Za-z0-9_$]/,
+  dollarStrings: true,
+  rawStrings: false,
 };
 
 export function snowflakeFamily(dataType: string): TypeFamily {
@@ -40,12 +43,16 @@ export function snowflakeFamily(dataType: string): TypeFamily {
  * and one per table. Roles and groups are roles in Snowflake (IS_ROLE_IN_SESSION also sees roles the current
  * role inherits); users are compared with CURRENT_USER().
  */
-export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchema: string): MaskSqlDialect & MaskSqlPrimitives {
+export function snowflakeMaskingDialect(
+  naming: PrincipalNaming,
+  governanceSchema: string,
+): MaskSqlDialect & MaskSqlPrimitives {
   const primitives: MaskSqlPrimitives = {
     literal: snowflakeLiteral,
-    principalCondition: (type, name) => type === 'user'
-      ? `CURRENT_USER() = ${snowflakeLiteral(mapName(name, naming))}`
-      : `IS_ROLE_IN_SESSION(${snowflakeLiteral(mapName(name, naming))})`,
+    principalCondition: (type, name) =>
+      type === 'user'
+        ? `CURRENT_USER() = ${snowflakeLiteral(mapName(name, naming))}`
+        : `IS_ROLE_IN_SESSION(${snowflakeLiteral(mapName(name, naming))})`,
     toText: (e) => `TO_VARCHAR(${e})`,
     toInteger: (e) => `TO_NUMBER(${e})`,
     truncateToYear: (e) => `DATE_TRUNC('YEAR', ${e})`,
@@ -56,17 +63,27 @@ export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchem
     familyOf: snowflakeFamily,
     signatureType: (family, dataType) => {
       switch (family) {
-        case 'string': return 'VARCHAR';
-        case 'integer': return 'NUMBER';
-        case 'date': return 'DATE';
-        case 'boolean': return 'BOOLEAN';
-        case 'float': return 'FLOAT';
-        default: return dataType.trim().toUpperCase();
+        case 'string':
+          return 'VARCHAR';
+        case 'integer':
+          return 'NUMBER';
+        case 'date':
+          return 'DATE';
+        case 'boolean':
+          return 'BOOLEAN';
+        case 'float':
+          return 'FLOAT';
+        default:
+          return dataType.trim().toUpperCase();
       }
     },
     typeProblem: typeTextProblem,
     checkExpression: (text) => checkExpression(text, SNOWFLAKE_LEXICON),
-    policyName: (target, signature, family) => [target.table[0] ?? '', governanceSchema, generatedPolicyName(target, signature, family, NAME_STYLE)],
+    policyName: (target, signature, family) => [
+      target.table[0] ?? '',
+      governanceSchema,
+      generatedPolicyName(target, signature, family, NAME_STYLE),
+    ],
     viewsTakePolicies: true,
     maskBody: (body) => maskBodySql(primitives, body),
     filterBody: (body) => filterBodySql(primitives, body),
@@ -76,12 +93,21 @@ export function snowflakeMaskingDialect(naming: PrincipalNaming, governanceSchem
 const objectWord = (kind: PolicyKind) => (kind === 'mask' ? 'MASKING POLICY' : 'ROW ACCESS POLICY');
 const onWord = (s: Securable) => (s.kind === 'view' ? 'VIEW' : 'TABLE');
 
-export const createPolicySql = (p: { kind: PolicyKind; name: string[]; args: { name: string; dataType: string }[]; returns: string; body: string; marker: Marker }) => {
+export const createPolicySql = (p: {
+  kind: PolicyKind;
+  name: string[];
+  args: { name: string; dataType: string }[];
+  returns: string;
+  body: string;
+  marker: Marker;
+}) => {
   const args = p.args.map((a) => `${p.kind === 'mask' ? a.name : quoteIdent(a.name)} ${a.dataType}`).join(', ');
   return `CREATE ${objectWord(p.kind)} ${qualified(p.name)} AS (${args}) RETURNS ${p.returns} -> ${p.body} COMMENT = ${snowflakeLiteral(markerComment(p.marker))}`;
 };
-export const alterBodySql = (kind: PolicyKind, name: string[], body: string) => `ALTER ${objectWord(kind)} ${qualified(name)} SET BODY -> ${body}`;
-export const alterCommentSql = (kind: PolicyKind, name: string[], m: Marker) => `ALTER ${objectWord(kind)} ${qualified(name)} SET COMMENT = ${snowflakeLiteral(markerComment(m))}`;
+export const alterBodySql = (kind: PolicyKind, name: string[], body: string) =>
+  `ALTER ${objectWord(kind)} ${qualified(name)} SET BODY -> ${body}`;
+export const alterCommentSql = (kind: PolicyKind, name: string[], m: Marker) =>
+  `ALTER ${objectWord(kind)} ${qualified(name)} SET COMMENT = ${snowflakeLiteral(markerComment(m))}`;
 export const dropPolicySql = (kind: PolicyKind, name: string[]) => `DROP ${objectWord(kind)} ${qualified(name)}`;
 export const setMaskSql = (table: Securable, column: string, policy: string[], force: boolean) =>
   `ALTER ${onWord(table)} ${qualified(table.path)} MODIFY COLUMN ${quoteIdent(column)} SET MASKING POLICY ${qualified(policy)}${force ? ' FORCE' : ''}`;

@@ -1,15 +1,32 @@
-import type { LoadedResource } from '../loaded-resource.js';
-import { ConnectorError } from '../errors.js';
-import { applyOneAtATime, plannedStatements } from '../masking-statements.js';
 import { parseMarker } from '../../plan/masking/marker.js';
-import type { ExistingPolicy, MaskingOptions, MaskingPort, MaskingState, MaskStep, MaskStepOutcome, PolicyKind } from '../masking-port.js';
+import { ConnectorError } from '../errors.js';
+import type { LoadedResource } from '../loaded-resource.js';
+import type {
+  ExistingPolicy,
+  MaskingOptions,
+  MaskingPort,
+  MaskingState,
+  MaskStep,
+  MaskStepOutcome,
+  PolicyKind,
+} from '../masking-port.js';
+import { applyOneAtATime, plannedStatements } from '../masking-statements.js';
 import { qualified } from './dialect.js';
-import { maskingStateBranches, maskingStateFrom, policyKey } from './masking-state.js';
-import { unionQuery } from './union-query.js';
 import {
-  addRowPolicySql, alterBodySql, alterCommentSql, createPolicySql, dropPolicySql, dropRowPolicySql, setMaskSql, snowflakeMaskingDialect, swapRowPolicySql, unsetMaskSql,
+  addRowPolicySql,
+  alterBodySql,
+  alterCommentSql,
+  createPolicySql,
+  dropPolicySql,
+  dropRowPolicySql,
+  setMaskSql,
+  snowflakeMaskingDialect,
+  swapRowPolicySql,
+  unsetMaskSql,
 } from './masking-dialect.js';
+import { maskingStateBranches, maskingStateFrom, policyKey } from './masking-state.js';
 import type { SnowflakeSession } from './session.js';
+import { unionQuery } from './union-query.js';
 
 type Row = Record<string, unknown>;
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -36,7 +53,11 @@ export class SnowflakeMasking implements MaskingPort {
   /** Moves at the start and the end of every masking apply: a listing from another generation is stale. */
   private generation = 0;
 
-  constructor(private readonly session: SnowflakeSession, private readonly options: MaskingOptions, private readonly clock: () => number = Date.now) {
+  constructor(
+    private readonly session: SnowflakeSession,
+    private readonly options: MaskingOptions,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.dialect = snowflakeMaskingDialect(options.naming, options.governanceSchema);
     this.takeover = options.takeover;
   }
@@ -59,20 +80,28 @@ export class SnowflakeMasking implements MaskingPort {
     // The policy listings do not depend on the references: the reads run side by side.
     const [rows, kept] = await Promise.all([stateRows(), this.listing(database)]);
     const { columns, attachments, attached } = maskingStateFrom(tables, rows);
-    const listedNames = new Set(kept.flat().map((r) => policyKey([text(r.database_name), text(r.schema_name), text(r.name)])));
-    const unknownOfOurs = [...attached.values()].some((a) => a.name[1] === this.options.governanceSchema && !listedNames.has(policyKey(a.name)));
+    const listedNames = new Set(
+      kept.flat().map((r) => policyKey([text(r.database_name), text(r.schema_name), text(r.name)])),
+    );
+    const unknownOfOurs = [...attached.values()].some(
+      (a) => a.name[1] === this.options.governanceSchema && !listedNames.has(policyKey(a.name)),
+    );
     const [masks, filters] = unknownOfOurs ? await this.listing(database, true) : kept;
 
     // Every object of the governance schema (whose name a new one must not take) and whatever is attached to
     // these tables; which of them are ours to change, and for which target, is their marker's to say.
     const policies = new Map<string, ExistingPolicy>();
-    for (const [kind, listed] of [['mask', masks], ['filter', filters]] as const) {
+    for (const [kind, listed] of [
+      ['mask', masks],
+      ['filter', filters],
+    ] as const) {
       for (const r of listed) {
         const name = [text(r.database_name), text(r.schema_name), text(r.name)];
         policies.set(policyKey(name), { kind, name, marker: parseMarker(r.comment) });
       }
     }
-    for (const [key, ref] of attached) if (!policies.has(key)) policies.set(key, { kind: ref.kind, name: ref.name, marker: null });
+    for (const [key, ref] of attached)
+      if (!policies.has(key)) policies.set(key, { kind: ref.kind, name: ref.name, marker: null });
     return { columns, attachments, policies: [...policies.values()] };
   }
 
@@ -82,10 +111,17 @@ export class SnowflakeMasking implements MaskingPort {
    */
   private listing(database: string, fresh = false): Promise<[Row[], Row[]]> {
     const kept = this.listings.get(database);
-    if (!fresh && kept && kept.generation === this.generation && this.clock() - kept.at < LISTING_TTL_MS) return kept.rows;
-    const entry = { at: this.clock(), generation: this.generation, rows: Promise.all([this.showPolicies(database, 'mask'), this.showPolicies(database, 'filter')]) };
+    if (!fresh && kept && kept.generation === this.generation && this.clock() - kept.at < LISTING_TTL_MS)
+      return kept.rows;
+    const entry = {
+      at: this.clock(),
+      generation: this.generation,
+      rows: Promise.all([this.showPolicies(database, 'mask'), this.showPolicies(database, 'filter')]),
+    };
     this.listings.set(database, entry);
-    entry.rows.catch(() => { if (this.listings.get(database) === entry) this.listings.delete(database); });
+    entry.rows.catch(() => {
+      if (this.listings.get(database) === entry) this.listings.delete(database);
+    });
     return entry.rows;
   }
 
@@ -101,16 +137,30 @@ export class SnowflakeMasking implements MaskingPort {
 
   statements(step: MaskStep): string[] {
     switch (step.op) {
-      case 'CREATE': return [createPolicySql(step.policy)];
-      case 'ALTER_BODY': return [alterBodySql(step.policy.kind, step.policy.name, step.policy.body), alterCommentSql(step.policy.kind, step.policy.name, step.policy.marker)];
-      case 'ATTACH': case 'SWAP': {
+      case 'CREATE':
+        return [createPolicySql(step.policy)];
+      case 'ALTER_BODY':
+        return [
+          alterBodySql(step.policy.kind, step.policy.name, step.policy.body),
+          alterCommentSql(step.policy.kind, step.policy.name, step.policy.marker),
+        ];
+      case 'ATTACH':
+      case 'SWAP': {
         const p = step.policy;
         if (p.kind === 'mask') return [setMaskSql(p.table, p.column!, p.name, step.op === 'SWAP')];
         const cols = p.args.map((a) => a.name);
-        return [step.op === 'SWAP' ? swapRowPolicySql(p.table, step.from, p.name, cols) : addRowPolicySql(p.table, p.name, cols)];
+        return [
+          step.op === 'SWAP'
+            ? swapRowPolicySql(p.table, step.from, p.name, cols)
+            : addRowPolicySql(p.table, p.name, cols),
+        ];
       }
-      case 'DETACH': return [step.kind === 'mask' ? unsetMaskSql(step.table, step.column!) : dropRowPolicySql(step.table, step.policyName)];
-      case 'DROP': return [dropPolicySql(step.kind, step.policyName)];
+      case 'DETACH':
+        return [
+          step.kind === 'mask' ? unsetMaskSql(step.table, step.column!) : dropRowPolicySql(step.table, step.policyName),
+        ];
+      case 'DROP':
+        return [dropPolicySql(step.kind, step.policyName)];
     }
   }
 

@@ -1,5 +1,5 @@
-import { securableKey, type Securable } from '../securable.js';
 import type { Attachment, ColumnInfo, PolicyKind } from '../masking-port.js';
+import { type Securable, securableKey } from '../securable.js';
 import { informationSchema, qualified } from './dialect.js';
 import type { Branch } from './union-query.js';
 
@@ -15,10 +15,26 @@ export function maskingStateBranches(path: readonly string[]): Branch[] {
   const [database, schema, table] = path as [string, string, string];
   const info = informationSchema(database);
   return [
-    { kind: 'COLUMN', columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'DATA_TYPE', 'TO_VARCHAR(NUMERIC_SCALE)'],
-      from: `${info}.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, binds: [schema, table] },
-    { kind: 'REF', columns: ['REF_SCHEMA_NAME', 'REF_ENTITY_NAME', 'REF_COLUMN_NAME', 'POLICY_KIND', 'POLICY_DB', 'POLICY_SCHEMA', 'POLICY_NAME'],
-      from: `TABLE(${info}.POLICY_REFERENCES(REF_ENTITY_NAME => ?, REF_ENTITY_DOMAIN => 'table'))`, binds: [qualified(path)] },
+    {
+      kind: 'COLUMN',
+      columns: ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'DATA_TYPE', 'TO_VARCHAR(NUMERIC_SCALE)'],
+      from: `${info}.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
+      binds: [schema, table],
+    },
+    {
+      kind: 'REF',
+      columns: [
+        'REF_SCHEMA_NAME',
+        'REF_ENTITY_NAME',
+        'REF_COLUMN_NAME',
+        'POLICY_KIND',
+        'POLICY_DB',
+        'POLICY_SCHEMA',
+        'POLICY_NAME',
+      ],
+      from: `TABLE(${info}.POLICY_REFERENCES(REF_ENTITY_NAME => ?, REF_ENTITY_DOMAIN => 'table'))`,
+      binds: [qualified(path)],
+    },
   ];
 }
 
@@ -35,7 +51,8 @@ export const policyKey = (name: readonly string[]) => name.join('\u0000');
 export function maskingStateFrom(tables: Securable[], rows: Row[]): TableMaskingState {
   const state: TableMaskingState = { columns: {}, attachments: [], attached: new Map() };
   const bySchemaAndName = new Map<string, Securable>();
-  for (const t of tables) if (!bySchemaAndName.has(policyKey(t.path.slice(1)))) bySchemaAndName.set(policyKey(t.path.slice(1)), t);
+  for (const t of tables)
+    if (!bySchemaAndName.has(policyKey(t.path.slice(1)))) bySchemaAndName.set(policyKey(t.path.slice(1)), t);
   for (const r of rows) {
     if (r.KIND !== 'COLUMN' && r.KIND !== 'REF') continue;
     const table = bySchemaAndName.get(policyKey([text(r.A), text(r.B)]));

@@ -1,11 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import snowflake, { type Connection, type ConnectionOptions } from 'snowflake-sdk';
 import { ConnectorError } from '../errors.js';
-import { SNOWFLAKE_DRIVER_RETRY, transientOnly, withStatementRetry, type Failure } from '../retry-policy.js';
+import { type Failure, SNOWFLAKE_DRIVER_RETRY, transientOnly, withStatementRetry } from '../retry-policy.js';
 
 export interface SnowflakeSettings {
-  account: string; username: string; password?: string; privateKey?: string; privateKeyPath?: string;
-  role?: string; warehouse?: string; accessUrl?: string;
+  account: string;
+  username: string;
+  password?: string;
+  privateKey?: string;
+  privateKeyPath?: string;
+  role?: string;
+  warehouse?: string;
+  accessUrl?: string;
 }
 
 type Row = Record<string, unknown>;
@@ -16,12 +22,27 @@ const SESSION_ENDED = new Set(['407002', '390111', '390112', '390114', '390113']
 const NOT_FOUND = new Set(['002003', '002043']);
 const AUTH = new Set(['390100', '390101', '390102', '390144', '390186']);
 // Network failures and driver-side transport errors, plus Snowflake's "statement timed out" / "canceled".
-const TRANSIENT = new Set(['401001', '401002', '401003', '402001', '402002', '000604', '000630', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE']);
+const TRANSIENT = new Set([
+  '401001',
+  '401002',
+  '401003',
+  '402001',
+  '402002',
+  '000604',
+  '000630',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
 
 // The driver's own logger writes snowflake.log into the working directory (read-only on Flex Consumption);
 // its errors reach us as values and are logged through the invocation context, so it stays silent.
 const discard = () => undefined;
-snowflake.configure({ logLevel: 'OFF', customLogger: { error: discard, warn: discard, info: discard, debug: discard, trace: discard } });
+snowflake.configure({
+  logLevel: 'OFF',
+  customLogger: { error: discard, warn: discard, info: discard, debug: discard, trace: discard },
+});
 
 /** One long-lived connection per worker instance, re-established when Snowflake ends it. */
 export class SnowflakeSession {
@@ -31,7 +52,10 @@ export class SnowflakeSession {
 
   /** Runs one statement under the retry policy (retry-policy.ts); `binds` fill its `?` markers. */
   query(sqlText: string, binds: (string | number)[] = []): Promise<Row[]> {
-    return withStatementRetry(() => this.run(sqlText, binds), (err) => this.judge(err, sqlText));
+    return withStatementRetry(
+      () => this.run(sqlText, binds),
+      (err) => this.judge(err, sqlText),
+    );
   }
 
   private judge(err: unknown, sql: string): Failure {
@@ -53,7 +77,11 @@ export class SnowflakeSession {
       conn = await this.connect();
     }
     return new Promise((resolve, reject) => {
-      conn.execute({ sqlText, binds, complete: (err, _stmt, rows) => (err ? reject(err) : resolve((rows ?? []) as Row[])) });
+      conn.execute({
+        sqlText,
+        binds,
+        complete: (err, _stmt, rows) => (err ? reject(err) : resolve((rows ?? []) as Row[])),
+      });
     });
   }
 
@@ -61,7 +89,11 @@ export class SnowflakeSession {
     this.connection ??= this.open().catch((err: unknown) => {
       this.connection = undefined;
       throw AUTH.has(codeOf(err))
-        ? new ConnectorError('AUTH', `Snowflake refused the login of ${this.settings.username}: check SNOWFLAKE_USERNAME and its password or key`, { warehouseCode: codeOf(err) })
+        ? new ConnectorError(
+            'AUTH',
+            `Snowflake refused the login of ${this.settings.username}: check SNOWFLAKE_USERNAME and its password or key`,
+            { warehouseCode: codeOf(err) },
+          )
         : classify(err, '(login)');
     });
     return this.connection;
@@ -71,7 +103,11 @@ export class SnowflakeSession {
     const s = this.settings;
     const privateKey = s.privateKey ?? (s.privateKeyPath ? await readFile(s.privateKeyPath, 'utf8') : undefined);
     const options: ConnectionOptions = {
-      account: s.account, username: s.username, application: 'policysync', clientSessionKeepAlive: true, ...SNOWFLAKE_DRIVER_RETRY,
+      account: s.account,
+      username: s.username,
+      application: 'policysync',
+      clientSessionKeepAlive: true,
+      ...SNOWFLAKE_DRIVER_RETRY,
       ...(privateKey ? { authenticator: 'SNOWFLAKE_JWT', privateKey } : { password: s.password ?? '' }),
       ...(s.role ? { role: s.role } : {}),
       ...(s.warehouse ? { warehouse: s.warehouse } : {}),
@@ -81,7 +117,9 @@ export class SnowflakeSession {
     // refused, leaving a connection that is simply not up.
     const connection = snowflake.createConnection(options);
     return new Promise((resolve, reject) => {
-      connection.connect((err, conn) => (err ? reject(err) : conn.isUp() ? resolve(conn) : reject(new Error('login did not establish a session'))));
+      connection.connect((err, conn) =>
+        err ? reject(err) : conn.isUp() ? resolve(conn) : reject(new Error('login did not establish a session')),
+      );
     });
   }
 }
@@ -96,7 +134,11 @@ function classify(err: unknown, sql: string): ConnectorError {
   const code = codeOf(err);
   const message = (err as Error | undefined)?.message ?? String(err);
   if (NOT_FOUND.has(code)) return new ConnectorError('NOT_FOUND', message, { sql, warehouseCode: code });
-  if (TRANSIENT.has(code)) return new ConnectorError('TRANSIENT', `Snowflake is unreachable or slow (${code}): ${message}`, { sql, warehouseCode: code });
+  if (TRANSIENT.has(code))
+    return new ConnectorError('TRANSIENT', `Snowflake is unreachable or slow (${code}): ${message}`, {
+      sql,
+      warehouseCode: code,
+    });
   if (AUTH.has(code)) return new ConnectorError('AUTH', message, { sql, warehouseCode: code });
   return new ConnectorError('STATEMENT_FAILED', message, { sql, warehouseCode: code });
 }

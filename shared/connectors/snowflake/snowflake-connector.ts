@@ -1,10 +1,10 @@
+import type { ResourceRef } from '../../task/request.js';
 import type { Capabilities, Connector, StatementOutcome } from '../connector.js';
-import type { LoadedResource } from '../loaded-resource.js';
-import type { Principal } from '../securable.js';
 import { ConnectorError } from '../errors.js';
+import type { LoadedResource } from '../loaded-resource.js';
 import type { MaskingOptions } from '../masking-port.js';
 import type { PlanStep } from '../plan-step.js';
-import type { ResourceRef } from '../../task/request.js';
+import type { Principal } from '../securable.js';
 import { catalogQuery } from './catalog-query.js';
 import { createRoleStatement, grantStatement, quoteIdent, storedName } from './dialect.js';
 import { loadedFrom } from './loaded-from.js';
@@ -37,8 +37,13 @@ export class SnowflakeConnector implements Connector {
    * `role`: SNOWFLAKE_ROLE, the role the session is configured to use. `createMissingRoles`:
    * CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES, whether a sync creates a role a policy names that does not exist.
    */
-  constructor(private readonly session: SnowflakeSession, private readonly clock: () => number = Date.now, masking?: MaskingOptions,
-    private readonly role?: string, createMissingRoles = false) {
+  constructor(
+    private readonly session: SnowflakeSession,
+    private readonly clock: () => number = Date.now,
+    masking?: MaskingOptions,
+    private readonly role?: string,
+    createMissingRoles = false,
+  ) {
     if (masking) this.masking = new SnowflakeMasking(session, masking, clock);
     this.capabilities = {
       children: (ref) => this.children(ref),
@@ -53,7 +58,13 @@ export class SnowflakeConnector implements Connector {
   }
 
   static fromSettings(settings: SnowflakeConnection, masking?: MaskingOptions): SnowflakeConnector {
-    return new SnowflakeConnector(new SnowflakeSession(settings), Date.now, masking, settings.role, settings.createMissingRoles);
+    return new SnowflakeConnector(
+      new SnowflakeSession(settings),
+      Date.now,
+      masking,
+      settings.role,
+      settings.createMissingRoles,
+    );
   }
 
   /**
@@ -67,7 +78,9 @@ export class SnowflakeConnector implements Connector {
       return [...names].map((name): Principal => ({ kind: 'role', name }));
     });
     this.self = self;
-    self.catch(() => { if (this.self === self) this.self = undefined; });
+    self.catch(() => {
+      if (this.self === self) this.self = undefined;
+    });
     return self;
   }
 
@@ -89,14 +102,17 @@ export class SnowflakeConnector implements Connector {
     if (ref.type !== 'database') return [];
     const database = storedName(ref.values.database ?? '');
     const rows = await this.session.query(`SHOW SCHEMAS IN DATABASE ${quoteIdent(database)}`);
-    return rows.map((r) => text(r.name)).filter((s) => s !== 'INFORMATION_SCHEMA')
+    return rows
+      .map((r) => text(r.name))
+      .filter((s) => s !== 'INFORMATION_SCHEMA')
       .map((schema) => ({ type: 'schema', values: { database: exactName(database), schema: exactName(schema) } }));
   }
 
   private async containers(): Promise<ResourceRef[]> {
     const rows = await this.session.query('SHOW DATABASES');
     // Snowflake's own and shared (imported) databases take no grants of ours.
-    return rows.filter((r) => !SYSTEM_DATABASES.has(text(r.name)) && text(r.kind ?? 'STANDARD') === 'STANDARD')
+    return rows
+      .filter((r) => !SYSTEM_DATABASES.has(text(r.name)) && text(r.kind ?? 'STANDARD') === 'STANDARD')
       .map((r) => ({ type: 'database', values: { database: exactName(text(r.name)) } }));
   }
 
@@ -147,7 +163,13 @@ export class SnowflakeConnector implements Connector {
       const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));
       // 002003 also means "role does not exist": only a vanished object has converged.
       const vanished = e.code === 'NOT_FOUND' && !/\brole\b/i.test(e.message);
-      return { step, sql, ok: false, error: e.message, code: vanished ? 'NOT_FOUND' : e.detail?.warehouseCode ?? e.code };
+      return {
+        step,
+        sql,
+        ok: false,
+        error: e.message,
+        code: vanished ? 'NOT_FOUND' : (e.detail?.warehouseCode ?? e.code),
+      };
     }
   }
 

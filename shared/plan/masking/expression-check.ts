@@ -30,7 +30,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u206
 /** Null when `text` is one well-formed expression for the lexicon, else the reason a person can act on. */
 export function checkExpression(text: string, lexicon: Lexicon): string | null {
   const control = CONTROL.exec(text);
-  if (control) return `it contains the control character U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at offset ${control.index}`;
+  if (control)
+    return `it contains the control character U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at offset ${control.index}`;
   return scan(text, lexicon, true) ?? scan(text, lexicon, false);
 }
 
@@ -38,11 +39,13 @@ function scan(text: string, lexicon: Lexicon, backslashEscapes: boolean): string
   const open: { char: string; at: number }[] = [];
   const when = backslashEscapes ? '' : ' when backslash escapes are off';
   let i = 0;
-  let wordEnd = -1, lastWord = '';
+  let wordEnd = -1,
+    lastWord = '';
   while (i < text.length) {
     const c = text[i]!;
     const marker = COMMENT_MARKERS.find((m) => text.startsWith(m, i));
-    if (marker) return `"${marker}" at offset ${i} is a comment marker outside a quoted string${when}: it would comment out the rest of the policy`;
+    if (marker)
+      return `"${marker}" at offset ${i} is a comment marker outside a quoted string${when}: it would comment out the rest of the policy`;
     if (c === ';') return `";" at offset ${i} is outside a quoted string${when}: it would end the statement`;
     if (lexicon.dollarStrings && text.startsWith('$$', i)) {
       const close = text.indexOf('$$', i + 2);
@@ -64,14 +67,17 @@ function scan(text: string, lexicon: Lexicon, backslashEscapes: boolean): string
       lastWord = text.slice(start, i);
       wordEnd = i;
       // Snowflake reads `a$$b` as one name but `$$` at a token start as a string: the boundary is too fragile to trust.
-      if (lexicon.dollarStrings && lastWord.includes('$$')) return `"$$" inside the word "${lastWord}" at offset ${start} makes it unclear where a $$ string starts`;
+      if (lexicon.dollarStrings && lastWord.includes('$$'))
+        return `"$$" inside the word "${lastWord}" at offset ${start} makes it unclear where a $$ string starts`;
       continue;
     }
     if (OPENERS[c]) open.push({ char: c, at: i });
     else if (CLOSERS.has(c)) {
       const top = open.pop();
-      if (!top) return `"${c}" at offset ${i} closes a bracket the expression did not open${when}: it would end the policy body early`;
-      if (OPENERS[top.char] !== c) return `"${c}" at offset ${i} does not match "${top.char}" opened at offset ${top.at}${when}`;
+      if (!top)
+        return `"${c}" at offset ${i} closes a bracket the expression did not open${when}: it would end the policy body early`;
+      if (OPENERS[top.char] !== c)
+        return `"${c}" at offset ${i} does not match "${top.char}" opened at offset ${top.at}${when}`;
     }
     i++;
   }
@@ -84,9 +90,15 @@ function quotedEnd(text: string, start: number, backslash: boolean): number {
   const q = text[start]!;
   for (let j = start + 1; j < text.length; j++) {
     const ch = text[j]!;
-    if (backslash && ch === '\\') { j++; continue; }
+    if (backslash && ch === '\\') {
+      j++;
+      continue;
+    }
     if (ch !== q) continue;
-    if (text[j + 1] === q) { j++; continue; }
+    if (text[j + 1] === q) {
+      j++;
+      continue;
+    }
     return j + 1;
   }
   return -1;

@@ -1,4 +1,4 @@
-import { securableName, type Securable } from '../../connectors/securable.js';
+import { type Securable, securableName } from '../../connectors/securable.js';
 import type { MaskDecision, ResourceAcl, RowFilterDecision } from '../../policy/acl.js';
 import type { RangerPrincipalType, WarehouseProfile } from '../profile.js';
 import type { ManagedScope } from '../scope.js';
@@ -16,7 +16,10 @@ const EVERYONE = 'public';
  * the PUBLIC role, and is never reported.
  */
 export function ignoredPrincipalWarnings(
-  tables: { securable: Securable; acl: ResourceAcl }[], profile: WarehouseProfile, scope: ManagedScope, onlyColumn?: string,
+  tables: { securable: Securable; acl: ResourceAcl }[],
+  profile: WarehouseProfile,
+  scope: ManagedScope,
+  onlyColumn?: string,
 ): string[] {
   const warnings = new Set<string>();
   const check = (item: MaskDecision | RowFilterDecision, what: string, verb: string) => {
@@ -29,8 +32,10 @@ export function ignoredPrincipalWarnings(
     for (const [type, name] of named) {
       const principal = profile.principalFor(type, name);
       if (scope.managesPrincipal(principal)) continue;
-      warnings.add(`${what}: policy ${item.policyId ?? '?'} ${verb} for ${principal.kind.replace('_', ' ')} ${principal.name}, which IGNORE_ROLES leaves out of the sync; `
-        + 'its item is applied as the policy says (leaving it out could show that principal clearer data)');
+      warnings.add(
+        `${what}: policy ${item.policyId ?? '?'} ${verb} for ${principal.kind.replace('_', ' ')} ${principal.name}, which IGNORE_ROLES leaves out of the sync; ` +
+          'its item is applied as the policy says (leaving it out could show that principal clearer data)',
+      );
     }
   };
   for (const { securable, acl } of tables) {
@@ -38,7 +43,8 @@ export function ignoredPrincipalWarnings(
       if (onlyColumn !== undefined && column !== onlyColumn) continue;
       for (const item of items) check(item, `column ${securableName(securable)}.${column}`, 'masks values');
     }
-    if (onlyColumn === undefined) for (const item of acl.rowFilters) check(item, `table ${securableName(securable)}`, 'filters rows');
+    if (onlyColumn === undefined)
+      for (const item of acl.rowFilters) check(item, `table ${securableName(securable)}`, 'filters rows');
   }
   return [...warnings];
 }

@@ -3,11 +3,13 @@ import { z } from 'zod';
 const MARKER_PREFIX = 'policysync:';
 
 /** What a policy object is made for: one column's mask, or one table's row filter (`table`: its path as stored). */
-const targetSchema = z.object({
-  kind: z.enum(['mask', 'filter']),
-  table: z.array(z.string()).min(1),
-  column: z.string().optional(),
-}).refine((t) => (t.kind === 'mask') === (t.column !== undefined), 'a mask names its column, a row filter none');
+const targetSchema = z
+  .object({
+    kind: z.enum(['mask', 'filter']),
+    table: z.array(z.string()).min(1),
+    column: z.string().optional(),
+  })
+  .refine((t) => (t.kind === 'mask') === (t.column !== undefined), 'a mask names its column, a row filter none');
 
 /**
  * Our ownership marker, kept in the policy object's COMMENT (Snowflake) or function COMMENT (Databricks): the
@@ -46,7 +48,10 @@ export function parseMarker(comment: unknown): Marker | null {
 }
 
 export const sameTarget = (a: PolicyTarget, b: PolicyTarget) =>
-  a.kind === b.kind && a.column === b.column && a.table.length === b.table.length && a.table.every((part, i) => part === b.table[i]);
+  a.kind === b.kind &&
+  a.column === b.column &&
+  a.table.length === b.table.length &&
+  a.table.every((part, i) => part === b.table[i]);
 
 /**
  * Whether an object was made by us for exactly this target: the one test that lets a sync alter or drop it.

@@ -1,6 +1,13 @@
+import type {
+  Attachment,
+  DesiredPolicy,
+  ExistingPolicy,
+  MaskingState,
+  MaskStep,
+  PolicyKind,
+} from '../../connectors/masking-port.js';
 import type { Securable } from '../../connectors/securable.js';
 import { isMadeFor, isOursOfUnknownTarget, type PolicyTarget } from './marker.js';
-import type { Attachment, DesiredPolicy, ExistingPolicy, MaskingState, MaskStep, PolicyKind } from '../../connectors/masking-port.js';
 
 export interface MaskingPlanInput {
   desired: DesiredPolicy[];
@@ -16,13 +23,21 @@ export interface MaskingPlanInput {
 }
 
 /** `unprotected`: tables and views where a mask or row filter the policies want could not be put in place. */
-export interface MaskingPlan { steps: MaskStep[]; warnings: string[]; unchanged: number; unprotected: Securable[] }
+export interface MaskingPlan {
+  steps: MaskStep[];
+  warnings: string[];
+  unchanged: number;
+  unprotected: Securable[];
+}
 
 const nameKey = (name: readonly string[]) => JSON.stringify(name);
 const targetKey = (t: PolicyTarget) => JSON.stringify([t.kind, t.table, t.column ?? null]);
-const targetName = (t: PolicyTarget) => (t.kind === 'mask' ? `column ${t.table.join('.')}.${t.column ?? ''}` : `table ${t.table.join('.')}`);
+const targetName = (t: PolicyTarget) =>
+  t.kind === 'mask' ? `column ${t.table.join('.')}.${t.column ?? ''}` : `table ${t.table.join('.')}`;
 const targetOf = (a: { kind: PolicyKind; table: Securable; column?: string | undefined }): PolicyTarget =>
-  (a.kind === 'mask' ? { kind: 'mask', table: a.table.path, column: a.column ?? '' } : { kind: 'filter', table: a.table.path });
+  a.kind === 'mask'
+    ? { kind: 'mask', table: a.table.path, column: a.column ?? '' }
+    : { kind: 'filter', table: a.table.path };
 
 /** Why an existing object is not ours to change for a target. */
 function notOurs(p: ExistingPolicy | undefined): string {
@@ -43,12 +58,26 @@ function notOurs(p: ExistingPolicy | undefined): string {
  * target of this sync it may be replaced or detached there — that changes only this target — but it is never
  * altered or dropped, since under the earlier names one object could serve several targets; a warning names it.
  */
-export function planMasking({ desired, state, tables, takeover, takeoverSetting = 'CONNECTOR_<KIND>_MASKING_TAKEOVER', onlyColumn }: MaskingPlanInput): MaskingPlan {
+export function planMasking({
+  desired,
+  state,
+  tables,
+  takeover,
+  takeoverSetting = 'CONNECTOR_<KIND>_MASKING_TAKEOVER',
+  onlyColumn,
+}: MaskingPlanInput): MaskingPlan {
   const owned = new Set(tables.map((t) => nameKey(t.path)));
-  const inScope = (t: PolicyTarget) => owned.has(nameKey(t.table)) && (onlyColumn === undefined || (t.kind === 'mask' && t.column === onlyColumn));
+  const inScope = (t: PolicyTarget) =>
+    owned.has(nameKey(t.table)) && (onlyColumn === undefined || (t.kind === 'mask' && t.column === onlyColumn));
   const objects = new Map(state.policies.map((p) => [nameKey(p.name), p]));
-  const attached = new Map(state.attachments.filter((a) => inScope(targetOf(a))).map((a) => [targetKey(targetOf(a)), a]));
-  const creates: MaskStep[] = [], alters: MaskStep[] = [], attaches: MaskStep[] = [], detaches: MaskStep[] = [], drops: MaskStep[] = [];
+  const attached = new Map(
+    state.attachments.filter((a) => inScope(targetOf(a))).map((a) => [targetKey(targetOf(a)), a]),
+  );
+  const creates: MaskStep[] = [],
+    alters: MaskStep[] = [],
+    attaches: MaskStep[] = [],
+    detaches: MaskStep[] = [],
+    drops: MaskStep[] = [];
   const warnings: string[] = [];
   const kept = new Set<string>();
   const wanted = new Set<string>();
@@ -63,13 +92,16 @@ export function planMasking({ desired, state, tables, takeover, takeoverSetting 
     const current = attached.get(targetKey(target));
     const object = objects.get(nameKey(want.name));
     if (object && !isMadeFor(object, target)) {
-      warnings.push(`${targetName(target)}: ${want.name.join('.')} exists but was ${notOurs(object)}; it was left alone and nothing was attached`);
+      warnings.push(
+        `${targetName(target)}: ${want.name.join('.')} exists but was ${notOurs(object)}; it was left alone and nothing was attached`,
+      );
       unprotected.push(want.table);
       continue;
     }
     if (current && object && nameKey(current.policy) === nameKey(want.name)) {
       kept.add(nameKey(want.name));
-      if (object.marker!.hash !== want.marker.hash) alters.push({ op: 'ALTER_BODY', policy: want, reason: `${want.reason} changed` });
+      if (object.marker!.hash !== want.marker.hash)
+        alters.push({ op: 'ALTER_BODY', policy: want, reason: `${want.reason} changed` });
       else unchanged++;
       continue;
     }
@@ -77,18 +109,25 @@ export function planMasking({ desired, state, tables, takeover, takeoverSetting 
     const ours = isMadeFor(was, target);
     const earlier = isOursOfUnknownTarget(was);
     if (current && !ours && !earlier && !takeover) {
-      warnings.push(`${targetName(target)}: a policy ${notOurs(was)} (${current.policy.join('.')}) is attached; ${want.reason} was not applied (set ${takeoverSetting}=true to replace it)`);
+      warnings.push(
+        `${targetName(target)}: a policy ${notOurs(was)} (${current.policy.join('.')}) is attached; ${want.reason} was not applied (set ${takeoverSetting}=true to replace it)`,
+      );
       unprotected.push(want.table);
       continue;
     }
     if (!object) creates.push({ op: 'CREATE', policy: want, reason: want.reason });
-    else if (object.marker!.hash !== want.marker.hash) alters.push({ op: 'ALTER_BODY', policy: want, reason: `${want.reason} changed` });
+    else if (object.marker!.hash !== want.marker.hash)
+      alters.push({ op: 'ALTER_BODY', policy: want, reason: `${want.reason} changed` });
     kept.add(nameKey(want.name));
     if (!current) {
       attaches.push({ op: 'ATTACH', policy: want, reason: want.reason });
       continue;
     }
-    const why = ours ? 'signature changed' : earlier ? `replaces ${current.policy.join('.')}, made by an earlier policysync` : `takes over ${current.policy.join('.')}`;
+    const why = ours
+      ? 'signature changed'
+      : earlier
+        ? `replaces ${current.policy.join('.')}, made by an earlier policysync`
+        : `takes over ${current.policy.join('.')}`;
     attaches.push({ op: 'SWAP', policy: want, from: current.policy, reason: `${want.reason}: ${why}` });
     if (earlier) unhooked.set(nameKey(current.policy), { name: current.policy, from: target });
   }
@@ -106,16 +145,31 @@ export function planMasking({ desired, state, tables, takeover, takeoverSetting 
 
   // What stays attached once the plan ran: a warehouse refuses to drop an attached policy.
   const after = new Map(state.attachments.map((a) => [targetKey(targetOf(a)), nameKey(a.policy)]));
-  for (const s of attaches) if (s.op === 'ATTACH' || s.op === 'SWAP') after.set(targetKey(s.policy.marker.target), nameKey(s.policy.name));
+  for (const s of attaches)
+    if (s.op === 'ATTACH' || s.op === 'SWAP') after.set(targetKey(s.policy.marker.target), nameKey(s.policy.name));
   for (const s of detaches) if (s.op === 'DETACH') after.delete(targetKey(targetOf(s)));
   const stillAttached = new Set(after.values());
   for (const p of state.policies) {
     const target = p.marker?.target;
-    if (!target || !isMadeFor(p, target) || !inScope(target) || kept.has(nameKey(p.name)) || stillAttached.has(nameKey(p.name))) continue;
-    drops.push({ op: 'DROP', kind: p.kind, policyName: p.name, reason: `no longer attached; created by policysync for ${targetName(target)}` });
+    if (
+      !target ||
+      !isMadeFor(p, target) ||
+      !inScope(target) ||
+      kept.has(nameKey(p.name)) ||
+      stillAttached.has(nameKey(p.name))
+    )
+      continue;
+    drops.push({
+      op: 'DROP',
+      kind: p.kind,
+      policyName: p.name,
+      reason: `no longer attached; created by policysync for ${targetName(target)}`,
+    });
   }
   for (const { name, from } of unhooked.values()) {
-    warnings.push(`${name.join('.')} was replaced or detached on ${targetName(from)} but not dropped: it was ${notOurs(objects.get(nameKey(name)))}, so it may still serve another table; drop it once nothing uses it`);
+    warnings.push(
+      `${name.join('.')} was replaced or detached on ${targetName(from)} but not dropped: it was ${notOurs(objects.get(nameKey(name)))}, so it may still serve another table; drop it once nothing uses it`,
+    );
   }
 
   return { steps: [...creates, ...alters, ...attaches, ...detaches, ...drops], warnings, unchanged, unprotected };
@@ -123,7 +177,14 @@ export function planMasking({ desired, state, tables, takeover, takeoverSetting 
 
 function detach(a: Attachment): MaskStep {
   return {
-    op: 'DETACH', kind: a.kind, table: a.table, ...(a.column !== undefined ? { column: a.column } : {}), policyName: a.policy,
-    reason: a.kind === 'mask' ? 'no Ranger masking policy covers this column any more' : 'no Ranger row-filter policy covers this table any more',
+    op: 'DETACH',
+    kind: a.kind,
+    table: a.table,
+    ...(a.column !== undefined ? { column: a.column } : {}),
+    policyName: a.policy,
+    reason:
+      a.kind === 'mask'
+        ? 'no Ranger masking policy covers this column any more'
+        : 'no Ranger row-filter policy covers this table any more',
   };
 }

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { PolicyTarget } from './marker.js';
 
 /** How a warehouse stores the names we generate. */
-export interface GeneratedNameStyle { case: 'upper' | 'lower'; maxLength: number }
+export interface GeneratedNameStyle {
+  case: 'upper' | 'lower';
+  maxLength: number;
+}
 
 const DIGEST_HEX = 64;
 
@@ -15,13 +18,22 @@ const DIGEST_HEX = 64;
  * SHA-256 collision. Hex survives any case folding (Unity Catalog stores names lower-case), and a name made of
  * [A-Za-z0-9_] is valid unquoted in both warehouses (we quote it anyway).
  */
-export function generatedPolicyName(target: PolicyTarget, signature: string, family: string | undefined, style: GeneratedNameStyle): string {
+export function generatedPolicyName(
+  target: PolicyTarget,
+  signature: string,
+  family: string | undefined,
+  style: GeneratedNameStyle,
+): string {
   const digest = createHash('sha256')
     .update(JSON.stringify([target.kind, target.table, target.column ?? null, family ?? null, signature]))
     .digest('hex');
   const [, schema = '', table = ''] = target.table;
-  const words = target.kind === 'mask' ? [schema, table, target.column ?? '', family ?? '', 'mask'] : [schema, table, 'rows'];
-  const head = words.map((w) => w.replace(/[^A-Za-z0-9]+/g, '_')).join('_').slice(0, style.maxLength - DIGEST_HEX - 1);
+  const words =
+    target.kind === 'mask' ? [schema, table, target.column ?? '', family ?? '', 'mask'] : [schema, table, 'rows'];
+  const head = words
+    .map((w) => w.replace(/[^A-Za-z0-9]+/g, '_'))
+    .join('_')
+    .slice(0, style.maxLength - DIGEST_HEX - 1);
   const name = `${head}_${digest}`;
   return style.case === 'upper' ? name.toUpperCase() : name.toLowerCase();
 }

@@ -5,7 +5,7 @@ import type { WarehouseProfile } from '../profile.js';
 import type { ManagedScope } from '../scope.js';
 import { desiredPolicies } from './desired-policies.js';
 import { ignoredPrincipalWarnings } from './ignored-principals.js';
-import { planMasking, type MaskingPlan } from './plan-masking.js';
+import { type MaskingPlan, planMasking } from './plan-masking.js';
 
 /**
  * The tables and views whose masks and row filters a sync may change. The managed scope binds masking as it
@@ -31,14 +31,32 @@ export interface ResourceMaskingInput {
 }
 
 /** The masking half of one resource's plan: what the Ranger data-mask and row-filter items ask for, against what the warehouse holds. */
-export function planResourceMasking({ tables, state, port, policyVersion, profile, scope, onlyColumn }: ResourceMaskingInput): MaskingPlan {
+export function planResourceMasking({
+  tables,
+  state,
+  port,
+  policyVersion,
+  profile,
+  scope,
+  onlyColumn,
+}: ResourceMaskingInput): MaskingPlan {
   const desired = desiredPolicies(tables, port.dialect, policyVersion, onlyColumn);
   const planned = planMasking({
-    desired: desired.policies, state, tables: tables.map((t) => t.securable), takeover: port.takeover, takeoverSetting: port.takeoverSetting,
+    desired: desired.policies,
+    state,
+    tables: tables.map((t) => t.securable),
+    takeover: port.takeover,
+    takeoverSetting: port.takeoverSetting,
     ...(onlyColumn !== undefined ? { onlyColumn } : {}),
   });
   return {
-    steps: planned.steps, unchanged: planned.unchanged, unprotected: [...desired.unprotected, ...planned.unprotected],
-    warnings: [...desired.warnings, ...ignoredPrincipalWarnings(tables, profile, scope, onlyColumn), ...planned.warnings],
+    steps: planned.steps,
+    unchanged: planned.unchanged,
+    unprotected: [...desired.unprotected, ...planned.unprotected],
+    warnings: [
+      ...desired.warnings,
+      ...ignoredPrincipalWarnings(tables, profile, scope, onlyColumn),
+      ...planned.warnings,
+    ],
   };
 }

@@ -1,7 +1,7 @@
 import type { Capabilities, Connector, StatementOutcome } from '../../../shared/connectors/connector.js';
-import { securableKey, type Grant, type Principal, type Securable } from '../../../shared/connectors/securable.js';
 import type { LoadedResource } from '../../../shared/connectors/loaded-resource.js';
 import type { PlanStep } from '../../../shared/connectors/plan-step.js';
+import { type Grant, type Principal, type Securable, securableKey } from '../../../shared/connectors/securable.js';
 import type { ResourceRef } from '../../../shared/task/request.js';
 
 /**
@@ -9,7 +9,10 @@ import type { ResourceRef } from '../../../shared/task/request.js';
  * local host, see memory-module.ts), never a production path.
  */
 export interface MemoryCatalog {
-  databases: { name: string; schemas: { name: string; tables: { name: string; kind?: 'table' | 'view'; columns?: string[] }[] }[] }[];
+  databases: {
+    name: string;
+    schemas: { name: string; tables: { name: string; kind?: 'table' | 'view'; columns?: string[] }[] }[];
+  }[];
   roles: string[];
   grants: Grant[];
 }
@@ -18,7 +21,10 @@ export class MemoryConnector implements Connector {
   readonly kind = 'memory';
   readonly statements: string[] = [];
   readonly capabilities: Capabilities = {
-    principals: { existing: async () => this.catalog.roles.map((name) => ({ kind: 'role', name })), remedy: 'create it' },
+    principals: {
+      existing: async () => this.catalog.roles.map((name) => ({ kind: 'role', name })),
+      remedy: 'create it',
+    },
   };
 
   constructor(readonly catalog: MemoryCatalog) {}
@@ -50,17 +56,28 @@ export class MemoryConnector implements Connector {
     if (!schema) return 'not_found';
     const schemaSec: Securable = { kind: 'schema', path: [db.name, schema.name] };
     if (ref.type === 'schema') {
-      const tables = schema.tables.map((t): Securable => ({ kind: t.kind ?? 'table', path: [db.name, schema.name, t.name] }));
+      const tables = schema.tables.map(
+        (t): Securable => ({ kind: t.kind ?? 'table', path: [db.name, schema.name, t.name] }),
+      );
       return { root: schemaSec, objects: [schemaSec, ...tables], parents: [dbSec], columns: {} };
     }
     const table = findName(schema.tables, v.table);
     if (!table || (ref.type === 'view' && table.kind !== 'view')) return 'not_found';
     const tableSec: Securable = { kind: table.kind ?? 'table', path: [db.name, schema.name, table.name] };
-    const column = ref.type === 'column' ? findName((table.columns ?? []).map((name) => ({ name })), v.column)?.name : undefined;
+    const column =
+      ref.type === 'column'
+        ? findName(
+            (table.columns ?? []).map((name) => ({ name })),
+            v.column,
+          )?.name
+        : undefined;
     if (ref.type === 'column' && !column) return 'not_found';
     return {
-      root: tableSec, objects: [tableSec], parents: [dbSec, schemaSec],
-      columns: { [securableKey(tableSec)]: table.columns ?? [] }, ...(column ? { column } : {}),
+      root: tableSec,
+      objects: [tableSec],
+      parents: [dbSec, schemaSec],
+      columns: { [securableKey(tableSec)]: table.columns ?? [] },
+      ...(column ? { column } : {}),
     };
   }
 
@@ -74,11 +91,13 @@ export class MemoryConnector implements Connector {
       const sql = `${step.op} ${step.privileges.join(', ')} ON ${step.securable.kind.toUpperCase()} ${step.securable.path.join('.')} ${step.op === 'GRANT' ? 'TO' : 'FROM'} ROLE ${step.principal.name}`;
       this.statements.push(sql);
       const same = (g: Grant, privilege: string) =>
-        securableKey(g.securable) === securableKey(step.securable)
-        && g.principal.name === step.principal.name && g.privilege === privilege;
+        securableKey(g.securable) === securableKey(step.securable) &&
+        g.principal.name === step.principal.name &&
+        g.privilege === privilege;
       for (const privilege of step.privileges) {
         const held = this.catalog.grants.some((g) => same(g, privilege));
-        if (step.op === 'GRANT' && !held) this.catalog.grants.push({ securable: step.securable, principal: step.principal, privilege });
+        if (step.op === 'GRANT' && !held)
+          this.catalog.grants.push({ securable: step.securable, principal: step.principal, privilege });
         if (step.op === 'REVOKE') this.catalog.grants = this.catalog.grants.filter((g) => !same(g, privilege));
       }
       return { step, sql, ok: true };
@@ -89,4 +108,6 @@ export class MemoryConnector implements Connector {
 }
 
 const findName = <T extends { name: string }>(items: T[], name: string | undefined) =>
-  name === undefined ? undefined : items.find((i) => i.name === name) ?? items.find((i) => i.name.toUpperCase() === name.toUpperCase());
+  name === undefined
+    ? undefined
+    : (items.find((i) => i.name === name) ?? items.find((i) => i.name.toUpperCase() === name.toUpperCase()));

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import type { LocalWarehouse } from '../../../dev/warehouses/local-warehouse.js';
 import { WAREHOUSES } from '../../../shared/connectors/modules.js';
 import { snowflakeModule } from '../../../shared/connectors/snowflake/module.js';
 import type { WarehouseModule } from '../../../shared/connectors/warehouse-module.js';
-import type { LocalWarehouse } from '../../../dev/warehouses/local-warehouse.js';
 import { fixtureCatalog } from './fixture-catalog.js';
 import { MemoryConnector } from './memory-connector.js';
 

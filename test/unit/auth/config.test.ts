@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthSettings } from '../../../shared/auth/settings.js';
 import { AuthError } from '../../../shared/auth/errors.js';
+import type { AuthSettings } from '../../../shared/auth/settings.js';
 import { createVerifier } from '../../../shared/auth/verify.js';
 import { CLAIMS, ecPair, rsaPair, SECRET } from './fixtures.js';
 
@@ -37,8 +37,9 @@ describe('createVerifier settings', () => {
   });
 
   it('refuses two key sources at once', () => {
-    expect(configError({ secret: SECRET, publicKey: rsa.publicKey }).message)
-      .toBe('JWT_SECRET and JWT_PUBLIC_KEY are set together; configure exactly one JWT key source');
+    expect(configError({ secret: SECRET, publicKey: rsa.publicKey }).message).toBe(
+      'JWT_SECRET and JWT_PUBLIC_KEY are set together; configure exactly one JWT key source',
+    );
   });
 
   it('refuses a PEM key configured as the HS256 secret', () => {
@@ -46,8 +47,9 @@ describe('createVerifier settings', () => {
   });
 
   it('refuses HS256 in the algorithm list of a public key', () => {
-    expect(configError({ publicKey: rsa.publicKey, ...CLAIMS, algorithms: ['RS256', 'HS256'] }).message)
-      .toBe('JWT algorithm HS256 cannot be used with the configured key, which allows only RS256');
+    expect(configError({ publicKey: rsa.publicKey, ...CLAIMS, algorithms: ['RS256', 'HS256'] }).message).toBe(
+      'JWT algorithm HS256 cannot be used with the configured key, which allows only RS256',
+    );
   });
 
   it('refuses none in the algorithm list of a secret', () => {
@@ -59,7 +61,9 @@ describe('createVerifier settings', () => {
   });
 
   it('refuses text that is not a PEM key', () => {
-    expect(configError({ publicKey: 'not a key' }).message).toBe('JWT_PUBLIC_KEY is not a PEM public key or certificate');
+    expect(configError({ publicKey: 'not a key' }).message).toBe(
+      'JWT_PUBLIC_KEY is not a PEM public key or certificate',
+    );
   });
 
   it('refuses an RSA key below 2048 bits', () => {
@@ -86,9 +90,13 @@ describe('createVerifier settings', () => {
     ['a JWKS URL', { jwksUrl: 'https://login.example.com/keys' }, 'JWT_JWKS_URL'],
     ['a public key', { publicKey: rsa.publicKey }, 'JWT_PUBLIC_KEY'],
   ])('refuses %s without JWT_ISSUER and JWT_AUDIENCE, naming both', (_label, source, setting) => {
-    expect(configError(source).message).toBe(`JWT_ISSUER, JWT_AUDIENCE: required with ${setting}; set both JWT_ISSUER and JWT_AUDIENCE ` +
-      '(an identity provider signs tokens for every application it serves, and these two claims are what tell this service\'s tokens apart)');
-    expect(configError({ ...source, issuer: CLAIMS.issuer }).message).toMatch(/^JWT_AUDIENCE: required with .*set both JWT_ISSUER and JWT_AUDIENCE/);
+    expect(configError(source).message).toBe(
+      `JWT_ISSUER, JWT_AUDIENCE: required with ${setting}; set both JWT_ISSUER and JWT_AUDIENCE ` +
+        "(an identity provider signs tokens for every application it serves, and these two claims are what tell this service's tokens apart)",
+    );
+    expect(configError({ ...source, issuer: CLAIMS.issuer }).message).toMatch(
+      /^JWT_AUDIENCE: required with .*set both JWT_ISSUER and JWT_AUDIENCE/,
+    );
     expect(configError({ ...source, audience: ' ' }).message).toMatch(/^JWT_ISSUER, JWT_AUDIENCE: /);
     expect(() => createVerifier({ ...source, ...CLAIMS })).not.toThrow();
   });
@@ -98,6 +106,8 @@ describe('createVerifier settings', () => {
   });
 
   it.each([0, -60, 1.5, Number.NaN])('refuses a maximum token age of %s', (seconds) => {
-    expect(configError({ secret: SECRET, maxTokenAgeSeconds: seconds }).message).toMatch(/^JWT_MAX_TOKEN_AGE must be a positive whole number of seconds/);
+    expect(configError({ secret: SECRET, maxTokenAgeSeconds: seconds }).message).toMatch(
+      /^JWT_MAX_TOKEN_AGE must be a positive whole number of seconds/,
+    );
   });
 });

@@ -6,7 +6,10 @@ export const SECRET = 'test-secret-0123456789-abcdefghijklmnopq';
 /** A public key or JWKS is always configured with an issuer and audience; these are the tests' (mint options). */
 export const CLAIMS = { issuer: 'https://issuer.test', audience: 'policysync' } as const;
 
-export interface PemPair { publicKey: string; privateKey: string }
+export interface PemPair {
+  publicKey: string;
+  privateKey: string;
+}
 
 export function rsaPair(modulusLength = 2048): PemPair {
   return generateKeyPairSync('rsa', {

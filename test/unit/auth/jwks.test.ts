@@ -1,7 +1,7 @@
-import { exportJWK, SignJWT, type JWK } from 'jose';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { exportJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../../../shared/auth/errors.js';
 import { createVerifier } from '../../../shared/auth/verify.js';
@@ -43,12 +43,20 @@ beforeEach(() => {
 });
 
 function sign(kid: string, alg: 'RS256' | 'ES256', pem: string, expiresIn = '10m'): Promise<string> {
-  return new SignJWT({ sub: `svc-${kid}` }).setProtectedHeader({ alg, kid, typ: 'JWT' }).setIssuer(CLAIMS.issuer).setAudience(CLAIMS.audience)
-    .setIssuedAt().setExpirationTime(expiresIn).sign(createPrivateKey(pem));
+  return new SignJWT({ sub: `svc-${kid}` })
+    .setProtectedHeader({ alg, kid, typ: 'JWT' })
+    .setIssuer(CLAIMS.issuer)
+    .setAudience(CLAIMS.audience)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(createPrivateKey(pem));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AuthError);
   return error as AuthError;
 }
@@ -80,7 +88,10 @@ describe('createVerifier with a JWKS URL', () => {
   it('rejects a token whose kid is not in the set', async () => {
     const verify = createVerifier({ jwksUrl, ...CLAIMS });
     const error = await rejection(verify(await sign('rsa-2', 'RS256', rsaPair().privateKey)));
-    expect([error.code, error.message]).toEqual(['INVALID_TOKEN', 'no signing key of this service matches the token (kid)']);
+    expect([error.code, error.message]).toEqual([
+      'INVALID_TOKEN',
+      'no signing key of this service matches the token (kid)',
+    ]);
   });
 
   it('rejects a token signed by another key under a known kid', async () => {
@@ -91,8 +102,10 @@ describe('createVerifier with a JWKS URL', () => {
 
   it('rejects an HS256 token without fetching the set', async () => {
     const verify = createVerifier({ jwksUrl, ...CLAIMS });
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
-      .setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(SECRET));
     expect((await rejection(verify(token))).code).toBe('INVALID_TOKEN');
     expect(requests).toBe(0);
   });
@@ -104,8 +117,13 @@ describe('createVerifier with a JWKS URL', () => {
 
   it('reports an expired token as EXPIRED', async () => {
     const verify = createVerifier({ jwksUrl, ...CLAIMS });
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setIssuer(CLAIMS.issuer).setAudience(CLAIMS.audience)
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 720).setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(createPrivateKey(rsa.privateKey));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .setIssuer(CLAIMS.issuer)
+      .setAudience(CLAIMS.audience)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 720)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 120)
+      .sign(createPrivateKey(rsa.privateKey));
     expect((await rejection(verify(token))).code).toBe('EXPIRED');
   });
 

@@ -1,10 +1,10 @@
-import { decodeJwt } from 'jose';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tokenFromEnvironment, UsageError } from '../../../dev/token.js';
 import { createVerifier } from '../../../shared/auth/verify.js';
@@ -27,7 +27,11 @@ describe('npm run token (dev/token.ts)', () => {
     const ec = ecPair();
     const path = join(scratch, 'key.pem');
     writeFileSync(path, ec.privateKey);
-    const token = await tokenFromEnvironment([], { JWT_PRIVATE_KEY_PATH: path, JWT_ISSUER: CLAIMS.issuer, JWT_AUDIENCE: CLAIMS.audience });
+    const token = await tokenFromEnvironment([], {
+      JWT_PRIVATE_KEY_PATH: path,
+      JWT_ISSUER: CLAIMS.issuer,
+      JWT_AUDIENCE: CLAIMS.audience,
+    });
     expect((await createVerifier({ publicKey: ec.publicKey, ...CLAIMS })(token)).subject).toBe('policysync-dev');
   });
 
@@ -37,9 +41,14 @@ describe('npm run token (dev/token.ts)', () => {
   });
 
   it('prints only the token on stdout when run as a script', async () => {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'dev/token.ts', '--ttl', '60'], {
-      cwd: root, env: { PATH: process.env.PATH, JWT_SECRET: SECRET },
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'dev/token.ts', '--ttl', '60'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, JWT_SECRET: SECRET },
+      },
+    );
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     expect(decodeJwt(stdout.trim()).sub).toBe('policysync-dev');
@@ -47,8 +56,12 @@ describe('npm run token (dev/token.ts)', () => {
 
   it('exits 1 with a message on stderr and nothing on stdout when no key is configured', async () => {
     const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'dev/token.ts'], {
-      cwd: root, env: { PATH: process.env.PATH },
-    }).then(() => undefined, (e: { code: number; stdout: string; stderr: string }) => e);
+      cwd: root,
+      env: { PATH: process.env.PATH },
+    }).then(
+      () => undefined,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
     expect(result).toMatchObject({ code: 1, stdout: '' });
     expect(result!.stderr).toMatch(/^token: no signing key: set JWT_SECRET/);
   });

@@ -1,5 +1,5 @@
-import { SignJWT } from 'jose';
 import { createPrivateKey } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../shared/auth/errors.js';
 import { mintToken } from '../../../shared/auth/mint.js';
@@ -10,7 +10,10 @@ const rsa = rsaPair();
 const ec = ecPair();
 
 async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AuthError);
   return error as AuthError;
 }
@@ -44,7 +47,9 @@ describe('createVerifier with an HS256 secret', () => {
     const token = await mint({ now: new Date(Date.now() - 2 * 3600_000), ttlSeconds: 3600 });
     const error = await rejection(verify(`Bearer ${token}`));
     expect(error.code).toBe('EXPIRED');
-    expect(error.wwwAuthenticate()).toBe('Bearer realm="policysync", error="invalid_token", error_description="the token has expired"');
+    expect(error.wwwAuthenticate()).toBe(
+      'Bearer realm="policysync", error="invalid_token", error_description="the token has expired"',
+    );
   });
 
   it('accepts a token that expired within the 30 s clock tolerance', async () => {
@@ -53,8 +58,12 @@ describe('createVerifier with an HS256 secret', () => {
   });
 
   it('rejects a token without exp', async () => {
-    const token = await new SignJWT({ sub: 'svc-a' }).setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('https://issuer.test').setAudience('policysync').setIssuedAt().sign(new TextEncoder().encode(SECRET));
+    const token = await new SignJWT({ sub: 'svc-a' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://issuer.test')
+      .setAudience('policysync')
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(SECRET));
     const error = await rejection(verify(token));
     expect(error.code).toBe('INVALID_TOKEN');
     expect(error.message).toMatch(/no expiry/);
@@ -83,15 +92,21 @@ describe('createVerifier with an HS256 secret', () => {
   });
 
   it('rejects an unsigned alg:none token', async () => {
-    const token = craftToken({ alg: 'none', typ: 'JWT' },
-      { sub: 'svc-a', iss: 'https://issuer.test', aud: 'policysync', exp: nowSeconds() + 600 });
+    const token = craftToken(
+      { alg: 'none', typ: 'JWT' },
+      { sub: 'svc-a', iss: 'https://issuer.test', aud: 'policysync', exp: nowSeconds() + 600 },
+    );
     const error = await rejection(verify(`Bearer ${token}`));
     expect([error.code, error.message]).toEqual(['INVALID_TOKEN', expect.stringMatching(/accepted algorithm/)]);
   });
 
   it('rejects an RS256 token even when the verifier holds a secret', async () => {
-    const token = await new SignJWT({ sub: 'svc-a' }).setProtectedHeader({ alg: 'RS256' })
-      .setIssuer('https://issuer.test').setAudience('policysync').setExpirationTime('10m').sign(createPrivateKey(rsa.privateKey));
+    const token = await new SignJWT({ sub: 'svc-a' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer('https://issuer.test')
+      .setAudience('policysync')
+      .setExpirationTime('10m')
+      .sign(createPrivateKey(rsa.privateKey));
     expect((await rejection(verify(token))).code).toBe('INVALID_TOKEN');
   });
 
@@ -120,13 +135,18 @@ describe('createVerifier with a PEM public key', () => {
 
   it('accepts a public key whose newlines arrive escaped as \\n, as app settings store them', async () => {
     const verify = createVerifier({ publicKey: rsa.publicKey.replace(/\n/g, '\\n'), ...CLAIMS });
-    expect((await verify(await mintToken({ ...CLAIMS, privateKeyPem: rsa.privateKey, subject: 's' }))).subject).toBe('s');
+    expect((await verify(await mintToken({ ...CLAIMS, privateKeyPem: rsa.privateKey, subject: 's' }))).subject).toBe(
+      's',
+    );
   });
 
   it('rejects HS256 signed with the RSA public key PEM as the secret (algorithm confusion)', async () => {
     const verify = createVerifier({ publicKey: rsa.publicKey, ...CLAIMS });
-    const forged = await new SignJWT({ sub: 'attacker' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(rsa.publicKey));
+    const forged = await new SignJWT({ sub: 'attacker' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(rsa.publicKey));
     const error = await rejection(verify(`Bearer ${forged}`));
     expect(error.code).toBe('INVALID_TOKEN');
     expect(error.message).toBe('the token is not signed with an accepted algorithm (accepted: RS256)');
@@ -154,17 +174,22 @@ describe('createVerifier with a PEM public key', () => {
 
 describe('the maximum token lifetime (JWT_MAX_TOKEN_AGE)', () => {
   const key = new TextEncoder().encode(SECRET);
-  const sign = (claims: Record<string, unknown>) => new SignJWT({ sub: 'svc-a', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+  const sign = (claims: Record<string, unknown>) =>
+    new SignJWT({ sub: 'svc-a', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(key);
 
   it('accepts a token that lives exactly the default 24 hours, and refuses one that lives a second longer', async () => {
     const verify = createVerifier({ secret: SECRET });
     const iat = nowSeconds() - 60;
     await expect(verify(await sign({ iat, exp: iat + 86_400 }))).resolves.toMatchObject({ subject: 'svc-a' });
     const error = await rejection(verify(await sign({ iat, exp: iat + 86_401 })));
-    expect([error.code, error.status, error.message]).toEqual(['INVALID_TOKEN', 401, 'the token lifetime (exp - iat) is 86401 s; this service accepts tokens that live at most 86400 s']);
+    expect([error.code, error.status, error.message]).toEqual([
+      'INVALID_TOKEN',
+      401,
+      'the token lifetime (exp - iat) is 86401 s; this service accepts tokens that live at most 86400 s',
+    ]);
   });
 
-  it('refuses a year-long token minted by the service\'s own key', async () => {
+  it("refuses a year-long token minted by the service's own key", async () => {
     const token = await mintToken({ secret: SECRET, ttlSeconds: 365 * 86_400 });
     expect((await rejection(createVerifier({ secret: SECRET })(token))).code).toBe('INVALID_TOKEN');
   });
@@ -172,12 +197,17 @@ describe('the maximum token lifetime (JWT_MAX_TOKEN_AGE)', () => {
   it('applies a configured maximum', async () => {
     const verify = createVerifier({ secret: SECRET, maxTokenAgeSeconds: 3600 });
     await expect(verify(await mintToken({ secret: SECRET, ttlSeconds: 3600 }))).resolves.toBeDefined();
-    expect((await rejection(verify(await mintToken({ secret: SECRET, ttlSeconds: 3601 })))).message).toMatch(/at most 3600 s/);
+    expect((await rejection(verify(await mintToken({ secret: SECRET, ttlSeconds: 3601 })))).message).toMatch(
+      /at most 3600 s/,
+    );
   });
 
   it('refuses a token without iat, which cannot show how long it lives', async () => {
     const error = await rejection(createVerifier({ secret: SECRET })(await sign({ exp: nowSeconds() + 600 })));
-    expect([error.code, error.message]).toEqual(['INVALID_TOKEN', 'the token has no issue time (iat claim); it is needed to check the token lifetime']);
+    expect([error.code, error.message]).toEqual([
+      'INVALID_TOKEN',
+      'the token has no issue time (iat claim); it is needed to check the token lifetime',
+    ]);
   });
 
   it('refuses a token issued in the future, whose short exp - iat would hide a long validity from now', async () => {
@@ -192,15 +222,23 @@ describe('the maximum token lifetime (JWT_MAX_TOKEN_AGE)', () => {
   });
 
   it('refuses a non-numeric iat', async () => {
-    const error = await rejection(createVerifier({ secret: SECRET })(await sign({ iat: 'yesterday', exp: nowSeconds() + 600 })));
+    const error = await rejection(
+      createVerifier({ secret: SECRET })(await sign({ iat: 'yesterday', exp: nowSeconds() + 600 })),
+    );
     expect([error.code, error.message]).toEqual(['INVALID_TOKEN', 'the token issue time (iat claim) is invalid']);
   });
 });
 
 describe('the required scope or role (JWT_REQUIRED_SCOPE)', () => {
   const verify = createVerifier({ publicKey: rsa.publicKey, ...CLAIMS, requiredScope: 'Task.Write' });
-  const sign = (claims: Record<string, unknown>) => new SignJWT({ sub: 'svc-a', ...claims }).setProtectedHeader({ alg: 'RS256' })
-    .setIssuer(CLAIMS.issuer).setAudience(CLAIMS.audience).setIssuedAt().setExpirationTime('10m').sign(createPrivateKey(rsa.privateKey));
+  const sign = (claims: Record<string, unknown>) =>
+    new SignJWT({ sub: 'svc-a', ...claims })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(CLAIMS.issuer)
+      .setAudience(CLAIMS.audience)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(createPrivateKey(rsa.privateKey));
 
   it.each([
     ['an Entra ID delegated token (scp, space-separated)', { scp: 'User.Read Task.Write' }],
@@ -221,13 +259,20 @@ describe('the required scope or role (JWT_REQUIRED_SCOPE)', () => {
   ])('refuses a token with %s: 403 INSUFFICIENT_SCOPE naming the scope in the challenge', async (_label, claims) => {
     const error = await rejection(verify(await sign(claims)));
     expect([error.code, error.status]).toEqual(['INSUFFICIENT_SCOPE', 403]);
-    expect(error.wwwAuthenticate()).toBe('Bearer realm="policysync", error="insufficient_scope", '
-      + 'error_description="the token does not grant the scope or role this service requires (Task.Write)", scope="Task.Write"');
+    expect(error.wwwAuthenticate()).toBe(
+      'Bearer realm="policysync", error="insufficient_scope", ' +
+        'error_description="the token does not grant the scope or role this service requires (Task.Write)", scope="Task.Write"',
+    );
   });
 
   it('checks the scope only after the signature: a forged token with the scope is a 401, not a pass', async () => {
-    const forged = await new SignJWT({ scp: 'Task.Write' }).setProtectedHeader({ alg: 'RS256' }).setIssuer(CLAIMS.issuer).setAudience(CLAIMS.audience)
-      .setIssuedAt().setExpirationTime('10m').sign(createPrivateKey(rsaPair().privateKey));
+    const forged = await new SignJWT({ scp: 'Task.Write' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(CLAIMS.issuer)
+      .setAudience(CLAIMS.audience)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(createPrivateKey(rsaPair().privateKey));
     expect((await rejection(verify(forged))).status).toBe(401);
   });
 });

@@ -18,13 +18,28 @@ const usageError = (fn: () => unknown) => {
 
 describe('resources as users write them', () => {
   it.each([
-    [['table', 'SALES.PUBLIC.ORDERS'], { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }],
+    [
+      ['table', 'SALES.PUBLIC.ORDERS'],
+      { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } },
+    ],
     [['schema', 'SALES.PUBLIC'], { type: 'schema', values: { database: 'SALES', schema: 'PUBLIC' } }],
     [['database', 'SALES'], { type: 'database', values: { database: 'SALES' } }],
-    [['view', 'SALES.PUBLIC.ORDERS_BY_COUNTRY'], { type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS_BY_COUNTRY' } }],
-    [['column', 'SALES.PUBLIC.ORDERS.AMOUNT'], { type: 'column', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS', column: 'AMOUNT' } }],
-    [['TABLE', 'sales.public.orders'], { type: 'table', values: { database: 'sales', schema: 'public', table: 'orders' } }],
-    [['table SALES.PUBLIC.ORDERS'], { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }],
+    [
+      ['view', 'SALES.PUBLIC.ORDERS_BY_COUNTRY'],
+      { type: 'view', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS_BY_COUNTRY' } },
+    ],
+    [
+      ['column', 'SALES.PUBLIC.ORDERS.AMOUNT'],
+      { type: 'column', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS', column: 'AMOUNT' } },
+    ],
+    [
+      ['TABLE', 'sales.public.orders'],
+      { type: 'table', values: { database: 'sales', schema: 'public', table: 'orders' } },
+    ],
+    [
+      ['table SALES.PUBLIC.ORDERS'],
+      { type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } },
+    ],
   ])('reads %j for Snowflake', (args, ref) => {
     expect(parseResources(args, 'snowflake')).toEqual([ref]);
   });
@@ -39,7 +54,10 @@ describe('resources as users write them', () => {
   });
 
   it('reads several resources in order, pairs and single arguments mixed', () => {
-    const refs = parseResources(['table', 'SALES.PUBLIC.ORDERS', 'schema SALES.FINANCE', 'database', 'SALES'], 'snowflake');
+    const refs = parseResources(
+      ['table', 'SALES.PUBLIC.ORDERS', 'schema SALES.FINANCE', 'database', 'SALES'],
+      'snowflake',
+    );
     expect(refs.map(resourceLabel)).toEqual(['table SALES.PUBLIC.ORDERS', 'schema SALES.FINANCE', 'database SALES']);
   });
 
@@ -75,18 +93,24 @@ describe('resources as users write them', () => {
 
   it('round-trips any Snowflake name: quoted parts reach the service as names Snowflake reads exactly', () => {
     const part = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/[\u0000-\u001f]/.test(s));
-    fc.assert(fc.property(fc.array(part, { minLength: 1, maxLength: 4 }), (names) => {
-      const written = names.map((n) => `"${n.replaceAll('"', '""')}"`).join('.');
-      expect(splitName(written, 'snowflake').map(snowflakeName)).toEqual(names);
-    }));
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 4 }), (names) => {
+        const written = names.map((n) => `"${n.replaceAll('"', '""')}"`).join('.');
+        expect(splitName(written, 'snowflake').map(snowflakeName)).toEqual(names);
+      }),
+    );
   });
 
   it('round-trips any Databricks name written in backticks', () => {
     const part = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/[\u0000-\u001f]/.test(s));
-    fc.assert(fc.property(fc.array(part, { minLength: 1, maxLength: 3 }), (names) => {
-      const written = names.map((n) => `\`${n.replaceAll('`', '``')}\``).join('.');
-      expect(splitName(written, 'databricks_unity_catalog').map(databricksName)).toEqual(names.map((n) => n.toLowerCase()));
-    }));
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 3 }), (names) => {
+        const written = names.map((n) => `\`${n.replaceAll('`', '``')}\``).join('.');
+        expect(splitName(written, 'databricks_unity_catalog').map(databricksName)).toEqual(
+          names.map((n) => n.toLowerCase()),
+        );
+      }),
+    );
   });
 
   it('labels a resource in the form it was written, quotes and all', () => {
@@ -115,7 +139,9 @@ describe('mistakes in resource arguments', () => {
   });
 
   it('points a Databricks user at --kind snowflake for a database', () => {
-    expect(usageError(() => parseResources(['database', 'SALES'], 'databricks_unity_catalog'))).toMatch(/'database' is a snowflake resource.*--kind snowflake/);
+    expect(usageError(() => parseResources(['database', 'SALES'], 'databricks_unity_catalog'))).toMatch(
+      /'database' is a snowflake resource.*--kind snowflake/,
+    );
   });
 });
 
@@ -129,6 +155,8 @@ describe('connector kind', () => {
 
   it('accepts the seed spellings of Databricks and refuses others', () => {
     expect(resolveKind('databricks', {})).toBe('databricks_unity_catalog');
-    expect(usageError(() => resolveKind(undefined, { POLICYSYNC_KIND: 'oracle' }))).toMatch(/unknown connector kind 'oracle' \(POLICYSYNC_KIND\)/);
+    expect(usageError(() => resolveKind(undefined, { POLICYSYNC_KIND: 'oracle' }))).toMatch(
+      /unknown connector kind 'oracle' \(POLICYSYNC_KIND\)/,
+    );
   });
 });

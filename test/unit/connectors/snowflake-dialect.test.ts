@@ -15,7 +15,13 @@ describe('Snowflake dialect', () => {
   });
 
   it('renders one statement per object and role with every privilege', () => {
-    const step = { op: 'REVOKE' as const, securable: { kind: 'view' as const, path: ['D', 'S', 'V"1'] }, principal: { kind: 'role' as const, name: 'R' }, privileges: ['REFERENCES', 'SELECT'], reason: 'x' };
+    const step = {
+      op: 'REVOKE' as const,
+      securable: { kind: 'view' as const, path: ['D', 'S', 'V"1'] },
+      principal: { kind: 'role' as const, name: 'R' },
+      privileges: ['REFERENCES', 'SELECT'],
+      reason: 'x',
+    };
     expect(grantStatement(step)).toBe('REVOKE REFERENCES, SELECT ON VIEW "D"."S"."V""1" FROM ROLE "R"');
   });
 });

@@ -38,12 +38,19 @@ describe('CloudEvents 1.0 envelopes', () => {
         },
       },
       { dedupeKey: `cloudevents:${SOURCE}:a1b2c3d4-0003`, origin: 'cloudevents', request: ORDERS },
-      { dedupeKey: 'eh-21:2', origin: 'cloudevents', invalid: '[2] invalid CloudEvent: $.source: Invalid input: expected string, received undefined' },
+      {
+        dedupeKey: 'eh-21:2',
+        origin: 'cloudevents',
+        invalid: '[2] invalid CloudEvent: $.source: Invalid input: expected string, received undefined',
+      },
     ]);
   });
 
   it('digests a key that would be too long to store, keeping the origin readable', () => {
-    const event = { ...fixture<Record<string, unknown>>('cloudevents-single.json'), source: `https://example.com/${'x'.repeat(600)}` };
+    const event = {
+      ...fixture<Record<string, unknown>>('cloudevents-single.json'),
+      source: `https://example.com/${'x'.repeat(600)}`,
+    };
     expect(ingestMessage(event, {}).items[0]?.dedupeKey).toMatch(/^cloudevents:sha256:[0-9a-f]{64}$/);
   });
 
@@ -58,16 +65,23 @@ describe('CloudEvents 1.0 envelopes', () => {
 
   it('rejects an event carrying both data and data_base64', () => {
     const event = { ...fixture<Record<string, unknown>>('cloudevents-single.json'), data_base64: 'e30=' };
-    expect(ingestMessage(event, {}).items[0]?.invalid).toBe('invalid CloudEvent: $.data_base64: data and data_base64 are mutually exclusive');
+    expect(ingestMessage(event, {}).items[0]?.invalid).toBe(
+      'invalid CloudEvent: $.data_base64: data and data_base64 are mutually exclusive',
+    );
   });
 
   it('reports data_base64 that is not base64', () => {
     const { data: _data, ...event } = fixture<Record<string, unknown>>('cloudevents-single.json');
-    expect(ingestMessage({ ...event, data_base64: 'not base64!' }, {}).items[0]?.invalid).toBe('data_base64: data_base64 is not base64');
+    expect(ingestMessage({ ...event, data_base64: 'not base64!' }, {}).items[0]?.invalid).toBe(
+      'data_base64: data_base64 is not base64',
+    );
   });
 
   it('lists every issue of an invalid V2 payload with its path under data', () => {
-    const event = { ...fixture<Record<string, unknown>>('cloudevents-single.json'), data: { type: 'RESOURCE_SYNC', requestInfo: { resources: [] } } };
+    const event = {
+      ...fixture<Record<string, unknown>>('cloudevents-single.json'),
+      data: { type: 'RESOURCE_SYNC', requestInfo: { resources: [] } },
+    };
     expect(ingestMessage(event, {}).items[0]?.invalid).toBe(
       'invalid RESOURCE_SYNC request: $.data.requestInfo.resources: Too small: expected array to have >=1 items',
     );

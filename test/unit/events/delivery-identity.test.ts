@@ -10,7 +10,9 @@ const HOST = fixture('event-hub-trigger-metadata.json') as Record<string, unknow
 function keyPaths(value: unknown, at = ''): string[] {
   if (Array.isArray(value)) return [...new Set(value.flatMap((v) => keyPaths(v, `${at}[]`)))].sort();
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => [`${at}.${k}`, ...keyPaths(v, `${at}.${k}`)]).sort();
+  return Object.entries(value)
+    .flatMap(([k, v]) => [`${at}.${k}`, ...keyPaths(v, `${at}.${k}`)])
+    .sort();
 }
 
 describe('Event Hub delivery identity', () => {
@@ -25,9 +27,18 @@ describe('Event Hub delivery identity', () => {
     const delivered = asNodeTriggerMetadata(HOST) as { systemPropertiesArray: unknown[]; partitionContext: unknown };
     expect(Object.keys(delivered)).toContain('systemPropertiesArray');
     expect(Object.keys(delivered)).not.toContain('SystemPropertiesArray');
-    expect(delivered.systemPropertiesArray[0]).toMatchObject({ sequenceNumber: 41, enqueuedTimeUtc: '2026-12-06T02:30:11.503', 'x-opt-sequence-number': 41 });
+    expect(delivered.systemPropertiesArray[0]).toMatchObject({
+      sequenceNumber: 41,
+      enqueuedTimeUtc: '2026-12-06T02:30:11.503',
+      'x-opt-sequence-number': 41,
+    });
     expect(delivered.systemPropertiesArray[0]).not.toHaveProperty('SequenceNumber');
-    expect(delivered.partitionContext).toEqual({ fullyQualifiedNamespace: 'policysync-ns.servicebus.windows.net', eventHubName: 'policysync', consumerGroup: '$Default', partitionId: '3' });
+    expect(delivered.partitionContext).toEqual({
+      fullyQualifiedNamespace: 'policysync-ns.servicebus.windows.net',
+      eventHubName: 'policysync',
+      consumerGroup: '$Default',
+      partitionId: '3',
+    });
   });
 
   it('tells apart two events whose content is identical', () => {
@@ -48,13 +59,31 @@ describe('Event Hub delivery identity', () => {
   });
 
   it("gives the local host's consumer the same metadata shape as the Functions host", () => {
-    const events = [41, 42].map((n): ReceivedEventData => ({
-      body: {}, sequenceNumber: n, offset: `42949${n}`, enqueuedTimeUtc: new Date(Date.UTC(2026, 11, 6, 2, 30, n)),
-      partitionKey: null, properties: {}, systemProperties: {}, getRawAmqpMessage: () => { throw new Error('not read'); },
-    }));
-    const partition = { fullyQualifiedNamespace: 'ns.servicebus.windows.net', eventHubName: 'policysync', consumerGroup: '$Default', partitionId: '0' } as PartitionContext;
+    const events = [41, 42].map(
+      (n): ReceivedEventData => ({
+        body: {},
+        sequenceNumber: n,
+        offset: `42949${n}`,
+        enqueuedTimeUtc: new Date(Date.UTC(2026, 11, 6, 2, 30, n)),
+        partitionKey: null,
+        properties: {},
+        systemProperties: {},
+        getRawAmqpMessage: () => {
+          throw new Error('not read');
+        },
+      }),
+    );
+    const partition = {
+      fullyQualifiedNamespace: 'ns.servicebus.windows.net',
+      eventHubName: 'policysync',
+      consumerGroup: '$Default',
+      partitionId: '0',
+    } as PartitionContext;
     const local = hostEventHubBindingData(events, partition);
     expect(keyPaths(local)).toEqual(keyPaths(HOST));
-    expect(deliveryIds(asNodeTriggerMetadata(local), 2)).toEqual(['seq:0:41:2026-12-06T02:30:41.000Z', 'seq:0:42:2026-12-06T02:30:42.000Z']);
+    expect(deliveryIds(asNodeTriggerMetadata(local), 2)).toEqual([
+      'seq:0:41:2026-12-06T02:30:41.000Z',
+      'seq:0:42:2026-12-06T02:30:42.000Z',
+    ]);
   });
 });

@@ -40,7 +40,8 @@ describe('Event Grid envelopes', () => {
       {
         dedupeKey: 'event_grid:7f5e4d3c-2b1a-4f0e-d9c8-b7a695847362',
         origin: 'event_grid',
-        invalid: '[2] invalid RESOURCE_SYNC request: $.data.type: Invalid input: expected "RESOURCE_SYNC"; $.data.requestInfo: Invalid input: expected object, received undefined',
+        invalid:
+          '[2] invalid RESOURCE_SYNC request: $.data.type: Invalid input: expected "RESOURCE_SYNC"; $.data.requestInfo: Invalid input: expected object, received undefined',
       },
     ]);
   });
@@ -63,16 +64,24 @@ describe('Event Grid envelopes', () => {
 
   it('reports an event without data', () => {
     const { data: _data, ...event } = fixture<Record<string, unknown>>('event-grid-single.json');
-    expect(ingestMessage(event, {}).items[0]).toMatchObject({ origin: 'event_grid', invalid: 'data: missing; expected a RESOURCE_SYNC request' });
+    expect(ingestMessage(event, {}).items[0]).toMatchObject({
+      origin: 'event_grid',
+      invalid: 'data: missing; expected a RESOURCE_SYNC request',
+    });
   });
 
   it('reports an envelope missing a required field by its path, keyed by the Event Hub id', () => {
-    const { eventTime: _time, subject: _subject, ...event } = fixture<Record<string, unknown>>('event-grid-single.json');
+    const {
+      eventTime: _time,
+      subject: _subject,
+      ...event
+    } = fixture<Record<string, unknown>>('event-grid-single.json');
     expect(ingestMessage(event, { eventId: 'eh-11' }).items).toEqual([
       {
         dedupeKey: 'eh-11',
         origin: 'event_grid',
-        invalid: 'invalid Event Grid event: $.subject: Invalid input: expected string, received undefined; $.eventTime: Invalid input: expected string, received undefined',
+        invalid:
+          'invalid Event Grid event: $.subject: Invalid input: expected string, received undefined; $.eventTime: Invalid input: expected string, received undefined',
       },
     ]);
   });

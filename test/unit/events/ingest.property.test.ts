@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type IngestResult, ingestMessage } from '../../../shared/events/ingest.js';
 import { unityCatalogNameProblem } from '../../../shared/task/identifier.js';
-import { ingestMessage, type IngestResult } from '../../../shared/events/ingest.js';
 import { SyncRequestSchema } from '../../../shared/task/request.js';
 
 const RUNS = 1500;
@@ -22,12 +22,36 @@ function assertWellFormed(result: IngestResult): void {
 // Mostly plausible values, so that the kept path is exercised, with rule-breaking names and arbitrary text mixed in.
 const namePart = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('main', 'sales', 'orders', 'Sales', 'hr', 'cat-a-log') },
-  { weight: 1, arbitrary: fc.constantFrom('', 'a.b', 'a b', 'a/b', 'x\u0000', 'y\u007f', 'z\u0085', '\ud800', 'x'.repeat(256)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', 'a.b', 'a b', 'a/b', 'x\u0000', 'y\u007f', 'z\u0085', '\ud800', 'x'.repeat(256)),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
 );
 const action = fc.oneof(
-  { weight: 5, arbitrary: fc.constantFrom('createTable', 'updateTables', 'deleteTable', 'createSchema', 'updateSchema', 'createCatalog', 'updateCatalog', 'updatePermissions') },
-  { weight: 2, arbitrary: fc.constantFrom('getTable', 'listTables', 'generateTemporaryTableCredential', 'deleteSchema', 'createVolume') },
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom(
+      'createTable',
+      'updateTables',
+      'deleteTable',
+      'createSchema',
+      'updateSchema',
+      'createCatalog',
+      'updateCatalog',
+      'updatePermissions',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'getTable',
+      'listTables',
+      'generateTemporaryTableCredential',
+      'deleteSchema',
+      'createVolume',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
 );
 const params = fc.record(
@@ -62,26 +86,53 @@ const record = fc.record(
         logId: fc.oneof(fc.constantFrom('a', 'b', 'c', 'd'), fc.uuid(), fc.string()),
         actionName: action,
         requestParams: embedded(params),
-        response: embedded(fc.record({ statusCode: fc.oneof(fc.constantFrom(200, 200, '200', 403, 404), fc.jsonValue()) })),
+        response: embedded(
+          fc.record({ statusCode: fc.oneof(fc.constantFrom(200, 200, '200', 403, 404), fc.jsonValue()) }),
+        ),
       },
       { requiredKeys: ['logId', 'actionName', 'requestParams', 'response'] },
     ),
   },
   { requiredKeys: ['category', 'properties'] },
 );
-const diagnostics = fc.array(fc.oneof({ weight: 8, arbitrary: record }, { weight: 1, arbitrary: fc.jsonValue() }), { maxLength: 30 });
+const diagnostics = fc.array(fc.oneof({ weight: 8, arbitrary: record }, { weight: 1, arbitrary: fc.jsonValue() }), {
+  maxLength: 30,
+});
 
 const v2 = fc.record({
   type: fc.constantFrom('RESOURCE_SYNC', 'OTHER'),
-  requestInfo: fc.record({ resources: fc.array(fc.record({ type: fc.string(), values: fc.dictionary(fc.string(), fc.string()) }), { maxLength: 3 }) }),
+  requestInfo: fc.record({
+    resources: fc.array(fc.record({ type: fc.string(), values: fc.dictionary(fc.string(), fc.string()) }), {
+      maxLength: 3,
+    }),
+  }),
 });
-const data = fc.oneof(v2, v2.map((v) => JSON.stringify(v)), fc.jsonValue(), fc.string());
+const data = fc.oneof(
+  v2,
+  v2.map((v) => JSON.stringify(v)),
+  fc.jsonValue(),
+  fc.string(),
+);
 const eventGrid = fc.record(
-  { id: fc.string(), subject: fc.string(), eventType: fc.string(), eventTime: fc.string(), data, dataVersion: fc.string() },
+  {
+    id: fc.string(),
+    subject: fc.string(),
+    eventType: fc.string(),
+    eventTime: fc.string(),
+    data,
+    dataVersion: fc.string(),
+  },
   { requiredKeys: ['id', 'eventType'] },
 );
 const cloudEvent = fc.record(
-  { specversion: fc.constantFrom('1.0', '0.3', 1), id: fc.string(), source: fc.string(), type: fc.string(), data, data_base64: fc.base64String() },
+  {
+    specversion: fc.constantFrom('1.0', '0.3', 1),
+    id: fc.string(),
+    source: fc.string(),
+    type: fc.string(),
+    data,
+    data_base64: fc.base64String(),
+  },
   { requiredKeys: ['specversion'] },
 );
 const message = fc.oneof(
@@ -95,21 +146,41 @@ const eventId = fc.option(fc.string({ minLength: 1 }), { nil: undefined });
 
 describe('ingestMessage, for any input', () => {
   it('never throws on arbitrary JSON values and returns a well-formed result', () => {
-    fc.assert(fc.property(fc.jsonValue(), eventId, (body, id) => assertWellFormed(ingestMessage(body, { eventId: id }))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.jsonValue(), eventId, (body, id) => assertWellFormed(ingestMessage(body, { eventId: id }))),
+      { numRuns: RUNS },
+    );
   });
 
   it('never throws on arbitrary strings and bytes', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.uint8Array().map((bytes) => Buffer.from(bytes))), eventId, (body, id) =>
-        assertWellFormed(ingestMessage(body, { eventId: id }))),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.uint8Array().map((bytes) => Buffer.from(bytes)),
+        ),
+        eventId,
+        (body, id) => assertWellFormed(ingestMessage(body, { eventId: id })),
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('never throws on values JSON cannot hold', () => {
     fc.assert(
-      fc.property(fc.anything({ withBigInt: true, withMap: true, withSet: true, withNullPrototype: true, withDate: true, withTypedArray: true, withSparseArray: true }), (body) =>
-        assertWellFormed(ingestMessage(body, {}))),
+      fc.property(
+        fc.anything({
+          withBigInt: true,
+          withMap: true,
+          withSet: true,
+          withNullPrototype: true,
+          withDate: true,
+          withTypedArray: true,
+          withSparseArray: true,
+        }),
+        (body) => assertWellFormed(ingestMessage(body, {})),
+      ),
       { numRuns: RUNS },
     );
   });

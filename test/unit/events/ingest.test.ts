@@ -25,7 +25,10 @@ describe('ingestMessage', () => {
   });
 
   it('lists every issue of an invalid V2 payload with its JSON path', () => {
-    const body = { type: 'RESOURCE_SYNC', requestInfo: { resources: [{ values: { table: 7 } }, { type: '', values: {} }] } };
+    const body = {
+      type: 'RESOURCE_SYNC',
+      requestInfo: { resources: [{ values: { table: 7 } }, { type: '', values: {} }] },
+    };
     expect(ingestMessage(body, { eventId: 'eh-2' }).items).toEqual([
       {
         dedupeKey: 'eh-2',
@@ -55,7 +58,9 @@ describe('ingestMessage', () => {
   });
 
   it('reports bytes that are not UTF-8', () => {
-    expect(ingestMessage(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { eventId: 'eh-5' }).items[0]?.invalid).toBe('not valid JSON: the body is not UTF-8 text');
+    expect(ingestMessage(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { eventId: 'eh-5' }).items[0]?.invalid).toBe(
+      'not valid JSON: the body is not UTF-8 text',
+    );
   });
 
   it('reports an unknown shape with the keys it saw, not its content', () => {
@@ -75,7 +80,11 @@ describe('ingestMessage', () => {
 
   it.each([
     ['a number', '42', 'unrecognised message shape: a JSON number; expected an object'],
-    ['null', 'null', 'unrecognised message shape: null; expected a RESOURCE_SYNC request, a {records:[...]} diagnostics batch, an Event Grid event or a CloudEvent'],
+    [
+      'null',
+      'null',
+      'unrecognised message shape: null; expected a RESOURCE_SYNC request, a {records:[...]} diagnostics batch, an Event Grid event or a CloudEvent',
+    ],
     ['an empty array', '[]', 'empty JSON array: no event to read'],
   ])('reports %s as unusable', (_what, body, invalid) => {
     expect(ingestMessage(body, { eventId: 'eh-7' }).items).toEqual([{ dedupeKey: 'eh-7', origin: 'unknown', invalid }]);
@@ -93,7 +102,10 @@ describe('ingestMessage', () => {
     expect(items.map(({ dedupeKey, origin }) => ({ dedupeKey, origin }))).toEqual([
       { dedupeKey: 'eh-8:0', origin: 'v2' },
       { dedupeKey: 'eh-8:1', origin: 'unknown' },
-      { dedupeKey: 'cloudevents:%2Fsnowflake%2Faccounts%2Fxy12345%2Falerts%2Fnew_tables:a1b2c3d4-0001', origin: 'cloudevents' },
+      {
+        dedupeKey: 'cloudevents:%2Fsnowflake%2Faccounts%2Fxy12345%2Falerts%2Fnew_tables:a1b2c3d4-0001',
+        origin: 'cloudevents',
+      },
     ]);
     expect(items[1]?.invalid).toMatch(/^\[1\] unrecognised message shape/);
   });
@@ -101,7 +113,16 @@ describe('ingestMessage', () => {
   it('never throws, even for values JSON cannot hold', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    for (const body of [undefined, Symbol('x'), 10n, () => 1, Object.create(null), cyclic, new Map(), { records: cyclic }]) {
+    for (const body of [
+      undefined,
+      Symbol('x'),
+      10n,
+      () => 1,
+      Object.create(null),
+      cyclic,
+      new Map(),
+      { records: cyclic },
+    ]) {
       const result = ingestMessage(body, {});
       expect(result.items.every((item) => typeof item.dedupeKey === 'string' && item.dedupeKey !== '')).toBe(true);
     }

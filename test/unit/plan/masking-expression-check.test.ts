@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenize as sparkTokenize } from '../../../dev/emulators/databricks/sql/lexer.js';
-import { splitStatements, tokenize as snowflakeTokenize } from '../../../dev/emulators/snowflake/sql-lexer.js';
+import { tokenize as snowflakeTokenize, splitStatements } from '../../../dev/emulators/snowflake/sql-lexer.js';
 import { databricksMaskingDialect } from '../../../shared/connectors/databricks/masking-dialect.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
 import { hostileCorpus } from '../../support/hostile-expressions.js';
@@ -15,7 +15,7 @@ describe('checkExpression accepts one well-formed expression', () => {
     ["S = 'a;b -- c /* d */ // e'"],
     ["S = 'it''s'"],
     ["REGEXP_REPLACE(val, '\\\\d', 'x')"],
-    ['CASE WHEN (a > 1) THEN [1, 2][0] ELSE {\'k\': 1} END'],
+    ["CASE WHEN (a > 1) THEN [1, 2][0] ELSE {'k': 1} END"],
     ['x -> x + 1'],
     ['a - -1 / 2 * 3'],
     ['dept IN (SELECT dept FROM gov.map WHERE usr = current_user())'],
@@ -38,12 +38,12 @@ describe('checkExpression accepts one well-formed expression', () => {
 
 describe('checkExpression refuses what would not stay one expression', () => {
   it.each([
-    ["TRUE; DROP TABLE t", /";" at offset 4 .* would end the statement/],
-    ["TRUE -- and the rest", /"--" at offset 5 is a comment marker/],
+    ['TRUE; DROP TABLE t', /";" at offset 4 .* would end the statement/],
+    ['TRUE -- and the rest', /"--" at offset 5 is a comment marker/],
     ['TRUE // rest', /"\/\/" .* comment marker/],
     ['TRUE /* x */', /"\/\*" .* comment marker/],
     ['TRUE */', /"\*\/" .* comment marker/],
-    ["TRUE) ELSE val END, (1", /"\)" at offset 4 closes a bracket the expression did not open/],
+    ['TRUE) ELSE val END, (1', /"\)" at offset 4 closes a bracket the expression did not open/],
     ['(a = 1', /"\(" opened at offset 0 is never closed/],
     ['f(a]', /"]" at offset 3 does not match "\("/],
     ["S = 'open", /quote ' opened at offset 4 is never closed/],
@@ -94,33 +94,41 @@ function closesOnlyAtEnd(tokens: { kind: string; text?: string }[]): boolean {
  */
 describe('accepted text stays one expression to the emulators', () => {
   it('Snowflake: one statement, its COMMENT intact, the wrapper closing at the end', () => {
-    fc.assert(fc.property(textArb, (t) => {
-      if (sf.checkExpression(t) !== null) return;
-      let statements, tokens;
-      try {
-        statements = splitStatements(`CREATE MASKING POLICY P AS (val VARCHAR) RETURNS VARCHAR -> CASE WHEN TRUE THEN (${t}) ELSE val END COMMENT = 'm'`);
-        tokens = snowflakeTokenize(`(${t})`);
-      } catch {
-        return;
-      }
-      expect(statements).toHaveLength(1);
-      expect(statements[0]!.sql.endsWith("COMMENT = 'm'")).toBe(true);
-      expect(closesOnlyAtEnd(tokens)).toBe(true);
-    }), { numRuns: 4000 });
+    fc.assert(
+      fc.property(textArb, (t) => {
+        if (sf.checkExpression(t) !== null) return;
+        let statements, tokens;
+        try {
+          statements = splitStatements(
+            `CREATE MASKING POLICY P AS (val VARCHAR) RETURNS VARCHAR -> CASE WHEN TRUE THEN (${t}) ELSE val END COMMENT = 'm'`,
+          );
+          tokens = snowflakeTokenize(`(${t})`);
+        } catch {
+          return;
+        }
+        expect(statements).toHaveLength(1);
+        expect(statements[0]!.sql.endsWith("COMMENT = 'm'")).toBe(true);
+        expect(closesOnlyAtEnd(tokens)).toBe(true);
+      }),
+      { numRuns: 4000 },
+    );
   });
 
   it('Databricks: no separator token, the body ending where it was written, the wrapper closing at the end', () => {
-    fc.assert(fc.property(textArb, (t) => {
-      if (dbx.checkExpression(t) !== null) return;
-      let tokens;
-      try {
-        tokens = sparkTokenize(`(${t}) ELSE val END`).filter((x) => x.kind !== 'eof');
-      } catch {
-        return;
-      }
-      expect(tokens.some((x) => x.kind === 'punct' && x.text === ';')).toBe(false);
-      expect(tokens.slice(-3).map((x) => x.text)).toEqual(['ELSE', 'val', 'END']);
-      expect(closesOnlyAtEnd(tokens.slice(0, -3))).toBe(true);
-    }), { numRuns: 4000 });
+    fc.assert(
+      fc.property(textArb, (t) => {
+        if (dbx.checkExpression(t) !== null) return;
+        let tokens;
+        try {
+          tokens = sparkTokenize(`(${t}) ELSE val END`).filter((x) => x.kind !== 'eof');
+        } catch {
+          return;
+        }
+        expect(tokens.some((x) => x.kind === 'punct' && x.text === ';')).toBe(false);
+        expect(tokens.slice(-3).map((x) => x.text)).toEqual(['ELSE', 'val', 'END']);
+        expect(closesOnlyAtEnd(tokens.slice(0, -3))).toBe(true);
+      }),
+      { numRuns: 4000 },
+    );
   });
 });

@@ -6,14 +6,35 @@ const same = (a: string, b: string) => foldCase(a) === foldCase(b);
 describe('case folding as Java compares ignoring case', () => {
   it('takes the characters Java takes as one letter as one', () => {
     // Character.toLowerCase(Character.toUpperCase(c)), with Unicode's simple mappings.
-    for (const [a, b] of [['İ', 'i'], ['ı', 'I'], ['ſ', 'S'], ['\u212A', 'k'], ['\u212B', 'å'], ['ß', 'ẞ'], ['ς', 'Σ'],
-      ['σ', 'Σ'], ['ǅ', 'ǆ'], ['ᾳ', 'ᾼ'], ['µ', 'μ'], ['𐐀', '𐐨'], ['Ж', 'ж'], ['É', 'é']] as const) {
+    for (const [a, b] of [
+      ['İ', 'i'],
+      ['ı', 'I'],
+      ['ſ', 'S'],
+      ['\u212A', 'k'],
+      ['\u212B', 'å'],
+      ['ß', 'ẞ'],
+      ['ς', 'Σ'],
+      ['σ', 'Σ'],
+      ['ǅ', 'ǆ'],
+      ['ᾳ', 'ᾼ'],
+      ['µ', 'μ'],
+      ['𐐀', '𐐨'],
+      ['Ж', 'ж'],
+      ['É', 'é'],
+    ] as const) {
       expect(same(a, b), `${a} ~ ${b}`).toBe(true);
     }
   });
 
   it('keeps apart what only the full (length-changing) mappings would join', () => {
-    for (const [a, b] of [['ß', 'SS'], ['ß', 'ss'], ['ﬁ', 'fi'], ['İ', 'i\u0307'], ['ŉ', 'ʼn'], ['i', 'j']] as const) {
+    for (const [a, b] of [
+      ['ß', 'SS'],
+      ['ß', 'ss'],
+      ['ﬁ', 'fi'],
+      ['İ', 'i\u0307'],
+      ['ŉ', 'ʼn'],
+      ['i', 'j'],
+    ] as const) {
       expect(same(a, b), `${a} !~ ${b}`).toBe(false);
     }
   });
@@ -22,7 +43,7 @@ describe('case folding as Java compares ignoring case', () => {
     const offenders: string[] = [];
     for (let cp = 0; cp <= 0x10ffff; cp++) {
       const folded = foldCodePoint(cp);
-      if ((folded > 0xffff) !== (cp > 0xffff) || folded < 0 || folded > 0x10ffff) offenders.push(cp.toString(16));
+      if (folded > 0xffff !== cp > 0xffff || folded < 0 || folded > 0x10ffff) offenders.push(cp.toString(16));
     }
     expect(offenders).toEqual([]);
   });

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { filePolicySource, PolicyError } from '../../../shared/policy/index.js';
 
-const download = (version: number, names: string[]) => JSON.stringify({
-  serviceName: 'sf', policyVersion: version,
-  policies: names.map((name, i) => ({ id: i + 1, name, resources: { database: { values: ['SALES'] } } })),
-});
+const download = (version: number, names: string[]) =>
+  JSON.stringify({
+    serviceName: 'sf',
+    policyVersion: version,
+    policies: names.map((name, i) => ({ id: i + 1, name, resources: { database: { values: ['SALES'] } } })),
+  });
 
 describe('filePolicySource', () => {
   let dir: string;
@@ -24,7 +26,9 @@ describe('filePolicySource', () => {
     dir = await mkdtemp(join(tmpdir(), 'policysync-policy-'));
     path = join(dir, 'policies.json');
   });
-  afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('loads the file with its version and the time it was loaded', async () => {
     await write(download(3, ['a']), 1_000);

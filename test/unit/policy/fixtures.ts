@@ -1,4 +1,4 @@
-import { RangerPolicySchema, type PolicySnapshot, type RangerPolicy } from '../../../shared/policy/index.js';
+import { type PolicySnapshot, type RangerPolicy, RangerPolicySchema } from '../../../shared/policy/index.js';
 
 /** A policy written the way Ranger exports it (absent fields omitted), parsed through the real schema. */
 export function policy(json: Record<string, unknown>): RangerPolicy {
@@ -11,7 +11,9 @@ export function snapshot(...policies: Record<string, unknown>[]): PolicySnapshot
 
 /** Snowflake resource values for database.schema.table, or shorter. */
 export function sf(database: string, schema?: string, table?: string, column?: string): Record<string, string> {
-  return Object.fromEntries(Object.entries({ database, schema, table, column }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries({ database, schema, table, column }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>;
 }
 
 export const NOW = new Date('2026-06-01T12:00:00Z');

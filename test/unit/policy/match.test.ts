@@ -5,7 +5,9 @@ import { wildcardMatches } from '../../../shared/policy/wildcard.js';
 import { policy, sf } from './fixtures.js';
 
 const resources = (r: Record<string, string[] | { values: string[]; isExcludes?: boolean; isRecursive?: boolean }>) =>
-  policy({ resources: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? { values: v } : v])) }).resources;
+  policy({
+    resources: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? { values: v } : v])),
+  }).resources;
 const match = (r: Parameters<typeof resources>[0], request: Record<string, string>) =>
   matchType(resources(r), request, snowflakeServiceDef, { kind: 'literal' });
 
@@ -40,16 +42,26 @@ describe('resource match types', () => {
   });
 
   it('isExcludes covers every value except those listed', () => {
-    expect(match({ database: ['SALES'], schema: { values: ['TMP*'], isExcludes: true } }, sf('SALES', 'PUBLIC'))).toBe('SELF');
-    expect(match({ database: ['SALES'], schema: { values: ['TMP*'], isExcludes: true } }, sf('SALES', 'TMP_1'))).toBe('NONE');
+    expect(match({ database: ['SALES'], schema: { values: ['TMP*'], isExcludes: true } }, sf('SALES', 'PUBLIC'))).toBe(
+      'SELF',
+    );
+    expect(match({ database: ['SALES'], schema: { values: ['TMP*'], isExcludes: true } }, sf('SALES', 'TMP_1'))).toBe(
+      'NONE',
+    );
   });
 
   it('a request that skips a level matches nothing', () => {
-    expect(match({ database: ['SALES'], schema: ['*'], table: ['*'] }, { database: 'SALES', table: 'ORDERS' })).toBe('NONE');
+    expect(match({ database: ['SALES'], schema: ['*'], table: ['*'] }, { database: 'SALES', table: 'ORDERS' })).toBe(
+      'NONE',
+    );
   });
 
   it('recursive path values cover everything below them when the resource supports recursion', () => {
-    const def = serviceDefFromRanger({ name: 'fs', resources: [{ name: 'path', level: 1, recursiveSupported: true }], accessTypes: [{ name: 'read' }] });
+    const def = serviceDefFromRanger({
+      name: 'fs',
+      resources: [{ name: 'path', level: 1, recursiveSupported: true }],
+      accessTypes: [{ name: 'read' }],
+    });
     const r = resources({ path: { values: ['/data/sales'], isRecursive: true } });
     expect(matchType(r, { path: '/data/sales/2024/q1.csv' }, def, { kind: 'literal' })).toBe('SELF');
     expect(matchType(r, { path: '/data/salesforce' }, def, { kind: 'literal' })).toBe('NONE');

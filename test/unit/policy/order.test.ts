@@ -8,12 +8,22 @@ const ids = (...ps: ReturnType<typeof policy>[]) => inEvaluationOrder(ps, snowfl
 
 describe('policy evaluation order', () => {
   it('puts OVERRIDE policies before NORMAL ones', () => {
-    expect(ids(policy({ id: 1, resources: db(['A']) }), policy({ id: 2, policyPriority: 1, resources: db(['A']) }))).toEqual([2, 1]);
+    expect(
+      ids(policy({ id: 1, resources: db(['A']) }), policy({ id: 2, policyPriority: 1, resources: db(['A']) })),
+    ).toEqual([2, 1]);
   });
 
   it('puts policies that can deny before those that only allow, within a priority', () => {
-    const allowOnly = policy({ id: 1, resources: db(['A']), policyItems: [{ accesses: [{ type: 'select' }], users: ['u'] }] });
-    const denying = policy({ id: 2, resources: db(['A']), denyPolicyItems: [{ accesses: [{ type: 'select' }], users: ['u'] }] });
+    const allowOnly = policy({
+      id: 1,
+      resources: db(['A']),
+      policyItems: [{ accesses: [{ type: 'select' }], users: ['u'] }],
+    });
+    const denying = policy({
+      id: 2,
+      resources: db(['A']),
+      denyPolicyItems: [{ accesses: [{ type: 'select' }], users: ['u'] }],
+    });
     const denyAllElse = policy({ id: 3, resources: db(['A']), isDenyAllElse: true });
     expect(ids(allowOnly, denying, denyAllElse)).toEqual([2, 3, 1]);
   });
@@ -22,7 +32,11 @@ describe('policy evaluation order', () => {
     const narrow = policy({ id: 1, name: 'a', resources: db(['SALES']) });
     const broad = policy({ id: 2, name: 'b', resources: db(['*']) });
     expect(ids(narrow, broad)).toEqual([2, 1]);
-    expect(ids(policy({ id: 5, name: 'y', resources: db(['A']) }), policy({ id: 4, name: 'x', resources: db(['A']) }))).toEqual([4, 5]);
-    expect(ids(policy({ id: 9, name: 'same', resources: db(['A']) }), policy({ id: 8, name: 'same', resources: db(['A']) }))).toEqual([8, 9]);
+    expect(
+      ids(policy({ id: 5, name: 'y', resources: db(['A']) }), policy({ id: 4, name: 'x', resources: db(['A']) })),
+    ).toEqual([4, 5]);
+    expect(
+      ids(policy({ id: 9, name: 'same', resources: db(['A']) }), policy({ id: 8, name: 'same', resources: db(['A']) })),
+    ).toEqual([8, 9]);
   });
 });

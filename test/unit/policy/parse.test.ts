@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicies, PolicyError } from '../../../shared/policy/index.js';
+import { PolicyError, parsePolicies } from '../../../shared/policy/index.js';
 
 const minimal = { id: 1, name: 'sales readers', resources: { database: { values: ['SALES'] } } };
 
 describe('parsePolicies', () => {
   it('reads a ServicePolicies download with its version and service name', () => {
-    const snap = parsePolicies({ serviceName: 'sf_prod', policyVersion: 42, policyUpdateTime: 1700000000000, policies: [minimal], serviceDef: { name: 'x' } });
+    const snap = parsePolicies({
+      serviceName: 'sf_prod',
+      policyVersion: 42,
+      policyUpdateTime: 1700000000000,
+      policies: [minimal],
+      serviceDef: { name: 'x' },
+    });
     expect(snap.version).toBe(42);
     expect(snap.serviceName).toBe('sf_prod');
     expect(snap.policies).toHaveLength(1);
@@ -17,9 +23,23 @@ describe('parsePolicies', () => {
   });
 
   it('fills what Ranger omits: empty item lists, enabled, normal priority, access policy type, granted accesses', () => {
-    const [p] = parsePolicies([{ ...minimal, policyItems: [{ accesses: [{ type: 'select' }], users: ['ann'] }] }]).policies;
-    expect(p).toMatchObject({ isEnabled: true, policyType: 0, policyPriority: 0, isDenyAllElse: false, denyPolicyItems: [], validitySchedules: [] });
-    expect(p!.policyItems[0]).toMatchObject({ groups: [], roles: [], conditions: [], accesses: [{ type: 'select', isAllowed: true }] });
+    const [p] = parsePolicies([
+      { ...minimal, policyItems: [{ accesses: [{ type: 'select' }], users: ['ann'] }] },
+    ]).policies;
+    expect(p).toMatchObject({
+      isEnabled: true,
+      policyType: 0,
+      policyPriority: 0,
+      isDenyAllElse: false,
+      denyPolicyItems: [],
+      validitySchedules: [],
+    });
+    expect(p!.policyItems[0]).toMatchObject({
+      groups: [],
+      roles: [],
+      conditions: [],
+      accesses: [{ type: 'select', isAllowed: true }],
+    });
     expect(p!.resources.database).toEqual({ values: ['SALES'], isExcludes: false, isRecursive: false });
   });
 

@@ -11,8 +11,10 @@ describe('validity schedules', () => {
   });
 
   it('a policy applies while any schedule covers the time; open ends stay open', () => {
-    const schedules = [{ startTime: '2026/01/01 00:00:00', endTime: '2026/02/01 00:00:00' },
-      { startTime: '2026/06/01 00:00:00' }];
+    const schedules = [
+      { startTime: '2026/01/01 00:00:00', endTime: '2026/02/01 00:00:00' },
+      { startTime: '2026/06/01 00:00:00' },
+    ];
     expect(isInEffect(schedules, new Date('2026-01-15T00:00:00Z'))).toBe(true);
     expect(isInEffect(schedules, new Date('2026-03-01T00:00:00Z'))).toBe(false);
     expect(isInEffect(schedules, new Date('2030-01-01T00:00:00Z'))).toBe(true);

@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { databricksServiceDef, serviceDefFromRanger, snowflakeServiceDef, PolicyError } from '../../../shared/policy/index.js';
+import {
+  databricksServiceDef,
+  PolicyError,
+  serviceDefFromRanger,
+  snowflakeServiceDef,
+} from '../../../shared/policy/index.js';
 import { resourceHierarchies } from '../../../shared/policy/service-defs.js';
 
-const data = (file: string) => JSON.parse(readFileSync(new URL(`../../conformance/ranger-data/${file}`, import.meta.url), 'utf8'));
+const data = (file: string) =>
+  JSON.parse(readFileSync(new URL(`../../conformance/ranger-data/${file}`, import.meta.url), 'utf8'));
 
 describe('service definitions', () => {
   it('Snowflake is database > schema > table > column, case-insensitive', () => {
@@ -14,12 +20,16 @@ describe('service definitions', () => {
 
   it('Databricks Unity Catalog is catalog > schema > table > column', () => {
     expect(resourceHierarchies(databricksServiceDef)).toEqual([['catalog', 'schema', 'table', 'column']]);
-    expect(databricksServiceDef.accessTypes.map((a) => a.name)).toEqual(expect.arrayContaining(['use_catalog', 'use_schema', 'select', 'all_privileges']));
+    expect(databricksServiceDef.accessTypes.map((a) => a.name)).toEqual(
+      expect.arrayContaining(['use_catalog', 'use_schema', 'select', 'all_privileges']),
+    );
   });
 
   it('reads the Hive definition Ranger ships, with every hierarchy and string-valued matcher options', () => {
     const hive = serviceDefFromRanger(data('hive-policies.json').serviceDef);
-    expect(resourceHierarchies(hive)).toEqual(expect.arrayContaining([['database', 'table', 'column'], ['database', 'udf'], ['url']]));
+    expect(resourceHierarchies(hive)).toEqual(
+      expect.arrayContaining([['database', 'table', 'column'], ['database', 'udf'], ['url']]),
+    );
     expect(hive.resources.find((r) => r.name === 'hiveservice')?.ignoreCase).toBe(false);
     expect(hive.resources.find((r) => r.name === 'database')?.ignoreCase).toBe(true);
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ANY_ONE, ANY_RUN, matchCodes, wildcardMatches } from '../../../shared/policy/wildcard.js';
 import { countingReads } from '../../../bench/matching.js';
+import { ANY_ONE, ANY_RUN, matchCodes, wildcardMatches } from '../../../shared/policy/wildcard.js';
 
 const caseless = { ignoreCase: true, wildcard: true };
 const exact = { ignoreCase: false, wildcard: true };
@@ -29,7 +29,14 @@ describe('Ranger wildcard matching', () => {
   });
 
   it('ignores case the way Java does, with or without a wildcard in the pattern', () => {
-    for (const [pattern, value] of [['İ', 'i'], ['ſ', 's'], ['\u212A', 'K'], ['ς', 'σ'], ['ß', 'ẞ'], ['𐐀', '𐐨']] as const) {
+    for (const [pattern, value] of [
+      ['İ', 'i'],
+      ['ſ', 's'],
+      ['\u212A', 'K'],
+      ['ς', 'σ'],
+      ['ß', 'ẞ'],
+      ['𐐀', '𐐨'],
+    ] as const) {
       expect(wildcardMatches(pattern, value, caseless), `${pattern} ~ ${value}`).toBe(true);
       expect(wildcardMatches(`${pattern}*`, `${value}x`, caseless), `${pattern}* ~ ${value}x`).toBe(true);
     }
@@ -43,31 +50,41 @@ describe('Ranger wildcard matching', () => {
 });
 
 describe('the matcher loop', () => {
-  const codes = (pattern: string) => Int32Array.from(pattern, (c) => (c === '*' ? ANY_RUN : c === '?' ? ANY_ONE : c.charCodeAt(0)));
+  const codes = (pattern: string) =>
+    Int32Array.from(pattern, (c) => (c === '*' ? ANY_RUN : c === '?' ? ANY_ONE : c.charCodeAt(0)));
   const text = (value: string) => Uint16Array.from(value, (c) => c.charCodeAt(0));
 
   it('agrees with the definition: * takes any run, ? any one character, anything else itself', () => {
-    const defined = (p: string, t: string): boolean => p === '' ? t === ''
-      : p[0] === '*' ? defined(p.slice(1), t) || (t !== '' && defined(p, t.slice(1)))
-        : t !== '' && (p[0] === '?' || p[0] === t[0]) && defined(p.slice(1), t.slice(1));
-    fc.assert(fc.property(
-      fc.string({ unit: fc.constantFrom('a', 'b', '*', '?'), maxLength: 8 }),
-      fc.string({ unit: fc.constantFrom('a', 'b'), maxLength: 10 }),
-      (pattern, value) => matchCodes(codes(pattern), text(value)) === defined(pattern, value),
-    ), { numRuns: 3000 });
+    const defined = (p: string, t: string): boolean =>
+      p === ''
+        ? t === ''
+        : p[0] === '*'
+          ? defined(p.slice(1), t) || (t !== '' && defined(p, t.slice(1)))
+          : t !== '' && (p[0] === '?' || p[0] === t[0]) && defined(p.slice(1), t.slice(1));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '*', '?'), maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom('a', 'b'), maxLength: 10 }),
+        (pattern, value) => matchCodes(codes(pattern), text(value)) === defined(pattern, value),
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it('does at most (n+1)·(m+1) steps for any pattern and name: no backtracking', () => {
-    fc.assert(fc.property(
-      fc.string({ unit: fc.constantFrom('a', 'b', '*', '?'), maxLength: 64 }),
-      fc.string({ unit: fc.constantFrom('a', 'b'), maxLength: 255 }),
-      (pattern, value) => {
-        const c = countingReads(codes(pattern), text(value));
-        matchCodes(c.pattern, c.text);
-        const bound = (value.length + 1) * (pattern.length + 1);
-        return c.reads.pattern <= bound + pattern.length && c.reads.text <= bound;
-      },
-    ), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '*', '?'), maxLength: 64 }),
+        fc.string({ unit: fc.constantFrom('a', 'b'), maxLength: 255 }),
+        (pattern, value) => {
+          const c = countingReads(codes(pattern), text(value));
+          matchCodes(c.pattern, c.text);
+          const bound = (value.length + 1) * (pattern.length + 1);
+          return c.reads.pattern <= bound + pattern.length && c.reads.text <= bound;
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('stays within that bound on the patterns that make a RegExp backtrack', () => {

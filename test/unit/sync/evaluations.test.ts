@@ -4,8 +4,8 @@ import type { LoadedResource } from '../../../shared/connectors/loaded-resource.
 import type { MaskingPort, MaskingState } from '../../../shared/connectors/masking-port.js';
 import { securableKey } from '../../../shared/connectors/securable.js';
 import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
-import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../../shared/connectors/snowflake/profile.js';
-import { policyReading, type PolicyReading } from '../../../shared/plan/evaluation.js';
+import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../../shared/connectors/snowflake/profile.js';
+import { type PolicyReading, policyReading } from '../../../shared/plan/evaluation.js';
 import { managedScope } from '../../../shared/plan/scope.js';
 import { parsePolicies } from '../../../shared/policy/index.js';
 import { syncResource } from '../../../shared/sync/resource-sync.js';
@@ -14,13 +14,39 @@ const naming = { userRoleTemplate: '{name}', case: 'upper' as const };
 const profile = snowflakeProfile(naming);
 const schema = { kind: 'schema' as const, path: ['SALES', 'PUBLIC'] };
 const tables = ['ORDERS', 'PEOPLE'].map((t) => ({ kind: 'table' as const, path: ['SALES', 'PUBLIC', t] }));
-const loaded: LoadedResource = { root: schema, objects: [schema, ...tables], parents: [{ kind: 'database', path: ['SALES'] }], columns: {}, grants: [] };
-const snapshot = parsePolicies({ policyVersion: 2, policies: [
-  { id: 1, name: 'read', policyType: 0, resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['*'] } },
-    policyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'] }] },
-  { id: 2, name: 'mask', policyType: 1, resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['*'] }, column: { values: ['EMAIL'] } },
-    dataMaskPolicyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'], dataMaskInfo: { dataMaskType: 'MASK_HASH' } }] },
-] });
+const loaded: LoadedResource = {
+  root: schema,
+  objects: [schema, ...tables],
+  parents: [{ kind: 'database', path: ['SALES'] }],
+  columns: {},
+  grants: [],
+};
+const snapshot = parsePolicies({
+  policyVersion: 2,
+  policies: [
+    {
+      id: 1,
+      name: 'read',
+      policyType: 0,
+      resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['*'] } },
+      policyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'] }],
+    },
+    {
+      id: 2,
+      name: 'mask',
+      policyType: 1,
+      resources: {
+        database: { values: ['SALES'] },
+        schema: { values: ['PUBLIC'] },
+        table: { values: ['*'] },
+        column: { values: ['EMAIL'] },
+      },
+      dataMaskPolicyItems: [
+        { accesses: [{ type: 'select' }], roles: ['analyst'], dataMaskInfo: { dataMaskType: 'MASK_HASH' } },
+      ],
+    },
+  ],
+});
 
 /** Counts each object's evaluations, by name, and which columns each was evaluated with. */
 function counting(inner: PolicyReading) {
@@ -37,18 +63,32 @@ function counting(inner: PolicyReading) {
 
 function connectorWith(masking: boolean): Connector {
   const port: MaskingPort = {
-    dialect: snowflakeMaskingDialect(naming, 'GOV'), takeover: false, takeoverSetting: 'X',
+    dialect: snowflakeMaskingDialect(naming, 'GOV'),
+    takeover: false,
+    takeoverSetting: 'X',
     read: async (): Promise<MaskingState> => ({
-      columns: Object.fromEntries(tables.map((t) => [securableKey(t), [{ name: 'EMAIL', dataType: 'VARCHAR' }, { name: 'ID', dataType: 'NUMBER(38,0)' }]])),
-      attachments: [], policies: [],
+      columns: Object.fromEntries(
+        tables.map((t) => [
+          securableKey(t),
+          [
+            { name: 'EMAIL', dataType: 'VARCHAR' },
+            { name: 'ID', dataType: 'NUMBER(38,0)' },
+          ],
+        ]),
+      ),
+      attachments: [],
+      policies: [],
     }),
     statements: (s) => [s.op],
     apply: async () => [],
   };
   return {
-    kind: 'memory', capabilities: masking ? { masking: port } : {},
-    load: async () => loaded, identity: async () => [{ kind: 'role', name: 'POLICYSYNC' }],
-    apply: async () => [], close: async () => undefined,
+    kind: 'memory',
+    capabilities: masking ? { masking: port } : {},
+    load: async () => loaded,
+    identity: async () => [{ kind: 'role', name: 'POLICYSYNC' }],
+    apply: async () => [],
+    close: async () => undefined,
   };
 }
 
@@ -56,7 +96,7 @@ const ref = { type: 'schema', values: { database: 'SALES', schema: 'PUBLIC' } };
 const scope = managedScope({ ignoreRoles: [], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES });
 
 describe('a sync evaluates the policies once per object', () => {
-  it('reads a table\'s grants and its masks from one evaluation, with its columns', async () => {
+  it("reads a table's grants and its masks from one evaluation, with its columns", async () => {
     const { calls, policies } = counting(policyReading(snapshot, profile, new Date('2026-01-01T00:00:00Z')));
     const out = await syncResource(ref, { connector: connectorWith(true), profile, scope, policies, dryRun: true });
 
@@ -66,14 +106,24 @@ describe('a sync evaluates the policies once per object', () => {
       { object: 'table SALES.PUBLIC.PEOPLE', columns: ['EMAIL', 'ID'] },
     ]);
     const ops = out.result!.plan.map((p) => `${p.op} ${p.object}`);
-    expect(ops).toEqual(expect.arrayContaining(['GRANT table SALES.PUBLIC.ORDERS', 'GRANT table SALES.PUBLIC.PEOPLE',
-      'ATTACH MASKING POLICY column SALES.PUBLIC.ORDERS.EMAIL', 'ATTACH MASKING POLICY column SALES.PUBLIC.PEOPLE.EMAIL']));
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        'GRANT table SALES.PUBLIC.ORDERS',
+        'GRANT table SALES.PUBLIC.PEOPLE',
+        'ATTACH MASKING POLICY column SALES.PUBLIC.ORDERS.EMAIL',
+        'ATTACH MASKING POLICY column SALES.PUBLIC.PEOPLE.EMAIL',
+      ]),
+    );
   });
 
   it('evaluates each object once, without columns, where masks are not synced', async () => {
     const { calls, policies } = counting(policyReading(snapshot, profile, new Date('2026-01-01T00:00:00Z')));
     await syncResource(ref, { connector: connectorWith(false), profile, scope, policies, dryRun: true });
-    expect(calls.map((c) => c.object)).toEqual(['schema SALES.PUBLIC', 'table SALES.PUBLIC.ORDERS', 'table SALES.PUBLIC.PEOPLE']);
+    expect(calls.map((c) => c.object)).toEqual([
+      'schema SALES.PUBLIC',
+      'table SALES.PUBLIC.ORDERS',
+      'table SALES.PUBLIC.PEOPLE',
+    ]);
     expect(calls.every((c) => c.columns === undefined)).toBe(true);
   });
 });

@@ -1,46 +1,99 @@
 import { describe, expect, it } from 'vitest';
 import type { Connector } from '../../../shared/connectors/connector.js';
-import { securableKey } from '../../../shared/connectors/securable.js';
 import type { LoadedResource } from '../../../shared/connectors/loaded-resource.js';
-import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
-import { snowflakeProfile, SNOWFLAKE_PRIVILEGES } from '../../../shared/connectors/snowflake/profile.js';
-import { parsePolicies } from '../../../shared/policy/index.js';
 import type { MaskingPort, MaskingState, MaskStep } from '../../../shared/connectors/masking-port.js';
+import { securableKey } from '../../../shared/connectors/securable.js';
+import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/masking-dialect.js';
+import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../../shared/connectors/snowflake/profile.js';
 import { policyReading } from '../../../shared/plan/evaluation.js';
-import { syncResource } from '../../../shared/sync/resource-sync.js';
 import { managedScope } from '../../../shared/plan/scope.js';
+import { parsePolicies } from '../../../shared/policy/index.js';
+import { syncResource } from '../../../shared/sync/resource-sync.js';
 
 const naming = { userRoleTemplate: '{name}', case: 'upper' as const };
 const table = { kind: 'table' as const, path: ['SALES', 'PUBLIC', 'T'] };
 const loaded: LoadedResource = {
-  root: table, objects: [table], parents: [{ kind: 'database', path: ['SALES'] }, { kind: 'schema', path: ['SALES', 'PUBLIC'] }], columns: {}, grants: [],
+  root: table,
+  objects: [table],
+  parents: [
+    { kind: 'database', path: ['SALES'] },
+    { kind: 'schema', path: ['SALES', 'PUBLIC'] },
+  ],
+  columns: {},
+  grants: [],
 };
-const snapshot = parsePolicies({ policyVersion: 4, policies: [
-  { id: 1, name: 'read', policyType: 0, resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['T'] } },
-    policyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'] }] },
-  { id: 2, name: 'mask', policyType: 1, resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['T'] }, column: { values: ['EMAIL'] } },
-    dataMaskPolicyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'], dataMaskInfo: { dataMaskType: 'MASK_HASH' } }] },
-] });
+const snapshot = parsePolicies({
+  policyVersion: 4,
+  policies: [
+    {
+      id: 1,
+      name: 'read',
+      policyType: 0,
+      resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['T'] } },
+      policyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'] }],
+    },
+    {
+      id: 2,
+      name: 'mask',
+      policyType: 1,
+      resources: {
+        database: { values: ['SALES'] },
+        schema: { values: ['PUBLIC'] },
+        table: { values: ['T'] },
+        column: { values: ['EMAIL'] },
+      },
+      dataMaskPolicyItems: [
+        { accesses: [{ type: 'select' }], roles: ['analyst'], dataMaskInfo: { dataMaskType: 'MASK_HASH' } },
+      ],
+    },
+  ],
+});
 
-function rig(applyOk: boolean, scope = { ignoreRoles: [] as string[], ignoreObjects: [] as string[], managedPrivileges: SNOWFLAKE_PRIVILEGES }, identity = ['POLICYSYNC']) {
+function rig(
+  applyOk: boolean,
+  scope = { ignoreRoles: [] as string[], ignoreObjects: [] as string[], managedPrivileges: SNOWFLAKE_PRIVILEGES },
+  identity = ['POLICYSYNC'],
+) {
   const calls: string[] = [];
   const port: MaskingPort = {
-    dialect: snowflakeMaskingDialect(naming, 'GOV'), takeover: false, takeoverSetting: 'X',
+    dialect: snowflakeMaskingDialect(naming, 'GOV'),
+    takeover: false,
+    takeoverSetting: 'X',
     read: async (): Promise<MaskingState> => {
       calls.push('mask read');
-      return { columns: { [securableKey(table)]: [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }] }, attachments: [], policies: [] };
+      return {
+        columns: { [securableKey(table)]: [{ name: 'EMAIL', dataType: 'VARCHAR(100)' }] },
+        attachments: [],
+        policies: [],
+      };
     },
     statements: (s: MaskStep) => [s.op],
-    apply: async (steps) => { calls.push(...steps.map((s) => `mask ${s.op}`)); return steps.map((step, i) => ({ step, sql: step.op, ok: applyOk || i === 0, ...(applyOk || i === 0 ? {} : { error: 'refused' }) })); },
+    apply: async (steps) => {
+      calls.push(...steps.map((s) => `mask ${s.op}`));
+      return steps.map((step, i) => ({
+        step,
+        sql: step.op,
+        ok: applyOk || i === 0,
+        ...(applyOk || i === 0 ? {} : { error: 'refused' }),
+      }));
+    },
   };
   const connector: Connector = {
-    kind: 'memory', capabilities: { masking: port },
-    load: async () => loaded, identity: async () => identity.map((name) => ({ kind: 'role' as const, name })),
-    apply: async (steps) => { calls.push(...steps.map((s) => `grant ${s.op}`)); return steps.map((step) => ({ step, sql: step.op, ok: true })); },
+    kind: 'memory',
+    capabilities: { masking: port },
+    load: async () => loaded,
+    identity: async () => identity.map((name) => ({ kind: 'role' as const, name })),
+    apply: async (steps) => {
+      calls.push(...steps.map((s) => `grant ${s.op}`));
+      return steps.map((step) => ({ step, sql: step.op, ok: true }));
+    },
     close: async () => undefined,
   };
   const deps = {
-    connector, profile: snowflakeProfile(naming), policies: policyReading(snapshot, snowflakeProfile(naming), new Date('2026-01-01T00:00:00Z')), dryRun: false,
+    connector,
+    profile: snowflakeProfile(naming),
+    policies: policyReading(snapshot, snowflakeProfile(naming), new Date('2026-01-01T00:00:00Z')),
+    dryRun: false,
     scope: managedScope(scope),
   };
   return { calls, deps };
@@ -53,7 +106,10 @@ describe('syncResource with a masking port', () => {
     const out = await syncResource(ref, deps);
     expect(out.status).toBe('SUCCESS');
     expect(calls.indexOf('mask ATTACH')).toBeLessThan(calls.findIndex((c) => c.startsWith('grant')));
-    expect(out.result!.masking).toEqual([expect.stringMatching(/^CREATE MASKING POLICY SALES\.GOV\.PUBLIC_T_EMAIL_STRING_MASK_[0-9A-F]{64}$/), 'ATTACH MASKING POLICY column SALES.PUBLIC.T.EMAIL']);
+    expect(out.result!.masking).toEqual([
+      expect.stringMatching(/^CREATE MASKING POLICY SALES\.GOV\.PUBLIC_T_EMAIL_STRING_MASK_[0-9A-F]{64}$/),
+      'ATTACH MASKING POLICY column SALES.PUBLIC.T.EMAIL',
+    ]);
   });
 
   it('holds every grant back when a masking statement fails', async () => {
@@ -68,19 +124,29 @@ describe('syncResource with a masking port', () => {
     const { calls, deps } = rig(true);
     const out = await syncResource(ref, { ...deps, dryRun: true });
     expect(calls).toEqual(['mask read']);
-    expect(out.result!.plan.map((p) => p.op)).toEqual(expect.arrayContaining(['CREATE MASKING POLICY', 'ATTACH MASKING POLICY', 'GRANT']));
+    expect(out.result!.plan.map((p) => p.op)).toEqual(
+      expect.arrayContaining(['CREATE MASKING POLICY', 'ATTACH MASKING POLICY', 'GRANT']),
+    );
     expect(out.message).toMatch(/^dry run: \d+ change/);
   });
 
   it('changes no mask or filter on a table IGNORE_OBJECTS names, and does not even read its masking state', async () => {
-    const { calls, deps } = rig(true, { ignoreRoles: [], ignoreObjects: ['SALES.PUBLIC.T'], managedPrivileges: SNOWFLAKE_PRIVILEGES });
+    const { calls, deps } = rig(true, {
+      ignoreRoles: [],
+      ignoreObjects: ['SALES.PUBLIC.T'],
+      managedPrivileges: SNOWFLAKE_PRIVILEGES,
+    });
     const out = await syncResource(ref, deps);
     expect(calls.filter((c) => c.startsWith('mask'))).toEqual([]);
     expect(out.result!.plan.filter((p) => /MASK|FILTER/.test(p.op))).toEqual([]);
   });
 
   it('grants no USAGE on the schema and database above a table IGNORE_OBJECTS names', async () => {
-    const { calls, deps } = rig(true, { ignoreRoles: [], ignoreObjects: ['SALES.PUBLIC.T'], managedPrivileges: SNOWFLAKE_PRIVILEGES });
+    const { calls, deps } = rig(true, {
+      ignoreRoles: [],
+      ignoreObjects: ['SALES.PUBLIC.T'],
+      managedPrivileges: SNOWFLAKE_PRIVILEGES,
+    });
     const out = await syncResource(ref, deps);
     expect(calls).toEqual([]);
     expect(out.result!.plan).toEqual([]);
@@ -94,17 +160,25 @@ describe('syncResource with a masking port', () => {
   });
 
   it('renders an item naming a role IGNORE_ROLES names as the policy says, and warns', async () => {
-    const { deps } = rig(true, { ignoreRoles: ['ANALYST'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES });
+    const { deps } = rig(true, {
+      ignoreRoles: ['ANALYST'],
+      ignoreObjects: [],
+      managedPrivileges: SNOWFLAKE_PRIVILEGES,
+    });
     const out = await syncResource(ref, { ...deps, dryRun: true });
     expect(out.result!.plan.map((p) => p.op)).toEqual(['CREATE MASKING POLICY', 'ATTACH MASKING POLICY']);
-    expect(out.result!.warnings).toContain('column SALES.PUBLIC.T.EMAIL: policy 2 masks values for role ANALYST, which IGNORE_ROLES leaves out of the sync; '
-      + 'its item is applied as the policy says (leaving it out could show that principal clearer data)');
+    expect(out.result!.warnings).toContain(
+      'column SALES.PUBLIC.T.EMAIL: policy 2 masks values for role ANALYST, which IGNORE_ROLES leaves out of the sync; ' +
+        'its item is applied as the policy says (leaving it out could show that principal clearer data)',
+    );
   });
 
-  it('never grants to the connector\'s own role, even with IGNORE_ROLES empty, and says so', async () => {
+  it("never grants to the connector's own role, even with IGNORE_ROLES empty, and says so", async () => {
     const { calls, deps } = rig(true, undefined, ['analyst']);
     const out = await syncResource(ref, deps);
     expect(calls.filter((c) => c.startsWith('grant'))).toEqual([]);
-    expect(out.result!.warnings).toContain('role ANALYST is the connector\'s own identity: the sync never grants or revokes anything to it, so 3 grant(s) the policies ask for were left out');
+    expect(out.result!.warnings).toContain(
+      "role ANALYST is the connector's own identity: the sync never grants or revokes anything to it, so 3 grant(s) the policies ask for were left out",
+    );
   });
 });

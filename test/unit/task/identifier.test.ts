@@ -13,9 +13,12 @@ describe('identifierProblem', () => {
     expect(identifierProblem(name)).toBe(problem);
   });
 
-  it.each(['ORDERS', 'My Table', 'a.b', 'x'.repeat(1000), 'emoji_😀'])('accepts %j, which a quoted Snowflake identifier may be', (name) => {
-    expect(identifierProblem(name)).toBeUndefined();
-  });
+  it.each(['ORDERS', 'My Table', 'a.b', 'x'.repeat(1000), 'emoji_😀'])(
+    'accepts %j, which a quoted Snowflake identifier may be',
+    (name) => {
+      expect(identifierProblem(name)).toBeUndefined();
+    },
+  );
 });
 
 describe('unityCatalogNameProblem', () => {

@@ -1,8 +1,12 @@
 /** Statements the emulator understands. Names are kept as written; the metastore folds object names. */
 export type SecurableKeyword = 'CATALOG' | 'SCHEMA' | 'TABLE' | 'VIEW';
-export interface SecurableRef { type: SecurableKeyword; name: string[] }
+export interface SecurableRef {
+  type: SecurableKeyword;
+  name: string[];
+}
 
-export type Literal = { kind: 'literal'; value: string | number | boolean | null; text: string }
+export type Literal =
+  | { kind: 'literal'; value: string | number | boolean | null; text: string }
   | { kind: 'call'; name: string; text: string };
 
 export interface Condition {
@@ -14,9 +18,13 @@ export interface Condition {
 export type Statement =
   | { kind: 'select-values'; items: { expr: Literal; alias?: string }[] }
   | {
-    kind: 'select-from'; columns: '*' | { name: string; alias?: string }[]; from: string[];
-    where: Condition[]; orderBy: { column: string; desc: boolean }[]; limit?: number;
-  }
+      kind: 'select-from';
+      columns: '*' | { name: string; alias?: string }[];
+      from: string[];
+      where: Condition[];
+      orderBy: { column: string; desc: boolean }[];
+      limit?: number;
+    }
   | { kind: 'show-catalogs'; like?: string }
   | { kind: 'show-schemas'; catalog?: string; like?: string }
   | { kind: 'show-tables'; schema?: string[]; like?: string }

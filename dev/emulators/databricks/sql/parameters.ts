@@ -2,7 +2,11 @@ import { DatabricksSqlError } from '../errors.js';
 import { tokenize } from './lexer.js';
 
 /** A bound value as the driver sends it (TSparkParameter): a name or a position, a Spark type, a string value. */
-export interface BoundParameter { name?: string; type?: string; value?: { stringValue?: string } }
+export interface BoundParameter {
+  name?: string;
+  type?: string;
+  value?: { stringValue?: string };
+}
 
 const NUMERIC = new Set(['INTEGER', 'INT', 'BIGINT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT', 'DECIMAL']);
 
@@ -24,13 +28,20 @@ export function bindParameters(sql: string, parameters: readonly BoundParameter[
   const named = new Map(parameters.filter((p) => p.name).map((p) => [p.name!, p]));
   const positional = parameters.filter((p) => !p.name);
   const tokens = tokenize(sql);
-  let out = '', last = 0, nextPositional = 0;
+  let out = '',
+    last = 0,
+    nextPositional = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'punct') continue;
     if (t.text === '?') {
       const p = positional[nextPositional++];
-      if (!p) throw new DatabricksSqlError('UNBOUND_SQL_PARAMETER', `Found the unbound parameter: _${nextPositional}.`, '42P02');
+      if (!p)
+        throw new DatabricksSqlError(
+          'UNBOUND_SQL_PARAMETER',
+          `Found the unbound parameter: _${nextPositional}.`,
+          '42P02',
+        );
       out += sql.slice(last, t.pos) + literal(p);
       last = t.pos + 1;
     } else if (t.text === ':' && tokens[i + 1]?.kind === 'word' && tokens[i + 1]!.pos === t.pos + 1) {

@@ -1,13 +1,19 @@
 import { parseError, unsupported } from '../errors.js';
 import type { Condition, Literal, SecurableKeyword, SecurableRef, Statement } from './ast.js';
-import { tokenize, type Token } from './lexer.js';
+import { type Token, tokenize } from './lexer.js';
 
 /** A cursor over tokens with the few moves a recursive-descent parser needs. */
 class Cursor {
   private i = 0;
   constructor(private readonly tokens: Token[]) {}
-  peek(offset = 0): Token { return this.tokens[Math.min(this.i + offset, this.tokens.length - 1)]!; }
-  next(): Token { const t = this.peek(); if (t.kind !== 'eof') this.i++; return t; }
+  peek(offset = 0): Token {
+    return this.tokens[Math.min(this.i + offset, this.tokens.length - 1)]!;
+  }
+  next(): Token {
+    const t = this.peek();
+    if (t.kind !== 'eof') this.i++;
+    return t;
+  }
   isWord(word: string, offset = 0): boolean {
     const t = this.peek(offset);
     return t.kind === 'word' && t.text.toUpperCase() === word;
@@ -17,11 +23,25 @@ class Cursor {
     this.i += words.length;
     return true;
   }
-  expectWord(...words: string[]): void { if (!this.acceptWord(...words)) throw parseError(this.peek().text); }
-  isPunct(p: string): boolean { const t = this.peek(); return t.kind === 'punct' && t.text === p; }
-  acceptPunct(p: string): boolean { if (!this.isPunct(p)) return false; this.i++; return true; }
-  expectPunct(p: string): void { if (!this.acceptPunct(p)) throw parseError(this.peek().text); }
-  atEnd(): boolean { while (this.acceptPunct(';')); return this.peek().kind === 'eof'; }
+  expectWord(...words: string[]): void {
+    if (!this.acceptWord(...words)) throw parseError(this.peek().text);
+  }
+  isPunct(p: string): boolean {
+    const t = this.peek();
+    return t.kind === 'punct' && t.text === p;
+  }
+  acceptPunct(p: string): boolean {
+    if (!this.isPunct(p)) return false;
+    this.i++;
+    return true;
+  }
+  expectPunct(p: string): void {
+    if (!this.acceptPunct(p)) throw parseError(this.peek().text);
+  }
+  atEnd(): boolean {
+    while (this.acceptPunct(';'));
+    return this.peek().kind === 'eof';
+  }
 }
 
 const isIdent = (t: Token) => t.kind === 'word' || t.kind === 'quoted';
@@ -67,10 +87,27 @@ function optionalIn(c: Cursor): string[] | undefined {
 }
 
 const SECURABLE_WORDS: Record<string, SecurableKeyword> = {
-  CATALOG: 'CATALOG', SCHEMA: 'SCHEMA', DATABASE: 'SCHEMA', TABLE: 'TABLE', VIEW: 'VIEW',
+  CATALOG: 'CATALOG',
+  SCHEMA: 'SCHEMA',
+  DATABASE: 'SCHEMA',
+  TABLE: 'TABLE',
+  VIEW: 'VIEW',
 };
-const UNMODELLED_SECURABLES = ['FUNCTION', 'VOLUME', 'MODEL', 'CONNECTION', 'EXTERNAL', 'STORAGE', 'SHARE',
-  'METASTORE', 'RECIPIENT', 'PROVIDER', 'CLEAN', 'SERVICE', 'ANY'];
+const UNMODELLED_SECURABLES = [
+  'FUNCTION',
+  'VOLUME',
+  'MODEL',
+  'CONNECTION',
+  'EXTERNAL',
+  'STORAGE',
+  'SHARE',
+  'METASTORE',
+  'RECIPIENT',
+  'PROVIDER',
+  'CLEAN',
+  'SERVICE',
+  'ANY',
+];
 
 /** `ON [CATALOG|SCHEMA|DATABASE|TABLE|VIEW] name`; without a keyword the object is a table, as in Databricks. */
 function securable(c: Cursor): SecurableRef {
@@ -111,7 +148,8 @@ function literal(c: Cursor): Literal {
   if (t.kind === 'word') {
     const upper = t.text.toUpperCase();
     if (upper === 'NULL') return { kind: 'literal', value: null, text: 'NULL' };
-    if (upper === 'TRUE' || upper === 'FALSE') return { kind: 'literal', value: upper === 'TRUE', text: upper.toLowerCase() };
+    if (upper === 'TRUE' || upper === 'FALSE')
+      return { kind: 'literal', value: upper === 'TRUE', text: upper.toLowerCase() };
     if (['CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_DATABASE', 'CURRENT_VERSION'].includes(upper)) {
       if (c.acceptPunct('(')) c.expectPunct(')');
       return { kind: 'call', name: upper, text: `${t.text.toLowerCase()}()` };
@@ -199,7 +237,8 @@ function select(c: Cursor): Statement {
     if (t.kind !== 'number') throw parseError(t.text);
     limit = Number(t.text);
   }
-  return limit === undefined ? { kind: 'select-from', columns, from, where, orderBy }
+  return limit === undefined
+    ? { kind: 'select-from', columns, from, where, orderBy }
     : { kind: 'select-from', columns, from, where, orderBy, limit };
 }
 
@@ -211,7 +250,11 @@ function show(c: Cursor): Statement {
     const base: Statement = inName ? { kind: 'show-schemas', catalog: inName[0]! } : { kind: 'show-schemas' };
     return withLike(base, optionalLike(c));
   }
-  for (const [word, kind] of [['TABLES', 'show-tables'], ['VIEWS', 'show-views'], ['VOLUMES', 'show-volumes']] as const) {
+  for (const [word, kind] of [
+    ['TABLES', 'show-tables'],
+    ['VIEWS', 'show-views'],
+    ['VOLUMES', 'show-volumes'],
+  ] as const) {
     if (c.acceptWord(word)) {
       const schema = optionalIn(c);
       return withLike(schema ? { kind, schema } : { kind }, optionalLike(c));

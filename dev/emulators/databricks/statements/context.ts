@@ -3,9 +3,16 @@ import type { Metastore } from '../metastore.js';
 import type { ResultSet } from '../results.js';
 
 /** What a Thrift session carries between statements: its current catalog and schema, and who it is. */
-export interface SessionState { catalog: string; schema: string; user: string }
+export interface SessionState {
+  catalog: string;
+  schema: string;
+  user: string;
+}
 
-export interface StatementContext { metastore: Metastore; session: SessionState }
+export interface StatementContext {
+  metastore: Metastore;
+  session: SessionState;
+}
 
 /** A statement either answers rows or nothing (GRANT, REVOKE, USE: `hasResultSet:false` on the wire). */
 export type StatementResult = ResultSet | undefined;
@@ -28,8 +35,17 @@ export function qualifyTable(name: readonly string[], session: SessionState): st
 /** SHOW ... LIKE patterns: `*` matches anything, `|` separates alternatives, case-insensitive. */
 export function showPattern(pattern: string | undefined): (name: string) => boolean {
   if (pattern === undefined) return () => true;
-  const alternatives = pattern.split('|').map((alt) =>
-    new RegExp(`^${alt.trim().split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i'));
+  const alternatives = pattern.split('|').map(
+    (alt) =>
+      new RegExp(
+        `^${alt
+          .trim()
+          .split('*')
+          .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        'i',
+      ),
+  );
   return (name) => alternatives.some((re) => re.test(name));
 }
 

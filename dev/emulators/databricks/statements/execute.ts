@@ -5,8 +5,16 @@ import { selectFrom } from './information-schema.js';
 import { executeMasking } from './masking.js';
 import { selectValues } from './select-values.js';
 import {
-  describeCatalog, describeSchema, describeTable, showCatalogs, showColumns, showFunctions, showSchemas, showTables,
-  showViews, showVolumes,
+  describeCatalog,
+  describeSchema,
+  describeTable,
+  showCatalogs,
+  showColumns,
+  showFunctions,
+  showSchemas,
+  showTables,
+  showViews,
+  showVolumes,
 } from './show.js';
 
 /** Parses and runs one statement against the metastore; throws DatabricksSqlError when Databricks would refuse. */
@@ -15,21 +23,36 @@ export function executeStatement(ctx: StatementContext, sql: string): StatementR
   if (masking !== 'not-masking') return masking;
   const s = parseStatement(sql);
   switch (s.kind) {
-    case 'select-values': return selectValues(ctx, s);
-    case 'select-from': return selectFrom(ctx, s);
-    case 'show-catalogs': return showCatalogs(ctx, s);
-    case 'show-schemas': return showSchemas(ctx, s);
-    case 'show-tables': return showTables(ctx, s);
-    case 'show-views': return showViews(ctx, s);
-    case 'show-functions': return showFunctions(ctx, s);
-    case 'show-volumes': return showVolumes(ctx, s);
-    case 'show-columns': return showColumns(ctx, s);
-    case 'describe-table': return describeTable(ctx, s);
-    case 'describe-catalog': return describeCatalog(ctx, s);
-    case 'describe-schema': return describeSchema(ctx, s);
-    case 'show-grants': return showGrants(ctx, s);
-    case 'grant': return grant(ctx, s);
-    case 'revoke': return revoke(ctx, s);
+    case 'select-values':
+      return selectValues(ctx, s);
+    case 'select-from':
+      return selectFrom(ctx, s);
+    case 'show-catalogs':
+      return showCatalogs(ctx, s);
+    case 'show-schemas':
+      return showSchemas(ctx, s);
+    case 'show-tables':
+      return showTables(ctx, s);
+    case 'show-views':
+      return showViews(ctx, s);
+    case 'show-functions':
+      return showFunctions(ctx, s);
+    case 'show-volumes':
+      return showVolumes(ctx, s);
+    case 'show-columns':
+      return showColumns(ctx, s);
+    case 'describe-table':
+      return describeTable(ctx, s);
+    case 'describe-catalog':
+      return describeCatalog(ctx, s);
+    case 'describe-schema':
+      return describeSchema(ctx, s);
+    case 'show-grants':
+      return showGrants(ctx, s);
+    case 'grant':
+      return grant(ctx, s);
+    case 'revoke':
+      return revoke(ctx, s);
     case 'use-catalog':
       ctx.session.catalog = ctx.metastore.catalog(s.name).name;
       ctx.session.schema = 'default';

@@ -1,16 +1,19 @@
 import { parseError } from '../errors.js';
 import type { ResolvedSecurable } from '../metastore.js';
+import { type ResultSet, stringColumns } from '../results.js';
 import type { SecurableRef, Statement } from '../sql/ast.js';
-import { stringColumns, type ResultSet } from '../results.js';
 import { qualifySchema, qualifyTable, type StatementContext } from './context.js';
 
 type Of<K extends Statement['kind']> = Extract<Statement, { kind: K }>;
 
 export function resolveSecurable({ metastore, session }: StatementContext, on: SecurableRef): ResolvedSecurable {
   if (on.type === 'CATALOG' && on.name.length !== 1) throw parseError(on.name.join('.'));
-  const path = on.type === 'CATALOG' ? on.name
-    : on.type === 'SCHEMA' ? qualifySchema(on.name, session)
-      : qualifyTable(on.name, session);
+  const path =
+    on.type === 'CATALOG'
+      ? on.name
+      : on.type === 'SCHEMA'
+        ? qualifySchema(on.name, session)
+        : qualifyTable(on.name, session);
   return metastore.resolve(on.type, path);
 }
 
@@ -21,7 +24,8 @@ export function resolveSecurable({ metastore, session }: StatementContext, on: S
 export function showGrants(ctx: StatementContext, s: Of<'show-grants'>): ResultSet {
   const on = resolveSecurable(ctx, s.on);
   if (s.principal !== undefined) ctx.metastore.principal(s.principal);
-  const rows = ctx.metastore.effectiveGrants(on)
+  const rows = ctx.metastore
+    .effectiveGrants(on)
     .filter((g) => s.principal === undefined || g.principal === s.principal)
     .map((g) => [g.principal, g.privilege, g.objectType, g.path.join('.')]);
   // A SQL warehouse names these columns in PascalCase (as dbt-databricks reads them); the SQL reference page

@@ -1,9 +1,9 @@
 import { tableNotFound, unresolvedColumn } from '../errors.js';
 import type { CatalogEntry, EffectiveGrant, Metastore, ResolvedSecurable } from '../metastore.js';
 import { appliesTo } from '../privileges.js';
+import { type Cell, type ResultColumn, type ResultSet, stringColumns } from '../results.js';
 import type { Condition, Statement } from '../sql/ast.js';
-import { stringColumns, type Cell, type ResultColumn, type ResultSet } from '../results.js';
-import { qualifyTable, sqlLike, type StatementContext } from './context.js';
+import { qualifyTable, type StatementContext, sqlLike } from './context.js';
 import { MASKING_VIEWS, routineDetails, visibleRows } from './masking.js';
 
 type View = (metastore: Metastore, catalogs: CatalogEntry[]) => ResultSet;
@@ -23,22 +23,57 @@ const tablesOf = (c: CatalogEntry) => schemasOf(c).flatMap((s) => [...s.tables.v
 const VIEWS: Record<string, View> = {
   catalog_privileges: (m, catalogs) => ({
     columns: stringColumns('grantor', 'grantee', 'catalog_name', 'privilege_type', 'is_grantable', 'inherited_from'),
-    rows: catalogs.flatMap((c) => privilegeRows(m, { type: 'CATALOG', objectType: 'CATALOG', path: [c.name] })
-      .map((g) => [...grantCells(g), c.name, ...tail(g)])),
+    rows: catalogs.flatMap((c) =>
+      privilegeRows(m, { type: 'CATALOG', objectType: 'CATALOG', path: [c.name] }).map((g) => [
+        ...grantCells(g),
+        c.name,
+        ...tail(g),
+      ]),
+    ),
   }),
   schema_privileges: (m, catalogs) => ({
-    columns: stringColumns('grantor', 'grantee', 'catalog_name', 'schema_name', 'privilege_type', 'is_grantable',
-      'inherited_from'),
-    rows: catalogs.flatMap((c) => schemasOf(c).flatMap((s) =>
-      privilegeRows(m, { type: 'SCHEMA', objectType: 'SCHEMA', path: [c.name, s.name] })
-        .map((g) => [...grantCells(g), c.name, s.name, ...tail(g)]))),
+    columns: stringColumns(
+      'grantor',
+      'grantee',
+      'catalog_name',
+      'schema_name',
+      'privilege_type',
+      'is_grantable',
+      'inherited_from',
+    ),
+    rows: catalogs.flatMap((c) =>
+      schemasOf(c).flatMap((s) =>
+        privilegeRows(m, { type: 'SCHEMA', objectType: 'SCHEMA', path: [c.name, s.name] }).map((g) => [
+          ...grantCells(g),
+          c.name,
+          s.name,
+          ...tail(g),
+        ]),
+      ),
+    ),
   }),
   table_privileges: (m, catalogs) => ({
-    columns: stringColumns('grantor', 'grantee', 'table_catalog', 'table_schema', 'table_name', 'privilege_type',
-      'is_grantable', 'inherited_from'),
-    rows: catalogs.flatMap((c) => tablesOf(c).flatMap(({ s, t }) =>
-      privilegeRows(m, { type: t.kind, objectType: 'TABLE', path: [c.name, s.name, t.name] })
-        .map((g) => [...grantCells(g), c.name, s.name, t.name, ...tail(g)]))),
+    columns: stringColumns(
+      'grantor',
+      'grantee',
+      'table_catalog',
+      'table_schema',
+      'table_name',
+      'privilege_type',
+      'is_grantable',
+      'inherited_from',
+    ),
+    rows: catalogs.flatMap((c) =>
+      tablesOf(c).flatMap(({ s, t }) =>
+        privilegeRows(m, { type: t.kind, objectType: 'TABLE', path: [c.name, s.name, t.name] }).map((g) => [
+          ...grantCells(g),
+          c.name,
+          s.name,
+          t.name,
+          ...tail(g),
+        ]),
+      ),
+    ),
   }),
   catalogs: (_m, catalogs) => ({
     columns: stringColumns('catalog_name', 'catalog_owner', 'comment'),
@@ -49,52 +84,141 @@ const VIEWS: Record<string, View> = {
     rows: catalogs.flatMap((c) => schemasOf(c).map((s) => [c.name, s.name, s.owner, null])),
   }),
   tables: (_m, catalogs) => ({
-    columns: stringColumns('table_catalog', 'table_schema', 'table_name', 'table_type', 'is_insertable_into',
-      'table_owner', 'comment', 'data_source_format'),
-    rows: catalogs.flatMap((c) => tablesOf(c).map(({ s, t }) => [c.name, s.name, t.name,
-      t.kind === 'VIEW' ? 'VIEW' : 'MANAGED', t.kind === 'VIEW' ? 'NO' : 'YES', t.owner, null,
-      t.kind === 'VIEW' ? null : 'DELTA'])),
+    columns: stringColumns(
+      'table_catalog',
+      'table_schema',
+      'table_name',
+      'table_type',
+      'is_insertable_into',
+      'table_owner',
+      'comment',
+      'data_source_format',
+    ),
+    rows: catalogs.flatMap((c) =>
+      tablesOf(c).map(({ s, t }) => [
+        c.name,
+        s.name,
+        t.name,
+        t.kind === 'VIEW' ? 'VIEW' : 'MANAGED',
+        t.kind === 'VIEW' ? 'NO' : 'YES',
+        t.owner,
+        null,
+        t.kind === 'VIEW' ? null : 'DELTA',
+      ]),
+    ),
   }),
   views: (_m, catalogs) => ({
-    columns: stringColumns('table_catalog', 'table_schema', 'table_name', 'view_definition', 'is_updatable',
-      'is_insertable_into'),
-    rows: catalogs.flatMap((c) => tablesOf(c).filter(({ t }) => t.kind === 'VIEW')
-      .map(({ s, t }) => [c.name, s.name, t.name, null, 'NO', 'NO'])),
+    columns: stringColumns(
+      'table_catalog',
+      'table_schema',
+      'table_name',
+      'view_definition',
+      'is_updatable',
+      'is_insertable_into',
+    ),
+    rows: catalogs.flatMap((c) =>
+      tablesOf(c)
+        .filter(({ t }) => t.kind === 'VIEW')
+        .map(({ s, t }) => [c.name, s.name, t.name, null, 'NO', 'NO']),
+    ),
   }),
   columns: (_m, catalogs) => ({
     // ordinal_position counts from 0 in Databricks.
-    columns: [...stringColumns('table_catalog', 'table_schema', 'table_name', 'column_name'),
-      { name: 'ordinal_position', type: 'INT' }, ...stringColumns('is_nullable', 'full_data_type', 'data_type', 'comment')],
-    rows: catalogs.flatMap((c) => tablesOf(c).flatMap(({ s, t }) => t.columns.map((col, i) =>
-      [c.name, s.name, t.name, col.name, i, 'YES', col.type.toLowerCase(), col.type.replace(/[<(].*$/, '').toUpperCase(), null]))),
+    columns: [
+      ...stringColumns('table_catalog', 'table_schema', 'table_name', 'column_name'),
+      { name: 'ordinal_position', type: 'INT' },
+      ...stringColumns('is_nullable', 'full_data_type', 'data_type', 'comment'),
+    ],
+    rows: catalogs.flatMap((c) =>
+      tablesOf(c).flatMap(({ s, t }) =>
+        t.columns.map((col, i) => [
+          c.name,
+          s.name,
+          t.name,
+          col.name,
+          i,
+          'YES',
+          col.type.toLowerCase(),
+          col.type.replace(/[<(].*$/, '').toUpperCase(),
+          null,
+        ]),
+      ),
+    ),
   }),
   volumes: (_m, catalogs) => ({
     columns: stringColumns('volume_catalog', 'volume_schema', 'volume_name', 'volume_type', 'volume_owner', 'comment'),
-    rows: catalogs.flatMap((c) => schemasOf(c).flatMap((s) =>
-      [...s.volumes.values()].map((v) => [c.name, s.name, v.name, 'MANAGED', v.owner, null]))),
+    rows: catalogs.flatMap((c) =>
+      schemasOf(c).flatMap((s) =>
+        [...s.volumes.values()].map((v) => [c.name, s.name, v.name, 'MANAGED', v.owner, null]),
+      ),
+    ),
   }),
   routines: (_m, catalogs) => ({
-    columns: stringColumns('specific_catalog', 'specific_schema', 'specific_name', 'routine_catalog', 'routine_schema',
-      'routine_name', 'routine_type', 'routine_owner', 'data_type', 'routine_definition', 'comment'),
-    rows: catalogs.flatMap((c) => schemasOf(c).flatMap((s) => [...s.functions.values()].map((f) => {
-      const d = routineDetails(_m, [c.name, s.name, f.name]);
-      return [c.name, s.name, f.name, c.name, s.name, f.name, 'FUNCTION', f.owner, d.dataType, d.definition, d.comment];
-    }))),
+    columns: stringColumns(
+      'specific_catalog',
+      'specific_schema',
+      'specific_name',
+      'routine_catalog',
+      'routine_schema',
+      'routine_name',
+      'routine_type',
+      'routine_owner',
+      'data_type',
+      'routine_definition',
+      'comment',
+    ),
+    rows: catalogs.flatMap((c) =>
+      schemasOf(c).flatMap((s) =>
+        [...s.functions.values()].map((f) => {
+          const d = routineDetails(_m, [c.name, s.name, f.name]);
+          return [
+            c.name,
+            s.name,
+            f.name,
+            c.name,
+            s.name,
+            f.name,
+            'FUNCTION',
+            f.owner,
+            d.dataType,
+            d.definition,
+            d.comment,
+          ];
+        }),
+      ),
+    ),
   }),
-  column_masks: (m, catalogs) => MASKING_VIEWS.column_masks!(m, catalogs.map((c) => c.name)),
-  row_filters: (m, catalogs) => MASKING_VIEWS.row_filters!(m, catalogs.map((c) => c.name)),
+  column_masks: (m, catalogs) =>
+    MASKING_VIEWS.column_masks!(
+      m,
+      catalogs.map((c) => c.name),
+    ),
+  row_filters: (m, catalogs) =>
+    MASKING_VIEWS.row_filters!(
+      m,
+      catalogs.map((c) => c.name),
+    ),
 };
 
 function matcher(condition: Condition): (cell: Cell) => boolean {
   const values = condition.values.map(String);
   switch (condition.op) {
-    case '=': return (cell) => cell !== null && String(cell) === values[0];
-    case '<>': return (cell) => cell !== null && String(cell) !== values[0];
-    case 'in': return (cell) => cell !== null && values.includes(String(cell));
-    case 'not in': return (cell) => cell !== null && !values.includes(String(cell));
-    case 'is null': return (cell) => cell === null;
-    case 'is not null': return (cell) => cell !== null;
-    case 'like': { const like = sqlLike(values[0]!); return (cell) => cell !== null && like(String(cell)); }
+    case '=':
+      return (cell) => cell !== null && String(cell) === values[0];
+    case '<>':
+      return (cell) => cell !== null && String(cell) !== values[0];
+    case 'in':
+      return (cell) => cell !== null && values.includes(String(cell));
+    case 'not in':
+      return (cell) => cell !== null && !values.includes(String(cell));
+    case 'is null':
+      return (cell) => cell === null;
+    case 'is not null':
+      return (cell) => cell !== null;
+    case 'like': {
+      const like = sqlLike(values[0]!);
+      return (cell) => cell !== null && like(String(cell));
+    }
   }
 }
 
@@ -115,7 +239,8 @@ function query(relation: ResultSet, s: Extract<Statement, { kind: 'select-from' 
     const keys = s.orderBy.map((o) => ({ i: index(o.column), sign: o.desc ? -1 : 1 }));
     rows = [...rows].sort((a, b) => {
       for (const { i, sign } of keys) {
-        const x = a[i] ?? null, y = b[i] ?? null;
+        const x = a[i] ?? null,
+          y = b[i] ?? null;
         if (x === y) continue;
         if (x === null) return sign; // NULLs sort first ascending in Databricks
         if (y === null) return -sign;
@@ -140,15 +265,18 @@ function query(relation: ResultSet, s: Extract<Statement, { kind: 'select-from' 
  */
 export function selectFrom(ctx: StatementContext, s: Extract<Statement, { kind: 'select-from' }>): ResultSet {
   const from = s.from.map((p) => p.toLowerCase());
-  const isInfo = (from.length === 3 && from[1] === 'information_schema') || (from.length === 2 && from[0] === 'information_schema');
+  const isInfo =
+    (from.length === 3 && from[1] === 'information_schema') || (from.length === 2 && from[0] === 'information_schema');
   if (!isInfo) {
     const path = qualifyTable(s.from, ctx.session);
     const table = ctx.metastore.table(path);
     // Seeded rows, through the table's row filter and column masks for the session's user.
-    const rows = visibleRows(ctx.metastore, ctx.session, path, table).map((r) => table.columns.map((c) => {
-      const v = r[c.name] ?? null;
-      return typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
-    }));
+    const rows = visibleRows(ctx.metastore, ctx.session, path, table).map((r) =>
+      table.columns.map((c) => {
+        const v = r[c.name] ?? null;
+        return typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+      }),
+    );
     const relation: ResultSet = { columns: table.columns.map((c) => ({ name: c.name, type: 'STRING' })), rows };
     return query(relation, s, path.join('.'));
   }
@@ -156,6 +284,7 @@ export function selectFrom(ctx: StatementContext, s: Extract<Statement, { kind: 
   const viewName = from[from.length - 1]!;
   const view = VIEWS[viewName];
   if (!view) throw tableNotFound([catalogName, 'information_schema', viewName]);
-  const catalogs = catalogName === 'system' ? [...ctx.metastore.catalogs.values()] : [ctx.metastore.catalog(catalogName)];
+  const catalogs =
+    catalogName === 'system' ? [...ctx.metastore.catalogs.values()] : [ctx.metastore.catalog(catalogName)];
   return query(view(ctx.metastore, catalogs), s, `${catalogName}.information_schema.${viewName}`);
 }

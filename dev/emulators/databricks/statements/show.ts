@@ -1,6 +1,6 @@
+import { type ResultSet, stringColumns } from '../results.js';
 import type { Statement } from '../sql/ast.js';
-import { stringColumns, type ResultSet } from '../results.js';
-import { qualifySchema, qualifyTable, showPattern, type StatementContext } from './context.js';
+import { qualifySchema, qualifyTable, type StatementContext, showPattern } from './context.js';
 
 type Show<K extends Statement['kind']> = Extract<Statement, { kind: K }>;
 
@@ -8,7 +8,10 @@ export function showCatalogs({ metastore }: StatementContext, s: Show<'show-cata
   const matches = showPattern(s.like);
   return {
     columns: stringColumns('catalog'),
-    rows: [...metastore.catalogs.keys()].filter(matches).sort().map((name) => [name]),
+    rows: [...metastore.catalogs.keys()]
+      .filter(matches)
+      .sort()
+      .map((name) => [name]),
   };
 }
 
@@ -17,7 +20,10 @@ export function showSchemas({ metastore, session }: StatementContext, s: Show<'s
   const catalog = metastore.catalog(s.catalog ?? session.catalog);
   return {
     columns: stringColumns('databaseName'),
-    rows: [...catalog.schemas.keys(), 'information_schema'].filter(matches).sort().map((name) => [name]),
+    rows: [...catalog.schemas.keys(), 'information_schema']
+      .filter(matches)
+      .sort()
+      .map((name) => [name]),
   };
 }
 
@@ -28,7 +34,10 @@ export function showTables({ metastore, session }: StatementContext, s: Show<'sh
   const matches = showPattern(s.like);
   return {
     columns: [...stringColumns('database', 'tableName'), { name: 'isTemporary', type: 'BOOLEAN' }],
-    rows: [...schema.tables.keys()].filter(matches).sort().map((name) => [schema.name, name, false]),
+    rows: [...schema.tables.keys()]
+      .filter(matches)
+      .sort()
+      .map((name) => [schema.name, name, false]),
   };
 }
 
@@ -36,10 +45,16 @@ export function showViews({ metastore, session }: StatementContext, s: Show<'sho
   const schema = metastore.schema(qualifySchema(s.schema ?? [session.schema], session));
   const matches = showPattern(s.like);
   return {
-    columns: [...stringColumns('namespace', 'viewName'), { name: 'isTemporary', type: 'BOOLEAN' },
-      { name: 'isMaterialized', type: 'BOOLEAN' }],
-    rows: [...schema.tables.values()].filter((t) => t.kind === 'VIEW' && matches(t.name))
-      .map((t) => t.name).sort().map((name) => [schema.name, name, false, false]),
+    columns: [
+      ...stringColumns('namespace', 'viewName'),
+      { name: 'isTemporary', type: 'BOOLEAN' },
+      { name: 'isMaterialized', type: 'BOOLEAN' },
+    ],
+    rows: [...schema.tables.values()]
+      .filter((t) => t.kind === 'VIEW' && matches(t.name))
+      .map((t) => t.name)
+      .sort()
+      .map((name) => [schema.name, name, false, false]),
   };
 }
 
@@ -49,7 +64,10 @@ export function showFunctions({ metastore, session }: StatementContext, s: Show<
   const matches = showPattern(s.like);
   return {
     columns: stringColumns('function'),
-    rows: [...schema.functions.keys()].filter(matches).sort().map((name) => [[...path, name].join('.').toLowerCase()]),
+    rows: [...schema.functions.keys()]
+      .filter(matches)
+      .sort()
+      .map((name) => [[...path, name].join('.').toLowerCase()]),
   };
 }
 
@@ -58,12 +76,17 @@ export function showVolumes({ metastore, session }: StatementContext, s: Show<'s
   const matches = showPattern(s.like);
   return {
     columns: stringColumns('database_name', 'volume_name'),
-    rows: [...schema.volumes.keys()].filter(matches).sort().map((name) => [schema.name, name]),
+    rows: [...schema.volumes.keys()]
+      .filter(matches)
+      .sort()
+      .map((name) => [schema.name, name]),
   };
 }
 
 export function showColumns({ metastore, session }: StatementContext, s: Show<'show-columns'>): ResultSet {
-  const name = s.schema ? [...qualifySchema(s.schema, session), s.table[s.table.length - 1]!] : qualifyTable(s.table, session);
+  const name = s.schema
+    ? [...qualifySchema(s.schema, session), s.table[s.table.length - 1]!]
+    : qualifyTable(s.table, session);
   return { columns: stringColumns('col_name'), rows: metastore.table(name).columns.map((c) => [c.name]) };
 }
 
@@ -73,9 +96,15 @@ export function describeTable({ metastore, session }: StatementContext, s: Show<
   const table = metastore.table(path);
   const rows: (string | null)[][] = table.columns.map((c) => [c.name, c.type, null]);
   if (s.extended) {
-    rows.push(['', '', ''], ['# Detailed Table Information', '', ''],
-      ['Catalog', path[0]!, ''], ['Database', path[1]!, ''], ['Table', table.name, ''], ['Owner', table.owner, ''],
-      ['Type', table.kind === 'VIEW' ? 'VIEW' : 'MANAGED', '']);
+    rows.push(
+      ['', '', ''],
+      ['# Detailed Table Information', '', ''],
+      ['Catalog', path[0]!, ''],
+      ['Database', path[1]!, ''],
+      ['Table', table.name, ''],
+      ['Owner', table.owner, ''],
+      ['Type', table.kind === 'VIEW' ? 'VIEW' : 'MANAGED', ''],
+    );
   }
   return { columns: stringColumns('col_name', 'data_type', 'comment'), rows };
 }
@@ -84,7 +113,12 @@ export function describeCatalog({ metastore }: StatementContext, s: Show<'descri
   const catalog = metastore.catalog(s.name[0]!);
   return {
     columns: stringColumns('info_name', 'info_value'),
-    rows: [['Catalog Name', catalog.name], ['Comment', ''], ['Owner', catalog.owner], ['Catalog Type', 'Regular']],
+    rows: [
+      ['Catalog Name', catalog.name],
+      ['Comment', ''],
+      ['Owner', catalog.owner],
+      ['Catalog Type', 'Regular'],
+    ],
   };
 }
 
@@ -93,6 +127,11 @@ export function describeSchema({ metastore, session }: StatementContext, s: Show
   const schema = metastore.schema(path);
   return {
     columns: stringColumns('database_description_item', 'database_description_value'),
-    rows: [['Catalog Name', path[0]!.toLowerCase()], ['Namespace Name', schema.name], ['Comment', ''], ['Owner', schema.owner]],
+    rows: [
+      ['Catalog Name', path[0]!.toLowerCase()],
+      ['Namespace Name', schema.name],
+      ['Comment', ''],
+      ['Owner', schema.owner],
+    ],
   };
 }

@@ -16,7 +16,12 @@ export interface ExecContext {
 export function bindValue(ctx: ExecContext, v: Value): string | number | null {
   if (v.kind === 'literal') return v.value;
   const b = ctx.bindings[String(v.index)];
-  if (!b) throw new SnowflakeSqlError('002049', 'SQL compilation error: error line 0 at position 0\nBind variable ? not set.', '42601');
+  if (!b)
+    throw new SnowflakeSqlError(
+      '002049',
+      'SQL compilation error: error line 0 at position 0\nBind variable ? not set.',
+      '42601',
+    );
   if (b.value === null || b.value === undefined) return null;
   return b.type === 'FIXED' || b.type === 'REAL' ? Number(b.value) : String(b.value);
 }

@@ -1,9 +1,9 @@
 import { displayIdent, displayPath } from '../identifiers.js';
 import { ALL_PRIVILEGES, isValidOn } from '../privileges.js';
-import { status, type ResultSet } from '../result-set.js';
-import { doesNotExist, SnowflakeSqlError, type ObjectNoun } from '../sql-error.js';
+import { type ResultSet, status } from '../result-set.js';
+import { doesNotExist, type ObjectNoun, SnowflakeSqlError } from '../sql-error.js';
 import type { GrantTarget, ObjectType, Statement } from '../statement.js';
-import { qualify, type ExecContext } from './context.js';
+import { type ExecContext, qualify } from './context.js';
 import { requireDatabase, requireSchema } from './show.js';
 
 export function nounOf(type: ObjectType): ObjectNoun {
@@ -25,12 +25,22 @@ export function executeGrant(ctx: ExecContext, s: Extract<Statement, { kind: 'gr
 
   if (s.privileges.includes('OWNERSHIP')) {
     if (s.kind === 'revoke') {
-      throw new SnowflakeSqlError('003001',
-        'SQL access control error:\nOWNERSHIP cannot be revoked; transfer it with GRANT OWNERSHIP ... TO ROLE <role>.', '42501');
+      throw new SnowflakeSqlError(
+        '003001',
+        'SQL access control error:\nOWNERSHIP cannot be revoked; transfer it with GRANT OWNERSHIP ... TO ROLE <role>.',
+        '42501',
+      );
     }
-    if (s.privileges.length > 1) throw new SnowflakeSqlError('001003', 'SQL compilation error:\nsyntax error line 1 at position 6 unexpected \'OWNERSHIP\'.', '42000');
+    if (s.privileges.length > 1)
+      throw new SnowflakeSqlError(
+        '001003',
+        "SQL compilation error:\nsyntax error line 1 at position 6 unexpected 'OWNERSHIP'.",
+        '42000',
+      );
     for (const on of objects) {
-      for (const g of account.grantRecords((x) => x.privilege === 'OWNERSHIP' && x.on.type === on.type && samePath(x.on.path, on.path))) {
+      for (const g of account.grantRecords(
+        (x) => x.privilege === 'OWNERSHIP' && x.on.type === on.type && samePath(x.on.path, on.path),
+      )) {
         account.revoke({ privilege: 'OWNERSHIP', on: g.on, grantee: g.grantee });
       }
       account.grant({ privilege: 'OWNERSHIP', on, grantee: s.role, grantedBy: session.role, grantOption: false });
@@ -42,14 +52,22 @@ export function executeGrant(ctx: ExecContext, s: Extract<Statement, { kind: 'gr
   for (const on of objects) {
     const privileges = s.privileges.flatMap((p) => (p === 'ALL' ? ALL_PRIVILEGES[on.type] : [p]));
     for (const privilege of privileges) {
-      if (!isValidOn(on.type, privilege)) { refused.add(privilege); continue; }
-      if (s.kind === 'grant') account.grant({ privilege, on, grantee: s.role, grantedBy: session.role, grantOption: s.grantOption });
+      if (!isValidOn(on.type, privilege)) {
+        refused.add(privilege);
+        continue;
+      }
+      if (s.kind === 'grant')
+        account.grant({ privilege, on, grantee: s.role, grantedBy: session.role, grantOption: s.grantOption });
       else account.revoke({ privilege, on, grantee: s.role }, s.grantOption);
     }
   }
   // Revoking a privilege an object type cannot hold changes nothing, so only GRANT reports it.
   if (refused.size > 0 && s.kind === 'grant') {
-    throw new SnowflakeSqlError('003011', `Grant partially executed: privileges [${[...refused].join(', ')}] not granted.`, '42501');
+    throw new SnowflakeSqlError(
+      '003011',
+      `Grant partially executed: privileges [${[...refused].join(', ')}] not granted.`,
+      '42501',
+    );
   }
   return status(SUCCESS);
 }
@@ -68,11 +86,23 @@ function targets(ctx: ExecContext, target: GrantTarget, command: string): { type
     }
     return [{ type: target.type, path }];
   }
-  const containers = target.in.type === 'DATABASE'
-    ? [...requireDatabase(account, target.in.path[0]!).schemas.values()].map((schema) => ({ db: target.in.path[0]!, schema }))
-    : [(() => { const path = qualify(ctx, target.in.path, 2, command); return { db: path[0]!, schema: requireSchema(account, path).schema }; })()];
-  return containers.flatMap(({ db, schema }) => [...schema.tables.values()]
-    .filter((t) => t.kind === target.type).map((t) => ({ type: target.type, path: [db, schema.name, t.name] })));
+  const containers =
+    target.in.type === 'DATABASE'
+      ? [...requireDatabase(account, target.in.path[0]!).schemas.values()].map((schema) => ({
+          db: target.in.path[0]!,
+          schema,
+        }))
+      : [
+          (() => {
+            const path = qualify(ctx, target.in.path, 2, command);
+            return { db: path[0]!, schema: requireSchema(account, path).schema };
+          })(),
+        ];
+  return containers.flatMap(({ db, schema }) =>
+    [...schema.tables.values()]
+      .filter((t) => t.kind === target.type)
+      .map((t) => ({ type: target.type, path: [db, schema.name, t.name] })),
+  );
 }
 
 function samePath(a: readonly string[], b: readonly string[]): boolean {
@@ -80,7 +110,10 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** GRANT ROLE r TO ROLE r2 / USER u: checked and accepted; role hierarchy is not modelled. */
-export function executeGrantRole(ctx: ExecContext, s: Extract<Statement, { kind: 'grantRole' | 'revokeRole' }>): ResultSet {
+export function executeGrantRole(
+  ctx: ExecContext,
+  s: Extract<Statement, { kind: 'grantRole' | 'revokeRole' }>,
+): ResultSet {
   if (!ctx.account.role(s.role)) throw doesNotExist('Role', [s.role]);
   if (s.grantee.type === 'ROLE' && !ctx.account.role(s.grantee.name)) throw doesNotExist('Role', [s.grantee.name]);
   return status(SUCCESS);
@@ -92,7 +125,8 @@ export function executeCreateRole(ctx: ExecContext, s: Extract<Statement, { kind
   const name = displayIdent(s.name);
   if (account.role(s.name)) {
     if (s.ifNotExists) return status(`${name} already exists, statement succeeded.`);
-    if (!s.orReplace) throw new SnowflakeSqlError('002002', `SQL compilation error:\nObject '${name}' already exists.`, '42710');
+    if (!s.orReplace)
+      throw new SnowflakeSqlError('002002', `SQL compilation error:\nObject '${name}' already exists.`, '42710');
     account.dropRole(s.name);
   }
   account.addRole(s.name);

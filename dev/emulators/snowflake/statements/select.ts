@@ -1,10 +1,10 @@
 import { displayPath } from '../identifiers.js';
 import { likeToRegExp } from '../like-pattern.js';
 import { SERVER_VERSION } from '../protocol.js';
-import { STATEMENT_TYPE, type Cell, type ResultColumn, type ResultSet } from '../result-set.js';
+import { type Cell, type ResultColumn, type ResultSet, STATEMENT_TYPE } from '../result-set.js';
 import { doesNotExist, noCurrent, SnowflakeSqlError } from '../sql-error.js';
 import type { Condition, Expr, Statement } from '../statement.js';
-import { bindValue, qualify, type ExecContext } from './context.js';
+import { bindValue, type ExecContext, qualify } from './context.js';
 import { INFORMATION_SCHEMA_VIEWS, type Relation } from './information-schema.js';
 import { tableFunctionRelation, visibleRows } from './masking.js';
 import { INFORMATION_SCHEMA, requireDatabase, requireSchema } from './show.js';
@@ -22,20 +22,35 @@ export function executeSelect(ctx: ExecContext, s: Select): ResultSet {
   if (!s.unionAll) return first;
   const rest = executeSelect(ctx, s.unionAll);
   if (rest.columns.length !== first.columns.length) {
-    throw new SnowflakeSqlError('001789', `SQL compilation error:\ninvalid number of result columns for set operator input branches, expected ${first.columns.length}, got ${rest.columns.length} in branch 2`, '42601');
+    throw new SnowflakeSqlError(
+      '001789',
+      `SQL compilation error:\ninvalid number of result columns for set operator input branches, expected ${first.columns.length}, got ${rest.columns.length} in branch 2`,
+      '42601',
+    );
   }
   return { ...first, rows: [...first.rows, ...rest.rows] };
 }
 
 function executeBranch(ctx: ExecContext, s: Select): ResultSet {
-  const source: Relation = s.from?.tableFunction ? tableFunctionRelation(ctx, s.from.tableFunction)
-    : s.from ? relation(ctx, s.from.path) : { columns: [], rows: [{}] };
+  const source: Relation = s.from?.tableFunction
+    ? tableFunctionRelation(ctx, s.from.tableFunction)
+    : s.from
+      ? relation(ctx, s.from.path)
+      : { columns: [], rows: [{}] };
   const types = new Map(source.columns.map((c) => [c.name, c.type]));
   let rows = s.where ? source.rows.filter((r) => truth(ctx, s.where!, r)) : source.rows;
 
-  const items = s.items.flatMap((item) => item.expr === '*'
-    ? source.columns.map((c) => ({ expr: { kind: 'column', name: c.name } as Expr, name: c.name, type: c.type }))
-    : [{ expr: item.expr, name: item.alias ?? (item.expr.kind === 'column' ? item.expr.name : item.text.toUpperCase()), type: typeOf(item.expr, types) }]);
+  const items = s.items.flatMap((item) =>
+    item.expr === '*'
+      ? source.columns.map((c) => ({ expr: { kind: 'column', name: c.name } as Expr, name: c.name, type: c.type }))
+      : [
+          {
+            expr: item.expr,
+            name: item.alias ?? (item.expr.kind === 'column' ? item.expr.name : item.text.toUpperCase()),
+            type: typeOf(item.expr, types),
+          },
+        ],
+  );
   // Unknown columns are a compile error in Snowflake even when no row would be read.
   const blank: Row = Object.fromEntries(source.columns.map((c) => [c.name, null]));
   for (const item of items) if (item.expr.kind === 'column') evaluate(ctx, item.expr, blank);
@@ -45,7 +60,8 @@ function executeBranch(ctx: ExecContext, s: Select): ResultSet {
     const orderExprs = s.orderBy.map((o) => {
       if (typeof o.expr === 'number') return items[o.expr - 1]?.expr ?? badPosition(o.expr);
       const e = o.expr;
-      const aliased = e.kind === 'column' && !e.qualifier && !(e.name in blank) ? items.find((i) => i.name === e.name) : undefined;
+      const aliased =
+        e.kind === 'column' && !e.qualifier && !(e.name in blank) ? items.find((i) => i.name === e.name) : undefined;
       return aliased ? aliased.expr : e;
     });
     const keyed = rows.map((r) => ({ r, keys: orderExprs.map((e) => evaluate(ctx, e, r)) }));
@@ -60,12 +76,17 @@ function executeBranch(ctx: ExecContext, s: Select): ResultSet {
   }
   if (s.limit !== undefined) rows = rows.slice(0, s.limit);
   const columns: ResultColumn[] = items.map((i) => ({ name: i.name, type: i.type }));
-  return { columns, rows: rows.map((r) => items.map((i) => evaluate(ctx, i.expr, r))), statementTypeId: STATEMENT_TYPE.SELECT };
+  return {
+    columns,
+    rows: rows.map((r) => items.map((i) => evaluate(ctx, i.expr, r))),
+    statementTypeId: STATEMENT_TYPE.SELECT,
+  };
 }
 
 function relation(ctx: ExecContext, path: string[]): Relation {
   const { account } = ctx;
-  const isInfo = (path.length === 3 && path[1] === INFORMATION_SCHEMA) || (path.length === 2 && path[0] === INFORMATION_SCHEMA);
+  const isInfo =
+    (path.length === 3 && path[1] === INFORMATION_SCHEMA) || (path.length === 2 && path[0] === INFORMATION_SCHEMA);
   if (isInfo) {
     const dbName = path.length === 3 ? path[0]! : ctx.session.database;
     if (!dbName) throw noCurrent('database', 'SELECT');
@@ -79,78 +100,139 @@ function relation(ctx: ExecContext, path: string[]): Relation {
   const t = account.table(full[0]!, full[1]!, full[2]!);
   if (!t) throw doesNotExist('Object', full);
   return {
-    columns: t.columns.map((c) => ({ name: c.name, type: /^(NUMBER|INT|INTEGER|BIGINT|DECIMAL|NUMERIC)/i.test(c.type) ? 'fixed' : /^TIMESTAMP/i.test(c.type) ? 'timestamp_ltz' : 'text' })),
+    columns: t.columns.map((c) => ({
+      name: c.name,
+      type: /^(NUMBER|INT|INTEGER|BIGINT|DECIMAL|NUMERIC)/i.test(c.type)
+        ? 'fixed'
+        : /^TIMESTAMP/i.test(c.type)
+          ? 'timestamp_ltz'
+          : 'text',
+    })),
     // Seeded rows, through the table's row access policy and column masks for the session's role.
     rows: visibleRows(account, ctx.session, full, t),
   };
 }
 
 function badPosition(n: number): never {
-  throw new SnowflakeSqlError('000904', `SQL compilation error: error line 1 at position 0\nORDER BY position ${n} is not in select list`, '42000');
+  throw new SnowflakeSqlError(
+    '000904',
+    `SQL compilation error: error line 1 at position 0\nORDER BY position ${n} is not in select list`,
+    '42000',
+  );
 }
 
 function typeOf(e: Expr, types: Map<string, ResultColumn['type']>): ResultColumn['type'] {
   if (e.kind === 'column') return types.get(e.name) ?? 'text';
   if (e.kind === 'literal') return typeof e.value === 'number' && Number.isInteger(e.value) ? 'fixed' : 'text';
-  if (e.kind === 'call') return ['CURRENT_TIMESTAMP', 'SYSDATE', 'LOCALTIMESTAMP'].includes(e.name) ? 'timestamp_ltz' : 'text';
+  if (e.kind === 'call')
+    return ['CURRENT_TIMESTAMP', 'SYSDATE', 'LOCALTIMESTAMP'].includes(e.name) ? 'timestamp_ltz' : 'text';
   return 'text';
 }
 
 function evaluate(ctx: ExecContext, e: Expr, row: Row): Cell {
   switch (e.kind) {
-    case 'literal': case 'param': return bindValue(ctx, e);
+    case 'literal':
+    case 'param':
+      return bindValue(ctx, e);
     case 'column':
       if (!(e.name in row)) {
-        throw new SnowflakeSqlError('000904', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${displayPath(e.qualifier ? [e.qualifier, e.name] : [e.name])}'`, '42000');
+        throw new SnowflakeSqlError(
+          '000904',
+          `SQL compilation error: error line 1 at position 0\ninvalid identifier '${displayPath(e.qualifier ? [e.qualifier, e.name] : [e.name])}'`,
+          '42000',
+        );
       }
       return row[e.name] ?? null;
-    case 'call': return call(ctx, e.name, e.args.map((a) => evaluate(ctx, a, row)));
+    case 'call':
+      return call(
+        ctx,
+        e.name,
+        e.args.map((a) => evaluate(ctx, a, row)),
+      );
   }
 }
 
 function call(ctx: ExecContext, name: string, args: Cell[]): Cell {
   const { session } = ctx;
   switch (name) {
-    case 'CURRENT_VERSION': return SERVER_VERSION;
-    case 'CURRENT_ROLE': return session.role;
-    case 'CURRENT_USER': return session.user;
-    case 'CURRENT_ACCOUNT': case 'CURRENT_ACCOUNT_NAME': return 'EMU';
-    case 'CURRENT_REGION': return 'EMULATOR';
-    case 'CURRENT_DATABASE': return session.database;
-    case 'CURRENT_SCHEMA': return session.schema;
-    case 'CURRENT_WAREHOUSE': return session.warehouse;
-    case 'CURRENT_SESSION': return String(session.id);
-    case 'CURRENT_TIMESTAMP': case 'SYSDATE': case 'LOCALTIMESTAMP': return new Date();
-    case 'TO_VARCHAR': case 'TO_CHAR': return args[0] === null || args[0] === undefined ? null : String(args[0]);
-    case 'UPPER': return args[0] === null || args[0] === undefined ? null : String(args[0]).toUpperCase();
-    case 'LOWER': return args[0] === null || args[0] === undefined ? null : String(args[0]).toLowerCase();
-    default: throw new SnowflakeSqlError('002140', `SQL compilation error:\nUnknown function ${name}`, '42601');
+    case 'CURRENT_VERSION':
+      return SERVER_VERSION;
+    case 'CURRENT_ROLE':
+      return session.role;
+    case 'CURRENT_USER':
+      return session.user;
+    case 'CURRENT_ACCOUNT':
+    case 'CURRENT_ACCOUNT_NAME':
+      return 'EMU';
+    case 'CURRENT_REGION':
+      return 'EMULATOR';
+    case 'CURRENT_DATABASE':
+      return session.database;
+    case 'CURRENT_SCHEMA':
+      return session.schema;
+    case 'CURRENT_WAREHOUSE':
+      return session.warehouse;
+    case 'CURRENT_SESSION':
+      return String(session.id);
+    case 'CURRENT_TIMESTAMP':
+    case 'SYSDATE':
+    case 'LOCALTIMESTAMP':
+      return new Date();
+    case 'TO_VARCHAR':
+    case 'TO_CHAR':
+      return args[0] === null || args[0] === undefined ? null : String(args[0]);
+    case 'UPPER':
+      return args[0] === null || args[0] === undefined ? null : String(args[0]).toUpperCase();
+    case 'LOWER':
+      return args[0] === null || args[0] === undefined ? null : String(args[0]).toLowerCase();
+    default:
+      throw new SnowflakeSqlError('002140', `SQL compilation error:\nUnknown function ${name}`, '42601');
   }
 }
 
 function truth(ctx: ExecContext, c: Condition, row: Row): boolean {
   switch (c.kind) {
-    case 'and': return truth(ctx, c.left, row) && truth(ctx, c.right, row);
-    case 'or': return truth(ctx, c.left, row) || truth(ctx, c.right, row);
-    case 'not': return !truth(ctx, c.operand, row);
-    case 'isNull': return (evaluate(ctx, c.operand, row) === null) !== c.negate;
+    case 'and':
+      return truth(ctx, c.left, row) && truth(ctx, c.right, row);
+    case 'or':
+      return truth(ctx, c.left, row) || truth(ctx, c.right, row);
+    case 'not':
+      return !truth(ctx, c.operand, row);
+    case 'isNull':
+      return (evaluate(ctx, c.operand, row) === null) !== c.negate;
     case 'in': {
       const left = evaluate(ctx, c.left, row);
       if (left === null) return false;
       return c.values.some((v) => compare(left, evaluate(ctx, v, row)) === 0) !== c.negate;
     }
     case 'compare': {
-      const left = evaluate(ctx, c.left, row), right = evaluate(ctx, c.right, row);
+      const left = evaluate(ctx, c.left, row),
+        right = evaluate(ctx, c.right, row);
       if (left === null || right === null) return false;
       let result: boolean;
       switch (c.op) {
-        case 'LIKE': case 'ILIKE': result = likeToRegExp(String(right), c.op === 'ILIKE').test(String(left)); break;
-        case '=': result = compare(left, right) === 0; break;
-        case '<>': result = compare(left, right) !== 0; break;
-        case '<': result = compare(left, right) < 0; break;
-        case '>': result = compare(left, right) > 0; break;
-        case '<=': result = compare(left, right) <= 0; break;
-        case '>=': result = compare(left, right) >= 0; break;
+        case 'LIKE':
+        case 'ILIKE':
+          result = likeToRegExp(String(right), c.op === 'ILIKE').test(String(left));
+          break;
+        case '=':
+          result = compare(left, right) === 0;
+          break;
+        case '<>':
+          result = compare(left, right) !== 0;
+          break;
+        case '<':
+          result = compare(left, right) < 0;
+          break;
+        case '>':
+          result = compare(left, right) > 0;
+          break;
+        case '<=':
+          result = compare(left, right) <= 0;
+          break;
+        case '>=':
+          result = compare(left, right) >= 0;
+          break;
       }
       return result !== c.negate;
     }
@@ -160,10 +242,14 @@ function truth(ctx: ExecContext, c: Condition, row: Row): boolean {
 /** Total order for ORDER BY and comparisons: NULLs last, numbers numerically, everything else as text (case-sensitive). */
 function compare(a: Cell, b: Cell): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  const x = a instanceof Date ? a.getTime() : a, y = b instanceof Date ? b.getTime() : b;
+  const x = a instanceof Date ? a.getTime() : a,
+    y = b instanceof Date ? b.getTime() : b;
   if (typeof x === 'number' && typeof y === 'number') return x - y;
-  if (typeof x === 'number' && typeof y === 'string' && y.trim() !== '' && !Number.isNaN(Number(y))) return x - Number(y);
-  if (typeof y === 'number' && typeof x === 'string' && x.trim() !== '' && !Number.isNaN(Number(x))) return Number(x) - y;
-  const sx = String(x), sy = String(y);
+  if (typeof x === 'number' && typeof y === 'string' && y.trim() !== '' && !Number.isNaN(Number(y)))
+    return x - Number(y);
+  if (typeof y === 'number' && typeof x === 'string' && x.trim() !== '' && !Number.isNaN(Number(x)))
+    return Number(x) - y;
+  const sx = String(x),
+    sy = String(y);
   return sx < sy ? -1 : sx > sy ? 1 : 0;
 }

@@ -1,7 +1,7 @@
-import { status, STATEMENT_TYPE, type ResultSet } from '../result-set.js';
+import { type ResultSet, STATEMENT_TYPE, status } from '../result-set.js';
 import { doesNotExist } from '../sql-error.js';
 import type { Statement } from '../statement.js';
-import { qualify, type ExecContext } from './context.js';
+import { type ExecContext, qualify } from './context.js';
 import { requireDatabase, requireSchema } from './show.js';
 
 const SUCCESS = 'Statement executed successfully.';
@@ -14,7 +14,9 @@ export function executeUse(ctx: ExecContext, s: Extract<Statement, { kind: 'use'
       if (!account.role(s.path[0]!)) throw doesNotExist('Role', s.path);
       session.role = s.path[0]!;
       break;
-    case 'WAREHOUSE': session.warehouse = s.path[0]!; break;
+    case 'WAREHOUSE':
+      session.warehouse = s.path[0]!;
+      break;
     case 'DATABASE': {
       const db = requireDatabase(account, s.path[0]!);
       session.database = db.name;
@@ -29,7 +31,8 @@ export function executeUse(ctx: ExecContext, s: Extract<Statement, { kind: 'use'
       session.schema = path[1]!;
       break;
     }
-    case 'SECONDARY ROLES': break;
+    case 'SECONDARY ROLES':
+      break;
   }
   return status(SUCCESS, STATEMENT_TYPE.SESSION);
 }

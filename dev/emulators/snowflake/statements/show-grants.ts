@@ -1,14 +1,28 @@
 import type { GrantRecord } from '../account.js';
 import { displayPath } from '../identifiers.js';
-import { rowsByName, STATEMENT_TYPE, text, timestamp, type ResultSet } from '../result-set.js';
+import { type ResultSet, rowsByName, STATEMENT_TYPE, text, timestamp } from '../result-set.js';
 import { doesNotExist } from '../sql-error.js';
 import type { Statement } from '../statement.js';
-import { qualify, type ExecContext } from './context.js';
+import { type ExecContext, qualify } from './context.js';
 import { nounOf } from './grant.js';
 
-const GRANT_COLUMNS = [timestamp('created_on'), text('privilege'), text('granted_on'), text('name'), text('granted_to'),
-  text('grantee_name'), text('grant_option'), text('granted_by')];
-const ROLE_GRANT_COLUMNS = [timestamp('created_on'), text('role'), text('granted_to'), text('grantee_name'), text('granted_by')];
+const GRANT_COLUMNS = [
+  timestamp('created_on'),
+  text('privilege'),
+  text('granted_on'),
+  text('name'),
+  text('granted_to'),
+  text('grantee_name'),
+  text('grant_option'),
+  text('granted_by'),
+];
+const ROLE_GRANT_COLUMNS = [
+  timestamp('created_on'),
+  text('role'),
+  text('granted_to'),
+  text('grantee_name'),
+  text('granted_by'),
+];
 
 /** SHOW GRANTS ON <type> <name> | TO ROLE <r> | OF ROLE <r> (role-to-role grants are not modelled: empty). */
 export function executeShowGrants(ctx: ExecContext, s: Extract<Statement, { kind: 'showGrants' }>): ResultSet {
@@ -29,10 +43,19 @@ export function executeShowGrants(ctx: ExecContext, s: Extract<Statement, { kind
   }
   return {
     columns: GRANT_COLUMNS,
-    rows: rowsByName(GRANT_COLUMNS, records.map((g) => ({
-      created_on: g.createdOn, privilege: g.privilege, granted_on: g.on.type, name: displayPath(g.on.path),
-      granted_to: 'ROLE', grantee_name: g.grantee, grant_option: String(g.grantOption), granted_by: g.grantedBy,
-    }))),
+    rows: rowsByName(
+      GRANT_COLUMNS,
+      records.map((g) => ({
+        created_on: g.createdOn,
+        privilege: g.privilege,
+        granted_on: g.on.type,
+        name: displayPath(g.on.path),
+        granted_to: 'ROLE',
+        grantee_name: g.grantee,
+        grant_option: String(g.grantOption),
+        granted_by: g.grantedBy,
+      })),
+    ),
     statementTypeId: STATEMENT_TYPE.SHOW,
   };
 }
