@@ -7,8 +7,8 @@ import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/ma
 import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../../shared/connectors/snowflake/profile.js';
 import { type PolicyReading, policyReading } from '../../../shared/plan/evaluation.js';
 import { managedScope } from '../../../shared/plan/scope.js';
-import { parsePolicies } from '../../../shared/policy/index.js';
 import { syncResource } from '../../../shared/sync/resource-sync.js';
+import { readAndMaskPolicies } from '../../support/read-and-mask-policies.js';
 
 const naming = { userRoleTemplate: '{name}', case: 'upper' as const };
 const profile = snowflakeProfile(naming);
@@ -21,32 +21,7 @@ const loaded: LoadedResource = {
   columns: {},
   grants: [],
 };
-const snapshot = parsePolicies({
-  policyVersion: 2,
-  policies: [
-    {
-      id: 1,
-      name: 'read',
-      policyType: 0,
-      resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['*'] } },
-      policyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'] }],
-    },
-    {
-      id: 2,
-      name: 'mask',
-      policyType: 1,
-      resources: {
-        database: { values: ['SALES'] },
-        schema: { values: ['PUBLIC'] },
-        table: { values: ['*'] },
-        column: { values: ['EMAIL'] },
-      },
-      dataMaskPolicyItems: [
-        { accesses: [{ type: 'select' }], roles: ['analyst'], dataMaskInfo: { dataMaskType: 'MASK_HASH' } },
-      ],
-    },
-  ],
-});
+const snapshot = readAndMaskPolicies('*', 2);
 
 /** Counts each object's evaluations, by name, and which columns each was evaluated with. */
 function counting(inner: PolicyReading) {

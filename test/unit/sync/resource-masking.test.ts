@@ -7,8 +7,8 @@ import { snowflakeMaskingDialect } from '../../../shared/connectors/snowflake/ma
 import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../../shared/connectors/snowflake/profile.js';
 import { policyReading } from '../../../shared/plan/evaluation.js';
 import { managedScope } from '../../../shared/plan/scope.js';
-import { parsePolicies } from '../../../shared/policy/index.js';
 import { syncResource } from '../../../shared/sync/resource-sync.js';
+import { readAndMaskPolicies } from '../../support/read-and-mask-policies.js';
 
 const naming = { userRoleTemplate: '{name}', case: 'upper' as const };
 const table = { kind: 'table' as const, path: ['SALES', 'PUBLIC', 'T'] };
@@ -22,32 +22,7 @@ const loaded: LoadedResource = {
   columns: {},
   grants: [],
 };
-const snapshot = parsePolicies({
-  policyVersion: 4,
-  policies: [
-    {
-      id: 1,
-      name: 'read',
-      policyType: 0,
-      resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['T'] } },
-      policyItems: [{ accesses: [{ type: 'select' }], roles: ['analyst'] }],
-    },
-    {
-      id: 2,
-      name: 'mask',
-      policyType: 1,
-      resources: {
-        database: { values: ['SALES'] },
-        schema: { values: ['PUBLIC'] },
-        table: { values: ['T'] },
-        column: { values: ['EMAIL'] },
-      },
-      dataMaskPolicyItems: [
-        { accesses: [{ type: 'select' }], roles: ['analyst'], dataMaskInfo: { dataMaskType: 'MASK_HASH' } },
-      ],
-    },
-  ],
-});
+const snapshot = readAndMaskPolicies('T', 4);
 
 function rig(
   applyOk: boolean,
