@@ -44,6 +44,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   const actual = loaded.grants;
   const port = deps.connector.capabilities.masking;
   const tablesWithMasks = port ? maskedTables(managed, deps.scope) : [];
+  const maskedSet = new Set(tablesWithMasks);
   const state = port && tablesWithMasks.length > 0 ? await port.read(loaded) : undefined;
   const evaluated = evaluateObjects(
     managed,
@@ -74,7 +75,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   const masking =
     port && state
       ? planResourceMasking({
-          tables: evaluated.filter((e) => tablesWithMasks.includes(e.securable)),
+          tables: evaluated.filter((e) => maskedSet.has(e.securable)),
           state,
           port,
           policyVersion: deps.policies.version,
