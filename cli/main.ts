@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { WAREHOUSES } from '../shared/connectors/modules.js';
 import { isEntryPoint } from '../shared/entry-point.js';
 import { CliError } from './cli-error.js';
+import { doctorCommand } from './doctor.js';
 import { EXIT } from './exit-status.js';
 import { DEFAULT_WAIT_SECONDS, type GlobalOptions, type Runner } from './follow.js';
 import { type Io, Output } from './output.js';
@@ -28,12 +29,14 @@ Environment: POLICYSYNC_URL, POLICYSYNC_TOKEN, POLICYSYNC_KIND; for token: JWT_S
 JWT_ISSUER, JWT_AUDIENCE.
 
 Exit status: 0 SUCCESS, 1 FAILED, 2 usage, auth, HTTP or network error, 3 SKIPPED, 4 still running.
+doctor: 0 when no check FAILs, 1 otherwise; it reads the service's own settings (CONNECTOR_KIND, SNOWFLAKE_*, ...).
 
 Examples:
   export POLICYSYNC_URL=http://127.0.0.1:7071 POLICYSYNC_TOKEN=$(policysync token)
   policysync plan table SALES.PUBLIC.ORDERS
   policysync sync table SALES.PUBLIC.ORDERS schema SALES.FINANCE --wait
-  policysync status 914198697734279168 --wait 60 --json`;
+  policysync status 914198697734279168 --wait 60 --json
+  policysync doctor`;
 
 /** The program, writing through `io`; each command's exit status is handed to `exit`. */
 export function buildProgram(io: Io, exit: (code: number) => void): Command {
@@ -65,7 +68,13 @@ export function buildProgram(io: Io, exit: (code: number) => void): Command {
       exit(EXIT.ERROR);
     }
   };
-  for (const command of [tokenCommand(run), syncCommand(run), planCommand(run), statusCommand(run)]) {
+  for (const command of [
+    tokenCommand(run),
+    syncCommand(run),
+    planCommand(run),
+    statusCommand(run),
+    doctorCommand(run),
+  ]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
   return program;

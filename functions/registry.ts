@@ -5,6 +5,7 @@ import type {
   TimerFunctionOptions,
 } from '@azure/functions';
 import type { Config } from '../shared/config.js';
+import { doctorFunction } from './doctor.js';
 import { eventHubFunction } from './event-hub-ingest.js';
 import { fullSyncFunction } from './full-sync.js';
 import { healthFunction } from './health.js';
@@ -26,7 +27,10 @@ export function registrations(config: Config): Registration[] {
   return [
     { kind: 'http', name: 'health', options: healthFunction },
     ...(config.apiEnabled
-      ? Object.entries(taskApiFunctions()).map(([name, options]) => ({ kind: 'http' as const, name, options }))
+      ? [
+          ...Object.entries(taskApiFunctions()).map(([name, options]) => ({ kind: 'http' as const, name, options })),
+          { kind: 'http' as const, name: 'doctor', options: doctorFunction() },
+        ]
       : []),
     ...(config.eventHubEnabled
       ? [{ kind: 'eventHub' as const, name: 'eventHubIngest', options: eventHubFunction() }]

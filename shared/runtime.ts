@@ -26,6 +26,22 @@ export async function buildServices(
   overrides: Partial<Pick<Services, 'connector'>> = {},
 ): Promise<Services> {
   if (config.unresolvedSettings.length > 0) throw new UnresolvedSettingsError(config.unresolvedSettings);
+  const storage = await prepareStorage(config);
+  const { module } = config.warehouse;
+  return {
+    config,
+    ...storage,
+    profile: module.profile(config.principals),
+    // Only the configured warehouse's driver is loaded: the other would cost every instance tens of megabytes and
+    // cold-start time for nothing.
+    connector: overrides.connector ?? (await connectWarehouse(config)),
+    scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? module.privileges }),
+    policies: policySource(config),
+  };
+}
+
+/** The task table, the resource states and the queues, created when missing. */
+export async function prepareStorage(config: Config): Promise<Pick<Services, 'store' | 'queue' | 'states'>> {
   const store = new TaskStore(tableClient(config.storage, config.tasksTable), {
     keyTtlHours: config.idempotencyTtlHours,
   });
@@ -44,24 +60,19 @@ export async function buildServices(
           `storage could not be prepared (${statusCodeOf(err) ?? (err as Error).message})`,
         );
   });
-  const { module } = config.warehouse;
-  const maskingOptions = masking(config);
-  return {
-    config,
-    store,
-    queue,
-    states,
-    profile: module.profile(config.principals),
-    // Only the configured warehouse's driver is loaded: the other would cost every instance tens of megabytes and
-    // cold-start time for nothing.
-    connector:
-      overrides.connector ?? (await config.warehouse.connect(maskingOptions ? { masking: maskingOptions } : {})),
-    scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? module.privileges }),
-    policies: config.policy.ranger
-      ? rangerAdminSource({ ...config.policy.ranger, pluginId: `policysync@${config.instance}` })
-      : filePolicySource(config.policy.file ?? ''),
-  };
+  return { store, queue, states };
 }
+
+/** The configured warehouse's connector, with masking sync unless it is turned off. */
+export function connectWarehouse(config: Config): Promise<Connector> {
+  const maskingOptions = masking(config);
+  return config.warehouse.connect(maskingOptions ? { masking: maskingOptions } : {});
+}
+
+export const policySource = (config: Config): PolicySource =>
+  config.policy.ranger
+    ? rangerAdminSource({ ...config.policy.ranger, pluginId: `policysync@${config.instance}` })
+    : filePolicySource(config.policy.file ?? '');
 
 /** Masking sync is on unless the governance schema setting says `none`. */
 const masking = (config: Config) =>

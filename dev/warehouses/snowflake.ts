@@ -19,6 +19,7 @@ export const snowflakeLocal: LocalWarehouse = {
         SNOWFLAKE_USERNAME: DEFAULT_USERS[0]!.name,
         SNOWFLAKE_PASSWORD: DEFAULT_USERS[0]!.password,
         SNOWFLAKE_ACCESS_URL: emulator.url,
+        SNOWFLAKE_WAREHOUSE: 'COMPUTE_WH',
       },
     };
   },

@@ -1,3 +1,4 @@
+import type { Check } from '../doctor/check.js';
 import type { ResourceRef } from '../task/request.js';
 import type { LoadedResource } from './loaded-resource.js';
 import type { MaskingPort } from './masking-port.js';
@@ -44,6 +45,8 @@ export interface Capabilities {
   readonly principals?: PrincipalDirectory;
   /** Native masking policies and row filters, where the connector syncs them. */
   readonly masking?: MaskingPort;
+  /** `policysync doctor`'s warehouse checks (privileges, visibility, governance schema), read-only, each with its fix. */
+  readonly diagnose?: () => Promise<Check[]>;
 }
 
 export interface PrincipalDirectory {

@@ -1,4 +1,4 @@
-import { AuthError, type VerifiedCaller, type Verifier } from '../auth/index.js';
+import type { VerifiedCaller, Verifier } from '../auth/index.js';
 import { createTask, type IntakeDeps } from '../intake/create-task.js';
 import { callerKey, IdempotencyKeyReusedError, requestFingerprint } from '../intake/idempotency.js';
 import type { Log } from '../log.js';
@@ -8,6 +8,7 @@ import { issuesOf } from '../task/issues.js';
 import { SyncRequestSchema } from '../task/request.js';
 import { isTerminal } from '../task/status.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
+import { authProblem } from './auth-problem.js';
 import { awaitTerminal, preferredWait } from './prefer-wait.js';
 import { problem } from './problem.js';
 import { taskView } from './task-view.js';
@@ -125,30 +126,8 @@ async function authenticated(
     const ready = 'storage' in deps ? { ...(await deps.storage()), verify: deps.verify, log: deps.log } : deps;
     return await handle(caller, ready);
   } catch (err) {
-    if (err instanceof AuthError && err.status === 401) {
-      return problem(
-        401,
-        'unauthorized',
-        'Unauthorized',
-        err.message,
-        {},
-        { 'WWW-Authenticate': err.wwwAuthenticate() },
-      );
-    }
-    if (err instanceof AuthError && err.status === 403) {
-      return problem(
-        403,
-        'insufficient-scope',
-        'Forbidden',
-        err.message,
-        {},
-        { 'WWW-Authenticate': err.wwwAuthenticate() },
-      );
-    }
-    if (err instanceof AuthError) {
-      deps.log('error', 'token verification unavailable', { code: err.code });
-      return problem(503, 'auth-unavailable', 'Service Unavailable', err.message, {}, { 'Retry-After': '5' });
-    }
+    const refused = authProblem(err, deps.log);
+    if (refused) return refused;
     if (err instanceof IdempotencyKeyReusedError) {
       return problem(422, 'idempotency-key-reused', 'Unprocessable Content', err.message);
     }

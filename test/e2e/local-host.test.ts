@@ -37,6 +37,26 @@ describe('npm start, driven over HTTP as a separate process', () => {
     );
   });
 
+  it('answers the doctor for a verified caller only, with the demo account checked end to end', async () => {
+    const anonymous = await fetch(`${host.apiUrl}/doctor`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const answer = await fetch(`${host.apiUrl}/doctor`, { headers: auth() });
+    expect(answer.status).toBe(200);
+    const report = (await answer.json()) as { status: string; checks: { name: string; status: string }[] };
+    const status = Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
+    expect(status).toMatchObject({
+      storage: 'OK',
+      'policy source': 'OK',
+      'warehouse sign-in': 'OK',
+      'snowflake warehouse': 'OK',
+      'MANAGE GRANTS': 'OK',
+      visibility: 'OK',
+    });
+    // The demo runs as SYSADMIN without SNOWFLAKE_ROLE: honest warnings, no failure.
+    expect(report.status).toBe('WARN');
+  });
+
   it('stops cleanly on Ctrl-C', async () => {
     const code = await host.stop();
     expect(code).toBe(0);

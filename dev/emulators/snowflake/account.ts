@@ -55,6 +55,9 @@ export interface GrantView {
   grantOption: boolean;
 }
 
+/** The account's name, as CURRENT_ACCOUNT() and a grant ON ACCOUNT print it. */
+export const ACCOUNT_NAME = 'EMU';
+
 /** Roles every Snowflake account has. */
 export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'] as const;
 
@@ -69,6 +72,11 @@ export class Account {
   /** Masking and row access policies and their attachments. */
   readonly policies = new PolicyStore();
   private grantList: GrantRecord[] = [];
+  /**
+   * Global privileges (MANAGE GRANTS, APPLY MASKING POLICY, CREATE ROLE, ...) by role, granted ON ACCOUNT: SHOW GRANTS TO
+   * ROLE lists them with `granted_on` ACCOUNT.
+   */
+  readonly accountGrants: { privilege: string; grantee: string; createdOn: Date }[] = [];
   /** Owning role by object key: SHOW and INFORMATION_SCHEMA print an owner per row, so this must not scan grants. */
   private owners = new Map<string, string>();
 

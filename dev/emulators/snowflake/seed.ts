@@ -41,6 +41,8 @@ export const snowflakeCatalogSchema = z.object({
   databases: z.array(database).default([]),
   roles: z.array(z.object({ name: z.string().min(1), comment: z.string().nullable().default(null) })).default([]),
   grants: z.array(grant).default([]),
+  /** Global privileges, as `GRANT <privilege> ON ACCOUNT TO ROLE <to>` gives them. */
+  accountGrants: z.array(z.object({ privilege: grant.shape.privilege, to: z.string().min(1) })).default([]),
 });
 
 export type SnowflakeCatalog = z.input<typeof snowflakeCatalogSchema>;
@@ -87,6 +89,10 @@ export async function loadCatalog(catalog: SnowflakeCatalog | string, now?: () =
       grantedBy: g.grantedBy ?? 'SYSADMIN',
       grantOption: g.grantOption,
     });
+  });
+  c.accountGrants.forEach((g, k) => {
+    if (!account.role(g.to)) problems.push(`accountGrants.${k}.to: no role ${g.to} in the catalog`);
+    else account.accountGrants.push({ privilege: g.privilege, grantee: g.to, createdOn: account.now() });
   });
   if (problems.length > 0)
     throw new Error(`invalid Snowflake emulator catalog:\n${problems.map((p) => `  ${p}`).join('\n')}`);

@@ -5,6 +5,7 @@ import type { LoadedResource } from '../loaded-resource.js';
 import type { MaskingOptions } from '../masking-port.js';
 import type { PlanStep } from '../plan-step.js';
 import type { Grant, Principal, Securable } from '../securable.js';
+import { diagnoseDatabricks } from './diagnose.js';
 import { canonicalPrivilege, grantStatement, principalKindOf, qualified, quoteIdent, storedName } from './dialect.js';
 import { DatabricksMasking } from './masking-port.js';
 import { DatabricksSession, type DatabricksSettings, type Row } from './session.js';
@@ -54,6 +55,12 @@ export class DatabricksConnector implements Connector {
       containers: () => this.containers(),
       // Column masks and row filters are synced too when a governance schema is configured.
       ...(masking ? { masking: new DatabricksMasking(session, masking) } : {}),
+      diagnose: () =>
+        diagnoseDatabricks(session, {
+          identity: () => this.identity(),
+          ...(masking ? { governanceSchema: masking.governanceSchema } : {}),
+          catalogs: async () => (await this.containers()).map((r) => storedName(r.values.catalog ?? '')),
+        }),
     };
   }
 

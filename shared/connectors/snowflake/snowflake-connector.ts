@@ -6,6 +6,7 @@ import type { MaskingOptions } from '../masking-port.js';
 import type { PlanStep } from '../plan-step.js';
 import type { Principal } from '../securable.js';
 import { catalogQuery } from './catalog-query.js';
+import { diagnoseSnowflake } from './diagnose.js';
 import { createRoleStatement, grantStatement, quoteIdent, storedName } from './dialect.js';
 import { loadedFrom } from './loaded-from.js';
 import { SnowflakeMasking } from './masking-port.js';
@@ -54,6 +55,13 @@ export class SnowflakeConnector implements Connector {
         remedy: 'create it, or set CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES=true',
       },
       ...(this.masking ? { masking: this.masking } : {}),
+      diagnose: () =>
+        diagnoseSnowflake(session, {
+          ...(role ? { role } : {}),
+          ...(masking ? { governanceSchema: masking.governanceSchema } : {}),
+          createMissingRoles,
+          databases: async () => (await this.containers()).map((r) => storedName(r.values.database ?? '')),
+        }),
     };
   }
 

@@ -1,3 +1,4 @@
+import { ACCOUNT_NAME } from '../account.js';
 import { displayPath } from '../identifiers.js';
 import { likeToRegExp } from '../like-pattern.js';
 import { SERVER_VERSION } from '../protocol.js';
@@ -163,7 +164,7 @@ function call(ctx: ExecContext, name: string, args: Cell[]): Cell {
       return session.user;
     case 'CURRENT_ACCOUNT':
     case 'CURRENT_ACCOUNT_NAME':
-      return 'EMU';
+      return ACCOUNT_NAME;
     case 'CURRENT_REGION':
       return 'EMULATOR';
     case 'CURRENT_DATABASE':

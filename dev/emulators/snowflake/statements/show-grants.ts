@@ -1,4 +1,4 @@
-import type { GrantRecord } from '../account.js';
+import { ACCOUNT_NAME, type GrantRecord } from '../account.js';
 import { displayPath } from '../identifiers.js';
 import { type ResultSet, rowsByName, STATEMENT_TYPE, text, timestamp } from '../result-set.js';
 import { doesNotExist } from '../sql-error.js';
@@ -37,25 +37,42 @@ export function executeShowGrants(ctx: ExecContext, s: Extract<Statement, { kind
     const role = s.toRole;
     if (!account.role(role)) throw doesNotExist('Role', [role]);
     records = account.grantRecords((g) => g.grantee === role);
+    const global = account.accountGrants.filter((g) => g.grantee === role);
+    return {
+      columns: GRANT_COLUMNS,
+      rows: rowsByName(GRANT_COLUMNS, [
+        ...global.map((g) => ({
+          created_on: g.createdOn,
+          privilege: g.privilege,
+          granted_on: 'ACCOUNT',
+          name: ACCOUNT_NAME,
+          granted_to: 'ROLE',
+          grantee_name: g.grantee,
+          grant_option: 'false',
+          granted_by: 'ACCOUNTADMIN',
+        })),
+        ...records.map(grantRow),
+      ]),
+      statementTypeId: STATEMENT_TYPE.SHOW,
+    };
   } else {
     if (!account.role(s.ofRole!)) throw doesNotExist('Role', [s.ofRole!]);
     return { columns: ROLE_GRANT_COLUMNS, rows: [], statementTypeId: STATEMENT_TYPE.SHOW };
   }
   return {
     columns: GRANT_COLUMNS,
-    rows: rowsByName(
-      GRANT_COLUMNS,
-      records.map((g) => ({
-        created_on: g.createdOn,
-        privilege: g.privilege,
-        granted_on: g.on.type,
-        name: displayPath(g.on.path),
-        granted_to: 'ROLE',
-        grantee_name: g.grantee,
-        grant_option: String(g.grantOption),
-        granted_by: g.grantedBy,
-      })),
-    ),
+    rows: rowsByName(GRANT_COLUMNS, records.map(grantRow)),
     statementTypeId: STATEMENT_TYPE.SHOW,
   };
 }
+
+const grantRow = (g: GrantRecord) => ({
+  created_on: g.createdOn,
+  privilege: g.privilege,
+  granted_on: g.on.type,
+  name: displayPath(g.on.path),
+  granted_to: 'ROLE',
+  grantee_name: g.grantee,
+  grant_option: String(g.grantOption),
+  granted_by: g.grantedBy,
+});
