@@ -3,6 +3,7 @@
  *
  *   dist/functions/**, dist/shared/**   compiled by `npm run build` (tsconfig.build.json) into a fresh staging dir
  *   host.json                           as in the repository
+ *   console/**                          the console's page, script and style, as in the repository
  *   package.json                        dependencies only, "main": "dist/functions/index.js"
  *   node_modules/**                     production dependencies only
  *
@@ -110,6 +111,7 @@ export async function buildPackage(opts: PackageOptions): Promise<PackageResult>
 
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
     cpSync(join(root, 'host.json'), join(stage, 'host.json'));
+    cpSync(join(root, 'console'), join(stage, 'console'), { recursive: true });
 
     if (opts.fresh) {
       log('installing production dependencies (npm ci --omit=dev)');

@@ -11,7 +11,14 @@ export const healthFunction: HttpFunctionOptions = {
   authLevel: 'anonymous',
   handler: async () => {
     const c = appConfig();
-    const about = { instance: c.instance, connector: c.connectorKind, api: c.apiEnabled, eventHub: c.eventHubEnabled };
+    const about = {
+      instance: c.instance,
+      connector: c.connectorKind,
+      api: c.apiEnabled,
+      eventHub: c.eventHubEnabled,
+      // The identifiers each resource type is named by: what the console's plan form asks for.
+      resourceTypes: c.warehouse.module.resourceTypes,
+    };
     if (c.unresolvedSettings.length > 0) {
       return {
         status: 503,

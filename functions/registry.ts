@@ -5,6 +5,7 @@ import type {
   TimerFunctionOptions,
 } from '@azure/functions';
 import type { Config } from '../shared/config.js';
+import { consoleFunction } from './console.js';
 import { doctorFunction } from './doctor.js';
 import { eventHubFunction } from './event-hub-ingest.js';
 import { fullSyncFunction } from './full-sync.js';
@@ -30,6 +31,7 @@ export function registrations(config: Config): Registration[] {
       ? [
           ...Object.entries(taskApiFunctions()).map(([name, options]) => ({ kind: 'http' as const, name, options })),
           { kind: 'http' as const, name: 'doctor', options: doctorFunction() },
+          { kind: 'http' as const, name: 'console', options: consoleFunction },
         ]
       : []),
     ...(config.eventHubEnabled

@@ -24,13 +24,19 @@ export function httpServer(
     const template = `/${routePrefix}/${options.route ?? name}`.replace(/\/+/g, '/');
     const source = template
       .split('/')
-      .map((part) => {
+      .map((part, i) => {
+        // `{*rest}`: the Functions host's catch-all, the rest of the path (empty too, with or without its slash).
+        const all = /^\{\*(\w+)\}$/.exec(part);
+        if (all) {
+          keys.push(all[1]!);
+          return `${i > 0 ? '(?:/' : '(?:'}(.*))?`;
+        }
         const m = /^\{(\w+)\??\}$/.exec(part);
-        if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (!m) return `${i > 0 ? '/' : ''}${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
         keys.push(m[1]!);
-        return '([^/]+)';
+        return `${i > 0 ? '/' : ''}([^/]+)`;
       })
-      .join('/');
+      .join('');
     return {
       name,
       methods: (options.methods ?? ['GET', 'POST']).map(String),
@@ -81,7 +87,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
 
 function decodedParams(keys: string[], match: RegExpExecArray): Record<string, string> | undefined {
   try {
-    return Object.fromEntries(keys.map((k, i) => [k, decodeURIComponent(match[i + 1]!)]));
+    return Object.fromEntries(keys.map((k, i) => [k, decodeURIComponent(match[i + 1] ?? '')]));
   } catch {
     return undefined;
   }

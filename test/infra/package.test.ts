@@ -33,6 +33,9 @@ describe('the deployment package', () => {
       'dist/shared/settings-list.js',
       'host.json',
       'package.json',
+      'console/index.html',
+      'console/console.js',
+      'console/console.css',
       'node_modules/@azure/functions/package.json',
       'node_modules/zod/package.json',
       'node_modules/jose/package.json',
@@ -41,8 +44,14 @@ describe('the deployment package', () => {
     }
   });
 
-  it('holds nothing but dist/functions, dist/shared, host.json, package.json and node_modules at its root', () => {
-    expect([...new Set(names.map(top))].sort()).toEqual(['dist', 'host.json', 'node_modules', 'package.json']);
+  it('holds nothing but dist/functions, dist/shared, console, host.json, package.json and node_modules at its root', () => {
+    expect([...new Set(names.map(top))].sort()).toEqual([
+      'console',
+      'dist',
+      'host.json',
+      'node_modules',
+      'package.json',
+    ]);
     expect(
       [
         ...new Set(
@@ -202,7 +211,9 @@ describe('.funcignore', () => {
     const entries =
       git.status === 0 ? [...new Set(git.stdout.split('\n').filter(Boolean).map(top))] : readdirSync(root);
     const kept = entries.filter((n) => !ignored(n));
-    expect(kept.filter((n) => !['dist', 'host.json', 'package.json', 'node_modules'].includes(n))).toEqual([]);
+    expect(kept.filter((n) => !['dist', 'host.json', 'package.json', 'node_modules', 'console'].includes(n))).toEqual(
+      [],
+    );
     for (const path of [
       'functions/index.ts',
       'shared/config.ts',
