@@ -49,6 +49,23 @@ export const expectViewNotTable = (path: readonly string[]) =>
     '42809',
   );
 
+const SECURABLE_NOUN: Record<string, string> = {
+  CATALOG: 'Catalog',
+  SCHEMA: 'Schema',
+  TABLE: 'Table',
+  VIEW: 'Table',
+  FUNCTION: 'Function',
+  VOLUME: 'Volume',
+};
+
+/** The refusal a caller gets for an object it may not use or manage (the wording dbt and Superset users report). */
+export const insufficientPermissions = (privilege: string, on: { type: string; path: readonly string[] }) =>
+  new DatabricksSqlError(
+    'INSUFFICIENT_PERMISSIONS',
+    `Insufficient privileges:\nUser does not have ${privilege} on ${SECURABLE_NOUN[on.type] ?? on.type} '${on.path.join('.')}'.`,
+    '42501',
+  );
+
 export const principalNotFound = (principal: string) =>
   new DatabricksSqlError('PRINCIPAL_DOES_NOT_EXIST', `Could not find principal with name ${principal}.`, '42704');
 

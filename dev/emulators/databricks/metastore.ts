@@ -79,12 +79,16 @@ const keyOf = (objectType: GrantObjectType, path: readonly string[]) => `${objec
 export class Metastore {
   readonly catalogs = new Map<string, CatalogEntry>();
   readonly principals = new Map<string, PrincipalEntry>();
+  /** Metastore admins (users or groups): they see every object and grant, and manage every grant. */
+  readonly admins: Set<string>;
   private readonly grantsByObject = new Map<string, GrantEntry[]>();
 
   constructor(
     seed: DatabricksSeed,
     readonly adminUser = 'admin@example.com',
+    admins: readonly string[] = [adminUser],
   ) {
+    this.admins = new Set(admins);
     for (const c of seed.catalogs) {
       const catalog: CatalogEntry = { name: fold(c.name), owner: c.owner, schemas: new Map() };
       for (const s of c.schemas) {
@@ -166,6 +170,15 @@ export class Metastore {
     if (on.objectType === 'CATALOG') return this.catalog(on.path[0]!).owner;
     if (on.objectType === 'SCHEMA') return this.schema(on.path).owner;
     return this.table(on.path).owner;
+  }
+
+  /** The owners of the catalog, the schema and the object on `path`, as far as each exists. */
+  ownersAlong(path: readonly string[]): string[] {
+    const [c, s, o] = path.map(fold);
+    const catalog = this.catalogs.get(c!);
+    const schema = s === undefined ? undefined : catalog?.schemas.get(s);
+    const object = o === undefined ? undefined : schema?.tables.get(o);
+    return [catalog?.owner, schema?.owner, object?.owner].filter((x): x is string => x !== undefined);
   }
 
   principal(name: string): PrincipalEntry {

@@ -24,6 +24,12 @@ export interface DatabricksEmulatorOptions {
   token?: string;
   /** Who the sessions run as (current_user(), grantor of new grants). */
   user?: string;
+  /**
+   * Metastore admins, users or groups (default: `user`). Anyone else sees and manages only what its ownerships and
+   * privileges allow (access.ts): start the emulator as a service principal that is not an admin to run as the
+   * README sets policysync up.
+   */
+  metastoreAdmins?: string[];
   /** More personal access tokens, each for its own user: a test reads as two users through column masks and row filters. */
   readers?: { token: string; user: string }[];
   /**
@@ -124,7 +130,7 @@ function serveThrift(
 export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): Promise<DatabricksEmulator> {
   const token = opts.token ?? DEFAULT_TOKEN;
   const user = opts.user ?? 'admin@example.com';
-  const metastore = new Metastore(await loadSeed(opts.catalog), user);
+  const metastore = new Metastore(await loadSeed(opts.catalog), user, opts.metastoreAdmins ?? [user]);
   const control = new ControlState((fqn) => () => {
     metastore.drop(fqn);
   });
