@@ -44,12 +44,12 @@ export class Access {
   }
 
   /** Owner of the object or of a catalog or schema above it. */
-  ownsOrContains(path: readonly string[]): boolean {
-    return this.metastore.ownersAlong(path).some((owner) => this.principals.has(owner));
+  ownsOrContains(on: ResolvedSecurable): boolean {
+    return this.metastore.ownersAlong(on).some((owner) => this.principals.has(owner));
   }
 
   canSee(on: ResolvedSecurable): boolean {
-    if (this.isAdmin || this.ownsOrContains(on.path)) return true;
+    if (this.isAdmin || this.ownsOrContains(on)) return true;
     return this.metastore
       .effectiveGrants(on)
       .some(
@@ -61,7 +61,7 @@ export class Access {
   /** The grants on a visible object that the `*_privileges` views show this user. */
   visibleGrants(on: ResolvedSecurable, grants: EffectiveGrant[]): EffectiveGrant[] {
     if (!this.canSee(on)) return [];
-    if (this.isAdmin || this.ownsOrContains(on.path)) return grants;
+    if (this.isAdmin || this.ownsOrContains(on)) return grants;
     return grants.filter((g) => this.isOwn(g));
   }
 
@@ -80,7 +80,18 @@ export class Access {
     return this.requireManage(this.metastore.resolve(type, path));
   }
 
-  private holds(privilege: string, on: ResolvedSecurable): boolean {
+  /** Whether the user may use the catalog and schema on `path` (USE CATALOG and USE SCHEMA, or owning them). */
+  mayUse(path: readonly [string, string]): boolean {
+    const catalog = this.metastore.resolve('CATALOG', [path[0]]);
+    const schema = this.metastore.resolve('SCHEMA', path);
+    return (
+      (this.ownsOrContains(catalog) || this.holds('USE CATALOG', catalog)) &&
+      (this.ownsOrContains(schema) || this.holds('USE SCHEMA', schema))
+    );
+  }
+
+  /** Holds `privilege` on the object, directly, through a group or inherited (ALL PRIVILEGES too, but for MANAGE). */
+  holds(privilege: string, on: ResolvedSecurable): boolean {
     // ALL PRIVILEGES "does not include the EXTERNAL USE SCHEMA, EXTERNAL USE LOCATION or MANAGE privileges"
     // (docs.databricks.com/sql/language-manual/security-grant.html).
     const covering = privilege === 'MANAGE' ? ['MANAGE'] : [privilege, 'ALL PRIVILEGES'];
@@ -88,7 +99,7 @@ export class Access {
   }
 
   private require(privilege: string, on: ResolvedSecurable): void {
-    if (this.ownsOrContains(on.path) || this.holds(privilege, on)) return;
+    if (this.ownsOrContains(on) || this.holds(privilege, on)) return;
     throw insufficientPermissions(privilege, on);
   }
 

@@ -42,6 +42,17 @@ export const tableNotFound = (path: readonly string[]) =>
     '42P01',
   );
 
+export const routineNotFound = (path: readonly string[]) =>
+  new DatabricksSqlError(
+    'ROUTINE_NOT_FOUND',
+    `The routine ${quotePath(path)} cannot be found. Verify the spelling and correctness of the schema and catalog.`,
+    '42883',
+  );
+
+/** The error class is the emulator's choice: Databricks documents none for a missing volume. */
+export const volumeNotFound = (path: readonly string[]) =>
+  new DatabricksSqlError('VOLUME_NOT_FOUND', `The volume ${quotePath(path)} cannot be found.`, '42704');
+
 export const expectViewNotTable = (path: readonly string[]) =>
   new DatabricksSqlError(
     'EXPECT_VIEW_NOT_TABLE.NO_ALTERNATIVE',

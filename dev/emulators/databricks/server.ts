@@ -7,6 +7,7 @@ import { ControlState, type EmulatorControl } from '../control/control-state.js'
 import { Metastore } from './metastore.js';
 import { DEFAULT_OAUTH_CLIENT, type OAuthClient, OAuthTokens } from './oauth-tokens.js';
 import { OIDC_PREFIX, serveOidc } from './oidc-routes.js';
+import { MODELS_ROUTE, serveModels } from './rest-models.js';
 import { type DatabricksCatalog, loadSeed } from './seed.js';
 import { createThriftHandler } from './thrift-handler.js';
 import { TCLIService, thrift } from './thrift-runtime.js';
@@ -162,6 +163,10 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
       if (control.loginsRefused || requestUser === undefined) {
         res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });
         return res.end('Unauthorized: invalid or missing access token');
+      }
+      if (pathname === MODELS_ROUTE && req.method === 'GET') {
+        control.countRoundTrip();
+        return serveModels(metastore, requestUser, new URL(req.url ?? '/', 'https://emulator'), res);
       }
       if (pathname !== WAREHOUSE_PATH) {
         res.writeHead(404, { 'Content-Type': 'text/plain' });

@@ -10,6 +10,7 @@ import { DatabricksLoader } from './loader.js';
 import { DatabricksMasking } from './masking-port.js';
 import { DatabricksSession, type DatabricksSettings } from './session.js';
 import type { DatabricksStatements } from './statements.js';
+import { WorkspaceApi } from './workspace-api.js';
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const securableKey = (s: Securable) => `${s.kind}|${s.path.join('\u0000')}`;
@@ -22,9 +23,8 @@ const NOT_SYNCED_CATALOGS = new Set(['system', 'samples', 'hive_metastore']);
  * synced one schema at a time (`children`). Every identifier and principal is backquoted by the dialect and every
  * value is a named parameter.
  *
- * Functions, volumes and models belong to their schema and are never loaded on their own (the seed product's
- * documented limit): grants on them are out of scope, while the schema-level privileges that reach them
- * (EXECUTE, READ VOLUME, WRITE VOLUME, CREATE FUNCTION/VOLUME) are managed on the schema.
+ * Functions, volumes and registered models come with their schema (a schema or catalog sync grants and revokes on
+ * each) and are never loaded on their own (the seed product's documented limit: such a request is SKIPPED).
  */
 export class DatabricksConnector implements Connector {
   readonly kind = 'databricks_unity_catalog';
@@ -39,13 +39,20 @@ export class DatabricksConnector implements Connector {
   private self: Promise<Principal[]> | undefined;
   private readonly loader: DatabricksLoader;
 
-  /** `clientId`: DATABRICKS_CLIENT_ID, the service principal an OAuth machine-to-machine login acts as. */
+  /**
+   * `clientId`: DATABRICKS_CLIENT_ID, the service principal an OAuth machine-to-machine login acts as. `workspace`:
+   * the REST API, for the registered models of a schema (without it a schema load brings none).
+   */
   constructor(
     private readonly session: DatabricksStatements,
     masking?: MaskingOptions,
     private readonly clientId?: string,
+    workspace?: Pick<WorkspaceApi, 'models'>,
   ) {
-    this.loader = new DatabricksLoader(session, async () => (await this.identity()).map((p) => p.name).at(-1) ?? '');
+    this.loader = new DatabricksLoader(session, async () => (await this.identity()).map((p) => p.name).at(-1) ?? '', {
+      ...(masking ? { governanceSchema: masking.governanceSchema.toLowerCase() } : {}),
+      ...(workspace ? { models: (catalog: string, schema: string) => workspace.models(catalog, schema) } : {}),
+    });
     this.capabilities = {
       children: (ref) => this.children(ref),
       containers: () => this.containers(),
@@ -55,7 +62,12 @@ export class DatabricksConnector implements Connector {
   }
 
   static fromSettings(settings: DatabricksSettings, masking?: MaskingOptions): DatabricksConnector {
-    return new DatabricksConnector(new DatabricksSession(settings), masking, settings.clientId);
+    return new DatabricksConnector(
+      new DatabricksSession(settings),
+      masking,
+      settings.clientId,
+      new WorkspaceApi(settings),
+    );
   }
 
   /**

@@ -6,13 +6,16 @@ const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const keyOf = (s: Securable) => JSON.stringify([s.kind, ...s.path]);
 
 // SHOW GRANTS names where a grant sits in `ObjectType`; a schema may be called DATABASE (the SQL reference's own
-// example prints `USE DATABASE my_schema`), and a view is a TABLE securable.
+// example prints `USE DATABASE my_schema`), a view is a TABLE securable and a registered model a FUNCTION one.
 const KINDS_BY_OBJECT_TYPE: Record<string, readonly SecurableKind[]> = {
   CATALOG: ['catalog'],
   SCHEMA: ['schema'],
   DATABASE: ['schema'],
   TABLE: ['table', 'view'],
   VIEW: ['table', 'view'],
+  FUNCTION: ['function', 'model'],
+  MODEL: ['model'],
+  VOLUME: ['volume'],
 };
 
 /** Direct grants, each once; rows inherited from an ancestor are that ancestor's grants, never this object's. */

@@ -2,7 +2,7 @@ import type { ResourceRef } from '../../task/request.js';
 import { ConnectorError } from '../errors.js';
 import type { LoadedResource } from '../loaded-resource.js';
 import type { Securable } from '../securable.js';
-import { qualified, storedName } from './dialect.js';
+import { qualified, SECURABLE_SQL, storedName } from './dialect.js';
 import { GrantSet } from './grant-rows.js';
 import type { Row } from './session.js';
 import type { DatabricksStatements } from './statements.js';
@@ -12,10 +12,20 @@ const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 // Views, materialized views and metric views take view privileges (SELECT only); everything else is a table.
 const VIEW_TYPES = new Set(['VIEW', 'MATERIALIZED_VIEW', 'METRIC_VIEW']);
 const SYSTEM_SCHEMA = 'information_schema';
-// Views are TABLE securables: `ON TABLE` reads a view's grants too.
-const SHOW_ON: Record<string, string> = { catalog: 'CATALOG', schema: 'SCHEMA', table: 'TABLE', view: 'TABLE' };
 const TABLES_SQL =
   'SELECT table_schema, table_name, table_type FROM system.information_schema.tables WHERE table_catalog = :catalog AND table_schema = :schema';
+const FUNCTIONS_SQL =
+  'SELECT routine_name FROM system.information_schema.routines WHERE routine_catalog = :catalog AND routine_schema = :schema';
+const VOLUMES_SQL =
+  'SELECT volume_name FROM system.information_schema.volumes WHERE volume_catalog = :catalog AND volume_schema = :schema';
+
+/** What a loader needs beyond statements. */
+export interface LoaderOptions {
+  /** The schema (in each catalog) holding our masks and row filters: its functions are ours, never governed objects. */
+  governanceSchema?: string;
+  /** A schema's registered models: Unity Catalog lists them in no information_schema view. */
+  models?: (catalog: string, schema: string) => Promise<string[]>;
+}
 
 /**
  * Loads what a request names, with the grants the sync compares, from Unity Catalog.
@@ -39,6 +49,7 @@ export class DatabricksLoader {
     private readonly session: DatabricksStatements,
     /** The principal the connector runs as, for messages. */
     private readonly principal: () => Promise<string>,
+    private readonly options: LoaderOptions = {},
   ) {}
 
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
@@ -63,13 +74,27 @@ export class DatabricksLoader {
     });
 
     if (ref.type === 'schema') {
-      // The schema's objects and its own grants (with the catalog's) side by side, then every object's grants side by side.
-      const [rows, own] = await Promise.all([
+      // The schema's objects and its own grants (with the catalog's) side by side, then every object's grants side
+      // by side. Functions, volumes and models come with their schema (never on their own: the seed product's rule).
+      const leaf = (kind: 'function' | 'volume' | 'model') => (name: string) => ({
+        kind,
+        path: [catalog, schema, name],
+      });
+      const ours = schema === this.options.governanceSchema;
+      const [rows, functions, volumes, models, own] = await Promise.all([
         this.session.query(TABLES_SQL, { catalog, schema }),
+        ours ? [] : this.session.query(FUNCTIONS_SQL, { catalog, schema }),
+        this.session.query(VOLUMES_SQL, { catalog, schema }),
+        this.options.models?.(catalog, schema) ?? [],
         this.showGrants(schemaSec),
       ]);
       if (own === 'not_found') return 'not_found';
-      const listed = rows.map(asSecurable);
+      const listed: Securable[] = [
+        ...rows.map(asSecurable),
+        ...functions.map((r) => leaf('function')(text(r.routine_name))),
+        ...volumes.map((r) => leaf('volume')(text(r.volume_name))),
+        ...models.map(leaf('model')),
+      ];
       const read = await Promise.all(listed.map((o) => this.showGrants(o)));
       const grants = new GrantSet();
       grants.addShowGrants([schemaSec, catalogSec], own);
@@ -112,7 +137,7 @@ export class DatabricksLoader {
   /** SHOW GRANTS on one object: its rows, `not_found`, or the NOT_VISIBLE failure naming the grant that fixes it. */
   private async showGrants(on: Securable): Promise<Row[] | 'not_found'> {
     try {
-      return await this.session.query(`SHOW GRANTS ON ${SHOW_ON[on.kind]} ${qualified(on.path)}`);
+      return await this.session.query(`SHOW GRANTS ON ${SECURABLE_SQL[on.kind]} ${qualified(on.path)}`);
     } catch (err) {
       if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return 'not_found';
       if (isRefusal(err)) throw notVisible(on, await this.principal(), err);

@@ -3,7 +3,6 @@ import { tableNotFound, unresolvedColumn } from '../errors.js';
 import type {
   CatalogEntry,
   EffectiveGrant,
-  LeafEntry,
   Metastore,
   ResolvedSecurable,
   SchemaEntry,
@@ -53,11 +52,11 @@ const tablesOf = (scope: Scope, c: CatalogEntry) =>
   [...c.schemas.values()].flatMap((s) =>
     [...s.tables.values()].filter((t) => scope.access.canSee(tableOn(c, s, t))).map((t) => ({ s, t })),
   );
-/** Functions and volumes are seen like tables: by ownership, privileges inherited from above, or BROWSE. */
-const leavesOf = (scope: Scope, c: CatalogEntry, pick: (s: SchemaEntry) => Map<string, LeafEntry>) =>
+/** Functions and volumes are seen like tables: by ownership, privileges (also inherited from above), or BROWSE. */
+const leavesOf = (scope: Scope, c: CatalogEntry, type: 'FUNCTION' | 'VOLUME') =>
   [...c.schemas.values()].flatMap((s) =>
-    [...pick(s).values()]
-      .filter((l) => scope.access.canSee({ type: 'TABLE', objectType: 'TABLE', path: [c.name, s.name, l.name] }))
+    [...(type === 'VOLUME' ? s.volumes : s.functions).values()]
+      .filter((l) => scope.access.canSee({ type, objectType: type, path: [c.name, s.name, l.name] }))
       .map((l) => ({ s, l })),
   );
 
@@ -177,7 +176,7 @@ const VIEWS: Record<string, View> = {
   volumes: (scope) => ({
     columns: stringColumns('volume_catalog', 'volume_schema', 'volume_name', 'volume_type', 'volume_owner', 'comment'),
     rows: scope.catalogs.flatMap((c) =>
-      leavesOf(scope, c, (s) => s.volumes).map(({ s, l }) => [c.name, s.name, l.name, 'MANAGED', l.owner, null]),
+      leavesOf(scope, c, 'VOLUME').map(({ s, l }) => [c.name, s.name, l.name, 'MANAGED', l.owner, null]),
     ),
   }),
   routines: (scope) => ({
@@ -195,7 +194,7 @@ const VIEWS: Record<string, View> = {
       'comment',
     ),
     rows: scope.catalogs.flatMap((c) =>
-      leavesOf(scope, c, (s) => s.functions).map(({ s, l: f }) => {
+      leavesOf(scope, c, 'FUNCTION').map(({ s, l: f }) => {
         const d = routineDetails(scope.metastore, [c.name, s.name, f.name]);
         return [
           c.name,

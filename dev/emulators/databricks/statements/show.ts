@@ -12,13 +12,14 @@ type Show<K extends Statement['kind']> = Extract<Statement, { kind: K }>;
 function sees({ metastore, session }: StatementContext): {
   catalog: (c: string) => boolean;
   schema: (path: readonly string[]) => boolean;
-  object: (path: readonly string[], kind?: 'TABLE' | 'VIEW') => boolean;
+  object: (path: readonly string[], kind?: 'TABLE' | 'VIEW' | 'FUNCTION' | 'VOLUME') => boolean;
 } {
   const access = new Access(metastore, session.user);
   return {
     catalog: (c) => access.canSee({ type: 'CATALOG', objectType: 'CATALOG', path: [c] }),
     schema: (path) => access.canSee({ type: 'SCHEMA', objectType: 'SCHEMA', path: [...path] }),
-    object: (path, kind = 'TABLE') => access.canSee({ type: kind, objectType: 'TABLE', path: [...path] }),
+    object: (path, kind = 'TABLE') =>
+      access.canSee({ type: kind, objectType: kind === 'VIEW' ? 'TABLE' : kind, path: [...path] }),
   };
 }
 const folded = (path: readonly string[]) => path.map((p) => p.toLowerCase());
@@ -92,7 +93,7 @@ export function showFunctions(ctx: StatementContext, s: Show<'show-functions'>):
   const path = qualifySchema(s.schema ?? [session.schema], session);
   const schema = metastore.schema(path);
   const visible = sees(ctx);
-  const matches = (name: string) => showPattern(s.like)(name) && visible.object([...folded(path), name]);
+  const matches = (name: string) => showPattern(s.like)(name) && visible.object([...folded(path), name], 'FUNCTION');
   return {
     columns: stringColumns('function'),
     rows: [...schema.functions.keys()]
@@ -107,7 +108,7 @@ export function showVolumes(ctx: StatementContext, s: Show<'show-volumes'>): Res
   const path = folded(qualifySchema(s.schema ?? [session.schema], session));
   const schema = metastore.schema(path);
   const visible = sees(ctx);
-  const matches = (name: string) => showPattern(s.like)(name) && visible.object([...path, name]);
+  const matches = (name: string) => showPattern(s.like)(name) && visible.object([...path, name], 'VOLUME');
   return {
     columns: stringColumns('database_name', 'volume_name'),
     rows: [...schema.volumes.keys()]
