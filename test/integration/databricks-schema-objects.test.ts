@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabricksCatalog } from '../../dev/emulators/databricks/server.js';
+import { type DatabricksCatalog, DEFAULT_OAUTH_CLIENT } from '../../dev/emulators/databricks/server.js';
+import { WorkspaceApi } from '../../shared/connectors/databricks/workspace-api.js';
+import { ConnectorError } from '../../shared/connectors/errors.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import {
   type DatabricksMaskingRig,
@@ -32,6 +34,7 @@ const catalog: DatabricksCatalog = {
     { kind: 'group', name: 'analysts' },
     { kind: 'group', name: 'engineers' },
     { kind: 'group', name: 'auditors' },
+    { kind: 'service_principal', name: DEFAULT_OAUTH_CLIENT.clientId },
   ],
   grants: [
     { principal: 'auditors', privilege: 'EXECUTE', on: { type: 'FUNCTION', name: 'main.ml.score' } },
@@ -149,5 +152,44 @@ describe("a Unity Catalog schema's functions, volumes and registered models", ()
       expect.stringContaining("unsupported resource type 'volume'"),
       expect.stringContaining("unsupported resource type 'model'"),
     ]);
+  });
+});
+
+describe('registered models over the workspace REST API', () => {
+  const api = (login: { token?: string; clientId?: string; clientSecret?: string }) =>
+    new WorkspaceApi({
+      host: `https://${rig.emulator.host}:${rig.emulator.port}`,
+      path: rig.emulator.path,
+      caCert: rig.emulator.caCert,
+      ...login,
+    });
+  const sp = DEFAULT_OAUTH_CLIENT;
+
+  it('lists them with an OAuth machine-to-machine token, as far as the service principal may see them', async () => {
+    expect(await api({ token: rig.emulator.token }).models('main', 'ml')).toEqual(['churn']);
+    const asSp = api({ clientId: sp.clientId, clientSecret: sp.clientSecret });
+    expect(await asSp.models('main', 'ml')).toEqual([]);
+    const m = rig.emulator.metastore;
+    m.grant(sp.clientId, ['USE CATALOG'], m.resolve('CATALOG', ['main']));
+    m.grant(sp.clientId, ['USE SCHEMA'], m.resolve('SCHEMA', ['main', 'ml']));
+    m.grant(sp.clientId, ['MANAGE'], m.resolve('SCHEMA', ['main', 'ml']));
+    expect(await asSp.models('main', 'ml')).toEqual(['churn']);
+    expect(rig.emulator.oauth.tokenRequests().filter((r) => r.clientId === sp.clientId && r.issued)).toHaveLength(1);
+  });
+
+  it('fails with AUTH on refused credentials, never quoting the secret', async () => {
+    const err = await api({ clientId: sp.clientId, clientSecret: 'not-the-secret' })
+      .models('main', 'ml')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect((err as ConnectorError).code).toBe('AUTH');
+    expect((err as ConnectorError).message).not.toContain('not-the-secret');
+  });
+
+  it('answers not found for a schema that does not exist', async () => {
+    const err = await api({ token: rig.emulator.token })
+      .models('main', 'nope')
+      .catch((e: unknown) => e);
+    expect((err as ConnectorError).code).toBe('NOT_FOUND');
   });
 });

@@ -28,7 +28,8 @@ export interface LoaderOptions {
 }
 
 /**
- * Loads what a request names, with the grants the sync compares, from Unity Catalog.
+ * Loads what a request names, with the grants the sync compares, from Unity Catalog. A schema brings its tables,
+ * views, functions, volumes and registered models; a catalog only itself (its schemas are synced as children).
  *
  * Grants are read with SHOW GRANTS, one statement per object, never from `information_schema.*_privileges`: for a
  * caller holding MANAGE (how the README sets policysync up) "the INFORMATION_SCHEMA only shows their own grants on
