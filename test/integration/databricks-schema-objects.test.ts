@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DatabricksCatalog, DEFAULT_OAUTH_CLIENT } from '../../dev/emulators/databricks/server.js';
+import { DATABRICKS_PRIVILEGES } from '../../shared/connectors/databricks/profile.js';
 import { WorkspaceApi } from '../../shared/connectors/databricks/workspace-api.js';
 import { ConnectorError } from '../../shared/connectors/errors.js';
+import { managedScope } from '../../shared/plan/scope.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import {
   type DatabricksMaskingRig,
@@ -20,7 +22,7 @@ const catalog: DatabricksCatalog = {
         {
           name: 'ml',
           tables: [{ name: 'features', columns: [{ name: 'id', type: 'bigint' }] }],
-          functions: [{ name: 'score' }, { name: 'normalize' }],
+          functions: [{ name: 'score' }, { name: 'normalize' }, { name: 'odd`fn' }],
           volumes: [{ name: 'landing' }],
           models: [{ name: 'churn' }],
         },
@@ -108,6 +110,8 @@ describe("a Unity Catalog schema's functions, volumes and registered models", ()
         'REVOKE EXECUTE ON FUNCTION `main`.`ml`.`score` FROM `auditors`',
         'REVOKE READ VOLUME ON VOLUME `main`.`ml`.`landing` FROM `auditors`',
         'REVOKE EXECUTE ON FUNCTION `main`.`ml`.`churn` FROM `auditors`',
+        // A name is data: its backtick is doubled inside the quotes.
+        'GRANT EXECUTE ON FUNCTION `main`.`ml`.`odd``fn` TO `engineers`',
       ]),
     );
     expect(held('FUNCTION', 'main.ml.score')).toEqual(['EXECUTE analysts', 'EXECUTE engineers']);
@@ -126,6 +130,20 @@ describe("a Unity Catalog schema's functions, volumes and registered models", ()
     const { rows } = await syncDatabricksMasking(rig, [schema('ml')]);
     expect(rows[0]!.message).toBe('already in sync');
     expect(writes()).toEqual([]);
+  });
+
+  it('are left alone where IGNORE_OBJECTS names them, drift included', async () => {
+    const m = rig.emulator.metastore;
+    m.grant('auditors', ['EXECUTE'], m.resolve('FUNCTION', ['main', 'ml', 'normalize']));
+    const scope = managedScope({
+      ignoreRoles: ['admins', 'account users', ADMIN],
+      ignoreObjects: ['main.ml.normalize'],
+      managedPrivileges: DATABRICKS_PRIVILEGES,
+    });
+    const { header, rows } = await syncDatabricksMasking({ ...rig, deps: { ...rig.deps, scope } }, [schema('ml')]);
+    expect(header.status, rows[0]!.message).toBe('SUCCESS');
+    expect(writes().join('\n')).not.toContain('normalize');
+    expect(held('FUNCTION', 'main.ml.normalize')).toEqual(['EXECUTE auditors', 'EXECUTE engineers']);
   });
 
   it("never include the governance schema's own functions", async () => {

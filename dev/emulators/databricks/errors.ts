@@ -69,7 +69,11 @@ const SECURABLE_NOUN: Record<string, string> = {
   VOLUME: 'Volume',
 };
 
-/** The refusal a caller gets for an object it may not use or manage (the wording dbt and Superset users report). */
+/**
+ * The refusal a caller gets for an object it may not use or manage, as Databricks words it ("[INSUFFICIENT_PERMISSIONS]
+ * Insufficient privileges: User does not have USE CATALOG on Catalog 'foo'. SQLSTATE: 42501", quoted in
+ * apache/superset#41945).
+ */
 export const insufficientPermissions = (privilege: string, on: { type: string; path: readonly string[] }) =>
   new DatabricksSqlError(
     'INSUFFICIENT_PERMISSIONS',
