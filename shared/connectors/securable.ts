@@ -1,5 +1,14 @@
 /** A grantable object in the warehouse; `path` is its name parts as the warehouse stores them. */
-export type SecurableKind = 'database' | 'catalog' | 'schema' | 'table' | 'view';
+export type SecurableKind =
+  | 'database'
+  | 'catalog'
+  | 'schema'
+  | 'table'
+  | 'view'
+  // Unity Catalog's other schema objects: they come with their schema, never on their own.
+  | 'function'
+  | 'volume'
+  | 'model';
 export interface Securable {
   kind: SecurableKind;
   path: string[];

@@ -82,7 +82,11 @@ const databricksAccess = [
   'manage',
 ];
 
-/** Databricks Unity Catalog: catalog > schema > table (views too) > column. */
+/**
+ * Databricks Unity Catalog: catalog > schema > table (views too) > column, and beside the table, under the schema,
+ * function, volume and model (MLflow registered models). Neither Apache Ranger nor Privacera publishes resource
+ * names for these, so they are named as Unity Catalog names the securables (`GRANT ... ON FUNCTION | VOLUME`).
+ */
 export const databricksServiceDef: ServiceDef = {
   name: 'databricks',
   resources: [
@@ -90,6 +94,9 @@ export const databricksServiceDef: ServiceDef = {
     resource('schema', 2, 'catalog'),
     resource('table', 3, 'schema'),
     resource('column', 4, 'table'),
+    resource('function', 3, 'schema'),
+    resource('volume', 3, 'schema'),
+    resource('model', 3, 'schema'),
   ],
   accessTypes: [
     ...databricksAccess.map((name) => ({ name })),

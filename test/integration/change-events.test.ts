@@ -375,6 +375,7 @@ describe('end to end: a Databricks diagnostic batch becomes a task the worker sy
       tables: new Map(),
       functions: new Map(),
       volumes: new Map(),
+      models: new Map(),
     });
     m.catalogs.set('sandbox', { name: 'sandbox', owner: 'admin@example.com', schemas: new Map() });
     expect(m.grantsOn('TABLE', 'main.sales.orders_2026')).toEqual([]);

@@ -64,6 +64,10 @@ const catalog: DatabricksCatalog = {
     // Drift held by who the connector runs as: the token's user, and a service principal.
     { principal: ADMIN, privilege: 'MODIFY', on: { type: 'TABLE', name: 'main.masked.journal' } },
     { principal: SP, privilege: 'SELECT', on: { type: 'TABLE', name: 'main.masked.ledger' } },
+    // What the service principal needs to read and change the table's grants, not being a metastore admin.
+    { principal: SP, privilege: 'USE CATALOG', on: { type: 'CATALOG', name: 'main' } },
+    { principal: SP, privilege: 'USE SCHEMA', on: { type: 'SCHEMA', name: 'main.masked' } },
+    { principal: SP, privilege: 'MANAGE', on: { type: 'TABLE', name: 'main.masked.ledger' } },
   ],
 };
 

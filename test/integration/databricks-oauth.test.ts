@@ -47,6 +47,8 @@ const clients: DBSQLClient[] = [];
 beforeAll(async () => {
   rig = await startDatabricksRig(fixture('sync-catalog.json'), fixture('sync-policies.json'), {
     oauthClients: [principal],
+    // The sync below manages grants it neither owns nor holds MANAGE on: as a metastore admin.
+    metastoreAdmins: ['admin@example.com', principal.clientId],
   });
 });
 afterAll(async () => {

@@ -40,6 +40,8 @@ beforeAll(async () => {
   });
   databricks = await startDatabricksEmulator({
     user: SP,
+    // Our principal is no metastore admin: it sees what its grants let it see, as on a real account.
+    metastoreAdmins: ['admin@example.com'],
     catalog: {
       catalogs: [
         { name: 'managed', owner: 'data-owners' },
@@ -47,8 +49,13 @@ beforeAll(async () => {
       ],
       principals: [{ kind: 'service_principal', name: SP }],
       grants: [
-        { principal: SP, privilege: 'MANAGE', on: { type: 'CATALOG', name: 'managed' } },
-        { principal: SP, privilege: 'CREATE SCHEMA', on: { type: 'CATALOG', name: 'managed' } },
+        ...['USE CATALOG', 'USE SCHEMA', 'BROWSE', 'MANAGE', 'CREATE SCHEMA'].map((privilege) => ({
+          principal: SP,
+          privilege,
+          on: { type: 'CATALOG' as const, name: 'managed' },
+        })),
+        // Visible (it may use it) but not ours to manage: SHOW GRANTS on it is refused.
+        { principal: SP, privilege: 'USE CATALOG', on: { type: 'CATALOG', name: 'foreign' } },
       ],
     },
   });
@@ -161,16 +168,24 @@ describe('policysync doctor on Unity Catalog', () => {
     expect(privileges.status).toBe('FAIL');
     expect(privileges.detail).toContain('foreign');
     expect(privileges.detail).not.toContain('managed');
-    expect(byName(before)['governance schema']).toBe('WARN');
     expect(JSON.stringify(before)).not.toContain(databricks.token);
 
     databricks.metastore.grant(
       SP,
-      ['MANAGE', 'CREATE SCHEMA'],
+      ['USE SCHEMA', 'BROWSE', 'MANAGE', 'CREATE SCHEMA'],
       { type: 'CATALOG', objectType: 'CATALOG', path: ['foreign'] },
       'data-owners',
     );
     const after = await doctorFromEnv(env());
-    expect(byName(after)).toMatchObject({ 'catalog privileges': 'OK', 'governance schema': 'OK' });
+    expect(byName(after)).toMatchObject({ 'catalog privileges': 'OK', visibility: 'OK', 'governance schema': 'OK' });
+  });
+
+  it('warns where our service principal may not BROWSE a catalog it manages', async () => {
+    databricks.metastore.revoke(SP, ['BROWSE'], { type: 'CATALOG', objectType: 'CATALOG', path: ['foreign'] });
+    const report = await doctorFromEnv(env());
+    const visibility = report.checks.find((c) => c.name === 'visibility')!;
+    expect(visibility.status).toBe('WARN');
+    expect(visibility.detail).toContain('foreign');
+    expect(visibility.fix).toContain('GRANT BROWSE ON CATALOG');
   });
 });

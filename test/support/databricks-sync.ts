@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import {
+  type DatabricksCatalog,
   type DatabricksEmulator,
   type DatabricksEmulatorOptions,
   startDatabricksEmulator,
@@ -38,7 +39,7 @@ export const emulatorConnector = (emulator: DatabricksEmulator, login: Databrick
 
 /** Real Azurite, the Databricks emulator and the real @databricks/sql connector, wired into the real worker. */
 export async function startDatabricksRig(
-  catalog = fixture('sync-catalog.json'),
+  catalog: DatabricksCatalog | string = fixture('sync-catalog.json'),
   policyFile = fixture('sync-policies.json'),
   emulatorOptions: Omit<DatabricksEmulatorOptions, 'catalog'> = {},
 ): Promise<DatabricksRig> {

@@ -42,11 +42,43 @@ export const tableNotFound = (path: readonly string[]) =>
     '42P01',
   );
 
+export const routineNotFound = (path: readonly string[]) =>
+  new DatabricksSqlError(
+    'ROUTINE_NOT_FOUND',
+    `The routine ${quotePath(path)} cannot be found. Verify the spelling and correctness of the schema and catalog.`,
+    '42883',
+  );
+
+/** The error class is the emulator's choice: Databricks documents none for a missing volume. */
+export const volumeNotFound = (path: readonly string[]) =>
+  new DatabricksSqlError('VOLUME_NOT_FOUND', `The volume ${quotePath(path)} cannot be found.`, '42704');
+
 export const expectViewNotTable = (path: readonly string[]) =>
   new DatabricksSqlError(
     'EXPECT_VIEW_NOT_TABLE.NO_ALTERNATIVE',
     `The table ${quotePath(path)} is not a view. VIEW securables must name a view.`,
     '42809',
+  );
+
+const SECURABLE_NOUN: Record<string, string> = {
+  CATALOG: 'Catalog',
+  SCHEMA: 'Schema',
+  TABLE: 'Table',
+  VIEW: 'Table',
+  FUNCTION: 'Function',
+  VOLUME: 'Volume',
+};
+
+/**
+ * The refusal a caller gets for an object it may not use or manage, as Databricks words it ("[INSUFFICIENT_PERMISSIONS]
+ * Insufficient privileges: User does not have USE CATALOG on Catalog 'foo'. SQLSTATE: 42501", quoted in
+ * apache/superset#41945).
+ */
+export const insufficientPermissions = (privilege: string, on: { type: string; path: readonly string[] }) =>
+  new DatabricksSqlError(
+    'INSUFFICIENT_PERMISSIONS',
+    `Insufficient privileges:\nUser does not have ${privilege} on ${SECURABLE_NOUN[on.type] ?? on.type} '${on.path.join('.')}'.`,
+    '42501',
   );
 
 export const principalNotFound = (principal: string) =>

@@ -3,9 +3,11 @@ import {
   expectViewNotTable,
   principalNotFound,
   privilegeNotApplicable,
+  routineNotFound,
   schemaNotFound,
   tableNotFound,
   unknownPrivilege,
+  volumeNotFound,
 } from './errors.js';
 import { appliesTo, canonicalPrivilege, isKnownPrivilege, type SecurableType } from './privileges.js';
 import type { DatabricksSeed } from './seed.js';
@@ -34,6 +36,8 @@ export interface SchemaEntry {
   tables: Map<string, TableEntry>;
   functions: Map<string, LeafEntry>;
   volumes: Map<string, LeafEntry>;
+  /** Registered models: FUNCTION securables beside the functions (one name space). */
+  models: Map<string, LeafEntry>;
 }
 export interface CatalogEntry {
   name: string;
@@ -47,8 +51,8 @@ export interface PrincipalEntry {
   members?: string[];
 }
 
-/** Where a grant sits: views are table securables in Unity Catalog, so `TABLE` covers both. */
-export type GrantObjectType = 'CATALOG' | 'SCHEMA' | 'TABLE';
+/** Where a grant sits: views are table securables in Unity Catalog, so `TABLE` covers both; models are functions. */
+export type GrantObjectType = 'CATALOG' | 'SCHEMA' | 'TABLE' | 'FUNCTION' | 'VOLUME';
 export interface GrantEntry {
   objectType: GrantObjectType;
   path: string[];
@@ -79,12 +83,16 @@ const keyOf = (objectType: GrantObjectType, path: readonly string[]) => `${objec
 export class Metastore {
   readonly catalogs = new Map<string, CatalogEntry>();
   readonly principals = new Map<string, PrincipalEntry>();
+  /** Metastore admins (users or groups): they see every object and grant, and manage every grant. */
+  readonly admins: Set<string>;
   private readonly grantsByObject = new Map<string, GrantEntry[]>();
 
   constructor(
     seed: DatabricksSeed,
     readonly adminUser = 'admin@example.com',
+    admins: readonly string[] = [adminUser],
   ) {
+    this.admins = new Set(admins);
     for (const c of seed.catalogs) {
       const catalog: CatalogEntry = { name: fold(c.name), owner: c.owner, schemas: new Map() };
       for (const s of c.schemas) {
@@ -95,6 +103,7 @@ export class Metastore {
           tables: new Map(),
           functions: new Map(),
           volumes: new Map(),
+          models: new Map(),
         };
         for (const t of s.tables) {
           schema.tables.set(fold(t.name), {
@@ -108,6 +117,7 @@ export class Metastore {
         for (const f of s.functions)
           schema.functions.set(fold(f.name), { name: fold(f.name), owner: f.owner ?? owner });
         for (const v of s.volumes) schema.volumes.set(fold(v.name), { name: fold(v.name), owner: v.owner ?? owner });
+        for (const m of s.models) schema.models.set(fold(m.name), { name: fold(m.name), owner: m.owner ?? owner });
         catalog.schemas.set(schema.name, schema);
       }
       this.catalogs.set(catalog.name, catalog);
@@ -157,15 +167,41 @@ export class Metastore {
       this.schema(folded);
       return { type, objectType: 'SCHEMA', path: folded };
     }
+    if (type === 'FUNCTION' || type === 'VOLUME') {
+      this.leaf(type, folded);
+      return { type, objectType: type, path: folded };
+    }
     const table = this.table(folded);
     if (type === 'VIEW' && table.kind !== 'VIEW') throw expectViewNotTable(folded);
     return { type: table.kind, objectType: 'TABLE', path: folded };
   }
 
+  /** A function (or registered model) or a volume; a missing catalog or schema on the way is the object missing. */
+  leaf(type: 'FUNCTION' | 'VOLUME', path: readonly string[]): LeafEntry {
+    const folded = path.map(fold);
+    const schema = this.catalogs.get(folded[0]!)?.schemas.get(folded[1]!);
+    const name = folded[2]!;
+    const found =
+      type === 'VOLUME' ? schema?.volumes.get(name) : (schema?.functions.get(name) ?? schema?.models.get(name));
+    if (!found) throw type === 'VOLUME' ? volumeNotFound(folded) : routineNotFound(folded);
+    return found;
+  }
+
   ownerOf(on: ResolvedSecurable): string {
     if (on.objectType === 'CATALOG') return this.catalog(on.path[0]!).owner;
     if (on.objectType === 'SCHEMA') return this.schema(on.path).owner;
+    if (on.objectType === 'FUNCTION' || on.objectType === 'VOLUME') return this.leaf(on.objectType, on.path).owner;
     return this.table(on.path).owner;
+  }
+
+  /** The owners of a resolved object and of the catalog and schema holding it. */
+  ownersAlong(on: ResolvedSecurable): string[] {
+    const [c, s] = on.path;
+    return [
+      this.catalog(c!).owner,
+      ...(on.path.length > 1 ? [this.schema([c!, s!]).owner] : []),
+      ...(on.path.length > 2 ? [this.ownerOf(on)] : []),
+    ];
   }
 
   principal(name: string): PrincipalEntry {
@@ -214,7 +250,7 @@ export class Metastore {
   effectiveGrants(on: ResolvedSecurable): EffectiveGrant[] {
     const own = this.directGrants(on).map((g) => ({ ...g, inheritedFrom: 'NONE' as const }));
     const fromSchema =
-      on.objectType === 'TABLE'
+      on.path.length === 3
         ? (this.grantsByObject.get(keyOf('SCHEMA', on.path.slice(0, 2))) ?? []).map((g) => ({
             ...g,
             inheritedFrom: 'SCHEMA' as const,

@@ -2,10 +2,13 @@
  * Unity Catalog privileges per securable (PROTOCOLS.md "Grant facts"). A catalog or schema also takes the
  * privileges of what it contains: granted there, they are inherited by every child object.
  */
-export type SecurableType = 'CATALOG' | 'SCHEMA' | 'TABLE' | 'VIEW';
+export type SecurableType = 'CATALOG' | 'SCHEMA' | 'TABLE' | 'VIEW' | 'FUNCTION' | 'VOLUME';
 
 const TABLE = ['SELECT', 'MODIFY', 'APPLY TAG', 'MANAGE', 'ALL PRIVILEGES'];
 const VIEW = ['SELECT', 'ALL PRIVILEGES'];
+// Registered models are FUNCTION securables (GRANT ... ON FUNCTION); APPLY TAG is a model's, taken on any function.
+const FUNCTION = ['EXECUTE', 'APPLY TAG', 'MANAGE', 'ALL PRIVILEGES'];
+const VOLUME = ['READ VOLUME', 'WRITE VOLUME', 'MANAGE', 'ALL PRIVILEGES'];
 const SCHEMA = [
   'USE SCHEMA',
   'CREATE TABLE',
@@ -25,7 +28,7 @@ const SCHEMA = [
 ];
 const CATALOG = ['USE CATALOG', 'CREATE SCHEMA', 'BROWSE', ...SCHEMA];
 
-export const PRIVILEGES: Record<SecurableType, readonly string[]> = { CATALOG, SCHEMA, TABLE, VIEW };
+export const PRIVILEGES: Record<SecurableType, readonly string[]> = { CATALOG, SCHEMA, TABLE, VIEW, FUNCTION, VOLUME };
 
 /** Privileges Unity Catalog knows on other securables: refused as "not applicable", not as unknown. */
 const ELSEWHERE = [

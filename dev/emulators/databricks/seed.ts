@@ -19,6 +19,8 @@ const schema = z.object({
   tables: z.array(table).default([]),
   functions: z.array(leaf).default([]),
   volumes: z.array(leaf).default([]),
+  /** MLflow registered models: FUNCTION securables, listed by the REST API only (`/api/2.1/unity-catalog/models`). */
+  models: z.array(leaf).default([]),
 });
 const catalog = z.object({ name, owner: name, schemas: z.array(schema).default([]) });
 const principal = z.object({
@@ -31,7 +33,7 @@ const grant = z.object({
   principal: name,
   privilege: name,
   /** `name` is dotted (`main.sales.orders`); backquote a part that holds a dot or a backtick. */
-  on: z.object({ type: z.enum(['CATALOG', 'SCHEMA', 'TABLE', 'VIEW']), name }),
+  on: z.object({ type: z.enum(['CATALOG', 'SCHEMA', 'TABLE', 'VIEW', 'FUNCTION', 'VOLUME']), name }),
 });
 
 export const databricksCatalogSchema = z.object({

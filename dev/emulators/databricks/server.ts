@@ -7,6 +7,7 @@ import { ControlState, type EmulatorControl } from '../control/control-state.js'
 import { Metastore } from './metastore.js';
 import { DEFAULT_OAUTH_CLIENT, type OAuthClient, OAuthTokens } from './oauth-tokens.js';
 import { OIDC_PREFIX, serveOidc } from './oidc-routes.js';
+import { MODELS_ROUTE, serveModels } from './rest-models.js';
 import { type DatabricksCatalog, loadSeed } from './seed.js';
 import { createThriftHandler } from './thrift-handler.js';
 import { TCLIService, thrift } from './thrift-runtime.js';
@@ -24,6 +25,12 @@ export interface DatabricksEmulatorOptions {
   token?: string;
   /** Who the sessions run as (current_user(), grantor of new grants). */
   user?: string;
+  /**
+   * Metastore admins, users or groups (default: `user`). Anyone else sees and manages only what its ownerships and
+   * privileges allow (access.ts): start the emulator as a service principal that is not an admin to run as the
+   * README sets policysync up.
+   */
+  metastoreAdmins?: string[];
   /** More personal access tokens, each for its own user: a test reads as two users through column masks and row filters. */
   readers?: { token: string; user: string }[];
   /**
@@ -124,7 +131,7 @@ function serveThrift(
 export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): Promise<DatabricksEmulator> {
   const token = opts.token ?? DEFAULT_TOKEN;
   const user = opts.user ?? 'admin@example.com';
-  const metastore = new Metastore(await loadSeed(opts.catalog), user);
+  const metastore = new Metastore(await loadSeed(opts.catalog), user, opts.metastoreAdmins ?? [user]);
   const control = new ControlState((fqn) => () => {
     metastore.drop(fqn);
   });
@@ -156,6 +163,10 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
       if (control.loginsRefused || requestUser === undefined) {
         res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });
         return res.end('Unauthorized: invalid or missing access token');
+      }
+      if (pathname === MODELS_ROUTE && req.method === 'GET') {
+        control.countRoundTrip();
+        return serveModels(metastore, requestUser, new URL(req.url ?? '/', 'https://emulator'), res);
       }
       if (pathname !== WAREHOUSE_PATH) {
         res.writeHead(404, { 'Content-Type': 'text/plain' });

@@ -2,6 +2,7 @@ import { type Check, fail, ok, warn } from '../../doctor/check.js';
 import type { Principal } from '../securable.js';
 import { quoteIdent } from './dialect.js';
 import type { DatabricksStatements } from './statements.js';
+import { isRefusal } from './visibility.js';
 
 type Row = Record<string, unknown>;
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -21,7 +22,9 @@ export interface DatabricksDiagnosisOptions {
 /**
  * What `policysync doctor` checks on Unity Catalog, each with the fix: on every catalog a full sync covers, that
  * our principal owns it or holds MANAGE there (who may grant: docs.databricks.com/aws/en/data-governance/
- * unity-catalog/manage-privileges, "Who can manage privileges?"), and that the governance schema is ours or can be.
+ * unity-catalog/manage-privileges, "Who can manage privileges?") and BROWSE, and that the governance schema is ours
+ * or can be. A catalog our principal holds nothing on is invisible to it, here as in a full sync: SQL lists no such
+ * catalog.
  */
 export async function diagnoseDatabricks(
   session: DatabricksStatements,
@@ -39,12 +42,24 @@ export async function diagnoseDatabricks(
     ]),
   );
   const unmanaged: string[] = [];
+  const unbrowsed: string[] = [];
   const governance: string[] = [];
   for (const catalog of looked) {
-    const grants: Row[] = await session.query(`SHOW GRANTS ON CATALOG ${quoteIdent(catalog)}`);
-    const held = new Set(grants.filter((g) => ours(g.principal)).map((g) => text(g.actiontype).toUpperCase()));
+    // Unity Catalog shows a catalog's grants to its owner, a metastore admin or a MANAGE holder, and refuses anyone else.
+    const grants: Row[] | undefined = await session
+      .query(`SHOW GRANTS ON CATALOG ${quoteIdent(catalog)}`)
+      .catch((err: unknown) => {
+        if (isRefusal(err)) return undefined;
+        throw err;
+      });
     const owns = ours(owners.get(catalog));
+    if (!grants) {
+      unmanaged.push(catalog);
+      continue;
+    }
+    const held = new Set(grants.filter((g) => ours(g.principal)).map((g) => text(g.actiontype).toUpperCase()));
     if (!owns && ![...held].some((p) => MANAGING.has(p))) unmanaged.push(catalog);
+    if (!owns && !held.has('BROWSE') && !held.has('ALL PRIVILEGES')) unbrowsed.push(catalog);
     if (o.governanceSchema)
       governance.push(
         ...(await governanceProblem(
@@ -66,6 +81,18 @@ export async function diagnoseDatabricks(
           `GRANT MANAGE, USE CATALOG, USE SCHEMA, BROWSE ON CATALOG <catalog> TO \`<service principal>\` (${SETUP})`,
         ),
   ];
+  checks.push(
+    unbrowsed.length === 0
+      ? ok(
+          'visibility',
+          `${who} may BROWSE or owns every catalog looked at: the information schema lists all their objects`,
+        )
+      : warn(
+          'visibility',
+          `${who} lacks BROWSE on ${unbrowsed.slice(0, 5).join(', ')}: an object it holds nothing on is missing from the information schema and the models listing`,
+          `GRANT BROWSE ON CATALOG <catalog> TO \`<service principal>\` (${SETUP}#seeing-every-object)`,
+        ),
+  );
   if (o.governanceSchema)
     checks.push(
       governance.length === 0

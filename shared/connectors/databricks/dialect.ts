@@ -56,13 +56,18 @@ const PRIVILEGE_SQL = new Set([
 export const isWritablePrivilege = (privilege: string) => PRIVILEGE_SQL.has(canonicalPrivilege(privilege));
 
 // Views are TABLE securables in Unity Catalog: `ON TABLE` works for both and never trips over a view that
-// was replaced by a table (or back) between load and apply.
-const SECURABLE_SQL: Record<Securable['kind'], string> = {
+// was replaced by a table (or back) between load and apply. A registered model "is a specific type of function
+// [...] when granting privileges on models with SQL, you use GRANT ON FUNCTION"
+// (learn.microsoft.com/azure/databricks/data-governance/unity-catalog/manage-privileges/privileges).
+export const SECURABLE_SQL: Record<Securable['kind'], string> = {
   catalog: 'CATALOG',
   database: 'CATALOG',
   schema: 'SCHEMA',
   table: 'TABLE',
   view: 'TABLE',
+  function: 'FUNCTION',
+  model: 'FUNCTION',
+  volume: 'VOLUME',
 };
 
 /** One statement for every privilege of one securable and one principal. */

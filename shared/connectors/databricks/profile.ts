@@ -11,10 +11,11 @@ import { principalKindOf, storedName } from './dialect.js';
 // so the evaluator already hands us each one and we grant them explicitly. `ALL PRIVILEGES` itself would also
 // carry privileges added to Unity Catalog later, which no policy reviewed.
 //
-// A schema takes only the privileges that concern the schema and what we never load on their own (functions
-// and volumes): not SELECT or MODIFY. Ranger matches a `table = *` policy at the schema level too, so mapping
-// them there would put a schema-wide SELECT — which reaches every table, future ones and ones a policy
-// excludes or denies — on top of the per-table grants the same policy already produces.
+// A schema takes only the privileges that concern the schema itself: not SELECT, MODIFY, EXECUTE, READ VOLUME
+// or WRITE VOLUME. Ranger matches a `table = *` (`function = *`, `volume = *`) policy at the schema level too, so
+// mapping them there would put a schema-wide grant — which reaches every object, future ones and ones a policy
+// excludes or denies — on top of the per-object grants the same policy already produces on each table,
+// function, volume and model a schema load brings.
 const CATALOG: Record<string, string[]> = {
   use_catalog: ['USE CATALOG'],
   create_schema: ['CREATE SCHEMA'],
@@ -26,9 +27,6 @@ const SCHEMA: Record<string, string[]> = {
   create_table: ['CREATE TABLE'],
   create_function: ['CREATE FUNCTION'],
   create_volume: ['CREATE VOLUME'],
-  execute: ['EXECUTE'],
-  read_volume: ['READ VOLUME'],
-  write_volume: ['WRITE VOLUME'],
   apply_tag: ['APPLY TAG'],
   manage: ['MANAGE'],
 };
@@ -39,11 +37,28 @@ const TABLE: Record<string, string[]> = {
   manage: ['MANAGE'],
 };
 const VIEW: Record<string, string[]> = { select: ['SELECT'] };
+// Functions and registered models are executed; volumes read and written (sql-ref-privileges).
+const FUNCTION: Record<string, string[]> = { execute: ['EXECUTE'], manage: ['MANAGE'] };
+const MODEL: Record<string, string[]> = { execute: ['EXECUTE'], apply_tag: ['APPLY TAG'], manage: ['MANAGE'] };
+const VOLUME: Record<string, string[]> = {
+  read_volume: ['READ VOLUME'],
+  write_volume: ['WRITE VOLUME'],
+  manage: ['MANAGE'],
+};
 const BY_KIND: Partial<Record<SecurableKind, Record<string, string[]>>> = {
   catalog: CATALOG,
   schema: SCHEMA,
   table: TABLE,
   view: VIEW,
+  function: FUNCTION,
+  volume: VOLUME,
+  model: MODEL,
+};
+// The Ranger resource that names an object below a schema.
+const LEAF_RESOURCE: Partial<Record<SecurableKind, string>> = {
+  function: 'function',
+  volume: 'volume',
+  model: 'model',
 };
 
 /** Every privilege the profile grants: the default managed list (USE CATALOG / USE SCHEMA included). */
@@ -67,8 +82,12 @@ export function databricksProfile(naming: PrincipalNaming): WarehouseProfile {
     resourcePath: (ref) =>
       ['catalog', 'schema', 'table'].flatMap((k) => (ref.values[k] !== undefined ? [storedName(ref.values[k])] : [])),
     policyResource: (s) => {
-      const [catalog = '', schema, table] = s.path;
-      return { catalog, ...(schema !== undefined ? { schema } : {}), ...(table !== undefined ? { table } : {}) };
+      const [catalog = '', schema, leaf] = s.path;
+      return {
+        catalog,
+        ...(schema !== undefined ? { schema } : {}),
+        ...(leaf !== undefined ? { [LEAF_RESOURCE[s.kind] ?? 'table']: leaf } : {}),
+      };
     },
   };
 }

@@ -27,6 +27,10 @@ const OBJECT_TYPE: Record<Securable['kind'], string> = {
   schema: 'SCHEMA',
   table: 'TABLE',
   view: 'VIEW',
+  // Unity Catalog kinds: the Snowflake connector never loads them.
+  function: 'FUNCTION',
+  volume: 'VOLUME',
+  model: 'MODEL',
 };
 
 /** One statement for every privilege of one object and one role. Privilege names come from our own fixed map. */

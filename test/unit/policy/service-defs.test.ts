@@ -18,8 +18,13 @@ describe('service definitions', () => {
     expect(snowflakeServiceDef.accessTypes.find((a) => a.name === 'all')?.impliedGrants).not.toContain('ownership');
   });
 
-  it('Databricks Unity Catalog is catalog > schema > table > column', () => {
-    expect(resourceHierarchies(databricksServiceDef)).toEqual([['catalog', 'schema', 'table', 'column']]);
+  it('Databricks Unity Catalog is catalog > schema > table > column, with function, volume and model beside the table', () => {
+    expect(resourceHierarchies(databricksServiceDef)).toEqual([
+      ['catalog', 'schema', 'table', 'column'],
+      ['catalog', 'schema', 'function'],
+      ['catalog', 'schema', 'volume'],
+      ['catalog', 'schema', 'model'],
+    ]);
     expect(databricksServiceDef.accessTypes.map((a) => a.name)).toEqual(
       expect.arrayContaining(['use_catalog', 'use_schema', 'select', 'all_privileges']),
     );

@@ -1,5 +1,5 @@
 /** Statements the emulator understands. Names are kept as written; the metastore folds object names. */
-export type SecurableKeyword = 'CATALOG' | 'SCHEMA' | 'TABLE' | 'VIEW';
+export type SecurableKeyword = 'CATALOG' | 'SCHEMA' | 'TABLE' | 'VIEW' | 'FUNCTION' | 'VOLUME';
 export interface SecurableRef {
   type: SecurableKeyword;
   name: string[];

@@ -92,10 +92,10 @@ const SECURABLE_WORDS: Record<string, SecurableKeyword> = {
   DATABASE: 'SCHEMA',
   TABLE: 'TABLE',
   VIEW: 'VIEW',
+  FUNCTION: 'FUNCTION',
+  VOLUME: 'VOLUME',
 };
 const UNMODELLED_SECURABLES = [
-  'FUNCTION',
-  'VOLUME',
   'MODEL',
   'CONNECTION',
   'EXTERNAL',
@@ -109,7 +109,7 @@ const UNMODELLED_SECURABLES = [
   'ANY',
 ];
 
-/** `ON [CATALOG|SCHEMA|DATABASE|TABLE|VIEW] name`; without a keyword the object is a table, as in Databricks. */
+/** `ON [CATALOG|SCHEMA|DATABASE|TABLE|VIEW|FUNCTION|VOLUME] name`; without a keyword the object is a table, as in Databricks. */
 function securable(c: Cursor): SecurableRef {
   c.expectWord('ON');
   const t = c.peek();

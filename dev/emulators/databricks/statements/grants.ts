@@ -1,3 +1,4 @@
+import { Access } from '../access.js';
 import { parseError } from '../errors.js';
 import type { ResolvedSecurable } from '../metastore.js';
 import { type ResultSet, stringColumns } from '../results.js';
@@ -6,7 +7,12 @@ import { qualifySchema, qualifyTable, type StatementContext } from './context.js
 
 type Of<K extends Statement['kind']> = Extract<Statement, { kind: K }>;
 
-export function resolveSecurable({ metastore, session }: StatementContext, on: SecurableRef): ResolvedSecurable {
+/** The object a grant statement names, once the session's user is allowed to manage its grants. */
+export function resolveSecurable(
+  { metastore, session }: StatementContext,
+  on: SecurableRef,
+  principal?: string,
+): ResolvedSecurable {
   if (on.type === 'CATALOG' && on.name.length !== 1) throw parseError(on.name.join('.'));
   const path =
     on.type === 'CATALOG'
@@ -14,7 +20,11 @@ export function resolveSecurable({ metastore, session }: StatementContext, on: S
       : on.type === 'SCHEMA'
         ? qualifySchema(on.name, session)
         : qualifyTable(on.name, session);
-  return metastore.resolve(on.type, path);
+  return new Access(metastore, session.user).authorize(
+    on.type,
+    path.map((p) => p.toLowerCase()),
+    principal === session.user,
+  );
 }
 
 /**
@@ -22,7 +32,7 @@ export function resolveSecurable({ metastore, session }: StatementContext, on: S
  * from its schema and catalog — told apart only by objectType/objectKey naming the ancestor.
  */
 export function showGrants(ctx: StatementContext, s: Of<'show-grants'>): ResultSet {
-  const on = resolveSecurable(ctx, s.on);
+  const on = resolveSecurable(ctx, s.on, s.principal);
   if (s.principal !== undefined) ctx.metastore.principal(s.principal);
   const rows = ctx.metastore
     .effectiveGrants(on)

@@ -1,37 +1,74 @@
+import { Access } from '../access.js';
 import { tableNotFound, unresolvedColumn } from '../errors.js';
-import type { CatalogEntry, EffectiveGrant, Metastore, ResolvedSecurable } from '../metastore.js';
+import type {
+  CatalogEntry,
+  EffectiveGrant,
+  Metastore,
+  ResolvedSecurable,
+  SchemaEntry,
+  TableEntry,
+} from '../metastore.js';
 import { appliesTo } from '../privileges.js';
 import { type Cell, type ResultColumn, type ResultSet, stringColumns } from '../results.js';
 import type { Condition, Statement } from '../sql/ast.js';
 import { qualifyTable, type StatementContext, sqlLike } from './context.js';
 import { MASKING_VIEWS, routineDetails, visibleRows } from './masking.js';
 
-type View = (metastore: Metastore, catalogs: CatalogEntry[]) => ResultSet;
+/** The catalogs a view covers and what the session's user may see of them (see access.ts). */
+interface Scope {
+  metastore: Metastore;
+  catalogs: CatalogEntry[];
+  access: Access;
+}
+type View = (scope: Scope) => ResultSet;
 
-/** Privilege rows for one object: direct ones (`NONE`) and those inherited that apply to its kind. */
-function privilegeRows(metastore: Metastore, on: ResolvedSecurable): EffectiveGrant[] {
-  return metastore.effectiveGrants(on).filter((g) => g.inheritedFrom === 'NONE' || appliesTo(g.privilege, on.type));
+const catalogOn = (c: CatalogEntry): ResolvedSecurable => ({ type: 'CATALOG', objectType: 'CATALOG', path: [c.name] });
+const schemaOn = (c: CatalogEntry, s: SchemaEntry): ResolvedSecurable => ({
+  type: 'SCHEMA',
+  objectType: 'SCHEMA',
+  path: [c.name, s.name],
+});
+const tableOn = (c: CatalogEntry, s: SchemaEntry, t: TableEntry): ResolvedSecurable => ({
+  type: t.kind,
+  objectType: 'TABLE',
+  path: [c.name, s.name, t.name],
+});
+
+/** Privilege rows for one object the user sees: direct ones (`NONE`) and inherited ones that apply to its kind. */
+function privilegeRows({ metastore, access }: Scope, on: ResolvedSecurable): EffectiveGrant[] {
+  return access.visibleGrants(
+    on,
+    metastore.effectiveGrants(on).filter((g) => g.inheritedFrom === 'NONE' || appliesTo(g.privilege, on.type)),
+  );
 }
 
 const grantCells = (g: EffectiveGrant): Cell[] => [g.grantor, g.principal];
 const tail = (g: EffectiveGrant): Cell[] => [g.privilege, 'NO', g.inheritedFrom];
 
-const schemasOf = (c: CatalogEntry) => [...c.schemas.values()];
-const tablesOf = (c: CatalogEntry) => schemasOf(c).flatMap((s) => [...s.tables.values()].map((t) => ({ s, t })));
+const visibleCatalogs = ({ catalogs, access }: Scope) => catalogs.filter((c) => access.canSee(catalogOn(c)));
+const schemasOf = ({ access }: Scope, c: CatalogEntry) =>
+  [...c.schemas.values()].filter((s) => access.canSee(schemaOn(c, s)));
+const tablesOf = (scope: Scope, c: CatalogEntry) =>
+  [...c.schemas.values()].flatMap((s) =>
+    [...s.tables.values()].filter((t) => scope.access.canSee(tableOn(c, s, t))).map((t) => ({ s, t })),
+  );
+/** Functions and volumes are seen like tables: by ownership, privileges (also inherited from above), or BROWSE. */
+const leavesOf = (scope: Scope, c: CatalogEntry, type: 'FUNCTION' | 'VOLUME') =>
+  [...c.schemas.values()].flatMap((s) =>
+    [...(type === 'VOLUME' ? s.volumes : s.functions).values()]
+      .filter((l) => scope.access.canSee({ type, objectType: type, path: [c.name, s.name, l.name] }))
+      .map((l) => ({ s, l })),
+  );
 
 // Column sets of Databricks' system.information_schema views (the subset a grant sync reads).
 const VIEWS: Record<string, View> = {
-  catalog_privileges: (m, catalogs) => ({
+  catalog_privileges: (scope) => ({
     columns: stringColumns('grantor', 'grantee', 'catalog_name', 'privilege_type', 'is_grantable', 'inherited_from'),
-    rows: catalogs.flatMap((c) =>
-      privilegeRows(m, { type: 'CATALOG', objectType: 'CATALOG', path: [c.name] }).map((g) => [
-        ...grantCells(g),
-        c.name,
-        ...tail(g),
-      ]),
+    rows: scope.catalogs.flatMap((c) =>
+      privilegeRows(scope, catalogOn(c)).map((g) => [...grantCells(g), c.name, ...tail(g)]),
     ),
   }),
-  schema_privileges: (m, catalogs) => ({
+  schema_privileges: (scope) => ({
     columns: stringColumns(
       'grantor',
       'grantee',
@@ -41,18 +78,13 @@ const VIEWS: Record<string, View> = {
       'is_grantable',
       'inherited_from',
     ),
-    rows: catalogs.flatMap((c) =>
-      schemasOf(c).flatMap((s) =>
-        privilegeRows(m, { type: 'SCHEMA', objectType: 'SCHEMA', path: [c.name, s.name] }).map((g) => [
-          ...grantCells(g),
-          c.name,
-          s.name,
-          ...tail(g),
-        ]),
+    rows: scope.catalogs.flatMap((c) =>
+      [...c.schemas.values()].flatMap((s) =>
+        privilegeRows(scope, schemaOn(c, s)).map((g) => [...grantCells(g), c.name, s.name, ...tail(g)]),
       ),
     ),
   }),
-  table_privileges: (m, catalogs) => ({
+  table_privileges: (scope) => ({
     columns: stringColumns(
       'grantor',
       'grantee',
@@ -63,27 +95,23 @@ const VIEWS: Record<string, View> = {
       'is_grantable',
       'inherited_from',
     ),
-    rows: catalogs.flatMap((c) =>
-      tablesOf(c).flatMap(({ s, t }) =>
-        privilegeRows(m, { type: t.kind, objectType: 'TABLE', path: [c.name, s.name, t.name] }).map((g) => [
-          ...grantCells(g),
-          c.name,
-          s.name,
-          t.name,
-          ...tail(g),
-        ]),
+    rows: scope.catalogs.flatMap((c) =>
+      [...c.schemas.values()].flatMap((s) =>
+        [...s.tables.values()].flatMap((t) =>
+          privilegeRows(scope, tableOn(c, s, t)).map((g) => [...grantCells(g), c.name, s.name, t.name, ...tail(g)]),
+        ),
       ),
     ),
   }),
-  catalogs: (_m, catalogs) => ({
+  catalogs: (scope) => ({
     columns: stringColumns('catalog_name', 'catalog_owner', 'comment'),
-    rows: catalogs.map((c) => [c.name, c.owner, null]),
+    rows: visibleCatalogs(scope).map((c) => [c.name, c.owner, null]),
   }),
-  schemata: (_m, catalogs) => ({
+  schemata: (scope) => ({
     columns: stringColumns('catalog_name', 'schema_name', 'schema_owner', 'comment'),
-    rows: catalogs.flatMap((c) => schemasOf(c).map((s) => [c.name, s.name, s.owner, null])),
+    rows: scope.catalogs.flatMap((c) => schemasOf(scope, c).map((s) => [c.name, s.name, s.owner, null])),
   }),
-  tables: (_m, catalogs) => ({
+  tables: (scope) => ({
     columns: stringColumns(
       'table_catalog',
       'table_schema',
@@ -94,8 +122,8 @@ const VIEWS: Record<string, View> = {
       'comment',
       'data_source_format',
     ),
-    rows: catalogs.flatMap((c) =>
-      tablesOf(c).map(({ s, t }) => [
+    rows: scope.catalogs.flatMap((c) =>
+      tablesOf(scope, c).map(({ s, t }) => [
         c.name,
         s.name,
         t.name,
@@ -107,7 +135,7 @@ const VIEWS: Record<string, View> = {
       ]),
     ),
   }),
-  views: (_m, catalogs) => ({
+  views: (scope) => ({
     columns: stringColumns(
       'table_catalog',
       'table_schema',
@@ -116,21 +144,21 @@ const VIEWS: Record<string, View> = {
       'is_updatable',
       'is_insertable_into',
     ),
-    rows: catalogs.flatMap((c) =>
-      tablesOf(c)
+    rows: scope.catalogs.flatMap((c) =>
+      tablesOf(scope, c)
         .filter(({ t }) => t.kind === 'VIEW')
         .map(({ s, t }) => [c.name, s.name, t.name, null, 'NO', 'NO']),
     ),
   }),
-  columns: (_m, catalogs) => ({
+  columns: (scope) => ({
     // ordinal_position counts from 0 in Databricks.
     columns: [
       ...stringColumns('table_catalog', 'table_schema', 'table_name', 'column_name'),
       { name: 'ordinal_position', type: 'INT' },
       ...stringColumns('is_nullable', 'full_data_type', 'data_type', 'comment'),
     ],
-    rows: catalogs.flatMap((c) =>
-      tablesOf(c).flatMap(({ s, t }) =>
+    rows: scope.catalogs.flatMap((c) =>
+      tablesOf(scope, c).flatMap(({ s, t }) =>
         t.columns.map((col, i) => [
           c.name,
           s.name,
@@ -145,15 +173,13 @@ const VIEWS: Record<string, View> = {
       ),
     ),
   }),
-  volumes: (_m, catalogs) => ({
+  volumes: (scope) => ({
     columns: stringColumns('volume_catalog', 'volume_schema', 'volume_name', 'volume_type', 'volume_owner', 'comment'),
-    rows: catalogs.flatMap((c) =>
-      schemasOf(c).flatMap((s) =>
-        [...s.volumes.values()].map((v) => [c.name, s.name, v.name, 'MANAGED', v.owner, null]),
-      ),
+    rows: scope.catalogs.flatMap((c) =>
+      leavesOf(scope, c, 'VOLUME').map(({ s, l }) => [c.name, s.name, l.name, 'MANAGED', l.owner, null]),
     ),
   }),
-  routines: (_m, catalogs) => ({
+  routines: (scope) => ({
     columns: stringColumns(
       'specific_catalog',
       'specific_schema',
@@ -167,38 +193,44 @@ const VIEWS: Record<string, View> = {
       'routine_definition',
       'comment',
     ),
-    rows: catalogs.flatMap((c) =>
-      schemasOf(c).flatMap((s) =>
-        [...s.functions.values()].map((f) => {
-          const d = routineDetails(_m, [c.name, s.name, f.name]);
-          return [
-            c.name,
-            s.name,
-            f.name,
-            c.name,
-            s.name,
-            f.name,
-            'FUNCTION',
-            f.owner,
-            d.dataType,
-            d.definition,
-            d.comment,
-          ];
-        }),
-      ),
+    rows: scope.catalogs.flatMap((c) =>
+      leavesOf(scope, c, 'FUNCTION').map(({ s, l: f }) => {
+        const d = routineDetails(scope.metastore, [c.name, s.name, f.name]);
+        return [
+          c.name,
+          s.name,
+          f.name,
+          c.name,
+          s.name,
+          f.name,
+          'FUNCTION',
+          f.owner,
+          d.dataType,
+          d.definition,
+          d.comment,
+        ];
+      }),
     ),
   }),
-  column_masks: (m, catalogs) =>
-    MASKING_VIEWS.column_masks!(
-      m,
-      catalogs.map((c) => c.name),
-    ),
-  row_filters: (m, catalogs) =>
-    MASKING_VIEWS.row_filters!(
-      m,
-      catalogs.map((c) => c.name),
-    ),
+  column_masks: (scope) => onVisibleTables(scope, MASKING_VIEWS.column_masks!),
+  row_filters: (scope) => onVisibleTables(scope, MASKING_VIEWS.row_filters!),
 };
+
+/** A masking view's rows (they start with catalog, schema and table) for the tables the user sees. */
+function onVisibleTables(scope: Scope, view: (m: Metastore, catalogs: string[]) => ResultSet): ResultSet {
+  const all = view(
+    scope.metastore,
+    scope.catalogs.map((c) => c.name),
+  );
+  const sees = (row: Cell[]) => {
+    const [c, s, t] = row.map(String) as [string, string, string];
+    const catalog = scope.metastore.catalogs.get(c);
+    const schema = catalog?.schemas.get(s);
+    const table = schema?.tables.get(t);
+    return Boolean(catalog && schema && table && scope.access.canSee(tableOn(catalog, schema, table)));
+  };
+  return { columns: all.columns, rows: all.rows.filter(sees) };
+}
 
 function matcher(condition: Condition): (cell: Cell) => boolean {
   const values = condition.values.map(String);
@@ -286,5 +318,6 @@ export function selectFrom(ctx: StatementContext, s: Extract<Statement, { kind: 
   if (!view) throw tableNotFound([catalogName, 'information_schema', viewName]);
   const catalogs =
     catalogName === 'system' ? [...ctx.metastore.catalogs.values()] : [ctx.metastore.catalog(catalogName)];
-  return query(view(ctx.metastore, catalogs), s, `${catalogName}.information_schema.${viewName}`);
+  const scope: Scope = { metastore: ctx.metastore, catalogs, access: new Access(ctx.metastore, ctx.session.user) };
+  return query(view(scope), s, `${catalogName}.information_schema.${viewName}`);
 }

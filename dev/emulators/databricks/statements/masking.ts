@@ -344,7 +344,14 @@ export function executeMasking(ctx: StatementContext, sql: string): StatementRes
           '42P06',
         );
       }
-      c.schemas.set(name, { name, owner: session.user, tables: new Map(), functions: new Map(), volumes: new Map() });
+      c.schemas.set(name, {
+        name,
+        owner: session.user,
+        tables: new Map(),
+        functions: new Map(),
+        volumes: new Map(),
+        models: new Map(),
+      });
       return undefined;
     }
     case 'create-function': {

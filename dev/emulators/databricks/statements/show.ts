@@ -1,11 +1,33 @@
+import { Access } from '../access.js';
 import { type ResultSet, stringColumns } from '../results.js';
 import type { Statement } from '../sql/ast.js';
 import { qualifySchema, qualifyTable, type StatementContext, showPattern } from './context.js';
 
 type Show<K extends Statement['kind']> = Extract<Statement, { kind: K }>;
 
-export function showCatalogs({ metastore }: StatementContext, s: Show<'show-catalogs'>): ResultSet {
-  const matches = showPattern(s.like);
+/**
+ * SHOW lists what the session's user may see, like the information schema (access.ts): the names of objects it
+ * has no privilege on stay hidden. Functions and volumes are judged like tables.
+ */
+function sees({ metastore, session }: StatementContext): {
+  catalog: (c: string) => boolean;
+  schema: (path: readonly string[]) => boolean;
+  object: (path: readonly string[], kind?: 'TABLE' | 'VIEW' | 'FUNCTION' | 'VOLUME') => boolean;
+} {
+  const access = new Access(metastore, session.user);
+  return {
+    catalog: (c) => access.canSee({ type: 'CATALOG', objectType: 'CATALOG', path: [c] }),
+    schema: (path) => access.canSee({ type: 'SCHEMA', objectType: 'SCHEMA', path: [...path] }),
+    object: (path, kind = 'TABLE') =>
+      access.canSee({ type: kind, objectType: kind === 'VIEW' ? 'TABLE' : kind, path: [...path] }),
+  };
+}
+const folded = (path: readonly string[]) => path.map((p) => p.toLowerCase());
+
+export function showCatalogs(ctx: StatementContext, s: Show<'show-catalogs'>): ResultSet {
+  const { metastore } = ctx;
+  const visible = sees(ctx);
+  const matches = (name: string) => showPattern(s.like)(name) && visible.catalog(name);
   return {
     columns: stringColumns('catalog'),
     rows: [...metastore.catalogs.keys()]
@@ -15,12 +37,14 @@ export function showCatalogs({ metastore }: StatementContext, s: Show<'show-cata
   };
 }
 
-export function showSchemas({ metastore, session }: StatementContext, s: Show<'show-schemas'>): ResultSet {
+export function showSchemas(ctx: StatementContext, s: Show<'show-schemas'>): ResultSet {
+  const { metastore, session } = ctx;
+  const visible = sees(ctx);
   const matches = showPattern(s.like);
   const catalog = metastore.catalog(s.catalog ?? session.catalog);
   return {
     columns: stringColumns('databaseName'),
-    rows: [...catalog.schemas.keys(), 'information_schema']
+    rows: [...[...catalog.schemas.keys()].filter((name) => visible.schema([catalog.name, name])), 'information_schema']
       .filter(matches)
       .sort()
       .map((name) => [name]),
@@ -28,10 +52,13 @@ export function showSchemas({ metastore, session }: StatementContext, s: Show<'s
 }
 
 /** SHOW TABLES lists views too, as Databricks does. */
-export function showTables({ metastore, session }: StatementContext, s: Show<'show-tables'>): ResultSet {
-  const path = qualifySchema(s.schema ?? [session.schema], session);
+export function showTables(ctx: StatementContext, s: Show<'show-tables'>): ResultSet {
+  const { metastore, session } = ctx;
+  const path = folded(qualifySchema(s.schema ?? [session.schema], session));
   const schema = metastore.schema(path);
-  const matches = showPattern(s.like);
+  const visible = sees(ctx);
+  const matches = (name: string) =>
+    showPattern(s.like)(name) && visible.object([...path, name], schema.tables.get(name)!.kind);
   return {
     columns: [...stringColumns('database', 'tableName'), { name: 'isTemporary', type: 'BOOLEAN' }],
     rows: [...schema.tables.keys()]
@@ -41,9 +68,12 @@ export function showTables({ metastore, session }: StatementContext, s: Show<'sh
   };
 }
 
-export function showViews({ metastore, session }: StatementContext, s: Show<'show-views'>): ResultSet {
-  const schema = metastore.schema(qualifySchema(s.schema ?? [session.schema], session));
-  const matches = showPattern(s.like);
+export function showViews(ctx: StatementContext, s: Show<'show-views'>): ResultSet {
+  const { metastore, session } = ctx;
+  const path = folded(qualifySchema(s.schema ?? [session.schema], session));
+  const schema = metastore.schema(path);
+  const visible = sees(ctx);
+  const matches = (name: string) => showPattern(s.like)(name) && visible.object([...path, name], 'VIEW');
   return {
     columns: [
       ...stringColumns('namespace', 'viewName'),
@@ -58,10 +88,12 @@ export function showViews({ metastore, session }: StatementContext, s: Show<'sho
   };
 }
 
-export function showFunctions({ metastore, session }: StatementContext, s: Show<'show-functions'>): ResultSet {
+export function showFunctions(ctx: StatementContext, s: Show<'show-functions'>): ResultSet {
+  const { metastore, session } = ctx;
   const path = qualifySchema(s.schema ?? [session.schema], session);
   const schema = metastore.schema(path);
-  const matches = showPattern(s.like);
+  const visible = sees(ctx);
+  const matches = (name: string) => showPattern(s.like)(name) && visible.object([...folded(path), name], 'FUNCTION');
   return {
     columns: stringColumns('function'),
     rows: [...schema.functions.keys()]
@@ -71,9 +103,12 @@ export function showFunctions({ metastore, session }: StatementContext, s: Show<
   };
 }
 
-export function showVolumes({ metastore, session }: StatementContext, s: Show<'show-volumes'>): ResultSet {
-  const schema = metastore.schema(qualifySchema(s.schema ?? [session.schema], session));
-  const matches = showPattern(s.like);
+export function showVolumes(ctx: StatementContext, s: Show<'show-volumes'>): ResultSet {
+  const { metastore, session } = ctx;
+  const path = folded(qualifySchema(s.schema ?? [session.schema], session));
+  const schema = metastore.schema(path);
+  const visible = sees(ctx);
+  const matches = (name: string) => showPattern(s.like)(name) && visible.object([...path, name], 'VOLUME');
   return {
     columns: stringColumns('database_name', 'volume_name'),
     rows: [...schema.volumes.keys()]
