@@ -7,6 +7,7 @@
  * the client polls GET with backoff instead, so `--wait` works against either.
  */
 import { randomUUID } from 'node:crypto';
+import type { TaskView } from '../shared/http/task-view.js';
 import { CliError, type Problem } from './cli-error.js';
 import { isTerminalStatus } from './exit-status.js';
 import type { ResourceRef } from './resource-args.js';
@@ -18,37 +19,8 @@ const POLL_START_MS = 100,
   POLL_MAX_MS = 2000;
 const ATTEMPTS = 3;
 
-export interface ResourceChanges {
-  granted?: string[];
-  revoked?: string[];
-  unchanged?: number;
-  warnings?: string[];
-  statements?: { sql: string; ok: boolean; error?: string }[];
-  /** Masking policies and row filters created, changed, attached, detached or dropped. */
-  masking?: string[];
-  plan?: { op: string; object: string; principal?: string; privileges?: string[]; reason?: string }[];
-  dryRun?: boolean;
-  truncated?: boolean;
-}
-
-export interface TaskResource {
-  type: string;
-  values: Record<string, string>;
-  status: string;
-  message: string;
-  changes?: ResourceChanges;
-}
-
-/** The task as the API shows it; only what the CLI reads is typed, the rest passes through to --json. */
-export interface TaskView {
-  taskId: string;
-  status: string;
-  message?: string;
-  dryRun?: boolean;
-  counts?: { resources: number; succeeded: number; failed: number; skipped: number };
-  resources?: TaskResource[];
-  [more: string]: unknown;
-}
+/** The task and its resources as the API shows them: the types the API's own schemas define. */
+export type { ResourceView as TaskResource, TaskView } from '../shared/http/task-view.js';
 
 export interface Answer {
   task: TaskView;

@@ -10,6 +10,7 @@ import { doctorFunction } from './doctor.js';
 import { eventHubFunction } from './event-hub-ingest.js';
 import { fullSyncFunction } from './full-sync.js';
 import { healthFunction } from './health.js';
+import { openApiFunction } from './openapi.js';
 import { sweeperFunction } from './sweeper.js';
 import { syncWorkerFunction } from './sync-worker.js';
 import { taskApiFunctions } from './task-api.js';
@@ -32,6 +33,7 @@ export function registrations(config: Config): Registration[] {
           ...Object.entries(taskApiFunctions()).map(([name, options]) => ({ kind: 'http' as const, name, options })),
           { kind: 'http' as const, name: 'doctor', options: doctorFunction() },
           { kind: 'http' as const, name: 'console', options: consoleFunction },
+          { kind: 'http' as const, name: 'openapi', options: openApiFunction },
         ]
       : []),
     ...(config.eventHubEnabled

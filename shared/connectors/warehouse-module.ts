@@ -32,6 +32,11 @@ export interface WarehouseModule<Connection = unknown, Name extends string = str
     readonly quotes: readonly string[];
     quote(name: string): string;
     readonly examples: Readonly<Record<string, string>>;
+    /**
+     * The resources the product's documented example payloads name, as `type` and dotted name: the demo catalog holds
+     * each, so every documented example works as-is on `npm start`, and the OpenAPI document carries them.
+     */
+    readonly documented: readonly { readonly type: string; readonly name: string }[];
   };
   /** Its own app settings, each with its default and meaning; the settings list holds them among the others. */
   readonly settings: readonly Setting[];

@@ -1,7 +1,51 @@
-import type { ResourceRow, TaskHeader } from '../store/records.js';
+import { z } from 'zod';
+import { ResourceResultSchema, type ResourceRow, type TaskHeader } from '../store/records.js';
+import { TASK_STATUSES } from '../task/status.js';
+
+/** One requested resource as GET shows it: what was asked, how it ended, and what its sync did. */
+export const ResourceViewSchema = z.object({
+  type: z.string(),
+  values: z.record(z.string(), z.string()),
+  status: z.enum(['PENDING', 'SUCCESS', 'FAILED', 'SKIPPED']),
+  message: z.string(),
+  changes: ResourceResultSchema.optional(),
+});
+
+export type ResourceView = z.infer<typeof ResourceViewSchema>;
+
+/** The task as the API shows it (the answer of POST and GET, and what the CLI and the console read). */
+export const TaskViewSchema = z.object({
+  taskId: z
+    .string()
+    .meta({ description: 'A 64-bit time-ordered id written in decimal', example: '574057046565109672' }),
+  type: z.string(),
+  status: z.enum(TASK_STATUSES),
+  message: z.string(),
+  source: z.string(),
+  dryRun: z.boolean(),
+  eventId: z.string().optional(),
+  id: z.string().optional().meta({ description: "The request's own `id`, when it gave one" }),
+  appType: z.string().optional(),
+  appSubType: z.string().optional(),
+  createTime: z.union([z.string(), z.number()]).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  attempt: z.number().int(),
+  policyVersion: z.string().optional(),
+  counts: z.object({
+    resources: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+  }),
+  resources: z.array(ResourceViewSchema).optional(),
+});
+export type TaskView = z.infer<typeof TaskViewSchema>;
 
 /** The task as the API shows it: the header's public fields and, when rows are given, each resource's outcome. */
-export function taskView(h: TaskHeader, rows?: ResourceRow[]) {
+export function taskView(h: TaskHeader, rows?: ResourceRow[]): TaskView {
   return {
     taskId: h.taskId,
     type: h.type,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ResourceRef } from '../task/request.js';
 import type { ResourceStatus, TaskStatus } from '../task/status.js';
 
@@ -31,20 +32,29 @@ export interface TaskHeader {
   policyVersion?: string;
 }
 
-/** What one resource's sync did; stored as JSON on its row, summarized to fit Table Storage's limits. */
-export interface ResourceResult {
-  granted: string[];
-  revoked: string[];
-  unchanged: number;
-  warnings: string[];
-  statements: { sql: string; ok: boolean; error?: string }[];
+/** What one resource's sync did; stored as JSON on its row, summarized to fit Table Storage's limits, and shown by GET. */
+export const ResourceResultSchema = z.object({
+  granted: z.array(z.string()),
+  revoked: z.array(z.string()),
+  unchanged: z.number().int(),
+  warnings: z.array(z.string()),
+  statements: z.array(z.object({ sql: z.string(), ok: z.boolean(), error: z.string().optional() })),
   /** Masking policies and row filters created, changed, attached, detached or dropped. */
-  masking?: string[];
-  plan: { op: string; object: string; principal: string; privileges: string[]; reason: string }[];
-  policyVersion?: string;
-  dryRun?: boolean;
-  truncated?: boolean;
-}
+  masking: z.array(z.string()).optional(),
+  plan: z.array(
+    z.object({
+      op: z.string(),
+      object: z.string(),
+      principal: z.string(),
+      privileges: z.array(z.string()),
+      reason: z.string(),
+    }),
+  ),
+  policyVersion: z.string().optional(),
+  dryRun: z.boolean().optional(),
+  truncated: z.boolean().optional(),
+});
+export type ResourceResult = z.infer<typeof ResourceResultSchema>;
 
 /** One row per requested resource (`RowKey = "r00000"`...). */
 export interface ResourceRow {

@@ -57,6 +57,14 @@ describe('npm start, driven over HTTP as a separate process', () => {
     expect(report.status).toBe('WARN');
   });
 
+  it('serves its OpenAPI document without a token', async () => {
+    const answer = await fetch(`${host.apiUrl}/openapi.json`);
+    expect(answer.status).toBe(200);
+    const doc = (await answer.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toContain('/v1/task');
+  });
+
   it('stops cleanly on Ctrl-C', async () => {
     const code = await host.stop();
     expect(code).toBe(0);

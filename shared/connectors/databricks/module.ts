@@ -72,6 +72,10 @@ export const databricksModule: WarehouseModule<DatabricksSettings, 'databricks'>
       table: 'main.sales.orders',
       view: 'main.sales.orders_by_country',
     },
+    documented: [
+      { type: 'table', name: 'hr_catalog.employee_data.employees' },
+      { type: 'view', name: 'main.sales.revenue_by_region' },
+    ],
   },
   settings: SETTINGS,
   schema: settingsSchema(SETTINGS).transform((v) => ({

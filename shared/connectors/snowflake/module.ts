@@ -67,6 +67,7 @@ export const snowflakeModule: WarehouseModule<SnowflakeConnection, 'snowflake'> 
       view: 'SALES.PUBLIC.ORDERS_BY_COUNTRY',
       column: 'SALES.PUBLIC.ORDERS.AMOUNT',
     },
+    documented: [{ type: 'table', name: 'SALES.PUBLIC.ORDERS' }],
   },
   settings: SETTINGS,
   schema: settingsSchema(SETTINGS).transform((v) => ({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient, apiUrl, awaitTask, clientSettings, problemLine, type TaskView } from '../../../cli/api-client.js';
 import { CliError } from '../../../cli/cli-error.js';
+import { taskViewOf } from '../../support/task-view.js';
 
 interface Call {
   method: string;
@@ -51,7 +52,8 @@ function fakeServer(
   return { client, calls, sleeps, now: () => clock };
 }
 
-const view = (status: string, extra: Partial<TaskView> = {}): TaskView => ({ taskId: '42', status, ...extra });
+const view = (status: TaskView['status'], extra: Partial<TaskView> = {}): TaskView =>
+  taskViewOf({ taskId: '42', status, ...extra });
 const ref = [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }];
 
 describe('where the API is and who we are', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskResource, TaskView } from '../../../cli/api-client.js';
 import { changesLines, planLines, progressLine, progressTracker, summaryLine } from '../../../cli/render.js';
+import { taskViewOf } from '../../support/task-view.js';
 
 const orders: TaskResource = {
   type: 'table',
@@ -39,6 +40,9 @@ const invoices: TaskResource = {
   message: 'dry run: 1 change(s) planned',
   changes: {
     unchanged: 0,
+    granted: [],
+    revoked: [],
+    statements: [],
     warnings: ['select is denied to user bob on table SALES.FINANCE.INVOICES (policy 7) while others are allowed it'],
     plan: [
       {
@@ -58,7 +62,7 @@ const missing: TaskResource = {
   message: 'not found: table SALES.PUBLIC."Order Items"',
 };
 const task = (resources: TaskResource[], extra: Partial<TaskView> = {}): TaskView => ({
-  taskId: '914198696983498752',
+  ...taskViewOf({ taskId: '914198696983498752', status: 'SUCCESS' }),
   status: 'SUCCESS',
   message: `${resources.length} resource(s) synced`,
   counts: {
@@ -145,6 +149,7 @@ describe('the changes at the end of a sync', () => {
       changes: {
         unchanged: 3,
         warnings: [],
+        plan: [],
         granted: [
           'USAGE ON DATABASE SALES TO ROLE ENGINEER',
           'INSERT, SELECT ON TABLE SALES.PUBLIC.ORDERS TO ROLE ENGINEER',
@@ -170,6 +175,7 @@ describe('the changes at the end of a sync', () => {
       changes: {
         unchanged: 3,
         warnings: [],
+        plan: [],
         granted: [],
         revoked: [],
         masking: ['attached masking policy SALES.PUBLIC.MASK_EMAIL to column SALES.PUBLIC.CUSTOMERS.EMAIL'],
@@ -191,6 +197,7 @@ describe('the changes at the end of a sync', () => {
       changes: {
         unchanged: 0,
         warnings: [],
+        plan: [],
         granted: [],
         revoked: [],
         statements: [
@@ -212,7 +219,7 @@ describe('the changes at the end of a sync', () => {
     const inSync: TaskResource = {
       ...orders,
       message: '0 grant(s), 0 revoke(s) applied',
-      changes: { unchanged: 3, warnings: [], granted: [], revoked: [], statements: [] },
+      changes: { unchanged: 3, warnings: [], plan: [], granted: [], revoked: [], statements: [] },
     };
     expect(changesLines(task([inSync]))).toContain('  no changes: 3 grant(s) already match the policies');
   });
@@ -229,7 +236,7 @@ describe('progress and summary', () => {
 
   it('reports each resource once, when it has finished', () => {
     const progress = progressTracker();
-    const pending = { ...orders, status: 'PENDING', message: '' };
+    const pending = { ...orders, status: 'PENDING' as const, message: '' };
     expect(progress(task([pending, pending], { status: 'INPROGRESS' }))).toEqual([]);
     expect(progress(task([orders, pending], { status: 'INPROGRESS' }))).toEqual([progressLine(orders)]);
     expect(progress(task([orders, missing]))).toEqual([progressLine(missing)]);
