@@ -1,4 +1,5 @@
 import type { ResourceRow, TaskHeader } from '../store/records.js';
+import { decodePolicyCause } from '../task/policy-cause.js';
 
 /** The task as the API shows it: the header's public fields and, when rows are given, each resource's outcome. */
 export function taskView(h: TaskHeader, rows?: ResourceRow[]) {
@@ -20,6 +21,7 @@ export function taskView(h: TaskHeader, rows?: ResourceRow[]) {
     ...(h.finishedAt ? { finishedAt: h.finishedAt } : {}),
     attempt: h.attempt,
     ...(h.policyVersion ? { policyVersion: h.policyVersion } : {}),
+    ...policyCause(h),
     counts: { resources: h.resourceCount, succeeded: h.succeeded, failed: h.failed, skipped: h.skipped },
     ...(rows
       ? {
@@ -32,5 +34,18 @@ export function taskView(h: TaskHeader, rows?: ResourceRow[]) {
           })),
         }
       : {}),
+  };
+}
+
+/** The policies behind the task, and for a policy change the revisions it went between or the boundary that passed. */
+function policyCause(h: TaskHeader) {
+  const cause = decodePolicyCause(h.policies);
+  if (!cause) return {};
+  return {
+    policies: cause.policies,
+    ...(cause.from !== undefined || cause.to !== undefined
+      ? { policyRevisions: { ...(cause.from ? { from: cause.from } : {}), ...(cause.to ? { to: cause.to } : {}) } }
+      : {}),
+    ...(cause.boundary ? { validityBoundary: cause.boundary } : {}),
   };
 }
