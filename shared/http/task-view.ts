@@ -43,6 +43,7 @@ function policyCause(h: TaskHeader) {
   if (!cause) return {};
   return {
     policies: cause.policies,
+    ...(cause.omitted ? { policiesOmitted: cause.omitted } : {}),
     ...(cause.from !== undefined || cause.to !== undefined
       ? { policyRevisions: { ...(cause.from ? { from: cause.from } : {}), ...(cause.to ? { to: cause.to } : {}) } }
       : {}),

@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 export const PolicyCauseSchema = z.object({
   policies: z.array(z.object({ id: z.union([z.number(), z.string()]), version: z.number().optional() })),
+  /** How many more policies a burst changed than `policies` names. */
+  omitted: z.number().optional(),
   from: z.string().optional(),
   to: z.string().optional(),
   /** A validity schedule's start or end that passed (ISO time), when that is what caused the task. */
