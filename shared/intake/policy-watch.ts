@@ -62,7 +62,10 @@ export async function watchPolicies(deps: PolicyWatchDeps, now: Date): Promise<W
       to: revision,
     };
     const patterns = changes.flatMap((c) => c.patterns);
-    taskIds.push(...(await createTasks(deps, patterns, cause, `policy-change:${head.revision}>${revision}`)));
+    // The revisions alone could name two different changes (a Ranger service re-created, a restored backup): the
+    // digest of what changed keeps their keys apart, and is the same for every watcher diffing the same two sets.
+    const key = `policy-change:${head.revision}>${revision}:${digest(changes)}`;
+    taskIds.push(...(await createTasks(deps, patterns, cause, key)));
     chunks = await deps.snapshots.write(revision, current);
     lastRead.set(deps.snapshots, { revision, snapshot: current });
     deps.log?.('info', 'policy change synced', {
@@ -79,7 +82,8 @@ export async function watchPolicies(deps: PolicyWatchDeps, now: Date): Promise<W
     const ids = boundary.policies.map((p) => policyIdentity(p));
     const cause: PolicyCause = { ...namedPolicies(boundary.policies.map(versioned)), to: revision, boundary: at };
     const patterns = boundary.policies.flatMap((p) => [p.resources, ...p.additionalResources]);
-    taskIds.push(...(await createTasks(deps, patterns, cause, `policy-validity:${at}:${canonicalJson(ids)}`)));
+    const key = `policy-validity:${at}:${digest([ids, patterns])}`;
+    taskIds.push(...(await createTasks(deps, patterns, cause, key)));
   }
 
   const advanced = await deps.snapshots.advance(head, { revision, chunks, checkedUntil: now.toISOString() });
@@ -137,8 +141,10 @@ const lastRead = new WeakMap<PolicySnapshotStore, { revision: string; snapshot: 
  */
 export function policyRevision(snapshot: PolicySnapshot): string {
   if (snapshot.revision) return snapshot.revision;
-  return `sha256:${createHash('sha256').update(canonicalJson(snapshot.policies)).digest('hex')}`;
+  return `sha256:${digest(snapshot.policies)}`;
 }
+
+const digest = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 32);
 
 const versioned = (p: RangerPolicy) => ({
   id: policyIdentity(p),
