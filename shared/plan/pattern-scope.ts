@@ -5,10 +5,14 @@ import type { ResourcePattern } from '../policy/policy-diff.js';
 import { resourceDef, resourceHierarchies, type ServiceDef } from '../policy/service-defs.js';
 import { hasWildcard, isMatchAll } from '../policy/wildcard.js';
 
-/** How a pattern picks the objects of one level: by the names it spells out, or by matching the names listed. */
-export type LevelRule =
+/**
+ * How a pattern picks the objects of one level: by the names it spells out, or by matching the names listed. Either
+ * way `matches` tells whether a listed name is one of them, as Ranger matches it.
+ */
+export type LevelRule = { matches: (name: string) => boolean } & (
   | { kind: 'exact'; names: string[] }
-  | { kind: 'match'; matches: (name: string) => boolean; everything: boolean };
+  | { kind: 'match'; everything: boolean }
+);
 
 /**
  * Where a pattern's objects are, level by level from the top (database or catalog, schema, table): `levels[i]` picks
@@ -43,12 +47,9 @@ function levelRule(resource: RangerPolicyResource, name: string, def: ServiceDef
     !resource.isExcludes &&
     resource.values.length > 0 &&
     resource.values.every((v) => !isMatchAll(v) && !hasMacro(v) && !(wildcard && hasWildcard(v)));
-  if (exact) return { kind: 'exact', names: [...new Set(resource.values)] };
-  return {
-    kind: 'match',
-    everything: !resource.isExcludes && resource.values.some(isMatchAll),
-    matches: (value) => valueMatches(resource, value, name, def, { kind: 'wildcard' }),
-  };
+  const matches = (value: string) => valueMatches(resource, value, name, def, { kind: 'wildcard' });
+  if (exact) return { kind: 'exact', names: [...new Set(resource.values)], matches };
+  return { kind: 'match', everything: !resource.isExcludes && resource.values.some(isMatchAll), matches };
 }
 
 const isEverything = (rule: LevelRule) => rule.kind === 'match' && rule.everything;

@@ -50,7 +50,7 @@ export class PolicySnapshotStore {
   /** Stores a policy set under its revision (idempotent) and returns how many chunks it took. */
   async write(revision: string, snapshot: PolicySnapshot): Promise<number> {
     const text = JSON.stringify({
-      version: snapshot.version,
+      policyVersion: snapshot.version,
       ...(snapshot.serviceName ? { serviceName: snapshot.serviceName } : {}),
       policies: snapshot.policies,
     });

@@ -110,10 +110,10 @@ class Lister {
   }
 }
 
-/** A listed object against the pattern's levels; a level given by name was already honoured by where we listed. */
+/** A listed object against every level of the pattern, names spelled out included (Ranger's case rules apply). */
 function matchesLevels(path: string[], rules: LevelRule[]): boolean {
   if (path.length < rules.length) return true; // a container handed back whole (no table listing)
-  return rules.every((rule, i) => rule.kind === 'exact' || rule.matches(path[i]!));
+  return rules.every((rule, i) => rule.matches(path[i]!));
 }
 
 function child(parent: ResourceRef, kind: 'schema' | 'table', values: Record<string, string>): ResourceRef {
