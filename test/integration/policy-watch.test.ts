@@ -10,7 +10,7 @@ import { type PolicySource, rangerAdminSource } from '../../shared/policy/index.
 import { tableClient } from '../../shared/store/clients.js';
 import { PolicySnapshotStore } from '../../shared/store/policy-snapshot-store.js';
 import { runTask } from '../../shared/sync/worker.js';
-import { RangerAdminStandIn } from '../support/ranger-admin.js';
+import { RangerAdminStandIn } from '../../dev/emulators/ranger/stand-in.js';
 import { fixture, type SnowflakeRig, startSnowflakeRig } from '../support/snowflake-sync.js';
 
 const FIXTURE_POLICIES = (JSON.parse(readFileSync(fixture('sync-policies.json'), 'utf8')) as { policies: unknown[] })

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /**
- * A stand-in for Ranger Admin's plugin download endpoints, answering as ServiceREST does: the secure one
+ * A stand-in for Ranger Admin's plugin download endpoints (tests and benches), answering as ServiceREST does: the secure one
  * (/service/plugins/secure/policies/download/{service}) only to the configured basic-auth user, the plain one to
  * anybody; 404 for another service; 304 Not Modified when `lastKnownVersion` is the current policyVersion.
  */
