@@ -145,7 +145,7 @@ export async function policyChange(sizes: number[]): Promise<PolicyChange> {
     const r = await oneEdit(tables);
     raw.push(r);
     progress(
-      `policy change: ${tables.toLocaleString('en-US')} tables: ${round(r.ms)} ms to all ${AFFECTED} applied, ${r.roundTrips} round trips (${r.listings} listing)`,
+      `policy change: ${tables.toLocaleString('en-US')} tables: ${round(r.ms)} ms to all ${AFFECTED} applied (${round(r.detectMs)} ms of it until the watcher's task), ${r.roundTrips} round trips (${r.listings} listing)`,
     );
   }
   const figures: Figure[] = raw.flatMap((r) => [
@@ -154,6 +154,11 @@ export async function policyChange(sizes: number[]): Promise<PolicyChange> {
       value: round(r.ms),
       unit: 'ms',
       target: `<= ${POLL_MS + 2000}`,
+    },
+    {
+      label: `${r.tables.toLocaleString('en-US')} tables: of which until the watcher's task (the poll)`,
+      value: round(r.detectMs),
+      unit: 'ms',
     },
     {
       label: `${r.tables.toLocaleString('en-US')} tables: warehouse round trips`,
