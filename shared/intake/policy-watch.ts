@@ -8,9 +8,9 @@ import { policyChanges, policyIdentity, type ResourcePattern } from '../policy/p
 import type { PolicySource } from '../policy/source.js';
 import { validityBoundaries } from '../policy/validity-boundaries.js';
 import type { PolicySnapshotStore, WatchedHead } from '../store/policy-snapshot-store.js';
-import { patternTargets } from '../sync/pattern-targets.js';
+import { type AttributedTarget, attributedTargets } from '../sync/pattern-targets.js';
 import type { PolicyCause } from '../task/policy-cause.js';
-import { MAX_RESOURCES_PER_TASK, type ResourceRef } from '../task/request.js';
+import { MAX_RESOURCES_PER_TASK } from '../task/request.js';
 import { createTask, type IntakeDeps } from './create-task.js';
 
 export interface PolicyWatchDeps {
@@ -56,16 +56,14 @@ export async function watchPolicies(deps: PolicyWatchDeps, now: Date): Promise<W
   if (changed) {
     const previous = await previousSet(deps, head);
     const changes = policyChanges(previous, current);
-    const cause: PolicyCause = {
-      ...namedPolicies(changes.map((c) => ({ id: c.id, ...(c.version !== undefined ? { version: c.version } : {}) }))),
-      from: head.revision,
-      to: revision,
-    };
-    const patterns = changes.flatMap((c) => c.patterns);
+    const groups = changes.map((c) => ({
+      cause: { id: c.id, ...(c.version !== undefined ? { version: c.version } : {}) },
+      patterns: c.patterns,
+    }));
     // The revisions alone could name two different changes (a Ranger service re-created, a restored backup): the
     // digest of what changed keeps their keys apart, and is the same for every watcher diffing the same two sets.
     const key = `policy-change:${head.revision}>${revision}:${digest(changes)}`;
-    taskIds.push(...(await createTasks(deps, patterns, cause, key)));
+    taskIds.push(...(await createTasks(deps, groups, { from: head.revision, to: revision }, key)));
     chunks = await deps.snapshots.write(revision, current);
     lastRead.set(deps.snapshots, { revision, snapshot: current });
     deps.log?.('info', 'policy change synced', {
@@ -80,10 +78,12 @@ export async function watchPolicies(deps: PolicyWatchDeps, now: Date): Promise<W
   for (const boundary of boundaries) {
     const at = boundary.at.toISOString();
     const ids = boundary.policies.map((p) => policyIdentity(p));
-    const cause: PolicyCause = { ...namedPolicies(boundary.policies.map(versioned)), to: revision, boundary: at };
-    const patterns = boundary.policies.flatMap((p) => [p.resources, ...p.additionalResources]);
-    const key = `policy-validity:${at}:${digest([ids, patterns])}`;
-    taskIds.push(...(await createTasks(deps, patterns, cause, key)));
+    const groups = boundary.policies.map((p) => ({
+      cause: versioned(p),
+      patterns: [p.resources, ...p.additionalResources],
+    }));
+    const key = `policy-validity:${at}:${digest([ids, groups])}`;
+    taskIds.push(...(await createTasks(deps, groups, { to: revision, boundary: at }, key)));
   }
 
   const advanced = await deps.snapshots.advance(head, { revision, chunks, checkedUntil: now.toISOString() });
@@ -91,32 +91,42 @@ export async function watchPolicies(deps: PolicyWatchDeps, now: Date): Promise<W
   return { kind: 'watched', revision, changed, boundaries: boundaries.length, taskIds, advanced };
 }
 
+type NamedPolicy = PolicyCause['policies'][number];
+
 /**
- * The tasks for a set of patterns: one per database or catalog a pattern covers whole (its fan-out sync), and the
- * other objects together, a thousand to a task. Keyed by `key` and the part, so a repeat returns the same tasks.
+ * The tasks for the policies' patterns: one per database or catalog a pattern covers whole (its fan-out sync), and
+ * the other objects together, a thousand to a task, each task naming the policies behind its own objects. Keyed by
+ * `key` and the part, so a repeat returns the same tasks.
  */
 async function createTasks(
   deps: PolicyWatchDeps,
-  patterns: ResourcePattern[],
-  cause: PolicyCause,
+  groups: { cause: NamedPolicy; patterns: ResourcePattern[] }[],
+  revisions: Pick<PolicyCause, 'from' | 'to' | 'boundary'>,
   key: string,
 ): Promise<string[]> {
-  if (patterns.length === 0) return [];
-  const targets = await patternTargets(patterns, deps.connector, deps.profile);
+  if (groups.length === 0) return [];
+  const targets = await attributedTargets(groups, deps.connector, deps.profile);
   const containerKind = deps.profile.containerKind;
-  const containers = targets.filter((t) => t.type === containerKind);
-  const objects = targets.filter((t) => t.type !== containerKind);
-  const parts: { part: string; resources: ResourceRef[] }[] = [
-    ...containers.map((c) => ({ part: `c:${canonicalJson(deps.profile.resourcePath(c))}`, resources: [c] })),
-  ];
+  const containers = targets.filter((t) => t.ref.type === containerKind);
+  const objects = targets.filter((t) => t.ref.type !== containerKind);
+  const parts: { part: string; targets: AttributedTarget<NamedPolicy>[] }[] = containers.map((c) => ({
+    part: `c:${canonicalJson(deps.profile.resourcePath(c.ref))}`,
+    targets: [c],
+  }));
   for (let i = 0; i < objects.length; i += MAX_RESOURCES_PER_TASK)
-    parts.push({ part: `o:${i / MAX_RESOURCES_PER_TASK}`, resources: objects.slice(i, i + MAX_RESOURCES_PER_TASK) });
+    parts.push({ part: `o:${i / MAX_RESOURCES_PER_TASK}`, targets: objects.slice(i, i + MAX_RESOURCES_PER_TASK) });
   const ids: string[] = [];
-  for (const { part, resources } of parts) {
+  for (const { part, targets: inPart } of parts) {
+    const resources = inPart.map((t) => t.ref);
+    const policies = [...new Set(inPart.flatMap((t) => t.causes))];
     const { task } = await createTask(
       deps.intake,
       { request: { type: 'RESOURCE_SYNC', source: 'POLICY_CHANGE', requestInfo: { resources } } },
-      { source: 'POLICY_CHANGE', idempotencyKey: `${key}:${part}`, cause },
+      {
+        source: 'POLICY_CHANGE',
+        idempotencyKey: `${key}:${part}`,
+        cause: { ...namedPolicies(policies), ...revisions },
+      },
     );
     ids.push(task.header.taskId);
   }

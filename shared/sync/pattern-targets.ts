@@ -17,12 +17,28 @@ export async function patternTargets(
   connector: Connector,
   profile: WarehouseProfile,
 ): Promise<ResourceRef[]> {
+  return (await attributedTargets([{ cause: 0, patterns }], connector, profile)).map((t) => t.ref);
+}
+
+/** A target and the causes (policies) whose patterns reach it, or reach an object inside it. */
+export interface AttributedTarget<C> {
+  ref: ResourceRef;
+  causes: C[];
+}
+
+/** patternTargets for several causes at once, listing each container once for all of them. */
+export async function attributedTargets<C>(
+  groups: { cause: C; patterns: ResourcePattern[] }[],
+  connector: Connector,
+  profile: WarehouseProfile,
+): Promise<AttributedTarget<C>[]> {
   const lister = new Lister(connector, profile);
-  const found: ResourceRef[] = [];
-  for (const pattern of patterns) {
-    const scope = patternScope(pattern, profile.serviceDef);
-    if (scope) found.push(...(await targetsOf(scope, lister, profile)));
-  }
+  const found: AttributedTarget<C>[] = [];
+  for (const { cause, patterns } of groups)
+    for (const pattern of patterns) {
+      const scope = patternScope(pattern, profile.serviceDef);
+      if (scope) found.push(...(await targetsOf(scope, lister, profile)).map((ref) => ({ ref, causes: [cause] })));
+    }
   return withoutCovered(found, profile);
 }
 
@@ -122,15 +138,27 @@ function child(parent: ResourceRef, kind: 'schema' | 'table', values: Record<str
 
 const key = (profile: WarehouseProfile, ref: ResourceRef) => JSON.stringify(profile.resourcePath(ref));
 
-/** Each target once, and none inside another target: the container's sync already covers it. */
-function withoutCovered(refs: ResourceRef[], profile: WarehouseProfile): ResourceRef[] {
-  const byPath = new Map<string, { ref: ResourceRef; path: string[] }>();
-  for (const ref of refs) {
-    const path = profile.resourcePath(ref);
-    if (!byPath.has(JSON.stringify(path))) byPath.set(JSON.stringify(path), { ref, path });
+/**
+ * Each target once, and none inside another target: the container's sync already covers it, and takes on the
+ * causes of what it covers.
+ */
+function withoutCovered<C>(targets: AttributedTarget<C>[], profile: WarehouseProfile): AttributedTarget<C>[] {
+  const byPath = new Map<string, { ref: ResourceRef; path: string[]; causes: Set<C> }>();
+  for (const { ref, causes } of targets) {
+    const key = JSON.stringify(profile.resourcePath(ref));
+    const entry = byPath.get(key) ?? { ref, path: profile.resourcePath(ref), causes: new Set<C>() };
+    for (const c of causes) entry.causes.add(c);
+    byPath.set(key, entry);
   }
-  const isTarget = (path: string[]) => byPath.has(JSON.stringify(path));
-  return [...byPath.values()]
-    .filter(({ path }) => !path.slice(0, -1).some((_, i) => isTarget(path.slice(0, i + 1))))
-    .map(({ ref }) => ref);
+  const enclosing = (path: string[]) =>
+    path
+      .slice(0, -1)
+      .map((_, i) => byPath.get(JSON.stringify(path.slice(0, i + 1))))
+      .find((e) => e !== undefined);
+  const kept = [...byPath.values()].filter((entry) => {
+    const container = enclosing(entry.path);
+    if (container) for (const c of entry.causes) container.causes.add(c);
+    return !container;
+  });
+  return kept.map(({ ref, causes }) => ({ ref, causes: [...causes] }));
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ResourcePattern } from '../../shared/policy/policy-diff.js';
-import { patternTargets } from '../../shared/sync/pattern-targets.js';
+import { attributedTargets, patternTargets } from '../../shared/sync/pattern-targets.js';
 import { type DatabricksRig, startDatabricksRig } from '../support/databricks-sync.js';
 import { type SnowflakeRig, startSnowflakeRig } from '../support/snowflake-sync.js';
 
@@ -74,6 +74,24 @@ describe('patternTargets through the real drivers', () => {
     expect(await dbxTargets(uc(['main'], ['sales']), uc(['main'], ['sales'], ['orders']))).toEqual([
       'schema main.sales',
     ]);
+  });
+
+  it('names, for each target, the causes whose patterns reach it or an object inside it', async () => {
+    const targets = await attributedTargets(
+      [
+        { cause: 'A', patterns: [uc(['main'], ['sales'], ['orders'])] },
+        { cause: 'B', patterns: [uc(['main'], ['finance'], ['invoices'])] },
+        { cause: 'C', patterns: [uc(['main'], ['sales'], ['*'])] },
+      ],
+      dbx.connector,
+      dbx.deps.profile,
+    );
+    expect(new Map(targets.map((t) => [Object.values(t.ref.values).join('.'), t.causes.sort()]))).toEqual(
+      new Map([
+        ['main.sales', ['A', 'C']],
+        ['main.finance.invoices', ['B']],
+      ]),
+    );
   });
 
   it('finds nothing in a catalog that does not exist, rather than failing the expansion', async () => {
