@@ -86,8 +86,13 @@ export async function watchPolicies(deps: PolicyWatchDeps, now: Date): Promise<W
     taskIds.push(...(await createTasks(deps, groups, { to: revision, boundary: at }, key)));
   }
 
-  const advanced = await deps.snapshots.advance(head, { revision, chunks, checkedUntil: now.toISOString() });
-  if (advanced && changed) await deps.snapshots.drop(head.revision);
+  const checkedUntil = now.toISOString();
+  const next = changed
+    ? { revision, chunks, checkedUntil, previous: head.revision }
+    : { revision, chunks, checkedUntil, ...(head.previous ? { previous: head.previous } : {}) };
+  const advanced = await deps.snapshots.advance(head, next);
+  // The set two steps back: nobody can be diffing against it any more (the one just replaced may still be read).
+  if (advanced && changed && head.previous && head.previous !== revision) await deps.snapshots.drop(head.previous);
   return { kind: 'watched', revision, changed, boundaries: boundaries.length, taskIds, advanced };
 }
 

@@ -9,6 +9,8 @@ import { StoreError, statusCodeOf } from './errors.js';
 export interface WatchedHead {
   revision: string;
   chunks: number;
+  /** The revision before, kept one more step: a watcher that read the older head may still be reading its set. */
+  previous?: string;
   /** Every validity boundary up to this ISO time has its sync. */
   checkedUntil: string;
   etag: string;
@@ -38,6 +40,7 @@ export class PolicySnapshotStore {
       return {
         revision: String(e.revision),
         chunks: Number(e.chunks),
+        ...(typeof e.previous === 'string' ? { previous: e.previous } : {}),
         checkedUntil: String(e.checkedUntil),
         etag: e.etag,
       };

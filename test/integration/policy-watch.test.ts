@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { odata } from '@azure/data-tables';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RangerAdminStandIn } from '../../dev/emulators/ranger/stand-in.js';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { taskView } from '../../shared/http/task-view.js';
 import { createTask } from '../../shared/intake/create-task.js';
@@ -10,7 +11,6 @@ import { type PolicySource, rangerAdminSource } from '../../shared/policy/index.
 import { tableClient } from '../../shared/store/clients.js';
 import { PolicySnapshotStore } from '../../shared/store/policy-snapshot-store.js';
 import { runTask } from '../../shared/sync/worker.js';
-import { RangerAdminStandIn } from '../../dev/emulators/ranger/stand-in.js';
 import { fixture, type SnowflakeRig, startSnowflakeRig } from '../support/snowflake-sync.js';
 
 const FIXTURE_POLICIES = (JSON.parse(readFileSync(fixture('sync-policies.json'), 'utf8')) as { policies: unknown[] })
@@ -293,6 +293,20 @@ describe('the policy watcher against a Ranger Admin stand-in, Azurite and the Sn
     const [ra, rb] = await Promise.all([watchPolicies(a, now), watchPolicies(b, now)]);
     expect(ra.kind === 'watched' && rb.kind === 'watched' && ra.taskIds).toEqual(rb.kind === 'watched' && rb.taskIds);
     expect([ra, rb].filter((r) => r.kind === 'watched' && r.advanced)).toHaveLength(1);
+  });
+
+  it('keeps the set it just replaced for a watcher still diffing against it, and drops the one before', async () => {
+    const w = await watcher();
+    await tick(w);
+    const first = (await w.snapshots.head())!;
+    publish(policy(20, 1, finance(['PAYMENTS'])));
+    await tick(w, false);
+    expect(await w.snapshots.read(first)).toBeDefined();
+    const second = (await w.snapshots.head())!;
+    publish();
+    await tick(w, false);
+    expect(await w.snapshots.read(first)).toBeUndefined();
+    expect(await w.snapshots.read(second)).toBeDefined();
   });
 
   it('turns a burst of 100 edits between two ticks into one task, each object once', async () => {
