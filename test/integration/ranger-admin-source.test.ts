@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PolicyError, rangerAdminSource } from '../../shared/policy/index.js';
 import { RangerAdminStandIn } from '../../dev/emulators/ranger/stand-in.js';
+import { PolicyError, rangerAdminSource } from '../../shared/policy/index.js';
 
 describe('rangerAdminSource against a Ranger Admin download endpoint', () => {
   let admin: RangerAdminStandIn;
