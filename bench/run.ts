@@ -7,6 +7,7 @@ import { startBenchHost } from './host-child.js';
 import { type Ingest, ingest } from './ingest.js';
 import { type Latency, latency } from './latency.js';
 import { type Matching, matching } from './matching.js';
+import { type PolicyChange, policyChange } from './policy-change.js';
 import { type RunInfo, resultsMarkdown, resultsSvg } from './report.js';
 import { type RoundTrips, roundTrips } from './round-trips.js';
 import { type Scale, scale } from './scale.js';
@@ -30,6 +31,7 @@ export interface BenchRun {
   scale: Scale;
   latency: Latency;
   matching: Matching;
+  policyChange: PolicyChange;
   results: BenchResult[];
 }
 
@@ -43,6 +45,7 @@ const SETTINGS = {
     scale: [10_000, 100_000],
     latency: 200,
     matching: { regexpStars: 3, runs: 2000, searched: 500 },
+    policyChange: [1_000, 10_000, 100_000],
   },
   quick: {
     catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
@@ -52,6 +55,7 @@ const SETTINGS = {
     scale: [2_000],
     latency: 10,
     matching: { regexpStars: 2, runs: 200, searched: 100 },
+    policyChange: [1_000],
   },
 };
 
@@ -79,7 +83,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const r5 = await burst(s.burst);
   const r6 = await scale(s.scale);
   const r8 = await matching(s.matching);
-  const results = [r1, r2, r3, r4, r5, r6, r7, r8];
+  const r9 = await policyChange(s.policyChange);
+  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9];
   const run: RunInfo = {
     quick,
     startedAt,
@@ -107,6 +112,12 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
     scale: r6,
     latency: r7,
     matching: r8,
+    policyChange: r9,
     results,
   };
+}
+
+/** The policy-change row alone (`npm run bench -- --policy-change`), at the full run's catalog sizes; writes nothing. */
+export async function runPolicyChangeBench(quick = false): Promise<BenchResult[]> {
+  return [await policyChange(SETTINGS[quick ? 'quick' : 'full'].policyChange)];
 }

@@ -11,6 +11,7 @@ import { eventHubFunction } from './event-hub-ingest.js';
 import { fullSyncFunction } from './full-sync.js';
 import { healthFunction } from './health.js';
 import { openApiFunction } from './openapi.js';
+import { policyWatchFunction } from './policy-watch.js';
 import { sweeperFunction } from './sweeper.js';
 import { syncWorkerFunction } from './sync-worker.js';
 import { taskApiFunctions } from './task-api.js';
@@ -42,5 +43,8 @@ export function registrations(config: Config): Registration[] {
     { kind: 'queue', name: 'syncWorker', options: syncWorkerFunction() },
     { kind: 'timer', name: 'sweeper', options: sweeperFunction() },
     ...(config.fullSyncEnabled ? [{ kind: 'timer' as const, name: 'fullSync', options: fullSyncFunction() }] : []),
+    ...(config.policyWatchSchedule
+      ? [{ kind: 'timer' as const, name: 'policyWatch', options: policyWatchFunction(config.policyWatchSchedule) }]
+      : []),
   ];
 }

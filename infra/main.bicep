@@ -171,6 +171,9 @@ param fullSyncEnabled bool = false
 @description('FULL_SYNC_SCHEDULE (six-field NCRONTAB); empty: the code default.')
 param fullSyncSchedule string = ''
 
+@description('POLICY_POLL_SECONDS: how often the policy watcher polls the policy source (0: off); empty: the code default.')
+param policyPollSeconds string = ''
+
 @description('Schema holding the masking policies / mask functions made from Ranger masks and row filters; empty: the code default. (CONNECTOR_<KIND>_GOVERNANCE_SCHEMA)')
 param maskingGovernanceSchema string = ''
 
@@ -285,7 +288,7 @@ var databricksWorkspaceName = databricksDiagnostics ? last(databricksWorkspace) 
 var tasksTable = 'tasks'
 var syncQueue = 'policysync-sync'
 // Every table and queue the app opens (shared/runtime.ts): the templates create them and grant the app each one alone.
-var tables = [tasksTable, '${tasksTable}resources']
+var tables = [tasksTable, '${tasksTable}resources', '${tasksTable}policies']
 var queues = [syncQueue, '${syncQueue}-poison']
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -455,6 +458,7 @@ var appSettings = {
   SWEEP_GRACE_SECONDS: sweepGraceSeconds
   FULL_SYNC_ENABLED: flag(fullSyncEnabled)
   FULL_SYNC_SCHEDULE: fullSyncSchedule
+  POLICY_POLL_SECONDS: policyPollSeconds
   CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA: maskingGovernanceSchema
   CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER: flag(maskingTakeover)
   CONNECTOR_DATABRICKS_UNITY_CATALOG_GOVERNANCE_SCHEMA: maskingGovernanceSchema

@@ -181,6 +181,8 @@ function buildConfig(
     sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
     fullSyncEnabled: e.FULL_SYNC_ENABLED,
     fullSyncSchedule: e.FULL_SYNC_SCHEDULE,
+    /** The policy watcher's NCRONTAB schedule; undefined when POLICY_POLL_SECONDS is 0. */
+    policyWatchSchedule: pollSchedule(e.POLICY_POLL_SECONDS),
     eventHub: {
       connection: e.EVENTHUB_CONNECTION,
       namespace: e.EventHubConnection__fullyQualifiedNamespace,
@@ -214,4 +216,11 @@ function buildConfig(
     },
     port: e.PORT,
   };
+}
+
+/** POLICY_POLL_SECONDS as the Functions timer's six-field NCRONTAB (seconds first); the setting admits only exact ones. */
+function pollSchedule(seconds: number): string | undefined {
+  if (seconds === 0) return undefined;
+  if (seconds < 60) return `*/${seconds} * * * * *`;
+  return seconds === 3600 ? '0 0 * * * *' : `0 */${seconds / 60} * * * *`;
 }

@@ -6,6 +6,7 @@ import { filePolicySource, type PolicySource, rangerAdminSource } from './policy
 import { queueClient, tableClient } from './store/clients.js';
 import { DispatchQueue } from './store/dispatch-queue.js';
 import { StoreError, statusCodeOf } from './store/errors.js';
+import { PolicySnapshotStore } from './store/policy-snapshot-store.js';
 import { ResourceStateStore } from './store/resource-state.js';
 import { TaskStore } from './store/task-store.js';
 
@@ -19,6 +20,8 @@ export interface Services {
   profile: WarehouseProfile;
   scope: ManagedScope;
   policies: PolicySource;
+  /** The policy watcher's last policy set. */
+  snapshots: PolicySnapshotStore;
 }
 
 export async function buildServices(
@@ -41,7 +44,9 @@ export async function buildServices(
 }
 
 /** The task table, the resource states and the queues, created when missing. */
-export async function prepareStorage(config: Config): Promise<Pick<Services, 'store' | 'queue' | 'states'>> {
+export async function prepareStorage(
+  config: Config,
+): Promise<Pick<Services, 'store' | 'queue' | 'states' | 'snapshots'>> {
   const store = new TaskStore(tableClient(config.storage, config.tasksTable), {
     keyTtlHours: config.idempotencyTtlHours,
   });
@@ -51,8 +56,9 @@ export async function prepareStorage(config: Config): Promise<Pick<Services, 'st
   );
   // Resource states sit beside the tasks, in `<TASKS_TABLE>resources`.
   const states = new ResourceStateStore(tableClient(config.storage, `${config.tasksTable}resources`));
+  const snapshots = new PolicySnapshotStore(tableClient(config.storage, `${config.tasksTable}policies`));
   // These calls reach storage and nothing else: whatever fails here is storage unavailable (a 503 to an API caller).
-  await Promise.all([store.init(), queue.init(), states.init()]).catch((err: unknown) => {
+  await Promise.all([store.init(), queue.init(), states.init(), snapshots.init()]).catch((err: unknown) => {
     throw err instanceof StoreError
       ? err
       : new StoreError(
@@ -60,7 +66,7 @@ export async function prepareStorage(config: Config): Promise<Pick<Services, 'st
           `storage could not be prepared (${statusCodeOf(err) ?? (err as Error).message})`,
         );
   });
-  return { store, queue, states };
+  return { store, queue, states, snapshots };
 }
 
 /** The configured warehouse's connector, with masking sync unless it is turned off. */

@@ -30,6 +30,12 @@ const ncrontab = z
     }
   }, 'is not a valid NCRONTAB expression');
 
+/** A poll interval a timer can keep: seconds dividing a minute, or whole minutes dividing an hour; 0 is off. */
+const pollSeconds = boundedInt(0, 3600).refine(
+  (s) => s === 0 || (s < 60 && 60 % s === 0) || (s % 60 === 0 && 60 % (s / 60) === 0),
+  'must be 0 (off) or divide a minute (5, 10, 15, 20, 30) or an hour in whole minutes (60, 120, 300 ... 3600)',
+);
+
 /** CONNECTOR_KIND: read as text here; the configuration holds it to the warehouses it knows. */
 export const CONNECTOR_KIND = setting('CONNECTOR_KIND', z.string(), {
   default: 'snowflake',
@@ -123,6 +129,11 @@ export const COMMON_SETTINGS = [
   setting('FULL_SYNC_SCHEDULE', ncrontab, {
     default: '0 0 2 * * *',
     description: 'NCRONTAB schedule of the full sync.',
+  }),
+  setting('POLICY_POLL_SECONDS', pollSeconds, {
+    default: '30',
+    description:
+      'How often the policy watcher reads the policy source (Ranger Admin answers 304 when nothing changed) and syncs the objects whose access a policy change, or a validity schedule starting or ending, affected. A divisor of 60 seconds or of 60 minutes (5, 10, 15, 30, 60, 120 ...); `0` turns the watcher off.',
   }),
   setting('EVENTHUB_CONNECTION', optionalText, {
     secret: true,

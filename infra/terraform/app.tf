@@ -104,6 +104,7 @@ locals {
     SWEEP_GRACE_SECONDS                                         = var.sweep_grace_seconds
     FULL_SYNC_ENABLED                                           = tostring(var.full_sync_enabled)
     FULL_SYNC_SCHEDULE                                          = var.full_sync_schedule
+    POLICY_POLL_SECONDS                                         = var.policy_poll_seconds
     CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA                       = var.masking_governance_schema
     CONNECTOR_SNOWFLAKE_MASKING_TAKEOVER                        = tostring(var.masking_takeover)
     CONNECTOR_DATABRICKS_UNITY_CATALOG_GOVERNANCE_SCHEMA        = var.masking_governance_schema

@@ -298,6 +298,12 @@ variable "sweep_schedule" {
   default = ""
 }
 
+variable "policy_poll_seconds" {
+  description = "POLICY_POLL_SECONDS: how often the policy watcher polls the policy source (0: off); empty: the code default."
+  type        = string
+  default     = ""
+}
+
 variable "sweep_grace_seconds" {
   type    = string
   default = ""

@@ -36,6 +36,12 @@ export interface Capabilities {
    * itself, so a sync holds one container's objects at a time. Absent: `load` returns the whole tree.
    */
   readonly children?: (ref: ResourceRef) => Promise<ResourceRef[]>;
+  /**
+   * The tables and views of a database or catalog (a `database`/`catalog` ref) or of one of its schemas (a `schema`
+   * ref), from one listing query: the objects a policy pattern with a wildcard or an exclusion can reach there.
+   * Names come back quoted so that they read back exactly. Absent: such a pattern syncs its whole container.
+   */
+  readonly tables?: (container: ResourceRef) => Promise<ResourceRef[]>;
   /** Every top-level container (database or catalog) a scheduled full sync covers. Absent: no full sync. */
   readonly containers?: () => Promise<ResourceRef[]>;
   /**

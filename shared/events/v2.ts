@@ -1,14 +1,14 @@
 import type { z } from 'zod';
 import { jsonPath } from '../task/issues.js';
-import { type SyncRequest, SyncRequestSchema } from '../task/request.js';
+import { parseTaskRequest, type TaskRequest } from '../task/task-request.js';
 import { clip, parseJsonText } from './json-body.js';
 
-export type V2Outcome = { request: SyncRequest } | { invalid: string };
+export type V2Outcome = { request: TaskRequest } | { invalid: string };
 
 const MAX_ISSUES = 10;
 
 /**
- * Validates a V2 RESOURCE_SYNC payload exactly as the REST API does (SyncRequestSchema), so that one payload
+ * Validates a V2 RESOURCE_SYNC or POLICY_SYNC payload exactly as the REST API does (TaskRequestSchema), so that one payload
  * means the same task whichever door it came through. `where` prefixes the issue paths (`data.` inside an envelope);
  * an envelope may carry the payload as a JSON string.
  */
@@ -19,9 +19,10 @@ export function parseV2(payload: unknown, where = ''): V2Outcome {
     payload = decoded.value;
   }
   if (payload === undefined) return { invalid: `${where || 'body'}: missing; expected a RESOURCE_SYNC request` };
-  const parsed = SyncRequestSchema.safeParse(payload);
+  const parsed = parseTaskRequest(payload);
   if (parsed.success) return { request: parsed.data };
-  return { invalid: `invalid RESOURCE_SYNC request: ${formatIssues(parsed.error.issues, where)}` };
+  const type = (payload as { type?: unknown } | null)?.type === 'POLICY_SYNC' ? 'POLICY_SYNC' : 'RESOURCE_SYNC';
+  return { invalid: `invalid ${type} request: ${formatIssues(parsed.error.issues, where)}` };
 }
 
 /** `$.requestInfo.resources[0].type: Invalid input...; ...` — every issue with its JSON path, bounded. */

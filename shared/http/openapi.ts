@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { CheckSchema, DoctorReportSchema } from '../doctor/check.js';
-import { SyncRequestSchema } from '../task/request.js';
+import { TaskRequestSchema } from '../task/task-request.js';
 import { TaskViewSchema } from './task-view.js';
 
 /** RFC 9457 problem details, as every error of the API answers (`problem.ts`). */
@@ -79,12 +79,18 @@ function exampleRequest(module: WarehouseModule, type: string, name: string) {
  * with the configured warehouse's documented example payloads. `server`: the URL the routes hang under.
  */
 export function openApiDocument(module: WarehouseModule, server = '/policysync/api') {
-  const examples = Object.fromEntries(
-    module.names.documented.map(({ type, name }) => [
-      `${type}-${name}`.replace(/[^A-Za-z0-9_.-]/g, '_'),
-      { summary: `Sync ${type} ${name}`, value: exampleRequest(module, type, name) },
-    ]),
-  );
+  const examples: Record<string, { summary: string; value: unknown }> = {
+    ...Object.fromEntries(
+      module.names.documented.map(({ type, name }) => [
+        `${type}-${name}`.replace(/[^A-Za-z0-9_.-]/g, '_'),
+        { summary: `Sync ${type} ${name}`, value: exampleRequest(module, type, name) },
+      ]),
+    ),
+    'policy-sync': {
+      summary: 'Sync the objects of the policies a Ranger audit hook or a CI pipeline just changed',
+      value: { type: 'POLICY_SYNC', requestInfo: { policies: [{ id: 42 }] } },
+    },
+  };
   const bearer = [{ bearer: [] }];
   const idempotencyKey = {
     name: 'Idempotency-Key',
@@ -122,7 +128,7 @@ export function openApiDocument(module: WarehouseModule, server = '/policysync/a
         },
       },
       schemas: {
-        SyncRequest: json(SyncRequestSchema, 'input'),
+        TaskRequest: json(TaskRequestSchema, 'input'),
         Task: json(TaskViewSchema),
         Problem: json(ProblemSchema),
         Health: json(HealthSchema),
@@ -149,7 +155,7 @@ export function openApiDocument(module: WarehouseModule, server = '/policysync/a
           ],
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: ref('SyncRequest'), examples } },
+            content: { 'application/json': { schema: ref('TaskRequest'), examples } },
           },
           responses: {
             '200': taskAnswer('With Prefer: wait, the task finished in time'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ResourceResultSchema, type ResourceRow, type TaskHeader } from '../store/records.js';
+import { decodePolicyCause, PolicyCauseSchema } from '../task/policy-cause.js';
 import { TASK_STATUSES } from '../task/status.js';
 
 /** One requested resource as GET shows it: what was asked, how it ended, and what its sync did. */
@@ -34,6 +35,18 @@ export const TaskViewSchema = z.object({
   finishedAt: z.string().optional(),
   attempt: z.number().int(),
   policyVersion: z.string().optional(),
+  policies: PolicyCauseSchema.shape.policies
+    .optional()
+    .meta({ description: 'The policies behind a POLICY_SYNC or a policy change, each with its version where known' }),
+  policiesOmitted: z.number().int().optional().meta({ description: 'How many more policies the change touched' }),
+  policyRevisions: z
+    .object({ from: z.string().optional(), to: z.string().optional() })
+    .optional()
+    .meta({ description: 'The policy-set revisions a policy change went between' }),
+  validityBoundary: z
+    .string()
+    .optional()
+    .meta({ description: 'The validity schedule start or end that caused the task' }),
   counts: z.object({
     resources: z.number().int(),
     succeeded: z.number().int(),
@@ -64,6 +77,7 @@ export function taskView(h: TaskHeader, rows?: ResourceRow[]): TaskView {
     ...(h.finishedAt ? { finishedAt: h.finishedAt } : {}),
     attempt: h.attempt,
     ...(h.policyVersion ? { policyVersion: h.policyVersion } : {}),
+    ...policyCause(h),
     counts: { resources: h.resourceCount, succeeded: h.succeeded, failed: h.failed, skipped: h.skipped },
     ...(rows
       ? {
@@ -76,5 +90,19 @@ export function taskView(h: TaskHeader, rows?: ResourceRow[]): TaskView {
           })),
         }
       : {}),
+  };
+}
+
+/** The policies behind the task, and for a policy change the revisions it went between or the boundary that passed. */
+function policyCause(h: TaskHeader) {
+  const cause = decodePolicyCause(h.policies);
+  if (!cause) return {};
+  return {
+    policies: cause.policies,
+    ...(cause.omitted ? { policiesOmitted: cause.omitted } : {}),
+    ...(cause.from !== undefined || cause.to !== undefined
+      ? { policyRevisions: { ...(cause.from ? { from: cause.from } : {}), ...(cause.to ? { to: cause.to } : {}) } }
+      : {}),
+    ...(cause.boundary ? { validityBoundary: cause.boundary } : {}),
   };
 }

@@ -4,8 +4,9 @@ import { unlessStale } from '../store/errors.js';
 import type { ResourceRow, TaskHeader, TaskSource } from '../store/records.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { normalizeRequest } from '../task/normalize.js';
-import type { SyncRequest } from '../task/request.js';
+import { encodePolicyCause, type PolicyCause } from '../task/policy-cause.js';
 import { newTaskId } from '../task/task-id.js';
+import type { TaskRequest } from '../task/task-request.js';
 import { IdempotencyKeyReusedError } from './idempotency.js';
 
 export interface IntakeDeps {
@@ -17,7 +18,7 @@ export interface IntakeDeps {
   now?: () => Date;
 }
 
-export type Intake = { request: SyncRequest; invalid?: undefined } | { request?: undefined; invalid: string };
+export type Intake = { request: TaskRequest; invalid?: undefined } | { request?: undefined; invalid: string };
 
 export interface IntakeOptions {
   source: TaskSource;
@@ -27,6 +28,8 @@ export interface IntakeOptions {
   fingerprint?: string;
   eventId?: string;
   dryRun?: boolean;
+  /** The policies (and policy-set revisions) that caused a POLICY_CHANGE task, shown with it. */
+  cause?: PolicyCause;
 }
 
 export interface CreatedTask {
@@ -88,9 +91,11 @@ async function storeAndDispatch(
   }));
   const skipped = rows.filter((r) => r.status === 'SKIPPED').length;
   const req = intake.request;
+  const cause: PolicyCause | undefined =
+    opts.cause ?? (req?.type === 'POLICY_SYNC' ? { policies: distinctIds(req.requestInfo.policies) } : undefined);
   const header: TaskHeader = {
     taskId,
-    type: 'RESOURCE_SYNC',
+    type: req?.type ?? 'RESOURCE_SYNC',
     status: 'NEW',
     message: intake.invalid ?? '',
     source: opts.source,
@@ -109,11 +114,13 @@ async function storeAndDispatch(
     ...(req?.appSubType ? { appSubType: req.appSubType } : {}),
     ...(req?.source ? { requestSource: req.source } : {}),
     ...(req?.createTime !== undefined ? { createTime: String(req.createTime) } : {}),
+    ...(cause ? { policies: encodePolicyCause(cause) } : {}),
   };
   const stored = await deps.store.create(header, rows);
   if (intake.invalid !== undefined)
     return { task: await deps.store.transition(stored, 'SKIPPED', { finishedAt: stamp }), duplicate: false };
-  if (skipped === rows.length) {
+  // A POLICY_SYNC has no rows until the worker expands its policies.
+  if (rows.length > 0 && skipped === rows.length) {
     return {
       task: await deps.store.transition(stored, 'SKIPPED', {
         finishedAt: stamp,
@@ -145,3 +152,5 @@ export async function dispatchNew(
 async function dispatch(deps: IntakeDeps, task: StoredTask): Promise<StoredTask> {
   return (await dispatchNew(deps, task)) ?? (await deps.store.get(task.header.taskId)) ?? task;
 }
+
+const distinctIds = (policies: { id: number }[]) => [...new Set(policies.map((p) => p.id))].map((id) => ({ id }));

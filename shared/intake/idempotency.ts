@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { SyncRequest } from '../task/request.js';
+import { canonicalJson } from '../canonical-json.js';
+import type { TaskRequest } from '../task/task-request.js';
 
 /**
  * An `Idempotency-Key` belongs to the caller who sent it: the stored key is the token's subject and the key together
@@ -15,19 +16,8 @@ export function callerKey(subject: string, key: string): string {
  * whether it is a dry run. Whitespace or key order in the body changes nothing; anything that would make another
  * task does.
  */
-export function requestFingerprint(request: SyncRequest, dryRun: boolean): string {
+export function requestFingerprint(request: TaskRequest, dryRun: boolean): string {
   return createHash('sha256').update(canonicalJson({ request, dryRun })).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { PolicyError } from './errors.js';
 import type { PolicySnapshot } from './model.js';
@@ -28,9 +29,11 @@ export function filePolicySource(path: string, opts: FilePolicySourceOptions = {
       }
       if (last?.stamp === stamp) return last.snapshot;
       try {
+        const text = await readFile(path, 'utf8');
         const snapshot = {
-          ...parsePolicies(JSON.parse(await readFile(path, 'utf8'))),
+          ...parsePolicies(JSON.parse(text)),
           loadedAt: clock().toISOString(),
+          revision: `sha256:${createHash('sha256').update(text).digest('hex')}`,
         };
         last = { stamp, snapshot };
         return snapshot;

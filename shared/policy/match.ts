@@ -67,7 +67,8 @@ function coversEverything(resource: RangerPolicyResource): boolean {
   return !resource.isExcludes && resource.values.some(isMatchAll);
 }
 
-function valueMatches(
+/** Whether one policy resource (its values, isExcludes, isRecursive) admits every one of the requested values. */
+export function valueMatches(
   policy: RangerPolicyResource,
   requested: string | string[],
   name: string,

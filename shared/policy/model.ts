@@ -145,4 +145,9 @@ export interface PolicySnapshot {
   policies: RangerPolicy[];
   /** ISO time the source loaded it (set by sources; the evaluator never reads a clock). */
   loadedAt?: string;
+  /**
+   * What tells this policy set from another, set by its source: Ranger Admin's policyVersion, a policy file's content
+   * hash (an edited file whose policyVersion was not bumped is still a new set). The policy watcher keys on it.
+   */
+  revision?: string;
 }

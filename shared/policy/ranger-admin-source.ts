@@ -19,10 +19,13 @@ export interface RangerAdminSourceOptions {
 }
 
 /**
- * Policies from Ranger Admin: GET /service/plugins/policies/download/{service}?lastKnownVersion=N&pluginId=...
- * (the endpoint Ranger's own plugins poll). 304 Not Modified keeps the current snapshot; any failure after a first
- * good load keeps the last good snapshot — Ranger being down must not revoke grants. The first load failing throws
- * PolicyError POLICY_UNAVAILABLE. Credentials never appear in messages.
+ * Policies from Ranger Admin, polled the way Ranger's own plugins poll (RangerAdminRESTClient.getServicePoliciesIfUpdated):
+ * GET /service/plugins/secure/policies/download/{service} when we authenticate (Ranger Admin then checks that the
+ * user may download the service's policies: an admin, or one of its `policy.download.auth.users`), the unauthenticated
+ * /service/plugins/policies/download/{service} otherwise, with `lastKnownVersion` (-1 at first), `lastActivationTime`
+ * (when the last set took effect here, epoch ms) and `pluginId`. 304 Not Modified (or 204) keeps the current snapshot;
+ * any failure after a first good load keeps the last good snapshot — Ranger being down must not revoke grants. The
+ * first load failing throws PolicyError POLICY_UNAVAILABLE. Credentials never appear in messages.
  */
 export function rangerAdminSource(opts: RangerAdminSourceOptions): PolicySource {
   if (carriesCredentials(opts.url)) {
@@ -34,16 +37,19 @@ export function rangerAdminSource(opts: RangerAdminSourceOptions): PolicySource 
   const doFetch = opts.fetch ?? fetch;
   const clock = opts.now ?? (() => new Date());
   let last: PolicySnapshot | undefined;
+  let activatedAt = 0;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.username !== undefined) {
     headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
   }
-  const endpoint = `${opts.url.replace(/\/+$/, '')}/service/plugins/policies/download/${encodeURIComponent(opts.serviceName)}`;
+  const download = opts.username !== undefined ? 'secure/policies/download' : 'policies/download';
+  const endpoint = `${opts.url.replace(/\/+$/, '')}/service/plugins/${download}/${encodeURIComponent(opts.serviceName)}`;
 
   return {
     async current() {
       const query = new URLSearchParams({
         lastKnownVersion: String(last?.version ?? -1),
+        lastActivationTime: String(activatedAt),
         pluginId: opts.pluginId ?? 'policysync',
       });
       try {
@@ -51,10 +57,17 @@ export function rangerAdminSource(opts: RangerAdminSourceOptions): PolicySource 
           headers,
           signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
         });
-        if (response.status === 304 && last) return last;
+        if ((response.status === 304 || response.status === 204) && last) return last;
         if (response.status !== 200)
           throw new PolicyError('POLICY_UNAVAILABLE', describeStatus(response.status, opts.serviceName));
-        last = { ...parsePolicies(await response.json()), loadedAt: clock().toISOString() };
+        const parsed = parsePolicies(await response.json());
+        const at = clock();
+        last = {
+          ...parsed,
+          loadedAt: at.toISOString(),
+          ...(parsed.version !== null ? { revision: `v${parsed.version}` } : {}),
+        };
+        activatedAt = at.getTime();
         return last;
       } catch (error) {
         if (last) return last;

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { ResourceRef } from '../task/request.js';
 import type { ResourceStatus, TaskStatus } from '../task/status.js';
+import type { TaskType } from '../task/task-request.js';
 
-export type TaskSource = 'API' | 'EVENT_HUB' | 'SCHEDULE';
+export type TaskSource = 'API' | 'EVENT_HUB' | 'SCHEDULE' | 'POLICY_CHANGE';
 
 /** The header row (`RowKey = "task"`) of a task. */
 export interface TaskHeader {
   taskId: string;
-  type: 'RESOURCE_SYNC';
+  type: TaskType;
   status: TaskStatus;
   message: string;
   source: TaskSource;
@@ -30,6 +31,8 @@ export interface TaskHeader {
   failed: number;
   skipped: number;
   policyVersion?: string;
+  /** The policies behind a POLICY_SYNC or POLICY_CHANGE task: a PolicyCause as JSON (task/policy-cause.ts). */
+  policies?: string;
 }
 
 /** What one resource's sync did; stored as JSON on its row, summarized to fit Table Storage's limits, and shown by GET. */

@@ -206,6 +206,14 @@ export class TaskStore {
     await guard(() => this.table.upsertEntity(toResourceEntity(taskId, row), 'Replace'));
   }
 
+  /** Many rows at once, a transaction per hundred: a task whose rows the worker finds (a POLICY_SYNC's). */
+  async writeResources(taskId: string, rows: ResourceRow[]): Promise<void> {
+    const actions: TransactionAction[] = rows.map((r) => ['upsert', toResourceEntity(taskId, r), 'Replace']);
+    await guard(async () => {
+      for (let i = 0; i < actions.length; i += BATCH) await this.table.submitTransaction(actions.slice(i, i + BATCH));
+    });
+  }
+
   /**
    * Maps an idempotency key (an Event Hub event id, a caller's Idempotency-Key, a schedule occurrence) to a task id
    * until the key expires. Returns the owner: `taskId` when this call claimed the key, the earlier claim otherwise.

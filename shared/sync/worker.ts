@@ -11,6 +11,7 @@ import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
 import { enterResource } from './coalesce.js';
+import { expandPolicyTask } from './policy-task.js';
 import { type ResourceOutcome, syncResourceSafely } from './resource-sync.js';
 import { syncTree } from './tree-sync.js';
 
@@ -50,6 +51,8 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
   try {
     const snapshot = await deps.policies.current();
     const version = policyFingerprint(snapshot);
+    if (task.header.type === 'POLICY_SYNC' && task.header.resourceCount === 0)
+      task = await expandPolicyTask(task, snapshot, deps, clock());
     const rows = await deps.store.resources(taskId);
     for (const row of rows) {
       if (row.status !== 'PENDING') continue;

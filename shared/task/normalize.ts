@@ -1,21 +1,24 @@
 import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { identifierProblem } from './identifier.js';
-import type { ResourceRef, SyncRequest } from './request.js';
+import type { ResourceRef } from './request.js';
 import { supportedTypes, valueKeys } from './resource-types.js';
+import type { TaskRequest } from './task-request.js';
 
 /** A requested resource, with the identifiers its type needs picked out, or the reason it will be skipped. */
 export type NormalizedResource = { ref: ResourceRef; skip?: undefined } | { ref: ResourceRef; skip: string };
 
 export interface NormalizedRequest {
-  request: SyncRequest;
+  request: TaskRequest;
   resources: NormalizedResource[];
 }
 
 /** The one normalizer both entry points use: type names are case-insensitive; identifiers are kept exactly. */
 export function normalizeRequest(
-  request: SyncRequest,
+  request: TaskRequest,
   warehouse: Pick<WarehouseModule, 'kind' | 'resourceTypes'>,
 ): NormalizedRequest {
+  // A POLICY_SYNC names policies, not resources: the worker finds its resources by expanding them.
+  if (request.type === 'POLICY_SYNC') return { request, resources: [] };
   return { request, resources: request.requestInfo.resources.map((r) => normalizeResource(r, warehouse)) };
 }
 

@@ -16,6 +16,7 @@ describe('quick bench', () => {
       'scale',
       'latency',
       'matching',
+      'policy-change',
     ]);
 
     const tvf = bench.targetedVsFull.raw;
@@ -61,5 +62,11 @@ describe('quick bench', () => {
     const m = bench.matching.raw;
     expect(m.beforeAfter.every((b) => b.agree) && m.glob.agree).toBe(true);
     expect(m.patterns.every((p) => p.steps > 0 && p.steps <= (255 + 1) * (64 + 1) + 64)).toBe(true);
+
+    for (const p of bench.policyChange.raw) {
+      expect(p.statuses.every((x) => x === 'SUCCESS')).toBe(true);
+      expect(p.listings).toBe(1); // one listing of the one schema the policy names, whatever the catalog's size
+      expect(p.roundTrips).toBeLessThanOrEqual(3 * 10 + p.listings);
+    }
   }, 240_000);
 });

@@ -1,56 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RangerAdminStandIn } from '../../dev/emulators/ranger/stand-in.js';
 import { PolicyError, rangerAdminSource } from '../../shared/policy/index.js';
 
-/** A stand-in for Ranger Admin's plugin download endpoint, with the answers a real one gives. */
-class FakeRangerAdmin {
-  version = 5;
-  policies = [
-    {
-      id: 1,
-      name: 'sales readers',
-      resources: { database: { values: ['SALES'] } },
-      policyItems: [{ accesses: [{ type: 'select' }], users: ['ann'] }],
-    },
-  ];
-  requests: { url: string; authorization?: string }[] = [];
-  down = false;
-  private server?: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => this.answer(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-    this.server = undefined;
-  }
-
-  private answer(req: IncomingMessage, res: ServerResponse): void {
-    this.requests.push({
-      url: req.url ?? '',
-      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-    });
-    const url = new URL(req.url ?? '/', 'http://x');
-    const match = /^\/service\/plugins\/policies\/download\/([^/]+)$/.exec(url.pathname);
-    if (req.headers.authorization !== `Basic ${Buffer.from('admin:s3cret').toString('base64')}`)
-      return void res.writeHead(401).end();
-    if (!match || match[1] !== 'sf_prod')
-      return void res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"msgDesc":"Service not found"}');
-    if (Number(url.searchParams.get('lastKnownVersion')) === this.version) return void res.writeHead(304).end();
-    res
-      .writeHead(200, { 'Content-Type': 'application/json' })
-      .end(JSON.stringify({ serviceName: 'sf_prod', policyVersion: this.version, policies: this.policies }));
-  }
-}
-
 describe('rangerAdminSource against a Ranger Admin download endpoint', () => {
-  let admin: FakeRangerAdmin;
+  let admin: RangerAdminStandIn;
   let url: string;
   const source = (over: Partial<Parameters<typeof rangerAdminSource>[0]> = {}) =>
     rangerAdminSource({
@@ -64,31 +17,53 @@ describe('rangerAdminSource against a Ranger Admin download endpoint', () => {
     });
 
   beforeEach(async () => {
-    admin = new FakeRangerAdmin();
+    admin = new RangerAdminStandIn('sf_prod', {
+      version: 5,
+      policies: [
+        {
+          id: 1,
+          name: 'sales readers',
+          resources: { database: { values: ['SALES'] } },
+          policyItems: [{ accesses: [{ type: 'select' }], users: ['ann'] }],
+        },
+      ],
+    });
     url = await admin.start();
   });
   afterEach(async () => {
     await admin.stop();
   });
 
-  it('downloads the policies with basic auth, the last known version and the plugin id (200)', async () => {
+  it('downloads the policies from the secure endpoint with basic auth, the last known version, the last activation time and the plugin id (200)', async () => {
     const snap = await source().current();
-    expect(snap).toMatchObject({ version: 5, serviceName: 'sf_prod', loadedAt: '2026-01-01T00:00:00.000Z' });
+    expect(snap).toMatchObject({
+      version: 5,
+      serviceName: 'sf_prod',
+      loadedAt: '2026-01-01T00:00:00.000Z',
+      revision: 'v5',
+    });
     expect(snap.policies[0]!.name).toBe('sales readers');
     const sent = new URL(admin.requests[0]!.url, 'http://x');
-    expect(sent.pathname).toBe('/service/plugins/policies/download/sf_prod');
+    expect(sent.pathname).toBe('/service/plugins/secure/policies/download/sf_prod');
     expect(sent.searchParams.get('lastKnownVersion')).toBe('-1');
+    expect(sent.searchParams.get('lastActivationTime')).toBe('0');
     expect(sent.searchParams.get('pluginId')).toBe('policysync-test');
+  });
+
+  it('uses the unauthenticated download endpoint when no user is configured', async () => {
+    await source({ username: undefined }).current();
+    expect(new URL(admin.requests[0]!.url, 'http://x').pathname).toBe('/service/plugins/policies/download/sf_prod');
+    expect(admin.requests[0]!.authorization).toBeUndefined();
   });
 
   it('keeps the current set on 304 Not Modified and picks up a new version', async () => {
     const s = source();
     const first = await s.current();
     expect(await s.current()).toBe(first);
-    expect(new URL(admin.requests[1]!.url, 'http://x').searchParams.get('lastKnownVersion')).toBe('5');
-    admin.version = 6;
-    admin.policies = [];
-    expect(await s.current()).toMatchObject({ version: 6, policies: [] });
+    expect(admin.query(1).get('lastKnownVersion')).toBe('5');
+    expect(admin.query(1).get('lastActivationTime')).toBe(String(Date.parse('2026-01-01T00:00:00Z')));
+    admin.publish([]);
+    expect(await s.current()).toMatchObject({ version: 6, policies: [], revision: 'v6' });
   });
 
   it('fails the first load of an unknown service with POLICY_UNAVAILABLE naming the service (404)', async () => {

@@ -42,6 +42,26 @@ describe('POST /policysync/api/v1/task and GET /policysync/api/v1/tasks/{taskId}
     expect(done.resources[0].changes.granted.join('\n')).toContain('SELECT');
   });
 
+  it('takes a POLICY_SYNC through the same route and record: 202, then the unknown policy SKIPPED with the reason', async () => {
+    const res = await post({ type: 'POLICY_SYNC', requestInfo: { policies: [{ id: 424242 }] } });
+    expect(res.status).toBe(202);
+    const created = (await res.json()) as { taskId: string; type: string; policies: unknown };
+    expect(created).toMatchObject({ type: 'POLICY_SYNC', policies: [{ id: 424242 }] });
+    const done = await api.waitForTerminal(created.taskId);
+    expect(done).toMatchObject({ type: 'POLICY_SYNC', status: 'SKIPPED' });
+    expect(done.resources).toEqual([
+      expect.objectContaining({
+        type: 'policy',
+        values: { id: '424242' },
+        status: 'SKIPPED',
+        message: expect.stringContaining('policy 424242 is not in the policy source'),
+      }),
+    ]);
+    const bad = await post({ type: 'POLICY_SYNC', requestInfo: { policies: [{ id: -1 }] } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('$.requestInfo.policies[0].id');
+  });
+
   it('answers 400 problem+json with the JSON path of every problem', async () => {
     const cases: [unknown, string[]][] = [
       [{}, ['$.type', '$.requestInfo']],

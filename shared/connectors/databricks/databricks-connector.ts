@@ -56,6 +56,7 @@ export class DatabricksConnector implements Connector {
     });
     this.capabilities = {
       children: (ref) => this.children(ref),
+      tables: (ref) => this.tables(ref),
       containers: () => this.containers(),
       // Column masks and row filters are synced too when a governance schema is configured.
       ...(masking ? { masking: new DatabricksMasking(session, masking) } : {}),
@@ -125,6 +126,26 @@ export class DatabricksConnector implements Connector {
       type: 'schema',
       values: { catalog: quoteIdent(catalog), schema: quoteIdent(schema) },
     }));
+  }
+
+  /** From `system.information_schema.tables`, one statement for the catalog or for one schema. */
+  private async tables(ref: ResourceRef): Promise<ResourceRef[]> {
+    const catalog = storedName(ref.values.catalog ?? '');
+    const schema = ref.type === 'schema' ? storedName(ref.values.schema ?? '') : undefined;
+    const rows = await this.session.query(
+      `SELECT table_schema, table_name FROM system.information_schema.tables WHERE table_catalog = :catalog${schema !== undefined ? ' AND table_schema = :schema' : ''}`,
+      schema !== undefined ? { catalog, schema } : { catalog },
+    );
+    return rows
+      .filter((r) => text(r.table_schema) !== SYSTEM_SCHEMA)
+      .map((r) => ({
+        type: 'table',
+        values: {
+          catalog: quoteIdent(catalog),
+          schema: quoteIdent(text(r.table_schema)),
+          table: quoteIdent(text(r.table_name)),
+        },
+      }));
   }
 
   private async schemasOf(catalog: string): Promise<string[]> {

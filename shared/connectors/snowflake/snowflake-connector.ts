@@ -7,7 +7,7 @@ import type { PlanStep } from '../plan-step.js';
 import type { Principal } from '../securable.js';
 import { catalogQuery } from './catalog-query.js';
 import { diagnoseSnowflake } from './diagnose.js';
-import { createRoleStatement, grantStatement, quoteIdent, storedName } from './dialect.js';
+import { createRoleStatement, grantStatement, informationSchema, quoteIdent, storedName } from './dialect.js';
 import { loadedFrom } from './loaded-from.js';
 import { SnowflakeMasking } from './masking-port.js';
 import { SnowflakeSession, type SnowflakeSettings } from './session.js';
@@ -48,6 +48,7 @@ export class SnowflakeConnector implements Connector {
     if (masking) this.masking = new SnowflakeMasking(session, masking, clock);
     this.capabilities = {
       children: (ref) => this.children(ref),
+      tables: (ref) => this.tables(ref),
       containers: () => this.containers(),
       principals: {
         existing: () => this.existingRoles(),
@@ -114,6 +115,26 @@ export class SnowflakeConnector implements Connector {
       .map((r) => text(r.name))
       .filter((s) => s !== 'INFORMATION_SCHEMA')
       .map((schema) => ({ type: 'schema', values: { database: exactName(database), schema: exactName(schema) } }));
+  }
+
+  /** From `<db>.INFORMATION_SCHEMA.TABLES` (real time), one statement for the database or for one schema. */
+  private async tables(ref: ResourceRef): Promise<ResourceRef[]> {
+    const database = storedName(ref.values.database ?? '');
+    const schema = ref.type === 'schema' ? storedName(ref.values.schema ?? '') : undefined;
+    const rows = await this.session.query(
+      `SELECT TABLE_SCHEMA, TABLE_NAME FROM ${informationSchema(database)}.TABLES${schema !== undefined ? ' WHERE TABLE_SCHEMA = ?' : ''}`,
+      schema !== undefined ? [schema] : [],
+    );
+    return rows
+      .filter((r) => text(r.TABLE_SCHEMA) !== 'INFORMATION_SCHEMA')
+      .map((r) => ({
+        type: 'table',
+        values: {
+          database: exactName(database),
+          schema: exactName(text(r.TABLE_SCHEMA)),
+          table: exactName(text(r.TABLE_NAME)),
+        },
+      }));
   }
 
   private async containers(): Promise<ResourceRef[]> {

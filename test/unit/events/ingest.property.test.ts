@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type IngestResult, ingestMessage } from '../../../shared/events/ingest.js';
 import { unityCatalogNameProblem } from '../../../shared/task/identifier.js';
 import { SyncRequestSchema } from '../../../shared/task/request.js';
+import { requestedResources } from '../../../shared/task/task-request.js';
 
 const RUNS = 1500;
 
@@ -204,7 +205,7 @@ describe('ingestMessage, for any input', () => {
         if (items.length > 0) batchesWithRequests += 1;
         const droppedCount = Object.values(dropped).reduce((sum, n) => sum + n, 0);
         const kept = records.length - droppedCount;
-        const resources = items.flatMap((item) => item.request?.requestInfo.resources ?? []);
+        const resources = items.flatMap((item) => requestedResources(item.request) ?? []);
         expect(kept).toBeGreaterThanOrEqual(resources.length);
         expect(items.length > 0).toBe(kept > 0);
         for (const resource of resources) {

@@ -9,7 +9,17 @@ export interface Relation {
   rows: Record<string, Cell>[];
 }
 
-type ViewBuilder = (account: Account, db: Database) => Relation;
+/**
+ * Names a query's WHERE pins down with `TABLE_SCHEMA = ...` / `TABLE_NAME = ...` (joined by AND): a view may leave
+ * out rows for other objects before building them. The WHERE still filters what is built, so nothing it would drop
+ * is kept; this only spares building a 100,000-table database's rows to answer for one table.
+ */
+export interface Pins {
+  TABLE_SCHEMA?: string;
+  TABLE_NAME?: string;
+}
+
+type ViewBuilder = (account: Account, db: Database, pins: Pins) => Relation;
 
 const ts = timestamp;
 
@@ -18,7 +28,7 @@ const ts = timestamp;
  * up to two hours, PROTOCOLS.md). Each view covers only its own database, as in Snowflake.
  */
 export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
-  TABLES: (account, db) => ({
+  TABLES: (account, db, pins) => ({
     columns: [
       text('TABLE_CATALOG'),
       text('TABLE_SCHEMA'),
@@ -42,7 +52,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       text('IS_IMMUTABLE'),
       text('IS_HYBRID'),
     ],
-    rows: objects(db).map(({ schema, t }) => {
+    rows: objects(db, pins).map(({ schema, t }) => {
       const owner = account.owner(t.kind, [db.name, schema, t.name]) || null;
       return {
         TABLE_CATALOG: db.name,
@@ -69,7 +79,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       };
     }),
   }),
-  VIEWS: (account, db) => ({
+  VIEWS: (account, db, pins) => ({
     columns: [
       text('TABLE_CATALOG'),
       text('TABLE_SCHEMA'),
@@ -86,7 +96,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       text('LAST_DDL_BY'),
       text('COMMENT'),
     ],
-    rows: objects(db)
+    rows: objects(db, pins)
       .filter(({ t }) => t.kind === 'VIEW')
       .map(({ schema, t }) => ({
         TABLE_CATALOG: db.name,
@@ -105,7 +115,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
         COMMENT: t.comment,
       })),
   }),
-  COLUMNS: (_account, db) => ({
+  COLUMNS: (_account, db, pins) => ({
     columns: [
       text('TABLE_CATALOG'),
       text('TABLE_SCHEMA'),
@@ -124,7 +134,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       text('IS_IDENTITY'),
       text('COMMENT'),
     ],
-    rows: objects(db).flatMap(({ schema, t }) =>
+    rows: objects(db, pins).flatMap(({ schema, t }) =>
       t.columns.map((c, k) => {
         const info = columnTypeInfo(c.type);
         return {
@@ -233,6 +243,12 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
   }),
 };
 
-function objects(db: Database): { schema: string; t: import('../account.js').TableObject }[] {
-  return [...db.schemas.values()].flatMap((s) => [...s.tables.values()].map((t) => ({ schema: s.name, t })));
+function objects(db: Database, pins: Pins): { schema: string; t: import('../account.js').TableObject }[] {
+  const schemas =
+    pins.TABLE_SCHEMA === undefined ? [...db.schemas.values()] : [db.schemas.get(pins.TABLE_SCHEMA) ?? []].flat();
+  return schemas.flatMap((s) => {
+    const tables =
+      pins.TABLE_NAME === undefined ? [...s.tables.values()] : [s.tables.get(pins.TABLE_NAME) ?? []].flat();
+    return tables.map((t) => ({ schema: s.name, t }));
+  });
 }

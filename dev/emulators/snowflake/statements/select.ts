@@ -6,7 +6,7 @@ import { type Cell, type ResultColumn, type ResultSet, STATEMENT_TYPE } from '..
 import { doesNotExist, noCurrent, SnowflakeSqlError } from '../sql-error.js';
 import type { Condition, Expr, Statement } from '../statement.js';
 import { bindValue, type ExecContext, qualify } from './context.js';
-import { INFORMATION_SCHEMA_VIEWS, type Relation } from './information-schema.js';
+import { INFORMATION_SCHEMA_VIEWS, type Pins, type Relation } from './information-schema.js';
 import { tableFunctionRelation, visibleRows } from './masking.js';
 import { INFORMATION_SCHEMA, requireDatabase, requireSchema } from './show.js';
 
@@ -36,7 +36,7 @@ function executeBranch(ctx: ExecContext, s: Select): ResultSet {
   const source: Relation = s.from?.tableFunction
     ? tableFunctionRelation(ctx, s.from.tableFunction)
     : s.from
-      ? relation(ctx, s.from.path)
+      ? relation(ctx, s.from.path, pinsOf(ctx, s.where))
       : { columns: [], rows: [{}] };
   const types = new Map(source.columns.map((c) => [c.name, c.type]));
   let rows = s.where ? source.rows.filter((r) => truth(ctx, s.where!, r)) : source.rows;
@@ -84,7 +84,19 @@ function executeBranch(ctx: ExecContext, s: Select): ResultSet {
   };
 }
 
-function relation(ctx: ExecContext, path: string[]): Relation {
+/** The `TABLE_SCHEMA = v` and `TABLE_NAME = v` conditions (v a literal or a binding) the whole WHERE requires. */
+function pinsOf(ctx: ExecContext, where: Condition | undefined): Pins {
+  if (!where) return {};
+  if (where.kind === 'and') return { ...pinsOf(ctx, where.left), ...pinsOf(ctx, where.right) };
+  if (where.kind !== 'compare' || where.op !== '=' || where.negate || where.left.kind !== 'column') return {};
+  const column = where.left.name.toUpperCase();
+  if (column !== 'TABLE_SCHEMA' && column !== 'TABLE_NAME') return {};
+  if (where.right.kind !== 'literal' && where.right.kind !== 'param') return {};
+  const value = bindValue(ctx, where.right);
+  return typeof value === 'string' ? { [column]: value } : {};
+}
+
+function relation(ctx: ExecContext, path: string[], pins: Pins = {}): Relation {
   const { account } = ctx;
   const isInfo =
     (path.length === 3 && path[1] === INFORMATION_SCHEMA) || (path.length === 2 && path[0] === INFORMATION_SCHEMA);
@@ -94,7 +106,7 @@ function relation(ctx: ExecContext, path: string[]): Relation {
     const db = requireDatabase(account, dbName);
     const view = INFORMATION_SCHEMA_VIEWS[path[path.length - 1]!];
     if (!view) throw doesNotExist('Object', [db.name, INFORMATION_SCHEMA, path[path.length - 1]!]);
-    return view(account, db);
+    return view(account, db, pins);
   }
   const full = qualify(ctx, path, 3, 'SELECT');
   requireSchema(account, full);
