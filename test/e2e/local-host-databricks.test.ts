@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databricksModule } from '../../shared/connectors/databricks/module.js';
+import { openApiDocument } from '../../shared/http/openapi.js';
 import { type ChildHost, startChildHost } from '../support/child-host.js';
 
 let host: ChildHost;
@@ -27,5 +29,30 @@ describe('npm start with CONNECTOR_KIND=databricks_unity_catalog', () => {
     const changes = task.resources[0].changes;
     expect(changes.granted.join('\n')).toMatch(/alice@example\.com/);
     expect(changes.revoked.join('\n')).toMatch(/MODIFY .*bob@example\.com/);
+  });
+
+  it('runs every documented example payload as-is on the demo', async () => {
+    const examples =
+      openApiDocument(databricksModule).paths['/v1/task'].post.requestBody.content['application/json'].examples;
+    const documented = Object.values(examples)
+      .map(
+        (e) =>
+          e.value as { type: string; requestInfo: { resources?: { type: string; values: Record<string, string> }[] } },
+      )
+      .filter((v) => v.type === 'RESOURCE_SYNC');
+    expect(documented.map((v) => Object.values(v.requestInfo.resources![0]!.values).join('.'))).toEqual([
+      'hr_catalog.employee_data.employees',
+      'main.sales.revenue_by_region',
+    ]);
+    for (const body of documented) {
+      const answer = await fetch(`${host.apiUrl}/task`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json', Prefer: 'wait=30' },
+        body: JSON.stringify(body),
+      });
+      const task = (await answer.json()) as Record<string, any>;
+      expect(task.status, JSON.stringify(task.resources)).toBe('SUCCESS');
+      expect(task.resources[0].changes.granted.join('\n')).toMatch(/SELECT ON (TABLE|VIEW) /);
+    }
   });
 });

@@ -108,13 +108,21 @@ describe('Databricks emulator through the real @databricks/sql driver', () => {
 
   it('pages results over FETCH_NEXT, inline (direct results) or polled', async () => {
     const sql = 'SELECT table_name FROM system.information_schema.tables ORDER BY table_name';
-    const names = ['customers', 'invoices', 'odd`name', 'orders', 'orders_by_country'];
+    const names = [
+      'customers',
+      'employees',
+      'invoices',
+      'odd`name',
+      'orders',
+      'orders_by_country',
+      'revenue_by_region',
+    ];
     const inline = await session.executeStatement(sql, { runAsync: true, maxRows: 2 });
     expect((await inline.fetchAll()).map((r) => (r as { table_name: string }).table_name)).toEqual(names);
     await inline.close();
     const polled = await session.executeStatement(sql, { runAsync: true, maxRows: null });
     expect(await polled.fetchChunk({ maxRows: 2 })).toHaveLength(2);
-    expect(await polled.fetchChunk({ maxRows: 10 })).toHaveLength(3);
+    expect(await polled.fetchChunk({ maxRows: 10 })).toHaveLength(5);
     await polled.close();
     const failing = await session.executeStatement('SHOW TABLES IN main.nope', { runAsync: true, maxRows: null });
     await expect(failing.fetchAll()).rejects.toThrow(/^\[SCHEMA_NOT_FOUND\]/);
@@ -165,16 +173,23 @@ describe('Databricks emulator through the real @databricks/sql driver', () => {
   });
 
   it('lists catalogs, schemas, tables and views with Databricks column names', async () => {
-    expect(await run('SHOW CATALOGS')).toEqual([{ catalog: 'main' }]);
+    expect(await run('SHOW CATALOGS')).toEqual([{ catalog: 'hr_catalog' }, { catalog: 'main' }]);
     expect(await run("SHOW SCHEMAS IN main LIKE 'f*|s*'")).toEqual([
       { databaseName: 'finance' },
       { databaseName: 'sales' },
     ]);
     const tables = await run('SHOW TABLES IN main.sales');
     expect(tables).toContainEqual({ database: 'sales', tableName: 'orders', isTemporary: false });
-    expect(tables.map((t) => t.tableName)).toEqual(['customers', 'odd`name', 'orders', 'orders_by_country']);
+    expect(tables.map((t) => t.tableName)).toEqual([
+      'customers',
+      'odd`name',
+      'orders',
+      'orders_by_country',
+      'revenue_by_region',
+    ]);
     expect(await run('SHOW VIEWS IN main.sales')).toEqual([
       { namespace: 'sales', viewName: 'orders_by_country', isTemporary: false, isMaterialized: false },
+      { namespace: 'sales', viewName: 'revenue_by_region', isTemporary: false, isMaterialized: false },
     ]);
     expect((await run('DESCRIBE TABLE main.finance.invoices')).map((r) => r.col_name)).toEqual([
       'invoice_id',
