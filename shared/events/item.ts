@@ -1,4 +1,4 @@
-import type { SyncRequest } from '../task/request.js';
+import type { TaskRequest } from '../task/task-request.js';
 
 /** Which message shape an item came from; the lead keeps it beside the task's `source: 'EVENT_HUB'`. */
 export type Origin = 'v2' | 'databricks_diagnostics' | 'event_grid' | 'cloudevents' | 'unknown';
@@ -10,7 +10,7 @@ export type Origin = 'v2' | 'databricks_diagnostics' | 'event_grid' | 'cloudeven
 export interface IngestItem {
   /** Idempotency key: the Event Hub event id, an envelope id prefixed with its origin, or `dbx:<digest of logIds>`. */
   dedupeKey: string;
-  request?: SyncRequest;
+  request?: TaskRequest;
   /** Why the message (or this element of it) is unusable; it becomes a SKIPPED task. */
   invalid?: string;
   origin: Origin;

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { jsonPath } from '../task/issues.js';
-import { type SyncRequest, SyncRequestSchema } from '../task/request.js';
+import { parseTaskRequest, type TaskRequest } from '../task/task-request.js';
 import { clip, parseJsonText } from './json-body.js';
 
-export type V2Outcome = { request: SyncRequest } | { invalid: string };
+export type V2Outcome = { request: TaskRequest } | { invalid: string };
 
 const MAX_ISSUES = 10;
 
@@ -19,9 +19,11 @@ export function parseV2(payload: unknown, where = ''): V2Outcome {
     payload = decoded.value;
   }
   if (payload === undefined) return { invalid: `${where || 'body'}: missing; expected a RESOURCE_SYNC request` };
-  const parsed = SyncRequestSchema.safeParse(payload);
+  const parsed = parseTaskRequest(payload);
   if (parsed.success) return { request: parsed.data };
-  return { invalid: `invalid RESOURCE_SYNC request: ${formatIssues(parsed.error.issues, where)}` };
+  return {
+    invalid: `invalid ${(payload as { type?: unknown })?.type === 'PRINCIPAL_SYNC' ? 'PRINCIPAL_SYNC' : 'RESOURCE_SYNC'} request: ${formatIssues(parsed.error.issues, where)}`,
+  };
 }
 
 /** `$.requestInfo.resources[0].type: Invalid input...; ...` — every issue with its JSON path, bounded. */

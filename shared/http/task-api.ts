@@ -5,9 +5,9 @@ import type { Log } from '../log.js';
 import { isStorageRefused, isStorageUnavailable } from '../store/errors.js';
 import type { StoredTask } from '../store/task-store.js';
 import { issuesOf } from '../task/issues.js';
-import { SyncRequestSchema } from '../task/request.js';
 import { isTerminal } from '../task/status.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
+import { parseTaskRequest } from '../task/task-request.js';
 import { awaitTerminal, preferredWait } from './prefer-wait.js';
 import { problem } from './problem.js';
 import { taskView } from './task-view.js';
@@ -50,13 +50,13 @@ export async function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiD
         issues: [{ path: '$', message: 'not valid JSON' }],
       });
     }
-    const parsed = SyncRequestSchema.safeParse(body);
+    const parsed = parseTaskRequest(body);
     if (!parsed.success) {
       return problem(
         400,
         'invalid-request',
         'Bad Request',
-        'the task request does not match the RESOURCE_SYNC schema',
+        'the task request does not match the RESOURCE_SYNC or PRINCIPAL_SYNC schema',
         { issues: issuesOf(parsed.error) },
       );
     }

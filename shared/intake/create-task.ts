@@ -4,8 +4,8 @@ import { unlessStale } from '../store/errors.js';
 import type { ResourceRow, TaskHeader, TaskSource } from '../store/records.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { normalizeRequest } from '../task/normalize.js';
-import type { SyncRequest } from '../task/request.js';
 import { newTaskId } from '../task/task-id.js';
+import type { TaskRequest } from '../task/task-request.js';
 import { IdempotencyKeyReusedError } from './idempotency.js';
 
 export interface IntakeDeps {
@@ -17,7 +17,7 @@ export interface IntakeDeps {
   now?: () => Date;
 }
 
-export type Intake = { request: SyncRequest; invalid?: undefined } | { request?: undefined; invalid: string };
+export type Intake = { request: TaskRequest; invalid?: undefined } | { request?: undefined; invalid: string };
 
 export interface IntakeOptions {
   source: TaskSource;
@@ -90,7 +90,7 @@ async function storeAndDispatch(
   const req = intake.request;
   const header: TaskHeader = {
     taskId,
-    type: 'RESOURCE_SYNC',
+    type: req?.type ?? 'RESOURCE_SYNC',
     status: 'NEW',
     message: intake.invalid ?? '',
     source: opts.source,

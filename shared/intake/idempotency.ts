@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SyncRequest } from '../task/request.js';
+import type { TaskRequest } from '../task/task-request.js';
 
 /**
  * An `Idempotency-Key` belongs to the caller who sent it: the stored key is the token's subject and the key together
@@ -15,7 +15,7 @@ export function callerKey(subject: string, key: string): string {
  * whether it is a dry run. Whitespace or key order in the body changes nothing; anything that would make another
  * task does.
  */
-export function requestFingerprint(request: SyncRequest, dryRun: boolean): string {
+export function requestFingerprint(request: TaskRequest, dryRun: boolean): string {
   return createHash('sha256').update(canonicalJson({ request, dryRun })).digest('hex');
 }
 

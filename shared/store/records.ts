@@ -6,7 +6,7 @@ export type TaskSource = 'API' | 'EVENT_HUB' | 'SCHEDULE';
 /** The header row (`RowKey = "task"`) of a task. */
 export interface TaskHeader {
   taskId: string;
-  type: 'RESOURCE_SYNC';
+  type: 'RESOURCE_SYNC' | 'PRINCIPAL_SYNC';
   status: TaskStatus;
   message: string;
   source: TaskSource;

@@ -1,22 +1,36 @@
 import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { identifierProblem } from './identifier.js';
-import type { ResourceRef, SyncRequest } from './request.js';
+import { ALL_PRINCIPALS, type PrincipalRef } from './principal-request.js';
+import type { ResourceRef } from './request.js';
 import { supportedTypes, valueKeys } from './resource-types.js';
+import type { TaskRequest } from './task-request.js';
 
 /** A requested resource, with the identifiers its type needs picked out, or the reason it will be skipped. */
 export type NormalizedResource = { ref: ResourceRef; skip?: undefined } | { ref: ResourceRef; skip: string };
 
 export interface NormalizedRequest {
-  request: SyncRequest;
+  request: TaskRequest;
   resources: NormalizedResource[];
 }
 
 /** The one normalizer both entry points use: type names are case-insensitive; identifiers are kept exactly. */
 export function normalizeRequest(
-  request: SyncRequest,
+  request: TaskRequest,
   warehouse: Pick<WarehouseModule, 'kind' | 'resourceTypes'>,
 ): NormalizedRequest {
+  if (request.type === 'PRINCIPAL_SYNC')
+    return { request, resources: request.requestInfo.principals.map(principalRow) };
   return { request, resources: request.requestInfo.resources.map((r) => normalizeResource(r, warehouse)) };
+}
+
+/**
+ * A principal is stored as a row like a resource's: `{type: 'group', values: {name}}`, its name exactly as Ranger
+ * spells it (Ranger names are case-sensitive); the same identifier rules keep it storable.
+ */
+function principalRow(p: PrincipalRef): NormalizedResource {
+  const ref: ResourceRef = { type: p.type, values: { name: p.name } };
+  const problem = p.name === ALL_PRINCIPALS ? undefined : identifierProblem(p.name);
+  return problem ? { ref, skip: `invalid request: principal name ${problem}` } : { ref };
 }
 
 function normalizeResource(

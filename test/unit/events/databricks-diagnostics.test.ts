@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { diagnosticsKey } from '../../../shared/events/dedupe-key.js';
 import { ingestMessage } from '../../../shared/events/ingest.js';
+import type { TaskRequest } from '../../../shared/task/task-request.js';
 import { diagnosticRecord, fixture, fixtureText, logId } from './load-fixture.js';
+
+/** The resources of a RESOURCE_SYNC request (diagnostic records never make another type). */
+const resourcesOf = (r?: TaskRequest) => (r?.type === 'RESOURCE_SYNC' ? r.requestInfo.resources : undefined);
 
 const DATABRICKS = {
   type: 'RESOURCE_SYNC',
@@ -71,7 +75,7 @@ describe('Databricks diagnostic logs', () => {
       params: { name: 'orders', catalog_name: 'main', schema_name: 'sales' },
     });
     const { items, dropped } = ingestMessage(batch(record, record, record), {});
-    expect(items.map((item) => item.request?.requestInfo.resources)).toEqual([
+    expect(items.map((item) => resourcesOf(item.request))).toEqual([
       [{ type: 'table', values: { catalog: 'main', schema: 'sales', table: 'orders' } }],
     ]);
     expect(items[0]?.dedupeKey).toBe(diagnosticsKey([logId(7)]));
@@ -147,7 +151,7 @@ describe('Databricks diagnostic logs', () => {
       action: 'updatePermissions',
       params: { securable_type: 'view', securable_full_name: 'main.sales.orders_v' },
     });
-    expect(ingestMessage(batch(record), {}).items[0]?.request?.requestInfo.resources).toEqual([
+    expect(resourcesOf(ingestMessage(batch(record), {}).items[0]?.request)).toEqual([
       { type: 'table', values: { catalog: 'main', schema: 'sales', table: 'orders_v' } },
     ]);
   });
@@ -195,7 +199,7 @@ describe('Databricks diagnostic logs', () => {
     ],
   ])('takes the object of %s from requestParams %j', (action, params, type, values) => {
     const { items, dropped } = ingestMessage(batch(diagnosticRecord({ action, params })), {});
-    expect(items.map((item) => item.request?.requestInfo.resources)).toEqual([[{ type, values }]]);
+    expect(items.map((item) => resourcesOf(item.request))).toEqual([[{ type, values }]]);
     expect(dropped).toEqual({});
   });
 
@@ -217,7 +221,7 @@ describe('Databricks diagnostic logs', () => {
       {},
     );
     expect(items).toHaveLength(1);
-    expect(items[0]?.request?.requestInfo.resources).toEqual([
+    expect(resourcesOf(items[0]?.request)).toEqual([
       { type: 'table', values: { catalog: 'main', schema: 'sales', table: 'orders' } },
     ]);
     expect(items[0]?.dedupeKey).toBe(diagnosticsKey([logId(1), logId(2), logId(3)]));
@@ -235,7 +239,7 @@ describe('Databricks diagnostic logs', () => {
       ),
       {},
     );
-    expect(items[0]?.request?.requestInfo.resources).toEqual([
+    expect(resourcesOf(items[0]?.request)).toEqual([
       { type: 'table', values: { catalog: 'main', schema: 'sales', table: 'orders' } },
     ]);
   });
@@ -247,7 +251,7 @@ describe('Databricks diagnostic logs', () => {
       ),
       {},
     );
-    expect(items[0]?.request?.requestInfo.resources).toEqual([
+    expect(resourcesOf(items[0]?.request)).toEqual([
       { type: 'schema', values: { catalog: 'main', schema: 'sales_eu' } },
     ]);
   });
@@ -262,7 +266,7 @@ describe('Databricks diagnostic logs', () => {
         response: { statusCode: 200 },
       },
     };
-    expect(ingestMessage({ records: [asObjects] }, {}).items[0]?.request?.requestInfo.resources).toEqual([
+    expect(resourcesOf(ingestMessage({ records: [asObjects] }, {}).items[0]?.request)).toEqual([
       { type: 'schema', values: { catalog: 'main', schema: 'hr' } },
     ]);
   });
@@ -270,9 +274,9 @@ describe('Databricks diagnostic logs', () => {
   it('takes the action from operationName when properties.actionName is absent', () => {
     const record = diagnosticRecord({ action: 'createCatalog', params: { name: 'finance' } });
     const { actionName: _dropped, ...properties } = record.properties;
-    expect(
-      ingestMessage({ records: [{ ...record, properties }] }, {}).items[0]?.request?.requestInfo.resources,
-    ).toEqual([{ type: 'catalog', values: { catalog: 'finance' } }]);
+    expect(resourcesOf(ingestMessage({ records: [{ ...record, properties }] }, {}).items[0]?.request)).toEqual([
+      { type: 'catalog', values: { catalog: 'finance' } },
+    ]);
   });
 
   it.each([
@@ -304,7 +308,7 @@ describe('Databricks diagnostic logs', () => {
       ),
       {},
     );
-    expect(items[0]?.request?.requestInfo.resources).toEqual([
+    expect(resourcesOf(items[0]?.request)).toEqual([
       { type: 'table', values: { catalog: 'cat-a-log', schema: '目录', table: name } },
     ]);
   });
@@ -331,7 +335,7 @@ describe('Databricks diagnostic logs', () => {
       },
       {},
     );
-    expect(items.map((item) => item.request?.requestInfo.resources)).toEqual([
+    expect(items.map((item) => resourcesOf(item.request))).toEqual([
       [{ type: 'schema', values: { catalog: 'main', schema: 'hr' } }],
     ]);
     expect(dropped).toEqual({ malformed_record: 8 });
@@ -369,7 +373,7 @@ describe('Databricks diagnostic logs', () => {
       diagnosticRecord({ n: i + 1, action: 'createTable', params: { full_name_arg: `main.bulk.t${i}` } }),
     );
     const { items } = ingestMessage({ records }, {});
-    expect(items.map((item) => item.request?.requestInfo.resources.length)).toEqual([1000, 1]);
+    expect(items.map((item) => resourcesOf(item.request)?.length)).toEqual([1000, 1]);
     expect(items[1]?.dedupeKey).toBe(diagnosticsKey([logId(1001)]));
   });
 });

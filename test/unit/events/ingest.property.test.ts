@@ -204,7 +204,9 @@ describe('ingestMessage, for any input', () => {
         if (items.length > 0) batchesWithRequests += 1;
         const droppedCount = Object.values(dropped).reduce((sum, n) => sum + n, 0);
         const kept = records.length - droppedCount;
-        const resources = items.flatMap((item) => item.request?.requestInfo.resources ?? []);
+        const resources = items.flatMap((item) =>
+          item.request?.type === 'RESOURCE_SYNC' ? item.request.requestInfo.resources : [],
+        );
         expect(kept).toBeGreaterThanOrEqual(resources.length);
         expect(items.length > 0).toBe(kept > 0);
         for (const resource of resources) {
