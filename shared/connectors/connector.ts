@@ -1,6 +1,7 @@
 import type { ResourceRef } from '../task/request.js';
 import type { LoadedResource } from './loaded-resource.js';
 import type { MaskingPort } from './masking-port.js';
+import type { MembershipPort, PrincipalVisibility } from './membership-port.js';
 import type { PlanStep } from './plan-step.js';
 import type { Principal } from './securable.js';
 
@@ -44,6 +45,10 @@ export interface Capabilities {
   readonly principals?: PrincipalDirectory;
   /** Native masking policies and row filters, where the connector syncs them. */
   readonly masking?: MaskingPort;
+  /** Roles and who holds them, where the warehouse lets a sync manage them (PRINCIPAL_SYNC). */
+  readonly memberships?: MembershipPort;
+  /** Which principals exist, where that is all a PRINCIPAL_SYNC can learn (Unity Catalog over SQL). */
+  readonly visibility?: PrincipalVisibility;
 }
 
 export interface PrincipalDirectory {

@@ -7,6 +7,7 @@ import type { PlanStep } from '../plan-step.js';
 import type { Grant, Principal, Securable } from '../securable.js';
 import { canonicalPrivilege, grantStatement, principalKindOf, qualified, quoteIdent, storedName } from './dialect.js';
 import { DatabricksMasking } from './masking-port.js';
+import { DatabricksPrincipalVisibility } from './principal-visibility.js';
 import { DatabricksSession, type DatabricksSettings, type Row } from './session.js';
 import type { DatabricksStatements } from './statements.js';
 
@@ -54,6 +55,7 @@ export class DatabricksConnector implements Connector {
       containers: () => this.containers(),
       // Column masks and row filters are synced too when a governance schema is configured.
       ...(masking ? { masking: new DatabricksMasking(session, masking) } : {}),
+      visibility: new DatabricksPrincipalVisibility(session),
     };
   }
 
