@@ -14,6 +14,8 @@ export const UserStoreSchema = z.object({
   roles: z.array(z.object({ name, users: names, groups: names, roles: names })).default([]),
 });
 export type UserStore = z.output<typeof UserStoreSchema>;
+/** The file's form: lists may be left out. */
+export type UserStoreInput = z.input<typeof UserStoreSchema>;
 
 /** The principals with the version they were read at (Ranger's user store and role versions; null for a file). */
 export interface UserStoreSnapshot {

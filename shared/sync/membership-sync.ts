@@ -79,13 +79,14 @@ export async function syncMemberships(
     statements: [],
     plan: plan.steps.map(planLine),
     ...(ctx.snapshot.version !== null ? { policyVersion: ctx.snapshot.version } : {}),
+    ...(ctx.dryRun ? { dryRun: true } : {}),
   };
   if (plan.steps.length === 0) return { status: 'SUCCESS', message: 'already in sync', result: base };
   if (ctx.dryRun)
     return {
       status: 'SUCCESS',
       message: `dry run: ${plan.steps.length} change(s) planned, none applied`,
-      result: { ...base, dryRun: true },
+      result: base,
     };
   const outcomes = await port.apply(plan.steps);
   const done = outcomes.filter((o) => o.ok);
