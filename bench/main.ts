@@ -1,12 +1,23 @@
 /**
  * `npm run bench` (full: the issues' settings, states how long it took) or `npm run bench -- --quick` (under a
- * minute). Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on stderr, a one-line summary per target on stdout.
+ * minute); `--principals` runs the principal-sync row alone and only prints it. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on stderr, a one-line summary per target on stdout.
  */
 import { parseArgs } from 'node:util';
 import { verdict } from './harness.js';
-import { runBench } from './run.js';
+import { runBench, runPrincipalBench } from './run.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, principals: { type: 'boolean', default: false } },
+});
+if (values.principals) {
+  const r = await runPrincipalBench(values.quick);
+  for (const f of r.figures)
+    console.log(
+      `${verdict(f).padEnd(4)}  ${r.title}: ${f.label} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}`,
+    );
+  for (const n of r.notes) console.log(`      ${n}`);
+  process.exit(0);
+}
 const bench = await runBench({ quick: values.quick });
 for (const r of bench.results) {
   for (const f of r.figures.filter((x) => x.target))

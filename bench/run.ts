@@ -7,6 +7,7 @@ import { startBenchHost } from './host-child.js';
 import { type Ingest, ingest } from './ingest.js';
 import { type Latency, latency } from './latency.js';
 import { type Matching, matching } from './matching.js';
+import { type PrincipalSyncBench, principalSync } from './principal-sync.js';
 import { type RunInfo, resultsMarkdown, resultsSvg } from './report.js';
 import { type RoundTrips, roundTrips } from './round-trips.js';
 import { type Scale, scale } from './scale.js';
@@ -30,6 +31,7 @@ export interface BenchRun {
   scale: Scale;
   latency: Latency;
   matching: Matching;
+  principalSync: PrincipalSyncBench;
   results: BenchResult[];
 }
 
@@ -43,6 +45,7 @@ const SETTINGS = {
     scale: [10_000, 100_000],
     latency: 200,
     matching: { regexpStars: 3, runs: 2000, searched: 500 },
+    principals: { users: 10_000, groups: 1_000, changed: 10 },
   },
   quick: {
     catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
@@ -52,8 +55,14 @@ const SETTINGS = {
     scale: [2_000],
     latency: 10,
     matching: { regexpStars: 2, runs: 200, searched: 100 },
+    principals: { users: 1_000, groups: 100, changed: 5 },
   },
 };
+
+/** The principal-sync row alone (`npm run bench -- --principals`): printed, never written over the full results. */
+export async function runPrincipalBench(quick = false): Promise<PrincipalSyncBench> {
+  return principalSync(SETTINGS[quick ? 'quick' : 'full'].principals);
+}
 
 /** Runs every benchmark one after another in this process run and returns the figures. */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
@@ -79,7 +88,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const r5 = await burst(s.burst);
   const r6 = await scale(s.scale);
   const r8 = await matching(s.matching);
-  const results = [r1, r2, r3, r4, r5, r6, r7, r8];
+  const r9 = await principalSync(s.principals);
+  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9];
   const run: RunInfo = {
     quick,
     startedAt,
@@ -107,6 +117,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
     scale: r6,
     latency: r7,
     matching: r8,
+    principalSync: r9,
     results,
   };
 }

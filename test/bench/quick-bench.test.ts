@@ -16,6 +16,7 @@ describe('quick bench', () => {
       'scale',
       'latency',
       'matching',
+      'principal-sync',
     ]);
 
     const tvf = bench.targetedVsFull.raw;
@@ -61,5 +62,11 @@ describe('quick bench', () => {
     const m = bench.matching.raw;
     expect(m.beforeAfter.every((b) => b.agree) && m.glob.agree).toBe(true);
     expect(m.patterns.every((p) => p.steps > 0 && p.steps <= (255 + 1) * (64 + 1) + 64)).toBe(true);
+
+    const ps = bench.principalSync.raw;
+    expect([ps.targeted.status, ps.full.status]).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(ps.targeted.roundTrips).toBeLessThanOrEqual(2 * (ps.changed + 1) + 3); // by the groups that changed
+    expect(ps.full.roundTrips).toBeLessThanOrEqual(ps.groups + 6); // by the groups, never by the users
+    expect(ps.targeted.writes).toBeGreaterThan(0);
   }, 240_000);
 });
