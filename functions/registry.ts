@@ -9,6 +9,7 @@ import { eventHubFunction } from './event-hub-ingest.js';
 import { fullSyncFunction } from './full-sync.js';
 import { healthFunction } from './health.js';
 import { principalSyncFunction } from './principal-sync.js';
+import { principalWatchFunction } from './principal-watch.js';
 import { sweeperFunction } from './sweeper.js';
 import { syncWorkerFunction } from './sync-worker.js';
 import { taskApiFunctions } from './task-api.js';
@@ -35,6 +36,15 @@ export function registrations(config: Config): Registration[] {
     { kind: 'queue', name: 'syncWorker', options: syncWorkerFunction() },
     { kind: 'timer', name: 'sweeper', options: sweeperFunction() },
     ...(config.fullSyncEnabled ? [{ kind: 'timer' as const, name: 'fullSync', options: fullSyncFunction() }] : []),
+    ...(config.principalSync.watchSchedule
+      ? [
+          {
+            kind: 'timer' as const,
+            name: 'principalWatch',
+            options: principalWatchFunction(config.principalSync.watchSchedule),
+          },
+        ]
+      : []),
     ...(config.principalSync.schedule
       ? [
           {

@@ -207,6 +207,9 @@ param principalSyncExclude string = ''
 @description('PRINCIPAL_SYNC_SCHEDULE (six-field NCRONTAB); empty: no scheduled principal sync.')
 param principalSyncSchedule string = ''
 
+@description('PRINCIPAL_WATCH_SCHEDULE (six-field NCRONTAB); empty: principal changes are not watched.')
+param principalWatchSchedule string = ''
+
 @description('IGNORE_OBJECTS (comma-separated globs); empty: none.')
 param ignoreObjects string = ''
 
@@ -484,6 +487,7 @@ var appSettings = {
   PRINCIPAL_SYNC_INCLUDE: principalSyncInclude
   PRINCIPAL_SYNC_EXCLUDE: principalSyncExclude
   PRINCIPAL_SYNC_SCHEDULE: principalSyncSchedule
+  PRINCIPAL_WATCH_SCHEDULE: principalWatchSchedule
   RANGER_URL: rangerUrl
   RANGER_SERVICE_NAME: rangerServiceName
   RANGER_USERNAME: rangerUsername

@@ -205,6 +205,7 @@ function buildConfig(
       include: e.PRINCIPAL_SYNC_INCLUDE,
       exclude: e.PRINCIPAL_SYNC_EXCLUDE,
       schedule: e.PRINCIPAL_SYNC_SCHEDULE,
+      watchSchedule: e.PRINCIPAL_WATCH_SCHEDULE,
     },
     principals: {
       userRoleTemplate: e.PRINCIPAL_USER_ROLE_TEMPLATE,

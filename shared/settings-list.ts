@@ -204,6 +204,10 @@ export const COMMON_SETTINGS = [
     description:
       'NCRONTAB schedule of a PRINCIPAL_SYNC of every Ranger group and role (source SCHEDULE). Unset: no scheduled principal sync.',
   }),
+  setting('PRINCIPAL_WATCH_SCHEDULE', ncrontab.optional(), {
+    description:
+      "NCRONTAB schedule on which Ranger's principals are read and a change in them becomes a PRINCIPAL_SYNC task (source PRINCIPAL_CHANGE) for exactly the groups and roles that changed. Unset: not watched.",
+  }),
   setting('PORT', boundedInt(0, 65535), { default: '7071', description: 'Local host only: HTTP port.' }),
 ] as const;
 

@@ -118,6 +118,7 @@ locals {
     PRINCIPAL_SYNC_INCLUDE                                      = var.principal_sync_include
     PRINCIPAL_SYNC_EXCLUDE                                      = var.principal_sync_exclude
     PRINCIPAL_SYNC_SCHEDULE                                     = var.principal_sync_schedule
+    PRINCIPAL_WATCH_SCHEDULE                                    = var.principal_watch_schedule
     RANGER_URL                                                  = var.ranger_url
     RANGER_SERVICE_NAME                                         = var.ranger_service_name
     RANGER_USERNAME                                             = var.ranger_username

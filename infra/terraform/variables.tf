@@ -346,6 +346,12 @@ variable "principal_sync_schedule" {
   description = "PRINCIPAL_SYNC_SCHEDULE (six-field NCRONTAB); empty: no scheduled principal sync."
 }
 
+variable "principal_watch_schedule" {
+  type        = string
+  default     = ""
+  description = "PRINCIPAL_WATCH_SCHEDULE (six-field NCRONTAB); empty: principal changes are not watched."
+}
+
 variable "ignore_objects" {
   type    = string
   default = ""

@@ -1,7 +1,7 @@
 import type { ResourceRef } from '../task/request.js';
 import type { ResourceStatus, TaskStatus } from '../task/status.js';
 
-export type TaskSource = 'API' | 'EVENT_HUB' | 'SCHEDULE';
+export type TaskSource = 'API' | 'EVENT_HUB' | 'SCHEDULE' | 'PRINCIPAL_CHANGE';
 
 /** The header row (`RowKey = "task"`) of a task. */
 export interface TaskHeader {

@@ -25,8 +25,8 @@ export interface PrincipalRig {
   storage: TestStorage;
   emulator: SnowflakeEmulator;
   deps: WorkerDeps;
-  /** Makes `store` what Ranger says from now on (a new PRINCIPALS_FILE, read by the real file source). */
-  ranger(store: UserStoreInput): Promise<void>;
+  /** Makes `store` what Ranger says from now on (a new PRINCIPALS_FILE, read by the real file source); its path. */
+  ranger(store: UserStoreInput): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +79,7 @@ export async function startPrincipalRig(
       const path = join(dir, `principals-${files++}.json`);
       await writeFile(path, JSON.stringify(store));
       deps.principals = { ...deps.principals!, source: filePrincipalSource(path) };
+      return path;
     },
     stop: async () => {
       await connector.close();
