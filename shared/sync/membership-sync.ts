@@ -90,6 +90,11 @@ export async function syncMemberships(
     };
   const outcomes = await port.apply(plan.steps);
   const done = outcomes.filter((o) => o.ok);
+  // The task's later rows read the listing taken before this one: what it created exists for them now.
+  for (const { step } of done) {
+    if (step.op === 'CREATE_ROLE') warehouse.roles.set(step.role, { managed: true });
+    if (step.op === 'CREATE_USER') warehouse.users.add(step.user);
+  }
   const result: ResourceResult = {
     ...base,
     granted: done.filter((o) => o.step.op !== 'REVOKE').map((o) => change(o.step)),
