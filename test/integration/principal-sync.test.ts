@@ -105,7 +105,10 @@ describe('PRINCIPAL_SYNC on Snowflake through the real driver, the emulator, the
   it('knows, in the rows after it, the roles an earlier row of the same task created', async () => {
     await rig.ranger({
       ...ranger,
-      roles: [{ name: 'reviewer', groups: ['finance'] }, { name: 'chief', roles: ['reviewer'] }],
+      roles: [
+        { name: 'reviewer', groups: ['finance'] },
+        { name: 'chief', roles: ['reviewer'] },
+      ],
     });
     const { rows } = await syncPrincipals(rig, [
       { type: 'role', name: 'reviewer' },
