@@ -6,7 +6,7 @@ import type { ResourceRow } from '../store/records.js';
 import type { ResourceStateStore } from '../store/resource-state.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { ALL_PRINCIPALS } from '../task/principal-request.js';
-import { enterResource } from './coalesce.js';
+import { gatedSync } from './coalesce.js';
 import { listWarehousePrincipals, syncMemberships, type WarehousePrincipals } from './membership-sync.js';
 import { checkPrincipals } from './principal-check.js';
 import { type PrincipalContext, type PrincipalSyncDeps, principalContext } from './principal-context.js';
@@ -94,28 +94,10 @@ async function coalesced(
   sync: () => Promise<ResourceOutcome>,
 ): Promise<ResourceOutcome | { busyMs: number }> {
   const states = deps.coalescing!.states;
-  const gate = await enterResource(
-    states,
-    statePath(row.ref),
-    task.header.taskId,
-    new Date(task.header.createdAt),
-    version,
-    deps.leaseSeconds,
-    clock(),
-  );
-  if (gate.kind === 'covered')
-    return { status: 'SUCCESS', message: `already in sync since ${gate.since} (user store version ${version})` };
-  if (gate.kind === 'busy') return { busyMs: gate.retryAfterMs };
-  let outcome: ResourceOutcome | undefined;
-  try {
-    outcome = await sync();
-    return outcome;
-  } finally {
-    await states.release(
-      gate.held,
-      outcome?.status === 'SUCCESS' ? { startedAt: gate.startedAt, policyVersion: version } : undefined,
-    );
-  }
+  const gated = await gatedSync(states, statePath(row.ref), task.header, version, deps.leaseSeconds, clock(), sync);
+  if ('covered' in gated)
+    return { status: 'SUCCESS', message: `already in sync since ${gated.covered} (user store version ${version})` };
+  return gated;
 }
 
 /** One principal row by what the warehouse can do; what it throws becomes the row's outcome. */
