@@ -1,20 +1,33 @@
 /**
  * `npm run bench` (full: the issues' settings, states how long it took) or `npm run bench -- --quick` (under a
- * minute); `--policy-change` runs only the policy-change row and writes no results file. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on stderr, a one-line summary per target on stdout.
+ * minute); `--policy-change` runs only the policy-change row and `--principals` only the principal-sync row, and write
+ * no results file. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg);
+ * progress on stderr, a one-line summary per target on stdout.
  */
 import { parseArgs } from 'node:util';
 import { verdict } from './harness.js';
-import { runBench, runPolicyChangeBench } from './run.js';
+import { runBench, runPolicyChangeBench, runPrincipalBench } from './run.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, 'policy-change': { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    'policy-change': { type: 'boolean', default: false },
+    principals: { type: 'boolean', default: false },
+  },
 });
-if (values['policy-change']) {
-  for (const r of await runPolicyChangeBench(values.quick))
+const alone = values['policy-change']
+  ? await runPolicyChangeBench(values.quick)
+  : values.principals
+    ? [await runPrincipalBench(values.quick)]
+    : undefined;
+if (alone) {
+  for (const r of alone) {
     for (const f of r.figures)
       console.log(
         `${f.target ? verdict(f).padEnd(4) : '    '}  ${r.title}: ${f.label} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}`,
       );
+    for (const n of r.notes) console.log(`      ${n}`);
+  }
   process.exit(0);
 }
 const bench = await runBench({ quick: values.quick });

@@ -8,6 +8,7 @@ import { type Ingest, ingest } from './ingest.js';
 import { type Latency, latency } from './latency.js';
 import { type Matching, matching } from './matching.js';
 import { type PolicyChange, policyChange } from './policy-change.js';
+import { type PrincipalSyncBench, principalSync } from './principal-sync.js';
 import { type RunInfo, resultsMarkdown, resultsSvg } from './report.js';
 import { type RoundTrips, roundTrips } from './round-trips.js';
 import { type Scale, scale } from './scale.js';
@@ -32,6 +33,7 @@ export interface BenchRun {
   latency: Latency;
   matching: Matching;
   policyChange: PolicyChange;
+  principalSync: PrincipalSyncBench;
   results: BenchResult[];
 }
 
@@ -46,6 +48,7 @@ const SETTINGS = {
     latency: 200,
     matching: { regexpStars: 3, runs: 2000, searched: 500 },
     policyChange: [1_000, 10_000, 100_000],
+    principals: { users: 10_000, groups: 1_000, changed: 10 },
   },
   quick: {
     catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
@@ -56,8 +59,14 @@ const SETTINGS = {
     latency: 10,
     matching: { regexpStars: 2, runs: 200, searched: 100 },
     policyChange: [1_000],
+    principals: { users: 1_000, groups: 100, changed: 5 },
   },
 };
+
+/** The principal-sync row alone (`npm run bench -- --principals`): printed, never written over the full results. */
+export async function runPrincipalBench(quick = false): Promise<PrincipalSyncBench> {
+  return principalSync(SETTINGS[quick ? 'quick' : 'full'].principals);
+}
 
 /** Runs every benchmark one after another in this process run and returns the figures. */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
@@ -84,7 +93,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const r6 = await scale(s.scale);
   const r8 = await matching(s.matching);
   const r9 = await policyChange(s.policyChange);
-  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9];
+  const r10 = await principalSync(s.principals);
+  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10];
   const run: RunInfo = {
     quick,
     startedAt,
@@ -113,6 +123,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
     latency: r7,
     matching: r8,
     policyChange: r9,
+    principalSync: r10,
     results,
   };
 }

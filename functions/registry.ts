@@ -12,6 +12,8 @@ import { fullSyncFunction } from './full-sync.js';
 import { healthFunction } from './health.js';
 import { openApiFunction } from './openapi.js';
 import { policyWatchFunction } from './policy-watch.js';
+import { principalSyncFunction } from './principal-sync.js';
+import { principalWatchFunction } from './principal-watch.js';
 import { sweeperFunction } from './sweeper.js';
 import { syncWorkerFunction } from './sync-worker.js';
 import { taskApiFunctions } from './task-api.js';
@@ -45,6 +47,24 @@ export function registrations(config: Config): Registration[] {
     ...(config.fullSyncEnabled ? [{ kind: 'timer' as const, name: 'fullSync', options: fullSyncFunction() }] : []),
     ...(config.policyWatchSchedule
       ? [{ kind: 'timer' as const, name: 'policyWatch', options: policyWatchFunction(config.policyWatchSchedule) }]
+      : []),
+    ...(config.principalSync.watchSchedule
+      ? [
+          {
+            kind: 'timer' as const,
+            name: 'principalWatch',
+            options: principalWatchFunction(config.principalSync.watchSchedule),
+          },
+        ]
+      : []),
+    ...(config.principalSync.schedule
+      ? [
+          {
+            kind: 'timer' as const,
+            name: 'principalSync',
+            options: principalSyncFunction(config.principalSync.schedule),
+          },
+        ]
       : []),
   ];
 }

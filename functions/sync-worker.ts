@@ -27,6 +27,7 @@ export function syncWorkerFunction(): StorageQueueFunctionOptions {
           profile: s.profile,
           scope: s.scope,
           policies: s.policies,
+          principals: s.principals,
           leaseSeconds: s.config.leaseSeconds,
           log,
           coalescing: { states: s.states, queue: s.queue },

@@ -77,6 +77,9 @@ param jwtRequiredScope string = ''
 @description('Path of a Ranger policy JSON file readable by the app (POLICY_FILE). Set this or rangerUrl.')
 param policyFile string = ''
 
+@description('Path of a Ranger principals JSON file readable by the app (PRINCIPALS_FILE); empty: Ranger Admin\'s user store when rangerUrl is set.')
+param principalsFile string = ''
+
 @description('Ranger Admin base URL (RANGER_URL).')
 param rangerUrl string = ''
 
@@ -123,6 +126,9 @@ param snowflakeAccessUrl string = ''
 
 @description('Create a role a policy names when it does not exist (CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES).')
 param snowflakeCreateMissingRoles bool = false
+
+@description('Principal sync: create a missing Ranger user without a password (CONNECTOR_SNOWFLAKE_CREATE_MISSING_USERS).')
+param snowflakeCreateMissingUsers bool = false
 
 // ---------------------------------------------------------------------------------------------------------------
 // Databricks Unity Catalog connection
@@ -194,6 +200,18 @@ param principalCase string = ''
 
 @description('IGNORE_ROLES (comma-separated globs); empty: the code default.')
 param ignoreRoles string = ''
+
+@description('PRINCIPAL_SYNC_INCLUDE (comma-separated globs of role and user names); empty: the code default.')
+param principalSyncInclude string = ''
+
+@description('PRINCIPAL_SYNC_EXCLUDE (comma-separated globs of role and user names); empty: none.')
+param principalSyncExclude string = ''
+
+@description('PRINCIPAL_SYNC_SCHEDULE (six-field NCRONTAB); empty: no scheduled principal sync.')
+param principalSyncSchedule string = ''
+
+@description('PRINCIPAL_WATCH_SCHEDULE (six-field NCRONTAB); empty: principal changes are not watched.')
+param principalWatchSchedule string = ''
 
 @description('IGNORE_OBJECTS (comma-separated globs); empty: none.')
 param ignoreObjects string = ''
@@ -469,6 +487,11 @@ var appSettings = {
   EVENTHUB_NAME: names.eventHub
   EVENTHUB_CONSUMER_GROUP: instanceName
   POLICY_FILE: policyFile
+  PRINCIPALS_FILE: principalsFile
+  PRINCIPAL_SYNC_INCLUDE: principalSyncInclude
+  PRINCIPAL_SYNC_EXCLUDE: principalSyncExclude
+  PRINCIPAL_SYNC_SCHEDULE: principalSyncSchedule
+  PRINCIPAL_WATCH_SCHEDULE: principalWatchSchedule
   RANGER_URL: rangerUrl
   RANGER_SERVICE_NAME: rangerServiceName
   RANGER_USERNAME: rangerUsername
@@ -481,6 +504,7 @@ var appSettings = {
   SNOWFLAKE_WAREHOUSE: snowflakeWarehouse
   SNOWFLAKE_ACCESS_URL: snowflakeAccessUrl
   CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES: flag(snowflakeCreateMissingRoles)
+  CONNECTOR_SNOWFLAKE_CREATE_MISSING_USERS: flag(snowflakeCreateMissingUsers)
   DATABRICKS_HOST: databricksHost
   DATABRICKS_HTTP_PATH: databricksHttpPath
   DATABRICKS_TOKEN: isDatabricks && databricksAuth == 'token' ? kvRef(vaultUri, 'DATABRICKS-TOKEN') : ''

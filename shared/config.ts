@@ -202,6 +202,13 @@ function buildConfig(
     },
     ...connections,
     masking: own.masking,
+    principalSync: {
+      file: e.PRINCIPALS_FILE,
+      include: e.PRINCIPAL_SYNC_INCLUDE,
+      exclude: e.PRINCIPAL_SYNC_EXCLUDE,
+      schedule: e.PRINCIPAL_SYNC_SCHEDULE,
+      watchSchedule: e.PRINCIPAL_WATCH_SCHEDULE,
+    },
     principals: {
       userRoleTemplate: e.PRINCIPAL_USER_ROLE_TEMPLATE,
       case: e.PRINCIPAL_CASE ?? warehouse.defaults.principalCase,

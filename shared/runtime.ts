@@ -3,12 +3,15 @@ import type { Connector } from './connectors/connector.js';
 import type { WarehouseProfile } from './plan/profile.js';
 import { type ManagedScope, managedScope } from './plan/scope.js';
 import { filePolicySource, type PolicySource, rangerAdminSource } from './policy/index.js';
+import { filePrincipalSource } from './principals/principals-file-source.js';
+import { rangerUserStoreSource } from './principals/ranger-user-store-source.js';
 import { queueClient, tableClient } from './store/clients.js';
 import { DispatchQueue } from './store/dispatch-queue.js';
 import { StoreError, statusCodeOf } from './store/errors.js';
 import { PolicySnapshotStore } from './store/policy-snapshot-store.js';
 import { ResourceStateStore } from './store/resource-state.js';
 import { TaskStore } from './store/task-store.js';
+import type { PrincipalSyncDeps } from './sync/principal-context.js';
 
 /** Everything a function needs, built once per process from the configuration. */
 export interface Services {
@@ -22,6 +25,7 @@ export interface Services {
   policies: PolicySource;
   /** The policy watcher's last policy set. */
   snapshots: PolicySnapshotStore;
+  principals: PrincipalSyncDeps;
 }
 
 export async function buildServices(
@@ -40,6 +44,7 @@ export async function buildServices(
     connector: overrides.connector ?? (await connectWarehouse(config)),
     scope: managedScope({ ...config.scope, managedPrivileges: config.scope.managedPrivileges ?? module.privileges }),
     policies: policySource(config),
+    principals: principalSyncDeps(config),
   };
 }
 
@@ -67,6 +72,25 @@ export async function prepareStorage(
         );
   });
   return { store, queue, states, snapshots };
+}
+
+/**
+ * PRINCIPALS_FILE, else Ranger Admin's user store with the policy source's credentials. The scope always leaves out
+ * IGNORE_ROLES and the warehouse's own administrators, whatever PRINCIPAL_SYNC_EXCLUDE says.
+ */
+function principalSyncDeps(config: Config): PrincipalSyncDeps {
+  const { file, include, exclude } = config.principalSync;
+  const ranger = config.policy.ranger;
+  const systemRoles = config.warehouse.module.defaults.ignoreRoles.split(',').map((r) => r.trim());
+  return {
+    source: file
+      ? filePrincipalSource(file)
+      : ranger
+        ? rangerUserStoreSource({ ...ranger, pluginId: `policysync@${config.instance}` })
+        : undefined,
+    scope: { include, exclude: [...exclude, ...config.scope.ignoreRoles, ...systemRoles] },
+    naming: config.principals,
+  };
 }
 
 /** The configured warehouse's connector, with masking sync unless it is turned off. */

@@ -197,6 +197,28 @@ export const COMMON_SETTINGS = [
         'Comma-separated privileges the sync manages; others are left alone. Masks and row filters decide what a SELECT returns: they are synced only while SELECT is managed. Defaults to every privilege the connector maps.',
     },
   ),
+  setting('PRINCIPALS_FILE', optionalText, {
+    description:
+      'Path of a JSON file of Ranger principals (`{users, groups: [{name, members}], roles: [{name, users, groups, roles}]}`) for PRINCIPAL_SYNC; re-read when it changes. Without it, principals come from Ranger Admin (RANGER_URL) when that is set.',
+  }),
+  setting('PRINCIPAL_SYNC_INCLUDE', csv, {
+    default: '*',
+    description:
+      'Comma-separated globs of warehouse role and user names a PRINCIPAL_SYNC may create, grant or revoke memberships of.',
+  }),
+  setting('PRINCIPAL_SYNC_EXCLUDE', csv, {
+    default: '',
+    description:
+      "Comma-separated globs of warehouse role and user names a PRINCIPAL_SYNC never touches. IGNORE_ROLES, the warehouse's system roles and the connector's own role are always excluded as well.",
+  }),
+  setting('PRINCIPAL_SYNC_SCHEDULE', ncrontab.optional(), {
+    description:
+      'NCRONTAB schedule of a PRINCIPAL_SYNC of every Ranger group and role (source SCHEDULE). Unset: no scheduled principal sync.',
+  }),
+  setting('PRINCIPAL_WATCH_SCHEDULE', ncrontab.optional(), {
+    description:
+      "NCRONTAB schedule on which Ranger's principals are read and a change in them becomes a PRINCIPAL_SYNC task (source PRINCIPAL_CHANGE) for exactly the groups and roles that changed. Unset: not watched.",
+  }),
   setting('PORT', boundedInt(0, 65535), { default: '7071', description: 'Local host only: HTTP port.' }),
 ] as const;
 

@@ -37,6 +37,7 @@ function demoDefaults(kind: string, local: LocalWarehouse | undefined): Record<s
     CONNECTOR_KIND: kind,
     CONNECTOR_INSTANCE: 'local',
     ...(local ? { POLICY_FILE: local.policies } : {}),
+    ...(local?.principals ? { PRINCIPALS_FILE: local.principals } : {}),
     JWT_SECRET: randomBytes(32).toString('base64url'),
   };
 }

@@ -12,6 +12,8 @@ export interface LocalWarehouse {
   readonly module: WarehouseModule;
   /** The demo's Ranger policies (a POLICY_FILE). */
   readonly policies: string;
+  /** The demo's Ranger users, groups and roles (a PRINCIPALS_FILE), consistent with its policies. */
+  readonly principals?: string;
   /** When `env` names no real warehouse: its emulator, seeded with the demo catalog. Absent: nothing to start. */
   emulator?(env: Readonly<Record<string, string>>): Promise<RunningEmulator | undefined>;
 }

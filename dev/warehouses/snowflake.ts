@@ -6,6 +6,7 @@ import type { LocalWarehouse } from './local-warehouse.js';
 export const snowflakeLocal: LocalWarehouse = {
   module: snowflakeModule,
   policies: fileURLToPath(new URL('../demo/policies.json', import.meta.url)),
+  principals: fileURLToPath(new URL('../demo/principals.json', import.meta.url)),
   emulator: async (env) => {
     if (env.SNOWFLAKE_ACCOUNT) return undefined;
     const emulator = await startSnowflakeEmulator({

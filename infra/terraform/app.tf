@@ -115,6 +115,11 @@ locals {
     EVENTHUB_NAME                                               = local.names.event_hub
     EVENTHUB_CONSUMER_GROUP                                     = var.instance_name
     POLICY_FILE                                                 = var.policy_file
+    PRINCIPALS_FILE                                             = var.principals_file
+    PRINCIPAL_SYNC_INCLUDE                                      = var.principal_sync_include
+    PRINCIPAL_SYNC_EXCLUDE                                      = var.principal_sync_exclude
+    PRINCIPAL_SYNC_SCHEDULE                                     = var.principal_sync_schedule
+    PRINCIPAL_WATCH_SCHEDULE                                    = var.principal_watch_schedule
     RANGER_URL                                                  = var.ranger_url
     RANGER_SERVICE_NAME                                         = var.ranger_service_name
     RANGER_USERNAME                                             = var.ranger_username
@@ -127,6 +132,7 @@ locals {
     SNOWFLAKE_WAREHOUSE                                         = var.snowflake_warehouse
     SNOWFLAKE_ACCESS_URL                                        = var.snowflake_access_url
     CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES                    = tostring(var.snowflake_create_missing_roles)
+    CONNECTOR_SNOWFLAKE_CREATE_MISSING_USERS                    = tostring(var.snowflake_create_missing_users)
     DATABRICKS_HOST                                             = var.databricks_host
     DATABRICKS_HTTP_PATH                                        = var.databricks_http_path
     DATABRICKS_TOKEN                                            = local.is_databricks && var.databricks_auth == "token" ? local.kv_ref["DATABRICKS-TOKEN"] : ""

@@ -209,6 +209,12 @@ variable "snowflake_create_missing_roles" {
   default = false
 }
 
+variable "snowflake_create_missing_users" {
+  type        = bool
+  default     = false
+  description = "CONNECTOR_SNOWFLAKE_CREATE_MISSING_USERS: principal sync creates a missing Ranger user without a password."
+}
+
 # --- Databricks Unity Catalog ---------------------------------------------------------------------------------------
 
 variable "databricks_host" {
@@ -322,6 +328,34 @@ variable "principal_case" {
 variable "ignore_roles" {
   type    = string
   default = ""
+}
+
+variable "principals_file" {
+  type        = string
+  default     = ""
+  description = "PRINCIPALS_FILE: path of a Ranger principals JSON file; empty: Ranger Admin's user store when ranger_url is set."
+}
+
+variable "principal_sync_include" {
+  type    = string
+  default = ""
+}
+
+variable "principal_sync_exclude" {
+  type    = string
+  default = ""
+}
+
+variable "principal_sync_schedule" {
+  type        = string
+  default     = ""
+  description = "PRINCIPAL_SYNC_SCHEDULE (six-field NCRONTAB); empty: no scheduled principal sync."
+}
+
+variable "principal_watch_schedule" {
+  type        = string
+  default     = ""
+  description = "PRINCIPAL_WATCH_SCHEDULE (six-field NCRONTAB); empty: principal changes are not watched."
 }
 
 variable "ignore_objects" {

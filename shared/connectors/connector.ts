@@ -2,6 +2,7 @@ import type { Check } from '../doctor/check.js';
 import type { ResourceRef } from '../task/request.js';
 import type { LoadedResource } from './loaded-resource.js';
 import type { MaskingPort } from './masking-port.js';
+import type { MembershipPort, PrincipalVisibility } from './membership-port.js';
 import type { PlanStep } from './plan-step.js';
 import type { Principal } from './securable.js';
 
@@ -53,6 +54,10 @@ export interface Capabilities {
   readonly masking?: MaskingPort;
   /** `policysync doctor`'s warehouse checks (privileges, visibility, governance schema), read-only, each with its fix. */
   readonly diagnose?: () => Promise<Check[]>;
+  /** Roles and who holds them, where the warehouse lets a sync manage them (PRINCIPAL_SYNC). */
+  readonly memberships?: MembershipPort;
+  /** Which principals exist, where that is all a PRINCIPAL_SYNC can learn (Unity Catalog over SQL). */
+  readonly visibility?: PrincipalVisibility;
 }
 
 export interface PrincipalDirectory {

@@ -11,7 +11,7 @@ export function classifyMessage(value: unknown): Origin {
   if (Array.isArray(value.records)) return 'databricks_diagnostics';
   if ('specversion' in value) return 'cloudevents';
   if ('eventType' in value && 'id' in value) return 'event_grid';
-  if (value.type === 'RESOURCE_SYNC' || 'requestInfo' in value) return 'v2';
+  if (value.type === 'RESOURCE_SYNC' || value.type === 'PRINCIPAL_SYNC' || 'requestInfo' in value) return 'v2';
   return 'unknown';
 }
 

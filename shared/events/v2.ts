@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { jsonPath } from '../task/issues.js';
-import { parseTaskRequest, type TaskRequest } from '../task/task-request.js';
+import { parseTaskRequest, requestTypeOf, type TaskRequest } from '../task/task-request.js';
 import { clip, parseJsonText } from './json-body.js';
 
 export type V2Outcome = { request: TaskRequest } | { invalid: string };
@@ -21,8 +21,7 @@ export function parseV2(payload: unknown, where = ''): V2Outcome {
   if (payload === undefined) return { invalid: `${where || 'body'}: missing; expected a RESOURCE_SYNC request` };
   const parsed = parseTaskRequest(payload);
   if (parsed.success) return { request: parsed.data };
-  const type = (payload as { type?: unknown } | null)?.type === 'POLICY_SYNC' ? 'POLICY_SYNC' : 'RESOURCE_SYNC';
-  return { invalid: `invalid ${type} request: ${formatIssues(parsed.error.issues, where)}` };
+  return { invalid: `invalid ${requestTypeOf(payload)} request: ${formatIssues(parsed.error.issues, where)}` };
 }
 
 /** `$.requestInfo.resources[0].type: Invalid input...; ...` — every issue with its JSON path, bounded. */

@@ -57,7 +57,7 @@ export async function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiD
         400,
         'invalid-request',
         'Bad Request',
-        'the task request does not match the RESOURCE_SYNC or POLICY_SYNC schema',
+        'the task request does not match the RESOURCE_SYNC, POLICY_SYNC or PRINCIPAL_SYNC schema',
         { issues: issuesOf(parsed.error) },
       );
     }

@@ -3,7 +3,7 @@ import type { ResourceRef } from '../task/request.js';
 import type { ResourceStatus, TaskStatus } from '../task/status.js';
 import type { TaskType } from '../task/task-request.js';
 
-export type TaskSource = 'API' | 'EVENT_HUB' | 'SCHEDULE' | 'POLICY_CHANGE';
+export type TaskSource = 'API' | 'EVENT_HUB' | 'SCHEDULE' | 'POLICY_CHANGE' | 'PRINCIPAL_CHANGE';
 
 /** The header row (`RowKey = "task"`) of a task. */
 export interface TaskHeader {

@@ -12,6 +12,8 @@ import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
 import { enterResource } from './coalesce.js';
 import { expandPolicyTask } from './policy-task.js';
+import type { PrincipalSyncDeps } from './principal-context.js';
+import { syncPrincipalTask } from './principal-sync.js';
 import { type ResourceOutcome, syncResourceSafely } from './resource-sync.js';
 import { syncTree } from './tree-sync.js';
 
@@ -22,6 +24,8 @@ export interface WorkerDeps {
   scope: ManagedScope;
   policies: PolicySource;
   leaseSeconds: number;
+  /** PRINCIPAL_SYNC: where principals come from, their scope and naming. Such tasks fail saying so when absent. */
+  principals?: PrincipalSyncDeps;
   /** Burst coalescing: resource states, and the queue a deferred task goes back to. Off when absent. */
   coalescing?: { states: ResourceStateStore; queue: DispatchQueue };
   now?: () => Date;
@@ -49,6 +53,12 @@ export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = f
   task = claimed;
 
   try {
+    if (task.header.type === 'PRINCIPAL_SYNC') {
+      const done = await syncPrincipalTask(task, deps, clock);
+      if (done.kind === 'lost') return 'claimed_elsewhere';
+      if (done.kind === 'busy') return await defer(done.task, deps, clock(), done.retryAfterMs);
+      return await finish(done.task, deps, clock(), null);
+    }
     const snapshot = await deps.policies.current();
     const version = policyFingerprint(snapshot);
     if (task.header.type === 'POLICY_SYNC' && task.header.resourceCount === 0)

@@ -1,5 +1,6 @@
 import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { identifierProblem } from './identifier.js';
+import { ALL_PRINCIPALS, type PrincipalRef } from './principal-request.js';
 import type { ResourceRef } from './request.js';
 import { supportedTypes, valueKeys } from './resource-types.js';
 import type { TaskRequest } from './task-request.js';
@@ -19,7 +20,19 @@ export function normalizeRequest(
 ): NormalizedRequest {
   // A POLICY_SYNC names policies, not resources: the worker finds its resources by expanding them.
   if (request.type === 'POLICY_SYNC') return { request, resources: [] };
+  if (request.type === 'PRINCIPAL_SYNC')
+    return { request, resources: request.requestInfo.principals.map(principalRow) };
   return { request, resources: request.requestInfo.resources.map((r) => normalizeResource(r, warehouse)) };
+}
+
+/**
+ * A principal is stored as a row like a resource's: `{type: 'group', values: {name}}`, its name exactly as Ranger
+ * spells it (Ranger names are case-sensitive); the same identifier rules keep it storable.
+ */
+function principalRow(p: PrincipalRef): NormalizedResource {
+  const ref: ResourceRef = { type: p.type, values: { name: p.name } };
+  const problem = p.name === ALL_PRINCIPALS ? undefined : identifierProblem(p.name);
+  return problem ? { ref, skip: `invalid request: principal name ${problem}` } : { ref };
 }
 
 function normalizeResource(

@@ -17,6 +17,7 @@ describe('quick bench', () => {
       'latency',
       'matching',
       'policy-change',
+      'principal-sync',
     ]);
 
     const tvf = bench.targetedVsFull.raw;
@@ -68,5 +69,10 @@ describe('quick bench', () => {
       expect(p.listings).toBe(1); // one listing of the one schema the policy names, whatever the catalog's size
       expect(p.roundTrips).toBeLessThanOrEqual(3 * 10 + p.listings);
     }
+    const ps = bench.principalSync.raw;
+    expect([ps.targeted.status, ps.full.status]).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(ps.targeted.roundTrips).toBeLessThanOrEqual(2 * (ps.changed + 1) + 3); // by the groups that changed
+    expect(ps.full.roundTrips).toBeLessThanOrEqual(ps.groups + 6); // by the groups, never by the users
+    expect(ps.targeted.writes).toBeGreaterThan(0);
   }, 240_000);
 });

@@ -35,6 +35,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('leaves the principal sync and watch timers off unless their NCRONTAB schedules are set and valid', () => {
+    expect(loadConfig(base).principalSync).toMatchObject({
+      schedule: undefined,
+      watchSchedule: undefined,
+      include: ['*'],
+    });
+    expect(loadConfig({ ...base, PRINCIPAL_SYNC_SCHEDULE: '0 30 3 * * *' }).principalSync.schedule).toBe(
+      '0 30 3 * * *',
+    );
+    expect(() => loadConfig({ ...base, PRINCIPAL_SYNC_SCHEDULE: '0 0 25 * * *' })).toThrow(
+      /PRINCIPAL_SYNC_SCHEDULE: is not a valid NCRONTAB expression/,
+    );
+    expect(() => loadConfig({ ...base, PRINCIPAL_WATCH_SCHEDULE: '*/5 * * * *' })).toThrow(
+      /PRINCIPAL_WATCH_SCHEDULE: must be a six-field NCRONTAB expression/,
+    );
+  });
+
   it('names the cross-setting problems once the values parse', () => {
     expect(() => loadConfig({ CONNECTOR_KIND: 'snowflake' })).toThrow(
       /JWT_SECRET[\s\S]*AzureWebJobsStorage[\s\S]*POLICY_FILE or RANGER_URL[\s\S]*SNOWFLAKE_ACCOUNT/,

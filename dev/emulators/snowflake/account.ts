@@ -46,6 +46,24 @@ export interface GrantRecord {
   createdOn: Date;
 }
 
+export interface User {
+  name: string;
+  createdOn: Date;
+  loginName: string;
+  comment: string | null;
+  /** Whether CREATE USER set a PASSWORD (SHOW USERS `has_password`). */
+  hasPassword: boolean;
+  defaultRole: string | null;
+}
+
+/** A role granted to a user or to another role (GRANT ROLE r TO USER u / TO ROLE r2). */
+export interface RoleGrant {
+  role: string;
+  grantee: { type: 'USER' | 'ROLE'; name: string };
+  grantedBy: string;
+  createdOn: Date;
+}
+
 /** The shape tests assert on: `name` is the fully qualified name as SHOW GRANTS prints it. */
 export interface GrantView {
   privilege: string;
@@ -69,6 +87,8 @@ export type Resolved =
 export class Account {
   readonly databases = new Map<string, Database>();
   readonly roles = new Map<string, Role>();
+  readonly users = new Map<string, User>();
+  private roleGrantList: RoleGrant[] = [];
   /** Masking and row access policies and their attachments. */
   readonly policies = new PolicyStore();
   private grantList: GrantRecord[] = [];
@@ -155,7 +175,58 @@ export class Account {
   dropRole(name: string): void {
     this.roles.delete(name);
     this.grantList = this.grantList.filter((g) => g.grantee !== name);
+    // A dropped role leaves every hierarchy it was part of, both as the role granted and as a grantee.
+    this.roleGrantList = this.roleGrantList.filter(
+      (g) => g.role !== name && !(g.grantee.type === 'ROLE' && g.grantee.name === name),
+    );
     this.reindexOwners();
+  }
+
+  // Users and role hierarchy ------------------------------------------------------------------------------------
+
+  user(name: string): User | undefined {
+    return this.users.get(name);
+  }
+  addUser(name: string, props: Partial<Omit<User, 'name' | 'createdOn'>> = {}): User {
+    const user: User = {
+      name,
+      createdOn: this.now(),
+      loginName: props.loginName ?? name.toUpperCase(),
+      comment: props.comment ?? null,
+      hasPassword: props.hasPassword ?? false,
+      defaultRole: props.defaultRole ?? null,
+    };
+    this.users.set(name, user);
+    return user;
+  }
+
+  /** Grants a role to a user or role; granting one already held changes nothing, as in Snowflake. */
+  grantRole(role: string, grantee: RoleGrant['grantee'], grantedBy: string): void {
+    if (this.roleGrantList.some((g) => g.role === role && sameGrantee(g.grantee, grantee))) return;
+    this.roleGrantList.push({ role, grantee: { ...grantee }, grantedBy, createdOn: this.now() });
+  }
+
+  /** Revokes a role from a user or role; revoking one not held succeeds silently. */
+  revokeRole(role: string, grantee: RoleGrant['grantee']): void {
+    this.roleGrantList = this.roleGrantList.filter((g) => !(g.role === role && sameGrantee(g.grantee, grantee)));
+  }
+
+  /** Whether `role` is `of` or holds it through the roles granted to it: granting `role` to `of` would close a cycle. */
+  inherits(role: string, of: string): boolean {
+    const seen = new Set<string>();
+    const below = [role];
+    for (let r = below.pop(); r !== undefined; r = below.pop()) {
+      if (r === of) return true;
+      if (seen.has(r)) continue;
+      seen.add(r);
+      for (const g of this.roleGrantList) if (g.grantee.type === 'ROLE' && g.grantee.name === r) below.push(g.role);
+    }
+    return false;
+  }
+
+  /** Role grants, for SHOW GRANTS OF ROLE / TO USER / TO ROLE and for assertions. */
+  roleGrants(filter?: (g: RoleGrant) => boolean): RoleGrant[] {
+    return filter ? this.roleGrantList.filter(filter) : [...this.roleGrantList];
   }
 
   // Grants ----------------------------------------------------------------------------------------------------
@@ -219,6 +290,9 @@ export class Account {
   }
 }
 
+function sameGrantee(a: RoleGrant['grantee'], b: RoleGrant['grantee']): boolean {
+  return a.type === b.type && a.name === b.name;
+}
 function objectKey(type: ObjectType, path: readonly string[]): string {
   return `${type}\u0000${path.join('\u0000')}`;
 }

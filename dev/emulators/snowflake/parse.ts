@@ -264,6 +264,7 @@ class Parser extends TokenCursor {
       COLUMNS: 'COLUMNS',
       ROLES: 'ROLES',
       WAREHOUSES: 'WAREHOUSES',
+      USERS: 'USERS',
     };
     const what = t.kind === 'word' ? plural[t.upper] : undefined;
     if (!what) return this.fail(t);
@@ -301,6 +302,7 @@ class Parser extends TokenCursor {
       return { kind: 'showGrants', on: { type, path: this.path(type === 'DATABASE' ? 1 : type === 'SCHEMA' ? 2 : 3) } };
     }
     if (this.accept('TO')) {
+      if (this.accept('USER')) return { kind: 'showGrants', toUser: this.identifier() };
       this.expect('ROLE');
       return { kind: 'showGrants', toRole: this.identifier() };
     }
@@ -381,14 +383,37 @@ class Parser extends TokenCursor {
 
   private createRole(): Statement {
     const orReplace = this.accept('OR', 'REPLACE');
+    if (this.accept('USER')) return this.createUser(orReplace);
     this.expect('ROLE');
     const ifNotExists = this.accept('IF', 'NOT', 'EXISTS');
     const name = this.identifier();
     if (this.accept('COMMENT')) {
       this.expectPunct('=');
-      this.value();
+      const comment = this.value();
+      return { kind: 'createRole', name, ifNotExists, orReplace, comment: String(this.resolved(comment) ?? '') };
     }
     return { kind: 'createRole', name, ifNotExists, orReplace };
+  }
+
+  /** CREATE [OR REPLACE] USER [IF NOT EXISTS] u [prop = value ...]: a value is a string, a number, a word or a name. */
+  private createUser(orReplace: boolean): Statement {
+    const ifNotExists = this.accept('IF', 'NOT', 'EXISTS');
+    const name = this.identifier();
+    const properties: Record<string, string> = {};
+    while (this.peek().kind === 'word') {
+      const key = (this.next() as { upper: string }).upper;
+      this.expectPunct('=');
+      const t = this.next();
+      if (t.kind === 'string' || t.kind === 'number' || t.kind === 'word' || t.kind === 'quoted')
+        properties[key] = t.text;
+      else if (t.kind === 'param') properties[key] = String(this.bindings[String(t.index)]?.value ?? '');
+      else return this.fail(t);
+    }
+    return { kind: 'createUser', name, ifNotExists, orReplace, properties };
+  }
+
+  private resolved(v: Value): string | number | null {
+    return v.kind === 'literal' ? v.value : ((this.bindings[String(v.index)]?.value as string | undefined) ?? null);
   }
 
   private dropRole(): Statement {

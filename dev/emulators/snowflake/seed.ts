@@ -43,6 +43,13 @@ export const snowflakeCatalogSchema = z.object({
   grants: z.array(grant).default([]),
   /** Global privileges, as `GRANT <privilege> ON ACCOUNT TO ROLE <to>` gives them. */
   accountGrants: z.array(z.object({ privilege: grant.shape.privilege, to: z.string().min(1) })).default([]),
+  users: z.array(z.object({ name: z.string().min(1), comment: z.string().nullable().default(null) })).default([]),
+  /** Roles granted to users and to roles (stored names). */
+  roleGrants: z
+    .array(
+      z.object({ role: z.string().min(1), to: z.object({ type: z.enum(['USER', 'ROLE']), name: z.string().min(1) }) }),
+    )
+    .default([]),
 });
 
 export type SnowflakeCatalog = z.input<typeof snowflakeCatalogSchema>;
@@ -89,6 +96,13 @@ export async function loadCatalog(catalog: SnowflakeCatalog | string, now?: () =
       grantedBy: g.grantedBy ?? 'SYSADMIN',
       grantOption: g.grantOption,
     });
+  });
+  for (const u of c.users) if (!account.user(u.name)) account.addUser(u.name, { comment: u.comment });
+  c.roleGrants.forEach((g, k) => {
+    if (!account.role(g.role)) problems.push(`roleGrants.${k}.role: no role ${g.role} in the catalog`);
+    else if (g.to.type === 'ROLE' ? !account.role(g.to.name) : !account.user(g.to.name))
+      problems.push(`roleGrants.${k}.to: no ${g.to.type.toLowerCase()} ${g.to.name} in the catalog`);
+    else account.grantRole(g.role, g.to, 'USERADMIN');
   });
   c.accountGrants.forEach((g, k) => {
     if (!account.role(g.to)) problems.push(`accountGrants.${k}.to: no role ${g.to} in the catalog`);

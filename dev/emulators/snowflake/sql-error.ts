@@ -14,7 +14,7 @@ export class SnowflakeSqlError extends Error {
   }
 }
 
-export type ObjectNoun = 'Database' | 'Schema' | 'Table' | 'View' | 'Role' | 'Object';
+export type ObjectNoun = 'Database' | 'Schema' | 'Table' | 'View' | 'Role' | 'User' | 'Object';
 
 /** 002003: Snowflake never distinguishes "missing" from "not visible to your role". */
 export function doesNotExist(noun: ObjectNoun, path: readonly string[]): SnowflakeSqlError {

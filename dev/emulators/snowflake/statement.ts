@@ -15,7 +15,16 @@ export type ShowScope =
   | { kind: 'table' | 'view'; path: string[] }
   | { kind: 'bare'; path: string[] }; // IN <name>: database or schema depending on the command
 
-export type ShowWhat = 'DATABASES' | 'SCHEMAS' | 'TABLES' | 'VIEWS' | 'OBJECTS' | 'COLUMNS' | 'ROLES' | 'WAREHOUSES';
+export type ShowWhat =
+  | 'DATABASES'
+  | 'SCHEMAS'
+  | 'TABLES'
+  | 'VIEWS'
+  | 'OBJECTS'
+  | 'COLUMNS'
+  | 'ROLES'
+  | 'WAREHOUSES'
+  | 'USERS';
 
 export type GrantTarget =
   | { kind: 'object'; type: ObjectType; path: string[] }
@@ -55,10 +64,18 @@ export type Statement =
       startsWith?: Value;
       limit?: number;
     }
-  | { kind: 'showGrants'; on?: { type: ObjectType; path: string[] }; toRole?: string; ofRole?: string }
+  | {
+      kind: 'showGrants';
+      on?: { type: ObjectType; path: string[] };
+      toRole?: string;
+      toUser?: string;
+      ofRole?: string;
+    }
   | { kind: 'grant' | 'revoke'; privileges: string[]; target: GrantTarget; role: string; grantOption: boolean }
   | { kind: 'grantRole' | 'revokeRole'; role: string; grantee: { type: 'ROLE' | 'USER'; name: string } }
-  | { kind: 'createRole'; name: string; ifNotExists: boolean; orReplace: boolean }
+  | { kind: 'createRole'; name: string; ifNotExists: boolean; orReplace: boolean; comment?: string }
+  /** CREATE USER: its properties by upper-case name, values as written (strings unquoted). */
+  | { kind: 'createUser'; name: string; ifNotExists: boolean; orReplace: boolean; properties: Record<string, string> }
   | { kind: 'dropRole'; name: string; ifExists: boolean }
   | { kind: 'use'; what: 'ROLE' | 'WAREHOUSE' | 'DATABASE' | 'SCHEMA' | 'SECONDARY ROLES'; path: string[] }
   | { kind: 'alterSession' }

@@ -9,6 +9,7 @@ import { diagnoseDatabricks } from './diagnose.js';
 import { grantStatement, principalKindOf, quoteIdent, storedName } from './dialect.js';
 import { DatabricksLoader } from './loader.js';
 import { DatabricksMasking } from './masking-port.js';
+import { DatabricksPrincipalVisibility } from './principal-visibility.js';
 import { DatabricksSession, type DatabricksSettings } from './session.js';
 import type { DatabricksStatements } from './statements.js';
 import { WorkspaceApi } from './workspace-api.js';
@@ -66,6 +67,7 @@ export class DatabricksConnector implements Connector {
           ...(masking ? { governanceSchema: masking.governanceSchema } : {}),
           catalogs: async () => (await this.containers()).map((r) => storedName(r.values.catalog ?? '')),
         }),
+      visibility: new DatabricksPrincipalVisibility(session),
     };
   }
 

@@ -39,6 +39,11 @@ const SETTINGS = [
     default: 'false',
     description: 'Create a role a policy names when it does not exist, instead of reporting it.',
   }),
+  setting('CONNECTOR_SNOWFLAKE_CREATE_MISSING_USERS', flag, {
+    default: 'false',
+    description:
+      'Principal sync: create a Ranger user missing from Snowflake (without a password) so it can be granted its roles, instead of reporting it. Off by default: users usually arrive through SCIM or SSO.',
+  }),
 ] as const;
 
 /** Snowflake: databases, schemas, tables, views and columns; grants to roles; masking and row access policies. */
@@ -91,6 +96,7 @@ export const snowflakeModule: WarehouseModule<SnowflakeConnection, 'snowflake'> 
       warehouse: v.SNOWFLAKE_WAREHOUSE,
       accessUrl: v.SNOWFLAKE_ACCESS_URL,
       createMissingRoles: v.CONNECTOR_SNOWFLAKE_CREATE_MISSING_ROLES,
+      createMissingUsers: v.CONNECTOR_SNOWFLAKE_CREATE_MISSING_USERS,
     },
   })),
   problems: (value, configured) => {

@@ -10,10 +10,12 @@ import { diagnoseSnowflake } from './diagnose.js';
 import { createRoleStatement, grantStatement, informationSchema, quoteIdent, storedName } from './dialect.js';
 import { loadedFrom } from './loaded-from.js';
 import { SnowflakeMasking } from './masking-port.js';
+import { SnowflakeMemberships } from './membership.js';
+import { runStatements } from './script-block.js';
 import { SnowflakeSession, type SnowflakeSettings } from './session.js';
 
-/** The connection settings, and whether a sync creates a missing role. */
-export type SnowflakeConnection = SnowflakeSettings & { createMissingRoles?: boolean };
+/** The connection settings, and whether a sync creates a missing role, or a missing user (principal sync). */
+export type SnowflakeConnection = SnowflakeSettings & { createMissingRoles?: boolean; createMissingUsers?: boolean };
 
 type Row = Record<string, unknown>;
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -44,6 +46,7 @@ export class SnowflakeConnector implements Connector {
     masking?: MaskingOptions,
     private readonly role?: string,
     createMissingRoles = false,
+    createMissingUsers = false,
   ) {
     if (masking) this.masking = new SnowflakeMasking(session, masking, clock);
     this.capabilities = {
@@ -63,6 +66,7 @@ export class SnowflakeConnector implements Connector {
           createMissingRoles,
           databases: async () => (await this.containers()).map((r) => storedName(r.values.database ?? '')),
         }),
+      memberships: new SnowflakeMemberships(session, createMissingUsers),
     };
   }
 
@@ -73,6 +77,7 @@ export class SnowflakeConnector implements Connector {
       masking,
       settings.role,
       settings.createMissingRoles,
+      settings.createMissingUsers,
     );
   }
 
@@ -152,25 +157,23 @@ export class SnowflakeConnector implements Connector {
     return list;
   }
 
-  /**
-   * All statements in one round trip as an anonymous Snowflake Scripting block. The block stops at the first
-   * failing statement; then each statement runs on its own (GRANT and REVOKE are idempotent) so every step
-   * gets its own outcome.
-   */
+  /** All statements in one round trip (script-block.ts); each step gets its own outcome. */
   async apply(steps: PlanStep[]): Promise<StatementOutcome[]> {
-    if (steps.length === 0) return [];
     const statements = steps.map(grantStatement);
-    if (steps.length > 1) {
-      try {
-        await this.session.query(`BEGIN\n${statements.map((sql) => `  ${sql};`).join('\n')}\nEND;`);
-        return steps.map((step, i) => ({ step, sql: statements[i]!, ok: true }));
-      } catch {
-        // fall through to one statement at a time
-      }
-    }
-    const outcomes: StatementOutcome[] = [];
-    for (const [i, step] of steps.entries()) outcomes.push(await this.applyOne(step, statements[i]!));
-    return outcomes;
+    const results = await runStatements(this.session, statements);
+    return steps.map((step, i) => {
+      const r = results[i]!;
+      if (r.ok) return { step, sql: statements[i]!, ok: true };
+      // 002003 also means "role does not exist": only a vanished object has converged.
+      const vanished = r.notFound === true && !/\brole\b/i.test(r.error ?? '');
+      return {
+        step,
+        sql: statements[i]!,
+        ok: false,
+        error: r.error ?? '',
+        code: vanished ? 'NOT_FOUND' : (r.code ?? ''),
+      };
+    });
   }
 
   private async createRole(principal: Principal): Promise<{ sql: string; ok: boolean; error?: string }> {
@@ -181,24 +184,6 @@ export class SnowflakeConnector implements Connector {
       return { sql, ok: true };
     } catch (err) {
       return { sql, ok: false, error: (err as Error).message };
-    }
-  }
-
-  private async applyOne(step: PlanStep, sql: string): Promise<StatementOutcome> {
-    try {
-      await this.session.query(sql);
-      return { step, sql, ok: true };
-    } catch (err) {
-      const e = err instanceof ConnectorError ? err : new ConnectorError('STATEMENT_FAILED', String(err));
-      // 002003 also means "role does not exist": only a vanished object has converged.
-      const vanished = e.code === 'NOT_FOUND' && !/\brole\b/i.test(e.message);
-      return {
-        step,
-        sql,
-        ok: false,
-        error: e.message,
-        code: vanished ? 'NOT_FOUND' : (e.detail?.warehouseCode ?? e.code),
-      };
     }
   }
 

@@ -4,6 +4,8 @@ import { ingestMessage } from '../../../shared/events/ingest.js';
 import { requestedResources } from '../../../shared/task/task-request.js';
 import { diagnosticRecord, fixture, fixtureText, logId } from './load-fixture.js';
 
+/** The resources of a RESOURCE_SYNC request (diagnostic records never make another type). */
+
 const DATABRICKS = {
   type: 'RESOURCE_SYNC',
   appType: 'DATABRICKS',

@@ -36,6 +36,7 @@ export type Statement =
   | { kind: 'describe-catalog'; name: string[]; extended: boolean }
   | { kind: 'describe-schema'; name: string[]; extended: boolean }
   | { kind: 'show-grants'; principal?: string; on: SecurableRef }
+  | { kind: 'show-users' | 'show-groups'; like?: string }
   | { kind: 'grant'; privileges: string[]; on: SecurableRef; principal: string }
   | { kind: 'revoke'; privileges: string[]; on: SecurableRef; principal: string }
   | { kind: 'use-catalog'; name: string }

@@ -270,6 +270,12 @@ function show(c: Cursor): Statement {
     const schema = optionalIn(c);
     return schema ? { kind: 'show-columns', table, schema } : { kind: 'show-columns', table };
   }
+  for (const [word, kind] of [
+    ['USERS', 'show-users'],
+    ['GROUPS', 'show-groups'],
+  ] as const) {
+    if (c.acceptWord(word)) return withLike({ kind }, optionalLike(c));
+  }
   if (c.acceptWord('GRANTS') || c.acceptWord('GRANT')) {
     const who = c.isWord('ON') ? undefined : principal(c);
     const on = securable(c);

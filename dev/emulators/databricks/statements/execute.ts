@@ -11,6 +11,7 @@ import {
   showCatalogs,
   showColumns,
   showFunctions,
+  showPrincipals,
   showSchemas,
   showTables,
   showViews,
@@ -47,6 +48,9 @@ export function executeStatement(ctx: StatementContext, sql: string): StatementR
       return describeCatalog(ctx, s);
     case 'describe-schema':
       return describeSchema(ctx, s);
+    case 'show-users':
+    case 'show-groups':
+      return showPrincipals(ctx, s);
     case 'show-grants':
       return showGrants(ctx, s);
     case 'grant':

@@ -170,3 +170,20 @@ export function describeSchema({ metastore, session }: StatementContext, s: Show
     ],
   };
 }
+
+/**
+ * SHOW USERS / SHOW GROUPS: one `name` column (docs.databricks.com/en/sql/language-manual/security-show-users.html,
+ * security-show-groups.html). Service principals are in neither listing.
+ */
+export function showPrincipals({ metastore }: StatementContext, s: Show<'show-users' | 'show-groups'>): ResultSet {
+  const matches = showPattern(s.like);
+  const kind = s.kind === 'show-users' ? 'user' : 'group';
+  return {
+    columns: stringColumns('name'),
+    rows: [...metastore.principals.values()]
+      .filter((p) => p.kind === kind && matches(p.name))
+      .map((p) => p.name)
+      .sort()
+      .map((name) => [name]),
+  };
+}

@@ -2,7 +2,7 @@ import type { ResultSet } from '../result-set.js';
 import type { Statement } from '../statement.js';
 import type { ExecContext } from './context.js';
 import { executeDescribe } from './describe.js';
-import { executeCreateRole, executeDropRole, executeGrant, executeGrantRole } from './grant.js';
+import { executeCreateRole, executeCreateUser, executeDropRole, executeGrant, executeGrantRole } from './grant.js';
 import { executePolicyStatement } from './masking.js';
 import { executeSelect } from './select.js';
 import { executeAlterSession, executeTransaction, executeUse } from './session.js';
@@ -24,6 +24,8 @@ export function executeStatement(ctx: ExecContext, s: Statement): ResultSet {
       return executeGrantRole(ctx, s);
     case 'createRole':
       return executeCreateRole(ctx, s);
+    case 'createUser':
+      return executeCreateUser(ctx, s);
     case 'dropRole':
       return executeDropRole(ctx, s);
     case 'use':

@@ -109,14 +109,51 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, k) => x === b[k]);
 }
 
-/** GRANT ROLE r TO ROLE r2 / USER u: checked and accepted; role hierarchy is not modelled. */
+/**
+ * GRANT ROLE r TO ROLE r2 / USER u and REVOKE ROLE ... FROM ...: the role and the grantee must exist (002003, as for
+ * objects); granting a role already held and revoking one not held both succeed; a grant that would make a role
+ * inherit itself is refused (the code is the emulator's choice).
+ */
 export function executeGrantRole(
   ctx: ExecContext,
   s: Extract<Statement, { kind: 'grantRole' | 'revokeRole' }>,
 ): ResultSet {
-  if (!ctx.account.role(s.role)) throw doesNotExist('Role', [s.role]);
-  if (s.grantee.type === 'ROLE' && !ctx.account.role(s.grantee.name)) throw doesNotExist('Role', [s.grantee.name]);
+  const { account } = ctx;
+  if (!account.role(s.role)) throw doesNotExist('Role', [s.role]);
+  if (s.grantee.type === 'ROLE' && !account.role(s.grantee.name)) throw doesNotExist('Role', [s.grantee.name]);
+  if (s.grantee.type === 'USER' && !account.user(s.grantee.name)) throw doesNotExist('User', [s.grantee.name]);
+  if (s.kind === 'revokeRole') {
+    account.revokeRole(s.role, s.grantee);
+    return status(SUCCESS);
+  }
+  if (s.grantee.type === 'ROLE' && account.inherits(s.role, s.grantee.name)) {
+    throw new SnowflakeSqlError(
+      '003013',
+      `SQL execution error:\nGranting role '${displayIdent(s.role)}' to role '${displayIdent(s.grantee.name)}' would create a cycle.`,
+      '42601',
+    );
+  }
+  account.grantRole(s.role, s.grantee, ctx.session.role);
   return status(SUCCESS);
+}
+
+/** CREATE [OR REPLACE] USER [IF NOT EXISTS] u [LOGIN_NAME = ..., PASSWORD = ..., COMMENT = ..., DEFAULT_ROLE = ...]. */
+export function executeCreateUser(ctx: ExecContext, s: Extract<Statement, { kind: 'createUser' }>): ResultSet {
+  const { account } = ctx;
+  const name = displayIdent(s.name);
+  if (account.user(s.name)) {
+    if (s.ifNotExists) return status(`${name} already exists, statement succeeded.`);
+    if (!s.orReplace)
+      throw new SnowflakeSqlError('002002', `SQL compilation error:\nObject '${name}' already exists.`, '42710');
+  }
+  const p = s.properties;
+  account.addUser(s.name, {
+    ...(p.LOGIN_NAME !== undefined ? { loginName: p.LOGIN_NAME } : {}),
+    ...(p.COMMENT !== undefined ? { comment: p.COMMENT } : {}),
+    ...(p.DEFAULT_ROLE !== undefined ? { defaultRole: p.DEFAULT_ROLE } : {}),
+    hasPassword: p.PASSWORD !== undefined && p.PASSWORD !== '',
+  });
+  return status(`User ${name} successfully created.`);
 }
 
 /** CREATE [OR REPLACE] ROLE [IF NOT EXISTS] r. */
@@ -129,7 +166,7 @@ export function executeCreateRole(ctx: ExecContext, s: Extract<Statement, { kind
       throw new SnowflakeSqlError('002002', `SQL compilation error:\nObject '${name}' already exists.`, '42710');
     account.dropRole(s.name);
   }
-  account.addRole(s.name);
+  account.addRole(s.name, s.comment ?? null);
   return status(`Role ${name} successfully created.`);
 }
 

@@ -128,6 +128,27 @@ const ROLE_COLUMNS = [
   text('comment'),
   text('owner_role_type'),
 ];
+// SHOW USERS, in Snowflake's column order (docs.snowflake.com/en/sql-reference/sql/show-users), the columns
+// that are not about MFA, keys or session policy.
+const USER_COLUMNS = [
+  text('name'),
+  timestamp('created_on'),
+  text('login_name'),
+  text('display_name'),
+  text('first_name'),
+  text('last_name'),
+  text('email'),
+  text('comment'),
+  text('disabled'),
+  text('must_change_password'),
+  text('default_warehouse'),
+  text('default_namespace'),
+  text('default_role'),
+  text('owner'),
+  text('has_password'),
+  text('has_rsa_public_key'),
+  text('type'),
+];
 const WAREHOUSE_COLUMNS = [
   text('name'),
   text('state'),
@@ -308,12 +329,37 @@ function executeFullShow(ctx: ExecContext, s: Extract<Statement, { kind: 'show' 
             is_default: 'N',
             is_current: r.name === session.role ? 'Y' : 'N',
             is_inherited: 'N',
-            assigned_to_users: 0,
-            granted_to_roles: 0,
-            granted_roles: 0,
+            assigned_to_users: account.roleGrants((g) => g.role === r.name && g.grantee.type === 'USER').length,
+            granted_to_roles: account.roleGrants((g) => g.role === r.name && g.grantee.type === 'ROLE').length,
+            granted_roles: account.roleGrants((g) => g.grantee.type === 'ROLE' && g.grantee.name === r.name).length,
             owner: 'USERADMIN',
             comment: r.comment ?? '',
             owner_role_type: 'ROLE',
+          })),
+      );
+    case 'USERS':
+      return answer(
+        USER_COLUMNS,
+        sorted([...account.users.values()])
+          .filter((u) => keep(u.name))
+          .map((u) => ({
+            name: u.name,
+            created_on: u.createdOn,
+            login_name: u.loginName,
+            display_name: u.name,
+            first_name: null,
+            last_name: null,
+            email: null,
+            comment: u.comment,
+            disabled: 'false',
+            must_change_password: 'false',
+            default_warehouse: null,
+            default_namespace: null,
+            default_role: u.defaultRole,
+            owner: 'USERADMIN',
+            has_password: String(u.hasPassword),
+            has_rsa_public_key: 'false',
+            type: null,
           })),
       );
     case 'WAREHOUSES':
