@@ -8,6 +8,7 @@ import type { Config } from '../shared/config.js';
 import { eventHubFunction } from './event-hub-ingest.js';
 import { fullSyncFunction } from './full-sync.js';
 import { healthFunction } from './health.js';
+import { retentionFunction } from './retention.js';
 import { sweeperFunction } from './sweeper.js';
 import { syncWorkerFunction } from './sync-worker.js';
 import { taskApiFunctions } from './task-api.js';
@@ -33,6 +34,7 @@ export function registrations(config: Config): Registration[] {
       : []),
     { kind: 'queue', name: 'syncWorker', options: syncWorkerFunction() },
     { kind: 'timer', name: 'sweeper', options: sweeperFunction() },
+    { kind: 'timer', name: 'retention', options: retentionFunction() },
     ...(config.fullSyncEnabled ? [{ kind: 'timer' as const, name: 'fullSync', options: fullSyncFunction() }] : []),
   ];
 }

@@ -183,6 +183,15 @@ param sweepSchedule string = ''
 @description('SWEEP_GRACE_SECONDS; empty: the code default.')
 param sweepGraceSeconds string = ''
 
+@description('TASK_MAX_ATTEMPTS; empty: the code default.')
+param taskMaxAttempts string = ''
+
+@description('TASK_RETENTION_DAYS (days a finished task is kept); empty: the code default.')
+param taskRetentionDays string = ''
+
+@description('RETENTION_SCHEDULE (six-field NCRONTAB of the retention timer); empty: the code default.')
+param retentionSchedule string = ''
+
 @description('PRINCIPAL_USER_ROLE_TEMPLATE; empty: the code default.')
 param principalUserRoleTemplate string = ''
 
@@ -453,6 +462,9 @@ var appSettings = {
   IDEMPOTENCY_TTL_HOURS: idempotencyTtlHours
   SWEEP_SCHEDULE: sweepSchedule
   SWEEP_GRACE_SECONDS: sweepGraceSeconds
+  TASK_MAX_ATTEMPTS: taskMaxAttempts
+  TASK_RETENTION_DAYS: taskRetentionDays
+  RETENTION_SCHEDULE: retentionSchedule
   FULL_SYNC_ENABLED: flag(fullSyncEnabled)
   FULL_SYNC_SCHEDULE: fullSyncSchedule
   CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA: maskingGovernanceSchema

@@ -115,6 +115,21 @@ export const COMMON_SETTINGS = [
     default: '60',
     description: 'How long a task may sit unchanged before the sweeper re-dispatches it.',
   }),
+  setting('TASK_MAX_ATTEMPTS', boundedInt(1, 100), {
+    default: '5',
+    description:
+      'Attempts a task gets: a task whose attempt reaches this number and is not running is ended FAILED with the reason and its last error.',
+  }),
+  setting('TASK_RETENTION_DAYS', boundedInt(1, 3650), {
+    default: '30',
+    description:
+      'Days a finished task (with its resource rows) and an idle resource-state row are kept before the retention timer deletes them. Must cover IDEMPOTENCY_TTL_HOURS.',
+  }),
+  setting('RETENTION_SCHEDULE', ncrontab, {
+    default: '0 30 3 * * *',
+    description:
+      'NCRONTAB schedule of the retention timer that deletes finished tasks, expired idempotency keys and idle resource-state rows.',
+  }),
   setting('FULL_SYNC_ENABLED', flag, {
     default: 'false',
     description:

@@ -29,6 +29,8 @@ export interface TaskHeader {
   failed: number;
   skipped: number;
   policyVersion?: string;
+  /** The error that ended the latest failed attempt, if one did. */
+  lastError?: string;
 }
 
 /** What one resource's sync did; stored as JSON on its row, summarized to fit Table Storage's limits. */
