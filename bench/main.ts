@@ -1,12 +1,22 @@
 /**
  * `npm run bench` (full: the issues' settings, states how long it took) or `npm run bench -- --quick` (under a
- * minute). Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on stderr, a one-line summary per target on stdout.
+ * minute); `npm run bench -- --sweeper` runs the sweeper rows alone and prints them without writing anything. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on stderr, a one-line summary per target on stdout.
  */
 import { parseArgs } from 'node:util';
 import { verdict } from './harness.js';
-import { runBench } from './run.js';
+import { runBench, runSweeperBench } from './run.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, sweeper: { type: 'boolean', default: false } },
+});
+if (values.sweeper) {
+  const r = await runSweeperBench(values.quick);
+  for (const f of r.figures)
+    console.log(
+      `${verdict(f).padEnd(4)}  ${r.title}: ${f.label} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}`,
+    );
+  process.exit(0);
+}
 const bench = await runBench({ quick: values.quick });
 for (const r of bench.results) {
   for (const f of r.figures.filter((x) => x.target))

@@ -10,6 +10,7 @@ import { type Matching, matching } from './matching.js';
 import { type RunInfo, resultsMarkdown, resultsSvg } from './report.js';
 import { type RoundTrips, roundTrips } from './round-trips.js';
 import { type Scale, scale } from './scale.js';
+import { type SweeperBench, sweeperBench } from './sweeper.js';
 import { type TargetedVsFull, targetedVsFull } from './targeted-vs-full.js';
 
 export interface BenchOptions {
@@ -30,6 +31,7 @@ export interface BenchRun {
   scale: Scale;
   latency: Latency;
   matching: Matching;
+  sweeper: SweeperBench;
   results: BenchResult[];
 }
 
@@ -43,6 +45,7 @@ const SETTINGS = {
     scale: [10_000, 100_000],
     latency: 200,
     matching: { regexpStars: 3, runs: 2000, searched: 500 },
+    sweeper: [10_000, 100_000],
   },
   quick: {
     catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
@@ -52,8 +55,12 @@ const SETTINGS = {
     scale: [2_000],
     latency: 10,
     matching: { regexpStars: 2, runs: 200, searched: 100 },
+    sweeper: [500, 2_000],
   },
 };
+
+/** The sweeper rows alone (`npm run bench -- --sweeper`): printed, nothing written. */
+export const runSweeperBench = (quick = false) => sweeperBench(SETTINGS[quick ? 'quick' : 'full'].sweeper);
 
 /** Runs every benchmark one after another in this process run and returns the figures. */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
@@ -79,7 +86,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const r5 = await burst(s.burst);
   const r6 = await scale(s.scale);
   const r8 = await matching(s.matching);
-  const results = [r1, r2, r3, r4, r5, r6, r7, r8];
+  const r9 = await sweeperBench(s.sweeper);
+  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9];
   const run: RunInfo = {
     quick,
     startedAt,
@@ -107,6 +115,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
     scale: r6,
     latency: r7,
     matching: r8,
+    sweeper: r9,
     results,
   };
 }

@@ -294,7 +294,7 @@ var databricksWorkspaceName = databricksDiagnostics ? last(databricksWorkspace) 
 var tasksTable = 'tasks'
 var syncQueue = 'policysync-sync'
 // Every table and queue the app opens (shared/runtime.ts): the templates create them and grant the app each one alone.
-var tables = [tasksTable, '${tasksTable}resources']
+var tables = [tasksTable, '${tasksTable}resources', '${tasksTable}open']
 var queues = [syncQueue, '${syncQueue}-poison']
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -26,8 +26,10 @@ export async function buildServices(
   overrides: Partial<Pick<Services, 'connector'>> = {},
 ): Promise<Services> {
   if (config.unresolvedSettings.length > 0) throw new UnresolvedSettingsError(config.unresolvedSettings);
+  // Unfinished tasks are listed in `<TASKS_TABLE>open`, the rest of the status index beside the tasks.
   const store = new TaskStore(tableClient(config.storage, config.tasksTable), {
     keyTtlHours: config.idempotencyTtlHours,
+    openTable: tableClient(config.storage, `${config.tasksTable}open`),
   });
   const queue = new DispatchQueue(
     queueClient(config.storage, config.syncQueue),

@@ -109,11 +109,12 @@ export const COMMON_SETTINGS = [
   setting('SWEEP_SCHEDULE', ncrontab, {
     default: '0 */1 * * * *',
     description:
-      'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease.',
+      'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease, found through the status index; it re-sends only a message that is gone from the queue.',
   }),
   setting('SWEEP_GRACE_SECONDS', boundedInt(5, 86_400), {
     default: '60',
-    description: 'How long a task may sit unchanged before the sweeper re-dispatches it.',
+    description:
+      'How long a task may sit unchanged, and its message wait, before the sweeper looks at it (and re-dispatches it if nothing else will).',
   }),
   setting('TASK_MAX_ATTEMPTS', boundedInt(1, 100), {
     default: '5',

@@ -1,5 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { isTerminal, type TaskStatus } from '../task/status.js';
+import { ensureTable } from './ensure-table.js';
 import { statusCodeOf } from './errors.js';
 import type { TaskHeader } from './records.js';
 
@@ -46,18 +47,31 @@ export const indexPartition = (bucket: IndexBucket, createdAt: string) =>
 export const indexRowKey = (taskId: string) => (ID_SPACE - 1n - BigInt(taskId)).toString().padStart(20, '0');
 
 /**
- * The status index, in the task table beside the tasks: the sweeper reads the OPEN rows, retention and the task
- * listing the terminal ones, and none of them scans tasks. A status change writes the new row before the header and
- * removes the old row after it (TaskStore.transition), so a crash leaves at worst a row the header contradicts;
- * readers trust the header and repair the row.
+ * The status index: the sweeper reads the OPEN rows, retention and the task listing the terminal ones, and none of
+ * them scans tasks. Terminal rows sit in the task table beside the tasks; OPEN rows in a table of their own, which
+ * holds only what is unfinished, so reading them costs that much even on storage that scans a whole table for any
+ * query (Azurite). A status change writes the new row before the header and removes the old row after it
+ * (TaskStore.transition), so a crash leaves at worst a row the header contradicts; readers trust the header and
+ * repair the row.
  */
 export class TaskIndex {
-  constructor(private readonly table: TableClient) {}
+  constructor(
+    private readonly table: TableClient,
+    private readonly openTable: TableClient = table,
+  ) {}
+
+  async init(): Promise<void> {
+    if (this.openTable !== this.table) await ensureTable(this.openTable);
+  }
+
+  private tableOf(bucket: IndexBucket): TableClient {
+    return bucket === 'OPEN' ? this.openTable : this.table;
+  }
 
   /** Lists the task under its header's bucket (idempotent). */
   async put(h: TaskHeader): Promise<void> {
     const bucket = bucketOf(h.status);
-    await this.table.upsertEntity(
+    await this.tableOf(bucket).upsertEntity(
       {
         partitionKey: indexPartition(bucket, h.createdAt),
         rowKey: indexRowKey(h.taskId),
@@ -73,7 +87,11 @@ export class TaskIndex {
   /** Drops the task's row from `bucket`; a row already gone is fine. With `etag`, only the row as read. */
   async remove(bucket: IndexBucket, h: Pick<TaskHeader, 'taskId' | 'createdAt'>, etag?: string): Promise<void> {
     try {
-      await this.table.deleteEntity(indexPartition(bucket, h.createdAt), indexRowKey(h.taskId), etag ? { etag } : {});
+      await this.tableOf(bucket).deleteEntity(
+        indexPartition(bucket, h.createdAt),
+        indexRowKey(h.taskId),
+        etag ? { etag } : {},
+      );
     } catch (err) {
       if (statusCodeOf(err) !== 404 && statusCodeOf(err) !== 412) throw err;
     }
@@ -85,7 +103,7 @@ export class TaskIndex {
    */
   async recordMessage(h: Pick<TaskHeader, 'taskId' | 'createdAt'>, message: QueuedMessage): Promise<boolean> {
     try {
-      await this.table.updateEntity(
+      await this.openTable.updateEntity(
         { partitionKey: indexPartition('OPEN', h.createdAt), rowKey: indexRowKey(h.taskId), ...message },
         'Merge',
         { etag: '*' },
@@ -104,7 +122,7 @@ export class TaskIndex {
     const filter = throughHour
       ? odata`PartitionKey ge ${from} and PartitionKey le ${to}`
       : odata`PartitionKey ge ${from} and PartitionKey lt ${to}`;
-    for await (const e of this.table.listEntities<Record<string, string>>({ queryOptions: { filter } }))
+    for await (const e of this.tableOf(bucket).listEntities<Record<string, string>>({ queryOptions: { filter } }))
       yield toEntry(bucket, e);
   }
 }

@@ -42,16 +42,20 @@ export class TaskStore {
   /** The status index (task-index.ts), kept by create and transition. */
   readonly index: TaskIndex;
 
+  /** `openTable` holds the index's OPEN rows (task-index.ts); the task table itself when absent. */
   constructor(
     private readonly table: TableClient,
-    opts: { keyTtlHours?: number } = {},
+    opts: { keyTtlHours?: number; openTable?: TableClient } = {},
   ) {
     this.keyTtlMs = (opts.keyTtlHours ?? DEFAULT_KEY_TTL_HOURS) * 3_600_000;
-    this.index = new TaskIndex(table);
+    this.index = new TaskIndex(table, opts.openTable);
   }
 
   async init(): Promise<void> {
-    await guard(() => ensureTable(this.table));
+    await guard(async () => {
+      await ensureTable(this.table);
+      await this.index.init();
+    });
   }
 
   /**
@@ -350,7 +354,10 @@ export class TaskStore {
     });
   }
 
-  /** Tasks whose header is in one of `statuses` and last changed before `before` (the dispatch sweeper). */
+  /**
+   * Tasks whose header is in one of `statuses` and last changed before `before`: a scan of every header, for tests and
+   * tools. The sweeper, retention and listings read the status index instead.
+   */
   async *stale(statuses: TaskStatus[], before: Date): AsyncGenerator<StoredTask> {
     const byStatus = statuses.map((s) => odata`status eq ${s}`).join(' or ');
     const filter = `${odata`RowKey eq ${HEADER}`} and (${byStatus}) and ${odata`updatedAt lt ${before.toISOString()}`}`;

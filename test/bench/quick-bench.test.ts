@@ -16,6 +16,7 @@ describe('quick bench', () => {
       'scale',
       'latency',
       'matching',
+      'sweeper',
     ]);
 
     const tvf = bench.targetedVsFull.raw;
@@ -61,5 +62,7 @@ describe('quick bench', () => {
     const m = bench.matching.raw;
     expect(m.beforeAfter.every((b) => b.agree) && m.glob.agree).toBe(true);
     expect(m.patterns.every((p) => p.steps > 0 && p.steps <= (255 + 1) * (64 + 1) + 64)).toBe(true);
+
+    for (const r of bench.sweeper.raw) expect(r.requeued).toBe(2); // the two WAITING tasks whose message was lost
   }, 240_000);
 });

@@ -3,7 +3,7 @@ import { deleteExpired } from '../../shared/intake/retention.js';
 import { silentLog } from '../../shared/log.js';
 import { tableClient } from '../../shared/store/clients.js';
 import type { TaskHeader } from '../../shared/store/records.js';
-import { type IndexBucket, indexPartition, indexRowKey } from '../../shared/store/task-index.js';
+import type { IndexBucket } from '../../shared/store/task-index.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 import { newTaskId } from '../../shared/task/task-id.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
@@ -12,7 +12,11 @@ let s: TestStorage;
 let store: TaskStore; // keys live 24 hours
 beforeAll(async () => {
   s = await startTestStorage();
-  store = new TaskStore(s.tasksTable(), { keyTtlHours: 24 });
+  const table = s.tasksTable();
+  store = new TaskStore(table, {
+    keyTtlHours: 24,
+    openTable: tableClient({ connectionString: s.azurite.connectionString }, `${table.tableName}open`),
+  });
 });
 afterAll(async () => {
   await s.azurite.stop();
@@ -66,12 +70,10 @@ async function rowsOf(taskId: string): Promise<number> {
   return n;
 }
 
-const listed = (bucket: IndexBucket, h: TaskHeader) =>
-  s
-    .tasksTable()
-    .getEntity(indexPartition(bucket, h.createdAt), indexRowKey(h.taskId))
-    .then(() => true)
-    .catch(() => false);
+async function listed(bucket: IndexBucket, h: TaskHeader): Promise<boolean> {
+  for await (const e of store.index.entries(bucket)) if (e.taskId === h.taskId) return true;
+  return false;
+}
 
 async function stateKeys(): Promise<string[]> {
   const keys: string[] = [];

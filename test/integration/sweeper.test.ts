@@ -5,7 +5,7 @@ import { createTask } from '../../shared/intake/create-task.js';
 import { sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { silentLog } from '../../shared/log.js';
 import type { TaskHeader } from '../../shared/store/records.js';
-import { type IndexBucket, indexPartition, indexRowKey } from '../../shared/store/task-index.js';
+import type { IndexBucket } from '../../shared/store/task-index.js';
 import { sendTaskMessage } from '../../shared/store/task-message.js';
 import { newTaskId } from '../../shared/task/task-id.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
@@ -65,12 +65,9 @@ async function deleteAll(): Promise<void> {
   for (const m of receivedMessageItems) await s.queue.client.deleteMessage(m.messageId, m.popReceipt);
 }
 
-async function indexRow(bucket: IndexBucket, h: Pick<TaskHeader, 'taskId' | 'createdAt'>) {
-  return s
-    .tasksTable()
-    .getEntity(indexPartition(bucket, h.createdAt), indexRowKey(h.taskId))
-    .then(() => true)
-    .catch(() => false);
+async function indexRow(bucket: IndexBucket, h: Pick<TaskHeader, 'taskId'>): Promise<boolean> {
+  for await (const e of s.store.index.entries(bucket)) if (e.taskId === h.taskId) return true;
+  return false;
 }
 
 const sweep = (now?: Date, maxAttempts?: number) =>
