@@ -1,11 +1,14 @@
-import type { TransactionAction } from '@azure/data-tables';
+import { TableClient, type TransactionAction } from '@azure/data-tables';
 import pLimit from 'p-limit';
-import { startAzurite } from '../dev/azurite.js';
+import { startAzuriteProcesses } from '../dev/azurite-processes.js';
 import { freshStorage } from '../dev/fresh-storage.js';
 import { sweepStaleTasks } from '../shared/intake/sweep.js';
 import { silentLog } from '../shared/log.js';
+import type { DispatchQueue } from '../shared/store/dispatch-queue.js';
 import type { TaskHeader } from '../shared/store/records.js';
+import type { PipelinePolicyConfig } from '../shared/store/request-timeout.js';
 import { indexPartition, indexRowKey } from '../shared/store/task-index.js';
+import { TaskStore } from '../shared/store/task-store.js';
 import { TASK_STATUSES } from '../shared/task/status.js';
 import { newTaskId } from '../shared/task/task-id.js';
 import { type BenchResult, type Figure, now, percentile, progress, round } from './harness.js';
@@ -18,6 +21,8 @@ export interface SweeperBench extends BenchResult {
     /** Wall time of each measured sweeper run. */
     runsMs: number[];
     medianMs: number;
+    /** Storage requests (tables and queue) of one run: what a storage account charges and serves. */
+    requestsPerRun: number;
     /** One scan of every task header, as the sweeper read storage before the index. */
     scanMs: number;
     requeued: number;
@@ -25,7 +30,7 @@ export interface SweeperBench extends BenchResult {
 }
 
 const UNFINISHED = 5;
-const RUNS = 7;
+const RUNS = 15;
 const WARM_UP_RUNS = 5;
 const SEED_CONCURRENCY = 32;
 const HOUR = 3_600_000;
@@ -90,7 +95,7 @@ async function seedFinished(table: ReturnType<Awaited<ReturnType<typeof freshSto
  */
 export async function sweeperBench(sizes: number[]): Promise<SweeperBench> {
   const started = now();
-  const azurite = await startAzurite();
+  const azurite = await startAzuriteProcesses(); // its heap apart from the bench's: no shared garbage collection
   const raw: SweeperBench['raw'] = [];
   try {
     for (const finished of sizes) {
@@ -113,15 +118,18 @@ export async function sweeperBench(sizes: number[]): Promise<SweeperBench> {
       }
       const seedMs = now() - t0;
       progress(`sweeper: seeded ${finished} finished + ${UNFINISHED} unfinished tasks in ${round(seedMs / 1000)} s`);
-      const deps = { store: s.store, queue: s.queue, log: silentLog };
+      const counted = countingStorage(azurite.connectionString, s.tasksTable().tableName, s.queue);
+      const deps = { store: counted.store, queue: counted.queue, log: silentLog };
       const first = await sweepStaleTasks(deps); // sends the two lost messages; later runs find them in line
       for (let i = 0; i < WARM_UP_RUNS; i++) await sweepStaleTasks(deps);
       const runsMs: number[] = [];
+      const requestsBefore = counted.requests();
       for (let i = 0; i < RUNS; i++) {
         const r0 = now();
         await sweepStaleTasks(deps);
         runsMs.push(now() - r0);
       }
+      const requestsPerRun = (counted.requests() - requestsBefore) / RUNS;
       const s0 = now();
       let headers = 0;
       for await (const _ of s.store.stale([...TASK_STATUSES], new Date(Date.now() + HOUR))) headers++;
@@ -129,9 +137,18 @@ export async function sweeperBench(sizes: number[]): Promise<SweeperBench> {
       if (headers !== finished + UNFINISHED)
         throw new Error(`expected ${finished + UNFINISHED} headers, read ${headers}`);
       const medianMs = percentile(runsMs, 50);
-      raw.push({ finished, unfinished: UNFINISHED, seedMs, runsMs, medianMs, scanMs, requeued: first.requeued });
+      raw.push({
+        finished,
+        unfinished: UNFINISHED,
+        seedMs,
+        runsMs,
+        medianMs,
+        requestsPerRun,
+        scanMs,
+        requeued: first.requeued,
+      });
       progress(
-        `sweeper: ${finished} finished: run median ${round(medianMs)} ms; a scan of every header ${round(scanMs)} ms`,
+        `sweeper: ${finished} finished: run median ${round(medianMs)} ms, ${requestsPerRun} storage requests; a scan of every header ${round(scanMs)} ms`,
       );
       await s.tasksTable().deleteTable();
     }
@@ -144,6 +161,11 @@ export async function sweeperBench(sizes: number[]): Promise<SweeperBench> {
       label: `sweeper run, ${r.finished.toLocaleString('en-US')} finished + ${r.unfinished} unfinished tasks (median of ${RUNS})`,
       value: round(r.medianMs),
       unit: 'ms',
+    })),
+    ...raw.map((r) => ({
+      label: `storage requests per sweeper run, ${r.finished.toLocaleString('en-US')} finished`,
+      value: r.requestsPerRun,
+      unit: 'requests',
     })),
     {
       label: `sweeper run time, ${large.finished.toLocaleString('en-US')} / ${small.finished.toLocaleString('en-US')} finished tasks`,
@@ -160,7 +182,7 @@ export async function sweeperBench(sizes: number[]): Promise<SweeperBench> {
   return {
     name: 'sweeper',
     title: 'Sweeper time per run against the tasks storage holds',
-    settings: `${sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} finished tasks (header, one resource row, an index row; spread over 30 days) + ${UNFINISHED} unfinished (2 WAITING, 3 INPROGRESS with a live lease); in-process Azurite; ${RUNS} runs measured after ${WARM_UP_RUNS + 1} unmeasured`,
+    settings: `${sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} finished tasks (header, one resource row, an index row; spread over 30 days) + ${UNFINISHED} unfinished (2 WAITING, 3 INPROGRESS with a live lease); Azurite in processes of its own; ${RUNS} runs measured after ${WARM_UP_RUNS + 1} unmeasured`,
     figures,
     notes: [
       'The sweeper lists the OPEN index rows (unfinished tasks only), peeks the queue once, and reads the header of each unfinished task old enough to judge; finished tasks are never read. The goal is the same time at both sizes within noise (a ratio near 1).',
@@ -169,4 +191,36 @@ export async function sweeperBench(sizes: number[]): Promise<SweeperBench> {
     ms: now() - started,
     raw,
   };
+}
+
+/** The store and queue of `queue`'s storage as the sweeper uses them, counting every storage request they make. */
+function countingStorage(connectionString: string, tasksTable: string, queue: DispatchQueue) {
+  let requests = 0;
+  const counter: PipelinePolicyConfig = {
+    position: 'perCall',
+    policy: {
+      name: 'bench-request-counter',
+      sendRequest: (request, next) => {
+        requests++;
+        return next(request);
+      },
+    },
+  };
+  const table = (name: string) =>
+    TableClient.fromConnectionString(connectionString, name, {
+      allowInsecureConnection: true,
+      additionalPolicies: [counter],
+    });
+  const store = new TaskStore(table(tasksTable), { openTable: table(`${tasksTable}open`) });
+  const counted = new Proxy(queue, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        requests++; // each DispatchQueue call is one queue request
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, queue: counted, requests: () => requests };
 }
