@@ -1,25 +1,28 @@
 /**
  * `npm run bench` (full: the issues' settings, states how long it took) or `npm run bench -- --quick` (under a
- * minute); `--policy-change` runs only the policy-change row and `--principals` only the principal-sync row, and write
- * no results file. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg);
+ * minute); `--policy-change`, `--principals` and `--sweeper` each run that row alone, printed, and write no results
+ * file. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg);
  * progress on stderr, a one-line summary per target on stdout.
  */
 import { parseArgs } from 'node:util';
 import { verdict } from './harness.js';
-import { runBench, runPolicyChangeBench, runPrincipalBench } from './run.js';
+import { runBench, runPolicyChangeBench, runPrincipalBench, runSweeperBench } from './run.js';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'policy-change': { type: 'boolean', default: false },
     principals: { type: 'boolean', default: false },
+    sweeper: { type: 'boolean', default: false },
   },
 });
 const alone = values['policy-change']
   ? await runPolicyChangeBench(values.quick)
   : values.principals
     ? [await runPrincipalBench(values.quick)]
-    : undefined;
+    : values.sweeper
+      ? [await runSweeperBench(values.quick)]
+      : undefined;
 if (alone) {
   for (const r of alone) {
     for (const f of r.figures)

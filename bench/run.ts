@@ -12,6 +12,7 @@ import { type PrincipalSyncBench, principalSync } from './principal-sync.js';
 import { type RunInfo, resultsMarkdown, resultsSvg } from './report.js';
 import { type RoundTrips, roundTrips } from './round-trips.js';
 import { type Scale, scale } from './scale.js';
+import { type SweeperBench, sweeperBench } from './sweeper.js';
 import { type TargetedVsFull, targetedVsFull } from './targeted-vs-full.js';
 
 export interface BenchOptions {
@@ -34,6 +35,7 @@ export interface BenchRun {
   matching: Matching;
   policyChange: PolicyChange;
   principalSync: PrincipalSyncBench;
+  sweeper: SweeperBench;
   results: BenchResult[];
 }
 
@@ -49,6 +51,7 @@ const SETTINGS = {
     matching: { regexpStars: 3, runs: 2000, searched: 500 },
     policyChange: [1_000, 10_000, 100_000],
     principals: { users: 10_000, groups: 1_000, changed: 10 },
+    sweeper: [10_000, 100_000],
   },
   quick: {
     catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
@@ -60,6 +63,7 @@ const SETTINGS = {
     matching: { regexpStars: 2, runs: 200, searched: 100 },
     policyChange: [1_000],
     principals: { users: 1_000, groups: 100, changed: 5 },
+    sweeper: [500, 2_000],
   },
 };
 
@@ -67,6 +71,9 @@ const SETTINGS = {
 export async function runPrincipalBench(quick = false): Promise<PrincipalSyncBench> {
   return principalSync(SETTINGS[quick ? 'quick' : 'full'].principals);
 }
+
+/** The sweeper rows alone (`npm run bench -- --sweeper`): printed, nothing written. */
+export const runSweeperBench = (quick = false) => sweeperBench(SETTINGS[quick ? 'quick' : 'full'].sweeper);
 
 /** Runs every benchmark one after another in this process run and returns the figures. */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
@@ -94,7 +101,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const r8 = await matching(s.matching);
   const r9 = await policyChange(s.policyChange);
   const r10 = await principalSync(s.principals);
-  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10];
+  const r11 = await sweeperBench(s.sweeper);
+  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11];
   const run: RunInfo = {
     quick,
     startedAt,
@@ -124,6 +132,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
     matching: r8,
     policyChange: r9,
     principalSync: r10,
+    sweeper: r11,
     results,
   };
 }

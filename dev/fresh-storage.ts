@@ -23,7 +23,7 @@ export async function freshStorage(prefix: string, azurite?: AzuriteHandle): Pro
   const suffix = randomBytes(4).toString('hex');
   const name = `${prefix}${suffix}`;
   const settings = { connectionString: a.connectionString };
-  const store = new TaskStore(tableClient(settings, name));
+  const store = new TaskStore(tableClient(settings, name), { openTable: tableClient(settings, `${name}open`) });
   const queue = new DispatchQueue(
     queueClient(settings, `${prefix}-${suffix}`),
     queueClient(settings, `${prefix}-${suffix}-poison`),

@@ -14,6 +14,7 @@ import { openApiFunction } from './openapi.js';
 import { policyWatchFunction } from './policy-watch.js';
 import { principalSyncFunction } from './principal-sync.js';
 import { principalWatchFunction } from './principal-watch.js';
+import { retentionFunction } from './retention.js';
 import { sweeperFunction } from './sweeper.js';
 import { syncWorkerFunction } from './sync-worker.js';
 import { taskApiFunctions } from './task-api.js';
@@ -44,6 +45,7 @@ export function registrations(config: Config): Registration[] {
       : []),
     { kind: 'queue', name: 'syncWorker', options: syncWorkerFunction() },
     { kind: 'timer', name: 'sweeper', options: sweeperFunction() },
+    { kind: 'timer', name: 'retention', options: retentionFunction() },
     ...(config.fullSyncEnabled ? [{ kind: 'timer' as const, name: 'fullSync', options: fullSyncFunction() }] : []),
     ...(config.policyWatchSchedule
       ? [{ kind: 'timer' as const, name: 'policyWatch', options: policyWatchFunction(config.policyWatchSchedule) }]

@@ -9,7 +9,10 @@ export function sweeperFunction(): TimerFunctionOptions {
     runOnStartup: false,
     handler: async (_timer: unknown, context: InvocationContext) => {
       const s = await appServices();
-      await sweepStaleTasks({ store: s.store, queue: s.queue, log: contextLog(context) }, s.config.sweepGraceSeconds);
+      await sweepStaleTasks(
+        { store: s.store, queue: s.queue, log: contextLog(context), maxAttempts: s.config.maxAttempts },
+        s.config.sweepGraceSeconds,
+      );
     },
   };
 }

@@ -192,6 +192,15 @@ param sweepSchedule string = ''
 @description('SWEEP_GRACE_SECONDS; empty: the code default.')
 param sweepGraceSeconds string = ''
 
+@description('TASK_MAX_ATTEMPTS; empty: the code default.')
+param taskMaxAttempts string = ''
+
+@description('TASK_RETENTION_DAYS (days a finished task is kept); empty: the code default.')
+param taskRetentionDays string = ''
+
+@description('RETENTION_SCHEDULE (six-field NCRONTAB of the retention timer); empty: the code default.')
+param retentionSchedule string = ''
+
 @description('PRINCIPAL_USER_ROLE_TEMPLATE; empty: the code default.')
 param principalUserRoleTemplate string = ''
 
@@ -306,7 +315,7 @@ var databricksWorkspaceName = databricksDiagnostics ? last(databricksWorkspace) 
 var tasksTable = 'tasks'
 var syncQueue = 'policysync-sync'
 // Every table and queue the app opens (shared/runtime.ts): the templates create them and grant the app each one alone.
-var tables = [tasksTable, '${tasksTable}resources', '${tasksTable}policies']
+var tables = [tasksTable, '${tasksTable}resources', '${tasksTable}policies', '${tasksTable}open']
 var queues = [syncQueue, '${syncQueue}-poison']
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -474,6 +483,9 @@ var appSettings = {
   IDEMPOTENCY_TTL_HOURS: idempotencyTtlHours
   SWEEP_SCHEDULE: sweepSchedule
   SWEEP_GRACE_SECONDS: sweepGraceSeconds
+  TASK_MAX_ATTEMPTS: taskMaxAttempts
+  TASK_RETENTION_DAYS: taskRetentionDays
+  RETENTION_SCHEDULE: retentionSchedule
   FULL_SYNC_ENABLED: flag(fullSyncEnabled)
   FULL_SYNC_SCHEDULE: fullSyncSchedule
   POLICY_POLL_SECONDS: policyPollSeconds

@@ -116,6 +116,9 @@ function crossChecks(e: Common, on: { api: boolean; eventHub: boolean }): string
       );
     }
   }
+  // A key outliving its task would make a repeat of its request re-create the deleted task under the same id.
+  if (e.TASK_RETENTION_DAYS * 24 < e.IDEMPOTENCY_TTL_HOURS)
+    problems.push('TASK_RETENTION_DAYS: must cover IDEMPOTENCY_TTL_HOURS (a key must not outlive the task it names)');
   if (!e.POLICY_FILE && !e.RANGER_URL) problems.push('POLICY_FILE or RANGER_URL: set one policy source');
   if (e.RANGER_URL && !e.RANGER_SERVICE_NAME) problems.push('RANGER_SERVICE_NAME: required with RANGER_URL');
   return problems;
@@ -179,6 +182,9 @@ function buildConfig(
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     sweepSchedule: e.SWEEP_SCHEDULE,
     sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
+    maxAttempts: e.TASK_MAX_ATTEMPTS,
+    retentionDays: e.TASK_RETENTION_DAYS,
+    retentionSchedule: e.RETENTION_SCHEDULE,
     fullSyncEnabled: e.FULL_SYNC_ENABLED,
     fullSyncSchedule: e.FULL_SYNC_SCHEDULE,
     /** The policy watcher's NCRONTAB schedule; undefined when POLICY_POLL_SECONDS is 0. */

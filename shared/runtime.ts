@@ -54,6 +54,7 @@ export async function prepareStorage(
 ): Promise<Pick<Services, 'store' | 'queue' | 'states' | 'snapshots'>> {
   const store = new TaskStore(tableClient(config.storage, config.tasksTable), {
     keyTtlHours: config.idempotencyTtlHours,
+    openTable: tableClient(config.storage, `${config.tasksTable}open`),
   });
   const queue = new DispatchQueue(
     queueClient(config.storage, config.syncQueue),

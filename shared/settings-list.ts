@@ -115,11 +115,27 @@ export const COMMON_SETTINGS = [
   setting('SWEEP_SCHEDULE', ncrontab, {
     default: '0 */1 * * * *',
     description:
-      'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease.',
+      'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease, found through the status index; it re-sends only a message that is gone from the queue.',
   }),
   setting('SWEEP_GRACE_SECONDS', boundedInt(5, 86_400), {
     default: '60',
-    description: 'How long a task may sit unchanged before the sweeper re-dispatches it.',
+    description:
+      'How long a task may sit unchanged, and its message wait, before the sweeper looks at it (and re-dispatches it if nothing else will).',
+  }),
+  setting('TASK_MAX_ATTEMPTS', boundedInt(1, 100), {
+    default: '5',
+    description:
+      'Attempts a task gets: a task whose attempt reaches this number and is not running is ended FAILED with the reason and its last error.',
+  }),
+  setting('TASK_RETENTION_DAYS', boundedInt(1, 3650), {
+    default: '30',
+    description:
+      'Days a finished task (with its resource rows) and an idle resource-state row are kept before the retention timer deletes them. Must cover IDEMPOTENCY_TTL_HOURS.',
+  }),
+  setting('RETENTION_SCHEDULE', ncrontab, {
+    default: '0 30 3 * * *',
+    description:
+      'NCRONTAB schedule of the retention timer that deletes finished tasks, expired idempotency keys and idle resource-state rows.',
   }),
   setting('FULL_SYNC_ENABLED', flag, {
     default: 'false',

@@ -32,6 +32,8 @@ export function startQueuePoller(
     messageText: string;
     dequeueCount: number;
     insertedOn: Date;
+    expiresOn: Date;
+    nextVisibleOn?: Date;
   }) => {
     const decoded = Buffer.from(m.messageText, 'base64').toString('utf8');
     let payload: unknown = decoded;
@@ -40,10 +42,15 @@ export function startQueuePoller(
     } catch {
       /* the host passes non-JSON text through as a string */
     }
+    // The queue trigger's binding data (Id, PopReceipt, DequeueCount, InsertionTime, ExpirationTime, NextVisibleTime),
+    // camel-cased as a Node handler receives it.
     const context = invocationContext(name, log, {
       id: m.messageId,
+      popReceipt: m.popReceipt,
       dequeueCount: m.dequeueCount,
       insertionTime: m.insertedOn.toISOString(),
+      expirationTime: m.expiresOn.toISOString(),
+      ...(m.nextVisibleOn ? { nextVisibleTime: m.nextVisibleOn.toISOString() } : {}),
     });
     try {
       await options.handler(payload, context);

@@ -31,7 +31,7 @@ locals {
   tasks_table = "tasks"
   sync_queue  = "policysync-sync"
   # Every table and queue the app opens (shared/runtime.ts): created here and granted to the app each one alone.
-  tables = toset([local.tasks_table, "${local.tasks_table}resources", "${local.tasks_table}policies"])
+  tables = toset([local.tasks_table, "${local.tasks_table}resources", "${local.tasks_table}policies", "${local.tasks_table}open"])
   queues = toset([local.sync_queue, "${local.sync_queue}-poison"])
 }
 

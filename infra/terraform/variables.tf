@@ -315,6 +315,21 @@ variable "sweep_grace_seconds" {
   default = ""
 }
 
+variable "task_max_attempts" {
+  type    = string
+  default = ""
+}
+
+variable "task_retention_days" {
+  type    = string
+  default = ""
+}
+
+variable "retention_schedule" {
+  type    = string
+  default = ""
+}
+
 variable "principal_user_role_template" {
   type    = string
   default = ""

@@ -2,6 +2,7 @@ import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
 import { unlessStale } from '../store/errors.js';
 import type { ResourceRow, TaskHeader, TaskSource } from '../store/records.js';
+import { sendTaskMessage } from '../store/task-message.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { normalizeRequest } from '../task/normalize.js';
 import { encodePolicyCause, type PolicyCause } from '../task/policy-cause.js';
@@ -145,7 +146,7 @@ export async function dispatchNew(
   now = new Date(),
 ): Promise<StoredTask | undefined> {
   const waiting = await unlessStale(() => deps.store.transition(task, 'WAITING', {}, now));
-  if (waiting) await deps.queue.send(task.header.taskId);
+  if (waiting) await sendTaskMessage(deps, task.header);
   return waiting;
 }
 

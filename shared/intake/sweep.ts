@@ -1,59 +1,128 @@
+import pLimit from 'p-limit';
 import type { Log } from '../log.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
 import { unlessStale } from '../store/errors.js';
+import type { IndexEntry, QueuedMessage } from '../store/task-index.js';
 import { isLeaseLive } from '../store/task-lease.js';
-import type { TaskStore } from '../store/task-store.js';
+import { sendTaskMessage } from '../store/task-message.js';
+import type { StoredTask, TaskStore } from '../store/task-store.js';
+import { isTerminal } from '../task/status.js';
 import { dispatchNew } from './create-task.js';
 
 export interface SweepDeps {
   store: TaskStore;
   queue: DispatchQueue;
   log: Log;
+  /** TASK_MAX_ATTEMPTS: a task that used them all and is not running is ended FAILED instead of sent again. */
+  maxAttempts?: number;
   now?: () => Date;
 }
 
 export interface SweepResult {
+  /** NEW tasks whose enqueue never happened, now WAITING with a message. */
   redispatched: number;
+  /** WAITING or abandoned INPROGRESS tasks whose message was gone, sent again. */
   requeued: number;
+  /** Tasks past TASK_MAX_ATTEMPTS with no live attempt, ended FAILED. */
+  ended: number;
+  /** Index rows their task's header contradicted (a crash between the writes of a status change), put right. */
+  repaired: number;
   failed: number;
 }
 
+const DEFAULT_MAX_ATTEMPTS = 5;
+// Header reads and queue checks are independent round trips; a few at a time keep a run short without a burst.
+const CONCURRENCY = 8;
+
 /**
- * Finds tasks nothing will finish otherwise and puts them back on the queue: NEW ones whose enqueue failed
- * after they were stored, WAITING ones whose message was lost, and INPROGRESS ones whose worker died (their
- * lease expired; the next worker takes them over). The worker's ETag-guarded claim makes a duplicate message
- * harmless.
+ * Finds tasks nothing will finish otherwise, through the index's OPEN rows (unfinished tasks only: a run costs what
+ * is unfinished, not what storage holds): NEW ones whose enqueue failed after they were stored, WAITING ones whose
+ * message is gone, and INPROGRESS ones whose worker died (lease expired) and whose message is gone too. A message
+ * still waiting in the queue is left alone, however long the backlog: sending another would only double the queue.
+ * A task that used TASK_MAX_ATTEMPTS attempts is ended FAILED instead. The worker's ETag-guarded claim makes any
+ * duplicate message harmless.
  */
 export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promise<SweepResult> {
   const now = (deps.now ?? (() => new Date()))();
-  const before = new Date(now.getTime() - graceSeconds * 1000);
-  const result: SweepResult = { redispatched: 0, requeued: 0, failed: 0 };
-  for await (const task of deps.store.stale(['NEW', 'WAITING', 'INPROGRESS'], before)) {
-    try {
-      if (isLeaseLive(task.header, now)) continue;
-      if (task.header.status === 'NEW') {
-        if (!(await dispatchNew(deps, task, now))) continue;
-        result.redispatched++;
-      } else {
-        // Touch the row so the next sweep waits another grace period before sending again - before the message,
-        // so that the touch cannot land between a worker's read and its ETag-guarded claim.
-        if (
-          !(await unlessStale(() =>
-            deps.store.replace({ ...task, header: { ...task.header, updatedAt: now.toISOString() } }),
-          ))
-        )
-          continue;
-        await deps.queue.send(task.header.taskId);
-        result.requeued++;
-      }
-    } catch (err) {
-      result.failed++;
-      deps.log('warn', 'sweeper could not re-dispatch a task', {
-        taskId: task.header.taskId,
-        error: (err as Error).message,
-      });
+  const before = now.getTime() - graceSeconds * 1000;
+  const result: SweepResult = { redispatched: 0, requeued: 0, ended: 0, repaired: 0, failed: 0 };
+  // One peek per run: while a message older than a task's own is still at the front, the task's message is in line.
+  const front = await deps.queue.frontInsertedAt();
+  const limit = pLimit(CONCURRENCY);
+  const pending: Promise<void>[] = [];
+  for await (const entry of deps.store.index.entries('OPEN')) {
+    if (!(Date.parse(entry.createdAt) <= before)) continue; // too young to judge
+    if (entry.message && inLine(entry.message, front, before)) continue;
+    pending.push(
+      limit(async () => {
+        try {
+          const outcome = await sweepOne(deps, entry, now, before);
+          if (outcome) result[outcome]++;
+        } catch (err) {
+          result.failed++;
+          deps.log('warn', 'sweeper could not re-dispatch a task', {
+            taskId: entry.taskId,
+            error: (err as Error).message,
+          });
+        }
+      }),
+    );
+  }
+  await Promise.all(pending);
+  if (Object.values(result).some((n) => n > 0)) deps.log('info', 'stale tasks swept', { ...result });
+  return result;
+}
+
+/**
+ * A recorded message is still in line while its delay and the grace period have not passed, or while the queue's
+ * front holds a message inserted no later than it (approximately first in, first out): looking at it then would
+ * only cost requests, and the look itself (an update) sends it to the back of the line.
+ */
+function inLine(message: QueuedMessage, front: Date | undefined, before: number): boolean {
+  const joined = Date.parse(message.queuedAt);
+  if (Date.parse(message.visibleAt) > before || joined > before) return true;
+  return front !== undefined && front.getTime() <= joined;
+}
+
+async function sweepOne(
+  deps: SweepDeps,
+  entry: IndexEntry,
+  now: Date,
+  before: number,
+): Promise<keyof Omit<SweepResult, 'failed'> | undefined> {
+  const task = await deps.store.get(entry.taskId);
+  // No task behind the row (its creation stopped before the header), or one the row does not describe.
+  if (!task || task.header.createdAt !== entry.createdAt) {
+    await deps.store.index.remove('OPEN', entry, entry.etag);
+    return 'repaired';
+  }
+  if (isTerminal(task.header.status)) {
+    // The header ended but its old row stayed: list it where it belongs, then drop the OPEN row.
+    await deps.store.index.put(task.header);
+    await deps.store.index.remove('OPEN', entry, entry.etag);
+    return 'repaired';
+  }
+  if (isLeaseLive(task.header, now) || Date.parse(task.header.updatedAt) > before) return undefined;
+  if (task.header.status === 'NEW') return (await dispatchNew(deps, task, now)) ? 'redispatched' : undefined;
+  if (entry.message) {
+    const still = await deps.queue.stillQueued(entry.message, now);
+    if (still) {
+      await deps.store.index.recordMessage(task.header, still);
+      return undefined;
     }
   }
-  if (result.redispatched + result.requeued + result.failed > 0) deps.log('info', 'stale tasks swept', { ...result });
-  return result;
+  const maxAttempts = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (task.header.attempt >= maxAttempts) return (await endAtCap(deps, task, maxAttempts, now)) ? 'ended' : undefined;
+  await sendTaskMessage(deps, task.header);
+  return 'requeued';
+}
+
+async function endAtCap(deps: SweepDeps, task: StoredTask, maxAttempts: number, now: Date) {
+  const { attempt, lastError } = task.header;
+  const message =
+    `failed after ${attempt} attempt(s), the most TASK_MAX_ATTEMPTS (${maxAttempts}) allows; ` +
+    (lastError
+      ? `last error: ${lastError}`
+      : 'the last attempt ended without a result (its worker stopped or lost its lease)');
+  return unlessStale(() => deps.store.finish(task, 'FAILED', { message }, now));
 }

@@ -4,6 +4,7 @@ import { announceEnqueued } from '../task/task-events.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
 import { StoreError, statusCodeOf } from './errors.js';
 import { STORAGE_REQUEST_TIMEOUT_MS } from './request-timeout.js';
+import type { QueuedMessage } from './task-index.js';
 
 export const SyncMessageSchema = z.object({ taskId: z.string().regex(TASK_ID_PATTERN) });
 export type SyncMessage = z.infer<typeof SyncMessageSchema>;
@@ -25,19 +26,70 @@ export class DispatchQueue {
     await this.poison.createIfNotExists();
   }
 
-  async send(taskId: string, delaySeconds = 0): Promise<void> {
+  /** Sends a task's message; answers what identifies it, for the sweeper's later look (`stillQueued`). */
+  async send(taskId: string, delaySeconds = 0): Promise<QueuedMessage> {
     const body = Buffer.from(JSON.stringify({ taskId } satisfies SyncMessage)).toString('base64');
     try {
-      await this.client.sendMessage(body, {
+      const sent = await this.client.sendMessage(body, {
         abortSignal: AbortSignal.timeout(this.timeoutMs),
         ...(delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {}),
       });
       if (delaySeconds === 0) announceEnqueued();
+      return {
+        messageId: sent.messageId,
+        popReceipt: sent.popReceipt,
+        queuedAt: sent.insertedOn.toISOString(),
+        visibleAt: sent.nextVisibleOn.toISOString(),
+      };
     } catch (err) {
-      throw new StoreError(
-        'STORAGE_UNAVAILABLE',
-        `sync queue is unavailable (${statusCodeOf(err) ?? (err as Error).message})`,
-      );
+      throw unavailable(err);
+    }
+  }
+
+  /**
+   * Whether `message` still waits in the queue, never delivered since it was recorded: an Update Message with its pop
+   * receipt succeeds only then. Put Message's pop receipt stops working once the message is dequeued ("if deletion
+   * fails using this popreceipt then the message has been dequeued by another client", EnqueuedMessage,
+   * learn.microsoft.com/javascript/api/@azure/storage-queue/enqueuedmessage), and a deleted message answers 404
+   * MessageNotFound (learn.microsoft.com/rest/api/storageservices/queue-service-error-codes). The update keeps the
+   * message's content and the rest of its delay, and hands out a new pop receipt, returned here; undefined when the
+   * message was delivered or deleted since.
+   */
+  async stillQueued(message: QueuedMessage, now: Date): Promise<QueuedMessage | undefined> {
+    const delaySeconds = Math.max(0, Math.ceil((Date.parse(message.visibleAt) - now.getTime()) / 1000));
+    try {
+      const updated = await this.client.updateMessage(message.messageId, message.popReceipt, undefined, delaySeconds, {
+        abortSignal: AbortSignal.timeout(this.timeoutMs),
+      });
+      return {
+        messageId: message.messageId,
+        popReceipt: updated.popReceipt ?? '',
+        queuedAt: now.toISOString(),
+        visibleAt: (updated.nextVisibleOn ?? now).toISOString(),
+      };
+    } catch (err) {
+      const status = statusCodeOf(err);
+      // 400 PopReceiptMismatch: the message exists but another client dequeued it since.
+      if (status === 404 || (status === 400 && errorCodeOf(err) === 'PopReceiptMismatch')) return undefined;
+      throw unavailable(err);
+    }
+  }
+
+  /** When the message at the front of the queue (the next to be delivered) was inserted; undefined when none is visible. */
+  async frontInsertedAt(): Promise<Date | undefined> {
+    try {
+      const peeked = await this.client.peekMessages({
+        numberOfMessages: 1,
+        abortSignal: AbortSignal.timeout(this.timeoutMs),
+      });
+      return peeked.peekedMessageItems[0]?.insertedOn;
+    } catch (err) {
+      throw unavailable(err);
     }
   }
 }
+
+const unavailable = (err: unknown) =>
+  new StoreError('STORAGE_UNAVAILABLE', `sync queue is unavailable (${statusCodeOf(err) ?? (err as Error).message})`);
+
+const errorCodeOf = (err: unknown) => (err as { code?: unknown }).code;

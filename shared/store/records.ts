@@ -33,6 +33,8 @@ export interface TaskHeader {
   policyVersion?: string;
   /** The policies behind a POLICY_SYNC or POLICY_CHANGE task: a PolicyCause as JSON (task/policy-cause.ts). */
   policies?: string;
+  /** The error that ended the latest failed attempt, if one did. */
+  lastError?: string;
 }
 
 /** What one resource's sync did; stored as JSON on its row, summarized to fit Table Storage's limits, and shown by GET. */

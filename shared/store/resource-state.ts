@@ -97,6 +97,36 @@ export class ResourceStateStore {
     await this.table.updateEntity(entity, 'Replace', { etag: held.etag ?? '*' }).catch(() => undefined);
   }
 
+  /**
+   * Deletes rows whose last sync (or, never synced, last lease) started before `cutoff` and whose lease is not live
+   * at `now`. The rows share one partition and none is indexed by age, so this reads the partition; each delete is
+   * conditional on the row as read (a transaction cannot carry ETags in this SDK), so a lease taken meanwhile stays.
+   */
+  async deleteIdle(cutoff: Date, now: Date): Promise<number> {
+    let deleted = 0;
+    const select = ['RowKey', 'lastStartedAt', 'leasedAt', 'leaseUntil'];
+    const filter = odata`PartitionKey eq ${PARTITION}`;
+    try {
+      for await (const e of this.table.listEntities<Record<string, string>>({ queryOptions: { filter, select } })) {
+        const last = Date.parse(e.lastStartedAt ?? e.leasedAt ?? '');
+        const leased = e.leaseUntil !== undefined && Date.parse(e.leaseUntil) > now.getTime();
+        if (leased || last >= cutoff.getTime()) continue;
+        try {
+          await this.table.deleteEntity(PARTITION, e.rowKey ?? '', { etag: e.etag });
+          deleted++;
+        } catch (err) {
+          if (statusCodeOf(err) !== 404 && statusCodeOf(err) !== 412) throw err;
+        }
+      }
+    } catch (err) {
+      throw new StoreError(
+        'STORAGE_UNAVAILABLE',
+        `resource state is unavailable (${statusCodeOf(err) ?? (err as Error).message})`,
+      );
+    }
+    return deleted;
+  }
+
   private async query(filter: string): Promise<ResourceState[]> {
     const rows: ResourceState[] = [];
     for await (const e of this.table.listEntities<Record<string, string>>({ queryOptions: { filter } })) {

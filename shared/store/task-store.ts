@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
-import { canTransition, type TaskStatus } from '../task/status.js';
+import { canTransition, isTerminal, type TaskStatus } from '../task/status.js';
 import { ensureTable } from './ensure-table.js';
 import { StoreError, statusCodeOf, unlessStale } from './errors.js';
 import { fitResult, fitText } from './fit.js';
 import { type ResourceRow, resourceRowKey, type TaskHeader } from './records.js';
+import { bucketOf, TaskIndex } from './task-index.js';
 import { isLeaseLive, leaseEnd, needsRenewal } from './task-lease.js';
 
 const HEADER = 'task';
@@ -38,22 +39,30 @@ interface KeyRow {
  */
 export class TaskStore {
   private readonly keyTtlMs: number;
+  /** The status index (task-index.ts), kept by create and transition. */
+  readonly index: TaskIndex;
 
+  /** `openTable` holds the index's OPEN rows (task-index.ts); the task table itself when absent. */
   constructor(
     private readonly table: TableClient,
-    opts: { keyTtlHours?: number } = {},
+    opts: { keyTtlHours?: number; openTable?: TableClient } = {},
   ) {
     this.keyTtlMs = (opts.keyTtlHours ?? DEFAULT_KEY_TTL_HOURS) * 3_600_000;
+    this.index = new TaskIndex(table, opts.openTable);
   }
 
   async init(): Promise<void> {
-    await guard(() => ensureTable(this.table));
+    await guard(async () => {
+      await ensureTable(this.table);
+      await this.index.init();
+    });
   }
 
   /**
    * Writes resource rows first and the header last, so a reader never sees a header without its rows; a retry
    * after a partial failure rewrites the same rows (upsert) and creates the header only if it is absent.
-   * Returns the stored header with its ETag, taken from the transaction's answer (no read-back).
+   * Returns the stored header with its ETag, taken from the transaction's answer (no read-back). The index row comes
+   * first: a task is never stored without it (a row without its task is dropped by the sweeper).
    */
   async create(header: TaskHeader, resources: ResourceRow[]): Promise<StoredTask> {
     const rows: TransactionAction[] = resources.map((r) => ['upsert', toResourceEntity(header.taskId, r), 'Replace']);
@@ -64,6 +73,7 @@ export class TaskStore {
     if (last && last.length < BATCH) last.push(head);
     else batches.push([head]);
     return guard(async () => {
+      await this.index.put(header);
       let etag: string | undefined;
       for (const batch of batches) {
         try {
@@ -135,7 +145,13 @@ export class TaskStore {
       );
     }
     const header: TaskHeader = { ...current.header, ...patch, status: to, updatedAt: now.toISOString() };
-    return this.replace({ header, etag: current.etag });
+    const from = bucketOf(current.header.status);
+    if (from === bucketOf(to)) return this.replace({ header, etag: current.etag });
+    // New row, header, old row: a crash in between leaves a row the header contradicts, never a task unlisted.
+    await guard(() => this.index.put(header));
+    const moved = await this.replace({ header, etag: current.etag });
+    await this.index.remove(from, header).catch(() => undefined);
+    return moved;
   }
 
   /**
@@ -282,7 +298,74 @@ export class TaskStore {
       await this.table.deleteEntity(partitionKey, KEY, { etag: existing.etag }).catch(() => undefined);
   }
 
-  /** Tasks whose header is in one of `statuses` and last changed before `before` (the dispatch sweeper). */
+  /**
+   * Deletes a terminal task that finished before `finishedBefore`: every row of its partition (header, resources and
+   * any other row a task holds), 100 per transaction, the header in the first so the task vanishes at once for a
+   * reader. `kept` when the task is unfinished or finished later; `absent` when nothing of it is left.
+   */
+  async deleteFinished(taskId: string, finishedBefore: Date): Promise<'deleted' | 'kept' | 'absent'> {
+    return guard(async () => {
+      const rows: { partitionKey: string; rowKey: string }[] = [];
+      let head: Record<string, unknown> | undefined;
+      const filter = odata`PartitionKey eq ${taskId}`;
+      const select = ['PartitionKey', 'RowKey', 'status', 'finishedAt'];
+      for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } })) {
+        if (e.rowKey === HEADER) head = e;
+        else rows.push({ partitionKey: taskId, rowKey: String(e.rowKey) });
+      }
+      if (head) {
+        const finishedAt = Date.parse(String(head.finishedAt ?? ''));
+        if (!isTerminal(head.status as TaskStatus) || !(finishedAt < finishedBefore.getTime())) return 'kept';
+        rows.unshift({ partitionKey: taskId, rowKey: HEADER });
+      }
+      if (rows.length === 0) return 'absent';
+      for (let i = 0; i < rows.length; i += BATCH) await this.deleteRows(rows.slice(i, i + BATCH));
+      return 'deleted';
+    });
+  }
+
+  /** One transaction; a row deleted meanwhile (404 fails the whole transaction) makes it go row by row. */
+  private async deleteRows(rows: { partitionKey: string; rowKey: string }[]): Promise<void> {
+    try {
+      await this.table.submitTransaction(rows.map((r): TransactionAction => ['delete', r]));
+    } catch (err) {
+      if (statusCodeOf(err) !== 404) throw err;
+      for (const r of rows)
+        await this.table.deleteEntity(r.partitionKey, r.rowKey).catch((e: unknown) => {
+          if (statusCodeOf(e) !== 404) throw e;
+        });
+    }
+  }
+
+  /**
+   * Deletes idempotency keys past their expiry, each only as read (ETag): a key taken over meanwhile stays. Keys are
+   * found by their partitions' prefixes, a range that holds keys only; each key is its own partition, so one request
+   * per key.
+   */
+  async deleteExpiredKeys(now: Date): Promise<number> {
+    return guard(async () => {
+      let deleted = 0;
+      const legacyCutoff = new Date(now.getTime() - this.keyTtlMs).toISOString();
+      for (const prefix of ['key', 'keyu']) {
+        const filter = odata`PartitionKey ge ${`${prefix}-`} and PartitionKey lt ${`${prefix}.`} and RowKey eq ${KEY} and (expiresAt lt ${now.toISOString()} or createdAt lt ${legacyCutoff})`;
+        for await (const e of this.table.listEntities<KeyRow>({ queryOptions: { filter } })) {
+          if (!this.keyExpired(e, now)) continue;
+          try {
+            await this.table.deleteEntity(String(e.partitionKey), KEY, { etag: e.etag });
+            deleted++;
+          } catch (err) {
+            if (statusCodeOf(err) !== 404 && statusCodeOf(err) !== 412) throw err;
+          }
+        }
+      }
+      return deleted;
+    });
+  }
+
+  /**
+   * Tasks whose header is in one of `statuses` and last changed before `before`: a scan of every header, for tests and
+   * tools. The sweeper, retention and listings read the status index instead.
+   */
   async *stale(statuses: TaskStatus[], before: Date): AsyncGenerator<StoredTask> {
     const byStatus = statuses.map((s) => odata`status eq ${s}`).join(' or ');
     const filter = `${odata`RowKey eq ${HEADER}`} and (${byStatus}) and ${odata`updatedAt lt ${before.toISOString()}`}`;

@@ -7,6 +7,7 @@ import type { PolicySnapshot, PolicySource } from '../policy/index.js';
 import type { DispatchQueue } from '../store/dispatch-queue.js';
 import type { ResourceRow } from '../store/records.js';
 import type { ResourceStateStore } from '../store/resource-state.js';
+import { sendTaskMessage } from '../store/task-message.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
 import { deriveTaskStatus, isTerminal } from '../task/status.js';
 import { announceTerminal } from '../task/task-events.js';
@@ -159,7 +160,11 @@ async function coalesced(
  */
 async function defer(task: StoredTask, deps: WorkerDeps, now: Date, delayMs: number): Promise<WorkerOutcome> {
   await deps.store.release(task, now);
-  await deps.coalescing!.queue.send(task.header.taskId, Math.min(60, Math.ceil(delayMs / 1000)));
+  await sendTaskMessage(
+    { store: deps.store, queue: deps.coalescing!.queue },
+    task.header,
+    Math.min(60, Math.ceil(delayMs / 1000)),
+  );
   return 'deferred';
 }
 

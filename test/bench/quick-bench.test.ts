@@ -18,6 +18,7 @@ describe('quick bench', () => {
       'matching',
       'policy-change',
       'principal-sync',
+      'sweeper',
     ]);
 
     const tvf = bench.targetedVsFull.raw;
@@ -74,5 +75,6 @@ describe('quick bench', () => {
     expect(ps.targeted.roundTrips).toBeLessThanOrEqual(2 * (ps.changed + 1) + 3); // by the groups that changed
     expect(ps.full.roundTrips).toBeLessThanOrEqual(ps.groups + 6); // by the groups, never by the users
     expect(ps.targeted.writes).toBeGreaterThan(0);
+    for (const r of bench.sweeper.raw) expect(r.requeued).toBe(2); // the two WAITING tasks whose message was lost
   }, 240_000);
 });

@@ -51,8 +51,9 @@ const deps = (store: TaskStore): WorkerDeps => ({
  */
 function instantWorkerQueue(outcomes: Promise<WorkerOutcome>[]): DispatchQueue {
   return {
+    frontInsertedAt: () => s.queue.frontInsertedAt(),
     send: async (taskId: string) => {
-      await s.queue.send(taskId);
+      const sent = await s.queue.send(taskId);
       const seen = await s.store.get(taskId);
       let served = false;
       // The worker's first read returns what it saw when the message arrived; later reads are live.
@@ -65,6 +66,7 @@ function instantWorkerQueue(outcomes: Promise<WorkerOutcome>[]): DispatchQueue {
         return s.store.get(id);
       };
       outcomes.push(new Promise((resolve) => setTimeout(resolve, 50)).then(() => runTask(taskId, deps(store))));
+      return sent;
     },
   } as unknown as DispatchQueue;
 }

@@ -38,11 +38,11 @@ export class MemoryTable {
   async upsertEntity(entity: Entity) {
     return { etag: this.put(entity) };
   }
-  async updateEntity(entity: Entity, _mode: string, opts: { etag?: string } = {}) {
+  async updateEntity(entity: Entity, mode: string, opts: { etag?: string } = {}) {
     const hit = this.rows.get(this.key(entity.partitionKey, entity.rowKey));
     if (!hit) throw fail(404, 'ResourceNotFound');
     if (opts.etag && opts.etag !== '*' && opts.etag !== hit.etag) throw fail(412, 'UpdateConditionNotSatisfied');
-    return { etag: this.put(entity) };
+    return { etag: this.put(mode === 'Merge' ? { ...hit.entity, ...entity } : entity) };
   }
   async deleteEntity(pk: string, rk: string) {
     if (!this.rows.delete(this.key(pk, rk))) throw fail(404, 'ResourceNotFound');
@@ -82,7 +82,8 @@ export class MemoryQueue {
   }
   async sendMessage(text: string) {
     this.messages.push(text);
-    return {};
+    const now = new Date();
+    return { messageId: String(this.messages.length), popReceipt: 'p', insertedOn: now, nextVisibleOn: now };
   }
 }
 

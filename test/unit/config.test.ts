@@ -52,6 +52,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads retention: 30 days and a daily NCRONTAB schedule by default, a bad schedule stops start-up', () => {
+    expect(loadConfig(base)).toMatchObject({ retentionDays: 30, retentionSchedule: '0 30 3 * * *', maxAttempts: 5 });
+    expect(() => loadConfig({ ...base, RETENTION_SCHEDULE: '0 0 25 * * *' })).toThrow(
+      /RETENTION_SCHEDULE: is not a valid NCRONTAB expression/,
+    );
+    expect(() => loadConfig({ ...base, TASK_RETENTION_DAYS: '0' })).toThrow(/TASK_RETENTION_DAYS/);
+  });
+
+  it('refuses a retention shorter than the idempotency key lifetime: a key must not outlive its task', () => {
+    expect(() => loadConfig({ ...base, TASK_RETENTION_DAYS: '1', IDEMPOTENCY_TTL_HOURS: '48' })).toThrow(
+      /TASK_RETENTION_DAYS: must cover IDEMPOTENCY_TTL_HOURS/,
+    );
+    expect(loadConfig({ ...base, TASK_RETENTION_DAYS: '2', IDEMPOTENCY_TTL_HOURS: '48' }).retentionDays).toBe(2);
+  });
+
   it('names the cross-setting problems once the values parse', () => {
     expect(() => loadConfig({ CONNECTOR_KIND: 'snowflake' })).toThrow(
       /JWT_SECRET[\s\S]*AzureWebJobsStorage[\s\S]*POLICY_FILE or RANGER_URL[\s\S]*SNOWFLAKE_ACCOUNT/,

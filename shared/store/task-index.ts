@@ -1,0 +1,146 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import { isTerminal, type TaskStatus } from '../task/status.js';
+import { ensureTable } from './ensure-table.js';
+import { statusCodeOf } from './errors.js';
+import type { TaskHeader } from './records.js';
+
+/**
+ * Where a task is listed: `OPEN` while it is NEW, WAITING or INPROGRESS (moves between those cost no index write),
+ * then the terminal status it ended in.
+ */
+export type IndexBucket = 'OPEN' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
+export const TERMINAL_BUCKETS = ['SUCCESS', 'FAILED', 'SKIPPED'] as const;
+export const bucketOf = (status: TaskStatus): IndexBucket => (isTerminal(status) ? (status as IndexBucket) : 'OPEN');
+
+/** The queue message a task's next delivery will come from, as the send (or the sweeper's last check) answered. */
+export interface QueuedMessage {
+  messageId: string;
+  popReceipt: string;
+  /** When the message (re)joined the queue's tail: its send, or the sweeper's last look at it. */
+  queuedAt: string;
+  /** When it becomes visible to workers (later than `queuedAt` for a delayed send). */
+  visibleAt: string;
+}
+
+/** One index row: enough to list a task and to decide whether the sweeper must look at it. */
+export interface IndexEntry {
+  bucket: IndexBucket;
+  taskId: string;
+  source: string;
+  createdAt: string;
+  finishedAt?: string;
+  /** OPEN rows: the task's current queue message, once its sender recorded it. */
+  message?: QueuedMessage;
+  partitionKey: string;
+  rowKey: string;
+  etag: string;
+}
+
+const PREFIX = 'idx-';
+const ID_SPACE = 10n ** 20n; // task ids are at most 20 digits
+
+/** `idx-<bucket>-<yyyyMMddHH>` of the task's creation hour (UTC): one partition per bucket and hour. */
+export const indexPartition = (bucket: IndexBucket, createdAt: string) =>
+  `${PREFIX}${bucket}-${createdAt.slice(0, 13).replace(/[-T]/g, '')}`;
+
+/** Newest first within an hour: task ids grow with time, so the row key counts down from the largest id. */
+export const indexRowKey = (taskId: string) => (ID_SPACE - 1n - BigInt(taskId)).toString().padStart(20, '0');
+
+/**
+ * The status index: the sweeper reads the OPEN rows, retention and the task listing the terminal ones, and none of
+ * them scans tasks. Terminal rows sit in the task table beside the tasks; OPEN rows in a table of their own, which
+ * holds only what is unfinished, so reading them costs that much even on storage that scans a whole table for any
+ * query (Azurite). A status change writes the new row before the header and removes the old row after it
+ * (TaskStore.transition), so a crash leaves at worst a row the header contradicts; readers trust the header and
+ * repair the row.
+ */
+export class TaskIndex {
+  constructor(
+    private readonly table: TableClient,
+    private readonly openTable: TableClient = table,
+  ) {}
+
+  async init(): Promise<void> {
+    if (this.openTable !== this.table) await ensureTable(this.openTable);
+  }
+
+  private tableOf(bucket: IndexBucket): TableClient {
+    return bucket === 'OPEN' ? this.openTable : this.table;
+  }
+
+  /** Lists the task under its header's bucket (idempotent). */
+  async put(h: TaskHeader): Promise<void> {
+    const bucket = bucketOf(h.status);
+    await this.tableOf(bucket).upsertEntity(
+      {
+        partitionKey: indexPartition(bucket, h.createdAt),
+        rowKey: indexRowKey(h.taskId),
+        taskId: h.taskId,
+        source: h.source,
+        createdAt: h.createdAt,
+        ...(h.finishedAt && bucket !== 'OPEN' ? { finishedAt: h.finishedAt } : {}),
+      },
+      'Merge',
+    );
+  }
+
+  /** Drops the task's row from `bucket`; a row already gone is fine. With `etag`, only the row as read. */
+  async remove(bucket: IndexBucket, h: Pick<TaskHeader, 'taskId' | 'createdAt'>, etag?: string): Promise<void> {
+    try {
+      await this.tableOf(bucket).deleteEntity(
+        indexPartition(bucket, h.createdAt),
+        indexRowKey(h.taskId),
+        etag ? { etag } : {},
+      );
+    } catch (err) {
+      if (statusCodeOf(err) !== 404 && statusCodeOf(err) !== 412) throw err;
+    }
+  }
+
+  /**
+   * Records the task's current message on its OPEN row. Only an existing row is updated: a task that finished
+   * meanwhile (its row removed) must not be listed OPEN again. False when there was no row to update.
+   */
+  async recordMessage(h: Pick<TaskHeader, 'taskId' | 'createdAt'>, message: QueuedMessage): Promise<boolean> {
+    try {
+      await this.openTable.updateEntity(
+        { partitionKey: indexPartition('OPEN', h.createdAt), rowKey: indexRowKey(h.taskId), ...message },
+        'Merge',
+        { etag: '*' },
+      );
+      return true;
+    } catch (err) {
+      if (statusCodeOf(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  /** Every task listed in `bucket` created in an hour up to `throughHour` (all hours when absent), oldest first. */
+  async *entries(bucket: IndexBucket, throughHour?: Date): AsyncGenerator<IndexEntry> {
+    const from = `${PREFIX}${bucket}-`;
+    const to = throughHour ? indexPartition(bucket, throughHour.toISOString()) : `${PREFIX}${bucket}.`;
+    const filter = throughHour
+      ? odata`PartitionKey ge ${from} and PartitionKey le ${to}`
+      : odata`PartitionKey ge ${from} and PartitionKey lt ${to}`;
+    for await (const e of this.tableOf(bucket).listEntities<Record<string, string>>({ queryOptions: { filter } }))
+      yield toEntry(bucket, e);
+  }
+}
+
+function toEntry(bucket: IndexBucket, e: Record<string, string> & { etag: string }): IndexEntry {
+  const message =
+    e.messageId && e.popReceipt && e.queuedAt && e.visibleAt
+      ? { messageId: e.messageId, popReceipt: e.popReceipt, queuedAt: e.queuedAt, visibleAt: e.visibleAt }
+      : undefined;
+  return {
+    bucket,
+    taskId: e.taskId ?? '',
+    source: e.source ?? '',
+    createdAt: e.createdAt ?? '',
+    ...(e.finishedAt ? { finishedAt: e.finishedAt } : {}),
+    ...(message ? { message } : {}),
+    partitionKey: e.partitionKey ?? '',
+    rowKey: e.rowKey ?? '',
+    etag: e.etag,
+  };
+}
