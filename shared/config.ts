@@ -176,6 +176,7 @@ function buildConfig(
     tasksTable: e.TASKS_TABLE,
     syncQueue: e.SYNC_QUEUE,
     leaseSeconds: e.TASK_LEASE_SECONDS,
+    maxAttempts: e.TASK_MAX_ATTEMPTS,
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     sweepSchedule: e.SWEEP_SCHEDULE,
     sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,

@@ -106,6 +106,11 @@ export const COMMON_SETTINGS = [
     default: '300',
     description: 'How long a worker holds a claimed task before another worker may take it over.',
   }),
+  setting('TASK_MAX_ATTEMPTS', boundedInt(1, 100), {
+    default: '5',
+    description:
+      'Attempts a task, or a unit of a fanned-out task, gets: the attempt that fails at the cap, or a claim that would pass it, ends it FAILED with the last error.',
+  }),
   setting('SWEEP_SCHEDULE', ncrontab, {
     default: '0 */1 * * * *',
     description:

@@ -21,6 +21,10 @@ export function taskView(h: TaskHeader, rows?: ResourceRow[]) {
     attempt: h.attempt,
     ...(h.policyVersion ? { policyVersion: h.policyVersion } : {}),
     counts: { resources: h.resourceCount, succeeded: h.succeeded, failed: h.failed, skipped: h.skipped },
+    // A fanned-out task's progress while it runs: its units (one per schema) finished so far.
+    ...(h.unitsTotal !== undefined
+      ? { units: { total: h.unitsTotal, done: h.unitsDone ?? 0, failed: h.unitsFailed ?? 0 } }
+      : {}),
     ...(rows
       ? {
           resources: rows.map((r) => ({

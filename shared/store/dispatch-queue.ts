@@ -4,8 +4,13 @@ import { announceEnqueued } from '../task/task-events.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
 import { StoreError, statusCodeOf } from './errors.js';
 import { STORAGE_REQUEST_TIMEOUT_MS } from './request-timeout.js';
+import { UNIT_KEY_PATTERN } from './unit-store.js';
 
-export const SyncMessageSchema = z.object({ taskId: z.string().regex(TASK_ID_PATTERN) });
+/** A task, or one unit of a fanned-out task (unit-store.ts). */
+export const SyncMessageSchema = z.object({
+  taskId: z.string().regex(TASK_ID_PATTERN),
+  unit: z.string().regex(UNIT_KEY_PATTERN).optional(),
+});
 export type SyncMessage = z.infer<typeof SyncMessageSchema>;
 
 /** The sync queue. Messages are base64 JSON: the Functions queue trigger decodes base64 by default. */
@@ -25,8 +30,9 @@ export class DispatchQueue {
     await this.poison.createIfNotExists();
   }
 
-  async send(taskId: string, delaySeconds = 0): Promise<void> {
-    const body = Buffer.from(JSON.stringify({ taskId } satisfies SyncMessage)).toString('base64');
+  async send(taskId: string, delaySeconds = 0, unit?: string): Promise<void> {
+    const message: SyncMessage = unit === undefined ? { taskId } : { taskId, unit };
+    const body = Buffer.from(JSON.stringify(message)).toString('base64');
     try {
       await this.client.sendMessage(body, {
         abortSignal: AbortSignal.timeout(this.timeoutMs),

@@ -24,11 +24,17 @@ export interface TaskHeader {
   finishedAt?: string;
   attempt: number;
   leaseUntil?: string;
+  /** Why the last failed attempt failed; the reason a task past its attempt cap gives. */
+  lastError?: string;
   resourceCount: number;
   succeeded: number;
   failed: number;
   skipped: number;
   policyVersion?: string;
+  /** A fanned-out task's units (unit-store.ts): how many, how many finished, how many of those failed. */
+  unitsTotal?: number;
+  unitsDone?: number;
+  unitsFailed?: number;
 }
 
 /** What one resource's sync did; stored as JSON on its row, summarized to fit Table Storage's limits. */
