@@ -16,6 +16,8 @@ export interface Attempt {
   taskCreatedAt: Date;
   dryRun: boolean;
   keeper: Pick<LeaseKeeper<unknown>, 'signal' | 'lost' | 'keepLock'>;
+  /** A unit: grants above its schema are the top work's (resource-sync.ts, leaveParentsToTop). */
+  unit?: boolean;
 }
 
 /** The policies, read once per attempt. */
@@ -55,6 +57,7 @@ export async function syncUnderLock(
       policies: ctx.reading,
       dryRun: attempt.dryRun,
       signal: attempt.keeper.signal,
+      ...(attempt.unit ? { leaveParentsToTop: true } : {}),
       ...(neededBelow ? { neededBelow } : {}),
     });
   const c = deps.coalescing;

@@ -22,6 +22,12 @@ export interface ResourceSyncDeps {
   dryRun: boolean;
   /** Grants the containers below need on this object (their parent USAGE): desired, so never revoked. */
   neededBelow?: DesiredGrant[];
+  /**
+   * A unit of a fanned-out task: the grants its objects need on the objects above it are left to the top object's
+   * own sync, which gets them as `neededBelow` once every unit has finished, instead of each unit granting the same
+   * ones side by side.
+   */
+  leaveParentsToTop?: boolean;
   /** Aborted when the attempt lost its lease: the sync then stops before its next statement batch. */
   signal?: AbortSignal;
 }
@@ -72,7 +78,10 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
     warnings,
     created,
   );
-  const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
+  const grantable = desired.grants.filter(
+    (g) =>
+      !missing.has(principalKey(g.principal)) && !(deps.leaveParentsToTop && parentKeys.has(securableKey(g.securable))),
+  );
   const planned = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope, identity });
   const masking =
     port && state

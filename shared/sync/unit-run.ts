@@ -78,6 +78,7 @@ export async function runUnit(taskId: string, key: string, deps: WorkerDeps): Pr
     taskCreatedAt: new Date(task.header.createdAt),
     dryRun: task.header.dryRun,
     keeper,
+    unit: true,
   };
   let outcome: ResourceOutcome;
   try {
