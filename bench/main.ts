@@ -1,12 +1,24 @@
 /**
  * `npm run bench` (full: the issues' settings, states how long it took) or `npm run bench -- --quick` (under a
- * minute). Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on stderr, a one-line summary per target on stdout.
+ * minute); `--only fan-out` runs that benchmark alone and only prints its figures. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on stderr, a one-line summary per target on stdout.
  */
 import { parseArgs } from 'node:util';
 import { verdict } from './harness.js';
-import { runBench } from './run.js';
+import { runBench, runFanOutOnly } from './run.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
+if (values.only !== undefined) {
+  if (values.only !== 'fan-out') throw new Error(`--only knows fan-out, not ${values.only}`);
+  const r = await runFanOutOnly(values.quick);
+  for (const f of r.figures)
+    console.log(
+      `${verdict(f).padEnd(4)}  ${r.title}: ${f.label} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}${f.note ? ` [${f.note}]` : ''}`,
+    );
+  for (const n of r.notes) console.log(`note: ${n}`);
+  process.exit(0);
+}
 const bench = await runBench({ quick: values.quick });
 for (const r of bench.results) {
   for (const f of r.figures.filter((x) => x.target))

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Api, api } from './api.js';
 import { type Burst, burst } from './burst.js';
+import { type FanOut, fanOut } from './fan-out.js';
 import { type BenchResult, now, progress, setQuiet } from './harness.js';
 import { startBenchHost } from './host-child.js';
 import { type Ingest, ingest } from './ingest.js';
@@ -30,6 +31,7 @@ export interface BenchRun {
   scale: Scale;
   latency: Latency;
   matching: Matching;
+  fanOut: FanOut;
   results: BenchResult[];
 }
 
@@ -43,6 +45,7 @@ const SETTINGS = {
     scale: [10_000, 100_000],
     latency: 200,
     matching: { regexpStars: 3, runs: 2000, searched: 500 },
+    fanOut: { tables: 100_000, schemas: 1000, workers: [1, 2, 4], latencyMs: 100, compiled: true },
   },
   quick: {
     catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
@@ -52,8 +55,14 @@ const SETTINGS = {
     scale: [2_000],
     latency: 10,
     matching: { regexpStars: 2, runs: 200, searched: 100 },
+    fanOut: { tables: 200, schemas: 4, workers: [1, 2], latencyMs: 10, compiled: false },
   },
 };
+
+/** The fan-out benchmark alone, with the mode's settings (`npm run bench -- --only fan-out`): nothing is written. */
+export function runFanOutOnly(quick: boolean): Promise<FanOut> {
+  return fanOut(SETTINGS[quick ? 'quick' : 'full'].fanOut);
+}
 
 /** Runs every benchmark one after another in this process run and returns the figures. */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
@@ -79,7 +88,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const r5 = await burst(s.burst);
   const r6 = await scale(s.scale);
   const r8 = await matching(s.matching);
-  const results = [r1, r2, r3, r4, r5, r6, r7, r8];
+  const r9 = await fanOut(s.fanOut);
+  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9];
   const run: RunInfo = {
     quick,
     startedAt,
@@ -107,6 +117,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
     scale: r6,
     latency: r7,
     matching: r8,
+    fanOut: r9,
     results,
   };
 }

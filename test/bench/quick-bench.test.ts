@@ -16,6 +16,7 @@ describe('quick bench', () => {
       'scale',
       'latency',
       'matching',
+      'fan-out',
     ]);
 
     const tvf = bench.targetedVsFull.raw;
@@ -61,5 +62,12 @@ describe('quick bench', () => {
     const m = bench.matching.raw;
     expect(m.beforeAfter.every((b) => b.agree) && m.glob.agree).toBe(true);
     expect(m.patterns.every((p) => p.steps > 0 && p.steps <= (255 + 1) * (64 + 1) + 64)).toBe(true);
+
+    for (const f of bench.fanOut.raw) {
+      expect(f.statuses.every((x) => x === 'SUCCESS')).toBe(true);
+      expect(f.units).toBe(4);
+      expect(Math.min(...f.peakMB)).toBeGreaterThan(0);
+    }
+    expect(bench.fanOut.raw.map((f) => f.workers)).toEqual([1, 2]);
   }, 240_000);
 });
