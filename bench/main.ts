@@ -1,36 +1,25 @@
 /**
  * `npm run bench` (full: the issues' settings, states how long it took) or `npm run bench -- --quick` (under a
- * minute); `--policy-change`, `--principals` and `--sweeper` each run that row alone, printed, and write no results
- * file. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg);
- * progress on stderr, a one-line summary per target on stdout.
+ * minute); `--only <row>` (fan-out, policy-change, principals, sweeper) runs one row alone and only prints its
+ * figures. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on
+ * stderr, a one-line summary per target on stdout.
  */
 import { parseArgs } from 'node:util';
 import { verdict } from './harness.js';
-import { runBench, runPolicyChangeBench, runPrincipalBench, runSweeperBench } from './run.js';
+import { ALONE, runBench } from './run.js';
 
 const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    'policy-change': { type: 'boolean', default: false },
-    principals: { type: 'boolean', default: false },
-    sweeper: { type: 'boolean', default: false },
-  },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
-const alone = values['policy-change']
-  ? await runPolicyChangeBench(values.quick)
-  : values.principals
-    ? [await runPrincipalBench(values.quick)]
-    : values.sweeper
-      ? [await runSweeperBench(values.quick)]
-      : undefined;
-if (alone) {
-  for (const r of alone) {
-    for (const f of r.figures)
-      console.log(
-        `${f.target ? verdict(f).padEnd(4) : '    '}  ${r.title}: ${f.label} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}`,
-      );
-    for (const n of r.notes) console.log(`      ${n}`);
-  }
+if (values.only !== undefined) {
+  const row = ALONE[values.only];
+  if (!row) throw new Error(`--only knows ${Object.keys(ALONE).join(', ')}, not ${values.only}`);
+  const r = await row(values.quick);
+  for (const f of r.figures)
+    console.log(
+      `${f.target ? verdict(f).padEnd(4) : '    '}  ${r.title}: ${f.label} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}${f.note ? ` [${f.note}]` : ''}`,
+    );
+  for (const n of r.notes) console.log(`note: ${n}`);
   process.exit(0);
 }
 const bench = await runBench({ quick: values.quick });

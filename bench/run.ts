@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Api, api } from './api.js';
 import { type Burst, burst } from './burst.js';
+import { type FanOut, fanOut } from './fan-out.js';
 import { type BenchResult, now, progress, setQuiet } from './harness.js';
 import { startBenchHost } from './host-child.js';
 import { type Ingest, ingest } from './ingest.js';
@@ -36,6 +37,7 @@ export interface BenchRun {
   policyChange: PolicyChange;
   principalSync: PrincipalSyncBench;
   sweeper: SweeperBench;
+  fanOut: FanOut;
   results: BenchResult[];
 }
 
@@ -52,6 +54,7 @@ const SETTINGS = {
     policyChange: [1_000, 10_000, 100_000],
     principals: { users: 10_000, groups: 1_000, changed: 10 },
     sweeper: [10_000, 100_000],
+    fanOut: { tables: 100_000, schemas: 1000, workers: [1, 2, 4], latencyMs: 100, compiled: true },
   },
   quick: {
     catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
@@ -64,17 +67,17 @@ const SETTINGS = {
     policyChange: [1_000],
     principals: { users: 1_000, groups: 100, changed: 5 },
     sweeper: [500, 2_000],
+    fanOut: { tables: 200, schemas: 4, workers: [1, 2], latencyMs: 10, compiled: false },
   },
 };
 
-/** The principal-sync row alone (`npm run bench -- --principals`): printed, never written over the full results. */
-export async function runPrincipalBench(quick = false): Promise<PrincipalSyncBench> {
-  return principalSync(SETTINGS[quick ? 'quick' : 'full'].principals);
-}
-
-/** The sweeper rows alone (`npm run bench -- --sweeper`): printed, nothing written. */
-export const runSweeperBench = (quick = false) => sweeperBench(SETTINGS[quick ? 'quick' : 'full'].sweeper);
-
+/** One row alone (`npm run bench -- --only <name>`), with the mode's settings: printed, nothing written. */
+export const ALONE: Record<string, (quick: boolean) => Promise<BenchResult>> = {
+  'fan-out': (quick) => fanOut(SETTINGS[quick ? 'quick' : 'full'].fanOut),
+  'policy-change': (quick) => policyChange(SETTINGS[quick ? 'quick' : 'full'].policyChange),
+  principals: (quick) => principalSync(SETTINGS[quick ? 'quick' : 'full'].principals),
+  sweeper: (quick) => sweeperBench(SETTINGS[quick ? 'quick' : 'full'].sweeper),
+};
 /** Runs every benchmark one after another in this process run and returns the figures. */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const quick = opts.quick ?? false;
@@ -102,7 +105,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const r9 = await policyChange(s.policyChange);
   const r10 = await principalSync(s.principals);
   const r11 = await sweeperBench(s.sweeper);
-  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11];
+  const r12 = await fanOut(s.fanOut);
+  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12];
   const run: RunInfo = {
     quick,
     startedAt,
@@ -133,11 +137,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
     policyChange: r9,
     principalSync: r10,
     sweeper: r11,
+    fanOut: r12,
     results,
   };
-}
-
-/** The policy-change row alone (`npm run bench -- --policy-change`), at the full run's catalog sizes; writes nothing. */
-export async function runPolicyChangeBench(quick = false): Promise<BenchResult[]> {
-  return [await policyChange(SETTINGS[quick ? 'quick' : 'full'].policyChange)];
 }

@@ -21,7 +21,7 @@ export interface Scale extends BenchResult {
 }
 
 /** Starts `npm run emulator:snowflake`'s script (dev/emulators/snowflake/main.ts) with a catalog, as its own process. */
-async function emulatorProcess(
+export async function emulatorProcess(
   catalogFile: string,
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(

@@ -168,6 +168,9 @@ param databricksMaxConcurrency string = ''
 @description('TASK_LEASE_SECONDS; empty: the code default.')
 param taskLeaseSeconds string = ''
 
+@description('TASK_MAX_ATTEMPTS; empty: the code default.')
+param taskMaxAttempts string = ''
+
 @description('IDEMPOTENCY_TTL_HOURS: how long an Idempotency-Key or Event Hub event id names its task; empty: the code default.')
 param idempotencyTtlHours string = ''
 
@@ -480,6 +483,7 @@ var appSettings = {
   TASKS_TABLE: tasksTable
   SYNC_QUEUE: syncQueue
   TASK_LEASE_SECONDS: taskLeaseSeconds
+  TASK_MAX_ATTEMPTS: taskMaxAttempts
   IDEMPOTENCY_TTL_HOURS: idempotencyTtlHours
   SWEEP_SCHEDULE: sweepSchedule
   SWEEP_GRACE_SECONDS: sweepGraceSeconds

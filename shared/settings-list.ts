@@ -112,6 +112,11 @@ export const COMMON_SETTINGS = [
     default: '300',
     description: 'How long a worker holds a claimed task before another worker may take it over.',
   }),
+  setting('TASK_MAX_ATTEMPTS', boundedInt(1, 100), {
+    default: '5',
+    description:
+      'Attempts a task, or a unit of a fanned-out task, gets: the attempt that fails at the cap, a claim that would pass it, or the sweeper finding it at the cap and not running, ends it FAILED with the last error.',
+  }),
   setting('SWEEP_SCHEDULE', ncrontab, {
     default: '0 */1 * * * *',
     description:
@@ -121,11 +126,6 @@ export const COMMON_SETTINGS = [
     default: '60',
     description:
       'How long a task may sit unchanged, and its message wait, before the sweeper looks at it (and re-dispatches it if nothing else will).',
-  }),
-  setting('TASK_MAX_ATTEMPTS', boundedInt(1, 100), {
-    default: '5',
-    description:
-      'Attempts a task gets: a task whose attempt reaches this number and is not running is ended FAILED with the reason and its last error.',
   }),
   setting('TASK_RETENTION_DAYS', boundedInt(1, 3650), {
     default: '30',

@@ -273,6 +273,12 @@ variable "task_lease_seconds" {
   default = ""
 }
 
+variable "task_max_attempts" {
+  type        = string
+  default     = ""
+  description = "TASK_MAX_ATTEMPTS: attempts a task or unit gets before it ends FAILED; empty: the code default."
+}
+
 variable "idempotency_ttl_hours" {
   type        = string
   default     = ""

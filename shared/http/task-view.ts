@@ -47,6 +47,9 @@ export const TaskViewSchema = z.object({
     .string()
     .optional()
     .meta({ description: 'The validity schedule start or end that caused the task' }),
+  units: z.object({ total: z.number().int(), done: z.number().int(), failed: z.number().int() }).optional().meta({
+    description: 'A fanned-out task (a database or catalog): its units, one per schema, and how many are done',
+  }),
   counts: z.object({
     resources: z.number().int(),
     succeeded: z.number().int(),
@@ -79,6 +82,10 @@ export function taskView(h: TaskHeader, rows?: ResourceRow[]): TaskView {
     ...(h.policyVersion ? { policyVersion: h.policyVersion } : {}),
     ...policyCause(h),
     counts: { resources: h.resourceCount, succeeded: h.succeeded, failed: h.failed, skipped: h.skipped },
+    // A fanned-out task's progress while it runs: its units (one per schema) finished so far.
+    ...(h.unitsTotal !== undefined
+      ? { units: { total: h.unitsTotal, done: h.unitsDone ?? 0, failed: h.unitsFailed ?? 0 } }
+      : {}),
     ...(rows
       ? {
           resources: rows.map((r) => ({

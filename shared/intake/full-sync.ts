@@ -4,8 +4,9 @@ import { createTask, type IntakeDeps } from './create-task.js';
 
 /**
  * The scheduled sweep of everything: one task (source SCHEDULE) naming every database or catalog, through the
- * same pipeline as on-demand tasks. It is the baseline on-demand sync is measured against, and it catches drift
- * no event reported. Keyed by its scheduled time, so a timer that fires twice starts one sweep.
+ * same pipeline as on-demand tasks: the worker fans each database out into one queued unit per schema
+ * (sync/fan-out.ts), so the sweep runs on as many workers as the queue gets. It is the baseline on-demand sync is
+ * measured against, and it catches drift no event reported. Keyed by its scheduled time, so a timer that fires twice starts one sweep.
  */
 export async function startFullSync(deps: IntakeDeps, connector: Connector, scheduledAt: Date): Promise<string[]> {
   const { containers: list } = connector.capabilities;

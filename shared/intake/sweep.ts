@@ -6,6 +6,7 @@ import type { IndexEntry, QueuedMessage } from '../store/task-index.js';
 import { isLeaseLive } from '../store/task-lease.js';
 import { sendTaskMessage } from '../store/task-message.js';
 import type { StoredTask, TaskStore } from '../store/task-store.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../sync/worker-deps.js';
 import { isTerminal } from '../task/status.js';
 import { dispatchNew } from './create-task.js';
 
@@ -30,7 +31,6 @@ export interface SweepResult {
   failed: number;
 }
 
-const DEFAULT_MAX_ATTEMPTS = 5;
 // Header reads and queue checks are independent round trips; a few at a time keep a run short without a burst.
 const CONCURRENCY = 8;
 

@@ -5,8 +5,13 @@ import { TASK_ID_PATTERN } from '../task/task-id.js';
 import { StoreError, statusCodeOf } from './errors.js';
 import { STORAGE_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 import type { QueuedMessage } from './task-index.js';
+import { UNIT_KEY_PATTERN } from './unit-store.js';
 
-export const SyncMessageSchema = z.object({ taskId: z.string().regex(TASK_ID_PATTERN) });
+/** A task, or one unit of a fanned-out task (unit-store.ts). */
+export const SyncMessageSchema = z.object({
+  taskId: z.string().regex(TASK_ID_PATTERN),
+  unit: z.string().regex(UNIT_KEY_PATTERN).optional(),
+});
 export type SyncMessage = z.infer<typeof SyncMessageSchema>;
 
 /** The sync queue. Messages are base64 JSON: the Functions queue trigger decodes base64 by default. */
@@ -26,9 +31,10 @@ export class DispatchQueue {
     await this.poison.createIfNotExists();
   }
 
-  /** Sends a task's message; answers what identifies it, for the sweeper's later look (`stillQueued`). */
-  async send(taskId: string, delaySeconds = 0): Promise<QueuedMessage> {
-    const body = Buffer.from(JSON.stringify({ taskId } satisfies SyncMessage)).toString('base64');
+  /** Sends a task's (or one of its units') message; answers what identifies it, for the sweeper's later look (`stillQueued`). */
+  async send(taskId: string, delaySeconds = 0, unit?: string): Promise<QueuedMessage> {
+    const message: SyncMessage = unit === undefined ? { taskId } : { taskId, unit };
+    const body = Buffer.from(JSON.stringify(message)).toString('base64');
     try {
       const sent = await this.client.sendMessage(body, {
         abortSignal: AbortSignal.timeout(this.timeoutMs),

@@ -26,6 +26,8 @@ export interface TaskHeader {
   finishedAt?: string;
   attempt: number;
   leaseUntil?: string;
+  /** Why the last failed attempt failed; the reason a task past its attempt cap gives. */
+  lastError?: string;
   resourceCount: number;
   succeeded: number;
   failed: number;
@@ -33,8 +35,10 @@ export interface TaskHeader {
   policyVersion?: string;
   /** The policies behind a POLICY_SYNC or POLICY_CHANGE task: a PolicyCause as JSON (task/policy-cause.ts). */
   policies?: string;
-  /** The error that ended the latest failed attempt, if one did. */
-  lastError?: string;
+  /** A fanned-out task's units (unit-store.ts): how many, how many finished, how many of those failed. */
+  unitsTotal?: number;
+  unitsDone?: number;
+  unitsFailed?: number;
 }
 
 /** What one resource's sync did; stored as JSON on its row, summarized to fit Table Storage's limits, and shown by GET. */

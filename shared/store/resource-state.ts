@@ -81,6 +81,23 @@ export class ResourceStateStore {
     }
   }
 
+  /** Extends a lease this holder still has (ETag-guarded); false when it lapsed and someone else took the row. */
+  async renew(held: ResourceState, until: Date): Promise<ResourceState | false> {
+    const { key, etag: _etag, ...fields } = held;
+    const entity = { partitionKey: PARTITION, rowKey: key, ...fields, leaseUntil: until.toISOString() };
+    try {
+      const r = await this.table.updateEntity(entity, 'Replace', { etag: held.etag ?? '*' });
+      return { ...held, leaseUntil: entity.leaseUntil, ...(r.etag ? { etag: r.etag } : {}) };
+    } catch (err) {
+      const status = statusCodeOf(err);
+      if (status === 404 || status === 412) return false;
+      throw new StoreError(
+        'STORAGE_UNAVAILABLE',
+        `resource state is unavailable (${status ?? (err as Error).message})`,
+      );
+    }
+  }
+
   /**
    * Frees the lease and, after a sync that finished, records when it started and under which policy version.
    * A lost ETag race means the lease expired and another holder took over; its record wins.

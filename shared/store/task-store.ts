@@ -6,9 +6,9 @@ import { StoreError, statusCodeOf, unlessStale } from './errors.js';
 import { fitResult, fitText } from './fit.js';
 import { type ResourceRow, resourceRowKey, type TaskHeader } from './records.js';
 import { bucketOf, TaskIndex } from './task-index.js';
-import { isLeaseLive, leaseEnd, needsRenewal } from './task-lease.js';
+import { isLeaseLive, leaseEnd } from './task-lease.js';
 
-const HEADER = 'task';
+export const HEADER = 'task';
 const KEY = 'key';
 const BATCH = 100; // Table Storage transaction limit
 
@@ -44,7 +44,8 @@ export class TaskStore {
 
   /** `openTable` holds the index's OPEN rows (task-index.ts); the task table itself when absent. */
   constructor(
-    private readonly table: TableClient,
+    /** The tasks table; units (unit-store.ts) live in their task's partition of it. */
+    readonly table: TableClient,
     opts: { keyTtlHours?: number; openTable?: TableClient } = {},
   ) {
     this.keyTtlMs = (opts.keyTtlHours ?? DEFAULT_KEY_TTL_HOURS) * 3_600_000;
@@ -173,25 +174,6 @@ export class TaskStore {
         now,
       );
     });
-  }
-
-  /** Extends the lease once half of it is used; undefined when another worker took the task over meanwhile. */
-  async renew(task: StoredTask, leaseSeconds: number, now: Date): Promise<StoredTask | undefined> {
-    if (!needsRenewal(task.header, now, leaseSeconds)) return task;
-    return unlessStale(() =>
-      this.replace({
-        header: { ...task.header, leaseUntil: leaseEnd(now, leaseSeconds), updatedAt: now.toISOString() },
-        etag: task.etag,
-      }),
-    );
-  }
-
-  /** Gives the lease back at once, so the next delivery of the task's message takes it over; best effort. */
-  async release(task: StoredTask, now: Date): Promise<void> {
-    await this.replace({
-      ...task,
-      header: { ...task.header, leaseUntil: now.toISOString(), updatedAt: now.toISOString() },
-    }).catch(() => undefined);
   }
 
   /** Ends an attempt in a terminal status. */
@@ -385,7 +367,7 @@ const keyPartition = (key: string) =>
     ? `key-${createHash('sha256').update(key).digest('hex')}`
     : `keyu-${createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex')}`;
 
-async function guard<T>(op: () => Promise<T>): Promise<T> {
+export async function guard<T>(op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (err) {
@@ -396,14 +378,14 @@ async function guard<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-function toHeaderEntity(h: TaskHeader) {
+export function toHeaderEntity(h: TaskHeader) {
   const { taskId, ...rest } = h;
   const entity: Record<string, unknown> = { partitionKey: taskId, rowKey: HEADER };
   for (const [k, v] of Object.entries(rest)) if (v !== undefined) entity[k] = typeof v === 'string' ? fitText(v) : v;
   return entity as { partitionKey: string; rowKey: string };
 }
 
-function fromHeaderEntity(e: TableEntityResult<Record<string, unknown>>): TaskHeader {
+export function fromHeaderEntity(e: TableEntityResult<Record<string, unknown>>): TaskHeader {
   const {
     partitionKey,
     rowKey: _rowKey,
@@ -415,7 +397,7 @@ function fromHeaderEntity(e: TableEntityResult<Record<string, unknown>>): TaskHe
   return { ...(rest as Omit<TaskHeader, 'taskId'>), taskId: String(partitionKey) };
 }
 
-function toResourceEntity(taskId: string, r: ResourceRow) {
+export function toResourceEntity(taskId: string, r: ResourceRow) {
   return {
     partitionKey: taskId,
     rowKey: resourceRowKey(r.index),

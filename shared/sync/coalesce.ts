@@ -58,20 +58,21 @@ export async function enterResource(
 const busy = (): Gate => ({ kind: 'busy', retryAfterMs: 1000 + Math.floor(Math.random() * 1000) });
 
 /**
- * Runs `sync` under the gate of the resource at `path`: not at all when a sync since the task was made covers it,
+ * Runs `sync` under the gate of the resource at `path` for one attempt (`owner.id`, its task made at
+ * `owner.createdAt`): not at all when a sync since the task was made covers it,
  * not now when another holds it (how long until its lease ends), otherwise holding it, and remembering the start
  * and version of a sync that succeeded.
  */
 export async function gatedSync<T extends { status: string }>(
   states: ResourceStateStore,
   path: string[],
-  task: { taskId: string; createdAt: string },
+  owner: { id: string; createdAt: string },
   version: string,
   leaseSeconds: number,
   now: Date,
   sync: () => Promise<T>,
 ): Promise<T | { covered: string } | { busyMs: number }> {
-  const gate = await enterResource(states, path, task.taskId, new Date(task.createdAt), version, leaseSeconds, now);
+  const gate = await enterResource(states, path, owner.id, new Date(owner.createdAt), version, leaseSeconds, now);
   if (gate.kind === 'covered') return { covered: gate.since };
   if (gate.kind === 'busy') return { busyMs: gate.retryAfterMs };
   let outcome: T | undefined;

@@ -22,10 +22,7 @@ export interface PrincipalTaskDeps {
   coalescing?: { states: ResourceStateStore };
 }
 
-export type PrincipalTaskOutcome =
-  | { kind: 'done'; task: StoredTask }
-  | { kind: 'lost' }
-  | { kind: 'busy'; task: StoredTask; retryAfterMs: number };
+export type PrincipalTaskOutcome = { kind: 'done' } | { kind: 'lost' } | { kind: 'busy'; retryAfterMs: number };
 
 // The coalescing path of a principal: a first segment no resource name can hold (a request name with a control
 // character is refused), so principals and resources never share a state row. `*` is the type's own row: a sync of
@@ -37,14 +34,14 @@ const statePath = (ref: ResourceRow['ref']) =>
 /**
  * The PRINCIPAL_SYNC side of the worker: the principals are read once, then each pending row is synced (under the
  * same burst coalescing as resources: a principal synced since this task was made, at the same user-store version,
- * is already in sync), written and the lease renewed.
+ * is already in sync) and written with the lease (`write` says false once the lease is lost).
  */
 export async function syncPrincipalTask(
-  claimed: StoredTask,
+  task: StoredTask,
   deps: PrincipalTaskDeps,
   clock: () => Date,
+  write: (row: ResourceRow, outcome: ResourceOutcome) => Promise<boolean>,
 ): Promise<PrincipalTaskOutcome> {
-  let task = claimed;
   const taskId = task.header.taskId;
   const rows = (await deps.store.resources(taskId)).filter((r) => r.status === 'PENDING');
   let ctx: PrincipalContext | undefined;
@@ -76,13 +73,10 @@ export async function syncPrincipalTask(
       outcome =
         deps.coalescing && !task.header.dryRun ? await coalesced(row, task, version, deps, clock, sync) : await sync();
     }
-    if ('busyMs' in outcome) return { kind: 'busy', task, retryAfterMs: outcome.busyMs };
-    await deps.store.writeResource(taskId, { ...row, ...outcome, updatedAt: clock().toISOString() });
-    const renewed = await deps.store.renew(task, deps.leaseSeconds, clock());
-    if (!renewed) return { kind: 'lost' };
-    task = renewed;
+    if ('busyMs' in outcome) return { kind: 'busy', retryAfterMs: outcome.busyMs };
+    if (!(await write(row, outcome))) return { kind: 'lost' };
   }
-  return { kind: 'done', task };
+  return { kind: 'done' };
 }
 
 async function coalesced(
@@ -94,7 +88,9 @@ async function coalesced(
   sync: () => Promise<ResourceOutcome>,
 ): Promise<ResourceOutcome | { busyMs: number }> {
   const states = deps.coalescing!.states;
-  const gated = await gatedSync(states, statePath(row.ref), task.header, version, deps.leaseSeconds, clock(), sync);
+  // The lock belongs to this attempt: a later attempt of the same task is someone else.
+  const owner = { id: `${task.header.taskId}#${task.header.attempt}`, createdAt: task.header.createdAt };
+  const gated = await gatedSync(states, statePath(row.ref), owner, version, deps.leaseSeconds, clock(), sync);
   if ('covered' in gated)
     return { status: 'SUCCESS', message: `already in sync since ${gated.covered} (user store version ${version})` };
   return gated;

@@ -22,6 +22,14 @@ export interface ResourceSyncDeps {
   dryRun: boolean;
   /** Grants the containers below need on this object (their parent USAGE): desired, so never revoked. */
   neededBelow?: DesiredGrant[];
+  /**
+   * A unit of a fanned-out task: the grants its objects need on the objects above it are left to the top object's
+   * own sync, which gets them as `neededBelow` once every unit has finished, instead of each unit granting the same
+   * ones side by side.
+   */
+  leaveParentsToTop?: boolean;
+  /** Aborted when the attempt lost its lease: the sync then stops before its next statement batch. */
+  signal?: AbortSignal;
 }
 
 export interface ResourceOutcome {
@@ -70,7 +78,10 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
     warnings,
     created,
   );
-  const grantable = desired.grants.filter((g) => !missing.has(principalKey(g.principal)));
+  const grantable = desired.grants.filter(
+    (g) =>
+      !missing.has(principalKey(g.principal)) && !(deps.leaveParentsToTop && parentKeys.has(securableKey(g.securable))),
+  );
   const planned = plan({ desired: grantable, actual, revocable: loaded.objects, scope: deps.scope, identity });
   const masking =
     port && state
@@ -113,6 +124,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
   }
 
   // Masks and filters go first: a reader granted access by this sync never sees a column before it is protected.
+  deps.signal?.throwIfAborted();
   const maskOutcomes = port && maskSteps.length > 0 ? await port.apply(maskSteps) : [];
   const maskFailed = maskOutcomes.filter((o) => !o.ok);
   const maskStatements = maskOutcomes.map((o) => ({ sql: o.sql, ok: o.ok, ...(o.error ? { error: o.error } : {}) }));
@@ -125,6 +137,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
       result: { ...base, granted: [], revoked: [], statements: [...created, ...maskStatements], masking: masked },
     });
   }
+  deps.signal?.throwIfAborted();
   const outcomes = steps.length > 0 ? await deps.connector.apply(steps) : [];
   const done = outcomes.filter((o) => o.ok);
   const vanished = outcomes.filter((o) => !o.ok && o.code === 'NOT_FOUND');
@@ -198,6 +211,7 @@ async function missingPrincipals(
         missing.delete(key);
         continue;
       }
+      deps.signal?.throwIfAborted();
       const outcome = await directory.create(p);
       created.push(outcome);
       if (outcome.ok) {

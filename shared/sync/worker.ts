@@ -1,207 +1,96 @@
-import { createHash } from 'node:crypto';
-import type { Connector } from '../connectors/connector.js';
-import { policyReading } from '../plan/evaluation.js';
-import type { WarehouseProfile } from '../plan/profile.js';
-import type { ManagedScope } from '../plan/scope.js';
-import type { PolicySnapshot, PolicySource } from '../policy/index.js';
-import type { DispatchQueue } from '../store/dispatch-queue.js';
+import type { SyncMessage } from '../store/dispatch-queue.js';
+import { unlessStale } from '../store/errors.js';
 import type { ResourceRow } from '../store/records.js';
-import type { ResourceStateStore } from '../store/resource-state.js';
-import { sendTaskMessage } from '../store/task-message.js';
-import type { StoredTask, TaskStore } from '../store/task-store.js';
-import { deriveTaskStatus, isTerminal } from '../task/status.js';
-import { announceTerminal } from '../task/task-events.js';
-import { enterResource } from './coalesce.js';
+import { isLeaseLive } from '../store/task-lease.js';
+import { isTerminal } from '../task/status.js';
+import { type Attempt, policyContext, syncUnderLock } from './attempt-sync.js';
+import { fanOut, resumeFannedOut } from './fan-out.js';
 import { expandPolicyTask } from './policy-task.js';
-import type { PrincipalSyncDeps } from './principal-context.js';
 import { syncPrincipalTask } from './principal-sync.js';
-import { type ResourceOutcome, syncResourceSafely } from './resource-sync.js';
-import { syncTree } from './tree-sync.js';
+import { deferTask, failedTaskAttempt, finishTask, giveUpTask, headerKeeper, writeOutcome } from './task-attempt.js';
+import { runUnit } from './unit-run.js';
+import { clockOf, fansOut, logOf, maxAttempts, type WorkerDeps, type WorkerOutcome } from './worker-deps.js';
 
-export interface WorkerDeps {
-  store: TaskStore;
-  connector: Connector;
-  profile: WarehouseProfile;
-  scope: ManagedScope;
-  policies: PolicySource;
-  leaseSeconds: number;
-  /** PRINCIPAL_SYNC: where principals come from, their scope and naming. Such tasks fail saying so when absent. */
-  principals?: PrincipalSyncDeps;
-  /** Burst coalescing: resource states, and the queue a deferred task goes back to. Off when absent. */
-  coalescing?: { states: ResourceStateStore; queue: DispatchQueue };
-  now?: () => Date;
-  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
-}
+export type { WorkerDeps, WorkerOutcome } from './worker-deps.js';
 
-export type WorkerOutcome = 'completed' | 'already_terminal' | 'claimed_elsewhere' | 'task_missing' | 'deferred';
+/** One queue message: a task, or one unit of a fanned-out task. */
+export const runDelivery = (message: SyncMessage, deps: WorkerDeps): Promise<WorkerOutcome> =>
+  message.unit !== undefined ? runUnit(message.taskId, message.unit, deps) : runTask(message.taskId, deps);
 
 /**
  * Runs one queue delivery of a task. Safe to run twice: a terminal task is left alone, a task another worker
- * holds a live lease on is left to it, and resources already finished are not synced again.
- * `finalAttempt` marks the last delivery before the poison queue: a failure then ends the task FAILED.
+ * holds a live lease on is left to it, and resources already finished are not synced again. The task's resources
+ * are synced here one after another, each result written with the lease (lease-guarded-write.ts); a database or
+ * catalog is split into units that run on their own messages (fan-out.ts). Attempts are capped (TASK_MAX_ATTEMPTS):
+ * the attempt that fails at the cap, or a claim that would pass it, ends the task FAILED with the last error.
  */
-export async function runTask(taskId: string, deps: WorkerDeps, finalAttempt = false): Promise<WorkerOutcome> {
-  const clock = deps.now ?? (() => new Date());
-  const log = deps.log ?? (() => undefined);
-  let task = await deps.store.get(taskId);
+export async function runTask(taskId: string, deps: WorkerDeps): Promise<WorkerOutcome> {
+  const clock = clockOf(deps);
+  const log = logOf(deps);
+  const task = await deps.store.get(taskId);
   if (!task) {
     log('warn', 'queue message names a task that does not exist; dropping it', { taskId });
     return 'task_missing';
   }
   if (isTerminal(task.header.status)) return 'already_terminal';
+  if (task.header.unitsTotal !== undefined) return resumeFannedOut(task, deps);
+  if (isLeaseLive(task.header, clock())) return 'claimed_elsewhere';
+  if (task.header.attempt >= maxAttempts(deps)) return giveUpTask(task, deps);
   const claimed = await deps.store.claim(task, deps.leaseSeconds, clock());
   if (!claimed) return 'claimed_elsewhere';
-  task = claimed;
 
+  const keeper = headerKeeper(claimed, deps);
   try {
-    if (task.header.type === 'PRINCIPAL_SYNC') {
-      const done = await syncPrincipalTask(task, deps, clock);
+    if (claimed.header.type === 'PRINCIPAL_SYNC') {
+      const done = await syncPrincipalTask(keeper.current, deps, clock, (row, outcome) =>
+        writeOutcome(keeper, row, outcome, deps),
+      );
       if (done.kind === 'lost') return 'claimed_elsewhere';
-      if (done.kind === 'busy') return await defer(done.task, deps, clock(), done.retryAfterMs);
-      return await finish(done.task, deps, clock(), null);
+      if (done.kind === 'busy') return await deferTask(keeper, deps, done.retryAfterMs);
+      return await finishTask(keeper, deps, null);
     }
-    const snapshot = await deps.policies.current();
-    const version = policyFingerprint(snapshot);
-    if (task.header.type === 'POLICY_SYNC' && task.header.resourceCount === 0)
-      task = await expandPolicyTask(task, snapshot, deps, clock());
-    const rows = await deps.store.resources(taskId);
-    for (const row of rows) {
+    const ctx = await policyContext(deps);
+    // A POLICY_SYNC names policies: its resources are what they cover at the version this attempt reads.
+    if (claimed.header.type === 'POLICY_SYNC' && claimed.header.resourceCount === 0) {
+      const expanded = await keeper.write((held) =>
+        unlessStale(() => expandPolicyTask(held, ctx.snapshot, deps, clock())),
+      );
+      if (!expanded) return 'claimed_elsewhere';
+    }
+    const attempt: Attempt = {
+      owner: `${taskId}#${claimed.header.attempt}`,
+      taskCreatedAt: new Date(claimed.header.createdAt),
+      dryRun: claimed.header.dryRun,
+      keeper,
+    };
+    const containers: ResourceRow[] = [];
+    for (const row of await deps.store.resources(taskId)) {
       if (row.status !== 'PENDING') continue;
-      const sync = () =>
-        syncTree(row.ref, deps.connector, deps.profile.containerKind, (ref, neededBelow) =>
-          syncResourceSafely(ref, {
-            connector: deps.connector,
-            profile: deps.profile,
-            scope: deps.scope,
-            policies: policyReading(snapshot, deps.profile, clock()),
-            dryRun: task!.header.dryRun,
-            ...(neededBelow ? { neededBelow } : {}),
-          }),
-        );
-      const outcome =
-        deps.coalescing && !task.header.dryRun
-          ? await coalesced(row, task, version, deps.coalescing, deps, clock, sync)
-          : await sync();
-      if ('busyMs' in outcome) return await defer(task, deps, clock(), outcome.busyMs);
-      const next: ResourceRow = { ...row, ...outcome, updatedAt: clock().toISOString() };
-      await deps.store.writeResource(taskId, next);
+      if (fansOut(row.ref.type, deps)) {
+        containers.push(row);
+        continue;
+      }
+      const outcome = await syncUnderLock(row.ref, attempt, ctx, deps);
+      if ('busyMs' in outcome) return await deferTask(keeper, deps, outcome.busyMs);
+      if (!(await writeOutcome(keeper, row, outcome, deps))) return 'claimed_elsewhere';
       log(outcome.status === 'FAILED' ? 'warn' : 'info', 'resource synced', {
         taskId,
         index: row.index,
         type: row.ref.type,
         status: outcome.status,
       });
-      const renewed = await deps.store.renew(task, deps.leaseSeconds, clock());
-      if (!renewed) return 'claimed_elsewhere';
-      task = renewed;
     }
-    return await finish(task, deps, clock(), snapshot.version);
+    if (containers.length > 0) return await fanOut(containers, keeper, attempt, ctx, deps);
+    return await finishTask(keeper, deps, ctx.snapshot.version);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    log('error', 'task attempt failed', { taskId, attempt: task.header.attempt, error: message });
-    const current = await deps.store.get(taskId).catch(() => undefined);
-    if (finalAttempt && current && !isTerminal(current.header.status)) {
-      await deps.store.finish(
-        current,
-        'FAILED',
-        { message: `failed after ${current.header.attempt} attempt(s): ${message}` },
-        clock(),
-      );
-      announceTerminal(taskId);
-    } else if (!finalAttempt && current?.header.status === 'INPROGRESS') {
-      // Give the lease back: the queue's redelivery must take the task over and try again, not stand down.
-      await deps.store.release(current, clock());
-    }
+    log('error', 'task attempt failed', {
+      taskId,
+      attempt: claimed.header.attempt,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    await failedTaskAttempt(keeper, err, deps);
     throw err;
-  }
-}
-
-/**
- * Runs a resource's sync only if it is needed and nobody else is syncing it (see coalesce.ts); when someone
- * is, says how long until their lease ends.
- */
-async function coalesced(
-  row: ResourceRow,
-  task: StoredTask,
-  version: string,
-  c: NonNullable<WorkerDeps['coalescing']>,
-  deps: WorkerDeps,
-  clock: () => Date,
-  sync: () => Promise<ResourceOutcome>,
-): Promise<ResourceOutcome | { busyMs: number }> {
-  const path = deps.profile.resourcePath(row.ref);
-  const gate = await enterResource(
-    c.states,
-    path,
-    task.header.taskId,
-    new Date(task.header.createdAt),
-    version,
-    deps.leaseSeconds,
-    clock(),
-  );
-  if (gate.kind === 'covered')
-    return { status: 'SUCCESS', message: `already in sync since ${gate.since} (policy version ${version})` };
-  if (gate.kind === 'busy') return { busyMs: gate.retryAfterMs };
-  let outcome: ResourceOutcome | undefined;
-  try {
-    outcome = await sync();
-    return outcome;
   } finally {
-    await c.states.release(
-      gate.held,
-      outcome?.status === 'SUCCESS' ? { startedAt: gate.startedAt, policyVersion: version } : undefined,
-    );
+    await keeper.stop();
   }
-}
-
-/**
- * Another sync holds a resource of this task: give the task up (its lease ends now, so the next delivery takes
- * it over) and put it back on the queue, invisible until the other lease should be over. No spinning.
- */
-async function defer(task: StoredTask, deps: WorkerDeps, now: Date, delayMs: number): Promise<WorkerOutcome> {
-  await deps.store.release(task, now);
-  await sendTaskMessage(
-    { store: deps.store, queue: deps.coalescing!.queue },
-    task.header,
-    Math.min(60, Math.ceil(delayMs / 1000)),
-  );
-  return 'deferred';
-}
-
-/** The policy version coalescing compares: Ranger's policyVersion, or a digest of the policies when there is none. */
-function policyFingerprint(snapshot: PolicySnapshot): string {
-  if (snapshot.version !== null) return String(snapshot.version);
-  return `sha256:${createHash('sha256').update(JSON.stringify(snapshot.policies)).digest('hex').slice(0, 16)}`;
-}
-
-async function finish(
-  task: StoredTask,
-  deps: WorkerDeps,
-  now: Date,
-  policyVersion: number | null,
-): Promise<WorkerOutcome> {
-  const rows = await deps.store.resources(task.header.taskId);
-  const status = deriveTaskStatus(rows);
-  const count = (s: string) => rows.filter((r) => r.status === s).length;
-  const failed = rows.filter((r) => r.status === 'FAILED');
-  const message =
-    status === 'FAILED'
-      ? `${failed.length} resource(s) failed: ${failed.map((r) => `#${r.index} ${r.ref.type} ${Object.values(r.ref.values).join('.')}`).join('; ')}`
-      : status === 'SKIPPED'
-        ? 'every resource was skipped'
-        : `${count('SUCCESS')} resource(s) synced`;
-  await deps.store.finish(
-    task,
-    status,
-    {
-      message,
-      succeeded: count('SUCCESS'),
-      failed: failed.length,
-      skipped: count('SKIPPED'),
-      ...(policyVersion !== null ? { policyVersion: String(policyVersion) } : {}),
-    },
-    now,
-  );
-  announceTerminal(task.header.taskId);
-  return 'completed';
 }

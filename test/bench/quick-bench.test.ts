@@ -19,6 +19,7 @@ describe('quick bench', () => {
       'policy-change',
       'principal-sync',
       'sweeper',
+      'fan-out',
     ]);
 
     const tvf = bench.targetedVsFull.raw;
@@ -76,5 +77,11 @@ describe('quick bench', () => {
     expect(ps.full.roundTrips).toBeLessThanOrEqual(ps.groups + 6); // by the groups, never by the users
     expect(ps.targeted.writes).toBeGreaterThan(0);
     for (const r of bench.sweeper.raw) expect(r.requeued).toBe(2); // the two WAITING tasks whose message was lost
+    for (const f of bench.fanOut.raw) {
+      expect(f.statuses.every((x) => x === 'SUCCESS')).toBe(true);
+      expect(f.units).toBe(4);
+      expect(Math.min(...f.peakMB)).toBeGreaterThan(0);
+    }
+    expect(bench.fanOut.raw.map((f) => f.workers)).toEqual([1, 2]);
   }, 240_000);
 });

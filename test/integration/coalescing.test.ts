@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { createTask } from '../../shared/intake/create-task.js';
-import { runTask } from '../../shared/sync/worker.js';
+import { SyncMessageSchema } from '../../shared/store/dispatch-queue.js';
+import { runDelivery } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { isTerminal } from '../../shared/task/status.js';
 import { type SnowflakeRig, startSnowflakeRig, table } from '../support/snowflake-sync.js';
@@ -49,8 +50,10 @@ async function drain(workers: number) {
     idle = 0;
     await Promise.all(
       batch.map(async (m) => {
-        const { taskId } = JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as { taskId: string };
-        await runTask(taskId, rig.deps);
+        await runDelivery(
+          SyncMessageSchema.parse(JSON.parse(Buffer.from(m.messageText, 'base64').toString())),
+          rig.deps,
+        );
         await rig.storage.queue.client.deleteMessage(m.messageId, m.popReceipt);
       }),
     );

@@ -105,20 +105,20 @@ describe('sync worker', () => {
     expect(await runTask('123', workerDeps(new MemoryConnector(fixtureCatalog())))).toBe('task_missing');
   });
 
-  it('ends the task FAILED with the last error on the final delivery when policies are unavailable', async () => {
+  it('ends the task FAILED with the last error at the attempt cap when policies are unavailable', async () => {
     const taskId = await newTask('ORDERS');
     const broken: PolicySource = {
       current: async () => {
         throw new Error('Ranger Admin unreachable');
       },
     };
-    const deps = workerDeps(new MemoryConnector(fixtureCatalog()), { policies: broken });
-    await expect(runTask(taskId, deps, false)).rejects.toThrow('unreachable');
-    await s.store.replace({
-      ...(await s.store.get(taskId))!,
-      header: { ...(await s.store.get(taskId))!.header, leaseUntil: new Date(0).toISOString() },
+    const deps = workerDeps(new MemoryConnector(fixtureCatalog()), { policies: broken, maxAttempts: 2 });
+    await expect(runTask(taskId, deps)).rejects.toThrow('unreachable');
+    expect((await s.store.get(taskId))!.header).toMatchObject({
+      status: 'INPROGRESS',
+      lastError: 'Ranger Admin unreachable',
     });
-    await expect(runTask(taskId, deps, true)).rejects.toThrow('unreachable');
+    await expect(runTask(taskId, deps)).rejects.toThrow('unreachable');
     const failed = (await s.store.get(taskId))!.header;
     expect(failed.status).toBe('FAILED');
     expect(failed.message).toContain('Ranger Admin unreachable');

@@ -133,7 +133,9 @@ describe('the sync queue', () => {
     try {
       const done = await waitForTask(services.store, taskId, TERMINAL, 75_000);
       expect(done.header.status).toBe('FAILED');
-      expect(done.header.message).toMatch(/^failed after 5 attempt\(s\): policy file .* is not valid JSON/);
+      expect(done.header.message).toMatch(
+        /^failed after 5 attempt\(s\) \(TASK_MAX_ATTEMPTS is 5\): policy file .* is not valid JSON/,
+      );
       await queueEmpty(10_000);
     } finally {
       await poller.stop();

@@ -381,23 +381,20 @@ describe('key-pair and OAuth logins, in the worker', () => {
         { source: 'API' },
       );
       const naming = { userRoleTemplate: '{name}', case: dbxKind ? ('preserve' as const) : ('upper' as const) };
-      await runTask(
-        task.header.taskId,
-        {
-          store,
-          connector,
-          log,
-          leaseSeconds: 60,
-          policies: filePolicySource(dbxKind ? databricksFixture('sync-policies.json') : fixture('sync-policies.json')),
-          profile: dbxKind ? databricksProfile(naming) : snowflakeProfile(naming),
-          scope: managedScope({
-            ignoreRoles: ['ACCOUNTADMIN', 'admins'],
-            ignoreObjects: [],
-            managedPrivileges: dbxKind ? DATABRICKS_PRIVILEGES : SNOWFLAKE_PRIVILEGES,
-          }),
-        },
-        true,
-      ).catch((e: unknown) => {
+      await runTask(task.header.taskId, {
+        store,
+        connector,
+        log,
+        leaseSeconds: 60,
+        maxAttempts: 1,
+        policies: filePolicySource(dbxKind ? databricksFixture('sync-policies.json') : fixture('sync-policies.json')),
+        profile: dbxKind ? databricksProfile(naming) : snowflakeProfile(naming),
+        scope: managedScope({
+          ignoreRoles: ['ACCOUNTADMIN', 'admins'],
+          ignoreObjects: [],
+          managedPrivileges: dbxKind ? DATABRICKS_PRIVILEGES : SNOWFLAKE_PRIVILEGES,
+        }),
+      }).catch((e: unknown) => {
         errors.push(e);
       });
       await connector.close();

@@ -2,7 +2,6 @@ import { principalKey, securableKey } from '../../shared/connectors/securable.js
 import { policyReading } from '../../shared/plan/evaluation.js';
 import { parsePolicies } from '../../shared/policy/parse.js';
 import { type ResourceOutcome, syncResourceSafely } from '../../shared/sync/resource-sync.js';
-import { syncTree } from '../../shared/sync/tree-sync.js';
 import type { Prepared, Scenario, TableGrant } from './scenario.js';
 
 export interface ScenarioResult {
@@ -35,16 +34,13 @@ export async function runScenario(s: Scenario, p: Prepared, now = new Date()): P
   });
   const ref = p.ref(s.sync);
   const sync = () =>
-    syncTree(ref, p.connector, p.profile.containerKind, (r, neededBelow) =>
-      syncResourceSafely(r, {
-        connector: p.connector,
-        profile: p.profile,
-        scope: p.scope,
-        policies: policyReading(snapshot, p.profile, now),
-        dryRun: false,
-        ...(neededBelow ? { neededBelow } : {}),
-      }),
-    );
+    syncResourceSafely(ref, {
+      connector: p.connector,
+      profile: p.profile,
+      scope: p.scope,
+      policies: policyReading(snapshot, p.profile, now),
+      dryRun: false,
+    });
   const first = await sync();
   const held = new Set<string>();
   for (const t of [...s.expect.has, ...s.expect.lacks]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLeaseLive, leaseEnd, needsRenewal } from '../../../shared/store/task-lease.js';
+import { isLeaseLive, leaseEnd } from '../../../shared/store/task-lease.js';
 
 const now = new Date('2026-12-06T10:00:00Z');
 const at = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
@@ -14,11 +14,5 @@ describe('a task lease', () => {
     expect(isLeaseLive({ status: 'INPROGRESS', leaseUntil: at(0) }, now)).toBe(false);
     expect(isLeaseLive({ status: 'INPROGRESS' }, now)).toBe(false);
     expect(isLeaseLive({ status: 'WAITING', leaseUntil: at(60) }, now)).toBe(false);
-  });
-
-  it('is renewed once half of it is used, not before', () => {
-    expect(needsRenewal({ leaseUntil: at(151) }, now, 300)).toBe(false);
-    expect(needsRenewal({ leaseUntil: at(150) }, now, 300)).toBe(true);
-    expect(needsRenewal({}, now, 300)).toBe(true);
   });
 });

@@ -1,0 +1,186 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { DesiredGrant } from '../plan/desired.js';
+import type { ResourceRef } from '../task/request.js';
+import { statusCodeOf } from './errors.js';
+import { fitResult, fitText } from './fit.js';
+import type { ResourceResult, TaskHeader } from './records.js';
+import { guard, type StoredTask, toHeaderEntity } from './task-store.js';
+
+export type UnitStatus = 'PENDING' | 'INPROGRESS' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
+
+/**
+ * One bounded piece of a fanned-out task (a schema of a database or catalog the task names), carried by its own
+ * queue message and stored beside its task's header, in the task's partition, so that its final row and the header's
+ * counts change in one transaction.
+ */
+export interface UnitRow {
+  /** RowKey: `u<resource index>-<unit no>`. */
+  key: string;
+  /** The task's resource row this unit is part of. */
+  resourceIndex: number;
+  ref: ResourceRef;
+  status: UnitStatus;
+  attempt: number;
+  leaseUntil?: string;
+  message: string;
+  /** Why the last failed attempt failed. */
+  lastError?: string;
+  result?: ResourceResult;
+  /** The grants this unit's objects need on the top object (USAGE on the database): the top's sync keeps them. */
+  neededAbove?: DesiredGrant[];
+  updatedAt: string;
+}
+
+export interface StoredUnit {
+  unit: UnitRow;
+  etag: string;
+}
+
+export const UNIT_KEY_PATTERN = /^u\d{5}-\d{5}$/;
+export const unitKey = (resourceIndex: number, n: number) =>
+  `u${String(resourceIndex).padStart(5, '0')}-${String(n).padStart(5, '0')}`;
+export const isUnitFinished = (s: UnitStatus) => s === 'SUCCESS' || s === 'FAILED' || s === 'SKIPPED';
+
+/** Table Storage's transaction limit, one of which is the header that guards every batch. */
+const UNITS_PER_BATCH = 99;
+
+/** The units of fanned-out tasks, rows of the tasks table in their task's partition. */
+export class UnitStore {
+  constructor(private readonly table: TableClient) {}
+
+  async list(taskId: string): Promise<StoredUnit[]> {
+    return guard(async () => {
+      const units: StoredUnit[] = [];
+      const filter = odata`PartitionKey eq ${taskId} and RowKey ge 'u' and RowKey lt 'v'`;
+      for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+        units.push({ unit: fromUnitEntity(e), etag: e.etag });
+      return units.sort((a, b) => a.unit.key.localeCompare(b.unit.key));
+    });
+  }
+
+  async get(taskId: string, key: string): Promise<StoredUnit | undefined> {
+    return guard(async () => {
+      try {
+        const e = await this.table.getEntity<Record<string, unknown>>(taskId, key);
+        return { unit: fromUnitEntity(e), etag: e.etag };
+      } catch (err) {
+        if (statusCodeOf(err) === 404) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  /** Rewrites a unit if nobody else has since `current.etag`; undefined when someone did (the unit is theirs). */
+  async replace(taskId: string, current: StoredUnit, next: UnitRow): Promise<StoredUnit | undefined> {
+    return guard(async () => {
+      try {
+        const r = await this.table.updateEntity(toUnitEntity(taskId, next), 'Replace', { etag: current.etag });
+        return { unit: next, etag: r.etag ?? '' };
+      } catch (err) {
+        if (statusCodeOf(err) === 412) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Writes a task's units, each batch in one transaction with its header guarded by the lease's ETag (so a worker
+   * that lost the task writes none of them), the last one with `header`, which says how many units there are: until
+   * that lands the task has no units, and a retry writes them all again. Undefined when the lease was lost.
+   */
+  async fanOut(lease: StoredTask, header: TaskHeader, units: UnitRow[]): Promise<StoredTask | undefined> {
+    let held = lease;
+    for (let i = 0; i === 0 || i < units.length; i += UNITS_PER_BATCH) {
+      const batch = units.slice(i, i + UNITS_PER_BATCH);
+      const last = i + UNITS_PER_BATCH >= units.length;
+      const next = last ? header : { ...held.header, updatedAt: header.updatedAt };
+      const written = await this.withHeader(
+        held,
+        next,
+        batch.map((u) => ['upsert', toUnitEntity(header.taskId, u), 'Replace']),
+      );
+      if (!written) return undefined;
+      held = written;
+    }
+    return held;
+  }
+
+  /**
+   * A unit's final row and its task's header (its counts) in one transaction: the unit's row guarded by the ETag of
+   * the attempt that ran it, the header by the ETag it was read with. `unit_lost` when the unit was taken over (the
+   * outcome is not this attempt's to write), `header_changed` when another unit finished meanwhile (read, retry).
+   */
+  async settle(
+    taskId: string,
+    unit: StoredUnit,
+    next: UnitRow,
+    header: StoredTask,
+    nextHeader: TaskHeader,
+  ): Promise<StoredTask | 'unit_lost' | 'header_changed'> {
+    const written = await this.withHeader(header, nextHeader, [
+      ['update', toUnitEntity(taskId, next), 'Replace', { etag: unit.etag }],
+    ]);
+    if (written) return written;
+    const now = await this.get(taskId, unit.unit.key);
+    return now?.etag === unit.etag ? 'header_changed' : 'unit_lost';
+  }
+
+  private async withHeader(
+    held: StoredTask,
+    header: TaskHeader,
+    rows: TransactionAction[],
+  ): Promise<StoredTask | undefined> {
+    return guard(async () => {
+      try {
+        const answer = await this.table.submitTransaction([
+          ['update', toHeaderEntity(header), 'Replace', { etag: held.etag }],
+          ...rows,
+        ]);
+        // Sub-responses come in the order of the actions: the header's is the first.
+        return { header, etag: answer.subResponses[0]?.etag ?? '' };
+      } catch (err) {
+        if (statusCodeOf(err) === 412) return undefined;
+        throw err;
+      }
+    });
+  }
+}
+
+function toUnitEntity(taskId: string, u: UnitRow) {
+  return {
+    partitionKey: taskId,
+    rowKey: u.key,
+    resourceIndex: u.resourceIndex,
+    type: u.ref.type,
+    values: JSON.stringify(u.ref.values),
+    status: u.status,
+    attempt: u.attempt,
+    message: fitText(u.message),
+    updatedAt: u.updatedAt,
+    ...(u.leaseUntil ? { leaseUntil: u.leaseUntil } : {}),
+    ...(u.lastError ? { lastError: fitText(u.lastError) } : {}),
+    ...(u.result ? { result: fitResult(u.result) } : {}),
+    ...(u.neededAbove?.length ? { neededAbove: JSON.stringify(u.neededAbove) } : {}),
+  };
+}
+
+function fromUnitEntity(e: Record<string, unknown>): UnitRow {
+  const text = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : undefined);
+  const leaseUntil = text('leaseUntil');
+  const lastError = text('lastError');
+  const result = text('result');
+  const neededAbove = text('neededAbove');
+  return {
+    key: String(e.rowKey),
+    resourceIndex: Number(e.resourceIndex),
+    ref: { type: String(e.type), values: JSON.parse(String(e.values)) as Record<string, string> },
+    status: e.status as UnitStatus,
+    attempt: Number(e.attempt ?? 0),
+    message: String(e.message ?? ''),
+    updatedAt: String(e.updatedAt ?? ''),
+    ...(leaseUntil ? { leaseUntil } : {}),
+    ...(lastError ? { lastError } : {}),
+    ...(result ? { result: JSON.parse(result) as ResourceResult } : {}),
+    ...(neededAbove ? { neededAbove: JSON.parse(neededAbove) as DesiredGrant[] } : {}),
+  };
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { DesiredGrant } from '../plan/desired.js';
+import type { PolicyReading } from '../plan/evaluation.js';
+import { policyReading } from '../plan/evaluation.js';
+import type { PolicySnapshot } from '../policy/index.js';
+import type { ResourceRef } from '../task/request.js';
+import { enterResource } from './coalesce.js';
+import type { LeaseKeeper } from './lease-keeper.js';
+import { type ResourceOutcome, syncResourceSafely } from './resource-sync.js';
+import { clockOf, type WorkerDeps } from './worker-deps.js';
+
+/** One attempt at a task or a unit: who it is (the owner of the locks it takes), and the lease it holds. */
+export interface Attempt {
+  /** The task (or unit) and the attempt number: a later attempt of the same task is someone else. */
+  owner: string;
+  taskCreatedAt: Date;
+  dryRun: boolean;
+  keeper: Pick<LeaseKeeper<unknown>, 'signal' | 'lost' | 'keepLock'>;
+  /** A unit: grants above its schema are the top work's (resource-sync.ts, leaveParentsToTop). */
+  unit?: boolean;
+}
+
+/** The policies, read once per attempt. */
+export interface PolicyContext {
+  snapshot: PolicySnapshot;
+  /** The version coalescing compares. */
+  version: string;
+  reading: PolicyReading;
+}
+
+export async function policyContext(deps: WorkerDeps): Promise<PolicyContext> {
+  const snapshot = await deps.policies.current();
+  return {
+    snapshot,
+    version: policyFingerprint(snapshot),
+    reading: policyReading(snapshot, deps.profile, clockOf(deps)()),
+  };
+}
+
+/**
+ * Syncs one resource for an attempt: only if it is needed and nobody else is syncing it (see coalesce.ts), holding
+ * its resource lock — renewed with the attempt's lease — while it runs; when someone else holds it, says how long
+ * until their lease ends. A sync whose lease was lost stops before its next statement batch.
+ */
+export async function syncUnderLock(
+  ref: ResourceRef,
+  attempt: Attempt,
+  ctx: PolicyContext,
+  deps: WorkerDeps,
+  neededBelow?: DesiredGrant[],
+): Promise<ResourceOutcome | { busyMs: number }> {
+  const sync = () =>
+    syncResourceSafely(ref, {
+      connector: deps.connector,
+      profile: deps.profile,
+      scope: deps.scope,
+      policies: ctx.reading,
+      dryRun: attempt.dryRun,
+      signal: attempt.keeper.signal,
+      ...(attempt.unit ? { leaveParentsToTop: true } : {}),
+      ...(neededBelow ? { neededBelow } : {}),
+    });
+  const c = deps.coalescing;
+  if (!c || attempt.dryRun) return sync();
+  const clock = clockOf(deps);
+  const gate = await enterResource(
+    c.states,
+    deps.profile.resourcePath(ref),
+    attempt.owner,
+    attempt.taskCreatedAt,
+    ctx.version,
+    deps.leaseSeconds,
+    clock(),
+  );
+  if (gate.kind === 'covered')
+    return { status: 'SUCCESS', message: `already in sync since ${gate.since} (policy version ${ctx.version})` };
+  if (gate.kind === 'busy') return { busyMs: gate.retryAfterMs };
+  let held = gate.held;
+  const stopRenewing = attempt.keeper.keepLock(async () => {
+    const renewed = await c.states.renew(held, new Date(clock().getTime() + deps.leaseSeconds * 1000));
+    if (renewed) held = renewed;
+    return renewed !== false;
+  });
+  let outcome: ResourceOutcome | undefined;
+  try {
+    outcome = await sync();
+    return outcome;
+  } finally {
+    await stopRenewing();
+    const finished = outcome?.status === 'SUCCESS' && !attempt.keeper.lost;
+    await c.states.release(held, finished ? { startedAt: gate.startedAt, policyVersion: ctx.version } : undefined);
+  }
+}
+
+/** The policy version coalescing compares: Ranger's policyVersion, or a digest of the policies when there is none. */
+function policyFingerprint(snapshot: PolicySnapshot): string {
+  if (snapshot.version !== null) return String(snapshot.version);
+  return `sha256:${createHash('sha256').update(JSON.stringify(snapshot.policies)).digest('hex').slice(0, 16)}`;
+}

@@ -1,0 +1,183 @@
+import pLimit from 'p-limit';
+import { ConnectorError } from '../connectors/errors.js';
+import { unlessStale } from '../store/errors.js';
+import type { ResourceRow } from '../store/records.js';
+import { isLeaseLive, leaseEnd } from '../store/task-lease.js';
+import type { StoredTask } from '../store/task-store.js';
+import { isUnitFinished, type UnitRow, unitKey } from '../store/unit-store.js';
+import type { ResourceRef } from '../task/request.js';
+import type { Attempt, PolicyContext } from './attempt-sync.js';
+import type { LeaseKeeper } from './lease-keeper.js';
+import { failedTaskAttempt, giveUpTask, headerKeeper } from './task-attempt.js';
+import { runTopWork } from './top-work.js';
+import { runUnit } from './unit-run.js';
+import {
+  clockOf,
+  leaseMs,
+  logOf,
+  maxAttempts,
+  queueOf,
+  unitsOf,
+  type WorkerDeps,
+  type WorkerOutcome,
+} from './worker-deps.js';
+
+/** Unit messages sent side by side. */
+const SEND_CONCURRENCY = 16;
+
+/**
+ * Splits a task's databases or catalogs into units, one per schema: lists each one's schemas once, writes the unit
+ * rows with the task's lease (unit-store.ts), then sends one message per unit. From then on the task stays
+ * INPROGRESS, its lease renewed by each unit that finishes, until the last unit's worker runs the top work
+ * (top-work.ts). Nothing here throws once the units are written: a message that could not be sent is re-sent by
+ * the task's next delivery (resumeFannedOut).
+ */
+export async function fanOut(
+  containers: ResourceRow[],
+  keeper: LeaseKeeper<StoredTask>,
+  attempt: Attempt,
+  ctx: PolicyContext,
+  deps: WorkerDeps,
+): Promise<WorkerOutcome> {
+  const clock = clockOf(deps);
+  const taskId = keeper.current.header.taskId;
+  const listedAt = clock().toISOString();
+  const units: UnitRow[] = [];
+  for (const row of containers) {
+    (await childrenOf(row.ref, deps)).forEach((ref, n) =>
+      units.push({
+        key: unitKey(row.index, n),
+        resourceIndex: row.index,
+        ref,
+        status: 'PENDING',
+        attempt: 0,
+        message: 'waiting for a worker',
+        updatedAt: listedAt,
+      }),
+    );
+  }
+  const committed = await keeper.write((held) => {
+    const now = clock();
+    return unitsOf(deps).fanOut(
+      held,
+      {
+        ...held.header,
+        unitsTotal: units.length,
+        unitsDone: 0,
+        unitsFailed: 0,
+        leaseUntil: leaseEnd(now, deps.leaseSeconds),
+        updatedAt: now.toISOString(),
+      },
+      units,
+    );
+  });
+  if (!committed) return 'claimed_elsewhere';
+  logOf(deps)('info', 'task fanned out', { taskId, units: units.length });
+  if (units.length === 0) return runTopWork(keeper, attempt, true, deps, ctx);
+  await keeper.stop();
+  await dispatchUnits(
+    taskId,
+    units.map((u) => u.key),
+    deps,
+  );
+  return 'fanned_out';
+}
+
+/**
+ * A delivery of a task that was fanned out: the sweeper sends one when the task's lease ran out (no unit finished for
+ * a lease period), the top work sends one when the database was busy. When every unit has finished, the top work is
+ * still to do (its worker died, or it was deferred): it runs here, under a claim of the task, exactly once. Otherwise
+ * the units that are neither finished nor leased and have not changed for a lease period lost their message: they
+ * get a new one, and the task a new lease period. The sweeper stays unaware of units.
+ */
+export async function resumeFannedOut(task: StoredTask, deps: WorkerDeps): Promise<WorkerOutcome> {
+  const now = clockOf(deps)();
+  const h = task.header;
+  if (isLeaseLive(h, now)) return 'claimed_elsewhere';
+  if ((h.unitsDone ?? 0) >= (h.unitsTotal ?? 0)) {
+    if (h.attempt >= maxAttempts(deps)) return giveUpTask(task, deps);
+    const claimed = await deps.store.claim(task, deps.leaseSeconds, now);
+    if (!claimed) return 'claimed_elsewhere';
+    const keeper = headerKeeper(claimed, deps);
+    const attempt: Attempt = {
+      owner: `${h.taskId}#${claimed.header.attempt}`,
+      taskCreatedAt: new Date(h.createdAt),
+      dryRun: h.dryRun,
+      keeper,
+    };
+    try {
+      return await runTopWork(keeper, attempt, true, deps);
+    } catch (err) {
+      await failedTaskAttempt(keeper, err, deps);
+      throw err;
+    } finally {
+      await keeper.stop();
+    }
+  }
+  // Of two deliveries at once, the one whose write lands re-sends; the other leaves it to it.
+  const touched = await unlessStale(() =>
+    deps.store.replace({
+      ...task,
+      header: { ...h, leaseUntil: leaseEnd(now, deps.leaseSeconds), updatedAt: now.toISOString() },
+    }),
+  );
+  if (!touched) return 'claimed_elsewhere';
+  const quietSince = now.getTime() - leaseMs(deps);
+  const lost = (await unitsOf(deps).list(h.taskId))
+    .map((s) => s.unit)
+    .filter(
+      (u) =>
+        !isUnitFinished(u.status) &&
+        !(u.leaseUntil !== undefined && Date.parse(u.leaseUntil) > now.getTime()) &&
+        Date.parse(u.updatedAt) < quietSince,
+    );
+  logOf(deps)('info', 'fanned-out task resumed: units without a live message re-sent', {
+    taskId: h.taskId,
+    resent: lost.length,
+    done: h.unitsDone,
+    total: h.unitsTotal,
+  });
+  await dispatchUnits(
+    h.taskId,
+    lost.map((u) => u.key),
+    deps,
+  );
+  return 'resent';
+}
+
+/** One message per unit; without a queue, the units run here, one after another. */
+async function dispatchUnits(taskId: string, keys: string[], deps: WorkerDeps): Promise<void> {
+  const queue = queueOf(deps);
+  if (!queue) {
+    for (const key of keys) await runUnit(taskId, key, deps);
+    return;
+  }
+  const limit = pLimit(SEND_CONCURRENCY);
+  const unsent = (
+    await Promise.all(
+      keys.map((key) =>
+        limit(() =>
+          queue.send(taskId, 0, key).then(
+            () => 0,
+            () => 1,
+          ),
+        ),
+      ),
+    )
+  ).reduce<number>((a, b) => a + b, 0);
+  if (unsent > 0)
+    logOf(deps)('warn', "unit messages could not be sent; the task's next delivery re-sends them", {
+      taskId,
+      unsent,
+    });
+}
+
+/** A database's or catalog's schemas; none when it does not exist (its top sync then says so). */
+async function childrenOf(ref: ResourceRef, deps: WorkerDeps): Promise<ResourceRef[]> {
+  try {
+    return await deps.connector.capabilities.children!(ref);
+  } catch (err) {
+    if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return [];
+    throw err;
+  }
+}

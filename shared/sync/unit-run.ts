@@ -1,0 +1,190 @@
+import { leaseEnd } from '../store/task-lease.js';
+import { isUnitFinished, type StoredUnit, type UnitRow } from '../store/unit-store.js';
+import { isTerminal } from '../task/status.js';
+import { type Attempt, policyContext, syncUnderLock } from './attempt-sync.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import type { ResourceOutcome } from './resource-sync.js';
+import { delaySeconds, failedTaskAttempt, headerKeeper } from './task-attempt.js';
+import { runTopWork } from './top-work.js';
+import {
+  clockOf,
+  leaseMs,
+  logOf,
+  maxAttempts,
+  queueOf,
+  unitsOf,
+  type WorkerDeps,
+  type WorkerOutcome,
+} from './worker-deps.js';
+
+type Final = Pick<UnitRow, 'status' | 'message'> & Partial<Pick<UnitRow, 'result' | 'neededAbove' | 'lastError'>>;
+
+/**
+ * Runs one delivery of a unit of a fanned-out task: claims it (ETag; a live lease elsewhere or a finished unit is
+ * left alone), syncs its schema under the schema's resource lock with its lease renewed in the background, and
+ * settles it: its final row and the task's counts in one transaction. The worker whose unit makes the count
+ * complete runs the task's top work under the task's lease. Attempts are capped like a task's.
+ */
+export async function runUnit(taskId: string, key: string, deps: WorkerDeps): Promise<WorkerOutcome> {
+  const clock = clockOf(deps);
+  const log = logOf(deps);
+  const units = unitsOf(deps);
+  const [task, stored] = await Promise.all([deps.store.get(taskId), units.get(taskId, key)]);
+  if (!task || !stored) {
+    log('warn', 'queue message names a unit that does not exist; dropping it', { taskId, unit: key });
+    return 'task_missing';
+  }
+  if (isTerminal(task.header.status) || isUnitFinished(stored.unit.status)) return 'already_terminal';
+  const now = clock();
+  if (stored.unit.leaseUntil !== undefined && Date.parse(stored.unit.leaseUntil) > now.getTime())
+    return 'claimed_elsewhere';
+  const cap = maxAttempts(deps);
+  if (stored.unit.attempt >= cap) {
+    return settle(
+      taskId,
+      stored,
+      {
+        status: 'FAILED',
+        message: `gave up after ${stored.unit.attempt} attempt(s) (TASK_MAX_ATTEMPTS is ${cap}); last error: ${stored.unit.lastError ?? 'none recorded (the worker stopped without one)'}`,
+      },
+      `${taskId}/${key}#${stored.unit.attempt}`,
+      deps,
+    );
+  }
+  const claimed = await units.replace(taskId, stored, {
+    ...stored.unit,
+    status: 'INPROGRESS',
+    attempt: stored.unit.attempt + 1,
+    leaseUntil: leaseEnd(now, deps.leaseSeconds),
+    updatedAt: now.toISOString(),
+  });
+  if (!claimed) return 'claimed_elsewhere';
+  const owner = `${taskId}/${key}#${claimed.unit.attempt}`;
+  const keeper = new LeaseKeeper<StoredUnit>(
+    claimed,
+    (held) => {
+      const at = clock();
+      return units.replace(taskId, held, {
+        ...held.unit,
+        leaseUntil: leaseEnd(at, deps.leaseSeconds),
+        updatedAt: at.toISOString(),
+      });
+    },
+    leaseMs(deps),
+    () => clock().getTime(),
+  );
+  const attempt: Attempt = {
+    owner,
+    taskCreatedAt: new Date(task.header.createdAt),
+    dryRun: task.header.dryRun,
+    keeper,
+    unit: true,
+  };
+  let outcome: ResourceOutcome;
+  try {
+    const synced = await syncUnderLock(claimed.unit.ref, attempt, await policyContext(deps), deps);
+    if ('busyMs' in synced) {
+      // A deferral is not a failed attempt: the claim is given back uncounted.
+      await keeper.write((held) =>
+        units.replace(taskId, held, {
+          ...held.unit,
+          status: 'PENDING',
+          attempt: held.unit.attempt - 1,
+          leaseUntil: clock().toISOString(),
+          updatedAt: clock().toISOString(),
+        }),
+      );
+      await queueOf(deps)!.send(taskId, delaySeconds(synced.busyMs), key);
+      return 'deferred';
+    }
+    outcome = synced;
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    log('error', 'unit attempt failed', { taskId, unit: key, attempt: claimed.unit.attempt, error });
+    await keeper.stop();
+    if (keeper.lost) throw err;
+    if (keeper.current.unit.attempt >= cap) {
+      return settle(
+        taskId,
+        keeper.current,
+        {
+          status: 'FAILED',
+          message: `failed after ${keeper.current.unit.attempt} attempt(s) (TASK_MAX_ATTEMPTS is ${cap}): ${error}`,
+          lastError: error,
+        },
+        owner,
+        deps,
+      );
+    }
+    const at = clock().toISOString();
+    await units
+      .replace(taskId, keeper.current, {
+        ...keeper.current.unit,
+        status: 'PENDING',
+        lastError: error,
+        leaseUntil: at,
+        updatedAt: at,
+      })
+      .catch(() => undefined);
+    throw err;
+  } finally {
+    await keeper.stop();
+  }
+  if (keeper.lost) {
+    log('warn', 'unit lease lost while it ran; its outcome was not written', { taskId, unit: key });
+    return 'claimed_elsewhere';
+  }
+  const { status, message, result, neededAbove } = outcome;
+  return settle(
+    taskId,
+    keeper.current,
+    { status, message, ...(result ? { result } : {}), ...(neededAbove ? { neededAbove } : {}) },
+    owner,
+    deps,
+  );
+}
+
+/**
+ * Writes the unit's final row and the task's counts in one transaction (the task's lease renewed with them), read
+ * again and retried when another unit's transaction landed first; then, if this made every unit finished, runs the
+ * top work under the lease that transaction wrote.
+ */
+async function settle(
+  taskId: string,
+  held: StoredUnit,
+  final: Final,
+  owner: string,
+  deps: WorkerDeps,
+): Promise<WorkerOutcome> {
+  const clock = clockOf(deps);
+  const units = unitsOf(deps);
+  for (;;) {
+    const task = await deps.store.get(taskId);
+    if (!task || isTerminal(task.header.status)) return 'already_terminal';
+    const now = clock();
+    const { leaseUntil: _lease, ...rest } = held.unit;
+    const next: UnitRow = { ...rest, ...final, updatedAt: now.toISOString() };
+    const h = task.header;
+    const done = (h.unitsDone ?? 0) + 1;
+    const written = await units.settle(taskId, held, next, task, {
+      ...h,
+      unitsDone: done,
+      unitsFailed: (h.unitsFailed ?? 0) + (final.status === 'FAILED' ? 1 : 0),
+      leaseUntil: leaseEnd(now, deps.leaseSeconds),
+      updatedAt: now.toISOString(),
+    });
+    if (written === 'header_changed') continue;
+    if (written === 'unit_lost') return 'claimed_elsewhere';
+    if (done < (h.unitsTotal ?? 0)) return 'completed';
+    const keeper = headerKeeper(written, deps);
+    const attempt: Attempt = { owner, taskCreatedAt: new Date(h.createdAt), dryRun: h.dryRun, keeper };
+    try {
+      return await runTopWork(keeper, attempt, false, deps);
+    } catch (err) {
+      await failedTaskAttempt(keeper, err, deps);
+      throw err;
+    } finally {
+      await keeper.stop();
+    }
+  }
+}
