@@ -195,9 +195,6 @@ param sweepSchedule string = ''
 @description('SWEEP_GRACE_SECONDS; empty: the code default.')
 param sweepGraceSeconds string = ''
 
-@description('TASK_MAX_ATTEMPTS; empty: the code default.')
-param taskMaxAttempts string = ''
-
 @description('TASK_RETENTION_DAYS (days a finished task is kept); empty: the code default.')
 param taskRetentionDays string = ''
 
@@ -487,7 +484,6 @@ var appSettings = {
   IDEMPOTENCY_TTL_HOURS: idempotencyTtlHours
   SWEEP_SCHEDULE: sweepSchedule
   SWEEP_GRACE_SECONDS: sweepGraceSeconds
-  TASK_MAX_ATTEMPTS: taskMaxAttempts
   TASK_RETENTION_DAYS: taskRetentionDays
   RETENTION_SCHEDULE: retentionSchedule
   FULL_SYNC_ENABLED: flag(fullSyncEnabled)

@@ -103,7 +103,6 @@ locals {
     IDEMPOTENCY_TTL_HOURS                                       = var.idempotency_ttl_hours
     SWEEP_SCHEDULE                                              = var.sweep_schedule
     SWEEP_GRACE_SECONDS                                         = var.sweep_grace_seconds
-    TASK_MAX_ATTEMPTS                                           = var.task_max_attempts
     TASK_RETENTION_DAYS                                         = var.task_retention_days
     RETENTION_SCHEDULE                                          = var.retention_schedule
     FULL_SYNC_ENABLED                                           = tostring(var.full_sync_enabled)

@@ -321,11 +321,6 @@ variable "sweep_grace_seconds" {
   default = ""
 }
 
-variable "task_max_attempts" {
-  type    = string
-  default = ""
-}
-
 variable "task_retention_days" {
   type    = string
   default = ""
