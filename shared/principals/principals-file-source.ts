@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
 import { PolicyError } from '../policy/errors.js';
+import { lastGoodFile } from '../policy/last-good-file.js';
 import { type PrincipalSource, UserStoreSchema, type UserStoreSnapshot } from './user-store.js';
 
 /**
@@ -8,31 +8,17 @@ import { type PrincipalSource, UserStoreSchema, type UserStoreSnapshot } from '.
  * membership. If the first read fails there is nothing to fall back on: PolicyError PRINCIPALS_UNAVAILABLE.
  */
 export function filePrincipalSource(path: string, now: () => Date = () => new Date()): PrincipalSource {
-  let last: { stamp: string; snapshot: UserStoreSnapshot } | undefined;
   const unavailable = (why: string) =>
     new PolicyError('POLICY_UNAVAILABLE', `principals file ${path} cannot be used: ${why}`);
-  return {
-    async current() {
-      let stamp: string;
-      try {
-        const info = await stat(path);
-        stamp = `${info.mtimeMs}:${info.size}`;
-      } catch (error) {
-        if (last) return last.snapshot;
-        throw unavailable((error as Error).message);
-      }
-      if (last?.stamp === stamp) return last.snapshot;
-      try {
-        const parsed = UserStoreSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-        if (!parsed.success)
-          throw unavailable(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-        const snapshot = { store: parsed.data, version: null, loadedAt: now().toISOString() };
-        last = { stamp, snapshot };
-        return snapshot;
-      } catch (error) {
-        if (last) return last.snapshot;
-        throw error instanceof PolicyError ? error : unavailable(`not valid JSON (${(error as Error).message})`);
-      }
+  const read = lastGoodFile(
+    path,
+    (text): UserStoreSnapshot => {
+      const parsed = UserStoreSchema.safeParse(JSON.parse(text));
+      if (!parsed.success)
+        throw unavailable(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return { store: parsed.data, version: null, loadedAt: now().toISOString() };
     },
-  };
+    { unreadable: unavailable, notJson: (why) => unavailable(`not valid JSON (${why})`) },
+  );
+  return { current: read };
 }

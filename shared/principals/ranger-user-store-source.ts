@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { carriesCredentials } from '../credential-url.js';
 import { PolicyError } from '../policy/errors.js';
+import type { RangerAdminSourceOptions } from '../policy/ranger-admin-source.js';
 import type { PrincipalSource, UserStore, UserStoreSnapshot } from './user-store.js';
 
 /**
@@ -34,16 +35,8 @@ const RangerRolesSchema = z.object({
 type RangerUserStore = z.output<typeof RangerUserStoreSchema>;
 type RangerRoles = z.output<typeof RangerRolesSchema>;
 
-export interface RangerUserStoreSourceOptions {
-  url: string;
-  serviceName: string;
-  username?: string;
-  password?: string;
-  pluginId?: string;
-  fetch?: typeof fetch;
-  now?: () => Date;
-  timeoutMs?: number;
-}
+/** The policy source's connection: the same Ranger Admin, service and credentials. */
+export type RangerUserStoreSourceOptions = RangerAdminSourceOptions;
 
 /**
  * Principals from Ranger Admin with the policy source's credentials: the user store and the roles, each downloaded

@@ -4,7 +4,7 @@ import type { PolicyReading } from '../plan/evaluation.js';
 import { policyReading } from '../plan/evaluation.js';
 import type { PolicySnapshot } from '../policy/index.js';
 import type { ResourceRef } from '../task/request.js';
-import { enterResource } from './coalesce.js';
+import { gatedSync } from './coalesce.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { type ResourceOutcome, syncResourceSafely } from './resource-sync.js';
 import { clockOf, type WorkerDeps } from './worker-deps.js';
@@ -62,34 +62,19 @@ export async function syncUnderLock(
     });
   const c = deps.coalescing;
   if (!c || attempt.dryRun) return sync();
-  const clock = clockOf(deps);
-  const gate = await enterResource(
+  const gated = await gatedSync(
     c.states,
     deps.profile.resourcePath(ref),
-    attempt.owner,
-    attempt.taskCreatedAt,
+    { id: attempt.owner, createdAt: attempt.taskCreatedAt.toISOString() },
     ctx.version,
     deps.leaseSeconds,
-    clock(),
+    clockOf(deps),
+    sync,
+    { keep: (renew) => attempt.keeper.keepLock(renew), lost: () => attempt.keeper.lost },
   );
-  if (gate.kind === 'covered')
-    return { status: 'SUCCESS', message: `already in sync since ${gate.since} (policy version ${ctx.version})` };
-  if (gate.kind === 'busy') return { busyMs: gate.retryAfterMs };
-  let held = gate.held;
-  const stopRenewing = attempt.keeper.keepLock(async () => {
-    const renewed = await c.states.renew(held, new Date(clock().getTime() + deps.leaseSeconds * 1000));
-    if (renewed) held = renewed;
-    return renewed !== false;
-  });
-  let outcome: ResourceOutcome | undefined;
-  try {
-    outcome = await sync();
-    return outcome;
-  } finally {
-    await stopRenewing();
-    const finished = outcome?.status === 'SUCCESS' && !attempt.keeper.lost;
-    await c.states.release(held, finished ? { startedAt: gate.startedAt, policyVersion: ctx.version } : undefined);
-  }
+  if ('covered' in gated)
+    return { status: 'SUCCESS', message: `already in sync since ${gated.covered} (policy version ${ctx.version})` };
+  return gated;
 }
 
 /** The policy version coalescing compares: Ranger's policyVersion, or a digest of the policies when there is none. */

@@ -57,11 +57,18 @@ export async function enterResource(
 /** Look again in one to two seconds: leases are an upper bound and syncs usually end far sooner. */
 const busy = (): Gate => ({ kind: 'busy', retryAfterMs: 1000 + Math.floor(Math.random() * 1000) });
 
+/** How a long sync keeps its lock: renewed with its attempt's lease, and whether that lease was lost meanwhile. */
+export interface LockKeeping {
+  /** Renews the lock alongside the lease; returns what stops it (see LeaseKeeper.keepLock). */
+  keep(renew: () => Promise<boolean>): () => Promise<void>;
+  lost(): boolean;
+}
+
 /**
  * Runs `sync` under the gate of the resource at `path` for one attempt (`owner.id`, its task made at
- * `owner.createdAt`): not at all when a sync since the task was made covers it,
- * not now when another holds it (how long until its lease ends), otherwise holding it, and remembering the start
- * and version of a sync that succeeded.
+ * `owner.createdAt`): not at all when a sync since the task was made covers it, not now when another holds it (how
+ * long until its lease ends), otherwise holding it (renewed by `keeping`, when given) and remembering the start and
+ * version of a sync that succeeded while its attempt still held its lease.
  */
 export async function gatedSync<T extends { status: string }>(
   states: ResourceStateStore,
@@ -69,20 +76,26 @@ export async function gatedSync<T extends { status: string }>(
   owner: { id: string; createdAt: string },
   version: string,
   leaseSeconds: number,
-  now: Date,
+  clock: () => Date,
   sync: () => Promise<T>,
+  keeping?: LockKeeping,
 ): Promise<T | { covered: string } | { busyMs: number }> {
-  const gate = await enterResource(states, path, owner.id, new Date(owner.createdAt), version, leaseSeconds, now);
+  const gate = await enterResource(states, path, owner.id, new Date(owner.createdAt), version, leaseSeconds, clock());
   if (gate.kind === 'covered') return { covered: gate.since };
   if (gate.kind === 'busy') return { busyMs: gate.retryAfterMs };
+  let held = gate.held;
+  const stop = keeping?.keep(async () => {
+    const renewed = await states.renew(held, new Date(clock().getTime() + leaseSeconds * 1000));
+    if (renewed) held = renewed;
+    return renewed !== false;
+  });
   let outcome: T | undefined;
   try {
     outcome = await sync();
     return outcome;
   } finally {
-    await states.release(
-      gate.held,
-      outcome?.status === 'SUCCESS' ? { startedAt: gate.startedAt, policyVersion: version } : undefined,
-    );
+    await stop?.();
+    const finished = outcome?.status === 'SUCCESS' && !keeping?.lost();
+    await states.release(held, finished ? { startedAt: gate.startedAt, policyVersion: version } : undefined);
   }
 }

@@ -90,7 +90,7 @@ async function coalesced(
   const states = deps.coalescing!.states;
   // The lock belongs to this attempt: a later attempt of the same task is someone else.
   const owner = { id: `${task.header.taskId}#${task.header.attempt}`, createdAt: task.header.createdAt };
-  const gated = await gatedSync(states, statePath(row.ref), owner, version, deps.leaseSeconds, clock(), sync);
+  const gated = await gatedSync(states, statePath(row.ref), owner, version, deps.leaseSeconds, clock, sync);
   if ('covered' in gated)
     return { status: 'SUCCESS', message: `already in sync since ${gated.covered} (user store version ${version})` };
   return gated;
