@@ -134,12 +134,17 @@ export class TaskIndex {
     const pages = this.tableOf(bucket)
       .listEntities<Record<string, string>>({ queryOptions: { filter } })
       .byPage({ maxPageSize: max });
-    const first = await pages.next();
-    if (first.done) return { entries: [], more: false };
-    return {
-      entries: first.value.slice(0, max).map((e) => toEntry(bucket, e)),
-      more: first.value.continuationToken !== undefined,
-    };
+    // Storage may answer an empty page that still carries a continuation (a query past its time slice), so the
+    // first page with a row, or the last page, is the answer:
+    // https://learn.microsoft.com/rest/api/storageservices/Query-Timeout-and-Pagination
+    for await (const page of pages) {
+      if (page.length > 0 || page.continuationToken === undefined)
+        return {
+          entries: page.slice(0, max).map((e) => toEntry(bucket, e)),
+          more: page.continuationToken !== undefined || page.length > max,
+        };
+    }
+    return { entries: [], more: false };
   }
 
   /** Every task listed in `bucket` created in an hour up to `throughHour` (all hours when absent), oldest first. */
