@@ -1,6 +1,6 @@
 import { TASK_STATUSES, type TaskStatus } from '../task/status.js';
 import type { TaskHeader } from './records.js';
-import { bucketOf, hourKey, type IndexBucket, type IndexEntry, type TaskIndex } from './task-index.js';
+import { bucketOf, hourKey, type IndexEntry, type TaskIndex } from './task-index.js';
 import type { TaskStore } from './task-store.js';
 
 /** Where a listing resumes: the creation hour (`yyyyMMddHH`) and, within it, the row key of the last task seen. */
@@ -51,13 +51,23 @@ export async function listTasks(
   const buckets = [...new Set([...statuses].map(bucketOf))];
   const since = q.since.getTime(),
     until = q.until.getTime();
-  const lastHour = hourKey(q.since.toISOString());
-  let hour = q.from?.hour ?? hourKey(q.until.toISOString());
-  let after = q.from?.after;
+  const hours = hoursBack(q.from?.hour ?? hourKey(q.until.toISOString()), hourKey(q.since.toISOString()));
+  const walk = hours.slice(0, MAX_HOURS_PER_PAGE);
   const headers: TaskHeader[] = [];
-  for (let walked = 0; hour >= lastHour; walked++) {
-    if (walked === MAX_HOURS_PER_PAGE) return { headers, next: { hour } };
-    for await (const batch of hourBatches(store.index, buckets, hour, after, q.source, q.limit - headers.length)) {
+  const fetch = (hour: string, after: string | undefined, size: number) =>
+    Promise.all(buckets.map((b) => store.index.hourPage(b, hour, size, { after, source: q.source })));
+  // A quiet range costs a round trip per hour, so the next hours' first pages are asked for while this one is read.
+  const started: Promise<HourPage[]>[] = [];
+  const firstPages = (i: number) => {
+    for (let j = started.length; j < Math.min(walk.length, i + LOOKAHEAD_HOURS); j++) {
+      const pages = fetch(walk[j]!, j === 0 ? q.from?.after : undefined, q.limit - headers.length);
+      pages.catch(() => undefined); // awaited when its hour comes; a page that ends first leaves it unread
+      started.push(pages);
+    }
+    return started[i]!;
+  };
+  for (const [i, hour] of walk.entries()) {
+    for await (const batch of hourBatches(firstPages(i), (after) => fetch(hour, after, q.limit - headers.length))) {
       // Read only as many headers at once as the page still needs.
       for (let at = 0; at < batch.length; ) {
         const chunk = batch.slice(at, at + q.limit - headers.length);
@@ -65,17 +75,32 @@ export async function listTasks(
         const read = await Promise.all(
           chunk.map((e) => (inRange(e.createdAt, since, until) ? store.get(e.taskId) : undefined)),
         );
-        for (const [i, e] of chunk.entries()) {
-          const h = read[i]?.header;
+        for (const [k, e] of chunk.entries()) {
+          const h = read[k]?.header;
           if (h && bucketOf(h.status) === e.bucket && statuses.has(h.status)) headers.push(h);
           if (headers.length === q.limit) return { headers, next: { hour, after: e.rowKey } };
         }
       }
     }
-    hour = hourKey(new Date(hourStart(hour)!.getTime() - HOUR_MS).toISOString());
-    after = undefined;
   }
-  return { headers };
+  const rest = hours[walk.length];
+  return rest ? { headers, next: { hour: rest } } : { headers };
+}
+
+/** Hours that may be fetched at once ahead of the one being read. */
+const LOOKAHEAD_HOURS = 8;
+
+type HourPage = Awaited<ReturnType<TaskIndex['hourPage']>>;
+
+/** `from` and the hours before it down to `to`, newest first, one more than a page walks at most. */
+function hoursBack(from: string, to: string): string[] {
+  const hours: string[] = [];
+  for (let t = hourStart(from)!.getTime(); hours.length <= MAX_HOURS_PER_PAGE; t -= HOUR_MS) {
+    const hour = hourKey(new Date(t).toISOString());
+    if (hour < to) break;
+    hours.push(hour);
+  }
+  return hours;
 }
 
 function inRange(createdAt: string, since: number, until: number): boolean {
@@ -84,19 +109,15 @@ function inRange(createdAt: string, since: number, until: number): boolean {
 }
 
 /**
- * An hour's rows across `buckets`, newest first, in batches of at most `size` per bucket. A bucket that has more
- * than it answered bounds the batch: rows past its last one could interleave with rows it has not yet given.
+ * An hour's rows across the buckets, newest first: `first` is each bucket's first page, `more` fetches each
+ * bucket's next page after a row key. A bucket that has more than it answered bounds the batch: rows past its last
+ * one could interleave with rows it has not yet given.
  */
 async function* hourBatches(
-  index: TaskIndex,
-  buckets: IndexBucket[],
-  hour: string,
-  after: string | undefined,
-  source: string | undefined,
-  size: number,
+  first: Promise<HourPage[]>,
+  more: (after: string) => Promise<HourPage[]>,
 ): AsyncGenerator<IndexEntry[]> {
-  for (let from = after; ; ) {
-    const pages = await Promise.all(buckets.map((b) => index.hourPage(b, hour, size, { after: from, source })));
+  for (let pages = await first; ; ) {
     const bounds = pages.filter((p) => p.more && p.entries.length > 0).map((p) => p.entries.at(-1)!.rowKey);
     const bound = bounds.length > 0 ? bounds.sort()[0] : undefined;
     const batch = pages
@@ -105,6 +126,6 @@ async function* hourBatches(
       .sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
     if (batch.length > 0) yield batch;
     if (bound === undefined) return;
-    from = bound;
+    pages = await more(bound);
   }
 }
