@@ -93,16 +93,21 @@ export class ApiClient {
     resources: ResourceRef[],
     opts: { dryRun?: boolean; idempotencyKey?: string; waitSeconds?: number } = {},
   ): Promise<Answer> {
-    return this.call('POST', `/task${opts.dryRun ? '?dryRun=true' : ''}`, {
-      body: JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources } }),
-      // The key makes a retried POST (a reset connection, a 503) the same task, never a second one.
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': opts.idempotencyKey ?? randomUUID() },
-      waitSeconds: opts.waitSeconds,
-    });
+    return this.call(
+      'POST',
+      `/task${opts.dryRun ? '?dryRun=true' : ''}`,
+      {
+        body: JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources } }),
+        // The key makes a retried POST (a reset connection, a 503) the same task, never a second one.
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': opts.idempotencyKey ?? randomUUID() },
+        waitSeconds: opts.waitSeconds,
+      },
+      answerOf,
+    );
   }
 
   getTask(taskId: string, waitSeconds?: number): Promise<Answer> {
-    return this.call('GET', `/tasks/${encodeURIComponent(taskId)}`, { waitSeconds });
+    return this.call('GET', `/tasks/${encodeURIComponent(taskId)}`, { waitSeconds }, answerOf);
   }
 
   /** One page of `GET /tasks`; `query` holds the filters and, after the first page, the continuation. */
@@ -110,11 +115,11 @@ export class ApiClient {
     return this.call('GET', `/tasks?${query}`, {}, listOf);
   }
 
-  private async call<T = Answer>(
+  private async call<T>(
     method: string,
     path: string,
     opts: { body?: string; headers?: Record<string, string>; waitSeconds?: number | undefined },
-    read: (response: Response, method: string, path: string) => Promise<T> = answerOf as never,
+    read: (response: Response, method: string, path: string) => Promise<T>,
   ): Promise<T> {
     const wait = opts.waitSeconds !== undefined && opts.waitSeconds >= 1 ? Math.floor(opts.waitSeconds) : undefined;
     const headers: Record<string, string> = {
