@@ -7,7 +7,7 @@
  * the client polls GET with backoff instead, so `--wait` works against either.
  */
 import { randomUUID } from 'node:crypto';
-import type { TaskView } from '../shared/http/task-view.js';
+import { type TaskList, TaskListSchema, type TaskView } from '../shared/http/task-view.js';
 import { CliError, type Problem } from './cli-error.js';
 import { isTerminalStatus } from './exit-status.js';
 import type { ResourceRef } from './resource-args.js';
@@ -93,23 +93,34 @@ export class ApiClient {
     resources: ResourceRef[],
     opts: { dryRun?: boolean; idempotencyKey?: string; waitSeconds?: number } = {},
   ): Promise<Answer> {
-    return this.call('POST', `/task${opts.dryRun ? '?dryRun=true' : ''}`, {
-      body: JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources } }),
-      // The key makes a retried POST (a reset connection, a 503) the same task, never a second one.
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': opts.idempotencyKey ?? randomUUID() },
-      waitSeconds: opts.waitSeconds,
-    });
+    return this.call(
+      'POST',
+      `/task${opts.dryRun ? '?dryRun=true' : ''}`,
+      {
+        body: JSON.stringify({ type: 'RESOURCE_SYNC', requestInfo: { resources } }),
+        // The key makes a retried POST (a reset connection, a 503) the same task, never a second one.
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': opts.idempotencyKey ?? randomUUID() },
+        waitSeconds: opts.waitSeconds,
+      },
+      answerOf,
+    );
   }
 
   getTask(taskId: string, waitSeconds?: number): Promise<Answer> {
-    return this.call('GET', `/tasks/${encodeURIComponent(taskId)}`, { waitSeconds });
+    return this.call('GET', `/tasks/${encodeURIComponent(taskId)}`, { waitSeconds }, answerOf);
   }
 
-  private async call(
+  /** One page of `GET /tasks`; `query` holds the filters and, after the first page, the continuation. */
+  listTasks(query: URLSearchParams): Promise<TaskList> {
+    return this.call('GET', `/tasks?${query}`, {}, listOf);
+  }
+
+  private async call<T>(
     method: string,
     path: string,
     opts: { body?: string; headers?: Record<string, string>; waitSeconds?: number | undefined },
-  ): Promise<Answer> {
+    read: (response: Response, method: string, path: string) => Promise<T>,
+  ): Promise<T> {
     const wait = opts.waitSeconds !== undefined && opts.waitSeconds >= 1 ? Math.floor(opts.waitSeconds) : undefined;
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.settings.token}`,
@@ -143,7 +154,7 @@ export class ApiClient {
         );
         continue;
       }
-      return answerOf(response, method, path);
+      return read(response, method, path);
     }
   }
 }
@@ -197,6 +208,21 @@ async function answerOf(response: Response, method: string, path: string): Promi
     );
   }
   return { task, preferenceApplied: response.headers.has('preference-applied') };
+}
+
+async function listOf(response: Response, method: string, path: string): Promise<TaskList> {
+  const text = await response.text();
+  const body = parseJson(text);
+  if (!response.ok) throw httpError(response, body, text);
+  const page = TaskListSchema.safeParse(body);
+  if (!page.success) {
+    throw new CliError(
+      'HTTP',
+      `${method} ${path} answered ${response.status} without a page of tasks (${describeBody(response, text)}); is --url the policysync API?`,
+      { status: response.status },
+    );
+  }
+  return page.data;
 }
 
 /** One line from a problem+json answer: status, title, detail, and each validation issue with its path. */

@@ -13,6 +13,7 @@ import { CliError } from './cli-error.js';
 import { doctorCommand } from './doctor.js';
 import { EXIT } from './exit-status.js';
 import { DEFAULT_WAIT_SECONDS, type GlobalOptions, type Runner } from './follow.js';
+import { listCommand } from './list.js';
 import { type Io, Output } from './output.js';
 import { planCommand } from './plan.js';
 import { statusCommand } from './status.js';
@@ -36,6 +37,7 @@ Examples:
   policysync plan table SALES.PUBLIC.ORDERS
   policysync sync table SALES.PUBLIC.ORDERS schema SALES.FINANCE --wait
   policysync status 914198697734279168 --wait 60 --json
+  policysync list --status FAILED --since 24h
   policysync doctor`;
 
 /** The program, writing through `io`; each command's exit status is handed to `exit`. */
@@ -73,6 +75,7 @@ export function buildProgram(io: Io, exit: (code: number) => void): Command {
     syncCommand(run),
     planCommand(run),
     statusCommand(run),
+    listCommand(run),
     doctorCommand(run),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));

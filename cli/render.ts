@@ -106,3 +106,31 @@ export function planLines(task: TaskView): string[] {
 }
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+
+const TASK_HEADER = ['TASK', 'STATUS', 'SOURCE', 'TYPE', 'CREATED', 'MESSAGE'] as const;
+const MESSAGE_WIDTH = 80;
+
+/** Tasks as a table, one row each, columns aligned; a long message is cut to keep a row on one line. */
+export function taskTableLines(
+  tasks: Pick<TaskView, 'taskId' | 'status' | 'source' | 'type' | 'createdAt' | 'message'>[],
+): string[] {
+  const rows = tasks.map((t) => {
+    const message = oneLine(t.message);
+    return [
+      t.taskId,
+      `${t.status}`,
+      t.source,
+      t.type,
+      t.createdAt,
+      message.length > MESSAGE_WIDTH ? `${message.slice(0, MESSAGE_WIDTH - 1)}…` : message,
+    ];
+  });
+  const all = [[...TASK_HEADER] as string[], ...rows];
+  const widths = TASK_HEADER.map((_, col) => Math.max(...all.map((row) => row[col]!.length)));
+  return all.map((row) =>
+    row
+      .map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -3,6 +3,7 @@ import { createVerifier, type Verifier } from '../shared/auth/index.js';
 import { UnresolvedSettingsError } from '../shared/config.js';
 import { problem } from '../shared/http/problem.js';
 import { getTask, type LazyTaskApiDeps, postTask } from '../shared/http/task-api.js';
+import { getTasks } from '../shared/http/task-list.js';
 import type { ApiRequest, ApiResponse } from '../shared/http/types.js';
 import type { IntakeDeps } from '../shared/intake/create-task.js';
 import { appConfig, appServices, contextLog } from './services.js';
@@ -20,7 +21,11 @@ async function storage(): Promise<IntakeDeps> {
 }
 
 /** The task API's routes, each verified (see `verified`). */
-export function taskApiFunctions(): { createTask: HttpFunctionOptions; getTask: HttpFunctionOptions } {
+export function taskApiFunctions(): {
+  createTask: HttpFunctionOptions;
+  listTasks: HttpFunctionOptions;
+  getTask: HttpFunctionOptions;
+} {
   const route =
     (handle: (req: ApiRequest, deps: LazyTaskApiDeps) => Promise<ApiResponse>) =>
     (verify: Verifier) =>
@@ -28,6 +33,13 @@ export function taskApiFunctions(): { createTask: HttpFunctionOptions; getTask: 
       handle(request, { verify, log: contextLog(context), storage });
   return {
     createTask: { route: 'v1/task', methods: ['POST'], authLevel: 'anonymous', handler: verified(route(postTask)) },
+    // A path of its own: `v1/tasks/{taskId}` needs a segment after `tasks`, so the two never match one URL.
+    listTasks: {
+      route: 'v1/tasks',
+      methods: ['GET'],
+      authLevel: 'anonymous',
+      handler: verified(route((req, deps) => getTasks(req, deps, { retentionDays: appConfig().retentionDays }))),
+    },
     getTask: {
       route: 'v1/tasks/{taskId}',
       methods: ['GET'],

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { CheckSchema, DoctorReportSchema } from '../doctor/check.js';
 import { TaskRequestSchema } from '../task/task-request.js';
-import { TaskViewSchema } from './task-view.js';
+import { TaskListQuerySchema } from './task-list.js';
+import { TaskListSchema, TaskViewSchema } from './task-view.js';
 
 /** RFC 9457 problem details, as every error of the API answers (`problem.ts`). */
 export const ProblemSchema = z.object({
@@ -19,7 +20,10 @@ export const ProblemSchema = z.object({
 
 /** The problems the API answers, by status: every `problem(...)` call is one of these. */
 const PROBLEMS: Record<string, { description: string; types: string[] }> = {
-  '400': { description: 'The request is malformed', types: ['invalid-json', 'invalid-request', 'storage-refused'] },
+  '400': {
+    description: 'The request is malformed',
+    types: ['invalid-json', 'invalid-request', 'invalid-continuation', 'storage-refused'],
+  },
   '401': { description: 'No token, or a token that does not verify', types: ['unauthorized'] },
   '403': { description: 'The token lacks JWT_REQUIRED_SCOPE', types: ['insufficient-scope'] },
   '404': { description: 'No such task', types: ['task-not-found'] },
@@ -130,6 +134,7 @@ export function openApiDocument(module: WarehouseModule, server = '/policysync/a
       schemas: {
         TaskRequest: json(TaskRequestSchema, 'input'),
         Task: json(TaskViewSchema),
+        TaskList: json(TaskListSchema),
         Problem: json(ProblemSchema),
         Health: json(HealthSchema),
         DoctorReport: json(DoctorReportSchema),
@@ -164,6 +169,22 @@ export function openApiDocument(module: WarehouseModule, server = '/policysync/a
               headers: { Location: { schema: { type: 'string' }, description: '/policysync/api/v1/tasks/{taskId}' } },
             },
             ...problemResponses('400', '401', '403', '413', '415', '422', '500', '503'),
+          },
+        },
+      },
+      '/v1/tasks': {
+        get: {
+          operationId: 'listTasks',
+          summary:
+            'Tasks newest first, from the status index; a page may hold fewer than `limit` and still carry a continuation (it walks at most a week of hours)',
+          security: bearer,
+          parameters: Object.entries(TaskListQuerySchema.shape).map(([name, schema]) => {
+            const { description, ...rest } = json(schema, 'input') as { description?: string };
+            return { name, in: 'query', required: false, ...(description ? { description } : {}), schema: rest };
+          }),
+          responses: {
+            '200': { description: 'A page of tasks', content: { 'application/json': { schema: ref('TaskList') } } },
+            ...problemResponses('400', '401', '403', '500', '503'),
           },
         },
       },

@@ -116,7 +116,7 @@ export async function getTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDe
 }
 
 /** Verifies the caller first; only then is storage reached, and every failure becomes a problem answer. */
-async function authenticated(
+export async function authenticated(
   req: ApiRequest,
   deps: TaskApiDeps | LazyTaskApiDeps,
   handle: (caller: VerifiedCaller, deps: TaskApiDeps) => Promise<ApiResponse>,

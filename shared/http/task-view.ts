@@ -113,3 +113,13 @@ function policyCause(h: TaskHeader) {
     ...(cause.boundary ? { validityBoundary: cause.boundary } : {}),
   };
 }
+
+/** A page of `GET /tasks`: tasks newest first, without their resources, and where the next page starts. */
+export const TaskListSchema = z.object({
+  tasks: z.array(TaskViewSchema.omit({ resources: true })),
+  continuation: z.string().optional().meta({
+    description:
+      'Present when more tasks may follow: pass it back as `continuation` with the same filters for the next page',
+  }),
+});
+export type TaskList = z.infer<typeof TaskListSchema>;

@@ -39,9 +39,11 @@ export interface IndexEntry {
 const PREFIX = 'idx-';
 const ID_SPACE = 10n ** 20n; // task ids are at most 20 digits
 
+/** `yyyyMMddHH` of an ISO instant (UTC): the hour an index partition holds. */
+export const hourKey = (iso: string) => iso.slice(0, 13).replace(/[-T]/g, '');
+
 /** `idx-<bucket>-<yyyyMMddHH>` of the task's creation hour (UTC): one partition per bucket and hour. */
-export const indexPartition = (bucket: IndexBucket, createdAt: string) =>
-  `${PREFIX}${bucket}-${createdAt.slice(0, 13).replace(/[-T]/g, '')}`;
+export const indexPartition = (bucket: IndexBucket, createdAt: string) => `${PREFIX}${bucket}-${hourKey(createdAt)}`;
 
 /** Newest first within an hour: task ids grow with time, so the row key counts down from the largest id. */
 export const indexRowKey = (taskId: string) => (ID_SPACE - 1n - BigInt(taskId)).toString().padStart(20, '0');
@@ -113,6 +115,36 @@ export class TaskIndex {
       if (statusCodeOf(err) === 404) return false;
       throw err;
     }
+  }
+
+  /**
+   * One page of `bucket`'s rows for tasks created in `hour` (`yyyyMMddHH`), newest first: at most `max`, after the
+   * row key `after` when given, of one `source` when given (filtered by storage). `more` when storage holds more.
+   */
+  async hourPage(
+    bucket: IndexBucket,
+    hour: string,
+    max: number,
+    opts: { after?: string | undefined; source?: string | undefined } = {},
+  ): Promise<{ entries: IndexEntry[]; more: boolean }> {
+    const partition = `${PREFIX}${bucket}-${hour}`;
+    let filter = odata`PartitionKey eq ${partition}`;
+    if (opts.after !== undefined) filter += ` and ${odata`RowKey gt ${opts.after}`}`;
+    if (opts.source !== undefined) filter += ` and ${odata`source eq ${opts.source}`}`;
+    const pages = this.tableOf(bucket)
+      .listEntities<Record<string, string>>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: max });
+    // Storage may answer an empty page that still carries a continuation (a query past its time slice), so the
+    // first page with a row, or the last page, is the answer:
+    // https://learn.microsoft.com/rest/api/storageservices/Query-Timeout-and-Pagination
+    for await (const page of pages) {
+      if (page.length > 0 || page.continuationToken === undefined)
+        return {
+          entries: page.slice(0, max).map((e) => toEntry(bucket, e)),
+          more: page.continuationToken !== undefined || page.length > max,
+        };
+    }
+    return { entries: [], more: false };
   }
 
   /** Every task listed in `bucket` created in an hour up to `throughHour` (all hours when absent), oldest first. */

@@ -211,4 +211,31 @@ describe('policysync against the local host (Snowflake emulator, demo catalog)',
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/unterminated "/);
   });
+
+  it('list: the tasks just made, newest first, as a table and as JSON, filtered by status', async () => {
+    const json = await cli(['--json', 'list']);
+    expect(json.code).toBe(0);
+    const { tasks } = JSON.parse(json.stdout) as { tasks: { taskId: string; createdAt: string; dryRun: boolean }[] };
+    expect(tasks.length).toBeGreaterThanOrEqual(6);
+    expect(tasks.map((t) => t.createdAt)).toEqual(
+      tasks
+        .map((t) => t.createdAt)
+        .sort()
+        .reverse(),
+    );
+    expect(tasks.some((t) => t.dryRun)).toBe(true);
+
+    const failed = await cli(['--json', 'list', '--status', 'FAILED', '--source', 'API']);
+    expect(JSON.parse(failed.stdout).tasks.map((t: { status: string }) => t.status)).toEqual(['FAILED']);
+
+    const table = await cli(['list', '--limit', '2']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^TASK +STATUS +SOURCE +TYPE +CREATED +MESSAGE$/);
+    expect(lines.slice(1).map((l) => l.split(/ +/)[0])).toEqual(tasks.slice(0, 2).map((t) => t.taskId));
+
+    const usage = await cli(['list', '--status', 'DONE']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('unknown status DONE');
+  });
 });

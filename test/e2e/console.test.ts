@@ -72,6 +72,30 @@ describe.skipIf(!CHROMIUM && !required)('the console in headless Chromium', () =
     expect(await page.textContent('#task-resources')).toContain('table SALES.PUBLIC.ORDERS');
   });
 
+  it('lists the dry-run task it just made under Tasks, and the filters narrow the list', async () => {
+    await plan('table', 'SALES.PUBLIC.CUSTOMERS');
+    const taskId = (await page.getAttribute('#plan-result a', 'href'))!.replace('#/tasks/', '');
+    expect(taskId).toMatch(/^\d+$/);
+
+    await page.goto(`${consoleUrl}/#/tasks`);
+    const row = page.locator('#tasks tbody tr', { has: page.locator(`a[href="#/tasks/${taskId}"]`) });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([
+      taskId,
+      'SUCCESS',
+      'API',
+      expect.any(String),
+      expect.any(String),
+    ]);
+    expect(await page.locator('#tasks tbody tr').count()).toBeGreaterThanOrEqual(2);
+
+    await page.selectOption('#status-filter', 'FAILED');
+    await page.waitForSelector('#tasks-empty:not([hidden])');
+    expect(await page.locator('#tasks tbody tr').count()).toBe(0);
+    await page.selectOption('#status-filter', 'SUCCESS');
+    await row.waitFor();
+  });
+
   it('keeps the token in sessionStorage, never in the URL or a cookie', async () => {
     expect(page.url()).not.toContain(host.token);
     expect(await page.context().cookies()).toEqual([]);

@@ -183,3 +183,72 @@ describe('--kind', () => {
     });
   });
 });
+
+describe('list', () => {
+  const listed = (taskId: string, status: string, message = '') => ({
+    taskId,
+    type: 'RESOURCE_SYNC',
+    status,
+    message,
+    source: 'API',
+    dryRun: false,
+    createdAt: '2026-03-10T12:00:00.000Z',
+    updatedAt: '2026-03-10T12:00:01.000Z',
+    attempt: 1,
+    counts: { resources: 1, succeeded: 1, failed: 0, skipped: 0 },
+  });
+
+  it('follows the continuation until --limit, asking each page only for what remains', async () => {
+    const pages = [
+      { tasks: [listed('3', 'SUCCESS'), listed('2', 'FAILED')], continuation: 'c1' },
+      { tasks: [listed('1', 'SKIPPED')], continuation: 'c2' },
+    ];
+    const r = await run(
+      ['--json', 'list', '--limit', '3', '--status', 'SUCCESS,FAILED,SKIPPED', '--since', '2h'],
+      (_u, _i, n) => ({
+        body: pages[n - 1],
+      }),
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).tasks.map((t: { taskId: string }) => t.taskId)).toEqual(['3', '2', '1']);
+    const queries = r.requests.map((q) => new URL(q.url).searchParams);
+    expect(r.requests.map((q) => new URL(q.url).pathname)).toEqual([
+      '/policysync/api/v1/tasks',
+      '/policysync/api/v1/tasks',
+    ]);
+    expect(queries.map((q) => [q.get('limit'), q.get('continuation'), q.get('status')])).toEqual([
+      ['3', null, 'SUCCESS,FAILED,SKIPPED'],
+      ['1', 'c1', 'SUCCESS,FAILED,SKIPPED'],
+    ]);
+    expect(Date.now() - Date.parse(queries[0]!.get('since')!)).toBeGreaterThan(2 * 3_600_000 - 60_000);
+  });
+
+  it('stops at the last page and prints a table with aligned columns', async () => {
+    const r = await run(['list'], () => ({
+      body: { tasks: [listed('914198696983498752', 'SUCCESS', 'synced\nfine'), listed('7', 'INPROGRESS')] },
+    }));
+    expect(r.code).toBe(0);
+    expect(r.requests).toHaveLength(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^TASK +STATUS +SOURCE +TYPE +CREATED +MESSAGE$/);
+    expect(lines[1]).toBe(
+      '914198696983498752  SUCCESS     API     RESOURCE_SYNC  2026-03-10T12:00:00.000Z  synced fine',
+    );
+    expect(lines[2]!.indexOf('INPROGRESS')).toBe(lines[0]!.indexOf('STATUS'));
+  });
+
+  it('refuses an unknown status or a bad time before any request, and an answer that is not a page', async () => {
+    for (const args of [
+      ['list', '--status', 'DONE'],
+      ['list', '--since', 'yesterday'],
+      ['list', '--limit', '0'],
+    ]) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(EXIT.ERROR);
+      expect(r.requests).toEqual([]);
+    }
+    const r = await run(['list'], () => ({ body: { taskId: '1' } }));
+    expect(r.code).toBe(EXIT.ERROR);
+    expect(r.stderr).toContain('without a page of tasks');
+  });
+});
