@@ -10,7 +10,7 @@ const NODE_IO =
 const SDKS = '(^|/)node_modules/(@azure/|@databricks/|snowflake-sdk/|thrift/|azurite/)';
 // The pure core: the planner, and the policy module but for its sources (which fetch and read files).
 const PURE = '^shared/(plan/|policy/)';
-const POLICY_SOURCES = '^shared/policy/(source|file-source|ranger-admin-source)\\.ts$';
+const POLICY_SOURCES = '^shared/policy/(source|file-source|last-good-file|ranger-admin-source)\\.ts$';
 // What does I/O inside shared/: the store, the HTTP API, and each warehouse's implementation.
 const IO_IN_SHARED = '^shared/(store/|http/|connectors/[^/]+/)';
 

@@ -168,7 +168,9 @@ describe('the local host', () => {
       AzureWebJobsStorage: storage,
       TASKS_TABLE: `gate${randomBytes(4).toString('hex')}`,
       SYNC_QUEUE: `gate-${randomBytes(4).toString('hex')}`,
-      SWEEP_SCHEDULE: '0 0 0 1 1 *', // no sweep during the flood: every table request would be the API's
+      // No timer during the flood (sweeper, policy watcher): every storage request would be the API's.
+      SWEEP_SCHEDULE: '0 0 0 1 1 *',
+      POLICY_POLL_SECONDS: '0',
     });
   }, 60_000);
   afterAll(async () => {
