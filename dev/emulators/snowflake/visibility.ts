@@ -10,20 +10,12 @@ import type { ObjectType } from './statement.js';
  */
 export class Sight {
   private readonly roles: Set<string>;
-  private readonly held = new Map<string, { grantees: Set<string>; owned: boolean }>();
 
   constructor(
     private readonly account: Account,
     role: string,
   ) {
     this.roles = new Set([...account.roles.keys()].filter((r) => account.inherits(role, r)));
-    for (const g of account.grantRecords()) {
-      const key = objectKey(g.on.type, g.on.path);
-      const entry = this.held.get(key) ?? { grantees: new Set<string>(), owned: false };
-      entry.grantees.add(g.grantee);
-      entry.owned ||= g.privilege === 'OWNERSHIP';
-      this.held.set(key, entry);
-    }
   }
 
   /**
@@ -31,9 +23,9 @@ export class Sight {
    * SYSADMIN, the role Snowflake recommends creating objects with.
    */
   sees(type: ObjectType, path: readonly string[]): boolean {
-    const entry = this.held.get(objectKey(type, path));
-    if (entry && [...entry.grantees].some((g) => this.roles.has(g))) return true;
-    return !entry?.owned && this.roles.has(DEFAULT_OWNER);
+    const on = this.account.grantsOnObject(type, path);
+    if (on.some((g) => this.roles.has(g.grantee))) return true;
+    return !on.some((g) => g.privilege === 'OWNERSHIP') && this.roles.has(DEFAULT_OWNER);
   }
 
   /** Whether the role holds MANAGE GRANTS on the account, itself or through the roles granted to it. */
@@ -49,5 +41,3 @@ export class Sight {
 
 /** The owner of an object the catalog gives no OWNERSHIP grant. */
 export const DEFAULT_OWNER = 'SYSADMIN';
-
-const objectKey = (type: ObjectType, path: readonly string[]) => `${type}\u0000${path.join('\u0000')}`;
