@@ -27,6 +27,10 @@ beforeAll(async () => {
       grants: [
         { privilege: 'OWNERSHIP', on: { type: 'DATABASE', name: 'SALES' }, to: 'SYSADMIN' },
         { privilege: 'CREATE SCHEMA', on: { type: 'DATABASE', name: 'SALES' }, to: 'POLICYSYNC_ROLE' },
+        // What the setup page grants so that INFORMATION_SCHEMA shows every object to the role.
+        { privilege: 'USAGE', on: { type: 'DATABASE', name: 'SALES' }, to: 'POLICYSYNC_ROLE' },
+        { privilege: 'USAGE', on: { type: 'SCHEMA', name: 'SALES.PUBLIC' }, to: 'POLICYSYNC_ROLE' },
+        { privilege: 'REFERENCES', on: { type: 'TABLE', name: 'SALES.PUBLIC.ORDERS' }, to: 'POLICYSYNC_ROLE' },
       ],
       accountGrants: ['MANAGE GRANTS', 'APPLY MASKING POLICY', 'APPLY ROW ACCESS POLICY'].map((privilege) => ({
         privilege,

@@ -80,6 +80,8 @@ const catalog: SnowflakeCatalog = {
     { privilege: 'SELECT', on: { type: 'TABLE', name: 'SALES.MASKED.LEDGER' }, to: 'SYNC_ADMIN' },
     { privilege: 'SELECT', on: { type: 'TABLE', name: 'SALES.MASKED.JOURNAL' }, to: 'SYSADMIN' },
   ],
+  // SNOWFLAKE_ROLE sees what SYSADMIN owns: INFORMATION_SCHEMA shows a role only objects it (or a role below it) holds a privilege on.
+  roleGrants: [{ role: 'SYSADMIN', to: { type: 'ROLE', name: 'SYNC_ADMIN' } }],
 };
 
 const resources = (schema: string, table: string, column?: string) => ({

@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { type SnowflakeEmulator, startSnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
+import {
+  type SnowflakeCatalog,
+  type SnowflakeEmulator,
+  startSnowflakeEmulator,
+} from '../../dev/emulators/snowflake/index.js';
 import type { MaskingOptions } from '../../shared/connectors/masking-port.js';
 import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../shared/connectors/snowflake/profile.js';
 import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
@@ -43,7 +47,7 @@ export interface SnowflakeRig {
 
 /** Real Azurite, the Snowflake emulator and the real snowflake-sdk connector, wired into the real worker. */
 export async function startSnowflakeRig(
-  catalog = fixture('sync-catalog.json'),
+  catalog: SnowflakeCatalog | string = fixture('sync-catalog.json'),
   policies = fixture('sync-policies.json'),
 ): Promise<SnowflakeRig> {
   const [storage, emulator] = await Promise.all([startTestStorage(), startSnowflakeEmulator({ catalog })]);

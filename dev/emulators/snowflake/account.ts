@@ -99,6 +99,8 @@ export class Account {
   readonly accountGrants: { privilege: string; grantee: string; createdOn: Date }[] = [];
   /** Owning role by object key: SHOW and INFORMATION_SCHEMA print an owner per row, so this must not scan grants. */
   private owners = new Map<string, string>();
+  /** Grants by object key: what a role may see is asked per object, so this must not scan grants either. */
+  private byObject = new Map<string, GrantRecord[]>();
 
   constructor(readonly now: () => Date = () => new Date()) {
     for (const name of SYSTEM_ROLES) this.roles.set(name, { name, createdOn: this.now(), comment: null });
@@ -157,7 +159,7 @@ export class Account {
       dropped = this.schema(d, s)?.tables.delete(t) ?? false;
     if (dropped) {
       this.grantList = this.grantList.filter((g) => !startsWith(g.on.path, path));
-      this.reindexOwners();
+      this.reindex();
     }
     return dropped;
   }
@@ -179,7 +181,7 @@ export class Account {
     this.roleGrantList = this.roleGrantList.filter(
       (g) => g.role !== name && !(g.grantee.type === 'ROLE' && g.grantee.name === name),
     );
-    this.reindexOwners();
+    this.reindex();
   }
 
   // Users and role hierarchy ------------------------------------------------------------------------------------
@@ -238,7 +240,10 @@ export class Account {
       existing.grantOption ||= g.grantOption;
       return;
     }
-    this.grantList.push({ ...g, on: { type: g.on.type, path: [...g.on.path] }, createdOn: this.now() });
+    const record = { ...g, on: { type: g.on.type, path: [...g.on.path] }, createdOn: this.now() };
+    this.grantList.push(record);
+    const key = objectKey(g.on.type, g.on.path);
+    this.byObject.set(key, [...(this.byObject.get(key) ?? []), record]);
     if (g.privilege === 'OWNERSHIP') this.owners.set(objectKey(g.on.type, g.on.path), g.grantee);
   }
 
@@ -252,21 +257,36 @@ export class Account {
       return;
     }
     this.grantList = this.grantList.filter((x) => !sameGrant(x, g));
+    const key = objectKey(g.on.type, g.on.path);
+    this.byObject.set(
+      key,
+      (this.byObject.get(key) ?? []).filter((x) => !sameGrant(x, g)),
+    );
     if (g.privilege === 'OWNERSHIP' && this.owners.get(objectKey(g.on.type, g.on.path)) === g.grantee)
       this.owners.delete(objectKey(g.on.type, g.on.path));
   }
 
-  private reindexOwners(): void {
+  private reindex(): void {
     this.owners = new Map(
       this.grantList
         .filter((g) => g.privilege === 'OWNERSHIP')
         .map((g) => [objectKey(g.on.type, g.on.path), g.grantee]),
     );
+    this.byObject = new Map();
+    for (const g of this.grantList) {
+      const key = objectKey(g.on.type, g.on.path);
+      this.byObject.set(key, [...(this.byObject.get(key) ?? []), g]);
+    }
   }
 
   /** The owning role of an object, from its OWNERSHIP grant. */
   owner(type: ObjectType, path: readonly string[]): string {
     return this.owners.get(objectKey(type, path)) ?? '';
+  }
+
+  /** The grants on one object. */
+  grantsOnObject(type: ObjectType, path: readonly string[]): readonly GrantRecord[] {
+    return this.byObject.get(objectKey(type, path)) ?? [];
   }
 
   grantRecords(filter?: (g: GrantRecord) => boolean): GrantRecord[] {

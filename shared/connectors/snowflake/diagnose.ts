@@ -1,10 +1,20 @@
 import { type Check, fail, ok, warn } from '../../doctor/check.js';
+import { ConnectorError } from '../errors.js';
 import { quoteIdent } from './dialect.js';
 import type { SnowflakeSession } from './session.js';
 
 type Row = Record<string, unknown>;
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const SETUP = 'docs/setup-snowflake.md';
+/**
+ * No rows for a database the role holds nothing on: without MANAGE GRANTS or a privilege on it, Snowflake answers
+ * as for a missing one (002003), though SHOW DATABASES may list it.
+ */
+const orNone = (rows: Promise<Row[]>) =>
+  rows.catch((err: unknown): Row[] => {
+    if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return [];
+    throw err;
+  });
 /** Databases a doctor run looks into one by one (governance schema, visibility); the rest are counted, not read. */
 const DATABASES_LOOKED_AT = 20;
 
@@ -153,8 +163,10 @@ async function visibilityCheck(
   for (const db of databases) {
     const [listed, visible] = await Promise.all([
       session.query(`SHOW OBJECTS IN DATABASE ${quoteIdent(db)}`),
-      session.query(
-        `SELECT TABLE_SCHEMA, TABLE_NAME FROM ${quoteIdent(db)}.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA <> 'INFORMATION_SCHEMA'`,
+      orNone(
+        session.query(
+          `SELECT TABLE_SCHEMA, TABLE_NAME FROM ${quoteIdent(db)}.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA <> 'INFORMATION_SCHEMA'`,
+        ),
       ),
     ]);
     const seen = new Set(visible.map((r) => `${text(r.TABLE_SCHEMA)}.${text(r.TABLE_NAME)}`));
@@ -192,7 +204,7 @@ async function governanceCheck(
       if (!roles.has(text(found.owner))) problems.push(`${db}.${schema} is owned by ${text(found.owner)}`);
       continue;
     }
-    const grants = await session.query(`SHOW GRANTS ON DATABASE ${quoteIdent(db)}`);
+    const grants = await orNone(session.query(`SHOW GRANTS ON DATABASE ${quoteIdent(db)}`));
     const mayCreate = grants.some(
       (g) => roles.has(text(g.grantee_name)) && ['CREATE SCHEMA', 'OWNERSHIP'].includes(text(g.privilege)),
     );

@@ -5,7 +5,7 @@ import type { LoadedResource } from '../loaded-resource.js';
 import type { MaskingOptions } from '../masking-port.js';
 import type { PlanStep } from '../plan-step.js';
 import type { Principal } from '../securable.js';
-import { catalogQuery } from './catalog-query.js';
+import { type CatalogQuery, catalogQuery } from './catalog-query.js';
 import { diagnoseSnowflake } from './diagnose.js';
 import { createRoleStatement, grantStatement, informationSchema, quoteIdent, storedName } from './dialect.js';
 import { loadedFrom } from './loaded-from.js';
@@ -13,6 +13,7 @@ import { SnowflakeMasking } from './masking-port.js';
 import { SnowflakeMemberships } from './membership.js';
 import { runStatements } from './script-block.js';
 import { SnowflakeSession, type SnowflakeSettings } from './session.js';
+import { existsUnseen, notVisible, unseenObject } from './visibility.js';
 
 /** The connection settings, and whether a sync creates a missing role, or a missing user (principal sync). */
 export type SnowflakeConnection = SnowflakeSettings & { createMissingRoles?: boolean; createMissingUsers?: boolean };
@@ -33,6 +34,7 @@ export class SnowflakeConnector implements Connector {
   readonly capabilities: Capabilities;
   private roles: { at: number; list: Principal[] } | undefined;
   private self: Promise<Principal[]> | undefined;
+  private current: Promise<string> | undefined;
   /** Set when masking policies and row access policies are synced too (a governance schema is configured). */
   private readonly masking?: SnowflakeMasking;
 
@@ -87,8 +89,8 @@ export class SnowflakeConnector implements Connector {
    */
   identity(): Promise<Principal[]> {
     if (this.self) return this.self;
-    const self = this.session.query('SELECT CURRENT_ROLE() AS "ROLE"').then((rows) => {
-      const names = new Set([this.role, text(rows[0]?.ROLE)].filter((n): n is string => Boolean(n)));
+    const self = this.currentRole().then((current) => {
+      const names = new Set([this.role, current].filter((n): n is string => Boolean(n)));
       return [...names].map((name): Principal => ({ kind: 'role', name }));
     });
     this.self = self;
@@ -98,18 +100,37 @@ export class SnowflakeConnector implements Connector {
     return self;
   }
 
+  /** CURRENT_ROLE(), read once per worker instance. */
+  private currentRole(): Promise<string> {
+    if (this.current) return this.current;
+    const current = this.session.query('SELECT CURRENT_ROLE() AS "ROLE"').then((rows) => text(rows[0]?.ROLE));
+    this.current = current;
+    current.catch(() => {
+      if (this.current === current) this.current = undefined;
+    });
+    return current;
+  }
+
   async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
     const q = catalogQuery(ref, this.masking !== undefined);
     let rows: Row[];
     try {
       rows = await this.session.query(q.sql, q.binds);
     } catch (err) {
-      if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return 'not_found';
+      if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return this.notFound(ref, q, undefined);
       throw err;
     }
     const loaded = loadedFrom(ref, q, rows);
-    if (loaded !== 'not_found' && q.table !== undefined) this.masking?.remember(loaded, rows);
+    if (loaded === 'not_found') return this.notFound(ref, q, rows);
+    if (q.table !== undefined) this.masking?.remember(loaded, rows);
     return loaded;
+  }
+
+  /** Not found, unless SHOW GRANTS (one more round trip, on this path only) says it exists where our role cannot see it. */
+  private async notFound(ref: ResourceRef, q: CatalogQuery, rows: Row[] | undefined): Promise<'not_found'> {
+    const unseen = unseenObject(ref, q, rows);
+    if (unseen && (await existsUnseen(this.session, unseen))) throw notVisible(unseen, await this.currentRole());
+    return 'not_found';
   }
 
   private async children(ref: ResourceRef): Promise<ResourceRef[]> {

@@ -1,5 +1,6 @@
 import type { Account, Database } from '../account.js';
 import { type Cell, fixed, type ResultColumn, text, timestamp } from '../result-set.js';
+import type { Sight } from '../visibility.js';
 import { columnTypeInfo } from './column-type.js';
 import { INFORMATION_SCHEMA } from './show.js';
 
@@ -19,7 +20,8 @@ export interface Pins {
   TABLE_NAME?: string;
 }
 
-type ViewBuilder = (account: Account, db: Database, pins: Pins) => Relation;
+/** `sight`: the session role's, so each view shows only the objects it may see (visibility.ts). */
+type ViewBuilder = (account: Account, db: Database, pins: Pins, sight: Sight) => Relation;
 
 const ts = timestamp;
 
@@ -28,7 +30,7 @@ const ts = timestamp;
  * up to two hours, PROTOCOLS.md). Each view covers only its own database, as in Snowflake.
  */
 export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
-  TABLES: (account, db, pins) => ({
+  TABLES: (account, db, pins, sight) => ({
     columns: [
       text('TABLE_CATALOG'),
       text('TABLE_SCHEMA'),
@@ -52,7 +54,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       text('IS_IMMUTABLE'),
       text('IS_HYBRID'),
     ],
-    rows: objects(db, pins).map(({ schema, t }) => {
+    rows: objects(db, pins, sight).map(({ schema, t }) => {
       const owner = account.owner(t.kind, [db.name, schema, t.name]) || null;
       return {
         TABLE_CATALOG: db.name,
@@ -79,7 +81,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       };
     }),
   }),
-  VIEWS: (account, db, pins) => ({
+  VIEWS: (account, db, pins, sight) => ({
     columns: [
       text('TABLE_CATALOG'),
       text('TABLE_SCHEMA'),
@@ -96,7 +98,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       text('LAST_DDL_BY'),
       text('COMMENT'),
     ],
-    rows: objects(db, pins)
+    rows: objects(db, pins, sight)
       .filter(({ t }) => t.kind === 'VIEW')
       .map(({ schema, t }) => ({
         TABLE_CATALOG: db.name,
@@ -115,7 +117,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
         COMMENT: t.comment,
       })),
   }),
-  COLUMNS: (_account, db, pins) => ({
+  COLUMNS: (_account, db, pins, sight) => ({
     columns: [
       text('TABLE_CATALOG'),
       text('TABLE_SCHEMA'),
@@ -134,7 +136,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       text('IS_IDENTITY'),
       text('COMMENT'),
     ],
-    rows: objects(db, pins).flatMap(({ schema, t }) =>
+    rows: objects(db, pins, sight).flatMap(({ schema, t }) =>
       t.columns.map((c, k) => {
         const info = columnTypeInfo(c.type);
         return {
@@ -158,7 +160,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       }),
     ),
   }),
-  SCHEMATA: (account, db) => ({
+  SCHEMATA: (account, db, _pins, sight) => ({
     columns: [
       text('CATALOG_NAME'),
       text('SCHEMA_NAME'),
@@ -171,7 +173,9 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       text('COMMENT'),
     ],
     rows: [
-      ...[...db.schemas.values()].map((s) => ({ name: s.name, createdOn: s.createdOn })),
+      ...[...db.schemas.values()]
+        .filter((s) => sight.sees('SCHEMA', [db.name, s.name]))
+        .map((s) => ({ name: s.name, createdOn: s.createdOn })),
       { name: INFORMATION_SCHEMA, createdOn: db.createdOn },
     ].map((s) => ({
       CATALOG_NAME: db.name,
@@ -185,7 +189,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       COMMENT: s.name === INFORMATION_SCHEMA ? 'Views describing the contents of schemas in this database' : null,
     })),
   }),
-  TABLE_PRIVILEGES: (account, db) => ({
+  TABLE_PRIVILEGES: (account, db, _pins, sight) => ({
     columns: [
       text('GRANTOR'),
       text('GRANTEE'),
@@ -198,7 +202,12 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       ts('CREATED'),
     ],
     rows: account
-      .grantRecords((g) => (g.on.type === 'TABLE' || g.on.type === 'VIEW') && g.on.path[0] === db.name)
+      .grantRecords(
+        (g) =>
+          (g.on.type === 'TABLE' || g.on.type === 'VIEW') &&
+          g.on.path[0] === db.name &&
+          sight.sees(g.on.type, g.on.path),
+      )
       .map((g) => ({
         GRANTOR: g.grantedBy,
         GRANTEE: g.grantee,
@@ -215,7 +224,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
   // row has its database in OBJECT_CATALOG and its own name in OBJECT_NAME (OBJECT_SCHEMA is NULL for both).
   // Snowflake documents this view as covering "all objects defined in your account", unlike the other views of a
   // database's INFORMATION_SCHEMA: the emulator answers with every database's rows, the widest reading.
-  OBJECT_PRIVILEGES: (account) => ({
+  OBJECT_PRIVILEGES: (account, _db, _pins, sight) => ({
     columns: [
       text('GRANTOR'),
       text('GRANTEE'),
@@ -228,7 +237,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       ts('CREATED'),
     ],
     rows: account
-      .grantRecords((g) => g.on.type === 'DATABASE' || g.on.type === 'SCHEMA')
+      .grantRecords((g) => (g.on.type === 'DATABASE' || g.on.type === 'SCHEMA') && sight.sees(g.on.type, g.on.path))
       .map((g) => ({
         GRANTOR: g.grantedBy,
         GRANTEE: g.grantee,
@@ -243,12 +252,12 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
   }),
 };
 
-function objects(db: Database, pins: Pins): { schema: string; t: import('../account.js').TableObject }[] {
+function objects(db: Database, pins: Pins, sight: Sight): { schema: string; t: import('../account.js').TableObject }[] {
   const schemas =
     pins.TABLE_SCHEMA === undefined ? [...db.schemas.values()] : [db.schemas.get(pins.TABLE_SCHEMA) ?? []].flat();
   return schemas.flatMap((s) => {
     const tables =
       pins.TABLE_NAME === undefined ? [...s.tables.values()] : [s.tables.get(pins.TABLE_NAME) ?? []].flat();
-    return tables.map((t) => ({ schema: s.name, t }));
+    return tables.filter((t) => sight.sees(t.kind, [db.name, s.name, t.name])).map((t) => ({ schema: s.name, t }));
   });
 }

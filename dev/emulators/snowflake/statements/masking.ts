@@ -7,6 +7,7 @@ import { parseQualifiedName } from '../qualified-name.js';
 import { type Cell, type ResultSet, rowsByName, STATEMENT_TYPE, status, text, timestamp } from '../result-set.js';
 import type { Session } from '../session.js';
 import { alreadyExists, doesNotExist, SnowflakeSqlError } from '../sql-error.js';
+import { Sight } from '../visibility.js';
 import { columnTypeInfo } from './column-type.js';
 import { bindValue, type ExecContext, qualify } from './context.js';
 import type { Relation } from './information-schema.js';
@@ -374,6 +375,8 @@ export function tableFunctionRelation(
   }
   if (!db) throw doesNotExist('Database', ['']);
   requireDatabase(ctx.account, db);
+  const sight = new Sight(ctx.account, ctx.session.role);
+  if (!sight.sees('DATABASE', [db])) throw doesNotExist('Database', [db]);
   const arg = (name: string) => (fn.args[name] ? bindValue(ctx, fn.args[name]!) : null);
   const complete = (text: string) => {
     let parts: string[];
@@ -420,7 +423,9 @@ export function tableFunctionRelation(
         `SQL compilation error:\nInvalid argument REF_ENTITY_DOMAIN '${domain}'.`,
         '22023',
       );
-    if (!ctx.account.resolve('TABLE', path) && !ctx.account.resolve('VIEW', path)) throw doesNotExist('Table', path);
+    // A table the role may not see answers as a missing one (visibility.ts).
+    const kind = ctx.account.resolve('VIEW', path) ? 'VIEW' : 'TABLE';
+    if (!ctx.account.resolve(kind, path) || !sight.sees(kind, path)) throw doesNotExist('Table', path);
     const rows = ctx.account.policies
       .referencesOn(path)
       .map((r) => record(r.policy, path, r.column ?? null, r.columns ?? null));
@@ -438,6 +443,9 @@ export function tableFunctionRelation(
   if (!p) throw doesNotExist('Object', path);
   return {
     columns,
-    rows: ctx.account.policies.referencesTo(path).map((r) => record(p, r.table, r.column ?? null, null)),
+    rows: ctx.account.policies
+      .referencesTo(path)
+      .filter((r) => sight.sees(ctx.account.resolve('VIEW', r.table) ? 'VIEW' : 'TABLE', r.table))
+      .map((r) => record(p, r.table, r.column ?? null, null)),
   };
 }

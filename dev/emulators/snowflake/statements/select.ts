@@ -5,6 +5,7 @@ import { SERVER_VERSION } from '../protocol.js';
 import { type Cell, type ResultColumn, type ResultSet, STATEMENT_TYPE } from '../result-set.js';
 import { doesNotExist, noCurrent, SnowflakeSqlError } from '../sql-error.js';
 import type { Condition, Expr, Statement } from '../statement.js';
+import { Sight } from '../visibility.js';
 import { bindValue, type ExecContext, qualify } from './context.js';
 import { INFORMATION_SCHEMA_VIEWS, type Pins, type Relation } from './information-schema.js';
 import { tableFunctionRelation, visibleRows } from './masking.js';
@@ -104,9 +105,12 @@ function relation(ctx: ExecContext, path: string[], pins: Pins = {}): Relation {
     const dbName = path.length === 3 ? path[0]! : ctx.session.database;
     if (!dbName) throw noCurrent('database', 'SELECT');
     const db = requireDatabase(account, dbName);
+    // A database the role holds nothing on is, to that role, one that does not exist.
+    const sight = new Sight(account, ctx.session.role);
+    if (!sight.sees('DATABASE', [db.name])) throw doesNotExist('Database', [db.name]);
     const view = INFORMATION_SCHEMA_VIEWS[path[path.length - 1]!];
     if (!view) throw doesNotExist('Object', [db.name, INFORMATION_SCHEMA, path[path.length - 1]!]);
-    return view(account, db, pins);
+    return view(account, db, pins, sight);
   }
   const full = qualify(ctx, path, 3, 'SELECT');
   requireSchema(account, full);

@@ -3,6 +3,7 @@ import { displayPath } from '../identifiers.js';
 import { type Cell, type ResultSet, rowsByName, STATEMENT_TYPE, text, timestamp } from '../result-set.js';
 import { doesNotExist } from '../sql-error.js';
 import type { Statement } from '../statement.js';
+import { Sight } from '../visibility.js';
 import { type ExecContext, qualify } from './context.js';
 import { nounOf } from './grant.js';
 
@@ -60,7 +61,9 @@ export function executeShowGrants(ctx: ExecContext, s: Extract<Statement, { kind
   if (s.on) {
     const { type } = s.on;
     const path = qualify(ctx, s.on.path, type === 'DATABASE' ? 1 : type === 'SCHEMA' ? 2 : 3, 'SHOW GRANTS');
-    if (!account.resolve(type, path)) throw doesNotExist(nounOf(type), path);
+    // Without MANAGE GRANTS or a privilege on the object, Snowflake answers as for a missing one.
+    if (!account.resolve(type, path) || !new Sight(account, ctx.session.role).mayShowGrantsOn(type, path))
+      throw doesNotExist(nounOf(type), path);
     records = account.grantRecords((g) => g.on.type === type && g.on.path.join('\u0000') === path.join('\u0000'));
   } else if (s.toRole !== undefined) {
     const role = s.toRole;
