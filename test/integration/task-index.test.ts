@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TaskHeader } from '../../shared/store/records.js';
 import type { IndexBucket, IndexEntry } from '../../shared/store/task-index.js';
-import { newTaskId } from '../../shared/task/task-id.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
+import { newHeader } from '../support/task-header.js';
 
 let s: TestStorage;
 beforeAll(async () => {
@@ -12,22 +11,7 @@ afterAll(async () => {
   await s.azurite.stop();
 });
 
-const header = (createdAt: Date): TaskHeader => ({
-  taskId: newTaskId(createdAt.getTime()),
-  type: 'RESOURCE_SYNC',
-  status: 'NEW',
-  message: '',
-  source: 'EVENT_HUB',
-  instance: 't',
-  dryRun: false,
-  attempt: 0,
-  createdAt: createdAt.toISOString(),
-  updatedAt: createdAt.toISOString(),
-  resourceCount: 0,
-  succeeded: 0,
-  failed: 0,
-  skipped: 0,
-});
+const header = (createdAt: Date) => newHeader(createdAt);
 
 async function listed(bucket: IndexBucket): Promise<IndexEntry[]> {
   const out: IndexEntry[] = [];

@@ -3,13 +3,13 @@ import { createVerifier, mintToken } from '../../shared/auth/index.js';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { getTasks } from '../../shared/http/task-list.js';
 import type { TaskList } from '../../shared/http/task-view.js';
-import type { TaskHeader, TaskSource } from '../../shared/store/records.js';
+import type { TaskSource } from '../../shared/store/records.js';
 import type { StoredTask } from '../../shared/store/task-store.js';
 import { isTerminal, type TaskStatus } from '../../shared/task/status.js';
-import { newTaskId } from '../../shared/task/task-id.js';
 import { TEST_SECRET } from '../support/api-client.js';
 import { apiRequest, expectProblem } from '../support/problem-shape.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
+import { newHeader } from '../support/task-header.js';
 
 // GET /tasks over real Azurite, with tasks written by the real TaskStore (so the status index is what production
 // writes): newest first across hours and buckets, filters, continuation, and every way a request may be refused.
@@ -23,22 +23,7 @@ const seeded: Record<string, StoredTask> = {};
 
 /** A task created at `createdAt` and taken through the store's own transitions to `status`. */
 async function seed(name: string, createdAt: Date, source: TaskSource, status: TaskStatus): Promise<void> {
-  const header: TaskHeader = {
-    taskId: newTaskId(createdAt.getTime()),
-    type: 'RESOURCE_SYNC',
-    status: 'NEW',
-    message: name,
-    source,
-    instance: 't',
-    dryRun: false,
-    attempt: 0,
-    createdAt: createdAt.toISOString(),
-    updatedAt: createdAt.toISOString(),
-    resourceCount: 0,
-    succeeded: 0,
-    failed: 0,
-    skipped: 0,
-  };
+  const header = newHeader(createdAt, { message: name, source });
   let task = await s.store.create(header, []);
   if (status !== 'NEW') task = await s.store.transition(task, 'WAITING', {}, createdAt);
   if (status !== 'NEW' && status !== 'WAITING') task = await s.store.transition(task, 'INPROGRESS', {}, createdAt);

@@ -6,7 +6,7 @@ import { DATABRICKS_PRIVILEGES, databricksProfile } from '../../shared/connector
 import { DatabricksSession, type DatabricksSettings } from '../../shared/connectors/databricks/session.js';
 import { managedScope } from '../../shared/plan/scope.js';
 import type { ResourceRef } from '../../shared/task/request.js';
-import type { Prepared, Scenario, ScratchTable, Target } from './scenario.js';
+import { type Prepared, type Scenario, type ScratchTable, type Target, undoLog } from './scenario.js';
 
 /** Unity Catalog stores names in lower case: the scenarios' names are read that way here. */
 const lower = (name: string) => name.toLowerCase();
@@ -135,7 +135,7 @@ export const LOGICAL_PRINCIPALS = ['READERS', 'OTHERS', 'AUDITORS'];
 export function databricksLiveTarget(live: NonNullable<ReturnType<typeof liveDatabricksSettings>>): Target {
   const run = `pslive_${new Date().toISOString().slice(0, 16).replace(/\D/g, '')}_${randomBytes(2).toString('hex')}`;
   const admin = new DatabricksSession(live.settings);
-  let made: string[] = [];
+  const made = undoLog((sql) => admin.query(sql));
   let connector: DatabricksConnector | undefined;
   let count = 0;
   const principal = (p: string) => live.groups[LOGICAL_PRINCIPALS.indexOf(p)] ?? p;
@@ -147,7 +147,7 @@ export function databricksLiveTarget(live: NonNullable<ReturnType<typeof liveDat
       for (const schema of new Set(s.tables.map((t) => t.schema))) {
         const path = [n.catalog, n.schema(schema)];
         await admin.query(`CREATE SCHEMA ${qualified(path)}`);
-        made.unshift(`DROP SCHEMA IF EXISTS ${qualified(path)} CASCADE`);
+        made.add(`DROP SCHEMA IF EXISTS ${qualified(path)} CASCADE`);
       }
       for (const t of s.tables)
         await admin.query(`CREATE TABLE ${qualified([n.catalog, n.schema(t.schema), lower(t.table)])} (id INT)`);
@@ -162,9 +162,7 @@ export function databricksLiveTarget(live: NonNullable<ReturnType<typeof liveDat
     async cleanup() {
       await connector?.close();
       connector = undefined;
-      const undo = made;
-      made = [];
-      for (const sql of undo) await admin.query(sql).catch(() => undefined);
+      await made.undo();
     },
     dispose: () => admin.close(),
   };

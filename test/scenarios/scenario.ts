@@ -63,3 +63,18 @@ export interface Prepared {
   /** The stored path of a scratch table. */
   path(t: ScratchTable): string[];
 }
+
+/** What a live target made, undone newest first after each scenario, whatever happened; a failed undo is skipped. */
+export function undoLog(run: (sql: string) => Promise<unknown>) {
+  let made: string[] = [];
+  return {
+    add: (sql: string) => {
+      made.unshift(sql);
+    },
+    async undo() {
+      const list = made;
+      made = [];
+      for (const sql of list) await run(sql).catch(() => undefined);
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { SnowflakeSession, type SnowflakeSettings } from '../../shared/connector
 import { SnowflakeConnector } from '../../shared/connectors/snowflake/snowflake-connector.js';
 import { managedScope } from '../../shared/plan/scope.js';
 import type { ResourceRef } from '../../shared/task/request.js';
-import type { Prepared, Scenario, ScratchTable, Target } from './scenario.js';
+import { type Prepared, type Scenario, type ScratchTable, type Target, undoLog } from './scenario.js';
 
 const SYSTEM_ROLES = ['ACCOUNTADMIN', 'ORGADMIN', 'SECURITYADMIN', 'SYSADMIN', 'USERADMIN', 'PUBLIC'];
 /** Stored names written so the connector reads them back exactly. */
@@ -115,7 +115,7 @@ export function liveSnowflakeSettings(env: NodeJS.ProcessEnv): SnowflakeSettings
 export function snowflakeLiveTarget(settings: SnowflakeSettings): Target {
   const run = `PSLIVE_${new Date().toISOString().slice(0, 16).replace(/\D/g, '')}_${randomBytes(2).toString('hex').toUpperCase()}`;
   const admin = new SnowflakeSession(settings);
-  let made: string[] = [];
+  const made = undoLog((sql) => admin.query(sql));
   let connector: SnowflakeConnector | undefined;
   let n = 0;
   return {
@@ -125,7 +125,7 @@ export function snowflakeLiveTarget(settings: SnowflakeSettings): Target {
       const { database, principal } = naming(prefix);
       const exec = (sql: string, undo?: string) =>
         admin.query(sql).then(() => {
-          if (undo) made.unshift(undo);
+          if (undo) made.add(undo);
         });
       await exec(`CREATE DATABASE ${exact(database)}`, `DROP DATABASE IF EXISTS ${exact(database)}`);
       for (const schema of new Set(s.tables.map((t) => t.schema)))
@@ -145,9 +145,7 @@ export function snowflakeLiveTarget(settings: SnowflakeSettings): Target {
     async cleanup() {
       await connector?.close();
       connector = undefined;
-      const undo = made;
-      made = [];
-      for (const sql of undo) await admin.query(sql).catch(() => undefined);
+      await made.undo();
     },
     dispose: () => admin.close(),
   };
