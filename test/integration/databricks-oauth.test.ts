@@ -160,9 +160,7 @@ describe("Databricks OAuth machine-to-machine: the driver's own flow against the
     const connector = emulatorConnector(rig.emulator, { token: issued });
     try {
       const calls = rig.emulator.oauth.callsWith(issued);
-      const { header, rows } = await syncOnce({ ...rig, connector, deps: { ...rig.deps, connector } }, [
-        table('orders'),
-      ]);
+      const { header, rows } = await syncOnce({ ...rig, deps: { ...rig.deps, connector } }, [table('orders')]);
       expect(header.status).toBe('SUCCESS');
       expect(rows[0]!.result!.granted).toContain('SELECT ON TABLE main.sales.orders TO GROUP analysts');
       expect(rig.emulator.oauth.callsWith(issued)).toBeGreaterThan(calls);
@@ -249,9 +247,7 @@ describe("Databricks OAuth machine-to-machine: the connector's settings", () => 
     });
     try {
       const before = rig.emulator.oauth.tokenRequests().length;
-      const { header, rows } = await syncOnce({ ...rig, connector, deps: { ...rig.deps, connector } }, [
-        table('orders'),
-      ]);
+      const { header, rows } = await syncOnce({ ...rig, deps: { ...rig.deps, connector } }, [table('orders')]);
       expect(header.status).toBe('FAILED');
       expect(rows[0]!.status).toBe('FAILED');
       expect(rows[0]!.message).toContain('OAuth machine-to-machine needs a workspace host');

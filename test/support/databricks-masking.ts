@@ -10,6 +10,7 @@ import type { PrincipalNaming } from '../../shared/connectors/principal-names.js
 import { managedScope } from '../../shared/plan/scope.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
+import { maskPolicyJson, rowFilterPolicyJson } from './ranger-policies.js';
 import { mutablePolicies } from './snowflake-masking.js';
 import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
 
@@ -110,6 +111,13 @@ export async function readAsUser(
   }
 }
 
+const ucResources = (table: string, column?: string) => ({
+  catalog: { values: ['main'] },
+  schema: { values: ['masked'] },
+  table: { values: [table] },
+  ...(column !== undefined ? { column: { values: [column] } } : {}),
+});
+
 export const ucMask = (
   id: number,
   table: string,
@@ -117,34 +125,10 @@ export const ucMask = (
   dataMaskType: string,
   groups = ['analysts'],
   valueExpr?: string,
-) => ({
-  id,
-  name: `mask ${id}`,
-  policyType: 1,
-  isEnabled: true,
-  resources: {
-    catalog: { values: ['main'] },
-    schema: { values: ['masked'] },
-    table: { values: [table] },
-    column: { values: [column] },
-  },
-  dataMaskPolicyItems: [
-    {
-      accesses: [{ type: 'select', isAllowed: true }],
-      groups,
-      dataMaskInfo: { dataMaskType, ...(valueExpr ? { valueExpr } : {}) },
-    },
-  ],
-});
+) => maskPolicyJson(id, ucResources(table, column), { groups }, dataMaskType, valueExpr);
 
-export const ucRowFilter = (id: number, table: string, filterExpr: string, groups = ['analysts']) => ({
-  id,
-  name: `filter ${id}`,
-  policyType: 2,
-  isEnabled: true,
-  resources: { catalog: { values: ['main'] }, schema: { values: ['masked'] }, table: { values: [table] } },
-  rowFilterPolicyItems: [{ accesses: [{ type: 'select', isAllowed: true }], groups, rowFilterInfo: { filterExpr } }],
-});
+export const ucRowFilter = (id: number, table: string, filterExpr: string, groups = ['analysts']) =>
+  rowFilterPolicyJson(id, ucResources(table), { groups }, filterExpr);
 
 export const ucTable = (t: string): ResourceRef => ({
   type: 'table',

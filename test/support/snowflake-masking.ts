@@ -7,6 +7,7 @@ import { managedScope } from '../../shared/plan/scope.js';
 import { type PolicySnapshot, parsePolicies } from '../../shared/policy/index.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
+import { maskPolicyJson, rowFilterPolicyJson } from './ranger-policies.js';
 import { emulatorConnector } from './snowflake-sync.js';
 import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
 
@@ -109,6 +110,13 @@ export async function readAs(
   }
 }
 
+const maskedResources = (table: string, column?: string) => ({
+  database: { values: ['SALES'] },
+  schema: { values: ['MASKED'] },
+  table: { values: [table] },
+  ...(column !== undefined ? { column: { values: [column] } } : {}),
+});
+
 export const maskPolicy = (
   id: number,
   table: string,
@@ -116,34 +124,10 @@ export const maskPolicy = (
   dataMaskType: string,
   roles = ['analyst'],
   valueExpr?: string,
-) => ({
-  id,
-  name: `mask ${id}`,
-  policyType: 1,
-  isEnabled: true,
-  resources: {
-    database: { values: ['SALES'] },
-    schema: { values: ['MASKED'] },
-    table: { values: [table] },
-    column: { values: [column] },
-  },
-  dataMaskPolicyItems: [
-    {
-      accesses: [{ type: 'select', isAllowed: true }],
-      roles,
-      dataMaskInfo: { dataMaskType, ...(valueExpr ? { valueExpr } : {}) },
-    },
-  ],
-});
+) => maskPolicyJson(id, maskedResources(table, column), { roles }, dataMaskType, valueExpr);
 
-export const rowFilterPolicy = (id: number, table: string, filterExpr: string, roles = ['analyst']) => ({
-  id,
-  name: `filter ${id}`,
-  policyType: 2,
-  isEnabled: true,
-  resources: { database: { values: ['SALES'] }, schema: { values: ['MASKED'] }, table: { values: [table] } },
-  rowFilterPolicyItems: [{ accesses: [{ type: 'select', isAllowed: true }], roles, rowFilterInfo: { filterExpr } }],
-});
+export const rowFilterPolicy = (id: number, table: string, filterExpr: string, roles = ['analyst']) =>
+  rowFilterPolicyJson(id, maskedResources(table), { roles }, filterExpr);
 
 export const readersPolicy = {
   id: 100,

@@ -11,7 +11,7 @@ import { managedScope } from '../../shared/plan/scope.js';
 import { filePolicySource } from '../../shared/policy/index.js';
 import type { WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
-import { startTestStorage, syncThroughWorker, type TestStorage } from './storage.js';
+import { startTestStorage, type TestStorage, warehouseRig } from './storage.js';
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/snowflake/${name}`, import.meta.url));
 
@@ -64,22 +64,10 @@ export async function startSnowflakeRig(
       managedPrivileges: SNOWFLAKE_PRIVILEGES.filter((p) => p !== 'REFERENCES'),
     }),
   };
-  return {
-    storage,
-    emulator,
-    connector,
-    deps,
-    stop: async () => {
-      await connector.close();
-      await emulator.stop();
-      await storage.azurite.stop();
-    },
-  };
+  return warehouseRig(storage, emulator, connector, deps);
 }
 
-/** Creates a task for `resources` and runs one worker delivery of it; returns the stored task and rows. */
-export const syncOnce = (rig: SnowflakeRig, resources: ResourceRef[], dryRun = false) =>
-  syncThroughWorker(rig, resources, dryRun);
+export { syncOnce } from './storage.js';
 
 export const table = (t: string, schema = 'PUBLIC', database = 'SALES'): ResourceRef => ({
   type: 'table',

@@ -26,3 +26,29 @@ export async function syncThroughWorker(
   const done = (await store.get(task.header.taskId))!;
   return { header: done.header, rows: await store.resources(task.header.taskId) };
 }
+
+/**
+ * A warehouse rig: real Azurite, an emulator and the real connector wired into the worker; `stop` ends all three.
+ * Each warehouse's support module builds its own `deps`.
+ */
+export function warehouseRig<E extends { stop(): Promise<unknown> }, C extends { close(): Promise<void> }>(
+  storage: TestStorage,
+  emulator: E,
+  connector: C,
+  deps: WorkerDeps,
+) {
+  return {
+    storage,
+    emulator,
+    connector,
+    deps,
+    stop: async () => {
+      await connector.close();
+      await emulator.stop();
+      await storage.azurite.stop();
+    },
+  };
+}
+
+/** Creates a task for `resources` on a rig and runs one worker delivery of it (syncThroughWorker). */
+export const syncOnce = syncThroughWorker;
