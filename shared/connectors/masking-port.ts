@@ -1,4 +1,4 @@
-import type { Marker, PolicyTarget } from '../plan/masking/marker.js';
+import { type Marker, type PolicyTarget, parseMarker } from '../plan/masking/marker.js';
 import type { DataMaskInfo } from '../policy/model.js';
 import type { LoadedResource } from './loaded-resource.js';
 import type { PrincipalNaming } from './principal-names.js';
@@ -39,7 +39,23 @@ export interface DesiredPolicy {
   reason: string;
 }
 
-/** A policy object that exists; `marker` is null unless it carries ours. */
+/**
+ * Our marker from an object's comment, counted only when an identity of ours owns the object. A comment is written
+ * by whoever creates the object: anyone else able to create in the governance schema could copy our marker (target
+ * and hash included) onto an object with a body of their own, which the plan would then take for ours — up to date,
+ * so attached as it is. The warehouses make the creator the owner, and only an owner (or the container's owner, or an
+ * admin) hands ownership on, so ownership is the part of the object nobody else can forge.
+ */
+export function ownedMarker(
+  comment: unknown,
+  owner: string,
+  ours: readonly string[],
+  same: (a: string, b: string) => boolean,
+): Marker | null {
+  return ours.some((name) => same(name, owner)) ? parseMarker(comment) : null;
+}
+
+/** A policy object that exists; `marker` is null unless it carries ours on an object we own. */
 export interface ExistingPolicy {
   kind: PolicyKind;
   name: string[];

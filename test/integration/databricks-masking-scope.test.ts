@@ -209,6 +209,47 @@ describe('Unity Catalog mask functions belong to the exact column their marker n
   });
 });
 
+describe('a mask function is ours only when we own it', () => {
+  it('takes no function for ours that another principal owns, however exactly it copies our name and marker', async () => {
+    rig.policies.set([readers, mask(17, 'masked', 'notes', 'body', 'MASK_NULL', ['analysts'])]);
+    let planted: string | undefined;
+    try {
+      // Learn what our sync makes for notes.body (anyone can: names and markers follow from the policies), then undo it.
+      expect((await syncDatabricksMasking(rig, [table('masked', 'notes')])).header.status).toBe('SUCCESS');
+      const name = String(await maskOn('masked', 'notes', 'body'));
+      const made = await routine(name);
+      planted = `main.policysync_governance.\`${name}\``;
+      await admin('ALTER TABLE main.masked.notes ALTER COLUMN body DROP MASK');
+      await admin(`DROP FUNCTION ${planted}`);
+      await admin('REVOKE SELECT ON TABLE main.masked.notes FROM analysts');
+
+      // Eve may create functions in the governance schema: she plants that very function, marker and all, masking nothing.
+      await admin('GRANT USE CATALOG ON CATALOG main TO `eve@example.com`');
+      await admin('GRANT USE SCHEMA, CREATE FUNCTION ON SCHEMA main.policysync_governance TO `eve@example.com`');
+      const comment = String(made!.comment).replaceAll('\\', '\\\\').replaceAll("'", "\\'");
+      await readAsUser(
+        rig.emulator,
+        EVE.token,
+        `CREATE FUNCTION ${planted}(val STRING) RETURNS STRING COMMENT '${comment}' RETURN val`,
+      );
+      rig.emulator.control.reset();
+      const { rows } = await syncDatabricksMasking(rig, [table('masked', 'notes')]);
+
+      expect(await maskOn('masked', 'notes', 'body')).toBeUndefined();
+      expect(rows[0]!.result!.warnings.join('\n')).toMatch(
+        /exists but was not created by policysync; it was left alone/,
+      );
+      // Failing closed: the mask could not be placed, so the analysts are not given the table either.
+      expect(writes()).toEqual([]);
+      expect(held('main.masked.notes')).not.toContain('SELECT analysts');
+    } finally {
+      await admin('ALTER TABLE main.masked.notes ALTER COLUMN body DROP MASK').catch(() => undefined);
+      if (planted) await admin(`DROP FUNCTION IF EXISTS ${planted}`);
+      rig.policies.set([readers, THEIRS, MINE]);
+    }
+  });
+});
+
 describe('the managed scope binds masks as it binds grants', () => {
   it('creates, detaches and drops nothing on a table IGNORE_OBJECTS names', async () => {
     rig.policies.set([readers, mask(13, 'locked', 'secrets', 'ssn', 'MASK_NULL', ['analysts'])]);

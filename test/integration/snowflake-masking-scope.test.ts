@@ -209,6 +209,44 @@ describe('Snowflake masking policies belong to the exact column their marker nam
     expect(await readAs(rig.emulator, 'ANALYST', 'SELECT EMAIL FROM SALES.MASKED.ARCHIVE')).toEqual([{ EMAIL: '***' }]);
   });
 
+  it('takes no object for ours that another role owns, however exactly it copies our name and marker', async () => {
+    const notes = ['SALES', 'MASKED', 'NOTES'];
+    let planted = '"none"';
+    rig.policies.set([readers, mask(17, 'MASKED', 'NOTES', 'BODY', 'MASK_NULL', ['analyst'])]);
+    try {
+      // Learn what our sync makes for NOTES.BODY (anyone can: names and markers follow from the policies), then undo it.
+      expect((await syncMasking(rig, [table('MASKED', 'NOTES')])).header.status).toBe('SUCCESS');
+      const made = rig.emulator.account.policies.maskOn(notes, 'BODY')!;
+      const name = made.path.map(quoted).join('.');
+      planted = name;
+      await admin('ALTER TABLE SALES.MASKED.NOTES MODIFY COLUMN BODY UNSET MASKING POLICY');
+      await admin(`DROP MASKING POLICY ${name}`);
+      await admin('REVOKE SELECT ON TABLE SALES.MASKED.NOTES FROM ROLE ANALYST');
+
+      // ENGINEER may create in the governance schema: it plants that very object, marker and all, masking nothing.
+      await readAs(
+        rig.emulator,
+        'ENGINEER',
+        `CREATE MASKING POLICY ${name} AS (val VARCHAR) RETURNS VARCHAR -> val COMMENT = '${made.comment!.replaceAll("'", "''")}'`,
+      );
+      rig.emulator.control.reset();
+      const { rows } = await syncMasking(rig, [table('MASKED', 'NOTES')]);
+
+      expect(rig.emulator.account.policies.maskOn(notes, 'BODY')).toBeUndefined();
+      expect(rows[0]!.result!.warnings.join('\n')).toMatch(
+        /exists but was not created by policysync; it was left alone/,
+      );
+      // Failing closed: the mask could not be placed, so ANALYST is not given the table either; the plant is left alone.
+      expect(writes()).toEqual([]);
+      expect(held('SALES.MASKED.NOTES')).not.toContain('SELECT ANALYST');
+      expect(rig.emulator.account.policies.get(made.path)?.owner).toBe('ENGINEER');
+    } finally {
+      await admin('ALTER TABLE SALES.MASKED.NOTES MODIFY COLUMN BODY UNSET MASKING POLICY').catch(() => undefined);
+      await admin(`DROP MASKING POLICY IF EXISTS ${planted}`);
+      rig.policies.set([readers, THEIRS, MINE]);
+    }
+  });
+
   it('knows its own policy of a table whose names hold quotes and backslashes: the marker reads back through the comment', async () => {
     rig.policies.set([readers, mask(16, 'MASKED', HOSTILE, HOSTILE_COLUMN, 'MASK_NULL', ['analyst'])]);
     try {

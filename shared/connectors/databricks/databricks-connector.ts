@@ -60,7 +60,7 @@ export class DatabricksConnector implements Connector {
       tables: (ref) => this.tables(ref),
       containers: () => this.containers(),
       // Column masks and row filters are synced too when a governance schema is configured.
-      ...(masking ? { masking: new DatabricksMasking(session, masking) } : {}),
+      ...(masking ? { masking: new DatabricksMasking(session, masking, () => this.identity()) } : {}),
       diagnose: () =>
         diagnoseDatabricks(session, {
           identity: () => this.identity(),

@@ -1,4 +1,4 @@
-import { markerComment, parseMarker } from '../../plan/masking/marker.js';
+import { markerComment } from '../../plan/masking/marker.js';
 import type { LoadedResource } from '../loaded-resource.js';
 import type {
   Attachment,
@@ -11,6 +11,7 @@ import type {
   MaskStep,
   MaskStepOutcome,
 } from '../masking-port.js';
+import { ownedMarker } from '../masking-port.js';
 import { applyOneAtATime, plannedStatements } from '../masking-statements.js';
 import { type Securable, securableKey } from '../securable.js';
 import { qualified, quoteIdent } from './dialect.js';
@@ -34,6 +35,8 @@ export class DatabricksMasking implements MaskingPort {
   constructor(
     private readonly session: DatabricksStatements,
     private readonly options: MaskingOptions,
+    /** Who the session runs as (`DatabricksConnector.identity`): only what they own can carry our marker. */
+    private readonly identity: () => Promise<{ name: string }[]>,
   ) {
     this.dialect = databricksMaskingDialect(options.naming, options.governanceSchema);
     this.takeover = options.takeover;
@@ -56,7 +59,7 @@ export class DatabricksMasking implements MaskingPort {
       ...(schemas.length === 1 ? { schema: schemas[0]! } : {}),
       ...(oneTable !== undefined ? { table: oneTable } : {}),
     };
-    const [columnRows, maskRows, filterRows, routineRows] = await Promise.all([
+    const [columnRows, maskRows, filterRows, routineRows, us] = await Promise.all([
       this.session.query(
         `SELECT table_schema, table_name, column_name, full_data_type FROM ${info}.columns${where('table_schema', 'table_name')}`,
         params,
@@ -71,9 +74,10 @@ export class DatabricksMasking implements MaskingPort {
         params,
       ),
       this.session.query(
-        `SELECT routine_schema, routine_name, comment FROM ${info}.routines WHERE routine_schema = :governance`,
+        `SELECT routine_schema, routine_name, routine_owner, comment FROM ${info}.routines WHERE routine_schema = :governance`,
         { governance: this.options.governanceSchema.toLowerCase() },
       ),
+      this.identity(),
     ]);
     const tableOf = (r: Record<string, unknown>) =>
       tables.find((t) => t.path[1] === text(r.table_schema) && t.path[2] === text(r.table_name));
@@ -108,7 +112,13 @@ export class DatabricksMasking implements MaskingPort {
     const attachedKind = new Map(attachments.map((a) => [JSON.stringify(a.policy), a.kind]));
     for (const r of routineRows) {
       const name = [catalog, text(r.routine_schema), text(r.routine_name)];
-      const marker = parseMarker(r.comment);
+      // Unity Catalog principals (user e-mails, service principal ids) compare without case.
+      const marker = ownedMarker(
+        r.comment,
+        text(r.routine_owner),
+        us.map((p) => p.name),
+        (a, b) => a.toLowerCase() === b.toLowerCase(),
+      );
       // A function neither attached nor marked for a target is only a name to keep clear of: its kind is moot.
       const kind = attachedKind.get(JSON.stringify(name)) ?? marker?.target?.kind ?? 'mask';
       policies.set(JSON.stringify(name), { kind, name, marker });

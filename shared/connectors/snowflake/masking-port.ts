@@ -1,4 +1,3 @@
-import { parseMarker } from '../../plan/masking/marker.js';
 import { ConnectorError } from '../errors.js';
 import type { LoadedResource } from '../loaded-resource.js';
 import type {
@@ -10,6 +9,7 @@ import type {
   MaskStepOutcome,
   PolicyKind,
 } from '../masking-port.js';
+import { ownedMarker } from '../masking-port.js';
 import { applyOneAtATime, plannedStatements } from '../masking-statements.js';
 import { qualified } from './dialect.js';
 import {
@@ -56,6 +56,8 @@ export class SnowflakeMasking implements MaskingPort {
   constructor(
     private readonly session: SnowflakeSession,
     private readonly options: MaskingOptions,
+    /** The roles this connector runs as (`SnowflakeConnector.identity`): only what they own can carry our marker. */
+    private readonly identity: () => Promise<{ name: string }[]>,
     private readonly clock: () => number = Date.now,
   ) {
     this.dialect = snowflakeMaskingDialect(options.naming, options.governanceSchema);
@@ -78,7 +80,7 @@ export class SnowflakeMasking implements MaskingPort {
       return this.session.query(q.sql, q.binds);
     };
     // The policy listings do not depend on the references: the reads run side by side.
-    const [rows, kept] = await Promise.all([stateRows(), this.listing(database)]);
+    const [rows, kept, us] = await Promise.all([stateRows(), this.listing(database), this.identity()]);
     const { columns, attachments, attached } = maskingStateFrom(tables, rows);
     const listedNames = new Set(
       kept.flat().map((r) => policyKey([text(r.database_name), text(r.schema_name), text(r.name)])),
@@ -97,7 +99,14 @@ export class SnowflakeMasking implements MaskingPort {
     ] as const) {
       for (const r of listed) {
         const name = [text(r.database_name), text(r.schema_name), text(r.name)];
-        policies.set(policyKey(name), { kind, name, marker: parseMarker(r.comment) });
+        // SHOW prints the owning role as stored, as CURRENT_ROLE() does: names compare exactly.
+        const marker = ownedMarker(
+          r.comment,
+          text(r.owner),
+          us.map((p) => p.name),
+          (a, b) => a === b,
+        );
+        policies.set(policyKey(name), { kind, name, marker });
       }
     }
     for (const [key, ref] of attached)

@@ -50,7 +50,7 @@ export class SnowflakeConnector implements Connector {
     createMissingRoles = false,
     createMissingUsers = false,
   ) {
-    if (masking) this.masking = new SnowflakeMasking(session, masking, clock);
+    if (masking) this.masking = new SnowflakeMasking(session, masking, () => this.identity(), clock);
     this.capabilities = {
       children: (ref) => this.children(ref),
       tables: (ref) => this.tables(ref),
