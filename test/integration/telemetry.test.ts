@@ -258,6 +258,18 @@ describe('OpenTelemetry through the real pipeline', () => {
     }
   });
 
+  it("starts a task's trace of its own whatever traceparent the caller sends", async () => {
+    const theirs = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
+    const res = await api.post('/task', tableRequest('ORDERS_V'), { traceparent: theirs });
+    const { taskId } = (await res.json()) as { taskId: string };
+    await api.waitForTerminal(taskId);
+    const created = spansOfTask(taskId).find((s) => s.name === 'policysync.task.create')!;
+    expect(created.spanContext().traceId).not.toBe('ab'.repeat(16));
+    const all = await traceOf(created.spanContext().traceId, isTaskEnd);
+    expect(parentOf(all.find((s) => s.kind === SpanKind.SERVER)!)).toBeUndefined();
+    expect(spans.getFinishedSpans().filter((s) => s.spanContext().traceId === 'ab'.repeat(16))).toEqual([]);
+  });
+
   it('exports no secret, credential or statement text in any span or metric', async () => {
     await reader.forceFlush();
     const accountKey = /AccountKey=([^;]+)/.exec(host.env.AzureWebJobsStorage!)?.[1];
