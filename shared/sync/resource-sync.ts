@@ -179,7 +179,7 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
  * retried by its session (connectors/retry-policy.ts): a failure that reaches here is final.
  */
 export function syncResourceSafely(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
-  return inResourceSpan(ref, deps.connector.kind, async () => {
+  return inResourceSpan(ref, async () => {
     try {
       return { outcome: await syncResource(ref, deps) };
     } catch (err) {

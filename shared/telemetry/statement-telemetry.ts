@@ -1,5 +1,4 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { ResourceResult } from '../store/records.js';
 import { ATTR } from './attributes.js';
 import { instruments } from './instruments.js';
 import { inSpan } from './spans.js';
@@ -25,10 +24,12 @@ export function countRoundTrip(system: string): void {
   instruments().roundTrips.add(1, { [ATTR.dbSystem]: system });
 }
 
-/** The grants and revokes a resource's sync applied (none in a dry run). */
-export function recordApplied(system: string, result: Pick<ResourceResult, 'granted' | 'revoked'> | undefined): void {
-  if (!result) return;
+/** The GRANT and REVOKE steps a connector applied: one statement each, whatever privileges it names. */
+export function recordApplied(system: string, outcomes: readonly { ok: boolean; step: { op: string } }[]): void {
+  const applied = (op: string) => outcomes.filter((o) => o.ok && o.step.op === op).length;
   const { grantsApplied, revokesApplied } = instruments();
-  if (result.granted.length > 0) grantsApplied.add(result.granted.length, { [ATTR.dbSystem]: system });
-  if (result.revoked.length > 0) revokesApplied.add(result.revoked.length, { [ATTR.dbSystem]: system });
+  const grants = applied('GRANT');
+  const revokes = applied('REVOKE');
+  if (grants > 0) grantsApplied.add(grants, { [ATTR.dbSystem]: system });
+  if (revokes > 0) revokesApplied.add(revokes, { [ATTR.dbSystem]: system });
 }

@@ -23,6 +23,7 @@ import { mintToken } from '../../shared/auth/index.js';
 import { ingestEventBatch } from '../../shared/intake/event-batch.js';
 import { silentLog } from '../../shared/log.js';
 import { type ApiClient, apiClient, tableRequest } from '../support/api-client.js';
+import { table as databricksTable, startDatabricksRig, syncOnce } from '../support/databricks-sync.js';
 import { fixture } from '../support/snowflake-sync.js';
 
 // The real pipeline - the local host's HTTP route, Azurite, the queue poller running the sync worker function, the
@@ -268,6 +269,35 @@ describe('OpenTelemetry through the real pipeline', () => {
     const all = await traceOf(created.spanContext().traceId, isTaskEnd);
     expect(parentOf(all.find((s) => s.kind === SpanKind.SERVER)!)).toBeUndefined();
     expect(spans.getFinishedSpans().filter((s) => s.spanContext().traceId === 'ab'.repeat(16))).toEqual([]);
+  });
+
+  it("traces and counts a Databricks task's statements under its own kind, where its session runs them", async () => {
+    const rig = await startDatabricksRig();
+    try {
+      const kind = { 'db.system.name': 'databricks' };
+      const before = {
+        grants: await sum('policysync.grants.applied', kind),
+        revokes: await sum('policysync.revokes.applied', kind),
+        trips: await sum('policysync.warehouse.round_trips', kind),
+      };
+      const { header, rows } = await syncOnce(rig, [databricksTable('orders')]);
+      expect(header.status).toBe('SUCCESS');
+      const { granted, revoked } = rows[0]!.result!;
+      expect(revoked).toHaveLength(1);
+      expect(await sum('policysync.grants.applied', kind)).toBe(before.grants + granted.length);
+      expect(await sum('policysync.revokes.applied', kind)).toBe(before.revokes + 1);
+      expect(await sum('policysync.warehouse.round_trips', kind)).toBe(
+        before.trips + rig.emulator.control.roundTrips(),
+      );
+      const all = await traceOf(header.traceparent!.split('-')[1]!, isTaskEnd);
+      const statements = all.filter((sp) => attr(sp, 'db.system.name') === 'databricks');
+      expect(statements.filter((sp) => sp.name === 'GRANT')).toHaveLength(granted.length);
+      expect(statements.filter((sp) => sp.name === 'REVOKE')).toHaveLength(1);
+      for (const sp of statements)
+        expect(ancestry(sp, all).slice(1, 3)).toEqual(['policysync.resource', 'policysync.task.attempt']);
+    } finally {
+      await rig.stop();
+    }
   });
 
   it('exports no secret, credential or statement text in any span or metric', async () => {

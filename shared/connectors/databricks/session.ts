@@ -36,7 +36,8 @@ export function lowerCaseColumns(row: Row): Row {
 type Session = Awaited<ReturnType<DBSQLClient['openSession']>>;
 type ConnectOptions = Parameters<DBSQLClient['connect']>[0];
 
-const SYSTEM = 'databricks';
+/** Databricks' `db.system.name` in telemetry. */
+export const SYSTEM = 'databricks';
 const DEFAULT_CONCURRENCY = 8;
 // The driver's own logger installs winston handlers for uncaught exceptions; errors reach us as values.
 const silent = { log: () => undefined };

@@ -17,7 +17,8 @@ export interface SnowflakeSettings {
 
 type Row = Record<string, unknown>;
 
-const SYSTEM = 'snowflake';
+/** Snowflake's `db.system.name` in telemetry. */
+export const SYSTEM = 'snowflake';
 
 // Session gone or token expired: log in again and repeat the statement. The driver reports a session the server
 // ended as its own 407002 (disconnected), not the server's 3901xx.
