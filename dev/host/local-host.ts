@@ -127,7 +127,8 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
       await services.connector.close();
       await emulator?.stop();
       await azurite?.stop();
-      await telemetry.flush();
+      // What is buffered goes out before the process ends; a collector that is gone does not hold the stop.
+      await telemetry.flush().catch(() => undefined);
     },
   };
 }

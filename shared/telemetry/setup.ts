@@ -1,4 +1,4 @@
-import { context, metrics, trace } from '@opentelemetry/api';
+import { context, metrics, type ProxyTracerProvider, trace } from '@opentelemetry/api';
 import type { Config } from '../config.js';
 import { managedIdentityCredential } from '../store/clients.js';
 
@@ -23,6 +23,8 @@ export interface Telemetry {
   flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
+
+type Flushable = { forceFlush?: () => Promise<void> };
 
 let started: Promise<Telemetry> | undefined;
 
@@ -69,8 +71,9 @@ async function azureMonitor(connectionString: string, s: TelemetryConfig): Promi
     },
   });
   const flush = async () => {
-    const tracing = trace.getTracerProvider() as { forceFlush?: () => Promise<void> };
-    const metering = metrics.getMeterProvider() as { forceFlush?: () => Promise<void> };
+    // The API hands out a proxy of the tracer provider the distro registered; the meter provider is its own.
+    const tracing = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as Flushable;
+    const metering = metrics.getMeterProvider() as Flushable;
     await Promise.all([tracing.forceFlush?.(), metering.forceFlush?.()]);
   };
   return { kind: 'azure-monitor', flush, shutdown: () => shutdownAzureMonitor() };
