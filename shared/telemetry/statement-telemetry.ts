@@ -1,4 +1,4 @@
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { ATTR } from './attributes.js';
 import { instruments } from './instruments.js';
 import { inSpan } from './spans.js';
@@ -9,8 +9,12 @@ import { inSpan } from './spans.js';
  */
 export const statementVerb = (sql: string): string => /^\s*([A-Za-z]{1,32})\b/.exec(sql)?.[1]?.toUpperCase() ?? 'OTHER';
 
-/** One warehouse statement (its retries included) as a client span of whatever span is active. */
+/**
+ * One warehouse statement (its retries included) as a client span of the active span. Outside any span (a health
+ * check, a watcher's read) it runs untraced: a root span per statement would only bury the tasks' traces.
+ */
 export function inStatementSpan<T>(system: string, sql: string, run: () => Promise<T>): Promise<T> {
+  if (!trace.getActiveSpan()) return run();
   const verb = statementVerb(sql);
   return inSpan(
     verb,

@@ -61,6 +61,8 @@ describe('the OTLP path', () => {
       return { task: { header: header as never, etag: '' }, duplicate: false };
     });
     recordTaskEnd(header);
+    // A statement outside any task (a health check's) is not a trace of its own.
+    await inStatementSpan('snowflake', 'SHOW ROLES', async () => []);
     await telemetry.flush();
 
     const traces = received.filter((r) => r.path === '/v1/traces');
@@ -83,6 +85,7 @@ describe('the OTLP path', () => {
     expect(grant.parentSpanId).toBe(created.spanId);
     expect(traces[0]!.body).toContain('574057046565109672');
     expect(traces[0]!.body).not.toContain('TO ROLE');
+    expect(all.map((s) => s.name)).not.toContain('SHOW');
     const metricBody = metrics.map((m) => m.body).join('');
     for (const name of ['policysync.tasks', 'policysync.sync.duration']) expect(metricBody).toContain(name);
   });
