@@ -1,4 +1,5 @@
 import functions from '@azure/functions';
+import { startTelemetry } from '../shared/telemetry/setup.js';
 import { registrations } from './registry.js';
 import { appConfig } from './services.js';
 
@@ -12,3 +13,7 @@ for (const r of registrations(config)) {
   else if (r.kind === 'timer') app.timer(r.name, r.options);
   else app.eventHub(r.name, r.options);
 }
+// Before the first invocation: the worker serves none until this module has loaded.
+await startTelemetry(config).catch((err: unknown) =>
+  console.warn(`policysync: telemetry is off, its exporter could not start: ${(err as Error).message}`),
+);

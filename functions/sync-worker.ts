@@ -1,6 +1,7 @@
 import type { InvocationContext, StorageQueueFunctionOptions } from '@azure/functions';
 import { SyncMessageSchema } from '../shared/store/dispatch-queue.js';
 import { runDelivery } from '../shared/sync/worker.js';
+import { recordQueueAge } from '../shared/telemetry/task-telemetry.js';
 import { appConfig, appServices, contextLog } from './services.js';
 
 export function syncWorkerFunction(): StorageQueueFunctionOptions {
@@ -9,6 +10,7 @@ export function syncWorkerFunction(): StorageQueueFunctionOptions {
     connection: 'AzureWebJobsStorage',
     handler: async (message: unknown, context: InvocationContext) => {
       const log = contextLog(context);
+      recordQueueAge(context.triggerMetadata?.insertionTime);
       const parsed = SyncMessageSchema.safeParse(message);
       if (!parsed.success) {
         log('warn', 'sync queue message is not {taskId} or {taskId, unit}; dropping it', {

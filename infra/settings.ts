@@ -16,6 +16,8 @@ export const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   SNOWFLAKE_PRIVATE_KEY_PATH:
     'a file on the local machine; in Azure the key is the Key Vault secret behind SNOWFLAKE_PRIVATE_KEY',
   PORT: "the local host's HTTP port; the Functions host owns the port in Azure",
+  OTEL_EXPORTER_OTLP_ENDPOINT:
+    'an OpenTelemetry collector for the local host or a self-run deployment; in Azure telemetry goes to Application Insights',
 };
 
 /** App settings the templates set that the Functions host (or a platform feature) reads instead of our code. */
@@ -23,7 +25,6 @@ export const HOST_SETTINGS: Readonly<Record<string, string>> = {
   AzureWebJobsStorage__credential: 'host: identity-based AzureWebJobsStorage (queue trigger, blob leases)',
   EventHubConnection__credential: 'host: identity-based connection of the Event Hub trigger',
   EventHubConnection__clientId: 'host: the user-assigned identity the Event Hub trigger authenticates as',
-  APPLICATIONINSIGHTS_CONNECTION_STRING: 'host: where telemetry goes',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'host: Entra ID (managed identity) auth for telemetry ingestion',
 };
 

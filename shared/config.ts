@@ -228,6 +228,10 @@ function buildConfig(
       managedPrivileges: e.MANAGED_PRIVILEGES,
     },
     port: e.PORT,
+    telemetry: {
+      appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    },
   };
 }
 

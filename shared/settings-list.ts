@@ -236,6 +236,14 @@ export const COMMON_SETTINGS = [
       "NCRONTAB schedule on which Ranger's principals are read and a change in them becomes a PRINCIPAL_SYNC task (source PRINCIPAL_CHANGE) for exactly the groups and roles that changed. Unset: not watched.",
   }),
   setting('PORT', boundedInt(0, 65535), { default: '7071', description: 'Local host only: HTTP port.' }),
+  setting('APPLICATIONINSIGHTS_CONNECTION_STRING', optionalText, {
+    description:
+      "Application Insights connection string: the service's traces and metrics go there through Azure Monitor OpenTelemetry, authenticated with the app's managed identity (AzureWebJobsStorage__clientId). The Functions host sends its own telemetry there too. Unset: OTEL_EXPORTER_OTLP_ENDPOINT decides.",
+  }),
+  setting('OTEL_EXPORTER_OTLP_ENDPOINT', z.url().optional(), {
+    description:
+      'OTLP/HTTP collector base URL (`http://localhost:4318`): traces and metrics go to its /v1/traces and /v1/metrics, when APPLICATIONINSIGHTS_CONNECTION_STRING is unset. Neither set: nothing is exported.',
+  }),
 ] as const;
 
 /**

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WarehouseModule } from '../../shared/connectors/warehouse-module.js';
 import { CONNECTOR_KIND } from '../../shared/settings-list.js';
+import { startTelemetry } from '../../shared/telemetry/setup.js';
 import { type AzuriteHandle, startAzurite } from '../azurite.js';
 import type { LocalWarehouse } from '../warehouses/local-warehouse.js';
 import { LOCAL_WAREHOUSES } from '../warehouses/registry.js';
@@ -68,6 +69,7 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
   const { appConfig, appServices, serveWarehouses } = await import('../../functions/services.js');
   if (opts.warehouses?.length) serveWarehouses(opts.warehouses.map((w) => w.module));
   const config = appConfig();
+  const telemetry = await startTelemetry(config);
   const services = await appServices();
   const host = readHostSettings();
   const regs = registrations(config);
@@ -125,6 +127,8 @@ export async function startLocalHost(opts: LocalHostOptions = {}): Promise<Local
       await services.connector.close();
       await emulator?.stop();
       await azurite?.stop();
+      // What is buffered goes out before the process ends; a collector that is gone does not hold the stop.
+      await telemetry.flush().catch(() => undefined);
     },
   };
 }

@@ -8,6 +8,7 @@ import { issuesOf } from '../task/issues.js';
 import { isTerminal } from '../task/status.js';
 import { TASK_ID_PATTERN } from '../task/task-id.js';
 import { parseTaskRequest } from '../task/task-request.js';
+import { inRequestSpan } from '../telemetry/request-span.js';
 import { authProblem } from './auth-problem.js';
 import { awaitTerminal, preferredWait } from './prefer-wait.js';
 import { problem } from './problem.js';
@@ -16,6 +17,7 @@ import type { ApiRequest, ApiResponse } from './types.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const TASKS_PATH = '/policysync/api/v1/tasks';
+const TASK_PATH = '/policysync/api/v1/task';
 
 export interface TaskApiDeps extends IntakeDeps {
   verify: Verifier;
@@ -33,7 +35,11 @@ export interface LazyTaskApiDeps {
 }
 
 /** `POST /policysync/api/v1/task`: authenticate, validate, store, enqueue; 202 with the task and its Location. */
-export async function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps): Promise<ApiResponse> {
+export function postTask(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps): Promise<ApiResponse> {
+  return inRequestSpan('POST', TASK_PATH, () => createFromRequest(req, deps));
+}
+
+function createFromRequest(req: ApiRequest, deps: TaskApiDeps | LazyTaskApiDeps): Promise<ApiResponse> {
   return authenticated(req, deps, async (caller, deps) => {
     const type = req.headers.get('content-type') ?? '';
     if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {

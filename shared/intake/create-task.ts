@@ -8,6 +8,7 @@ import { normalizeRequest } from '../task/normalize.js';
 import { encodePolicyCause, type PolicyCause } from '../task/policy-cause.js';
 import { newTaskId } from '../task/task-id.js';
 import type { TaskRequest } from '../task/task-request.js';
+import { inTaskCreationSpan, traceparentField } from '../telemetry/task-creation.js';
 import { IdempotencyKeyReusedError } from './idempotency.js';
 
 export interface IntakeDeps {
@@ -45,7 +46,11 @@ export interface CreatedTask {
  * earlier attempt stored it but could not enqueue it); a key that expired names nothing, and a key repeated with a
  * different fingerprint throws IdempotencyKeyReusedError.
  */
-export async function createTask(deps: IntakeDeps, intake: Intake, opts: IntakeOptions): Promise<CreatedTask> {
+export function createTask(deps: IntakeDeps, intake: Intake, opts: IntakeOptions): Promise<CreatedTask> {
+  return inTaskCreationSpan(opts.source, () => createOrFind(deps, intake, opts));
+}
+
+async function createOrFind(deps: IntakeDeps, intake: Intake, opts: IntakeOptions): Promise<CreatedTask> {
   const now = (deps.now ?? (() => new Date()))();
   const taskId = newTaskId(now.getTime());
   if (opts.idempotencyKey) {
@@ -116,6 +121,7 @@ async function storeAndDispatch(
     ...(req?.source ? { requestSource: req.source } : {}),
     ...(req?.createTime !== undefined ? { createTime: String(req.createTime) } : {}),
     ...(cause ? { policies: encodePolicyCause(cause) } : {}),
+    ...traceparentField(),
   };
   const stored = await deps.store.create(header, rows);
   if (intake.invalid !== undefined)

@@ -4,6 +4,7 @@ import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { type IngestItem, ingestMessage } from '../events/ingest.js';
 import type { Log } from '../log.js';
 import { isStorageRefused, isStorageTransient } from '../store/errors.js';
+import { inEventSpan } from '../telemetry/event-span.js';
 import { type CreatedTask, createTask, type Intake, type IntakeDeps, type IntakeOptions } from './create-task.js';
 
 export interface EventBatchSummary {
@@ -86,7 +87,7 @@ export async function ingestEventBatch(
         const {
           created: { task, duplicate },
           withoutContent,
-        } = await storeEvent(deps, intake, opts);
+        } = await inEventSpan(() => storeEvent(deps, intake, opts));
         if (withoutContent) {
           summary.storedWithoutContent++;
           deps.log('error', 'event stored without its content', {

@@ -31,5 +31,8 @@ export function queueClient(s: StorageSettings, queue: string): QueueClient {
   return new QueueClient(`https://${s.accountName}.queue.core.windows.net/${queue}`, credential(s));
 }
 
-const credential = (s: StorageSettings) =>
-  new DefaultAzureCredential(s.clientId ? { managedIdentityClientId: s.clientId } : {});
+const credential = (s: StorageSettings) => managedIdentityCredential(s.clientId);
+
+/** The app's identity in Azure: the user-assigned managed identity `clientId` names (AzureWebJobsStorage__clientId). */
+export const managedIdentityCredential = (clientId?: string) =>
+  new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});

@@ -39,6 +39,8 @@ export interface TaskHeader {
   unitsTotal?: number;
   unitsDone?: number;
   unitsFailed?: number;
+  /** The W3C traceparent of the span that created the task: its deliveries continue that trace (telemetry/). */
+  traceparent?: string;
 }
 
 /** What one resource's sync did; stored as JSON on its row, summarized to fit Table Storage's limits, and shown by GET. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { canTransition, isTerminal, type TaskStatus } from '../task/status.js';
+import { recordTaskEnd } from '../telemetry/task-telemetry.js';
 import { ensureTable } from './ensure-table.js';
 import { StoreError, statusCodeOf, unlessStale } from './errors.js';
 import { fitResult, fitText } from './fit.js';
@@ -152,6 +153,7 @@ export class TaskStore {
     await guard(() => this.index.put(header));
     const moved = await this.replace({ header, etag: current.etag });
     await this.index.remove(from, header).catch(() => undefined);
+    if (isTerminal(to)) recordTaskEnd(header);
     return moved;
   }
 

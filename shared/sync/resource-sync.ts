@@ -11,6 +11,7 @@ import { isIdentity, type ManagedScope } from '../plan/scope.js';
 import type { ResourceResult } from '../store/records.js';
 import type { ResourceRef } from '../task/request.js';
 import type { ResourceStatus } from '../task/status.js';
+import { inResourceSpan } from '../telemetry/resource-span.js';
 import { appliedMaskChanges, describeChange, describeMaskStep, describeStep } from './describe-steps.js';
 
 export interface ResourceSyncDeps {
@@ -177,17 +178,22 @@ export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Pr
  * Runs `syncResource` and turns what it throws into the resource's outcome: never throws. Each statement was already
  * retried by its session (connectors/retry-policy.ts): a failure that reaches here is final.
  */
-export async function syncResourceSafely(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
-  try {
-    return await syncResource(ref, deps);
-  } catch (err) {
-    if (err instanceof ConnectorError && err.code === 'NOT_FOUND')
-      return { status: 'SKIPPED', message: `not found: ${err.message}` };
-    return {
-      status: 'FAILED',
-      message: err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}`,
-    };
-  }
+export function syncResourceSafely(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
+  return inResourceSpan(ref, async () => {
+    try {
+      return { outcome: await syncResource(ref, deps) };
+    } catch (err) {
+      if (err instanceof ConnectorError && err.code === 'NOT_FOUND')
+        return { outcome: { status: 'SKIPPED', message: `not found: ${err.message}` } };
+      return {
+        outcome: {
+          status: 'FAILED',
+          message: err instanceof ConnectorError ? err.message : `unexpected error: ${(err as Error).message}`,
+        },
+        error: err,
+      };
+    }
+  });
 }
 
 /**

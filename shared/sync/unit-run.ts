@@ -1,6 +1,8 @@
 import { leaseEnd } from '../store/task-lease.js';
+import type { StoredTask } from '../store/task-store.js';
 import { isUnitFinished, type StoredUnit, type UnitRow } from '../store/unit-store.js';
 import { isTerminal } from '../task/status.js';
+import { inDeliverySpan } from '../telemetry/task-telemetry.js';
 import { type Attempt, policyContext, syncUnderLock } from './attempt-sync.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { ResourceOutcome } from './resource-sync.js';
@@ -26,14 +28,20 @@ type Final = Pick<UnitRow, 'status' | 'message'> & Partial<Pick<UnitRow, 'result
  * complete runs the task's top work under the task's lease. Attempts are capped like a task's.
  */
 export async function runUnit(taskId: string, key: string, deps: WorkerDeps): Promise<WorkerOutcome> {
+  const [task, stored] = await Promise.all([deps.store.get(taskId), unitsOf(deps).get(taskId, key)]);
+  if (!task || !stored) {
+    logOf(deps)('warn', 'queue message names a unit that does not exist; dropping it', { taskId, unit: key });
+    return 'task_missing';
+  }
+  return inDeliverySpan(task.header, key, () => attemptUnit(task, stored, deps));
+}
+
+async function attemptUnit(task: StoredTask, stored: StoredUnit, deps: WorkerDeps): Promise<WorkerOutcome> {
   const clock = clockOf(deps);
   const log = logOf(deps);
   const units = unitsOf(deps);
-  const [task, stored] = await Promise.all([deps.store.get(taskId), units.get(taskId, key)]);
-  if (!task || !stored) {
-    log('warn', 'queue message names a unit that does not exist; dropping it', { taskId, unit: key });
-    return 'task_missing';
-  }
+  const taskId = task.header.taskId;
+  const key = stored.unit.key;
   if (isTerminal(task.header.status) || isUnitFinished(stored.unit.status)) return 'already_terminal';
   const now = clock();
   if (stored.unit.leaseUntil !== undefined && Date.parse(stored.unit.leaseUntil) > now.getTime())

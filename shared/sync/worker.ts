@@ -2,7 +2,9 @@ import type { SyncMessage } from '../store/dispatch-queue.js';
 import { unlessStale } from '../store/errors.js';
 import type { ResourceRow } from '../store/records.js';
 import { isLeaseLive } from '../store/task-lease.js';
+import type { StoredTask } from '../store/task-store.js';
 import { isTerminal } from '../task/status.js';
+import { inDeliverySpan } from '../telemetry/task-telemetry.js';
 import { type Attempt, policyContext, syncUnderLock } from './attempt-sync.js';
 import { fanOut, resumeFannedOut } from './fan-out.js';
 import { expandPolicyTask } from './policy-task.js';
@@ -25,13 +27,18 @@ export const runDelivery = (message: SyncMessage, deps: WorkerDeps): Promise<Wor
  * the attempt that fails at the cap, or a claim that would pass it, ends the task FAILED with the last error.
  */
 export async function runTask(taskId: string, deps: WorkerDeps): Promise<WorkerOutcome> {
-  const clock = clockOf(deps);
-  const log = logOf(deps);
   const task = await deps.store.get(taskId);
   if (!task) {
-    log('warn', 'queue message names a task that does not exist; dropping it', { taskId });
+    logOf(deps)('warn', 'queue message names a task that does not exist; dropping it', { taskId });
     return 'task_missing';
   }
+  return inDeliverySpan(task.header, undefined, () => attemptTask(task, deps));
+}
+
+async function attemptTask(task: StoredTask, deps: WorkerDeps): Promise<WorkerOutcome> {
+  const clock = clockOf(deps);
+  const log = logOf(deps);
+  const taskId = task.header.taskId;
   if (isTerminal(task.header.status)) return 'already_terminal';
   if (task.header.unitsTotal !== undefined) return resumeFannedOut(task, deps);
   if (isLeaseLive(task.header, clock())) return 'claimed_elsewhere';

@@ -164,6 +164,20 @@ describe('Bicep resources', () => {
     );
   });
 
+  it("takes telemetry only with Entra ID, from the identity the app's exporter authenticates as", () => {
+    expect(main.text).toMatch(/^param appInsightsLocalAuthDisabled bool = true$/m);
+    expect(main.text).toMatch(/^\s*localAuthDisabled: appInsightsLocalAuthDisabled$/m);
+    const publisher = modules['roles.bicep']!.text;
+    expect(publisher).toMatch(
+      /resource metricsPublisher [^\n]*\n[^]*?scope: appInsights\n[^]*?principalId: principalId\n/,
+    );
+    expect(main.text).toMatch(/^\s*principalId: identity\.properties\.principalId$/m);
+    // shared/telemetry/setup.ts authenticates the exporter as AzureWebJobsStorage__clientId.
+    const settings = objectEntries(main.variable('appSettings'));
+    expect(settings.get('AzureWebJobsStorage__clientId')).toBe('identity.properties.clientId');
+    expect(settings.get('APPLICATIONINSIGHTS_CONNECTION_STRING')).toBe('monitoring.outputs.connectionString');
+  });
+
   it('closes public access and adds a private endpoint when external access is off', () => {
     expect(main.text).toMatch(/publicNetworkAccess:\s*externalAccessEnabled \? 'Enabled' : 'Disabled'/);
     const pe = main.modules.find((m) => m.path === 'modules/private-endpoint.bicep');

@@ -179,6 +179,24 @@ describe('Terraform configuration', () => {
     );
   });
 
+  it("takes telemetry only with Entra ID, from the identity the app's exporter authenticates as", () => {
+    expect(resource(tf, 'azurerm_application_insights', 'app').local_authentication_disabled).toBe(
+      '${var.app_insights_local_auth_disabled}',
+    );
+    expect(tf.variables.app_insights_local_auth_disabled?.default).toBe(true);
+    expect(resource(tf, 'azurerm_role_assignment', 'metrics_publisher')).toMatchObject({
+      scope: '${azurerm_application_insights.app.id}',
+      role_definition_name: 'Monitoring Metrics Publisher',
+      principal_id: '${azurerm_user_assigned_identity.app.principal_id}',
+    });
+    // shared/telemetry/setup.ts authenticates the exporter as AzureWebJobsStorage__clientId.
+    const settings = tf.locals.app_settings as Record<string, string>;
+    expect(settings.AzureWebJobsStorage__clientId).toBe('${azurerm_user_assigned_identity.app.client_id}');
+    expect(settings.APPLICATIONINSIGHTS_CONNECTION_STRING).toBe(
+      '${azurerm_application_insights.app.connection_string}',
+    );
+  });
+
   it('adds a private endpoint when external access is off', () => {
     const pe = resource(tf, 'azurerm_private_endpoint', 'app');
     expect(pe.count).toBe('${var.external_access_enabled ? 0 : 1}');

@@ -1,4 +1,5 @@
 import type { ResourceRef } from '../../task/request.js';
+import { recordApplied } from '../../telemetry/statement-telemetry.js';
 import type { Capabilities, Connector, StatementOutcome } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import type { LoadedResource } from '../loaded-resource.js';
@@ -10,7 +11,7 @@ import { grantStatement, principalKindOf, quoteIdent, storedName } from './diale
 import { DatabricksLoader } from './loader.js';
 import { DatabricksMasking } from './masking-port.js';
 import { DatabricksPrincipalVisibility } from './principal-visibility.js';
-import { DatabricksSession, type DatabricksSettings } from './session.js';
+import { DatabricksSession, type DatabricksSettings, SYSTEM } from './session.js';
 import type { DatabricksStatements } from './statements.js';
 import { WorkspaceApi } from './workspace-api.js';
 
@@ -177,6 +178,7 @@ export class DatabricksConnector implements Connector {
         }),
       );
     }
+    recordApplied(SYSTEM, outcomes);
     return outcomes;
   }
 

@@ -1,5 +1,6 @@
 import { DBSQLClient } from '@databricks/sql';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { countRoundTrip, inStatementSpan } from '../../telemetry/statement-telemetry.js';
 import { ConnectorError } from '../errors.js';
 import { DATABRICKS_DRIVER_RETRY, type Failure, transientOnly, withStatementRetry } from '../retry-policy.js';
 
@@ -35,6 +36,8 @@ export function lowerCaseColumns(row: Row): Row {
 type Session = Awaited<ReturnType<DBSQLClient['openSession']>>;
 type ConnectOptions = Parameters<DBSQLClient['connect']>[0];
 
+/** Databricks' `db.system.name` in telemetry. */
+export const SYSTEM = 'databricks';
 const DEFAULT_CONCURRENCY = 8;
 // The driver's own logger installs winston handlers for uncaught exceptions; errors reach us as values.
 const silent = { log: () => undefined };
@@ -85,20 +88,22 @@ export class DatabricksSession {
    * never enter the SQL text). A statement holds its concurrency slot while it runs, not while it waits to retry.
    */
   query(sql: string, namedParameters?: Record<string, string>): Promise<Row[]> {
-    return withStatementRetry(
-      () =>
-        this.limit(async () => {
-          const connection = this.connect();
-          try {
-            return await this.run(await connection, sql, namedParameters);
-          } catch (err) {
-            // GRANT and REVOKE are idempotent in Unity Catalog (a held grant or a missing one is a no-op), so a
-            // statement whose answer was lost can be repeated on a new connection.
-            if (isSessionEnded(err) || isNetworkError(err)) this.discard(connection);
-            throw err;
-          }
-        }),
-      (err) => judge(err, sql),
+    return inStatementSpan(SYSTEM, sql, () =>
+      withStatementRetry(
+        () =>
+          this.limit(async () => {
+            const connection = this.connect();
+            try {
+              return await this.run(await connection, sql, namedParameters);
+            } catch (err) {
+              // GRANT and REVOKE are idempotent in Unity Catalog (a held grant or a missing one is a no-op), so a
+              // statement whose answer was lost can be repeated on a new connection.
+              if (isSessionEnded(err) || isNetworkError(err)) this.discard(connection);
+              throw err;
+            }
+          }),
+        (err) => judge(err, sql),
+      ),
     );
   }
 
@@ -112,6 +117,7 @@ export class DatabricksSession {
   }
 
   private async run({ session }: Connection, sql: string, namedParameters?: Record<string, string>): Promise<Row[]> {
+    countRoundTrip(SYSTEM);
     const op = await session.executeStatement(sql, { runAsync: true, ...(namedParameters ? { namedParameters } : {}) });
     try {
       return ((await op.fetchAll()) as Row[]).map(lowerCaseColumns);

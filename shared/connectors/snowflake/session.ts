@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import snowflake, { type Connection, type ConnectionOptions } from 'snowflake-sdk';
+import { countRoundTrip, inStatementSpan } from '../../telemetry/statement-telemetry.js';
 import { ConnectorError } from '../errors.js';
 import { type Failure, SNOWFLAKE_DRIVER_RETRY, transientOnly, withStatementRetry } from '../retry-policy.js';
 
@@ -15,6 +16,9 @@ export interface SnowflakeSettings {
 }
 
 type Row = Record<string, unknown>;
+
+/** Snowflake's `db.system.name` in telemetry. */
+export const SYSTEM = 'snowflake';
 
 // Session gone or token expired: log in again and repeat the statement. The driver reports a session the server
 // ended as its own 407002 (disconnected), not the server's 3901xx.
@@ -52,9 +56,11 @@ export class SnowflakeSession {
 
   /** Runs one statement under the retry policy (retry-policy.ts); `binds` fill its `?` markers. */
   query(sqlText: string, binds: (string | number)[] = []): Promise<Row[]> {
-    return withStatementRetry(
-      () => this.run(sqlText, binds),
-      (err) => this.judge(err, sqlText),
+    return inStatementSpan(SYSTEM, sqlText, () =>
+      withStatementRetry(
+        () => this.run(sqlText, binds),
+        (err) => this.judge(err, sqlText),
+      ),
     );
   }
 
@@ -76,6 +82,7 @@ export class SnowflakeSession {
       this.connection = undefined;
       conn = await this.connect();
     }
+    countRoundTrip(SYSTEM);
     return new Promise((resolve, reject) => {
       conn.execute({
         sqlText,

@@ -1,4 +1,5 @@
 import type { ResourceRef } from '../../task/request.js';
+import { recordApplied } from '../../telemetry/statement-telemetry.js';
 import type { Capabilities, Connector, StatementOutcome } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import type { LoadedResource } from '../loaded-resource.js';
@@ -12,7 +13,7 @@ import { loadedFrom } from './loaded-from.js';
 import { SnowflakeMasking } from './masking-port.js';
 import { SnowflakeMemberships } from './membership.js';
 import { runStatements } from './script-block.js';
-import { SnowflakeSession, type SnowflakeSettings } from './session.js';
+import { SnowflakeSession, type SnowflakeSettings, SYSTEM } from './session.js';
 import { existsUnseen, notVisible, unseenObject } from './visibility.js';
 
 /** The connection settings, and whether a sync creates a missing role, or a missing user (principal sync). */
@@ -182,7 +183,7 @@ export class SnowflakeConnector implements Connector {
   async apply(steps: PlanStep[]): Promise<StatementOutcome[]> {
     const statements = steps.map(grantStatement);
     const results = await runStatements(this.session, statements);
-    return steps.map((step, i) => {
+    const outcomes = steps.map((step, i): StatementOutcome => {
       const r = results[i]!;
       if (r.ok) return { step, sql: statements[i]!, ok: true };
       // 002003 also means "role does not exist": only a vanished object has converged.
@@ -195,6 +196,8 @@ export class SnowflakeConnector implements Connector {
         code: vanished ? 'NOT_FOUND' : (r.code ?? ''),
       };
     });
+    recordApplied(SYSTEM, outcomes);
+    return outcomes;
   }
 
   private async createRole(principal: Principal): Promise<{ sql: string; ok: boolean; error?: string }> {
