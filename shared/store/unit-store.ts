@@ -1,15 +1,18 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { type TableRange, TableRangeSchema } from '../connectors/table-range.js';
 import type { DesiredGrant } from '../plan/desired.js';
 import type { ResourceRef } from '../task/request.js';
 import { statusCodeOf } from './errors.js';
 import { fitResult, fitText } from './fit.js';
 import type { ResourceResult, TaskHeader } from './records.js';
 import { guard, type StoredTask, toHeaderEntity } from './task-store.js';
+import { readNeeds, writeNeeds } from './unit-needs.js';
 
 export type UnitStatus = 'PENDING' | 'INPROGRESS' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
 
 /**
- * One bounded piece of a fanned-out task (a schema of a database or catalog the task names), carried by its own
+ * One bounded piece of a fanned-out task (a schema of a database or catalog the task names, or a slice of a schema
+ * with more than UNIT_MAX_TABLES tables and views), carried by its own
  * queue message and stored beside its task's header, in the task's partition, so that its final row and the header's
  * counts change in one transaction.
  */
@@ -19,6 +22,8 @@ export interface UnitRow {
   /** The task's resource row this unit is part of. */
   resourceIndex: number;
   ref: ResourceRef;
+  /** A slice: the range of the schema's table and view names this unit syncs (the schema's own grants are the top work's). */
+  tables?: TableRange;
   status: UnitStatus;
   attempt: number;
   leaseUntil?: string;
@@ -26,8 +31,11 @@ export interface UnitRow {
   /** Why the last failed attempt failed. */
   lastError?: string;
   result?: ResourceResult;
-  /** The grants this unit's objects need on the top object (USAGE on the database): the top's sync keeps them. */
-  neededAbove?: DesiredGrant[];
+  /**
+   * How many rows of grants this unit's objects need above them (USAGE on the database, on a slice's schema) its
+   * settling attempt wrote (unit-needs.ts): the top work keeps them.
+   */
+  needRows?: number;
   updatedAt: string;
 }
 
@@ -56,6 +64,19 @@ export class UnitStore {
         units.push({ unit: fromUnitEntity(e), etag: e.etag });
       return units.sort((a, b) => a.unit.key.localeCompare(b.unit.key));
     });
+  }
+
+  /** Keeps the grants an attempt's objects need above them, before it settles the unit; how many rows they took. */
+  writeNeeds(taskId: string, unit: UnitRow, grants: readonly DesiredGrant[]): Promise<number> {
+    return grants.length === 0 ? Promise.resolve(0) : writeNeeds(this.table, taskId, unit.key, unit.attempt, grants);
+  }
+
+  /** The needs the settling attempts of `units` wrote, each row's grants handed to `each` as it is read. */
+  needs(taskId: string, units: readonly UnitRow[], each: (unitKey: string, grants: DesiredGrant[]) => void) {
+    const settled = new Map(
+      units.filter((u) => (u.needRows ?? 0) > 0).map((u) => [u.key, { attempt: u.attempt, rows: u.needRows! }]),
+    );
+    return readNeeds(this.table, taskId, settled, each);
   }
 
   async get(taskId: string, key: string): Promise<StoredUnit | undefined> {
@@ -160,7 +181,8 @@ function toUnitEntity(taskId: string, u: UnitRow) {
     ...(u.leaseUntil ? { leaseUntil: u.leaseUntil } : {}),
     ...(u.lastError ? { lastError: fitText(u.lastError) } : {}),
     ...(u.result ? { result: fitResult(u.result) } : {}),
-    ...(u.neededAbove?.length ? { neededAbove: JSON.stringify(u.neededAbove) } : {}),
+    ...(u.tables ? { tables: JSON.stringify(u.tables) } : {}),
+    ...(u.needRows ? { needRows: u.needRows } : {}),
   };
 }
 
@@ -169,7 +191,7 @@ function fromUnitEntity(e: Record<string, unknown>): UnitRow {
   const leaseUntil = text('leaseUntil');
   const lastError = text('lastError');
   const result = text('result');
-  const neededAbove = text('neededAbove');
+  const tables = text('tables');
   return {
     key: String(e.rowKey),
     resourceIndex: Number(e.resourceIndex),
@@ -181,6 +203,7 @@ function fromUnitEntity(e: Record<string, unknown>): UnitRow {
     ...(leaseUntil ? { leaseUntil } : {}),
     ...(lastError ? { lastError } : {}),
     ...(result ? { result: JSON.parse(result) as ResourceResult } : {}),
-    ...(neededAbove ? { neededAbove: JSON.parse(neededAbove) as DesiredGrant[] } : {}),
+    ...(tables ? { tables: TableRangeSchema.parse(JSON.parse(tables)) } : {}),
+    ...(typeof e.needRows === 'number' && e.needRows > 0 ? { needRows: e.needRows } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SchemaPart } from '../connectors/table-range.js';
 import type { DesiredGrant } from '../plan/desired.js';
 import type { PolicyReading } from '../plan/evaluation.js';
 import { policyReading } from '../plan/evaluation.js';
@@ -40,7 +41,8 @@ export async function policyContext(deps: WorkerDeps): Promise<PolicyContext> {
 /**
  * Syncs one resource for an attempt: only if it is needed and nobody else is syncing it (see coalesce.ts), holding
  * its resource lock — renewed with the attempt's lease — while it runs; when someone else holds it, says how long
- * until their lease ends. A sync whose lease was lost stops before its next statement batch.
+ * until their lease ends. A sync whose lease was lost stops before its next statement batch. `part`: a slice of a
+ * schema, or its own part (table-range.ts), locked apart from the schema (lockPath).
  */
 export async function syncUnderLock(
   ref: ResourceRef,
@@ -48,6 +50,7 @@ export async function syncUnderLock(
   ctx: PolicyContext,
   deps: WorkerDeps,
   neededBelow?: DesiredGrant[],
+  part?: SchemaPart,
 ): Promise<ResourceOutcome | { busyMs: number }> {
   const sync = () =>
     syncResourceSafely(ref, {
@@ -59,12 +62,13 @@ export async function syncUnderLock(
       signal: attempt.keeper.signal,
       ...(attempt.unit ? { leaveParentsToTop: true } : {}),
       ...(neededBelow ? { neededBelow } : {}),
+      ...(part ? { part } : {}),
     });
   const c = deps.coalescing;
   if (!c || attempt.dryRun) return sync();
   const gated = await gatedSync(
     c.states,
-    deps.profile.resourcePath(ref),
+    lockPath(deps.profile.resourcePath(ref), part),
     { id: attempt.owner, createdAt: attempt.taskCreatedAt.toISOString() },
     ctx.version,
     deps.leaseSeconds,
@@ -75,6 +79,19 @@ export async function syncUnderLock(
   if ('covered' in gated)
     return { status: 'SUCCESS', message: `already in sync since ${gated.covered} (policy version ${ctx.version})` };
   return gated;
+}
+
+/**
+ * Where a sync's lock and its record of having run live: a slice or a schema's own part under the schema, apart from
+ * it, so the slices of a schema run side by side while a sync of the whole schema (an ancestor to them) waits for
+ * them, and only the same range is ever covered by a slice's earlier sync. The segment starts with NUL, which no
+ * table name holds.
+ */
+function lockPath(path: string[], part: SchemaPart | undefined): string[] {
+  if (part === undefined) return path;
+  const segment =
+    part === 'own' ? 'own' : `tables ${JSON.stringify([part.tables.from ?? null, part.tables.below ?? null])}`;
+  return [...path, `\u0000${segment}`];
 }
 
 /** The policy version coalescing compares: Ranger's policyVersion, or a digest of the policies when there is none. */

@@ -17,7 +17,7 @@ import {
   type WorkerOutcome,
 } from './worker-deps.js';
 
-type Final = Pick<UnitRow, 'status' | 'message'> & Partial<Pick<UnitRow, 'result' | 'neededAbove' | 'lastError'>>;
+type Final = Pick<UnitRow, 'status' | 'message'> & Partial<Pick<UnitRow, 'result' | 'needRows' | 'lastError'>>;
 
 /**
  * Runs one delivery of a unit of a fanned-out task: claims it (ETag; a live lease elsewhere or a finished unit is
@@ -82,7 +82,8 @@ export async function runUnit(taskId: string, key: string, deps: WorkerDeps): Pr
   };
   let outcome: ResourceOutcome;
   try {
-    const synced = await syncUnderLock(claimed.unit.ref, attempt, await policyContext(deps), deps);
+    const part = claimed.unit.tables ? { tables: claimed.unit.tables } : undefined;
+    const synced = await syncUnderLock(claimed.unit.ref, attempt, await policyContext(deps), deps, undefined, part);
     if ('busyMs' in synced) {
       // A deferral is not a failed attempt: the claim is given back uncounted.
       await keeper.write((held) =>
@@ -135,10 +136,11 @@ export async function runUnit(taskId: string, key: string, deps: WorkerDeps): Pr
     return 'claimed_elsewhere';
   }
   const { status, message, result, neededAbove } = outcome;
+  const needRows = await units.writeNeeds(taskId, keeper.current.unit, neededAbove ?? []);
   return settle(
     taskId,
     keeper.current,
-    { status, message, ...(result ? { result } : {}), ...(neededAbove ? { neededAbove } : {}) },
+    { status, message, ...(result ? { result } : {}), ...(needRows > 0 ? { needRows } : {}) },
     owner,
     deps,
   );
