@@ -51,7 +51,9 @@ export async function runTopWork(
     if (busy) return deferTask(keeper, deps, busy.busyMs, claimed);
     const top = await syncUnderLock(row.ref, attempt, policies, deps, fold.neededOnTop());
     if ('busyMs' in top) return deferTask(keeper, deps, top.busyMs, claimed);
-    const outcome = top.status === 'SKIPPED' ? top : fold.outcome(parts.length, top);
+    // Slices of one schema are one schema to the reader of the result.
+    const schemas = new Set(parts.map((u) => JSON.stringify(deps.profile.resourcePath(u.ref)))).size;
+    const outcome = top.status === 'SKIPPED' ? top : fold.outcome(schemas, top);
     if (!(await writeOutcome(keeper, row, outcome, deps))) return 'claimed_elsewhere';
   }
   return finishTask(
