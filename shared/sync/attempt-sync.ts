@@ -4,6 +4,7 @@ import type { DesiredGrant } from '../plan/desired.js';
 import type { PolicyReading } from '../plan/evaluation.js';
 import { policyReading } from '../plan/evaluation.js';
 import type { PolicySnapshot } from '../policy/index.js';
+import type { LockSpan } from '../store/lock-span.js';
 import type { ResourceRef } from '../task/request.js';
 import { gatedSync } from './coalesce.js';
 import type { LeaseKeeper } from './lease-keeper.js';
@@ -66,15 +67,17 @@ export async function syncUnderLock(
     });
   const c = deps.coalescing;
   if (!c || attempt.dryRun) return sync();
+  const path = deps.profile.resourcePath(ref);
   const gated = await gatedSync(
     c.states,
-    lockPath(deps.profile.resourcePath(ref), part),
+    lockPath(path, part),
     { id: attempt.owner, createdAt: attempt.taskCreatedAt.toISOString() },
     ctx.version,
     deps.leaseSeconds,
     clockOf(deps),
     sync,
     { keep: (renew) => attempt.keeper.keepLock(renew), lost: () => attempt.keeper.lost },
+    lockSpan(path, part),
   );
   if ('covered' in gated)
     return { status: 'SUCCESS', message: `already in sync since ${gated.covered} (policy version ${ctx.version})` };
@@ -92,6 +95,12 @@ function lockPath(path: string[], part: SchemaPart | undefined): string[] {
   const segment =
     part === 'own' ? 'own' : `tables ${JSON.stringify([part.tables.from ?? null, part.tables.below ?? null])}`;
   return [...path, `\u0000${segment}`];
+}
+
+/** A table's name, or a slice's range, that the locks of the slices and tables of one schema are compared by. */
+function lockSpan(path: string[], part: SchemaPart | undefined): LockSpan | undefined {
+  if (part !== undefined) return part === 'own' ? undefined : { range: part.tables };
+  return path.length === 3 ? { name: path[2]! } : undefined;
 }
 
 /** The policy version coalescing compares: Ranger's policyVersion, or a digest of the policies when there is none. */

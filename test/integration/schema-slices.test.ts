@@ -7,11 +7,12 @@ import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import type { WarehouseModule } from '../../shared/connectors/warehouse-module.js';
 import { taskView } from '../../shared/http/task-view.js';
 import { createTask } from '../../shared/intake/create-task.js';
+import { nameKey } from '../../shared/store/name-key.js';
 import { UnitStore } from '../../shared/store/unit-store.js';
-import { runDelivery, type WorkerDeps } from '../../shared/sync/worker.js';
+import { runDelivery, runTask, type WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { type DatabricksRig, startDatabricksRig } from '../support/databricks-sync.js';
-import { drain, receive } from '../support/queue-drain.js';
+import { drain, type Received, receive } from '../support/queue-drain.js';
 import { type SnowflakeRig, startSnowflakeRig } from '../support/snowflake-sync.js';
 import type { TestStorage } from '../support/storage.js';
 
@@ -162,7 +163,67 @@ describe('a Snowflake schema of 1,200 tables with UNIT_MAX_TABLES=500', () => {
     expect(again.header.status).toBe('SUCCESS');
     expect(writes(rig.statements())).toEqual([]);
   }, 120_000);
+
+  it('runs a table task in a running slice’s range after it, and a slice after a running table task in its range', async () => {
+    rig.emulator.control.setLatency(300);
+    try {
+      const table = (t: string): ResourceRef => ({
+        type: 'table',
+        values: { database: 'SLICED', schema: 'BIG', table: t },
+      });
+      const database: ResourceRef = { type: 'database', values: { database: 'SLICED' } };
+      const taskId = await submit(rig, snowflakeModule, [database]);
+      const [parent] = await receive(rig.storage, 1);
+      expect(await runDelivery(parent!.message, rig.deps)).toBe('fanned_out');
+      await parent!.remove();
+      const all: Received[] = [];
+      while (all.length < 4) all.push(...(await receive(rig.storage, 32)));
+      const unit = (n: string) => all.find((m) => m.message.unit === `u00000-${n}`)!.message;
+      const schemaKey = nameKey(['SLICED', 'BIG']);
+      const leased = async (key: string) => (await rig.storage.states.leasedBelow(key, new Date())).map((r) => r.key);
+
+      // Slice 2 ([T0500…, T1000…)) runs: a table task inside it waits, one in slice 1 does not.
+      const slice = runDelivery(unit('00001'), rig.deps);
+      await until(async () => (await leased(schemaKey)).length > 0);
+      const inside = await submit(rig, snowflakeModule, [table('T0750')]);
+      const outside = await submit(rig, snowflakeModule, [table('T0100')]);
+      await receive(rig.storage, 32); // their own messages: delivered by hand below
+      expect(await runTask(inside, rig.deps)).toBe('deferred');
+      expect(await runTask(outside, rig.deps)).toBe('completed');
+      expect(await slice).toBe('completed');
+      expect(await runTask(inside, rig.deps)).toBe('completed');
+
+      // A table task in slice 3 runs: slice 3 waits for it.
+      const last = await submit(rig, snowflakeModule, [table('T1100')]);
+      await receive(rig.storage, 32);
+      const running = runTask(last, rig.deps);
+      await until(async () => (await leased(schemaKey)).includes(nameKey(['SLICED', 'BIG', 'T1100'])));
+      expect(await runDelivery(unit('00002'), rig.deps)).toBe('deferred');
+      expect(await running).toBe('completed');
+
+      await Promise.all(all.map((m) => m.remove()));
+      await runDelivery(unit('00000'), rig.deps);
+      await runDelivery(unit('00003'), rig.deps);
+      // The deferred slice comes back with a delay.
+      await until(async () => {
+        await drain(rig.storage, 4, rig.deps);
+        return (await rig.storage.store.get(taskId))!.header.status === 'SUCCESS';
+      });
+      expect((await rig.storage.store.get(taskId))!.header).toMatchObject({ status: 'SUCCESS', unitsDone: 4 });
+    } finally {
+      rig.emulator.control.setLatency(0);
+    }
+  }, 120_000);
 });
+
+/** Polls `condition` until it holds, for at most ten seconds. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('a Unity Catalog schema of 1,200 tables with UNIT_MAX_TABLES=500', () => {
   const odd1 = "t0500 `q's";
