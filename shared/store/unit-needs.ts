@@ -6,10 +6,10 @@ import { guard } from './task-store.js';
 
 /**
  * The grants a unit's objects need on the objects above it (USAGE on the database, on a slice's schema), kept for
- * the top work in rows of their own beside the unit, in its task's partition: a string property holds 32K
- * characters, so one property on the unit's row overflowed at a few hundred principals. Rows are keyed by the unit
- * and the attempt that wrote them; the unit's final row says how many its attempt wrote (`needRows`), so rows of an
- * attempt that never settled are never read. Retention deletes them with the task's partition.
+ * the top work: on the unit's own row when they fit one string property (32K characters: a few hundred principals),
+ * otherwise in rows of their own beside it, in its task's partition, however many principals there are. Rows are
+ * keyed by the unit and the attempt that wrote them; the unit's final row says how many its attempt wrote
+ * (`needRows`), so rows of an attempt that never settled are never read. Retention deletes them with the partition.
  */
 const NeedSchema = z.object({
   securable: z.object({
@@ -49,15 +49,25 @@ export function needChunks(grants: readonly DesiredGrant[], limit = MAX_PROPERTY
   return chunks;
 }
 
-/** Writes the needs of one attempt of a unit (upserts, so a retry of the same write is harmless); how many rows. */
+/** How a unit's final row holds its needs: inline, or the number of rows its attempt wrote. */
+export type StoredNeeds = { needsInline: string } | { needRows: number } | Record<string, never>;
+
+export const parseNeeds = (json: string): DesiredGrant[] => NeedsSchema.parse(JSON.parse(json));
+
+/**
+ * Keeps the needs of one attempt of a unit: returned inline when one property holds them, otherwise written as rows
+ * (upserts, so a retry of the same write is harmless) and counted.
+ */
 export async function writeNeeds(
   table: TableClient,
   taskId: string,
   unitKey: string,
   attempt: number,
   grants: readonly DesiredGrant[],
-): Promise<number> {
+): Promise<StoredNeeds> {
   const chunks = needChunks(grants);
+  if (chunks.length === 0) return {};
+  if (chunks.length === 1) return { needsInline: chunks[0]! };
   await guard(async () => {
     for (let i = 0; i < chunks.length; i += ROWS_PER_BATCH) {
       const batch: TransactionAction[] = chunks
@@ -70,7 +80,7 @@ export async function writeNeeds(
       await table.submitTransaction(batch);
     }
   });
-  return chunks.length;
+  return { needRows: chunks.length };
 }
 
 /**
@@ -90,7 +100,7 @@ export async function readNeeds(
       const m = NEED_KEY.exec(String(e.rowKey));
       const unit = m ? settled.get(m[1]!) : undefined;
       if (!m || !unit || Number(m[2]) !== unit.attempt || Number(m[3]) >= unit.rows) continue;
-      each(m[1]!, NeedsSchema.parse(JSON.parse(e.grants ?? '[]')));
+      each(m[1]!, parseNeeds(e.grants ?? '[]'));
     }
   });
 }

@@ -6,7 +6,7 @@ import { statusCodeOf } from './errors.js';
 import { fitResult, fitText } from './fit.js';
 import type { ResourceResult, TaskHeader } from './records.js';
 import { guard, type StoredTask, toHeaderEntity } from './task-store.js';
-import { readNeeds, writeNeeds } from './unit-needs.js';
+import { parseNeeds, readNeeds, type StoredNeeds, writeNeeds } from './unit-needs.js';
 
 export type UnitStatus = 'PENDING' | 'INPROGRESS' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
 
@@ -32,9 +32,10 @@ export interface UnitRow {
   lastError?: string;
   result?: ResourceResult;
   /**
-   * How many rows of grants this unit's objects need above them (USAGE on the database, on a slice's schema) its
-   * settling attempt wrote (unit-needs.ts): the top work keeps them.
+   * The grants this unit's objects need above them (USAGE on the database, on a slice's schema), which the top work
+   * keeps (unit-needs.ts): as JSON when they fit this row, otherwise how many rows of them its settling attempt wrote.
    */
+  needsInline?: string;
   needRows?: number;
   updatedAt: string;
 }
@@ -66,17 +67,21 @@ export class UnitStore {
     });
   }
 
-  /** Keeps the grants an attempt's objects need above them, before it settles the unit; how many rows they took. */
-  writeNeeds(taskId: string, unit: UnitRow, grants: readonly DesiredGrant[]): Promise<number> {
-    return grants.length === 0 ? Promise.resolve(0) : writeNeeds(this.table, taskId, unit.key, unit.attempt, grants);
+  /** Keeps the grants an attempt's objects need above them, before it settles the unit: what its final row says of them. */
+  writeNeeds(taskId: string, unit: UnitRow, grants: readonly DesiredGrant[]): Promise<StoredNeeds> {
+    return writeNeeds(this.table, taskId, unit.key, unit.attempt, grants);
   }
 
-  /** The needs the settling attempts of `units` wrote, each row's grants handed to `each` as it is read. */
-  needs(taskId: string, units: readonly UnitRow[], each: (unitKey: string, grants: DesiredGrant[]) => void) {
+  /**
+   * The needs the settling attempts of `units` kept, handed to `each` unit by unit (rows as they are read): those on
+   * the units' rows at once, the others in one query of the task's partition, made only when some unit needed rows.
+   */
+  async needs(taskId: string, units: readonly UnitRow[], each: (unitKey: string, grants: DesiredGrant[]) => void) {
+    for (const u of units) if (u.needsInline) each(u.key, parseNeeds(u.needsInline));
     const settled = new Map(
       units.filter((u) => (u.needRows ?? 0) > 0).map((u) => [u.key, { attempt: u.attempt, rows: u.needRows! }]),
     );
-    return readNeeds(this.table, taskId, settled, each);
+    await readNeeds(this.table, taskId, settled, each);
   }
 
   async get(taskId: string, key: string): Promise<StoredUnit | undefined> {
@@ -182,6 +187,7 @@ function toUnitEntity(taskId: string, u: UnitRow) {
     ...(u.lastError ? { lastError: fitText(u.lastError) } : {}),
     ...(u.result ? { result: fitResult(u.result) } : {}),
     ...(u.tables ? { tables: JSON.stringify(u.tables) } : {}),
+    ...(u.needsInline ? { needs: u.needsInline } : {}),
     ...(u.needRows ? { needRows: u.needRows } : {}),
   };
 }
@@ -192,6 +198,7 @@ function fromUnitEntity(e: Record<string, unknown>): UnitRow {
   const lastError = text('lastError');
   const result = text('result');
   const tables = text('tables');
+  const needsInline = text('needs');
   return {
     key: String(e.rowKey),
     resourceIndex: Number(e.resourceIndex),
@@ -204,6 +211,7 @@ function fromUnitEntity(e: Record<string, unknown>): UnitRow {
     ...(lastError ? { lastError } : {}),
     ...(result ? { result: JSON.parse(result) as ResourceResult } : {}),
     ...(tables ? { tables: TableRangeSchema.parse(JSON.parse(tables)) } : {}),
+    ...(needsInline ? { needsInline } : {}),
     ...(typeof e.needRows === 'number' && e.needRows > 0 ? { needRows: e.needRows } : {}),
   };
 }

@@ -17,7 +17,8 @@ import {
   type WorkerOutcome,
 } from './worker-deps.js';
 
-type Final = Pick<UnitRow, 'status' | 'message'> & Partial<Pick<UnitRow, 'result' | 'needRows' | 'lastError'>>;
+type Final = Pick<UnitRow, 'status' | 'message'> &
+  Partial<Pick<UnitRow, 'result' | 'needsInline' | 'needRows' | 'lastError'>>;
 
 /**
  * Runs one delivery of a unit of a fanned-out task: claims it (ETag; a live lease elsewhere or a finished unit is
@@ -136,14 +137,8 @@ export async function runUnit(taskId: string, key: string, deps: WorkerDeps): Pr
     return 'claimed_elsewhere';
   }
   const { status, message, result, neededAbove } = outcome;
-  const needRows = await units.writeNeeds(taskId, keeper.current.unit, neededAbove ?? []);
-  return settle(
-    taskId,
-    keeper.current,
-    { status, message, ...(result ? { result } : {}), ...(needRows > 0 ? { needRows } : {}) },
-    owner,
-    deps,
-  );
+  const needs = await units.writeNeeds(taskId, keeper.current.unit, neededAbove ?? []);
+  return settle(taskId, keeper.current, { status, message, ...(result ? { result } : {}), ...needs }, owner, deps);
 }
 
 /**
