@@ -198,7 +198,9 @@ function fromUnitEntity(e: Record<string, unknown>): UnitRow {
   const lastError = text('lastError');
   const result = text('result');
   const tables = text('tables');
-  const needsInline = text('needs');
+  // A unit settled by a worker of the previous release holds the same JSON as `neededAbove`: a task fanned out
+  // across an upgrade keeps what its units need on the database, so its top sync revokes none of it.
+  const needsInline = text('needs') ?? text('neededAbove');
   return {
     key: String(e.rowKey),
     resourceIndex: Number(e.resourceIndex),

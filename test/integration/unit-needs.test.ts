@@ -79,3 +79,35 @@ describe('the grants a unit needs on its database', () => {
     expect(rig.emulator.control.statements().some((s) => /REVOKE/.test(s.sql))).toBe(false);
   }, 180_000);
 });
+
+describe('a unit settled by the previous release', () => {
+  it('keeps the needs it stored in its `neededAbove` property', async () => {
+    const taskId = 'legacy-needs';
+    const g = {
+      securable: { kind: 'database', path: ['WIDE'] },
+      principal: { kind: 'role', name: 'R1' },
+      privilege: 'USAGE',
+      reason: 'parent of WIDE.S.T',
+    };
+    await rig.storage.store.table.createEntity({
+      partitionKey: taskId,
+      rowKey: 'u00000-00000',
+      resourceIndex: 0,
+      type: 'schema',
+      values: JSON.stringify({ database: 'WIDE', schema: 'S' }),
+      status: 'SUCCESS',
+      attempt: 1,
+      message: 'done',
+      updatedAt: new Date().toISOString(),
+      neededAbove: JSON.stringify([g]),
+    });
+    const units = new UnitStore(rig.storage.store.table);
+    const seen: unknown[] = [];
+    await units.needs(
+      taskId,
+      (await units.list(taskId)).map((u) => u.unit),
+      (_, grants) => seen.push(...grants),
+    );
+    expect(seen).toEqual([g]);
+  });
+});
