@@ -28,6 +28,7 @@ export function syncWorkerFunction(): StorageQueueFunctionOptions {
         principals: s.principals,
         leaseSeconds: s.config.leaseSeconds,
         maxAttempts: s.config.maxAttempts,
+        unitMaxTables: s.config.unitMaxTables,
         queue: s.queue,
         log,
         coalescing: { states: s.states, queue: s.queue },

@@ -171,6 +171,9 @@ param taskLeaseSeconds string = ''
 @description('TASK_MAX_ATTEMPTS; empty: the code default.')
 param taskMaxAttempts string = ''
 
+@description('UNIT_MAX_TABLES: the most tables and views one unit of a fanned-out task syncs (a larger schema is cut into slices); empty: the code default.')
+param unitMaxTables string = ''
+
 @description('IDEMPOTENCY_TTL_HOURS: how long an Idempotency-Key or Event Hub event id names its task; empty: the code default.')
 param idempotencyTtlHours string = ''
 
@@ -481,6 +484,7 @@ var appSettings = {
   SYNC_QUEUE: syncQueue
   TASK_LEASE_SECONDS: taskLeaseSeconds
   TASK_MAX_ATTEMPTS: taskMaxAttempts
+  UNIT_MAX_TABLES: unitMaxTables
   IDEMPOTENCY_TTL_HOURS: idempotencyTtlHours
   SWEEP_SCHEDULE: sweepSchedule
   SWEEP_GRACE_SECONDS: sweepGraceSeconds

@@ -180,6 +180,7 @@ function buildConfig(
     syncQueue: e.SYNC_QUEUE,
     leaseSeconds: e.TASK_LEASE_SECONDS,
     maxAttempts: e.TASK_MAX_ATTEMPTS,
+    unitMaxTables: e.UNIT_MAX_TABLES,
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     sweepSchedule: e.SWEEP_SCHEDULE,
     sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,

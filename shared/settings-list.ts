@@ -117,6 +117,11 @@ export const COMMON_SETTINGS = [
     description:
       'Attempts a task, or a unit of a fanned-out task, gets: the attempt that fails at the cap, a claim that would pass it, or the sweeper finding it at the cap and not running, ends it FAILED with the last error.',
   }),
+  setting('UNIT_MAX_TABLES', boundedInt(10, 100_000), {
+    default: '500',
+    description:
+      'The most tables and views one unit of a fanned-out task syncs: a schema holding more is cut into slices of at most this many (ranges of names, each its own queue message), its own grants synced once after its slices. 10 to 100000.',
+  }),
   setting('SWEEP_SCHEDULE', ncrontab, {
     default: '0 */1 * * * *',
     description:

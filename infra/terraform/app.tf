@@ -100,6 +100,7 @@ locals {
     SYNC_QUEUE                                                  = local.sync_queue
     TASK_LEASE_SECONDS                                          = var.task_lease_seconds
     TASK_MAX_ATTEMPTS                                           = var.task_max_attempts
+    UNIT_MAX_TABLES                                             = var.unit_max_tables
     IDEMPOTENCY_TTL_HOURS                                       = var.idempotency_ttl_hours
     SWEEP_SCHEDULE                                              = var.sweep_schedule
     SWEEP_GRACE_SECONDS                                         = var.sweep_grace_seconds

@@ -279,6 +279,12 @@ variable "task_max_attempts" {
   description = "TASK_MAX_ATTEMPTS: attempts a task or unit gets before it ends FAILED; empty: the code default."
 }
 
+variable "unit_max_tables" {
+  type        = string
+  default     = ""
+  description = "UNIT_MAX_TABLES: the most tables and views one unit of a fanned-out task syncs (a larger schema is cut into slices); empty: the code default."
+}
+
 variable "idempotency_ttl_hours" {
   type        = string
   default     = ""

@@ -5,6 +5,7 @@ import type { MaskingPort } from './masking-port.js';
 import type { MembershipPort, PrincipalVisibility } from './membership-port.js';
 import type { PlanStep } from './plan-step.js';
 import type { Principal } from './securable.js';
+import type { SchemaPart } from './table-range.js';
 
 export interface StatementOutcome {
   step: PlanStep;
@@ -18,7 +19,8 @@ export interface StatementOutcome {
 export interface Connector {
   /** The connector kind (CONNECTOR_KIND), for messages. */
   readonly kind: string;
-  load(ref: ResourceRef): Promise<LoadedResource | 'not_found'>;
+  /** `part`: for a schema ref, a slice of its tables or its own part only (table-range.ts); ignored otherwise. */
+  load(ref: ResourceRef, part?: SchemaPart): Promise<LoadedResource | 'not_found'>;
   apply(steps: PlanStep[]): Promise<StatementOutcome[]>;
   /**
    * The principals the connector itself acts as in the warehouse: no plan ever grants or revokes anything to
@@ -43,6 +45,12 @@ export interface Capabilities {
    * Names come back quoted so that they read back exactly. Absent: such a pattern syncs its whole container.
    */
   readonly tables?: (container: ResourceRef) => Promise<ResourceRef[]>;
+  /**
+   * How many tables and views each schema of a database or catalog holds, from one grouped query, keyed by the
+   * schema's stored name: how a fan-out knows which schemas to cut into slices (UNIT_MAX_TABLES) without listing
+   * every schema's tables. With it, `tables` of a schema lists its names in the warehouse's order.
+   */
+  readonly tableCounts?: (container: ResourceRef) => Promise<Map<string, number>>;
   /** Every top-level container (database or catalog) a scheduled full sync covers. Absent: no full sync. */
   readonly containers?: () => Promise<ResourceRef[]>;
   /**

@@ -48,7 +48,8 @@ export const TaskViewSchema = z.object({
     .optional()
     .meta({ description: 'The validity schedule start or end that caused the task' }),
   units: z.object({ total: z.number().int(), done: z.number().int(), failed: z.number().int() }).optional().meta({
-    description: 'A fanned-out task (a database or catalog): its units, one per schema, and how many are done',
+    description:
+      'A fanned-out task (a database or catalog): its units, one per schema or slice of a large schema, and how many are done',
   }),
   counts: z.object({
     resources: z.number().int(),
@@ -82,7 +83,7 @@ export function taskView(h: TaskHeader, rows?: ResourceRow[]): TaskView {
     ...(h.policyVersion ? { policyVersion: h.policyVersion } : {}),
     ...policyCause(h),
     counts: { resources: h.resourceCount, succeeded: h.succeeded, failed: h.failed, skipped: h.skipped },
-    // A fanned-out task's progress while it runs: its units (one per schema) finished so far.
+    // A fanned-out task's progress while it runs: its units (one per schema or slice) finished so far.
     ...(h.unitsTotal !== undefined
       ? { units: { total: h.unitsTotal, done: h.unitsDone ?? 0, failed: h.unitsFailed ?? 0 } }
       : {}),

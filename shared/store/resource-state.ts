@@ -1,6 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { ensureTable } from './ensure-table.js';
 import { StoreError, statusCodeOf } from './errors.js';
+import { type LockSpan, spanFields, spanOf } from './lock-span.js';
 import { descendantRange } from './name-key.js';
 
 /** Per resource: when its last sync started, with which policy version, and who holds it now. */
@@ -12,6 +13,8 @@ export interface ResourceState {
   leaseUntil?: string;
   leasedAt?: string;
   leaseOwner?: string;
+  /** Set on a lock below a schema that siblings find by name (lock-span.ts). */
+  span?: LockSpan;
   etag?: string;
 }
 
@@ -25,12 +28,18 @@ export class ResourceStateStore {
     await ensureTable(this.table);
   }
 
-  /** The rows for these exact keys (absent keys are simply missing), in one query. */
-  async get(keys: string[]): Promise<ResourceState[]> {
+  /**
+   * The rows for these exact keys (absent keys are simply missing), in one query; with `slicesBelow`, in the same
+   * query, the rows of the slices below that key (a schema's), live or not.
+   */
+  async get(keys: string[], slicesBelow?: string): Promise<ResourceState[]> {
     if (keys.length === 0) return [];
-    return this.query(
-      `${odata`PartitionKey eq ${PARTITION}`} and (${keys.map((k) => odata`RowKey eq ${k}`).join(' or ')})`,
-    );
+    const exact = keys.map((k) => odata`RowKey eq ${k}`);
+    if (slicesBelow !== undefined) {
+      const { from, to } = descendantRange(slicesBelow);
+      exact.push(`(${odata`RowKey ge ${from} and RowKey lt ${to}`} and isSlice eq true)`);
+    }
+    return this.query(`${odata`PartitionKey eq ${PARTITION}`} and (${exact.join(' or ')})`);
   }
 
   /** Rows strictly below `key` in the hierarchy whose lease is live at `now`. */
@@ -48,6 +57,7 @@ export class ResourceStateStore {
     owner: string,
     at: Date,
     until: Date,
+    span?: LockSpan,
   ): Promise<ResourceState | false> {
     const entity = {
       partitionKey: PARTITION,
@@ -57,6 +67,7 @@ export class ResourceStateStore {
       leaseUntil: until.toISOString(),
       ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}),
       ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}),
+      ...spanFields(span),
     };
     try {
       const r = state?.etag
@@ -69,6 +80,7 @@ export class ResourceStateStore {
         leaseUntil: entity.leaseUntil,
         ...(state?.lastStartedAt ? { lastStartedAt: state.lastStartedAt } : {}),
         ...(state?.policyVersion ? { policyVersion: state.policyVersion } : {}),
+        ...(span ? { span } : {}),
         ...(r.etag ? { etag: r.etag } : {}),
       };
     } catch (err) {
@@ -83,8 +95,14 @@ export class ResourceStateStore {
 
   /** Extends a lease this holder still has (ETag-guarded); false when it lapsed and someone else took the row. */
   async renew(held: ResourceState, until: Date): Promise<ResourceState | false> {
-    const { key, etag: _etag, ...fields } = held;
-    const entity = { partitionKey: PARTITION, rowKey: key, ...fields, leaseUntil: until.toISOString() };
+    const { key, etag: _etag, span, ...fields } = held;
+    const entity = {
+      partitionKey: PARTITION,
+      rowKey: key,
+      ...fields,
+      ...spanFields(span),
+      leaseUntil: until.toISOString(),
+    };
     try {
       const r = await this.table.updateEntity(entity, 'Replace', { etag: held.etag ?? '*' });
       return { ...held, leaseUntil: entity.leaseUntil, ...(r.etag ? { etag: r.etag } : {}) };
@@ -110,6 +128,8 @@ export class ResourceStateStore {
       rowKey: held.key,
       ...(lastStartedAt ? { lastStartedAt } : {}),
       ...(policyVersion ? { policyVersion } : {}),
+      // A slice's range stays: its record covers the tables in it.
+      ...spanFields(held.span),
     };
     await this.table.updateEntity(entity, 'Replace', { etag: held.etag ?? '*' }).catch(() => undefined);
   }
@@ -147,6 +167,7 @@ export class ResourceStateStore {
   private async query(filter: string): Promise<ResourceState[]> {
     const rows: ResourceState[] = [];
     for await (const e of this.table.listEntities<Record<string, string>>({ queryOptions: { filter } })) {
+      const span = spanOf(e);
       rows.push({
         key: e.rowKey ?? '',
         ...(e.lastStartedAt ? { lastStartedAt: e.lastStartedAt } : {}),
@@ -154,6 +175,7 @@ export class ResourceStateStore {
         ...(e.leaseUntil ? { leaseUntil: e.leaseUntil } : {}),
         ...(e.leasedAt ? { leasedAt: e.leasedAt } : {}),
         ...(e.leaseOwner ? { leaseOwner: e.leaseOwner } : {}),
+        ...(span ? { span } : {}),
         etag: e.etag,
       });
     }

@@ -1,15 +1,18 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { type TableRange, TableRangeSchema } from '../connectors/table-range.js';
 import type { DesiredGrant } from '../plan/desired.js';
 import type { ResourceRef } from '../task/request.js';
 import { statusCodeOf } from './errors.js';
 import { fitResult, fitText } from './fit.js';
 import type { ResourceResult, TaskHeader } from './records.js';
 import { guard, type StoredTask, toHeaderEntity } from './task-store.js';
+import { parseNeeds, readNeeds, type StoredNeeds, writeNeeds } from './unit-needs.js';
 
 export type UnitStatus = 'PENDING' | 'INPROGRESS' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
 
 /**
- * One bounded piece of a fanned-out task (a schema of a database or catalog the task names), carried by its own
+ * One bounded piece of a fanned-out task (a schema of a database or catalog the task names, or a slice of a schema
+ * with more than UNIT_MAX_TABLES tables and views), carried by its own
  * queue message and stored beside its task's header, in the task's partition, so that its final row and the header's
  * counts change in one transaction.
  */
@@ -19,6 +22,8 @@ export interface UnitRow {
   /** The task's resource row this unit is part of. */
   resourceIndex: number;
   ref: ResourceRef;
+  /** A slice: the range of the schema's table and view names this unit syncs (the schema's own grants are the top work's). */
+  tables?: TableRange;
   status: UnitStatus;
   attempt: number;
   leaseUntil?: string;
@@ -26,8 +31,12 @@ export interface UnitRow {
   /** Why the last failed attempt failed. */
   lastError?: string;
   result?: ResourceResult;
-  /** The grants this unit's objects need on the top object (USAGE on the database): the top's sync keeps them. */
-  neededAbove?: DesiredGrant[];
+  /**
+   * The grants this unit's objects need above them (USAGE on the database, on a slice's schema), which the top work
+   * keeps (unit-needs.ts): as JSON when they fit this row, otherwise how many rows of them its settling attempt wrote.
+   */
+  needsInline?: string;
+  needRows?: number;
   updatedAt: string;
 }
 
@@ -56,6 +65,23 @@ export class UnitStore {
         units.push({ unit: fromUnitEntity(e), etag: e.etag });
       return units.sort((a, b) => a.unit.key.localeCompare(b.unit.key));
     });
+  }
+
+  /** Keeps the grants an attempt's objects need above them, before it settles the unit: what its final row says of them. */
+  writeNeeds(taskId: string, unit: UnitRow, grants: readonly DesiredGrant[]): Promise<StoredNeeds> {
+    return writeNeeds(this.table, taskId, unit.key, unit.attempt, grants);
+  }
+
+  /**
+   * The needs the settling attempts of `units` kept, handed to `each` unit by unit (rows as they are read): those on
+   * the units' rows at once, the others in one query of the task's partition, made only when some unit needed rows.
+   */
+  async needs(taskId: string, units: readonly UnitRow[], each: (unitKey: string, grants: DesiredGrant[]) => void) {
+    for (const u of units) if (u.needsInline) each(u.key, parseNeeds(u.needsInline));
+    const settled = new Map(
+      units.filter((u) => (u.needRows ?? 0) > 0).map((u) => [u.key, { attempt: u.attempt, rows: u.needRows! }]),
+    );
+    await readNeeds(this.table, taskId, settled, each);
   }
 
   async get(taskId: string, key: string): Promise<StoredUnit | undefined> {
@@ -160,7 +186,9 @@ function toUnitEntity(taskId: string, u: UnitRow) {
     ...(u.leaseUntil ? { leaseUntil: u.leaseUntil } : {}),
     ...(u.lastError ? { lastError: fitText(u.lastError) } : {}),
     ...(u.result ? { result: fitResult(u.result) } : {}),
-    ...(u.neededAbove?.length ? { neededAbove: JSON.stringify(u.neededAbove) } : {}),
+    ...(u.tables ? { tables: JSON.stringify(u.tables) } : {}),
+    ...(u.needsInline ? { needs: u.needsInline } : {}),
+    ...(u.needRows ? { needRows: u.needRows } : {}),
   };
 }
 
@@ -169,7 +197,10 @@ function fromUnitEntity(e: Record<string, unknown>): UnitRow {
   const leaseUntil = text('leaseUntil');
   const lastError = text('lastError');
   const result = text('result');
-  const neededAbove = text('neededAbove');
+  const tables = text('tables');
+  // A unit settled by a worker of the previous release holds the same JSON as `neededAbove`: a task fanned out
+  // across an upgrade keeps what its units need on the database, so its top sync revokes none of it.
+  const needsInline = text('needs') ?? text('neededAbove');
   return {
     key: String(e.rowKey),
     resourceIndex: Number(e.resourceIndex),
@@ -181,6 +212,8 @@ function fromUnitEntity(e: Record<string, unknown>): UnitRow {
     ...(leaseUntil ? { leaseUntil } : {}),
     ...(lastError ? { lastError } : {}),
     ...(result ? { result: JSON.parse(result) as ResourceResult } : {}),
-    ...(neededAbove ? { neededAbove: JSON.parse(neededAbove) as DesiredGrant[] } : {}),
+    ...(tables ? { tables: TableRangeSchema.parse(JSON.parse(tables)) } : {}),
+    ...(needsInline ? { needsInline } : {}),
+    ...(typeof e.needRows === 'number' && e.needRows > 0 ? { needRows: e.needRows } : {}),
   };
 }

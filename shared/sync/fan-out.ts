@@ -1,13 +1,12 @@
 import pLimit from 'p-limit';
-import { ConnectorError } from '../connectors/errors.js';
 import { unlessStale } from '../store/errors.js';
 import type { ResourceRow } from '../store/records.js';
 import { isLeaseLive, leaseEnd } from '../store/task-lease.js';
 import type { StoredTask } from '../store/task-store.js';
 import { isUnitFinished, type UnitRow, unitKey } from '../store/unit-store.js';
-import type { ResourceRef } from '../task/request.js';
 import type { Attempt, PolicyContext } from './attempt-sync.js';
 import type { LeaseKeeper } from './lease-keeper.js';
+import { plannedUnits } from './schema-slices.js';
 import { failedTaskAttempt, giveUpTask, headerKeeper } from './task-attempt.js';
 import { runTopWork } from './top-work.js';
 import { runUnit } from './unit-run.js';
@@ -26,8 +25,9 @@ import {
 const SEND_CONCURRENCY = 16;
 
 /**
- * Splits a task's databases or catalogs into units, one per schema: lists each one's schemas once, writes the unit
- * rows with the task's lease (unit-store.ts), then sends one message per unit. From then on the task stays
+ * Splits a task's databases or catalogs into units, one per schema or slice of a large schema (schema-slices.ts):
+ * lists each one's schemas once, writes the unit rows with the task's lease (unit-store.ts), then sends one message
+ * per unit. From then on the task stays
  * INPROGRESS, its lease renewed by each unit that finishes, until the last unit's worker runs the top work
  * (top-work.ts). Nothing here throws once the units are written: a message that could not be sent is re-sent by
  * the task's next delivery (resumeFannedOut).
@@ -44,11 +44,12 @@ export async function fanOut(
   const listedAt = clock().toISOString();
   const units: UnitRow[] = [];
   for (const row of containers) {
-    (await childrenOf(row.ref, deps)).forEach((ref, n) =>
+    (await plannedUnits(row.ref, deps)).forEach(({ ref, tables }, n) =>
       units.push({
         key: unitKey(row.index, n),
         resourceIndex: row.index,
         ref,
+        ...(tables ? { tables } : {}),
         status: 'PENDING',
         attempt: 0,
         message: 'waiting for a worker',
@@ -170,14 +171,4 @@ async function dispatchUnits(taskId: string, keys: string[], deps: WorkerDeps): 
       taskId,
       unsent,
     });
-}
-
-/** A database's or catalog's schemas; none when it does not exist (its top sync then says so). */
-async function childrenOf(ref: ResourceRef, deps: WorkerDeps): Promise<ResourceRef[]> {
-  try {
-    return await deps.connector.capabilities.children!(ref);
-  } catch (err) {
-    if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return [];
-    throw err;
-  }
 }

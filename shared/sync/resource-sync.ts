@@ -2,6 +2,7 @@ import type { Connector } from '../connectors/connector.js';
 import { ConnectorError } from '../connectors/errors.js';
 import type { LoadedResource } from '../connectors/loaded-resource.js';
 import { type Grant, type Principal, principalKey, securableKey, securableName } from '../connectors/securable.js';
+import type { SchemaPart } from '../connectors/table-range.js';
 import { type DesiredGrant, desiredGrants, grantKey } from '../plan/desired.js';
 import { evaluateObjects, type PolicyReading } from '../plan/evaluation.js';
 import { maskedTables, planResourceMasking } from '../plan/masking/resource-masking.js';
@@ -31,6 +32,8 @@ export interface ResourceSyncDeps {
   leaveParentsToTop?: boolean;
   /** Aborted when the attempt lost its lease: the sync then stops before its next statement batch. */
   signal?: AbortSignal;
+  /** A schema's slice or own part (table-range.ts) instead of the whole schema. */
+  part?: SchemaPart;
 }
 
 export interface ResourceOutcome {
@@ -44,7 +47,7 @@ export interface ResourceOutcome {
 /** load -> read grants and masking state -> evaluate -> plan -> apply, for one requested resource. */
 export async function syncResource(ref: ResourceRef, deps: ResourceSyncDeps): Promise<ResourceOutcome> {
   // Who we are is read once per worker instance, beside the first load.
-  const [loaded, identity] = await Promise.all([deps.connector.load(ref), deps.connector.identity()]);
+  const [loaded, identity] = await Promise.all([deps.connector.load(ref, deps.part), deps.connector.identity()]);
   if (loaded === 'not_found')
     return { status: 'SKIPPED', message: `not found: ${ref.type} ${Object.values(ref.values).join('.')}` };
 

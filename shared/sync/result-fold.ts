@@ -33,9 +33,14 @@ export class ResultFold {
   ) {}
 
   add(outcome: ResourceOutcome): void {
-    for (const g of outcome.neededAbove ?? []) if (g.securable.kind === this.topKind) this.needed.set(grantKey(g), g);
+    this.need(outcome.neededAbove ?? []);
     this.count(outcome);
     for (const key of LISTS) this.append(key, outcome.result?.[key] ?? []);
+  }
+
+  /** Keeps, of what a part needs above it, what it needs on the top object. */
+  need(grants: readonly DesiredGrant[]): void {
+    for (const g of grants) if (g.securable.kind === this.topKind) this.needed.set(grantKey(g), g);
   }
 
   /** What the top object's own sync must grant so its parts keep working (USAGE on the database). */

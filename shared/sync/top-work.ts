@@ -3,15 +3,17 @@ import type { ResourceStatus } from '../task/status.js';
 import { type Attempt, type PolicyContext, policyContext, syncUnderLock } from './attempt-sync.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { ResultFold } from './result-fold.js';
+import { SlicedSchemas } from './schema-own.js';
 import { deferTask, finishTask, writeOutcome } from './task-attempt.js';
 import { fansOut, unitsOf, type WorkerDeps, type WorkerOutcome } from './worker-deps.js';
 
 /**
  * The last step of a fanned-out task, once every unit has finished, run by whoever holds the task's lease then (the
  * worker whose unit finished last, or the task's next delivery if that worker died): each database's or catalog's
- * own sync, knowing the grants its units need on it (their neededAbove), so the top never revokes what they granted;
- * its result folded with its units' into the requested resource's one result; then the task's end. It runs under the
- * database's own resource lock. `claimed`: the delivery made a claim (counted as an attempt) to run it.
+ * own sync, knowing the grants its units need on it (their needs, unit-needs.ts), so the top never revokes what they
+ * granted; before it, the own part of each schema its units cut into slices (schema-own.ts); their results folded with
+ * the units' into the requested resource's one result; then the task's end. It runs under the database's own
+ * resource lock. `claimed`: the delivery made a claim (counted as an attempt) to run it.
  */
 export async function runTopWork(
   keeper: LeaseKeeper<StoredTask>,
@@ -24,20 +26,34 @@ export async function runTopWork(
   const taskId = keeper.current.header.taskId;
   const [rows, stored] = await Promise.all([deps.store.resources(taskId), unitsOf(deps).list(taskId)]);
   const units = stored.map((s) => s.unit);
+  const sliced = new SlicedSchemas(units, deps);
+  const folds = new Map(
+    rows
+      .filter((row) => row.status === 'PENDING' && fansOut(row.ref.type, deps))
+      .map((row) => [row.index, new ResultFold(deps.profile.containerKind)]),
+  );
+  const indexOf = new Map(units.map((u) => [u.key, u.resourceIndex]));
+  await unitsOf(deps).needs(taskId, units, (key, grants) => {
+    folds.get(indexOf.get(key) ?? -1)?.need(grants);
+    sliced.need(key, grants);
+  });
   for (const row of rows) {
-    if (row.status !== 'PENDING' || !fansOut(row.ref.type, deps)) continue;
+    const fold = folds.get(row.index);
+    if (!fold) continue;
     const parts = units.filter((u) => u.resourceIndex === row.index);
-    const fold = new ResultFold(deps.profile.containerKind);
     for (const u of parts)
       fold.add({
         status: u.status as ResourceStatus,
         message: u.message,
         ...(u.result ? { result: u.result } : {}),
-        ...(u.neededAbove ? { neededAbove: u.neededAbove } : {}),
       });
+    const busy = await sliced.syncOwn(row.index, attempt, policies, deps, (own) => fold.add(own));
+    if (busy) return deferTask(keeper, deps, busy.busyMs, claimed);
     const top = await syncUnderLock(row.ref, attempt, policies, deps, fold.neededOnTop());
     if ('busyMs' in top) return deferTask(keeper, deps, top.busyMs, claimed);
-    const outcome = top.status === 'SKIPPED' ? top : fold.outcome(parts.length, top);
+    // Slices of one schema are one schema to the reader of the result.
+    const schemas = new Set(parts.map((u) => JSON.stringify(deps.profile.resourcePath(u.ref)))).size;
+    const outcome = top.status === 'SKIPPED' ? top : fold.outcome(schemas, top);
     if (!(await writeOutcome(keeper, row, outcome, deps))) return 'claimed_elsewhere';
   }
   return finishTask(

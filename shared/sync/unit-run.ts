@@ -19,7 +19,8 @@ import {
   type WorkerOutcome,
 } from './worker-deps.js';
 
-type Final = Pick<UnitRow, 'status' | 'message'> & Partial<Pick<UnitRow, 'result' | 'neededAbove' | 'lastError'>>;
+type Final = Pick<UnitRow, 'status' | 'message'> &
+  Partial<Pick<UnitRow, 'result' | 'needsInline' | 'needRows' | 'lastError'>>;
 
 /**
  * Runs one delivery of a unit of a fanned-out task: claims it (ETag; a live lease elsewhere or a finished unit is
@@ -90,7 +91,8 @@ async function attemptUnit(task: StoredTask, stored: StoredUnit, deps: WorkerDep
   };
   let outcome: ResourceOutcome;
   try {
-    const synced = await syncUnderLock(claimed.unit.ref, attempt, await policyContext(deps), deps);
+    const part = claimed.unit.tables ? { tables: claimed.unit.tables } : undefined;
+    const synced = await syncUnderLock(claimed.unit.ref, attempt, await policyContext(deps), deps, undefined, part);
     if ('busyMs' in synced) {
       // A deferral is not a failed attempt: the claim is given back uncounted.
       await keeper.write((held) =>
@@ -143,13 +145,8 @@ async function attemptUnit(task: StoredTask, stored: StoredUnit, deps: WorkerDep
     return 'claimed_elsewhere';
   }
   const { status, message, result, neededAbove } = outcome;
-  return settle(
-    taskId,
-    keeper.current,
-    { status, message, ...(result ? { result } : {}), ...(neededAbove ? { neededAbove } : {}) },
-    owner,
-    deps,
-  );
+  const needs = await units.writeNeeds(taskId, keeper.current.unit, neededAbove ?? []);
+  return settle(taskId, keeper.current, { status, message, ...(result ? { result } : {}), ...needs }, owner, deps);
 }
 
 /**

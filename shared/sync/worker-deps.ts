@@ -17,6 +17,8 @@ export interface WorkerDeps {
   leaseSeconds: number;
   /** TASK_MAX_ATTEMPTS: the claims a task or unit gets before it ends FAILED (default 5). */
   maxAttempts?: number;
+  /** UNIT_MAX_TABLES: a schema with more tables and views fans out as slices of at most this many (default 500). */
+  unitMaxTables?: number;
   /**
    * Where a fanned-out task's units go, one message each. Absent (and no coalescing queue): the delivery that fans
    * a task out runs its units itself, one after another, through the same code.
@@ -42,6 +44,8 @@ export type WorkerOutcome =
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const maxAttempts = (deps: WorkerDeps) => deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+export const DEFAULT_UNIT_MAX_TABLES = 500;
+export const unitMaxTables = (deps: WorkerDeps) => deps.unitMaxTables ?? DEFAULT_UNIT_MAX_TABLES;
 export const clockOf = (deps: WorkerDeps) => deps.now ?? (() => new Date());
 export const logOf = (deps: WorkerDeps) => deps.log ?? (() => undefined);
 export const queueOf = (deps: WorkerDeps) => deps.queue ?? deps.coalescing?.queue;

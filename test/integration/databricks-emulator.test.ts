@@ -460,3 +460,39 @@ describe('Databricks emulator through the real @databricks/sql driver', () => {
     expect(emulator.control.roundTrips()).toBe(0);
   });
 });
+
+describe('Databricks emulator: counts and ranges of names', () => {
+  const rows = async (sql: string, namedParameters: Record<string, string> = {}) => {
+    const op = await session.executeStatement(sql, { runAsync: true, namedParameters });
+    const all = (await op.fetchAll()) as Record<string, unknown>[];
+    await op.close();
+    return all;
+  };
+
+  it('counts tables per schema with GROUP BY and orders and compares names by UTF-8 bytes', async () => {
+    const listed = await rows("SELECT table_schema FROM system.information_schema.tables WHERE table_catalog = 'main'");
+    const perSchema = new Map<string, number>();
+    for (const r of listed) perSchema.set(String(r.table_schema), (perSchema.get(String(r.table_schema)) ?? 0) + 1);
+    const grouped = await rows(
+      'SELECT table_schema, count(*) AS n FROM system.information_schema.tables WHERE table_catalog = :c GROUP BY table_schema',
+      { c: 'main' },
+    );
+    expect(new Map(grouped.map((r) => [String(r.table_schema), Number(r.n)]))).toEqual(perSchema);
+
+    // U+FF5E sorts before U+1F600 in UTF8_BINARY, after it by UTF-16 code unit.
+    const [schema] = [...emulator.metastore.catalogs.get('main')!.schemas.values()];
+    for (const name of ['\u{1F600}', '\u{FF5E}'])
+      schema!.tables.set(name, { name, kind: 'TABLE', owner: 'admin@example.com', columns: [] });
+    const names = async (where: string, namedParameters: Record<string, string>) =>
+      (
+        await rows(
+          `SELECT table_name FROM system.information_schema.tables WHERE table_catalog = 'main' AND table_schema = :s AND ${where} ORDER BY table_name`,
+          { s: schema!.name, ...namedParameters },
+        )
+      ).map((r) => String(r.table_name));
+    expect(await names('table_name >= :from', { from: '\u{FF00}' })).toEqual(['\u{FF5E}', '\u{1F600}']);
+    expect(
+      await names('table_name >= :from AND table_name < :below', { from: '\u{FF00}', below: '\u{1F600}' }),
+    ).toEqual(['\u{FF5E}']);
+  });
+});

@@ -4,11 +4,11 @@ import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { taskView } from '../../shared/http/task-view.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import type { PolicySource } from '../../shared/policy/index.js';
-import { type SyncMessage, SyncMessageSchema } from '../../shared/store/dispatch-queue.js';
 import { nameKey } from '../../shared/store/name-key.js';
 import { UnitStore } from '../../shared/store/unit-store.js';
-import { runDelivery, runTask, type WorkerDeps, type WorkerOutcome } from '../../shared/sync/worker.js';
+import { runDelivery, runTask, type WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
+import { drain as drainQueue, type Received, receive as receiveFrom } from '../support/queue-drain.js';
 import { type SnowflakeRig, startSnowflakeRig } from '../support/snowflake-sync.js';
 
 const SCHEMAS = 12;
@@ -41,43 +41,8 @@ async function submit(resources: ResourceRef[]) {
   return task.header.taskId;
 }
 
-interface Received {
-  message: SyncMessage;
-  remove(): Promise<unknown>;
-}
-async function receive(max = 32): Promise<Received[]> {
-  const { receivedMessageItems } = await rig.storage.queue.client.receiveMessages({
-    numberOfMessages: max,
-    visibilityTimeout: 60,
-  });
-  return receivedMessageItems.map((m) => ({
-    message: SyncMessageSchema.parse(JSON.parse(Buffer.from(m.messageText, 'base64').toString())),
-    remove: () => rig.storage.queue.client.deleteMessage(m.messageId, m.popReceipt),
-  }));
-}
-
-/** Delivers queue messages to up to `workers` concurrent workers until the queue stays empty, as the host would. */
-async function drain(workers: number, deps: WorkerDeps = rig.deps): Promise<WorkerOutcome[]> {
-  const outcomes: WorkerOutcome[] = [];
-  let idle = 0;
-  const deadline = Date.now() + 60_000;
-  while (idle < 3 && Date.now() < deadline) {
-    const batch = await receive(workers);
-    if (batch.length === 0) {
-      idle++;
-      await new Promise((r) => setTimeout(r, 200));
-      continue;
-    }
-    idle = 0;
-    await Promise.all(
-      batch.map(async (m) => {
-        outcomes.push(await runDelivery(m.message, deps).catch(() => 'task_missing' as const));
-        await m.remove();
-      }),
-    );
-  }
-  return outcomes;
-}
+const receive = (max = 32) => receiveFrom(rig.storage, max);
+const drain = (workers: number, deps: WorkerDeps = rig.deps) => drainQueue(rig.storage, workers, deps);
 
 describe('a database task fanned out into units', () => {
   it('runs one unit per schema on concurrent workers and the database itself once, last, never revoking what they need', async () => {

@@ -44,7 +44,7 @@ describe('patternTargets through the real drivers', () => {
       'table `main`.`sales`.`orders_v`',
     ]);
     expect(dbxReads()).toEqual([
-      'SELECT table_schema, table_name FROM system.information_schema.tables WHERE table_catalog = :catalog AND table_schema = :schema',
+      'SELECT table_schema, table_name FROM system.information_schema.tables WHERE table_catalog = :catalog AND table_schema = :schema ORDER BY table_name',
     ]);
   });
 
@@ -106,7 +106,7 @@ describe('patternTargets through the real drivers', () => {
     );
     expect(targets.map((t) => t.values.table)).toEqual(['"x""; DROP TABLE y; --"', '"y"']);
     expect(sf.emulator.control.statements().map((s) => s.sql)).toEqual([
-      'SELECT TABLE_SCHEMA, TABLE_NAME FROM "SALES".INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ?',
+      'SELECT TABLE_SCHEMA, TABLE_NAME FROM "SALES".INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
     ]);
   });
 });

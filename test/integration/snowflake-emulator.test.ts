@@ -672,3 +672,38 @@ describe('Snowflake emulator: control API', () => {
     expect([bad.status, bad.headers.get('content-type')]).toEqual([400, 'application/problem+json']);
   });
 });
+
+describe('Snowflake emulator: counts and ranges of names', () => {
+  it('counts tables per schema with GROUP BY, counts with no row at all, and orders and compares names by code point', async () => {
+    const listed = await exec(conn, 'SELECT TABLE_SCHEMA FROM SALES.INFORMATION_SCHEMA.TABLES');
+    const perSchema = new Map<string, number>();
+    for (const r of listed) perSchema.set(String(r.TABLE_SCHEMA), (perSchema.get(String(r.TABLE_SCHEMA)) ?? 0) + 1);
+    const grouped = await exec(
+      conn,
+      'SELECT TABLE_SCHEMA, COUNT(*) AS N FROM SALES.INFORMATION_SCHEMA.TABLES GROUP BY TABLE_SCHEMA',
+    );
+    expect(new Map(grouped.map((r) => [String(r.TABLE_SCHEMA), r.N]))).toEqual(perSchema);
+    expect(
+      await exec(conn, 'SELECT COUNT(*) AS N FROM SALES.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ?', ['NOPE']),
+    ).toEqual([{ N: 0 }]);
+
+    // U+FF5E sorts before U+1F600 by code point (Snowflake's order), after it by UTF-16 code unit.
+    const schema = emulator.account.schema('SALES', 'FINANCE')!;
+    for (const name of ['\u{1F600}', '\u{FF5E}'])
+      emulator.account.addTable(schema, { name, kind: 'TABLE', columns: [], comment: null, text: null });
+    const names = async (sql: string, binds: string[]) =>
+      (await exec(conn, sql, binds)).map((r) => String(r.TABLE_NAME));
+    expect(
+      await names(
+        "SELECT TABLE_NAME FROM SALES.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'FINANCE' AND TABLE_NAME >= ? ORDER BY TABLE_NAME",
+        ['\u{FF00}'],
+      ),
+    ).toEqual(['\u{FF5E}', '\u{1F600}']);
+    expect(
+      await names(
+        "SELECT TABLE_NAME FROM SALES.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'FINANCE' AND TABLE_NAME < ?",
+        ['\u{1F600}'],
+      ),
+    ).toEqual(['INVOICES', '\u{FF5E}']);
+  });
+});

@@ -482,6 +482,11 @@ class Parser extends TokenCursor {
 
   private selectRest(s: Extract<Statement, { kind: 'select' }>): Statement {
     if (this.accept('WHERE')) s.where = this.or();
+    if (this.accept('GROUP', 'BY')) {
+      s.groupBy = [];
+      do s.groupBy.push(this.expr());
+      while (this.acceptPunct(','));
+    }
     if (this.accept('UNION', 'ALL')) {
       this.expect('SELECT');
       s.unionAll = this.select() as Extract<Statement, { kind: 'select' }>;
@@ -525,6 +530,11 @@ class Parser extends TokenCursor {
       const name = storedName({ quoted: t.kind === 'quoted', text: t.text });
       if (t.kind === 'word' && this.acceptPunct('(')) {
         const args: Expr[] = [];
+        // COUNT(*): a call with no arguments, as COUNT counts rows then.
+        if (name === 'COUNT' && this.acceptPunct('*')) {
+          this.expectPunct(')');
+          return { kind: 'call', name, args };
+        }
         if (!this.isPunct(')'))
           do args.push(this.expr());
           while (this.acceptPunct(','));

@@ -95,6 +95,8 @@ export type Statement =
       items: SelectItem[];
       from?: { path: string[]; alias?: string; tableFunction?: TableFunction };
       where?: Condition;
+      /** GROUP BY: one row per group; COUNT(*) counts its rows, any other item is read from its first. */
+      groupBy?: Expr[];
       orderBy: { expr: Expr | number; desc: boolean }[];
       limit?: number;
       /** `UNION ALL SELECT ...`: the next branch; its rows follow this one's. */

@@ -6,6 +6,7 @@ import type { LoadedResource } from '../loaded-resource.js';
 import type { MaskingOptions } from '../masking-port.js';
 import type { PlanStep } from '../plan-step.js';
 import type { Principal, Securable } from '../securable.js';
+import type { SchemaPart } from '../table-range.js';
 import { diagnoseDatabricks } from './diagnose.js';
 import { grantStatement, principalKindOf, quoteIdent, storedName } from './dialect.js';
 import { DatabricksLoader } from './loader.js';
@@ -59,6 +60,7 @@ export class DatabricksConnector implements Connector {
     this.capabilities = {
       children: (ref) => this.children(ref),
       tables: (ref) => this.tables(ref),
+      tableCounts: (ref) => this.tableCounts(ref),
       containers: () => this.containers(),
       // Column masks and row filters are synced too when a governance schema is configured.
       ...(masking ? { masking: new DatabricksMasking(session, masking, () => this.identity()) } : {}),
@@ -100,9 +102,9 @@ export class DatabricksConnector implements Connector {
     return self;
   }
 
-  async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
+  async load(ref: ResourceRef, part?: SchemaPart): Promise<LoadedResource | 'not_found'> {
     try {
-      return await this.loader.load(ref);
+      return await this.loader.load(ref, part);
     } catch (err) {
       if (err instanceof ConnectorError && err.code === 'NOT_FOUND') return 'not_found';
       throw err;
@@ -131,12 +133,15 @@ export class DatabricksConnector implements Connector {
     }));
   }
 
-  /** From `system.information_schema.tables`, one statement for the catalog or for one schema. */
+  /**
+   * From `system.information_schema.tables`, one statement for the catalog or for one schema; a schema's names in
+   * Unity Catalog's order, which its comparisons use too (a slice's bounds are cut from it).
+   */
   private async tables(ref: ResourceRef): Promise<ResourceRef[]> {
     const catalog = storedName(ref.values.catalog ?? '');
     const schema = ref.type === 'schema' ? storedName(ref.values.schema ?? '') : undefined;
     const rows = await this.session.query(
-      `SELECT table_schema, table_name FROM system.information_schema.tables WHERE table_catalog = :catalog${schema !== undefined ? ' AND table_schema = :schema' : ''}`,
+      `SELECT table_schema, table_name FROM system.information_schema.tables WHERE table_catalog = :catalog${schema !== undefined ? ' AND table_schema = :schema ORDER BY table_name' : ''}`,
       schema !== undefined ? { catalog, schema } : { catalog },
     );
     return rows
@@ -149,6 +154,16 @@ export class DatabricksConnector implements Connector {
           table: quoteIdent(text(r.table_name)),
         },
       }));
+  }
+
+  /** Tables and views per schema of a catalog, from one grouped read of `system.information_schema.tables`. */
+  private async tableCounts(ref: ResourceRef): Promise<Map<string, number>> {
+    const catalog = storedName(ref.values.catalog ?? '');
+    const rows = await this.session.query(
+      'SELECT table_schema, count(*) AS table_count FROM system.information_schema.tables WHERE table_catalog = :catalog GROUP BY table_schema',
+      { catalog },
+    );
+    return new Map(rows.map((r) => [text(r.table_schema), Number(r.table_count)]));
   }
 
   private async schemasOf(catalog: string): Promise<string[]> {

@@ -2,6 +2,7 @@ import type { ResourceRef } from '../../task/request.js';
 import { ConnectorError } from '../errors.js';
 import type { LoadedResource } from '../loaded-resource.js';
 import type { Securable } from '../securable.js';
+import type { SchemaPart, TableRange } from '../table-range.js';
 import { qualified, SECURABLE_SQL, storedName } from './dialect.js';
 import { GrantSet } from './grant-rows.js';
 import type { Row } from './session.js';
@@ -53,7 +54,7 @@ export class DatabricksLoader {
     private readonly options: LoaderOptions = {},
   ) {}
 
-  async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
+  async load(ref: ResourceRef, part?: SchemaPart): Promise<LoadedResource | 'not_found'> {
     const v = ref.values;
     const catalog = storedName(v.catalog ?? '');
     if (catalog === '') return 'not_found';
@@ -76,17 +77,21 @@ export class DatabricksLoader {
 
     if (ref.type === 'schema') {
       // The schema's objects and its own grants (with the catalog's) side by side, then every object's grants side
-      // by side. Functions, volumes and models come with their schema (never on their own: the seed product's rule).
+      // by side. Functions, volumes and models come with their schema (never on their own: the seed product's rule)
+      // and with its own part; a slice brings only its range of tables and views, the schema as their parent.
       const leaf = (kind: 'function' | 'volume' | 'model') => (name: string) => ({
         kind,
         path: [catalog, schema, name],
       });
+      const whole = part === undefined;
+      const range = part !== undefined && part !== 'own' ? part.tables : undefined;
+      const others = whole || part === 'own';
       const ours = schema === this.options.governanceSchema;
       const [rows, functions, volumes, models, own] = await Promise.all([
-        this.session.query(TABLES_SQL, { catalog, schema }),
-        ours ? [] : this.session.query(FUNCTIONS_SQL, { catalog, schema }),
-        this.session.query(VOLUMES_SQL, { catalog, schema }),
-        this.options.models?.(catalog, schema) ?? [],
+        part === 'own' ? [] : this.session.query(...tablesIn(catalog, schema, range)),
+        ours || !others ? [] : this.session.query(FUNCTIONS_SQL, { catalog, schema }),
+        others ? this.session.query(VOLUMES_SQL, { catalog, schema }) : [],
+        (others ? this.options.models?.(catalog, schema) : undefined) ?? [],
         this.showGrants(schemaSec),
       ]);
       if (own === 'not_found') return 'not_found';
@@ -107,8 +112,8 @@ export class DatabricksLoader {
       });
       return {
         root: schemaSec,
-        objects: [schemaSec, ...objects],
-        parents: [catalogSec],
+        objects: range ? objects : [schemaSec, ...objects],
+        parents: range ? [catalogSec, schemaSec] : [catalogSec],
         columns: {},
         grants: grants.list(),
       };
@@ -145,6 +150,21 @@ export class DatabricksLoader {
       throw err;
     }
   }
+}
+
+/** A schema's tables and views, those of a slice only when `range` is given (bounds as parameters, never SQL text). */
+function tablesIn(catalog: string, schema: string, range?: TableRange): [string, Record<string, string>] {
+  if (!range) return [TABLES_SQL, { catalog, schema }];
+  const sql = `${TABLES_SQL}${range.from !== undefined ? ' AND table_name >= :from' : ''}${range.below !== undefined ? ' AND table_name < :below' : ''}`;
+  return [
+    sql,
+    {
+      catalog,
+      schema,
+      ...(range.from !== undefined ? { from: range.from } : {}),
+      ...(range.below !== undefined ? { below: range.below } : {}),
+    },
+  ];
 }
 
 function direct(among: Securable[], rows: Row[]): LoadedResource['grants'] {

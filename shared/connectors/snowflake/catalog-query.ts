@@ -1,4 +1,5 @@
 import type { ResourceRef } from '../../task/request.js';
+import type { SchemaPart } from '../table-range.js';
 import { informationSchema, storedName } from './dialect.js';
 import { maskingStateBranches } from './masking-state.js';
 import { type Branch, unionQuery } from './union-query.js';
@@ -14,21 +15,26 @@ export interface CatalogQuery {
   database: string;
   schema?: string;
   table?: string;
+  /** A schema read's part (a slice of its tables, or its own part alone). */
+  part?: SchemaPart;
 }
 
 /** `withMaskingState`: a table, view or column read (one with `table`) also brings what the masking sync needs of the table. */
-export function catalogQuery(ref: ResourceRef, withMaskingState = false): CatalogQuery {
+export function catalogQuery(ref: ResourceRef, withMaskingState = false, schemaPart?: SchemaPart): CatalogQuery {
+  const part = ref.type === 'schema' ? schemaPart : undefined;
   const database = storedName(ref.values.database ?? '');
   const info = informationSchema(database);
   const schema = ref.type === 'database' ? undefined : storedName(ref.values.schema ?? '');
   const table = ref.type === 'database' || ref.type === 'schema' ? undefined : storedName(ref.values.table ?? '');
+  // A slice's bounds are bindings like every name; the warehouse compares them in its own order (table-range.ts).
+  const range = part !== undefined && part !== 'own' ? part.tables : undefined;
   const where = (schemaCol: string, tableCol: string) =>
     table !== undefined
       ? ` WHERE ${schemaCol} = ? AND ${tableCol} = ?`
       : schema !== undefined
-        ? ` WHERE ${schemaCol} = ?`
+        ? ` WHERE ${schemaCol} = ?${range?.from !== undefined ? ` AND ${tableCol} >= ?` : ''}${range?.below !== undefined ? ` AND ${tableCol} < ?` : ''}`
         : '';
-  const scopeBinds = [schema, table].filter((x): x is string => x !== undefined);
+  const scopeBinds = [schema, table, range?.from, range?.below].filter((x): x is string => x !== undefined);
 
   const branches: Branch[] = [];
   // Only a schema request needs to know its schema exists even when it holds no table.
@@ -39,8 +45,9 @@ export function catalogQuery(ref: ResourceRef, withMaskingState = false): Catalo
       from: `${info}.SCHEMATA WHERE SCHEMA_NAME = ?`,
       binds: [schema!],
     });
-  // A database alone: its schemas follow as children (connector.children), one container at a time.
-  if (ref.type !== 'database') {
+  // A database alone: its schemas follow as children (connector.children), one container at a time. A schema's own
+  // part leaves its tables to its slices.
+  if (ref.type !== 'database' && part !== 'own') {
     branches.push(
       {
         kind: 'OBJECT',
@@ -81,5 +88,6 @@ export function catalogQuery(ref: ResourceRef, withMaskingState = false): Catalo
     database,
     ...(schema !== undefined ? { schema } : {}),
     ...(table !== undefined ? { table } : {}),
+    ...(part !== undefined ? { part } : {}),
   };
 }

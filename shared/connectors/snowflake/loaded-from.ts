@@ -27,7 +27,13 @@ export function loadedFrom(ref: ResourceRef, q: CatalogQuery, rows: Row[]): Load
   } else if (ref.type === 'schema') {
     if (!schemas.includes(q.schema!)) return 'not_found';
     const schemaSec: Securable = { kind: 'schema', path: [db, q.schema!] };
-    loaded = { root: schemaSec, objects: [schemaSec, ...tables], parents: [dbSec], columns: {} };
+    // A slice manages its tables only, the schema being their parent; the schema's own part manages the schema alone.
+    loaded =
+      q.part === undefined
+        ? { root: schemaSec, objects: [schemaSec, ...tables], parents: [dbSec], columns: {} }
+        : q.part === 'own'
+          ? { root: schemaSec, objects: [schemaSec], parents: [dbSec], columns: {} }
+          : { root: schemaSec, objects: tables, parents: [dbSec, schemaSec], columns: {} };
   } else {
     const sec = tables[0];
     if (!sec || (ref.type === 'view' && sec.kind !== 'view')) return 'not_found';

@@ -6,6 +6,7 @@ import type { LoadedResource } from '../loaded-resource.js';
 import type { MaskingOptions } from '../masking-port.js';
 import type { PlanStep } from '../plan-step.js';
 import type { Principal } from '../securable.js';
+import type { SchemaPart } from '../table-range.js';
 import { type CatalogQuery, catalogQuery } from './catalog-query.js';
 import { diagnoseSnowflake } from './diagnose.js';
 import { createRoleStatement, grantStatement, informationSchema, quoteIdent, storedName } from './dialect.js';
@@ -55,6 +56,7 @@ export class SnowflakeConnector implements Connector {
     this.capabilities = {
       children: (ref) => this.children(ref),
       tables: (ref) => this.tables(ref),
+      tableCounts: (ref) => this.tableCounts(ref),
       containers: () => this.containers(),
       principals: {
         existing: () => this.existingRoles(),
@@ -112,8 +114,8 @@ export class SnowflakeConnector implements Connector {
     return current;
   }
 
-  async load(ref: ResourceRef): Promise<LoadedResource | 'not_found'> {
-    const q = catalogQuery(ref, this.masking !== undefined);
+  async load(ref: ResourceRef, part?: SchemaPart): Promise<LoadedResource | 'not_found'> {
+    const q = catalogQuery(ref, this.masking !== undefined, part);
     let rows: Row[];
     try {
       rows = await this.session.query(q.sql, q.binds);
@@ -144,12 +146,15 @@ export class SnowflakeConnector implements Connector {
       .map((schema) => ({ type: 'schema', values: { database: exactName(database), schema: exactName(schema) } }));
   }
 
-  /** From `<db>.INFORMATION_SCHEMA.TABLES` (real time), one statement for the database or for one schema. */
+  /**
+   * From `<db>.INFORMATION_SCHEMA.TABLES` (real time), one statement for the database or for one schema; a schema's
+   * names in Snowflake's order, which its comparisons use too (a slice's bounds are cut from it).
+   */
   private async tables(ref: ResourceRef): Promise<ResourceRef[]> {
     const database = storedName(ref.values.database ?? '');
     const schema = ref.type === 'schema' ? storedName(ref.values.schema ?? '') : undefined;
     const rows = await this.session.query(
-      `SELECT TABLE_SCHEMA, TABLE_NAME FROM ${informationSchema(database)}.TABLES${schema !== undefined ? ' WHERE TABLE_SCHEMA = ?' : ''}`,
+      `SELECT TABLE_SCHEMA, TABLE_NAME FROM ${informationSchema(database)}.TABLES${schema !== undefined ? ' WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME' : ''}`,
       schema !== undefined ? [schema] : [],
     );
     return rows
@@ -162,6 +167,15 @@ export class SnowflakeConnector implements Connector {
           table: exactName(text(r.TABLE_NAME)),
         },
       }));
+  }
+
+  /** Tables and views per schema of a database, from one grouped read of `<db>.INFORMATION_SCHEMA.TABLES`. */
+  private async tableCounts(ref: ResourceRef): Promise<Map<string, number>> {
+    const database = storedName(ref.values.database ?? '');
+    const rows = await this.session.query(
+      `SELECT TABLE_SCHEMA, COUNT(*) AS TABLE_COUNT FROM ${informationSchema(database)}.TABLES GROUP BY TABLE_SCHEMA`,
+    );
+    return new Map(rows.map((r) => [text(r.TABLE_SCHEMA), Number(r.TABLE_COUNT)]));
   }
 
   private async containers(): Promise<ResourceRef[]> {

@@ -11,7 +11,7 @@ export type Literal =
 
 export interface Condition {
   column: string;
-  op: '=' | '<>' | 'in' | 'not in' | 'is null' | 'is not null' | 'like';
+  op: '=' | '<>' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | 'is null' | 'is not null' | 'like';
   values: (string | number)[];
 }
 
@@ -19,9 +19,12 @@ export type Statement =
   | { kind: 'select-values'; items: { expr: Literal; alias?: string }[] }
   | {
       kind: 'select-from';
-      columns: '*' | { name: string; alias?: string }[];
+      /** `count: true`: `count(*)`, the rows of its group. */
+      columns: '*' | { name: string; alias?: string; count?: true }[];
       from: string[];
       where: Condition[];
+      /** GROUP BY columns: one row per group, a column read from the group's first row. */
+      groupBy?: string[];
       orderBy: { column: string; desc: boolean }[];
       limit?: number;
     }

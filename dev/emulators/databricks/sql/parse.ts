@@ -173,6 +173,10 @@ function conditions(c: Cursor): Condition[] {
     const column = parts[parts.length - 1]!;
     if (c.acceptPunct('=')) list.push({ column, op: '=', values: [conditionValue(c)] });
     else if (c.acceptPunct('<>') || c.acceptPunct('!=')) list.push({ column, op: '<>', values: [conditionValue(c)] });
+    else if (c.acceptPunct('<=')) list.push({ column, op: '<=', values: [conditionValue(c)] });
+    else if (c.acceptPunct('>=')) list.push({ column, op: '>=', values: [conditionValue(c)] });
+    else if (c.acceptPunct('<')) list.push({ column, op: '<', values: [conditionValue(c)] });
+    else if (c.acceptPunct('>')) list.push({ column, op: '>', values: [conditionValue(c)] });
     else if (c.acceptWord('LIKE')) list.push({ column, op: 'like', values: [stringLiteral(c)] });
     else if (c.acceptWord('IS', 'NOT', 'NULL')) list.push({ column, op: 'is not null', values: [] });
     else if (c.acceptWord('IS', 'NULL')) list.push({ column, op: 'is null', values: [] });
@@ -204,24 +208,39 @@ function select(c: Cursor): Statement {
     } while (c.acceptPunct(','));
     return { kind: 'select-values', items };
   }
-  let columns: '*' | { name: string; alias?: string }[];
+  let columns: '*' | { name: string; alias?: string; count?: true }[];
   if (c.acceptPunct('*')) columns = '*';
   else {
     columns = [];
     do {
-      const parts = qualifiedName(c);
+      // count(*): Spark names it `count(1)` unless aliased.
+      const count = c.isWord('COUNT') && c.peek(1).kind === 'punct' && c.peek(1).text === '(';
+      if (count) {
+        c.next();
+        c.expectPunct('(');
+        c.expectPunct('*');
+        c.expectPunct(')');
+      }
+      const parts = count ? ['count(1)'] : qualifiedName(c);
       const name = parts[parts.length - 1]!;
       const alias = c.acceptWord('AS') || (isIdent(c.peek()) && !c.isWord('FROM')) ? identifier(c) : undefined;
-      columns.push(alias === undefined ? { name } : { name, alias });
+      columns.push({ name, ...(alias !== undefined ? { alias } : {}), ...(count ? { count: true as const } : {}) });
     } while (c.acceptPunct(','));
   }
   c.expectWord('FROM');
   const from = qualifiedName(c);
-  if (isIdent(c.peek()) && !['WHERE', 'ORDER', 'LIMIT'].some((w) => c.isWord(w))) {
+  if (isIdent(c.peek()) && !['WHERE', 'GROUP', 'ORDER', 'LIMIT'].some((w) => c.isWord(w))) {
     c.acceptWord('AS');
     identifier(c); // a table alias; qualified column references are matched by their last part
   }
   const where = c.acceptWord('WHERE') ? conditions(c) : [];
+  const groupBy: string[] = [];
+  if (c.acceptWord('GROUP', 'BY')) {
+    do {
+      const parts = qualifiedName(c);
+      groupBy.push(parts[parts.length - 1]!);
+    } while (c.acceptPunct(','));
+  }
   const orderBy: { column: string; desc: boolean }[] = [];
   if (c.acceptWord('ORDER', 'BY')) {
     do {
@@ -237,9 +256,15 @@ function select(c: Cursor): Statement {
     if (t.kind !== 'number') throw parseError(t.text);
     limit = Number(t.text);
   }
-  return limit === undefined
-    ? { kind: 'select-from', columns, from, where, orderBy }
-    : { kind: 'select-from', columns, from, where, orderBy, limit };
+  return {
+    kind: 'select-from',
+    columns,
+    from,
+    where,
+    ...(groupBy.length > 0 ? { groupBy } : {}),
+    orderBy,
+    ...(limit !== undefined ? { limit } : {}),
+  };
 }
 
 function show(c: Cursor): Statement {

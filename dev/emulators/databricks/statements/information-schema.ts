@@ -232,9 +232,25 @@ function onVisibleTables(scope: Scope, view: (m: Metastore, catalogs: string[]) 
   return { columns: all.columns, rows: all.rows.filter(sees) };
 }
 
+/**
+ * Strings in Unity Catalog's default collation, UTF8_BINARY: by their UTF-8 bytes, which is code point order (not
+ * JavaScript's UTF-16 order). ORDER BY and comparisons agree, as a slice's bounds need.
+ */
+const compareText = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
 function matcher(condition: Condition): (cell: Cell) => boolean {
   const values = condition.values.map(String);
+  const ordered = (test: (c: number) => boolean) => (cell: Cell) =>
+    cell !== null && test(compareText(String(cell), values[0]!));
   switch (condition.op) {
+    case '<':
+      return ordered((c) => c < 0);
+    case '<=':
+      return ordered((c) => c <= 0);
+    case '>':
+      return ordered((c) => c > 0);
+    case '>=':
+      return ordered((c) => c >= 0);
     case '=':
       return (cell) => cell !== null && String(cell) === values[0];
     case '<>':
@@ -267,6 +283,20 @@ function query(relation: ResultSet, s: Extract<Statement, { kind: 'select-from' 
     const test = matcher(condition);
     rows = rows.filter((row) => test(row[i] ?? null));
   }
+  // Aggregated: one row per group (one for the whole relation without GROUP BY, even an empty one), its size last.
+  const counts = s.columns !== '*' && s.columns.some((c) => c.count);
+  const size = relation.columns.length;
+  if (s.groupBy || counts) {
+    const by = (s.groupBy ?? []).map(index);
+    const groups = new Map<string, Cell[]>();
+    for (const row of rows) {
+      const key = JSON.stringify(by.map((i) => row[i] ?? null));
+      const first = groups.get(key);
+      if (first) first[size] = Number(first[size]) + 1;
+      else groups.set(key, [...row, 1]);
+    }
+    rows = s.groupBy || groups.size > 0 ? [...groups.values()] : [[...relation.columns.map(() => null), 0]];
+  }
   if (s.orderBy.length > 0) {
     const keys = s.orderBy.map((o) => ({ i: index(o.column), sign: o.desc ? -1 : 1 }));
     rows = [...rows].sort((a, b) => {
@@ -276,6 +306,7 @@ function query(relation: ResultSet, s: Extract<Statement, { kind: 'select-from' 
         if (x === y) continue;
         if (x === null) return sign; // NULLs sort first ascending in Databricks
         if (y === null) return -sign;
+        if (typeof x === 'string' && typeof y === 'string') return compareText(x, y) * sign;
         return (x < y ? -1 : 1) * sign;
       }
       return 0;
@@ -283,9 +314,17 @@ function query(relation: ResultSet, s: Extract<Statement, { kind: 'select-from' 
   }
   if (s.limit !== undefined) rows = rows.slice(0, s.limit);
   if (s.columns === '*') return { columns: relation.columns, rows };
-  const picks = s.columns.map((c) => ({ i: index(c.name), name: c.alias ?? relation.columns[index(c.name)]!.name }));
+  const picks = s.columns.map((c) =>
+    c.count
+      ? { i: size, name: c.alias ?? c.name, type: 'BIGINT' as const }
+      : {
+          i: index(c.name),
+          name: c.alias ?? relation.columns[index(c.name)]!.name,
+          type: relation.columns[index(c.name)]!.type,
+        },
+  );
   return {
-    columns: picks.map<ResultColumn>(({ i, name }) => ({ name, type: relation.columns[i]!.type })),
+    columns: picks.map<ResultColumn>(({ name, type }) => ({ name, type })),
     rows: rows.map((row) => picks.map(({ i }) => row[i] ?? null)),
   };
 }

@@ -41,6 +41,10 @@ function executeBranch(ctx: ExecContext, s: Select): ResultSet {
       : { columns: [], rows: [{}] };
   const types = new Map(source.columns.map((c) => [c.name, c.type]));
   let rows = s.where ? source.rows.filter((r) => truth(ctx, s.where!, r)) : source.rows;
+  const counts = s.items.some((i) => i.expr !== '*' && i.expr.kind === 'call' && i.expr.name === 'COUNT');
+  if (s.groupBy) rows = grouped(ctx, rows, s.groupBy);
+  // An aggregate without GROUP BY is one row, even over no rows.
+  else if (counts) rows = [{ ...(rows[0] ?? blankOf(source)), [GROUP_SIZE]: rows.length }];
 
   const items = s.items.flatMap((item) =>
     item.expr === '*'
@@ -130,6 +134,21 @@ function relation(ctx: ExecContext, path: string[], pins: Pins = {}): Relation {
   };
 }
 
+/** The rows a row of each group stands for; ROW_COUNT under a name no column has carries the group's size. */
+const GROUP_SIZE = '\u0000group size';
+function grouped(ctx: ExecContext, rows: Row[], by: Expr[]): Row[] {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = JSON.stringify(by.map((e) => evaluate(ctx, e, r)));
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()].map((g) => ({ ...g[0]!, [GROUP_SIZE]: g.length }));
+}
+
+const blankOf = (source: Relation): Row => Object.fromEntries(source.columns.map((c) => [c.name, null]));
+
 function badPosition(n: number): never {
   throw new SnowflakeSqlError(
     '000904',
@@ -141,6 +160,7 @@ function badPosition(n: number): never {
 function typeOf(e: Expr, types: Map<string, ResultColumn['type']>): ResultColumn['type'] {
   if (e.kind === 'column') return types.get(e.name) ?? 'text';
   if (e.kind === 'literal') return typeof e.value === 'number' && Number.isInteger(e.value) ? 'fixed' : 'text';
+  if (e.kind === 'call' && e.name === 'COUNT') return 'fixed';
   if (e.kind === 'call')
     return ['CURRENT_TIMESTAMP', 'SYSDATE', 'LOCALTIMESTAMP'].includes(e.name) ? 'timestamp_ltz' : 'text';
   return 'text';
@@ -161,6 +181,7 @@ function evaluate(ctx: ExecContext, e: Expr, row: Row): Cell {
       }
       return row[e.name] ?? null;
     case 'call':
+      if (e.name === 'COUNT' && e.args.length === 0) return typeof row[GROUP_SIZE] === 'number' ? row[GROUP_SIZE] : 1;
       return call(
         ctx,
         e.name,
@@ -256,7 +277,7 @@ function truth(ctx: ExecContext, c: Condition, row: Row): boolean {
   }
 }
 
-/** Total order for ORDER BY and comparisons: NULLs last, numbers numerically, everything else as text (case-sensitive). */
+/** Total order for ORDER BY and comparisons: NULLs last, numbers numerically, everything else as text (by code point). */
 function compare(a: Cell, b: Cell): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   const x = a instanceof Date ? a.getTime() : a,
@@ -266,7 +287,7 @@ function compare(a: Cell, b: Cell): number {
     return x - Number(y);
   if (typeof y === 'number' && typeof x === 'string' && x.trim() !== '' && !Number.isNaN(Number(x)))
     return Number(x) - y;
-  const sx = String(x),
-    sy = String(y);
-  return sx < sy ? -1 : sx > sy ? 1 : 0;
+  // "By default, strings are compared according to the Unicode codes that represent the characters"
+  // (docs.snowflake.com/en/sql-reference/collation): code point order, which UTF-8 bytes keep and UTF-16 does not.
+  return Buffer.compare(Buffer.from(String(x), 'utf8'), Buffer.from(String(y), 'utf8'));
 }
