@@ -21,6 +21,8 @@ export interface IntakeDeps {
   now?: () => Date;
   /** Where a send that failed after the task was stored is reported (the task is answered all the same). */
   log?: Log;
+  /** When a failed first send is tried again in this process (SEND_RETRY_DELAYS_MS unless given; [] never). */
+  sendRetryDelaysMs?: readonly number[];
 }
 
 export type Intake = { request: TaskRequest; invalid?: undefined } | { request?: undefined; invalid: string };

@@ -3,8 +3,11 @@ import { warehouseNamed } from '../connectors/modules.js';
 import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { type IngestItem, ingestMessage } from '../events/ingest.js';
 import type { Log } from '../log.js';
+import { TASKS_PER_MESSAGE } from '../store/dispatch-queue.js';
 import { isStorageRefused, isStorageTransient } from '../store/errors.js';
+import type { TaskHeader } from '../store/records.js';
 import { type CreatedTask, createTask, type Intake, type IntakeDeps, type IntakeOptions } from './create-task.js';
+import { sendFirstMessage } from './first-send.js';
 
 export interface EventBatchSummary {
   created: number;
@@ -35,8 +38,8 @@ interface Redelivery {
  */
 export const POISON_AFTER_REDELIVERIES = 10;
 
-// Storing an event is a chain of storage round trips (idempotency claim, task transaction, WAITING, enqueue):
-// on Azure each is a few milliseconds of waiting, so events are stored side by side.
+// Storing an event is a chain of storage round trips (idempotency claim, index row, task transaction): on Azure
+// each is a few milliseconds of waiting, so events are stored side by side.
 const STORE_CONCURRENCY = 32;
 
 /**
@@ -76,11 +79,17 @@ export async function ingestEventBatch(
       }
     }
   }
-  // Independent events are stored side by side, taken in order.
+  // Independent events are stored side by side, taken in order; their messages are sent once all are stored.
   const pending = [...items];
+  const unsent: TaskHeader[] = [];
   const store = async () => {
     for (let item = pending.shift(); item; item = pending.shift()) {
-      const opts = { source: 'EVENT_HUB' as const, idempotencyKey: `eh:${item.dedupeKey}`, eventId: item.dedupeKey };
+      const opts: IntakeOptions = {
+        source: 'EVENT_HUB',
+        idempotencyKey: `eh:${item.dedupeKey}`,
+        eventId: item.dedupeKey,
+        send: 'later',
+      };
       const intake = item.request ? { request: item.request } : { invalid: item.invalid ?? 'unrecognised event' };
       try {
         const {
@@ -98,7 +107,10 @@ export async function ingestEventBatch(
         }
         if (duplicate) summary.duplicates++;
         else if (task.header.status === 'SKIPPED') summary.skipped++;
-        else summary.created++;
+        else {
+          summary.created++;
+          unsent.push(task.header);
+        }
       } catch (err) {
         summary.failed++;
         deps.log('error', 'event could not be stored', {
@@ -110,6 +122,11 @@ export async function ingestEventBatch(
     }
   };
   await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, items.length) }, store));
+  // One message per TASKS_PER_MESSAGE tasks. A send that fails leaves its tasks stored without a message: retried in
+  // process, then sent by the sweeper (sendFirstMessage); the events are stored, so the batch is not redelivered.
+  const messages: TaskHeader[][] = [];
+  for (let i = 0; i < unsent.length; i += TASKS_PER_MESSAGE) messages.push(unsent.slice(i, i + TASKS_PER_MESSAGE));
+  await Promise.all(messages.map((tasks) => sendFirstMessage(deps, tasks)));
   const other = summary.ignoredOtherConnector;
   deps.log('info', 'event batch ingested', {
     events: events.length,

@@ -5,7 +5,14 @@ import { sendTasksMessage } from '../store/task-message.js';
 import type { TaskStore } from '../store/task-store.js';
 
 /** When a failed first send is tried again in this process: a queue that hiccupped is back within seconds. */
-export const SEND_RETRY_DELAYS_MS = [1_000, 3_000];
+export const SEND_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000];
+
+interface SendDeps {
+  store: TaskStore;
+  queue: DispatchQueue;
+  log?: Log | undefined;
+  sendRetryDelaysMs?: readonly number[] | undefined;
+}
 
 /**
  * Sends the first message of tasks already stored WAITING. A send that fails does not fail the caller: the tasks are
@@ -14,14 +21,14 @@ export const SEND_RETRY_DELAYS_MS = [1_000, 3_000];
  * that freezes or stops the process after answering leaves it to the sweeper alone.
  */
 export async function sendFirstMessage(
-  deps: { store: TaskStore; queue: DispatchQueue; log?: Log | undefined },
+  deps: SendDeps,
   tasks: Pick<TaskHeader, 'taskId' | 'createdAt'>[],
 ): Promise<'sent' | 'retrying'> {
   try {
     await sendTasksMessage(deps, tasks);
     return 'sent';
   } catch (err) {
-    deps.log?.('warn', 'tasks stored but their message could not be sent; retrying', {
+    deps.log?.('warn', 'tasks stored but their message could not be sent; a retry or the sweeper will send it', {
       taskIds: tasks.map((t) => t.taskId),
       error: (err as Error).message,
     });
@@ -30,11 +37,10 @@ export async function sendFirstMessage(
   }
 }
 
-async function retryLater(
-  deps: { store: TaskStore; queue: DispatchQueue; log?: Log | undefined },
-  tasks: Pick<TaskHeader, 'taskId' | 'createdAt'>[],
-): Promise<void> {
-  for (const delay of SEND_RETRY_DELAYS_MS) {
+async function retryLater(deps: SendDeps, tasks: Pick<TaskHeader, 'taskId' | 'createdAt'>[]): Promise<void> {
+  const delays = deps.sendRetryDelaysMs ?? SEND_RETRY_DELAYS_MS;
+  if (delays.length === 0) return;
+  for (const delay of delays) {
     await new Promise((resolve) => setTimeout(resolve, delay).unref());
     try {
       await sendTasksMessage(deps, tasks);

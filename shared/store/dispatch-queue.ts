@@ -30,6 +30,9 @@ export const SyncMessageSchema = z
   .refine((m) => m.unit === undefined || m.more === undefined, { message: 'a unit message names one task' });
 export type SyncMessage = z.infer<typeof SyncMessageSchema>;
 
+/** The tasks a message names, in the order the worker runs them. */
+export const tasksOf = (m: Pick<SyncMessage, 'taskId' | 'more'>): string[] => [m.taskId, ...(m.more ?? [])];
+
 /** The sync queue. Messages are base64 JSON: the Functions queue trigger decodes base64 by default. */
 export class DispatchQueue {
   /**

@@ -1,4 +1,4 @@
-import type { SyncMessage } from '../store/dispatch-queue.js';
+import { type SyncMessage, tasksOf } from '../store/dispatch-queue.js';
 import { unlessStale } from '../store/errors.js';
 import type { ResourceRow } from '../store/records.js';
 import { isLeaseLive } from '../store/task-lease.js';
@@ -19,7 +19,7 @@ export const runDelivery = (message: SyncMessage, deps: WorkerDeps): Promise<Wor
   message.unit !== undefined
     ? runUnit(message.taskId, message.unit, deps)
     : message.more !== undefined
-      ? runTasksInTurn([message.taskId, ...message.more], (taskId) => runTask(taskId, deps), logOf(deps))
+      ? runTasksInTurn(tasksOf(message), (taskId) => runTask(taskId, deps), logOf(deps))
       : runTask(message.taskId, deps);
 
 /**

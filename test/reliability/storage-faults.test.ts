@@ -9,7 +9,7 @@ import { ingestEventBatch, POISON_AFTER_REDELIVERIES } from '../../shared/intake
 import { LOST_MESSAGE_GRACE_SECONDS, sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { type Log, silentLog } from '../../shared/log.js';
 import { queueClient, tableClient } from '../../shared/store/clients.js';
-import { DispatchQueue } from '../../shared/store/dispatch-queue.js';
+import { DispatchQueue, SyncMessageSchema, tasksOf } from '../../shared/store/dispatch-queue.js';
 import { STORAGE_REQUEST_TIMEOUT_MS } from '../../shared/store/request-timeout.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
@@ -78,7 +78,10 @@ function productionDeps(timeoutMs = STORAGE_REQUEST_TIMEOUT_MS): TaskApiDeps {
   };
 }
 
-/** The same TaskStore and DispatchQueue on clients that do not retry, so one cut is one failure (and fast). */
+/**
+ * The same TaskStore and DispatchQueue on clients that do not retry, so one cut is one failure (and fast); nor does
+ * the intake retry a failed send in the background, where it would spend a later test's faults.
+ */
 function singleShotDeps(): TaskApiDeps {
   const table = TableClient.fromConnectionString(proxied, TABLE, {
     allowInsecureConnection: true,
@@ -90,6 +93,7 @@ function singleShotDeps(): TaskApiDeps {
     queue: new DispatchQueue(q(QUEUE), q(`${QUEUE}-poison`)),
     warehouse: snowflakeModule,
     instance: 'rel',
+    sendRetryDelaysMs: [],
     verify: createVerifier({ secret: TEST_SECRET }),
     log,
   };
@@ -127,7 +131,8 @@ async function queuedTaskIds(): Promise<Set<string>> {
     });
     if (receivedMessageItems.length === 0) return seenQueued;
     for (const m of receivedMessageItems)
-      seenQueued.add((JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as { taskId: string }).taskId);
+      for (const id of tasksOf(SyncMessageSchema.parse(JSON.parse(Buffer.from(m.messageText, 'base64').toString()))))
+        seenQueued.add(id);
   }
 }
 
