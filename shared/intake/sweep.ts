@@ -73,7 +73,7 @@ export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promi
     pending.push(
       limit(async () => {
         try {
-          const outcome = await sweepOne(deps, entry, now, before, lookAt);
+          const outcome = await sweepOne(deps, entry, now, { before, dropBefore: recordedBefore }, lookAt);
           if (outcome) result[outcome]++;
         } catch (err) {
           result.failed++;
@@ -105,11 +105,14 @@ async function sweepOne(
   deps: SweepDeps,
   entry: IndexEntry,
   now: Date,
-  before: number,
+  cutoffs: { before: number; dropBefore: number },
   lookAt: (message: QueuedMessage) => Promise<QueuedMessage | undefined>,
 ): Promise<keyof Omit<SweepResult, 'failed'> | undefined> {
+  const { before } = cutoffs;
   const task = await deps.store.get(entry.taskId);
-  // No task behind the row (its creation stopped before the header), or one the row does not describe.
+  // No task behind the row (its creation stopped before the header), or one the row does not describe. A creation
+  // merely slow between the row and the task transaction must not lose its row: only a row past the full grace goes.
+  if (!task && Date.parse(entry.createdAt) > cutoffs.dropBefore) return undefined;
   if (!task || task.header.createdAt !== entry.createdAt) {
     await deps.store.index.remove('OPEN', entry, entry.etag);
     return 'repaired';

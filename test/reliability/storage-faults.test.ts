@@ -289,8 +289,10 @@ describe('storage faults during POST', () => {
     // Nothing enqueued names a task that was not stored.
     const stored = new Map((await headers()).map((t) => [t.header.taskId, t.header]));
     for (const id of await queuedTaskIds()) expect(stored.has(id), `queued ${id}`).toBe(true);
-    // The sweeper dispatches whatever was stored but not enqueued; afterwards every open task has a message.
-    await sweepStaleTasks({ ...direct, log: silentLog, now: () => new Date(Date.now() + 120_000) });
+    // The sweeper dispatches whatever was stored but not enqueued, LOST_MESSAGE_GRACE_SECONDS after it was stored (not
+    // after SWEEP_GRACE_SECONDS); afterwards every open task has a message.
+    const lost = (LOST_MESSAGE_GRACE_SECONDS + 1) * 1000;
+    await sweepStaleTasks({ ...direct, log: silentLog, now: () => new Date(Date.now() + lost) });
     const after = await queuedTaskIds();
     for (const t of await headers()) {
       expect(['WAITING', 'SKIPPED'], `task ${t.header.taskId}`).toContain(t.header.status);
