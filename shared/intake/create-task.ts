@@ -157,11 +157,11 @@ async function sendIfUnsent(deps: IntakeDeps, task: StoredTask): Promise<StoredT
 }
 
 /**
- * WAITING first, then the message: a worker that gets the message at once must find the task WAITING. The other
- * order let the intake's NEW -> WAITING race the worker's own, and a worker that lost it stood down and deleted
- * the message, leaving the task WAITING until the sweeper's grace period ran out. If the send then fails, the
- * task is WAITING without a message, which the sweeper re-queues. Undefined when another dispatch of the same
- * task (a duplicate request, the sweeper) moved it first: that one sends the message.
+ * Dispatches a task stored NEW, as tasks were before they were created WAITING (the sweeper and a duplicate request
+ * still meet such tasks): WAITING first, then the message, so a worker that gets the message at once finds the task
+ * WAITING rather than racing the intake's NEW -> WAITING and standing down. If the send then fails, the task is
+ * WAITING without a message, which the sweeper sends. Undefined when another dispatch of the same task (a duplicate
+ * request, the sweeper) moved it first: that one sends the message.
  */
 export async function dispatchNew(
   deps: Pick<IntakeDeps, 'store' | 'queue'>,

@@ -44,8 +44,9 @@ export const LOST_MESSAGE_GRACE_SECONDS = 10;
 
 /**
  * Finds tasks nothing will finish otherwise, through the index's OPEN rows (unfinished tasks only: a run costs what
- * is unfinished, not what storage holds): NEW ones whose enqueue failed after they were stored, WAITING ones whose
- * message is gone, and INPROGRESS ones whose worker died (lease expired) and whose message is gone too. A message
+ * is unfinished, not what storage holds): WAITING ones stored without a message (a failed or interrupted send: their
+ * row records none, LOST_MESSAGE_GRACE_SECONDS after creation), NEW ones stored before tasks were created WAITING,
+ * WAITING ones whose message is gone, and INPROGRESS ones whose worker died (lease expired) and whose message is gone too. A message
  * still waiting in the queue is left alone, however long the backlog: sending another would only double the queue.
  * A task that used TASK_MAX_ATTEMPTS attempts is ended FAILED instead. The worker's ETag-guarded claim makes any
  * duplicate message harmless.
