@@ -15,6 +15,8 @@ import { type BenchStorage, startBenchStorage } from './rig.js';
 
 /** The POST bench's connections (api.ts): the floor is measured at the concurrency the POSTs run at. */
 const CONCURRENCY = 32;
+/** Floor and measured path alternate this many times, so a machine whose load changes weighs on both alike. */
+const SLICES = 5;
 const SECRET = randomBytes(32).toString('hex');
 
 export interface IntakeBench extends BenchResult {
@@ -37,8 +39,13 @@ interface Rate {
   count: number;
 }
 
-/** Runs `op` from `concurrency` loops for `seconds`; operations per second and their latency. */
-async function rate(seconds: number, concurrency: number, op: (n: number) => Promise<void>): Promise<Rate> {
+interface Sample {
+  latencies: number[];
+  ms: number;
+}
+
+/** Runs `op` from `concurrency` loops for `seconds`: how long each took, and the wall time. */
+async function sample(seconds: number, concurrency: number, op: (n: number) => Promise<void>): Promise<Sample> {
   const latencies: number[] = [];
   let serial = 0;
   const started = now();
@@ -52,13 +59,33 @@ async function rate(seconds: number, concurrency: number, op: (n: number) => Pro
       }
     }),
   );
-  const ms = now() - started;
+  return { latencies, ms: now() - started };
+}
+
+const rateOf = (samples: Sample[]): Rate => {
+  const latencies = samples.flatMap((s) => s.latencies);
+  const ms = samples.reduce((sum, s) => sum + s.ms, 0);
   return {
     perSecond: round((latencies.length / ms) * 1000, 0),
     p50: round(percentile(latencies, 50), 1),
     p99: round(percentile(latencies, 99), 1),
     count: latencies.length,
   };
+};
+
+/** The floor and the measured path in `slices` alternating rounds, so whatever else loads the machine weighs on both alike. */
+async function sideBySide(
+  slices: number,
+  floor: () => Promise<Sample>,
+  measured: () => Promise<Sample>,
+): Promise<{ floor: Rate; measured: Rate }> {
+  const f: Sample[] = [];
+  const m: Sample[] = [];
+  for (let i = 0; i < slices; i++) {
+    f.push(await floor());
+    m.push(await measured());
+  }
+  return { floor: rateOf(f), measured: rateOf(m) };
 }
 
 const body = (n: number) =>
@@ -128,9 +155,11 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
     );
     await ensureTable(floorTable);
     await singleInserts(floorTable, 'warm', 200);
-    const inserts = await rate(opts.seconds, CONCURRENCY, (n) => singleInserts(floorTable, n, 1));
-    const transactions = await rate(opts.seconds, CONCURRENCY, (n) => transactionOf100(floorTable, n));
-    progress(`intake: floor ${inserts.perSecond} single inserts/s, ${transactions.perSecond} transactions of 100/s`);
+    let floorSerial = 0;
+    const slice = opts.seconds / SLICES;
+    const insertSlice = () => sample(slice, CONCURRENCY, () => singleInserts(floorTable, floorSerial++, 1));
+    const transactions = rateOf([await sample(opts.seconds, CONCURRENCY, (n) => transactionOf100(floorTable, n))]);
+    progress(`intake: floor ${transactions.perSecond} transactions of 100/s`);
 
     // Requests per POST, counted: one alone, then many at the POST concurrency.
     const countedApi = api(counted);
@@ -148,15 +177,18 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
     );
     const requestsPerPost = round((requests() - before) / countedPosts, 2);
 
-    // POST rate, storage direct.
+    // POST rate, storage direct, in slices alternating with the single-insert floor.
     const directApi = api(direct);
-    await rate(Math.min(2, opts.seconds), 8, (n) => postTask(postRequest(token, n), directApi).then(() => undefined));
-    const posts = await rate(opts.seconds, CONCURRENCY, async (n) => {
-      const res = await postTask(postRequest(token, n), directApi);
+    let postSerial = 0;
+    const post = async () => {
+      const res = await postTask(postRequest(token, postSerial++), directApi);
       if (res.status !== 202) throw new Error(`POST answered ${res.status}`);
-    });
+    };
+    await sample(Math.min(2, opts.seconds), 8, post);
+    const postRun = await sideBySide(SLICES, insertSlice, () => sample(slice, CONCURRENCY, post));
+    const posts = postRun.measured;
     progress(
-      `intake: ${requestsPerPost} requests per POST (lone: ${lonePostRequests}); ${posts.perSecond} POST/s p99 ${posts.p99} ms`,
+      `intake: ${requestsPerPost} requests per POST (lone: ${lonePostRequests}); ${posts.perSecond} POST/s p99 ${posts.p99} ms; floor beside it ${postRun.floor.perSecond} inserts/s`,
     );
 
     // Requests per event, counted over one batch; then the event rate, storage direct.
@@ -164,30 +196,34 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
     const countedBatch = await ingestEventBatch(events('count', opts.batchSize), ingestDeps(counted));
     const requestsPerEvent = round((requests() - before) / countedBatch.created, 2);
     await ingestEventBatch(events('warm', 100), ingestDeps(direct));
-    let ms = 0;
-    let created = 0;
-    for (let b = 0; b < opts.batches; b++) {
+    let batch = 0;
+    // One slice is one batch: its events are its operations.
+    const batchSlice = async (): Promise<Sample> => {
       const t = now();
-      const summary = await ingestEventBatch(events(`batch${b}`, opts.batchSize), ingestDeps(direct));
-      ms += now() - t;
-      created += summary.created;
-    }
-    const eventsPerSecond = round((created / ms) * 1000, 0);
-    progress(`intake: ${requestsPerEvent} requests per event; ${eventsPerSecond} events/s`);
+      const summary = await ingestEventBatch(events(`batch${batch++}`, opts.batchSize), ingestDeps(direct));
+      const ms = now() - t;
+      return { latencies: Array(summary.created).fill(ms / summary.created), ms };
+    };
+    const ingestRun = await sideBySide(opts.batches, insertSlice, batchSlice);
+    const eventsPerSecond = ingestRun.measured.perSecond;
+    progress(
+      `intake: ${requestsPerEvent} requests per event; ${eventsPerSecond} events/s; floor beside it ${ingestRun.floor.perSecond} inserts/s`,
+    );
 
-    const postAllowed = inserts.perSecond / requestsPerPost;
-    const eventAllowed = inserts.perSecond / requestsPerEvent;
+    const inserts = postRun.floor;
+    const postAllowed = postRun.floor.perSecond / requestsPerPost;
+    const eventAllowed = ingestRun.floor.perSecond / requestsPerEvent;
     const pct = (x: number, of: number) => round((x / of) * 100, 0);
     return {
       name: 'intake',
       title: 'Intake against the storage floor',
-      settings: `Azurite (table and queue) in processes of their own; requests counted at an HTTP proxy in front of each endpoint (a transaction is one request); floor: ${opts.seconds} s each of single-entity inserts and of 100-entity transactions from one client at ${CONCURRENCY} concurrent; POST: the API handler in process (HS256 token, validation, storage), ${CONCURRENCY} concurrent for ${opts.seconds} s, ${countedPosts} POSTs counted; events: ${opts.batches} batch(es) of ${opts.batchSize} single-table V2 events through ingestEventBatch, one batch counted; no worker runs`,
+      settings: `Azurite (table and queue) in processes of their own; requests counted at an HTTP proxy in front of each endpoint (a transaction is one request); floor: single-entity inserts from one client at ${CONCURRENCY} concurrent in ${SLICES} slices alternating with the POST slices (and ${opts.batches} with the event batches), 100-entity transactions for ${opts.seconds} s; POST: the API handler in process (HS256 token, validation, storage), ${CONCURRENCY} concurrent for ${opts.seconds} s in all, ${countedPosts} POSTs counted; events: ${opts.batches} batch(es) of ${opts.batchSize} single-table V2 events through ingestEventBatch, one batch counted; no worker runs`,
       figures: [
         {
-          label: 'floor: single-entity inserts',
+          label: 'floor: single-entity inserts (in slices beside the POSTs)',
           value: inserts.perSecond,
           unit: 'req/s',
-          note: `p99 ${inserts.p99} ms`,
+          note: `p99 ${inserts.p99} ms; beside the event batches: ${ingestRun.floor.perSecond} req/s`,
         },
         {
           label: 'floor: entity-group transactions of 100',
