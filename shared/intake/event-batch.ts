@@ -79,9 +79,17 @@ export async function ingestEventBatch(
       }
     }
   }
-  // Independent events are stored side by side, taken in order; their messages are sent once all are stored.
+  // Independent events are stored side by side, taken in order. Their tasks are sent TASKS_PER_MESSAGE to a message
+  // as soon as that many are stored (the first tasks of a large batch do not wait for the last), the rest at the
+  // end. A send that fails leaves its tasks stored without a message: retried in process, then sent by the sweeper
+  // (sendFirstMessage); the events are stored, so the batch is not delivered again for it.
   const pending = [...items];
   const unsent: TaskHeader[] = [];
+  const sends: Promise<unknown>[] = [];
+  const flush = (all: boolean) => {
+    while (unsent.length >= TASKS_PER_MESSAGE || (all && unsent.length > 0))
+      sends.push(sendFirstMessage(deps, unsent.splice(0, TASKS_PER_MESSAGE)));
+  };
   const store = async () => {
     for (let item = pending.shift(); item; item = pending.shift()) {
       const opts: IntakeOptions = {
@@ -110,6 +118,7 @@ export async function ingestEventBatch(
         else {
           summary.created++;
           unsent.push(task.header);
+          flush(false);
         }
       } catch (err) {
         summary.failed++;
@@ -122,11 +131,8 @@ export async function ingestEventBatch(
     }
   };
   await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, items.length) }, store));
-  // One message per TASKS_PER_MESSAGE tasks. A send that fails leaves its tasks stored without a message: retried in
-  // process, then sent by the sweeper (sendFirstMessage); the events are stored, so the batch is not redelivered.
-  const messages: TaskHeader[][] = [];
-  for (let i = 0; i < unsent.length; i += TASKS_PER_MESSAGE) messages.push(unsent.slice(i, i + TASKS_PER_MESSAGE));
-  await Promise.all(messages.map((tasks) => sendFirstMessage(deps, tasks)));
+  flush(true);
+  await Promise.all(sends);
   const other = summary.ignoredOtherConnector;
   deps.log('info', 'event batch ingested', {
     events: events.length,
