@@ -6,6 +6,7 @@ import { type FanOut, fanOut } from './fan-out.js';
 import { type BenchResult, now, progress, setQuiet } from './harness.js';
 import { startBenchHost } from './host-child.js';
 import { type Ingest, ingest } from './ingest.js';
+import { type IntakeBench, intake } from './intake.js';
 import { type Latency, latency } from './latency.js';
 import { type Matching, matching } from './matching.js';
 import { type PolicyChange, policyChange } from './policy-change.js';
@@ -38,6 +39,7 @@ export interface BenchRun {
   principalSync: PrincipalSyncBench;
   sweeper: SweeperBench;
   fanOut: FanOut;
+  intake: IntakeBench;
   results: BenchResult[];
 }
 
@@ -55,6 +57,7 @@ const SETTINGS = {
     principals: { users: 10_000, groups: 1_000, changed: 10 },
     sweeper: [10_000, 100_000],
     fanOut: { tables: 100_000, schemas: 1000, workers: [1, 2, 4], latencyMs: 100, compiled: true },
+    intake: { seconds: 10, batches: 3, batchSize: 1000 },
   },
   quick: {
     catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
@@ -68,6 +71,7 @@ const SETTINGS = {
     principals: { users: 1_000, groups: 100, changed: 5 },
     sweeper: [500, 2_000],
     fanOut: { tables: 200, schemas: 4, workers: [1, 2], latencyMs: 10, compiled: false },
+    intake: { seconds: 2, batches: 1, batchSize: 100 },
   },
 };
 
@@ -77,6 +81,7 @@ export const ALONE: Record<string, (quick: boolean) => Promise<BenchResult>> = {
   'policy-change': (quick) => policyChange(SETTINGS[quick ? 'quick' : 'full'].policyChange),
   principals: (quick) => principalSync(SETTINGS[quick ? 'quick' : 'full'].principals),
   sweeper: (quick) => sweeperBench(SETTINGS[quick ? 'quick' : 'full'].sweeper),
+  intake: (quick) => intake(SETTINGS[quick ? 'quick' : 'full'].intake),
 };
 /** Runs every benchmark one after another in this process run and returns the figures. */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
@@ -106,7 +111,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const r10 = await principalSync(s.principals);
   const r11 = await sweeperBench(s.sweeper);
   const r12 = await fanOut(s.fanOut);
-  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12];
+  const r13 = await intake(s.intake);
+  const results = [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13];
   const run: RunInfo = {
     quick,
     startedAt,
@@ -138,6 +144,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
     principalSync: r10,
     sweeper: r11,
     fanOut: r12,
+    intake: r13,
     results,
   };
 }

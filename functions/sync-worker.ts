@@ -13,7 +13,7 @@ export function syncWorkerFunction(): StorageQueueFunctionOptions {
       recordQueueAge(context.triggerMetadata?.insertionTime);
       const parsed = SyncMessageSchema.safeParse(message);
       if (!parsed.success) {
-        log('warn', 'sync queue message is not {taskId} or {taskId, unit}; dropping it', {
+        log('warn', 'sync queue message is not {taskId}, {taskId, unit} or {taskId, more}; dropping it', {
           issues: parsed.error.issues.length,
         });
         return;

@@ -3,9 +3,12 @@ import { warehouseNamed } from '../connectors/modules.js';
 import type { WarehouseModule } from '../connectors/warehouse-module.js';
 import { type IngestItem, ingestMessage } from '../events/ingest.js';
 import type { Log } from '../log.js';
+import { TASKS_PER_MESSAGE } from '../store/dispatch-queue.js';
 import { isStorageRefused, isStorageTransient } from '../store/errors.js';
+import type { TaskHeader } from '../store/records.js';
 import { inEventSpan } from '../telemetry/event-span.js';
 import { type CreatedTask, createTask, type Intake, type IntakeDeps, type IntakeOptions } from './create-task.js';
+import { sendFirstMessage } from './first-send.js';
 
 export interface EventBatchSummary {
   created: number;
@@ -36,8 +39,8 @@ interface Redelivery {
  */
 export const POISON_AFTER_REDELIVERIES = 10;
 
-// Storing an event is a chain of storage round trips (idempotency claim, task transaction, WAITING, enqueue):
-// on Azure each is a few milliseconds of waiting, so events are stored side by side.
+// Storing an event is a chain of storage round trips (idempotency claim, index row, task transaction): on Azure
+// each is a few milliseconds of waiting, so events are stored side by side.
 const STORE_CONCURRENCY = 32;
 
 /**
@@ -77,11 +80,25 @@ export async function ingestEventBatch(
       }
     }
   }
-  // Independent events are stored side by side, taken in order.
+  // Independent events are stored side by side, taken in order. Their tasks are sent TASKS_PER_MESSAGE to a message
+  // as soon as that many are stored (the first tasks of a large batch do not wait for the last), the rest at the
+  // end. A send that fails leaves its tasks stored without a message: retried in process, then sent by the sweeper
+  // (sendFirstMessage); the events are stored, so the batch is not delivered again for it.
   const pending = [...items];
+  const unsent: TaskHeader[] = [];
+  const sends: Promise<unknown>[] = [];
+  const flush = (all: boolean) => {
+    while (unsent.length >= TASKS_PER_MESSAGE || (all && unsent.length > 0))
+      sends.push(sendFirstMessage(deps, unsent.splice(0, TASKS_PER_MESSAGE)));
+  };
   const store = async () => {
     for (let item = pending.shift(); item; item = pending.shift()) {
-      const opts = { source: 'EVENT_HUB' as const, idempotencyKey: `eh:${item.dedupeKey}`, eventId: item.dedupeKey };
+      const opts: IntakeOptions = {
+        source: 'EVENT_HUB',
+        idempotencyKey: `eh:${item.dedupeKey}`,
+        eventId: item.dedupeKey,
+        send: 'later',
+      };
       const intake = item.request ? { request: item.request } : { invalid: item.invalid ?? 'unrecognised event' };
       try {
         const {
@@ -99,7 +116,11 @@ export async function ingestEventBatch(
         }
         if (duplicate) summary.duplicates++;
         else if (task.header.status === 'SKIPPED') summary.skipped++;
-        else summary.created++;
+        else {
+          summary.created++;
+          unsent.push(task.header);
+          flush(false);
+        }
       } catch (err) {
         summary.failed++;
         deps.log('error', 'event could not be stored', {
@@ -111,6 +132,8 @@ export async function ingestEventBatch(
     }
   };
   await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, items.length) }, store));
+  flush(true);
+  await Promise.all(sends);
   const other = summary.ignoredOtherConnector;
   deps.log('info', 'event batch ingested', {
     events: events.length,

@@ -35,28 +35,46 @@ export interface SweepResult {
 const CONCURRENCY = 8;
 
 /**
+ * An OPEN row that records no message this long after its task was created is a lost message: the intake records the
+ * message within milliseconds of storing the task (or failed to send it and retries within SEND_RETRY_DELAYS_MS). The
+ * sweeper therefore sends such a task's message after this much, not after SWEEP_GRACE_SECONDS (whichever is
+ * shorter). A send merely slower than this costs one extra message, which the worker's claim makes harmless.
+ */
+export const LOST_MESSAGE_GRACE_SECONDS = 10;
+
+/**
  * Finds tasks nothing will finish otherwise, through the index's OPEN rows (unfinished tasks only: a run costs what
- * is unfinished, not what storage holds): NEW ones whose enqueue failed after they were stored, WAITING ones whose
- * message is gone, and INPROGRESS ones whose worker died (lease expired) and whose message is gone too. A message
+ * is unfinished, not what storage holds): WAITING ones stored without a message (a failed or interrupted send: their
+ * row records none, LOST_MESSAGE_GRACE_SECONDS after creation), NEW ones stored before tasks were created WAITING,
+ * WAITING ones whose message is gone, and INPROGRESS ones whose worker died (lease expired) and whose message is gone too. A message
  * still waiting in the queue is left alone, however long the backlog: sending another would only double the queue.
  * A task that used TASK_MAX_ATTEMPTS attempts is ended FAILED instead. The worker's ETag-guarded claim makes any
  * duplicate message harmless.
  */
 export async function sweepStaleTasks(deps: SweepDeps, graceSeconds = 60): Promise<SweepResult> {
   const now = (deps.now ?? (() => new Date()))();
-  const before = now.getTime() - graceSeconds * 1000;
+  const recordedBefore = now.getTime() - graceSeconds * 1000;
+  const unrecordedBefore = now.getTime() - Math.min(graceSeconds, LOST_MESSAGE_GRACE_SECONDS) * 1000;
   const result: SweepResult = { redispatched: 0, requeued: 0, ended: 0, repaired: 0, failed: 0 };
   // One peek per run: while a message older than a task's own is still at the front, the task's message is in line.
   const front = await deps.queue.frontInsertedAt();
   const limit = pLimit(CONCURRENCY);
   const pending: Promise<void>[] = [];
+  // The tasks of a batched message share it: it is looked at once per run, and each of their rows gets the answer.
+  const looks = new Map<string, Promise<QueuedMessage | undefined>>();
+  const lookAt = (message: QueuedMessage) => {
+    let look = looks.get(message.messageId);
+    if (!look) looks.set(message.messageId, (look = deps.queue.stillQueued(message, now)));
+    return look;
+  };
   for await (const entry of deps.store.index.entries('OPEN')) {
+    const before = entry.message ? recordedBefore : unrecordedBefore;
     if (!(Date.parse(entry.createdAt) <= before)) continue; // too young to judge
     if (entry.message && inLine(entry.message, front, before)) continue;
     pending.push(
       limit(async () => {
         try {
-          const outcome = await sweepOne(deps, entry, now, before);
+          const outcome = await sweepOne(deps, entry, now, { before, dropBefore: recordedBefore }, lookAt);
           if (outcome) result[outcome]++;
         } catch (err) {
           result.failed++;
@@ -88,10 +106,14 @@ async function sweepOne(
   deps: SweepDeps,
   entry: IndexEntry,
   now: Date,
-  before: number,
+  cutoffs: { before: number; dropBefore: number },
+  lookAt: (message: QueuedMessage) => Promise<QueuedMessage | undefined>,
 ): Promise<keyof Omit<SweepResult, 'failed'> | undefined> {
+  const { before } = cutoffs;
   const task = await deps.store.get(entry.taskId);
-  // No task behind the row (its creation stopped before the header), or one the row does not describe.
+  // No task behind the row (its creation stopped before the header), or one the row does not describe. A creation
+  // merely slow between the row and the task transaction must not lose its row: only a row past the full grace goes.
+  if (!task && Date.parse(entry.createdAt) > cutoffs.dropBefore) return undefined;
   if (!task || task.header.createdAt !== entry.createdAt) {
     await deps.store.index.remove('OPEN', entry, entry.etag);
     return 'repaired';
@@ -105,7 +127,7 @@ async function sweepOne(
   if (isLeaseLive(task.header, now) || Date.parse(task.header.updatedAt) > before) return undefined;
   if (task.header.status === 'NEW') return (await dispatchNew(deps, task, now)) ? 'redispatched' : undefined;
   if (entry.message) {
-    const still = await deps.queue.stillQueued(entry.message, now);
+    const still = await lookAt(entry.message);
     if (still) {
       await deps.store.index.recordMessage(task.header, still);
       return undefined;

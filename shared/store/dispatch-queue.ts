@@ -7,12 +7,31 @@ import { STORAGE_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 import type { QueuedMessage } from './task-index.js';
 import { UNIT_KEY_PATTERN } from './unit-store.js';
 
-/** A task, or one unit of a fanned-out task (unit-store.ts). */
-export const SyncMessageSchema = z.object({
-  taskId: z.string().regex(TASK_ID_PATTERN),
-  unit: z.string().regex(UNIT_KEY_PATTERN).optional(),
-});
+/** How many tasks one message may name: an Event Hub batch's tasks travel together, each still claimed on its own. */
+export const TASKS_PER_MESSAGE = 32;
+
+const TaskIdSchema = z.string().regex(TASK_ID_PATTERN);
+
+/**
+ * A task, one unit of a fanned-out task (unit-store.ts), or up to TASKS_PER_MESSAGE tasks run in turn: `taskId`
+ * first, then `more`. A worker that predates `more` runs the first task only and the message is deleted; the
+ * others' index rows still name it, so the sweeper finds it gone and sends each of them again.
+ */
+export const SyncMessageSchema = z
+  .object({
+    taskId: TaskIdSchema,
+    unit: z.string().regex(UNIT_KEY_PATTERN).optional(),
+    more: z
+      .array(TaskIdSchema)
+      .min(1)
+      .max(TASKS_PER_MESSAGE - 1)
+      .optional(),
+  })
+  .refine((m) => m.unit === undefined || m.more === undefined, { message: 'a unit message names one task' });
 export type SyncMessage = z.infer<typeof SyncMessageSchema>;
+
+/** The tasks a message names, in the order the worker runs them. */
+export const tasksOf = (m: Pick<SyncMessage, 'taskId' | 'more'>): string[] => [m.taskId, ...(m.more ?? [])];
 
 /** The sync queue. Messages are base64 JSON: the Functions queue trigger decodes base64 by default. */
 export class DispatchQueue {
@@ -33,7 +52,18 @@ export class DispatchQueue {
 
   /** Sends a task's (or one of its units') message; answers what identifies it, for the sweeper's later look (`stillQueued`). */
   async send(taskId: string, delaySeconds = 0, unit?: string): Promise<QueuedMessage> {
-    const message: SyncMessage = unit === undefined ? { taskId } : { taskId, unit };
+    return this.sendMessage(unit === undefined ? { taskId } : { taskId, unit }, delaySeconds);
+  }
+
+  /** One message naming several tasks (at most TASKS_PER_MESSAGE); the worker runs them in turn. */
+  async sendTasks(taskIds: string[]): Promise<QueuedMessage> {
+    if (taskIds.length === 0 || taskIds.length > TASKS_PER_MESSAGE)
+      throw new RangeError(`a message names 1 to ${TASKS_PER_MESSAGE} tasks, not ${taskIds.length}`);
+    const [taskId, ...more] = taskIds as [string, ...string[]];
+    return this.sendMessage(more.length === 0 ? { taskId } : { taskId, more });
+  }
+
+  private async sendMessage(message: SyncMessage, delaySeconds = 0): Promise<QueuedMessage> {
     const body = Buffer.from(JSON.stringify(message)).toString('base64');
     try {
       const sent = await this.client.sendMessage(body, {

@@ -2,6 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { isTerminal, type TaskStatus } from '../task/status.js';
 import { ensureTable } from './ensure-table.js';
 import { statusCodeOf } from './errors.js';
+import { GroupCommit } from './group-commit.js';
 import type { TaskHeader } from './records.js';
 
 /**
@@ -57,10 +58,15 @@ export const indexRowKey = (taskId: string) => (ID_SPACE - 1n - BigInt(taskId)).
  * repair the row.
  */
 export class TaskIndex {
+  // Index rows of one bucket and hour share a partition: tasks created together list themselves in shared transactions.
+  private readonly writers: Map<TableClient, GroupCommit>;
+
   constructor(
     private readonly table: TableClient,
     private readonly openTable: TableClient = table,
-  ) {}
+  ) {
+    this.writers = new Map([table, openTable].map((t) => [t, new GroupCommit(t)]));
+  }
 
   async init(): Promise<void> {
     if (this.openTable !== this.table) await ensureTable(this.openTable);
@@ -73,8 +79,9 @@ export class TaskIndex {
   /** Lists the task under its header's bucket (idempotent). */
   async put(h: TaskHeader): Promise<void> {
     const bucket = bucketOf(h.status);
-    await this.tableOf(bucket).upsertEntity(
-      {
+    await this.writers.get(this.tableOf(bucket))!.write({
+      op: 'upsert',
+      entity: {
         partitionKey: indexPartition(bucket, h.createdAt),
         rowKey: indexRowKey(h.taskId),
         taskId: h.taskId,
@@ -82,8 +89,8 @@ export class TaskIndex {
         createdAt: h.createdAt,
         ...(h.finishedAt && bucket !== 'OPEN' ? { finishedAt: h.finishedAt } : {}),
       },
-      'Merge',
-    );
+      mode: 'Merge',
+    });
   }
 
   /** Drops the task's row from `bucket`; a row already gone is fine. With `etag`, only the row as read. */
@@ -99,17 +106,32 @@ export class TaskIndex {
     }
   }
 
+  /** The task's row in `bucket`; undefined when there is none. */
+  async find(bucket: IndexBucket, h: Pick<TaskHeader, 'taskId' | 'createdAt'>): Promise<IndexEntry | undefined> {
+    try {
+      const e = await this.tableOf(bucket).getEntity<Record<string, string>>(
+        indexPartition(bucket, h.createdAt),
+        indexRowKey(h.taskId),
+      );
+      return toEntry(bucket, e);
+    } catch (err) {
+      if (statusCodeOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
   /**
    * Records the task's current message on its OPEN row. Only an existing row is updated: a task that finished
    * meanwhile (its row removed) must not be listed OPEN again. False when there was no row to update.
    */
   async recordMessage(h: Pick<TaskHeader, 'taskId' | 'createdAt'>, message: QueuedMessage): Promise<boolean> {
     try {
-      await this.openTable.updateEntity(
-        { partitionKey: indexPartition('OPEN', h.createdAt), rowKey: indexRowKey(h.taskId), ...message },
-        'Merge',
-        { etag: '*' },
-      );
+      await this.writers.get(this.openTable)!.write({
+        op: 'update',
+        entity: { partitionKey: indexPartition('OPEN', h.createdAt), rowKey: indexRowKey(h.taskId), ...message },
+        mode: 'Merge',
+        etag: '*',
+      });
       return true;
     } catch (err) {
       if (statusCodeOf(err) === 404) return false;

@@ -95,6 +95,8 @@ export class TaskStore {
           throw err;
         }
       }
+      // A task stored already ended (SKIPPED at intake) ends here, as `transition` records the others.
+      if (isTerminal(header.status)) recordTaskEnd(header);
       // An answer without the header's ETag costs one read instead.
       return etag ? { header, etag } : (await this.get(header.taskId))!;
     });

@@ -1,4 +1,4 @@
-import type { SyncMessage } from '../store/dispatch-queue.js';
+import { type SyncMessage, tasksOf } from '../store/dispatch-queue.js';
 import { unlessStale } from '../store/errors.js';
 import type { ResourceRow } from '../store/records.js';
 import { isLeaseLive } from '../store/task-lease.js';
@@ -10,14 +10,19 @@ import { fanOut, resumeFannedOut } from './fan-out.js';
 import { expandPolicyTask } from './policy-task.js';
 import { syncPrincipalTask } from './principal-sync.js';
 import { deferTask, failedTaskAttempt, finishTask, giveUpTask, headerKeeper, writeOutcome } from './task-attempt.js';
+import { runTasksInTurn } from './tasks-in-turn.js';
 import { runUnit } from './unit-run.js';
 import { clockOf, fansOut, logOf, maxAttempts, type WorkerDeps, type WorkerOutcome } from './worker-deps.js';
 
 export type { WorkerDeps, WorkerOutcome } from './worker-deps.js';
 
-/** One queue message: a task, or one unit of a fanned-out task. */
+/** One queue message: a task, one unit of a fanned-out task, or several tasks run in turn. */
 export const runDelivery = (message: SyncMessage, deps: WorkerDeps): Promise<WorkerOutcome> =>
-  message.unit !== undefined ? runUnit(message.taskId, message.unit, deps) : runTask(message.taskId, deps);
+  message.unit !== undefined
+    ? runUnit(message.taskId, message.unit, deps)
+    : message.more !== undefined
+      ? runTasksInTurn(tasksOf(message), (taskId) => runTask(taskId, deps), logOf(deps))
+      : runTask(message.taskId, deps);
 
 /**
  * Runs one queue delivery of a task. Safe to run twice: a terminal task is left alone, a task another worker

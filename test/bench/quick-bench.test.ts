@@ -20,6 +20,7 @@ describe('quick bench', () => {
       'principal-sync',
       'sweeper',
       'fan-out',
+      'intake',
     ]);
 
     const tvf = bench.targetedVsFull.raw;
@@ -83,5 +84,9 @@ describe('quick bench', () => {
       expect(Math.min(...f.peakMB)).toBeGreaterThan(0);
     }
     expect(bench.fanOut.raw.map((f) => f.workers)).toEqual([1, 2]);
+    const intake = bench.intake.raw;
+    expect(intake.lonePostRequests).toBe(4); // index row, task transaction, send, message record
+    expect(intake.requestsPerPost).toBeLessThan(3); // the index writes shared under load
+    expect(intake.requestsPerEvent).toBeLessThan(3);
   }, 240_000);
 });

@@ -7,6 +7,7 @@ import { diagnosticsKey } from '../../shared/events/dedupe-key.js';
 import { type DeliveredEvent, type EventBatchSummary, ingestEventBatch } from '../../shared/intake/event-batch.js';
 import { silentLog } from '../../shared/log.js';
 import { tableClient } from '../../shared/store/clients.js';
+import { SyncMessageSchema, tasksOf } from '../../shared/store/dispatch-queue.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 import { runTask } from '../../shared/sync/worker.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
@@ -110,8 +111,8 @@ async function storedTasks(): Promise<StoredView[]> {
 /** The task ids waiting on the sync queue, as the worker's trigger would receive them. */
 async function queuedTaskIds(): Promise<string[]> {
   const { peekedMessageItems } = await s.queue.client.peekMessages({ numberOfMessages: 32 });
-  return peekedMessageItems.map(
-    (m) => (JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as { taskId: string }).taskId,
+  return peekedMessageItems.flatMap((m) =>
+    tasksOf(SyncMessageSchema.parse(JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')))),
   );
 }
 

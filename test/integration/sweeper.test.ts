@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AzuriteHandle } from '../../dev/azurite.js';
 import { warehouseOfKind } from '../../shared/connectors/modules.js';
 import { createTask } from '../../shared/intake/create-task.js';
-import { sweepStaleTasks } from '../../shared/intake/sweep.js';
+import { LOST_MESSAGE_GRACE_SECONDS, sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { silentLog } from '../../shared/log.js';
 import type { TaskHeader } from '../../shared/store/records.js';
 import type { IndexBucket } from '../../shared/store/task-index.js';
@@ -196,5 +196,40 @@ describe('sweeper', () => {
     expect(await sweep()).toMatchObject({ repaired: 1, requeued: 0, redispatched: 0 });
     expect(await indexRow('OPEN', h)).toBe(false);
     expect(await queued()).toEqual([]);
+  });
+
+  it('keeps an OPEN row without its task while its creation may still be under way, and drops it after SWEEP_GRACE_SECONDS', async () => {
+    const h = taskHeader('WAITING', new Date().toISOString());
+    await s.store.index.put(h);
+    const at = (seconds: number) => new Date(Date.parse(h.createdAt) + seconds * 1000);
+    expect(await sweep(at(LOST_MESSAGE_GRACE_SECONDS + 1))).toMatchObject({ repaired: 0, requeued: 0 });
+    expect(await indexRow('OPEN', h)).toBe(true);
+    expect(await sweep(at(61))).toMatchObject({ repaired: 1, requeued: 0 });
+    expect(await indexRow('OPEN', h)).toBe(false);
+  });
+
+  it('looks once at a message naming several tasks and gives each of their rows its new receipt: none is sent again', async () => {
+    const tasks = [];
+    for (let i = 0; i < 3; i++) {
+      const h = taskHeader('WAITING', minutesAgo(30));
+      await s.store.create(h, []);
+      tasks.push(h);
+    }
+    // A delayed message is invisible to a peek, so the sweeper must look at it rather than trust the queue's front.
+    const ids = tasks.map((t) => t.taskId);
+    const body = Buffer.from(JSON.stringify({ taskId: ids[0], more: ids.slice(1) })).toString('base64');
+    const sent = await s.queue.client.sendMessage(body, { visibilityTimeout: 3 });
+    const message = {
+      messageId: sent.messageId,
+      popReceipt: sent.popReceipt,
+      queuedAt: sent.insertedOn.toISOString(),
+      visibleAt: sent.nextVisibleOn.toISOString(),
+    };
+    for (const t of tasks) await s.store.index.recordMessage(t, message);
+
+    expect((await sweep(inMinutes(10))).requeued).toBe(0);
+    expect((await sweep(inMinutes(20))).requeued).toBe(0);
+    await new Promise((r) => setTimeout(r, 3100));
+    expect(await queued()).toEqual([ids[0]]);
   });
 });
