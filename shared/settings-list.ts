@@ -123,9 +123,9 @@ export const COMMON_SETTINGS = [
       'The most tables and views one unit of a fanned-out task syncs: a schema holding more is cut into slices of at most this many (ranges of names, each its own queue message), its own grants synced once after its slices. 10 to 100000.',
   }),
   setting('SWEEP_SCHEDULE', ncrontab, {
-    default: '0 */1 * * * *',
+    default: '*/15 * * * * *',
     description:
-      'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease, found through the status index; it re-sends only a message that is gone from the queue.',
+      'NCRONTAB schedule of the sweeper that re-dispatches tasks stuck in NEW, WAITING, or INPROGRESS with an expired lease, found through the status index; it re-sends only a message that is gone from the queue, and sends the message of a task stored without one (a failed send) 10 s after its creation. A run reads only the open tasks, so a short period costs little.',
   }),
   setting('SWEEP_GRACE_SECONDS', boundedInt(5, 86_400), {
     default: '60',
