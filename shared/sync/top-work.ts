@@ -1,4 +1,5 @@
 import type { StoredTask } from '../store/task-store.js';
+import type { UnitRow } from '../store/unit-store.js';
 import type { ResourceStatus } from '../task/status.js';
 import { type Attempt, type PolicyContext, policyContext, syncUnderLock } from './attempt-sync.js';
 import type { LeaseKeeper } from './lease-keeper.js';
@@ -22,28 +23,33 @@ export async function runTopWork(
 ): Promise<WorkerOutcome> {
   const policies = ctx ?? (await policyContext(deps));
   const taskId = keeper.current.header.taskId;
-  const [rows, stored] = await Promise.all([deps.store.resources(taskId), unitsOf(deps).list(taskId)]);
-  const units = stored.map((s) => s.unit);
+  const rows = await deps.store.resources(taskId);
+  // Units are folded as they are read, so a catalog's thousands of results are never in memory together.
+  const folds = new Map<number, { fold: ResultFold; parts: number }>();
+  for (const row of rows)
+    if (row.status === 'PENDING' && fansOut(row.ref.type, deps))
+      folds.set(row.index, { fold: new ResultFold(deps.profile.containerKind), parts: 0 });
+  const failed: UnitRow[] = [];
+  for await (const { unit: u } of unitsOf(deps).each(taskId)) {
+    const { result, neededAbove, ...named } = u;
+    if (u.status === 'FAILED') failed.push(named);
+    const into = folds.get(u.resourceIndex);
+    if (!into) continue;
+    into.parts++;
+    into.fold.add({
+      status: u.status as ResourceStatus,
+      message: u.message,
+      ...(result ? { result } : {}),
+      ...(neededAbove ? { neededAbove } : {}),
+    });
+  }
   for (const row of rows) {
-    if (row.status !== 'PENDING' || !fansOut(row.ref.type, deps)) continue;
-    const parts = units.filter((u) => u.resourceIndex === row.index);
-    const fold = new ResultFold(deps.profile.containerKind);
-    for (const u of parts)
-      fold.add({
-        status: u.status as ResourceStatus,
-        message: u.message,
-        ...(u.result ? { result: u.result } : {}),
-        ...(u.neededAbove ? { neededAbove: u.neededAbove } : {}),
-      });
-    const top = await syncUnderLock(row.ref, attempt, policies, deps, fold.neededOnTop());
+    const into = folds.get(row.index);
+    if (!into) continue;
+    const top = await syncUnderLock(row.ref, attempt, policies, deps, into.fold.neededOnTop());
     if ('busyMs' in top) return deferTask(keeper, deps, top.busyMs, claimed);
-    const outcome = top.status === 'SKIPPED' ? top : fold.outcome(parts.length, top);
+    const outcome = top.status === 'SKIPPED' ? top : into.fold.outcome(into.parts, top);
     if (!(await writeOutcome(keeper, row, outcome, deps))) return 'claimed_elsewhere';
   }
-  return finishTask(
-    keeper,
-    deps,
-    policies.snapshot.version,
-    units.filter((u) => u.status === 'FAILED'),
-  );
+  return finishTask(keeper, deps, policies.snapshot.version, failed);
 }
