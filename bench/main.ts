@@ -9,12 +9,25 @@ import { verdict } from './harness.js';
 import { ALONE, runBench } from './run.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    // fan-out alone, a smaller or larger run than the mode's: --tables 10000 --schemas 100 --workers 1,2 --latency 100
+    tables: { type: 'string' },
+    schemas: { type: 'string' },
+    workers: { type: 'string' },
+    latency: { type: 'string' },
+  },
 });
 if (values.only !== undefined) {
   const row = ALONE[values.only];
   if (!row) throw new Error(`--only knows ${Object.keys(ALONE).join(', ')}, not ${values.only}`);
-  const r = await row(values.quick);
+  const r = await row(values.quick, {
+    ...(values.tables ? { tables: Number(values.tables) } : {}),
+    ...(values.schemas ? { schemas: Number(values.schemas) } : {}),
+    ...(values.workers ? { workers: values.workers.split(',').map(Number) } : {}),
+    ...(values.latency ? { latencyMs: Number(values.latency) } : {}),
+  });
   for (const f of r.figures)
     console.log(
       `${f.target ? verdict(f).padEnd(4) : '    '}  ${r.title}: ${f.label} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}${f.note ? ` [${f.note}]` : ''}`,

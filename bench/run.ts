@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Api, api } from './api.js';
 import { type Burst, burst } from './burst.js';
-import { type FanOut, fanOut } from './fan-out.js';
+import { type FanOut, type FanOutSettings, fanOut } from './fan-out.js';
 import { type BenchResult, now, progress, setQuiet } from './harness.js';
 import { startBenchHost } from './host-child.js';
 import { type Ingest, ingest } from './ingest.js';
@@ -76,8 +76,11 @@ const SETTINGS = {
 };
 
 /** One row alone (`npm run bench -- --only <name>`), with the mode's settings: printed, nothing written. */
-export const ALONE: Record<string, (quick: boolean) => Promise<BenchResult>> = {
-  'fan-out': (quick) => fanOut(SETTINGS[quick ? 'quick' : 'full'].fanOut),
+export const ALONE: Record<
+  string,
+  (quick: boolean, fanOutOverrides?: Partial<FanOutSettings>) => Promise<BenchResult>
+> = {
+  'fan-out': (quick, overrides) => fanOut({ ...SETTINGS[quick ? 'quick' : 'full'].fanOut, ...overrides }),
   'policy-change': (quick) => policyChange(SETTINGS[quick ? 'quick' : 'full'].policyChange),
   principals: (quick) => principalSync(SETTINGS[quick ? 'quick' : 'full'].principals),
   sweeper: (quick) => sweeperBench(SETTINGS[quick ? 'quick' : 'full'].sweeper),

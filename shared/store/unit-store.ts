@@ -50,6 +50,9 @@ export const unitKey = (resourceIndex: number, n: number) =>
   `u${String(resourceIndex).padStart(5, '0')}-${String(n).padStart(5, '0')}`;
 export const isUnitFinished = (s: UnitStatus) => s === 'SUCCESS' || s === 'FAILED' || s === 'SKIPPED';
 
+/** Units per storage page when they are read one after another (Table Storage's own page is up to 1,000). */
+export const UNITS_PER_PAGE = 100;
+
 /** Table Storage's transaction limit, one of which is the header that guards every batch. */
 const UNITS_PER_BATCH = 99;
 
@@ -58,13 +61,25 @@ export class UnitStore {
   constructor(private readonly table: TableClient) {}
 
   async list(taskId: string): Promise<StoredUnit[]> {
-    return guard(async () => {
-      const units: StoredUnit[] = [];
-      const filter = odata`PartitionKey eq ${taskId} and RowKey ge 'u' and RowKey lt 'v'`;
-      for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
-        units.push({ unit: fromUnitEntity(e), etag: e.etag });
-      return units.sort((a, b) => a.unit.key.localeCompare(b.unit.key));
-    });
+    const units: StoredUnit[] = [];
+    for await (const u of this.each(taskId)) units.push(u);
+    return units.sort((a, b) => a.unit.key.localeCompare(b.unit.key));
+  }
+
+  /**
+   * A task's units one at a time, read a page of UNITS_PER_PAGE at a time (each may carry a result of up to 32K
+   * characters): a reader that folds them holds one page, never every unit of a catalog.
+   */
+  async *each(taskId: string): AsyncGenerator<StoredUnit> {
+    const filter = odata`PartitionKey eq ${taskId} and RowKey ge 'u' and RowKey lt 'v'`;
+    const pages = this.table
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: UNITS_PER_PAGE });
+    for (;;) {
+      const page = await guard(() => pages.next());
+      if (page.done) return;
+      for (const e of page.value) yield { unit: fromUnitEntity(e), etag: e.etag };
+    }
   }
 
   /** Keeps the grants an attempt's objects need above them, before it settles the unit: what its final row says of them. */

@@ -1,4 +1,5 @@
 import type { StoredTask } from '../store/task-store.js';
+import type { UnitRow } from '../store/unit-store.js';
 import type { ResourceStatus } from '../task/status.js';
 import { type Attempt, type PolicyContext, policyContext, syncUnderLock } from './attempt-sync.js';
 import type { LeaseKeeper } from './lease-keeper.js';
@@ -24,14 +25,25 @@ export async function runTopWork(
 ): Promise<WorkerOutcome> {
   const policies = ctx ?? (await policyContext(deps));
   const taskId = keeper.current.header.taskId;
-  const [rows, stored] = await Promise.all([deps.store.resources(taskId), unitsOf(deps).list(taskId)]);
-  const units = stored.map((s) => s.unit);
-  const sliced = new SlicedSchemas(units, deps);
+  const rows = await deps.store.resources(taskId);
   const folds = new Map(
     rows
       .filter((row) => row.status === 'PENDING' && fansOut(row.ref.type, deps))
       .map((row) => [row.index, new ResultFold(deps.profile.containerKind)]),
   );
+  // Units are folded as they are read, so a catalog's thousands of results are never in memory together; what is kept
+  // of each is its key, place, status and needs.
+  const units: UnitRow[] = [];
+  for await (const { unit } of unitsOf(deps).each(taskId)) {
+    const { result, ...kept } = unit;
+    units.push(kept);
+    folds.get(unit.resourceIndex)?.add({
+      status: unit.status as ResourceStatus,
+      message: unit.message,
+      ...(result ? { result } : {}),
+    });
+  }
+  const sliced = new SlicedSchemas(units, deps);
   const indexOf = new Map(units.map((u) => [u.key, u.resourceIndex]));
   await unitsOf(deps).needs(taskId, units, (key, grants) => {
     folds.get(indexOf.get(key) ?? -1)?.need(grants);
@@ -40,18 +52,12 @@ export async function runTopWork(
   for (const row of rows) {
     const fold = folds.get(row.index);
     if (!fold) continue;
-    const parts = units.filter((u) => u.resourceIndex === row.index);
-    for (const u of parts)
-      fold.add({
-        status: u.status as ResourceStatus,
-        message: u.message,
-        ...(u.result ? { result: u.result } : {}),
-      });
     const busy = await sliced.syncOwn(row.index, attempt, policies, deps, (own) => fold.add(own));
     if (busy) return deferTask(keeper, deps, busy.busyMs, claimed);
     const top = await syncUnderLock(row.ref, attempt, policies, deps, fold.neededOnTop());
     if ('busyMs' in top) return deferTask(keeper, deps, top.busyMs, claimed);
     // Slices of one schema are one schema to the reader of the result.
+    const parts = units.filter((u) => u.resourceIndex === row.index);
     const schemas = new Set(parts.map((u) => JSON.stringify(deps.profile.resourcePath(u.ref)))).size;
     const outcome = top.status === 'SKIPPED' ? top : fold.outcome(schemas, top);
     if (!(await writeOutcome(keeper, row, outcome, deps))) return 'claimed_elsewhere';

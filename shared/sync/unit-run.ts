@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../backoff.js';
 import { leaseEnd } from '../store/task-lease.js';
 import type { StoredTask } from '../store/task-store.js';
 import { isUnitFinished, type StoredUnit, type UnitRow } from '../store/unit-store.js';
@@ -18,6 +20,10 @@ import {
   type WorkerDeps,
   type WorkerOutcome,
 } from './worker-deps.js';
+
+/** The first wait after a lost settle race (about one storage round trip), and the longest. */
+const SETTLE_BACKOFF_MS = 20;
+const SETTLE_BACKOFF_CAP_MS = 1_000;
 
 type Final = Pick<UnitRow, 'status' | 'message'> &
   Partial<Pick<UnitRow, 'result' | 'needsInline' | 'needRows' | 'lastError'>>;
@@ -163,7 +169,10 @@ async function settle(
 ): Promise<WorkerOutcome> {
   const clock = clockOf(deps);
   const units = unitsOf(deps);
-  for (;;) {
+  for (let lost = 0; ; lost++) {
+    // Every unit of a task settles on its one header: after losing a race, wait a little, and longer each time, so
+    // that the units finishing together take turns instead of all reading and losing again at once.
+    if (lost > 0) await sleep(Math.min(SETTLE_BACKOFF_CAP_MS, backoffDelay(lost, SETTLE_BACKOFF_MS)));
     const task = await deps.store.get(taskId);
     if (!task || isTerminal(task.header.status)) return 'already_terminal';
     const now = clock();

@@ -82,6 +82,11 @@ describe('quick bench', () => {
       expect(f.statuses.every((x) => x === 'SUCCESS')).toBe(true);
       expect(f.units).toBe(4);
       expect(Math.min(...f.peakMB)).toBeGreaterThan(0);
+      // Each process measured (a pid not found would leave 0); with 4 units one worker may get none of them.
+      expect(Object.keys(f.cpu)).toHaveLength(f.workers + 3);
+      const workers = Object.entries(f.cpu).filter(([name]) => name.startsWith('worker'));
+      expect(workers.reduce((a, [, seconds]) => a + seconds, 0)).toBeGreaterThan(0);
+      expect([f.cpu.emulator, f.cpu['azurite table']].every((seconds) => seconds! > 0)).toBe(true);
     }
     expect(bench.fanOut.raw.map((f) => f.workers)).toEqual([1, 2]);
     const intake = bench.intake.raw;

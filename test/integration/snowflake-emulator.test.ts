@@ -707,3 +707,59 @@ describe('Snowflake emulator: counts and ranges of names', () => {
     ).toEqual(['INVOICES', '\u{FF5E}']);
   });
 });
+
+describe('the Snowflake emulator at the size of a large account', () => {
+  const SCHEMAS = 500;
+  const TABLES = 100;
+  const wide: SnowflakeCatalog = {
+    databases: [
+      {
+        name: 'BIG',
+        schemas: Array.from({ length: SCHEMAS }, (_, s) => ({
+          name: `S${s}`,
+          tables: Array.from({ length: TABLES }, (_, t) => ({
+            name: `T${t}`,
+            kind: 'TABLE' as const,
+            columns: [{ name: 'A', type: 'VARCHAR' }],
+          })),
+        })),
+      },
+    ],
+    roles: [{ name: 'READER' }, { name: 'WRITER' }, { name: 'LATE' }],
+    grants: [],
+  };
+
+  // A full sync grants on every table, one schema per request, each read first: when a GRANT or that read scans
+  // every grant in the account, the emulator's work grows with the square of the catalog and becomes the bench's
+  // bottleneck instead of the service it measures. Seeding 100,000 grants alone took minutes that way.
+  it("costs a GRANT and a schema's TABLE_PRIVILEGES read that schema's grants, not the account's", async () => {
+    const big = await startSnowflakeEmulator({ catalog: wide });
+    const c = await connect(big);
+    try {
+      for (let s = 0; s < SCHEMAS; s++)
+        for (let t = 0; t < TABLES; t++)
+          for (const grantee of ['READER', 'WRITER'])
+            big.account.grant({
+              privilege: 'SELECT',
+              on: { type: 'TABLE', path: ['BIG', `S${s}`, `T${t}`] },
+              grantee,
+              grantedBy: 'SYSADMIN',
+              grantOption: false,
+            });
+      for (let s = 0; s < 20; s++) {
+        const grants = Array.from({ length: TABLES }, (_, t) => `GRANT SELECT ON TABLE BIG.S${s}.T${t} TO ROLE LATE;`);
+        await exec(c, `BEGIN\n${grants.join('\n')}\nEND;`);
+        const rows = await exec(
+          c,
+          'SELECT GRANTEE FROM BIG.INFORMATION_SCHEMA.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = ?',
+          [`S${s}`],
+        );
+        expect(rows).toHaveLength(3 * TABLES);
+      }
+    } finally {
+      await close(c);
+      await big.stop();
+    }
+    // No timed assertion: a few seconds here, while an emulator that scans the account per GRANT runs past this limit.
+  }, 120_000);
+});

@@ -91,7 +91,8 @@ export class Account {
   private roleGrantList: RoleGrant[] = [];
   /** Masking and row access policies and their attachments. */
   readonly policies = new PolicyStore();
-  private grantList: GrantRecord[] = [];
+  /** Every grant, in the order given; a set, so a grant or revoke costs its object's grants, not the account's. */
+  private grantList = new Set<GrantRecord>();
   /**
    * Global privileges (MANAGE GRANTS, APPLY MASKING POLICY, CREATE ROLE, ...) by role, granted ON ACCOUNT: SHOW GRANTS TO
    * ROLE lists them with `granted_on` ACCOUNT.
@@ -158,7 +159,7 @@ export class Account {
     else if (path.length === 3 && d !== undefined && s !== undefined && t !== undefined)
       dropped = this.schema(d, s)?.tables.delete(t) ?? false;
     if (dropped) {
-      this.grantList = this.grantList.filter((g) => !startsWith(g.on.path, path));
+      this.grantList = new Set([...this.grantList].filter((g) => !startsWith(g.on.path, path)));
       this.reindex();
     }
     return dropped;
@@ -176,7 +177,7 @@ export class Account {
   }
   dropRole(name: string): void {
     this.roles.delete(name);
-    this.grantList = this.grantList.filter((g) => g.grantee !== name);
+    this.grantList = new Set([...this.grantList].filter((g) => g.grantee !== name));
     // A dropped role leaves every hierarchy it was part of, both as the role granted and as a grantee.
     this.roleGrantList = this.roleGrantList.filter(
       (g) => g.role !== name && !(g.grantee.type === 'ROLE' && g.grantee.name === name),
@@ -235,13 +236,13 @@ export class Account {
 
   /** Adds a grant; a privilege already held is a no-op (as in Snowflake), except that it can gain the grant option. */
   grant(g: Omit<GrantRecord, 'createdOn'>): void {
-    const existing = this.grantList.find((x) => sameGrant(x, g));
+    const existing = this.grantsOnObject(g.on.type, g.on.path).find((x) => sameGrant(x, g));
     if (existing) {
       existing.grantOption ||= g.grantOption;
       return;
     }
     const record = { ...g, on: { type: g.on.type, path: [...g.on.path] }, createdOn: this.now() };
-    this.grantList.push(record);
+    this.grantList.add(record);
     const key = objectKey(g.on.type, g.on.path);
     this.byObject.set(key, [...(this.byObject.get(key) ?? []), record]);
     if (g.privilege === 'OWNERSHIP') this.owners.set(objectKey(g.on.type, g.on.path), g.grantee);
@@ -253,10 +254,10 @@ export class Account {
     grantOptionOnly = false,
   ): void {
     if (grantOptionOnly) {
-      for (const x of this.grantList) if (sameGrant(x, g)) x.grantOption = false;
+      for (const x of this.grantsOnObject(g.on.type, g.on.path)) if (sameGrant(x, g)) x.grantOption = false;
       return;
     }
-    this.grantList = this.grantList.filter((x) => !sameGrant(x, g));
+    for (const x of this.grantsOnObject(g.on.type, g.on.path)) if (sameGrant(x, g)) this.grantList.delete(x);
     const key = objectKey(g.on.type, g.on.path);
     this.byObject.set(
       key,
@@ -268,7 +269,7 @@ export class Account {
 
   private reindex(): void {
     this.owners = new Map(
-      this.grantList
+      [...this.grantList]
         .filter((g) => g.privilege === 'OWNERSHIP')
         .map((g) => [objectKey(g.on.type, g.on.path), g.grantee]),
     );
@@ -290,12 +291,12 @@ export class Account {
   }
 
   grantRecords(filter?: (g: GrantRecord) => boolean): GrantRecord[] {
-    return filter ? this.grantList.filter(filter) : [...this.grantList];
+    return filter ? [...this.grantList].filter(filter) : [...this.grantList];
   }
 
   /** Every grant in the account, for assertions: `grants().filter((g) => g.on.name === 'SALES.PUBLIC.ORDERS')`. */
   grants(): GrantView[] {
-    return this.grantList.map((g) => ({
+    return [...this.grantList].map((g) => ({
       privilege: g.privilege,
       on: { type: g.on.type, name: displayPath(g.on.path) },
       to: g.grantee,

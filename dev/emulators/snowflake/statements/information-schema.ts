@@ -189,7 +189,7 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       COMMENT: s.name === INFORMATION_SCHEMA ? 'Views describing the contents of schemas in this database' : null,
     })),
   }),
-  TABLE_PRIVILEGES: (account, db, _pins, sight) => ({
+  TABLE_PRIVILEGES: (account, db, pins, sight) => ({
     columns: [
       text('GRANTOR'),
       text('GRANTEE'),
@@ -201,13 +201,9 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       text('WITH_HIERARCHY'),
       ts('CREATED'),
     ],
-    rows: account
-      .grantRecords(
-        (g) =>
-          (g.on.type === 'TABLE' || g.on.type === 'VIEW') &&
-          g.on.path[0] === db.name &&
-          sight.sees(g.on.type, g.on.path),
-      )
+    rows: tablesIn(db, pins)
+      .flatMap(({ schema, t }) => account.grantsOnObject(t.kind, [db.name, schema, t.name]))
+      .filter((g) => sight.sees(g.on.type, g.on.path))
       .map((g) => ({
         GRANTOR: g.grantedBy,
         GRANTEE: g.grantee,
@@ -236,8 +232,12 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
       text('IS_GRANTABLE'),
       ts('CREATED'),
     ],
-    rows: account
-      .grantRecords((g) => (g.on.type === 'DATABASE' || g.on.type === 'SCHEMA') && sight.sees(g.on.type, g.on.path))
+    rows: [...account.databases.values()]
+      .flatMap((d) => [
+        ...account.grantsOnObject('DATABASE', [d.name]),
+        ...[...d.schemas.keys()].flatMap((s) => account.grantsOnObject('SCHEMA', [d.name, s])),
+      ])
+      .filter((g) => sight.sees(g.on.type, g.on.path))
       .map((g) => ({
         GRANTOR: g.grantedBy,
         GRANTEE: g.grantee,
@@ -252,12 +252,17 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, ViewBuilder> = {
   }),
 };
 
-function objects(db: Database, pins: Pins, sight: Sight): { schema: string; t: import('../account.js').TableObject }[] {
+/** The tables and views of `db` the pins leave, whoever may see them. */
+function tablesIn(db: Database, pins: Pins): { schema: string; t: import('../account.js').TableObject }[] {
   const schemas =
     pins.TABLE_SCHEMA === undefined ? [...db.schemas.values()] : [db.schemas.get(pins.TABLE_SCHEMA) ?? []].flat();
   return schemas.flatMap((s) => {
     const tables =
       pins.TABLE_NAME === undefined ? [...s.tables.values()] : [s.tables.get(pins.TABLE_NAME) ?? []].flat();
-    return tables.filter((t) => sight.sees(t.kind, [db.name, s.name, t.name])).map((t) => ({ schema: s.name, t }));
+    return tables.map((t) => ({ schema: s.name, t }));
   });
+}
+
+function objects(db: Database, pins: Pins, sight: Sight): { schema: string; t: import('../account.js').TableObject }[] {
+  return tablesIn(db, pins).filter(({ schema, t }) => sight.sees(t.kind, [db.name, schema, t.name]));
 }
