@@ -177,7 +177,7 @@ describe('the policy watcher against a Ranger Admin stand-in, Azurite and the Sn
     expect(rowsOf(views)).toEqual([['table', '"SALES"."FINANCE"."PAYMENTS"']]);
     const listings = rig.emulator.control.statements().filter((s) => /^SHOW|INFORMATION_SCHEMA\.TABLES/.test(s.sql));
     expect(listings.map((s) => s.sql)).toEqual([
-      'SELECT TABLE_SCHEMA, TABLE_NAME FROM "SALES".INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ?',
+      'SELECT TABLE_SCHEMA, TABLE_NAME FROM "SALES".INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
     ]);
   });
 
