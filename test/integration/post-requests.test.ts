@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AzuriteHandle, startAzurite } from '../../dev/azurite.js';
 import { createVerifier, mintToken } from '../../shared/auth/index.js';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
-import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
+import type { TaskApiDeps } from '../../shared/http/task-api.js';
 import { silentLog } from '../../shared/log.js';
 import { queueClient, tableClient } from '../../shared/store/clients.js';
 import { DispatchQueue } from '../../shared/store/dispatch-queue.js';
 import { TaskStore } from '../../shared/store/task-store.js';
-import { TEST_SECRET } from '../support/api-client.js';
+import { postTableSync, TEST_SECRET } from '../support/api-client.js';
 import { endpointOf, type FaultProxy, proxiedConnectionString, startFaultProxy } from '../support/fault-proxy.js';
-import { apiRequest } from '../support/problem-shape.js';
 
 // Storage requests per POST, counted where storage sees them: a proxy in front of Azurite's table and queue endpoints
 // (an entity-group transaction is one request).
@@ -40,21 +39,7 @@ afterAll(async () => {
 });
 
 const requests = () => tables.requests() + queues.requests();
-const post = (i: number) =>
-  postTask(
-    apiRequest(
-      'POST',
-      'http://localhost/policysync/api/v1/task',
-      { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      JSON.stringify({
-        type: 'RESOURCE_SYNC',
-        requestInfo: {
-          resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: `T${i}` } }],
-        },
-      }),
-    ),
-    deps,
-  );
+const post = (i: number) => postTableSync(deps, token, `T${i}`);
 
 describe('storage requests per POST', () => {
   it('costs a lone POST 4 requests: its index row, the task transaction (WAITING with its resources), the send, the message record', async () => {

@@ -54,11 +54,29 @@ function policyFile(name: string, levels: Record<string, string>, who: Record<st
   return file;
 }
 
+interface EmulatorControl {
+  statements(): { sql: string }[];
+  reset(): void;
+}
+
 interface Rig {
   storage: TestStorage;
   deps: WorkerDeps;
   statements(): string[];
   reset(): void;
+}
+
+/** A warehouse rig that fans out through its queue, coalesces, and cuts schemas at MAX tables. */
+function sliced<R extends Omit<Rig, 'statements' | 'reset'> & { emulator: { control: EmulatorControl } }>(
+  base: R,
+): R & Rig {
+  base.deps.queue = base.storage.queue;
+  base.deps.coalescing = { states: base.storage.states, queue: base.storage.queue };
+  base.deps.unitMaxTables = MAX;
+  return Object.assign(base, {
+    statements: () => base.emulator.control.statements().map((s) => s.sql),
+    reset: () => base.emulator.control.reset(),
+  });
 }
 
 async function submit(rig: Rig, warehouse: WarehouseModule, resources: ResourceRef[]) {
@@ -112,13 +130,7 @@ describe('a Snowflake schema of 1,200 tables with UNIT_MAX_TABLES=500', () => {
         { roles: ['analyst'] },
       ),
     );
-    base.deps.queue = base.storage.queue;
-    base.deps.coalescing = { states: base.storage.states, queue: base.storage.queue };
-    base.deps.unitMaxTables = MAX;
-    rig = Object.assign(base, {
-      statements: () => base.emulator.control.statements().map((s) => s.sql),
-      reset: () => base.emulator.control.reset(),
-    });
+    rig = sliced(base);
   }, 60_000);
   afterAll(() => rig?.stop());
 
@@ -256,13 +268,7 @@ describe('a Unity Catalog schema of 1,200 tables with UNIT_MAX_TABLES=500', () =
         { groups: ['analysts'] },
       ),
     );
-    base.deps.queue = base.storage.queue;
-    base.deps.coalescing = { states: base.storage.states, queue: base.storage.queue };
-    base.deps.unitMaxTables = MAX;
-    rig = Object.assign(base, {
-      statements: () => base.emulator.control.statements().map((s) => s.sql),
-      reset: () => base.emulator.control.reset(),
-    });
+    rig = sliced(base);
   }, 60_000);
   afterAll(() => rig?.stop());
 

@@ -4,6 +4,7 @@ import { loadConfig } from '../../shared/config.js';
 import { startTelemetry, type Telemetry } from '../../shared/telemetry/setup.js';
 import { inSpan } from '../../shared/telemetry/spans.js';
 import { activeTraceparent } from '../../shared/telemetry/trace-context.js';
+import { MINIMAL_SETTINGS } from '../support/minimal-settings.js';
 
 // APPLICATIONINSIGHTS_CONNECTION_STRING registers Azure Monitor's distro. Nothing here reaches Azure: its exports
 // fail for want of a managed identity, which is all this machine lacks.
@@ -12,13 +13,7 @@ let telemetry: Telemetry;
 beforeAll(async () => {
   telemetry = await startTelemetry(
     loadConfig({
-      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-      JWT_SECRET: 'x'.repeat(32),
-      POLICY_FILE: 'p.json',
-      CONNECTOR_KIND: 'snowflake',
-      SNOWFLAKE_ACCOUNT: 'acme',
-      SNOWFLAKE_USERNAME: 'POLICYSYNC',
-      SNOWFLAKE_PASSWORD: 'p',
+      ...MINIMAL_SETTINGS,
       APPLICATIONINSIGHTS_CONNECTION_STRING:
         'InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=https://ingest.invalid/',
     }),

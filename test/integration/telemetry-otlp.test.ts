@@ -6,6 +6,7 @@ import { startTelemetry, type Telemetry } from '../../shared/telemetry/setup.js'
 import { inStatementSpan } from '../../shared/telemetry/statement-telemetry.js';
 import { inTaskCreationSpan } from '../../shared/telemetry/task-creation.js';
 import { recordTaskEnd } from '../../shared/telemetry/task-telemetry.js';
+import { MINIMAL_SETTINGS } from '../support/minimal-settings.js';
 
 // OTEL_EXPORTER_OTLP_ENDPOINT as `npm start` reads it: the OTLP/HTTP exporters post to <endpoint>/v1/traces and
 // <endpoint>/v1/metrics, here a server of the test's own.
@@ -28,13 +29,7 @@ beforeAll(async () => {
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   telemetry = await startTelemetry(
     loadConfig({
-      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-      JWT_SECRET: 'x'.repeat(32),
-      POLICY_FILE: 'p.json',
-      CONNECTOR_KIND: 'snowflake',
-      SNOWFLAKE_ACCOUNT: 'acme',
-      SNOWFLAKE_USERNAME: 'POLICYSYNC',
-      SNOWFLAKE_PASSWORD: 'p',
+      ...MINIMAL_SETTINGS,
       CONNECTOR_INSTANCE: 'otlp-test',
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
     }),

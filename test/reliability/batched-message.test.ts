@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
-import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../shared/connectors/snowflake/profile.js';
 import { ingestEventBatch } from '../../shared/intake/event-batch.js';
 import { type Log, silentLog } from '../../shared/log.js';
-import { managedScope } from '../../shared/plan/scope.js';
-import { parsePolicies } from '../../shared/policy/index.js';
 import { type SyncMessage, SyncMessageSchema, tasksOf } from '../../shared/store/dispatch-queue.js';
 import { runDelivery, type WorkerDeps } from '../../shared/sync/worker.js';
 import type { ResourceRef } from '../../shared/task/request.js';
 import { fixtureCatalog } from '../support/memory/fixture-catalog.js';
 import { MemoryConnector } from '../support/memory/memory-connector.js';
+import { selectWorkerDeps } from '../support/memory/select-worker-deps.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
 // Promise 1 and 2 for a message that names many tasks (an Event Hub batch's): a worker that dies part way leaves the
@@ -32,26 +30,7 @@ function catalogWith(tables: string[]) {
 }
 
 function workerDeps(connector: MemoryConnector, extra: Partial<WorkerDeps> = {}): WorkerDeps {
-  return {
-    store: s.store,
-    queue: s.queue,
-    connector,
-    leaseSeconds: LEASE_SECONDS,
-    policies: {
-      current: async () =>
-        parsePolicies([
-          {
-            id: 1,
-            name: 'analysts read public',
-            resources: { database: { values: ['SALES'] }, schema: { values: ['PUBLIC'] }, table: { values: ['*'] } },
-            policyItems: [{ accesses: [{ type: 'select' }], roles: ['ANALYST'] }],
-          },
-        ]),
-    },
-    profile: snowflakeProfile({ userRoleTemplate: '{name}', case: 'upper' }),
-    scope: managedScope({ ignoreRoles: ['SYSADMIN'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES }),
-    ...extra,
-  };
+  return selectWorkerDeps(s.store, { queue: s.queue, connector, leaseSeconds: LEASE_SECONDS, ...extra });
 }
 
 /** Ingests one Event Hub batch naming `tables` and returns the one message its tasks were sent in. */

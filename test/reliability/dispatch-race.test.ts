@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
-import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../shared/connectors/snowflake/profile.js';
 import { createTask } from '../../shared/intake/create-task.js';
 import { sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { silentLog } from '../../shared/log.js';
-import { managedScope } from '../../shared/plan/scope.js';
-import { parsePolicies } from '../../shared/policy/index.js';
 import type { DispatchQueue } from '../../shared/store/dispatch-queue.js';
 import type { TaskHeader } from '../../shared/store/records.js';
 import type { StoredTask, TaskStore } from '../../shared/store/task-store.js';
 import { runTask, type WorkerDeps, type WorkerOutcome } from '../../shared/sync/worker.js';
 import { newTaskId } from '../../shared/task/task-id.js';
-import { fixtureCatalog } from '../support/memory/fixture-catalog.js';
-import { MemoryConnector } from '../support/memory/memory-connector.js';
+import { selectWorkerDeps } from '../support/memory/select-worker-deps.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 
 // Promise 1 (none stuck): a worker that receives a task's message the instant it is enqueued - before the
@@ -26,24 +22,7 @@ afterAll(async () => {
   await s.azurite.stop();
 });
 
-const deps = (store: TaskStore): WorkerDeps => ({
-  store,
-  connector: new MemoryConnector(fixtureCatalog()),
-  leaseSeconds: 60,
-  policies: {
-    current: async () =>
-      parsePolicies([
-        {
-          id: 1,
-          name: 'p',
-          resources: { database: { values: ['SALES'] }, schema: { values: ['*'] }, table: { values: ['*'] } },
-          policyItems: [{ accesses: [{ type: 'select' }], roles: ['ANALYST'] }],
-        },
-      ]),
-  },
-  profile: snowflakeProfile({ userRoleTemplate: '{name}', case: 'upper' }),
-  scope: managedScope({ ignoreRoles: ['SYSADMIN'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES }),
-});
+const deps = (store: TaskStore): WorkerDeps => selectWorkerDeps(store);
 
 /**
  * A queue whose send hands the message to a worker at once: the worker reads the task now (as it stands when the

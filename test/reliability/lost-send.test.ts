@@ -3,21 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AzuriteHandle, startAzurite } from '../../dev/azurite.js';
 import { createVerifier, mintToken } from '../../shared/auth/index.js';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
-import { SNOWFLAKE_PRIVILEGES, snowflakeProfile } from '../../shared/connectors/snowflake/profile.js';
-import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
+import type { TaskApiDeps } from '../../shared/http/task-api.js';
 import { LOST_MESSAGE_GRACE_SECONDS, sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { silentLog } from '../../shared/log.js';
-import { managedScope } from '../../shared/plan/scope.js';
-import { parsePolicies } from '../../shared/policy/index.js';
 import { queueClient, tableClient } from '../../shared/store/clients.js';
 import { DispatchQueue, SyncMessageSchema } from '../../shared/store/dispatch-queue.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 import { runDelivery, type WorkerDeps } from '../../shared/sync/worker.js';
-import { TEST_SECRET } from '../support/api-client.js';
+import { postTableSync, TEST_SECRET } from '../support/api-client.js';
 import { endpointOf, type FaultProxy, proxiedConnectionString, startFaultProxy } from '../support/fault-proxy.js';
-import { fixtureCatalog } from '../support/memory/fixture-catalog.js';
-import { MemoryConnector } from '../support/memory/memory-connector.js';
-import { apiRequest } from '../support/problem-shape.js';
+import { selectWorkerDeps } from '../support/memory/select-worker-deps.js';
 
 // Promise 1 (none stuck) when the queue refuses a POST's send: the task is stored, the caller gets 202, and the task
 // runs within seconds, by the intake's own retry or, when that fails too, by the sweeper's rule for a row without a
@@ -61,41 +56,9 @@ function apiDeps(sendRetryDelaysMs?: number[]): TaskApiDeps {
   };
 }
 
-const workerDeps = (): WorkerDeps => ({
-  store: direct.store,
-  queue: direct.queue,
-  connector: new MemoryConnector(fixtureCatalog()),
-  leaseSeconds: 30,
-  policies: {
-    current: async () =>
-      parsePolicies([
-        {
-          id: 1,
-          name: 'p',
-          resources: { database: { values: ['SALES'] }, schema: { values: ['*'] }, table: { values: ['*'] } },
-          policyItems: [{ accesses: [{ type: 'select' }], roles: ['ANALYST'] }],
-        },
-      ]),
-  },
-  profile: snowflakeProfile({ userRoleTemplate: '{name}', case: 'upper' }),
-  scope: managedScope({ ignoreRoles: ['SYSADMIN'], ignoreObjects: [], managedPrivileges: SNOWFLAKE_PRIVILEGES }),
-});
+const workerDeps = (): WorkerDeps => selectWorkerDeps(direct.store, { queue: direct.queue, leaseSeconds: 30 });
 
-const post = (deps: TaskApiDeps) =>
-  postTask(
-    apiRequest(
-      'POST',
-      'http://localhost/policysync/api/v1/task',
-      { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      JSON.stringify({
-        type: 'RESOURCE_SYNC',
-        requestInfo: {
-          resources: [{ type: 'table', values: { database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' } }],
-        },
-      }),
-    ),
-    deps,
-  );
+const post = (deps: TaskApiDeps) => postTableSync(deps, token, 'ORDERS');
 
 /**
  * Runs the host's side until `taskId` is terminal or `deadlineMs` passes: a worker polling the queue every 100 ms and,

@@ -1,4 +1,6 @@
 import { mintToken } from '../../shared/auth/index.js';
+import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
+import { apiRequest } from './problem-shape.js';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
@@ -40,3 +42,15 @@ export const tableRequest = (table: string, schema = 'PUBLIC', database = 'SALES
   type: 'RESOURCE_SYNC',
   requestInfo: { resources: [{ type: 'table', values: { database, schema, table } }] },
 });
+
+/** POSTs a one-table sync straight to the API handler (no HTTP server), as `token`'s holder. */
+export const postTableSync = (deps: TaskApiDeps, token: string, table: string) =>
+  postTask(
+    apiRequest(
+      'POST',
+      'http://localhost/policysync/api/v1/task',
+      { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      JSON.stringify(tableRequest(table)),
+    ),
+    deps,
+  );

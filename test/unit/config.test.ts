@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../shared/config.js';
 import { WITH_MEMORY } from '../support/memory/memory-module.js';
+import { MINIMAL_SETTINGS } from '../support/minimal-settings.js';
 
-const base = {
-  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-  JWT_SECRET: 'x'.repeat(32),
-  POLICY_FILE: 'p.json',
-  CONNECTOR_KIND: 'snowflake',
-  SNOWFLAKE_ACCOUNT: 'acme',
-  SNOWFLAKE_USERNAME: 'POLICYSYNC',
-  SNOWFLAKE_PASSWORD: 'p',
-};
+const base = MINIMAL_SETTINGS;
 
 describe('loadConfig', () => {
   it('names every bad or missing setting in one error', () => {

@@ -4,16 +4,9 @@ import { loadConfig } from '../../../shared/config.js';
 import { startTelemetry, telemetryChoice } from '../../../shared/telemetry/setup.js';
 import { inSpan } from '../../../shared/telemetry/spans.js';
 import { activeTraceparent } from '../../../shared/telemetry/trace-context.js';
+import { MINIMAL_SETTINGS } from '../../support/minimal-settings.js';
 
-const base = {
-  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-  JWT_SECRET: 'x'.repeat(32),
-  POLICY_FILE: 'p.json',
-  CONNECTOR_KIND: 'snowflake',
-  SNOWFLAKE_ACCOUNT: 'acme',
-  SNOWFLAKE_USERNAME: 'POLICYSYNC',
-  SNOWFLAKE_PASSWORD: 'p',
-};
+const base = MINIMAL_SETTINGS;
 const APP_INSIGHTS = 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x.invalid/';
 
 describe('the telemetry setup', () => {
