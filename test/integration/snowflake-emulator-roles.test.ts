@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SnowflakeEmulator, startSnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
 import type { ConnectorError } from '../../shared/connectors/errors.js';
 import { SnowflakeSession } from '../../shared/connectors/snowflake/session.js';
+import { failureOf } from '../support/failure-of.js';
 
 // The real driver (through the connector's session) against the emulator's role hierarchy and users.
 let emulator: SnowflakeEmulator;
@@ -26,14 +27,7 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    return e as ConnectorError;
-  }
-  throw new Error('expected the statement to fail');
-};
+const failure = (p: Promise<unknown>) => failureOf<ConnectorError>(p);
 
 describe('Snowflake emulator: roles granted to users and roles', () => {
   it('lists who holds a role with SHOW GRANTS OF ROLE, in its columns', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SnowflakeEmulator, startSnowflakeEmulator } from '../../dev/emulators/snowflake/index.js';
 import type { ConnectorError } from '../../shared/connectors/errors.js';
 import { SnowflakeSession } from '../../shared/connectors/snowflake/session.js';
+import { failureOf } from '../support/failure-of.js';
 
 /*
  * The emulator's visibility rule through the real driver: INFORMATION_SCHEMA shows a role only the objects it, or a
@@ -63,14 +64,7 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    return e as ConnectorError;
-  }
-  throw new Error('expected the statement to fail');
-};
+const failure = (p: Promise<unknown>) => failureOf<ConnectorError>(p);
 const names = (rows: Record<string, unknown>[], ...columns: string[]) =>
   rows.map((r) => columns.map((c) => String(r[c])).join('.')).sort();
 

@@ -6,6 +6,7 @@ import {
   type SnowflakeEmulator,
   startSnowflakeEmulator,
 } from '../../dev/emulators/snowflake/index.js';
+import { failureOf } from '../support/failure-of.js';
 
 // The real driver against the emulator, no mocks. Telemetry off: one fewer request per login.
 process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
@@ -119,14 +120,7 @@ function execMulti(conn: snowflake.Connection, sqlText: string, count: number): 
   });
 }
 
-async function failure(p: Promise<unknown>): Promise<SfError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as SfError;
-  }
-  throw new Error('expected the statement to fail');
-}
+const failure = (p: Promise<unknown>) => failureOf<SfError>(p);
 
 function close(conn: snowflake.Connection): Promise<void> {
   return new Promise((resolve) => conn.destroy(() => resolve()));
