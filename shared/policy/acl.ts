@@ -22,7 +22,7 @@ import {
   policyAclSummary,
 } from './policy-acl-summary.js';
 import { GROUP_PUBLIC, type RoleMembers, USER_CURRENT } from './principal.js';
-import { compiledResources } from './resource-matcher.js';
+import { resourcesWithMacros } from './resource-matcher.js';
 import { hasEnded, isInEffect } from './schedule.js';
 import { resourceHierarchies, type ServiceDef } from './service-defs.js';
 
@@ -177,9 +177,7 @@ function coverage(
     m === 'SELF' || m === 'SELF_AND_ALL_DESCENDANTS' || (scope === 'self_or_descendants' && m === 'DESCENDANT');
   let conditional = false;
   if (!covers(bestMatch(policy, resource, def, undefined))) {
-    const withMacros = [policy.resources, ...policy.additionalResources].filter(
-      (r) => compiledResources(r, def).hasMacro,
-    );
+    const withMacros = resourcesWithMacros(policy);
     if (!withMacros.some((r) => covers(matchType(r, resource, def, { kind: 'wildcard' })))) return null;
     conditional = true;
   }

@@ -30,10 +30,14 @@ export function matchType(
   let best: MatchType = 'NONE';
   for (const chain of policy.chains) {
     if (!isPrefixOf(requestKeys, chain.hierarchy)) continue;
-    const found = matchAlong(chain, policy.depth, requestKeys.length, request, macros);
-    if (rank[found] > rank[best]) best = found;
+    best = closerMatch(best, matchAlong(chain, policy.depth, requestKeys.length, request, macros));
   }
   return best;
+}
+
+/** The closer of two ways a policy relates to a resource: SELF, then SELF_AND_ALL_DESCENDANTS, DESCENDANT, ANCESTOR. */
+export function closerMatch(a: MatchType, b: MatchType): MatchType {
+  return rank[b] > rank[a] ? b : a;
 }
 
 function matchAlong(

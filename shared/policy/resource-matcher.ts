@@ -1,5 +1,5 @@
 import { hasMacro, type MacroMode, resolveMacros } from './macros.js';
-import type { RangerPolicyResource } from './model.js';
+import type { RangerPolicy, RangerPolicyResource } from './model.js';
 import { compileWildcard, foldedText, type MatchOptions } from './pattern-matcher.js';
 import { resourceDef, resourceHierarchies, type ServiceDef } from './service-defs.js';
 import { isMatchAll, wildcardMatches } from './wildcard.js';
@@ -27,8 +27,6 @@ export interface CompiledResources {
   depth: number;
   /** The hierarchies whose top levels are exactly the ones the policy names. */
   chains: ResourceChain[];
-  /** Some value holds a macro (`{USER}`), which matches only for some users. */
-  hasMacro: boolean;
 }
 
 /**
@@ -47,17 +45,26 @@ export function compiledResources(resources: Record<string, RangerPolicyResource
       const coversBelow = levels.map((_, d) => levels.slice(d).every((l) => l.coversEverything));
       return { hierarchy, levels, coversBelow };
     });
-  const compiled = {
-    depth: keys.length,
-    chains,
-    hasMacro: Object.values(resources).some((r) => r.values.some(hasMacro)),
-  };
+  const compiled = { depth: keys.length, chains };
   const perDef = resourcesCache.get(resources) ?? new WeakMap<ServiceDef, CompiledResources>();
   perDef.set(def, compiled);
   resourcesCache.set(resources, perDef);
   return compiled;
 }
 const resourcesCache = new WeakMap<Record<string, RangerPolicyResource>, WeakMap<ServiceDef, CompiledResources>>();
+
+/** The policy's resource records (its resources and additionalResources) that hold a macro, found once per policy. */
+export function resourcesWithMacros(policy: RangerPolicy): Record<string, RangerPolicyResource>[] {
+  let found = macroCache.get(policy);
+  if (!found) {
+    found = [policy.resources, ...policy.additionalResources].filter((r) =>
+      Object.values(r).some((pr) => pr.values.some(hasMacro)),
+    );
+    macroCache.set(policy, found);
+  }
+  return found;
+}
+const macroCache = new WeakMap<RangerPolicy, Record<string, RangerPolicyResource>[]>();
 
 /** Whether `keys` are exactly the first keys.length levels of `hierarchy`: a request that skips a level matches nothing. */
 export function isPrefixOf(keys: string[], hierarchy: string[]): boolean {
@@ -122,7 +129,7 @@ function patternMatcher(pattern: string, opts: MatchOptions, recursive: boolean)
 }
 
 /** RangerPathResourceMatcher with isRecursive: `/a/b` covers `/a/b`, `/a/b/` and everything under `/a/b/`. */
-export function isUnderPath(pattern: string, value: string, opts: MatchOptions): boolean {
+function isUnderPath(pattern: string, value: string, opts: MatchOptions): boolean {
   const base = pattern.replace(/\/+$/, '');
   const path = value.replace(/\/+$/, '');
   if (wildcardMatches(base, path, opts)) return true;
