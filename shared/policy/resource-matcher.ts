@@ -2,7 +2,7 @@ import { hasMacro, type MacroMode, resolveMacros } from './macros.js';
 import type { RangerPolicy, RangerPolicyResource } from './model.js';
 import { compileWildcard, foldedText, type MatchOptions } from './pattern-matcher.js';
 import { resourceDef, resourceHierarchies, type ServiceDef } from './service-defs.js';
-import { isMatchAll, wildcardMatches } from './wildcard.js';
+import { isMatchAll } from './wildcard.js';
 
 /** One policy resource (its values, isExcludes, isRecursive) ready to test requested values against. */
 export interface ResourceMatcher {
@@ -85,16 +85,14 @@ export function resourceMatcher(policy: RangerPolicyResource, name: string, def:
   const opts = { ignoreCase: spec?.ignoreCase ?? true, wildcard: spec?.wildcard ?? true };
   const recursive = policy.isRecursive && (spec?.recursiveSupported ?? false);
   // A value without a macro reads the same in every macro mode, so it is compiled once; one with a macro is
-  // resolved per request (for the requesting user) and matched as written.
+  // resolved per request (for the requesting user), and what it resolves to is compiled then.
   const fixed = policy.values.filter((v) => !hasMacro(v)).map((p) => patternMatcher(p, opts, recursive));
   const withMacros = policy.values.filter(hasMacro);
   const matchesOne = (value: string, macros: MacroMode) =>
     fixed.some((m) => m(value)) ||
     withMacros.some((v) => {
       const p = resolveMacros(v, macros);
-      return (
-        p !== null && (isMatchAll(p) || wildcardMatches(p, value, opts) || (recursive && isUnderPath(p, value, opts)))
-      );
+      return p !== null && patternMatcher(p, opts, recursive)(value);
     });
   const matcher: ResourceMatcher = {
     admits: (requested, macros) => {
@@ -112,7 +110,10 @@ export function resourceMatcher(policy: RangerPolicyResource, name: string, def:
 }
 const matcherCache = new WeakMap<RangerPolicyResource, WeakMap<ServiceDef, Map<string, ResourceMatcher>>>();
 
-/** One pattern: `*` (or empty) admits everything, anything else is a wildcard match, or for paths a prefix too. */
+/**
+ * One pattern: `*` (or empty) admits everything, anything else is a wildcard match; a recursive path
+ * (RangerPathResourceMatcher with isRecursive) also admits what lies under it: `/a/b` covers `/a/b/` and `/a/b/...`.
+ */
 function patternMatcher(pattern: string, opts: MatchOptions, recursive: boolean): (value: string) => boolean {
   if (isMatchAll(pattern)) return () => true;
   const matches = compileWildcard(pattern, opts);
@@ -126,13 +127,4 @@ function patternMatcher(pattern: string, opts: MatchOptions, recursive: boolean)
     const path = value.replace(/\/+$/, '');
     return self(path) || (opts.ignoreCase ? foldedText(path) : path).startsWith(prefix) || below(path);
   };
-}
-
-/** RangerPathResourceMatcher with isRecursive: `/a/b` covers `/a/b`, `/a/b/` and everything under `/a/b/`. */
-function isUnderPath(pattern: string, value: string, opts: MatchOptions): boolean {
-  const base = pattern.replace(/\/+$/, '');
-  const path = value.replace(/\/+$/, '');
-  if (wildcardMatches(base, path, opts)) return true;
-  const fold = (s: string) => (opts.ignoreCase ? foldedText(s) : s);
-  return fold(path).startsWith(`${fold(base)}/`) || wildcardMatches(`${base}/*`, path, opts);
 }
