@@ -20,10 +20,15 @@ export function compileWildcard(pattern: string, opts: MatchOptions): (value: st
   const folded = opts.ignoreCase ? foldCase(pattern) : pattern;
   if (!opts.wildcard || !(folded.includes('*') || folded.includes('?'))) return (value) => fold(value) === folded;
   if (!folded.includes('?')) {
-    const literal = folded.replace(/^\*+|\*+$/g, '');
+    // Counted, not trimmed by /^\*+|\*+$/: that RegExp takes quadratic time on a long run of stars.
+    let start = 0,
+      end = folded.length;
+    while (start < end && folded[start] === '*') start++;
+    while (end > start && folded[end - 1] === '*') end--;
+    const literal = folded.slice(start, end);
     if (!literal.includes('*')) {
-      const leading = folded.startsWith('*'),
-        trailing = folded.endsWith('*');
+      const leading = start > 0,
+        trailing = end < folded.length;
       if (leading && trailing) return (value) => fold(value).includes(literal);
       if (trailing) return (value) => fold(value).startsWith(literal);
       return (value) => fold(value).endsWith(literal);

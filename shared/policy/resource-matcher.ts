@@ -118,13 +118,20 @@ function patternMatcher(pattern: string, opts: MatchOptions, recursive: boolean)
   if (isMatchAll(pattern)) return () => true;
   const matches = compileWildcard(pattern, opts);
   if (!recursive) return matches;
-  const base = pattern.replace(/\/+$/, '');
+  const base = withoutTrailingSlashes(pattern);
   const self = compileWildcard(base, opts),
     below = compileWildcard(`${base}/*`, opts);
   const prefix = `${opts.ignoreCase ? foldedText(base) : base}/`;
   return (value) => {
     if (matches(value)) return true;
-    const path = value.replace(/\/+$/, '');
+    const path = withoutTrailingSlashes(value);
     return self(path) || (opts.ignoreCase ? foldedText(path) : path).startsWith(prefix) || below(path);
   };
+}
+
+/** `s` less its trailing slashes, by a loop: /\/+$/ takes quadratic time on a long run of slashes in a name. */
+function withoutTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x2f) end--;
+  return s.slice(0, end);
 }
