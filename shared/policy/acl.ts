@@ -208,8 +208,8 @@ function maskTargets(
 
 /** The columns masking policies name outright, found once per policy set rather than once per table. */
 function namedColumns(policies: readonly RangerPolicy[], leafName: string): string[] {
-  const perLeaf = namedColumnsCache.get(policies) ?? new Map<string, string[]>();
-  namedColumnsCache.set(policies, perLeaf);
+  let perLeaf = namedColumnsCache.get(policies);
+  if (!perLeaf) namedColumnsCache.set(policies, (perLeaf = new Map<string, string[]>()));
   let names = perLeaf.get(leafName);
   if (!names) {
     names = [
