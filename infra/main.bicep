@@ -536,7 +536,7 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
   // infra/worker-arguments.ts says why; test/infra/worker-arguments.test.ts holds this to it.
-  languageWorkers__node__arguments: '--max-old-space-size=256'
+  languageWorkers__node__arguments: '--max-old-space-size=256 --max-semi-space-size=8'
 }
 
 module functionApp 'modules/functionapp.bicep' = {
