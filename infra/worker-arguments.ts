@@ -7,11 +7,12 @@
  * one (`SetIsolateCreateParamsForNode` in node/src/api/environment.cc), and V8 lets the heap grow up to 4x its live
  * size between full collections when that maximum is 2 GB or more, 1.3x when it is 256 MB or less
  * (`MaxGrowingFactor` in v8/src/heap/heap-controller.cc). A worker's peak then depends on the machine it lands on,
- * not on its work: the same sync of 20,000 tables peaked at 224-270 MB on a 24 GB machine, 181-196 MB bounded, at the
- * same CPU time. 256 MB is the largest bound with the least growth: the peak follows the live heap (about 70 MB in
- * that sync, up to 24 queue messages at once) and the bound leaves more than 3x that before the worker runs out.
- * The young generation's semi-spaces (16 MB each by default, both resident once a sync has run) at 8 MB took another
- * 14 MB off the peak, with no CPU time measurable on the bench.
+ * not on its work. 256 MB is the largest bound with the least growth: the peak follows the live heap (49 MB in a heap
+ * snapshot amid a sync of 20,000 tables, up to 24 queue messages at once), with 5x that left before it runs out. The
+ * young generation's semi-spaces (16 MB each by default, both resident once a sync has run) at 8 MB take the rest.
+ * Measured on the fan-out bench (20,000 tables, one worker; docs/deploy.md#worker-memory): peak RSS 214-288 MB
+ * without these arguments on Node 22, 196-198 MB with the bound alone, 173-188 MB with both; the price is GC work,
+ * worker CPU 15.4 s -> 18.4 s on Node 22 (16.7 s -> 17.4 s on Node 20).
  * Microsoft's Node.js guide warns that the setting costs cold starts (the host starts a worker for the app instead of
  * taking a prewarmed one): learn.microsoft.com/azure/azure-functions/functions-reference-node#languageworkers__node__arguments
  */
