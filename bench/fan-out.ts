@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzuriteProcesses } from '../dev/azurite-processes.js';
+import { workerNodeArgs } from '../infra/worker-arguments.js';
 import { snowflakeModule } from '../shared/connectors/snowflake/module.js';
 import { SnowflakeConnector } from '../shared/connectors/snowflake/snowflake-connector.js';
 import { startFullSync } from '../shared/intake/full-sync.js';
@@ -27,6 +28,8 @@ export interface FanOutSettings {
   latencyMs: number;
   /** Run the workers compiled by tsc, as deployed (the full run), or through the tsx loader (quick). */
   compiled: boolean;
+  /** Node's arguments for each worker: the deployment's (`languageWorkers__node__arguments`) unless a run says otherwise. */
+  nodeArgs?: readonly string[];
 }
 
 export interface FanOut extends BenchResult {
@@ -105,7 +108,7 @@ export async function fanOut(s: FanOutSettings): Promise<FanOut> {
   return {
     name: 'fan-out',
     title: 'Full sync fanned out over worker processes',
-    settings: `one database of ${s.tables.toLocaleString('en-US')} tables in ${s.schemas.toLocaleString('en-US')} schemas (4 columns, 200 policies, no grants yet; masking sync off), ${s.latencyMs} ms added to every warehouse round trip; ${s.workers.join(', ')} worker processes (the local host${s.compiled ? ' compiled by tsc' : ' through tsx'}, host.json batch size each) sharing one Azurite (two processes) and one emulator process; a fresh emulator and storage per worker count`,
+    settings: `one database of ${s.tables.toLocaleString('en-US')} tables in ${s.schemas.toLocaleString('en-US')} schemas (4 columns, 200 policies, no grants yet; masking sync off), ${s.latencyMs} ms added to every warehouse round trip; ${s.workers.join(', ')} worker processes (the local host${s.compiled ? ' compiled by tsc' : ' through tsx'}, host.json batch size each, node ${(s.nodeArgs ?? workerNodeArgs()).join(' ') || 'without arguments'}) sharing one Azurite (two processes) and one emulator process; a fresh emulator and storage per worker count`,
     figures,
     notes: [
       ...failures,
@@ -153,7 +156,7 @@ async function measure(
       CONNECTOR_SNOWFLAKE_GOVERNANCE_SCHEMA: 'none',
       ...names,
     };
-    for (let i = 0; i < workers; i++) children.push(await startWorker(env, build));
+    for (let i = 0; i < workers; i++) children.push(await startWorker(env, build, s.nodeArgs ?? workerNodeArgs()));
     const settings = { connectionString: storage.connectionString };
     const store = new TaskStore(tableClient(settings, names.TASKS_TABLE));
     const queue = new DispatchQueue(
@@ -218,8 +221,15 @@ function peakRss(pid: number): number {
 }
 
 /** A worker: the local host as a separate process, quiet, ready once it has printed its banner. */
-function startWorker(env: Record<string, string>, build: string | undefined): Promise<ChildProcess> {
-  const args = build ? [join(build, 'dev/start.js'), '--quiet'] : ['--import', 'tsx', 'dev/start.ts', '--quiet'];
+function startWorker(
+  env: Record<string, string>,
+  build: string | undefined,
+  nodeArgs: readonly string[],
+): Promise<ChildProcess> {
+  const args = [
+    ...nodeArgs,
+    ...(build ? [join(build, 'dev/start.js'), '--quiet'] : ['--import', 'tsx', 'dev/start.ts', '--quiet']),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', ...env },

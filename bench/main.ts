@@ -17,6 +17,8 @@ const { values } = parseArgs({
     schemas: { type: 'string' },
     workers: { type: 'string' },
     latency: { type: 'string' },
+    // the workers' node arguments instead of the deployment's (infra/worker-arguments.ts), as --node-args='...'; '' for none
+    'node-args': { type: 'string' },
   },
 });
 if (values.only !== undefined) {
@@ -27,6 +29,7 @@ if (values.only !== undefined) {
     ...(values.schemas ? { schemas: Number(values.schemas) } : {}),
     ...(values.workers ? { workers: values.workers.split(',').map(Number) } : {}),
     ...(values.latency ? { latencyMs: Number(values.latency) } : {}),
+    ...(values['node-args'] !== undefined ? { nodeArgs: values['node-args'].split(' ').filter(Boolean) } : {}),
   });
   for (const f of r.figures)
     console.log(

@@ -535,6 +535,8 @@ var appSettings = {
   MANAGED_PRIVILEGES: managedPrivileges
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+  // infra/worker-arguments.ts says why; test/infra/worker-arguments.test.ts holds this to it.
+  languageWorkers__node__arguments: '--max-old-space-size=256 --max-semi-space-size=8'
 }
 
 module functionApp 'modules/functionapp.bicep' = {

@@ -26,6 +26,7 @@ export const HOST_SETTINGS: Readonly<Record<string, string>> = {
   EventHubConnection__credential: 'host: identity-based connection of the Event Hub trigger',
   EventHubConnection__clientId: 'host: the user-assigned identity the Event Hub trigger authenticates as',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'host: Entra ID (managed identity) auth for telemetry ingestion',
+  languageWorkers__node__arguments: "host: the Node.js worker's command line (infra/worker-arguments.ts)",
 };
 
 /**

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { databricksModule } from '../../shared/connectors/databricks/module.js';
-import { startDatabricksEmulator } from '../emulators/databricks/index.js';
 import type { LocalWarehouse } from './local-warehouse.js';
 
 export const databricksLocal: LocalWarehouse = {
@@ -8,6 +7,7 @@ export const databricksLocal: LocalWarehouse = {
   policies: fileURLToPath(new URL('../demo/databricks-policies.json', import.meta.url)),
   emulator: async (env) => {
     if (env.DATABRICKS_HOST) return undefined;
+    const { startDatabricksEmulator } = await import('../emulators/databricks/index.js');
     const emulator = await startDatabricksEmulator({
       catalog: fileURLToPath(new URL('../emulators/databricks/demo-catalog.json', import.meta.url)),
     });

@@ -14,6 +14,9 @@ export interface LocalWarehouse {
   readonly policies: string;
   /** The demo's Ranger users, groups and roles (a PRINCIPALS_FILE), consistent with its policies. */
   readonly principals?: string;
-  /** When `env` names no real warehouse: its emulator, seeded with the demo catalog. Absent: nothing to start. */
+  /**
+   * When `env` names no real warehouse: its emulator, seeded with the demo catalog. Absent: nothing to start. The
+   * emulator's code is imported only then: a host pointed at a warehouse does not carry it.
+   */
   emulator?(env: Readonly<Record<string, string>>): Promise<RunningEmulator | undefined>;
 }

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
-import { DEFAULT_USERS, startSnowflakeEmulator } from '../emulators/snowflake/index.js';
 import type { LocalWarehouse } from './local-warehouse.js';
 
 export const snowflakeLocal: LocalWarehouse = {
@@ -9,6 +8,7 @@ export const snowflakeLocal: LocalWarehouse = {
   principals: fileURLToPath(new URL('../demo/principals.json', import.meta.url)),
   emulator: async (env) => {
     if (env.SNOWFLAKE_ACCOUNT) return undefined;
+    const { DEFAULT_USERS, startSnowflakeEmulator } = await import('../emulators/snowflake/index.js');
     const emulator = await startSnowflakeEmulator({
       catalog: fileURLToPath(new URL('../emulators/snowflake/demo-catalog.json', import.meta.url)),
     });

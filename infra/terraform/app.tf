@@ -151,6 +151,7 @@ locals {
     MANAGED_PRIVILEGES                                          = var.managed_privileges
     APPLICATIONINSIGHTS_CONNECTION_STRING                       = azurerm_application_insights.app.connection_string
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING                   = "ClientId=${azurerm_user_assigned_identity.app.client_id};Authorization=AAD"
+    languageWorkers__node__arguments                            = "--max-old-space-size=256 --max-semi-space-size=8"
   }
 }
 
