@@ -1,7 +1,6 @@
 /** `policysync doctor`: checks the settings in the environment the way the service would run with them. */
 import { Command } from 'commander';
 import type { DoctorReport } from '../shared/doctor/check.js';
-import { doctorFromEnv } from '../shared/doctor/doctor-deps.js';
 import { EXIT } from './exit-status.js';
 import type { Runner } from './follow.js';
 import type { Output } from './output.js';
@@ -14,6 +13,8 @@ export function doctorCommand(run: Runner): Command {
     .action(async () =>
       run(async (out, io) => {
         out.line('checking the settings in the environment (this signs in to storage and the warehouse) ...');
+        // The doctor brings the storage SDKs and the service's runtime, a second of loading that no other command needs.
+        const { doctorFromEnv } = await import('../shared/doctor/doctor-deps.js');
         return show(await doctorFromEnv(io.env), out);
       }),
     );

@@ -33,7 +33,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ZipArchive } from 'archiver';
@@ -100,9 +100,16 @@ export async function buildPackage(opts: PackageOptions): Promise<PackageResult>
     throw new PackageHostError(host);
   if (opts.dir && existsSync(opts.dir) && readdirSync(opts.dir).length > 0)
     throw new Error(`--dir ${opts.dir} is not empty`);
+  const dir = opts.dir ? resolve(opts.dir) : undefined;
+  if (dir && isInside(dir, resolve(opts.out)))
+    throw new Error(`--out ${opts.out} is inside --dir ${opts.dir}: the zip would hold itself`);
+  const dirExisted = dir !== undefined && existsSync(dir);
   const log = opts.log ?? (() => {});
   const root = resolve(opts.root);
-  const stage = mkdtempSync(join(tmpdir(), 'policysync-package-'));
+  // With --dir the package is staged right there: its 28,000 files are written once, not written and then copied.
+  const stage = dir ?? mkdtempSync(join(tmpdir(), 'policysync-package-'));
+  mkdirSync(stage, { recursive: true });
+  let built = false;
   try {
     log('compiling functions/ and shared/ (npm run build)');
     // Compiling into the staging dir, not ./dist, keeps stale files of deleted sources out of the package.
@@ -133,15 +140,22 @@ export async function buildPackage(opts: PackageOptions): Promise<PackageResult>
     log(`writing ${opts.out}`);
     mkdirSync(dirname(resolve(opts.out)), { recursive: true });
     const files = await zipDirectory(stage, resolve(opts.out));
-    if (opts.dir) {
-      log(`writing ${opts.dir}`);
-      cpSync(stage, resolve(opts.dir), { recursive: true });
-    }
+    built = true;
     return { out: resolve(opts.out), bytes: statSync(resolve(opts.out)).size, files };
   } finally {
-    rmSync(stage, { recursive: true, force: true });
+    if (!dir) rmSync(stage, { recursive: true, force: true });
+    else if (!built) {
+      // A failed build leaves --dir as it found it: absent or empty.
+      rmSync(dir, { recursive: true, force: true });
+      if (dirExisted) mkdirSync(dir);
+    }
   }
 }
+
+const isInside = (parent: string, path: string) => {
+  const rel = relative(parent, path);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+};
 
 /** What the host needs from package.json: the module type, the entry point and the runtime dependencies. */
 export function deployManifest(manifest: Record<string, unknown>): Record<string, unknown> {

@@ -9,6 +9,7 @@ import { queueClient, tableClient } from './store/clients.js';
 import { DispatchQueue } from './store/dispatch-queue.js';
 import { StoreError, statusCodeOf } from './store/errors.js';
 import { PolicySnapshotStore } from './store/policy-snapshot-store.js';
+import { prepareTogether } from './store/prepare-together.js';
 import { ResourceStateStore } from './store/resource-state.js';
 import { TaskStore } from './store/task-store.js';
 import type { PrincipalSyncDeps } from './sync/principal-context.js';
@@ -64,7 +65,12 @@ export async function prepareStorage(
   const states = new ResourceStateStore(tableClient(config.storage, `${config.tasksTable}resources`));
   const snapshots = new PolicySnapshotStore(tableClient(config.storage, `${config.tasksTable}policies`));
   // These calls reach storage and nothing else: whatever fails here is storage unavailable (a 503 to an API caller).
-  await Promise.all([store.init(), queue.init(), states.init(), snapshots.init()]).catch((err: unknown) => {
+  await prepareTogether([
+    () => store.init(),
+    (signal) => queue.init(signal),
+    (signal) => states.init(signal),
+    (signal) => snapshots.init(signal),
+  ]).catch((err: unknown) => {
     throw err instanceof StoreError
       ? err
       : new StoreError(

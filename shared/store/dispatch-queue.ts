@@ -45,9 +45,9 @@ export class DispatchQueue {
     private readonly timeoutMs = STORAGE_REQUEST_TIMEOUT_MS,
   ) {}
 
-  async init(): Promise<void> {
-    await this.client.createIfNotExists();
-    await this.poison.createIfNotExists();
+  async init(signal?: AbortSignal): Promise<void> {
+    await this.client.createIfNotExists({ abortSignal: signal });
+    await this.poison.createIfNotExists({ abortSignal: signal });
   }
 
   /** Sends a task's (or one of its units') message; answers what identifies it, for the sweeper's later look (`stillQueued`). */

@@ -30,8 +30,8 @@ const CHUNKS_PER_TRANSACTION = 40;
 export class PolicySnapshotStore {
   constructor(private readonly table: TableClient) {}
 
-  async init(): Promise<void> {
-    await ensureTable(this.table);
+  async init(signal?: AbortSignal): Promise<void> {
+    await ensureTable(this.table, signal);
   }
 
   async head(): Promise<WatchedHead | undefined> {

@@ -24,8 +24,8 @@ const PARTITION = 'resource';
 export class ResourceStateStore {
   constructor(private readonly table: TableClient) {}
 
-  async init(): Promise<void> {
-    await ensureTable(this.table);
+  async init(signal?: AbortSignal): Promise<void> {
+    await ensureTable(this.table, signal);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,6 +177,20 @@ describe('the unzipped package (--dir, for Core Tools)', () => {
   it('is refused when the folder already holds files, before anything is built', async () => {
     await expect(buildPackage({ root, out: join(work, 'second.zip'), dir: unzipped })).rejects.toThrow(/is not empty/);
     expect(existsSync(join(work, 'second.zip'))).toBe(false);
+  });
+
+  it('is refused when the zip would be written inside it', async () => {
+    const dir = join(work, 'holds-the-zip');
+    await expect(buildPackage({ root, out: join(dir, 'policysync.zip'), dir })).rejects.toThrow(/inside --dir/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('is left as it was found, empty, when the build fails', async () => {
+    const dir = join(work, 'failed-build');
+    mkdirSync(dir);
+    const noProject = join(work, 'no-project');
+    await expect(buildPackage({ root: noProject, out: join(work, 'failed.zip'), dir })).rejects.toThrow(/npm run/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 
