@@ -1,10 +1,11 @@
-import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { type TableRange, TableRangeSchema } from '../connectors/table-range.js';
 import type { DesiredGrant } from '../plan/desired.js';
 import type { ResourceRef } from '../task/request.js';
 import { statusCodeOf } from './errors.js';
 import { fitResult, fitText } from './fit.js';
 import type { ResourceResult, TaskHeader } from './records.js';
+import { rowSuffix, taskRow, taskRowsFilter } from './task-address.js';
 import { guard, type StoredTask, toHeaderEntity } from './task-store.js';
 import { parseNeeds, readNeeds, type StoredNeeds, writeNeeds } from './unit-needs.js';
 
@@ -71,14 +72,14 @@ export class UnitStore {
    * characters): a reader that folds them holds one page, never every unit of a catalog.
    */
   async *each(taskId: string): AsyncGenerator<StoredUnit> {
-    const filter = odata`PartitionKey eq ${taskId} and RowKey ge 'u' and RowKey lt 'v'`;
+    const filter = taskRowsFilter(taskId, 'u', 'v');
     const pages = this.table
       .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
       .byPage({ maxPageSize: UNITS_PER_PAGE });
     for (;;) {
       const page = await guard(() => pages.next());
       if (page.done) return;
-      for (const e of page.value) yield { unit: fromUnitEntity(e), etag: e.etag };
+      for (const e of page.value) yield { unit: fromUnitEntity(taskId, e), etag: e.etag };
     }
   }
 
@@ -102,8 +103,9 @@ export class UnitStore {
   async get(taskId: string, key: string): Promise<StoredUnit | undefined> {
     return guard(async () => {
       try {
-        const e = await this.table.getEntity<Record<string, unknown>>(taskId, key);
-        return { unit: fromUnitEntity(e), etag: e.etag };
+        const at = taskRow(taskId, key);
+        const e = await this.table.getEntity<Record<string, unknown>>(at.partitionKey, at.rowKey);
+        return { unit: fromUnitEntity(taskId, e), etag: e.etag };
       } catch (err) {
         if (statusCodeOf(err) === 404) return undefined;
         throw err;
@@ -189,8 +191,7 @@ export class UnitStore {
 
 function toUnitEntity(taskId: string, u: UnitRow) {
   return {
-    partitionKey: taskId,
-    rowKey: u.key,
+    ...taskRow(taskId, u.key),
     resourceIndex: u.resourceIndex,
     type: u.ref.type,
     values: JSON.stringify(u.ref.values),
@@ -207,7 +208,7 @@ function toUnitEntity(taskId: string, u: UnitRow) {
   };
 }
 
-function fromUnitEntity(e: Record<string, unknown>): UnitRow {
+function fromUnitEntity(taskId: string, e: Record<string, unknown>): UnitRow {
   const text = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : undefined);
   const leaseUntil = text('leaseUntil');
   const lastError = text('lastError');
@@ -217,7 +218,7 @@ function fromUnitEntity(e: Record<string, unknown>): UnitRow {
   // across an upgrade keeps what its units need on the database, so its top sync revokes none of it.
   const needsInline = text('needs') ?? text('neededAbove');
   return {
-    key: String(e.rowKey),
+    key: rowSuffix(taskId, String(e.rowKey)),
     resourceIndex: Number(e.resourceIndex),
     ref: { type: String(e.type), values: JSON.parse(String(e.values)) as Record<string, string> },
     status: e.status as UnitStatus,
