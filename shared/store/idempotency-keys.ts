@@ -27,7 +27,7 @@ const LEGACY_CHECK_MS = 5 * 60_000;
  * expire: while any is left, a claim looks there first.
  */
 export class IdempotencyKeys {
-  private legacy: { present: boolean; checkedAt: number } | undefined;
+  private legacy: { present: Promise<boolean>; checkedAt: number } | undefined;
 
   constructor(
     private readonly table: TableClient,
@@ -107,18 +107,26 @@ export class IdempotencyKeys {
     return existing && !this.expired(existing, now) ? ownerOf(existing) : undefined;
   }
 
-  private async legacyKeysLeft(now: Date): Promise<boolean> {
+  /** One look at a time, shared by every claim made while it is under way. */
+  private legacyKeysLeft(now: Date): Promise<boolean> {
     if (this.legacy && now.getTime() - this.legacy.checkedAt < LEGACY_CHECK_MS) return this.legacy.present;
-    let present = false;
+    const present = this.lookForLegacyKeys();
+    this.legacy = { present, checkedAt: now.getTime() };
+    present.catch(() => {
+      this.legacy = undefined; // the next claim looks again
+    });
+    return present;
+  }
+
+  private async lookForLegacyKeys(): Promise<boolean> {
     for (const filter of LEGACY_RANGES) {
       const page = await this.table
         .listEntities({ queryOptions: { filter, select: ['PartitionKey'] } })
         .byPage({ maxPageSize: 1 })
         .next();
-      if (!page.done && page.value.length > 0) present = true;
+      if (!page.done && page.value.length > 0) return true;
     }
-    this.legacy = { present, checkedAt: now.getTime() };
-    return present;
+    return false;
   }
 
   private async read(at: { partitionKey: string; rowKey: string }) {
