@@ -149,23 +149,26 @@ export class UnitStore {
   }
 
   /**
-   * A unit's final row and its task's header (its counts) in one transaction: the unit's row guarded by the ETag of
-   * the attempt that ran it, the header by the ETag it was read with. `unit_lost` when the unit was taken over (the
-   * outcome is not this attempt's to write), `header_changed` when another unit finished meanwhile (read, retry).
+   * Units' final rows and their task's header (its counts) in one transaction: each unit's row guarded by the ETag of
+   * the attempt that ran it, the header by the ETag it was read with. `lost` names the units taken over meanwhile (their
+   * outcomes are not these attempts' to write; nothing was written), `header_changed` says another writer's
+   * transaction landed first (read, retry).
    */
   async settle(
     taskId: string,
-    unit: StoredUnit,
-    next: UnitRow,
+    settles: readonly { held: StoredUnit; next: UnitRow }[],
     header: StoredTask,
     nextHeader: TaskHeader,
-  ): Promise<StoredTask | 'unit_lost' | 'header_changed'> {
-    const written = await this.withHeader(header, nextHeader, [
-      ['update', toUnitEntity(taskId, next), 'Replace', { etag: unit.etag }],
-    ]);
+  ): Promise<StoredTask | { lost: string[] } | 'header_changed'> {
+    const written = await this.withHeader(
+      header,
+      nextHeader,
+      settles.map(({ held, next }) => ['update', toUnitEntity(taskId, next), 'Replace', { etag: held.etag }]),
+    );
     if (written) return written;
-    const now = await this.get(taskId, unit.unit.key);
-    return now?.etag === unit.etag ? 'header_changed' : 'unit_lost';
+    const now = await Promise.all(settles.map(({ held }) => this.get(taskId, held.unit.key)));
+    const lost = settles.filter(({ held }, i) => now[i]?.etag !== held.etag).map(({ held }) => held.unit.key);
+    return lost.length > 0 ? { lost } : 'header_changed';
   }
 
   private async withHeader(
