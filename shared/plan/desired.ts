@@ -20,13 +20,18 @@ export const grantKey = (g: Grant) =>
  * What grants cannot say — a deny while another principal is allowed, a conditional access — becomes a warning.
  */
 export function desiredGrants(acls: { securable: Securable; acl: ResourceAcl }[], profile: WarehouseProfile): Desired {
-  const byKey = new Map<string, DesiredGrant>();
+  // A parent's USAGE collects a reason from every object below it: the reasons are gathered as a list and a set of
+  // their parts and joined once at the end, not split and rebuilt on every grant (quadratic in a schema's tables).
+  const byKey = new Map<string, { grant: DesiredGrant; reasons: string[]; parts: Set<string> }>();
   const warnings = new Set<string>();
   const add = (g: DesiredGrant) => {
     const k = grantKey(g);
     const had = byKey.get(k);
-    if (!had) byKey.set(k, g);
-    else if (!had.reason.split(', ').includes(g.reason)) had.reason = `${had.reason}, ${g.reason}`;
+    if (!had) byKey.set(k, { grant: g, reasons: [g.reason], parts: new Set(g.reason.split(', ')) });
+    else if (!had.parts.has(g.reason)) {
+      had.reasons.push(g.reason);
+      for (const part of g.reason.split(', ')) had.parts.add(part);
+    }
   };
 
   for (const { securable, acl } of acls) {
@@ -61,7 +66,7 @@ export function desiredGrants(acls: { securable: Securable; acl: ResourceAcl }[]
     }
   }
 
-  for (const g of [...byKey.values()]) {
+  for (const { grant: g } of [...byKey.values()]) {
     for (let depth = g.securable.path.length - 1; depth >= 1; depth--) {
       const parent = parentAt(g.securable, depth, profile);
       const privilege = profile.parentPrivilege(parent.kind);
@@ -74,7 +79,10 @@ export function desiredGrants(acls: { securable: Securable; acl: ResourceAcl }[]
         });
     }
   }
-  return { grants: [...byKey.values()], warnings: [...warnings] };
+  return {
+    grants: [...byKey.values()].map(({ grant, reasons }) => ({ ...grant, reason: reasons.join(', ') })),
+    warnings: [...warnings],
+  };
 }
 
 function principalTables(acl: ResourceAcl): [RangerPrincipalType, ResourceAcl['users']][] {

@@ -8,6 +8,8 @@ import { matchCodes, token } from '../policy/wildcard.js';
  */
 export function globMatcher(patterns: readonly string[]): (value: string) => boolean {
   const compiled = patterns.map((p) => Int32Array.from(foldedCodePoints(p), token));
+  // An empty list (IGNORE_OBJECTS' default) is asked about every grant of a sync: no folding for nothing to match.
+  if (compiled.length === 0) return () => false;
   return (value) => {
     const text = foldedCodePoints(value);
     return compiled.some((p) => matchCodes(p, text));

@@ -13,7 +13,6 @@ import {
   type RangerRowFilterPolicyItem,
   type RowFilterInfo,
 } from './model.js';
-import { inEvaluationOrder } from './order.js';
 import {
   ACCESS_ALLOWED,
   ACCESS_CONDITIONAL,
@@ -21,7 +20,9 @@ import {
   ACCESS_UNDETERMINED,
   policyAclSummary,
 } from './policy-acl-summary.js';
+import { candidatePolicies } from './policy-index.js';
 import { GROUP_PUBLIC, type RoleMembers, USER_CURRENT } from './principal.js';
+import { resourcesWithMacros } from './resource-matcher.js';
 import { hasEnded, isInEffect } from './schedule.js';
 import { resourceHierarchies, type ServiceDef } from './service-defs.js';
 
@@ -112,18 +113,13 @@ export function resourceAcl(
     typeof opts.schedules === 'object'
       ? opts.schedules
       : { access: opts.schedules ?? 'conditional', masking: opts.schedules ?? 'conditional' };
-  const enabled = inEvaluationOrder(snapshot.policies, def).filter((p) => p.isEnabled);
-  const liveIn = (mode: ScheduleMode) =>
-    mode === 'conditional'
-      ? enabled
-      : enabled.filter((p) =>
-          mode === 'at-now' ? isInEffect(p.validitySchedules, opts.now) : !hasEnded(p.validitySchedules, opts.now),
-        );
-  const live = { access: liveIn(modes.access), masking: liveIn(modes.masking) };
+  const isLive = (p: RangerPolicy, mode: ScheduleMode) =>
+    mode === 'conditional' ||
+    (mode === 'at-now' ? isInEffect(p.validitySchedules, opts.now) : !hasEnded(p.validitySchedules, opts.now));
   const matching = (policyType: number, target: RequestResource) => {
     const kind = policyType === POLICY_TYPE_ACCESS ? 'access' : 'masking';
-    return live[kind]
-      .filter((p) => p.policyType === policyType)
+    return candidatePolicies(snapshot.policies, def, target)
+      .filter((p) => p.isEnabled && p.policyType === policyType && isLive(p, modes[kind]))
       .map((policy) => ({ policy, how: coverage(policy, target, def, opts.scope ?? 'self', modes[kind]) }))
       .filter((m): m is { policy: RangerPolicy; how: Coverage } => m.how !== null);
   };
@@ -176,9 +172,7 @@ function coverage(
     m === 'SELF' || m === 'SELF_AND_ALL_DESCENDANTS' || (scope === 'self_or_descendants' && m === 'DESCENDANT');
   let conditional = false;
   if (!covers(bestMatch(policy, resource, def, undefined))) {
-    const withMacros = [policy.resources, ...policy.additionalResources].filter((r) =>
-      Object.values(r).some((pr) => pr.values.some(hasMacro)),
-    );
+    const withMacros = resourcesWithMacros(policy);
     if (!withMacros.some((r) => covers(matchType(r, resource, def, { kind: 'wildcard' })))) return null;
     conditional = true;
   }
@@ -208,18 +202,29 @@ function maskTargets(
     .find((h) => h.length >= 2 && resource[h[h.length - 2]!] !== undefined)
     ?.at(-1);
   if (!leafName) return [];
-  const names =
-    columns ??
-    [
+  const names = columns ?? namedColumns(snapshot.policies, leafName);
+  return names.map((name) => [name, { ...resource, [leafName]: name }]);
+}
+
+/** The columns masking policies name outright, found once per policy set rather than once per table. */
+function namedColumns(policies: readonly RangerPolicy[], leafName: string): string[] {
+  let perLeaf = namedColumnsCache.get(policies);
+  if (!perLeaf) namedColumnsCache.set(policies, (perLeaf = new Map<string, string[]>()));
+  let names = perLeaf.get(leafName);
+  if (!names) {
+    names = [
       ...new Set(
-        snapshot.policies
+        policies
           .filter((p) => p.isEnabled && p.policyType === POLICY_TYPE_DATAMASK)
           .flatMap((p) => (p.resources[leafName]?.isExcludes ? [] : (p.resources[leafName]?.values ?? [])))
           .filter((v) => !v.includes('*') && !v.includes('?') && !hasMacro(v)),
       ),
     ].sort();
-  return names.map((name) => [name, { ...resource, [leafName]: name }]);
+    perLeaf.set(leafName, names);
+  }
+  return names;
 }
+const namedColumnsCache = new WeakMap<readonly RangerPolicy[], Map<string, string[]>>();
 
 function maskDecision(item: RangerDataMaskPolicyItem, policy: RangerPolicy, conditional: boolean): MaskDecision {
   return {

@@ -1,5 +1,6 @@
 import { itemAccessTypes } from './accesses.js';
-import { type MatchType, matchType, type RequestResource } from './match.js';
+import type { MacroMode } from './macros.js';
+import { closerMatch, type MatchType, matchType, type RequestResource } from './match.js';
 import { POLICY_TYPE_ACCESS, type PolicySnapshot, type RangerPolicy, type RangerPolicyItem } from './model.js';
 import { hasDeny, inEvaluationOrder } from './order.js';
 import { itemNamesPrincipal, type Principal, principalOf, type RoleMembers } from './principal.js';
@@ -83,12 +84,15 @@ export function bestMatch(
   def: ServiceDef,
   user: string | undefined,
 ): MatchType {
-  const order: MatchType[] = ['SELF', 'SELF_AND_ALL_DESCENDANTS', 'DESCENDANT', 'ANCESTOR', 'NONE'];
-  const found = [policy.resources, ...policy.additionalResources].map((resources) =>
-    matchType(resources, resource, def, { kind: 'request', ...(user !== undefined ? { user } : {}) }),
-  );
-  return order.find((m) => found.includes(m)) ?? 'NONE';
+  const macros: MacroMode = user === undefined ? NO_USER : { kind: 'request', user };
+  let best = matchType(policy.resources, resource, def, macros);
+  for (const more of policy.additionalResources) {
+    if (best === 'SELF') break;
+    best = closerMatch(best, matchType(more, resource, def, macros));
+  }
+  return best;
 }
+const NO_USER: MacroMode = { kind: 'request' };
 
 /** What one policy says about one access type for one principal (RangerDefaultPolicyEvaluator.evaluatePolicyItems). */
 export function accessOutcome(

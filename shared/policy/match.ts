@@ -1,8 +1,7 @@
-import { foldCase } from './case-fold.js';
-import { type MacroMode, resolveMacros } from './macros.js';
+import type { MacroMode } from './macros.js';
 import type { RangerPolicyResource } from './model.js';
-import { resourceDef, resourceHierarchies, type ServiceDef } from './service-defs.js';
-import { isMatchAll, wildcardMatches } from './wildcard.js';
+import { compiledResources, isPrefixOf, type ResourceChain, resourceMatcher } from './resource-matcher.js';
+import type { ServiceDef } from './service-defs.js';
 
 /** A resource as a request names it: resource name -> value (several values must all match, as in Ranger). */
 export type RequestResource = Record<string, string | string[] | undefined>;
@@ -25,46 +24,35 @@ export function matchType(
   def: ServiceDef,
   macros: MacroMode,
 ): MatchType {
-  const policyKeys = Object.keys(policyResources);
+  const policy = compiledResources(policyResources, def);
+  if (policy.depth === 0) return 'NONE';
   const requestKeys = Object.keys(request).filter((k) => request[k] !== undefined);
-  if (policyKeys.length === 0) return 'NONE';
   let best: MatchType = 'NONE';
-  for (const hierarchy of resourceHierarchies(def)) {
-    if (!isPrefixOf(policyKeys, hierarchy) || !isPrefixOf(requestKeys, hierarchy)) continue;
-    const found = matchAlong(hierarchy, policyKeys.length, requestKeys.length, policyResources, request, def, macros);
-    if (rank[found] > rank[best]) best = found;
+  for (const chain of policy.chains) {
+    if (!isPrefixOf(requestKeys, chain.hierarchy)) continue;
+    best = closerMatch(best, matchAlong(chain, policy.depth, requestKeys.length, request, macros));
   }
   return best;
 }
 
-/** Whether `keys` are exactly the first keys.length levels of `hierarchy`: a request that skips a level matches nothing. */
-function isPrefixOf(keys: string[], hierarchy: string[]): boolean {
-  if (keys.length > hierarchy.length) return false;
-  const head = new Set(hierarchy.slice(0, keys.length));
-  return keys.every((k) => head.has(k));
+/** The closer of two ways a policy relates to a resource: SELF, then SELF_AND_ALL_DESCENDANTS, DESCENDANT, ANCESTOR. */
+export function closerMatch(a: MatchType, b: MatchType): MatchType {
+  return rank[b] > rank[a] ? b : a;
 }
 
 function matchAlong(
-  hierarchy: string[],
+  chain: ResourceChain,
   policyDepth: number,
   requestDepth: number,
-  policyResources: Record<string, RangerPolicyResource>,
   request: RequestResource,
-  def: ServiceDef,
   macros: MacroMode,
 ): MatchType {
   for (let level = 0; level < Math.min(policyDepth, requestDepth); level++) {
-    const name = hierarchy[level]!;
-    if (!valueMatches(policyResources[name]!, request[name]!, name, def, macros)) return 'NONE';
+    if (!chain.levels[level]!.admits(request[chain.hierarchy[level]!]!, macros)) return 'NONE';
   }
   if (requestDepth > policyDepth) return 'ANCESTOR';
   if (requestDepth === policyDepth) return 'SELF';
-  const below = hierarchy.slice(requestDepth, policyDepth).map((name) => policyResources[name]!);
-  return below.every(coversEverything) ? 'SELF_AND_ALL_DESCENDANTS' : 'DESCENDANT';
-}
-
-function coversEverything(resource: RangerPolicyResource): boolean {
-  return !resource.isExcludes && resource.values.some(isMatchAll);
+  return chain.coversBelow[requestDepth] ? 'SELF_AND_ALL_DESCENDANTS' : 'DESCENDANT';
 }
 
 /** Whether one policy resource (its values, isExcludes, isRecursive) admits every one of the requested values. */
@@ -75,24 +63,5 @@ export function valueMatches(
   def: ServiceDef,
   macros: MacroMode,
 ): boolean {
-  const spec = resourceDef(def, name);
-  const opts = { ignoreCase: spec?.ignoreCase ?? true, wildcard: spec?.wildcard ?? true };
-  const recursive = policy.isRecursive && (spec?.recursiveSupported ?? false);
-  const patterns = policy.values.map((v) => resolveMacros(v, macros)).filter((v): v is string => v !== null);
-  const values = Array.isArray(requested) ? requested : [requested];
-  const matchesOne = (value: string) =>
-    patterns.some(
-      (p) => isMatchAll(p) || wildcardMatches(p, value, opts) || (recursive && isUnderPath(p, value, opts)),
-    );
-  // isExcludes: the policy covers every value except those listed.
-  return values.length > 0 && values.every((value) => matchesOne(value) !== policy.isExcludes);
-}
-
-/** RangerPathResourceMatcher with isRecursive: `/a/b` covers `/a/b`, `/a/b/` and everything under `/a/b/`. */
-function isUnderPath(pattern: string, value: string, opts: { ignoreCase: boolean; wildcard: boolean }): boolean {
-  const base = pattern.replace(/\/+$/, '');
-  const path = value.replace(/\/+$/, '');
-  if (wildcardMatches(base, path, opts)) return true;
-  const fold = (s: string) => (opts.ignoreCase ? foldCase(s) : s);
-  return fold(path).startsWith(`${fold(base)}/`) || wildcardMatches(`${base}/*`, path, opts);
+  return resourceMatcher(policy, name, def).admits(requested, macros);
 }

@@ -62,7 +62,7 @@ export function wildcardMatches(
   return matchCodes(Int32Array.from(units(pattern), opts.wildcard ? token : (code) => code), units(value));
 }
 
-function unitsOf(s: string): Uint16Array {
+export function unitsOf(s: string): Uint16Array {
   const out = new Uint16Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;

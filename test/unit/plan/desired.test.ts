@@ -43,6 +43,29 @@ describe('desiredGrants', () => {
     );
   });
 
+  it("gives a parent's USAGE every reason once, in the order met, however many objects lie below it", () => {
+    const tables = Array.from({ length: 300 }, (_, i) => ({
+      kind: 'table' as const,
+      path: ['SALES', 'PUBLIC', `T${i}`],
+    }));
+    const analyst = acl({ roles: { analyst: { select: allowed(1), insert: allowed(2) } } });
+    const { grants } = desiredGrants(
+      [
+        {
+          securable: { kind: 'schema', path: ['SALES', 'PUBLIC'] },
+          acl: acl({ roles: { analyst: { usage: allowed(7) } } }),
+        },
+        ...tables.map((securable) => ({ securable, acl: analyst })),
+        { securable: tables[0]!, acl: analyst },
+      ],
+      profile,
+    );
+    const usage = grants.find((g) => g.privilege === 'USAGE' && g.securable.path.join('.') === 'SALES.PUBLIC');
+    expect(usage?.reason).toBe(['policy 7', ...tables.map((t) => `parent of ${t.path.join('.')}`)].join(', '));
+    const select = grants.find((g) => g.privilege === 'SELECT' && g.securable.path.join('.') === 'SALES.PUBLIC.T0');
+    expect(select?.reason).toBe('policy 1');
+  });
+
   it('ignores access types that mean nothing on the object (select on a database)', () => {
     const { grants } = desiredGrants(
       [{ securable: { kind: 'database', path: ['SALES'] }, acl: acl({ roles: { a: { select: allowed(1) } } }) }],
