@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (full: the issues' settings, states how long it took) or `npm run bench -- --quick` (under a
- * minute); `--only <row>` (fan-out, policy-change, principals, sweeper, intake) runs one row alone and only prints its
+ * minute); `--only <row>` (fan-out, policy-change, principals, sweeper, intake, latency) runs one row alone and only prints its
  * figures. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on
  * stderr, a one-line summary per target on stdout.
  */

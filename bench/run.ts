@@ -85,6 +85,14 @@ export const ALONE: Record<
   principals: (quick) => principalSync(SETTINGS[quick ? 'quick' : 'full'].principals),
   sweeper: (quick) => sweeperBench(SETTINGS[quick ? 'quick' : 'full'].sweeper),
   intake: (quick) => intake(SETTINGS[quick ? 'quick' : 'full'].intake),
+  latency: async (quick) => {
+    const host = await startBenchHost();
+    try {
+      return await latency(host, SETTINGS[quick ? 'quick' : 'full'].latency);
+    } finally {
+      await host.stop();
+    }
+  },
 };
 /** Runs every benchmark one after another in this process run and returns the figures. */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {

@@ -7,8 +7,9 @@ import { silentLog } from '../shared/log.js';
 import type { DispatchQueue } from '../shared/store/dispatch-queue.js';
 import type { TaskHeader } from '../shared/store/records.js';
 import type { PipelinePolicyConfig } from '../shared/store/request-timeout.js';
+import { taskRow } from '../shared/store/task-address.js';
 import { indexPartition, indexRowKey } from '../shared/store/task-index.js';
-import { TaskStore } from '../shared/store/task-store.js';
+import { TaskStore, toHeaderEntity } from '../shared/store/task-store.js';
 import { TASK_STATUSES } from '../shared/task/status.js';
 import { newTaskId } from '../shared/task/task-id.js';
 import { type BenchResult, type Figure, now, percentile, progress, round } from './harness.js';
@@ -69,10 +70,9 @@ async function seedFinished(table: ReturnType<Awaited<ReturnType<typeof freshSto
   await Promise.all(
     headers.map((h) =>
       limit(() => {
-        const { taskId, ...rest } = h;
         return table.submitTransaction([
-          ['create', { partitionKey: taskId, rowKey: 'r00000', index: 0, status: 'SUCCESS', message: '' }],
-          ['create', { partitionKey: taskId, rowKey: 'task', ...rest }],
+          ['create', { ...taskRow(h.taskId, 'r00000'), index: 0, status: 'SUCCESS', message: '' }],
+          ['create', toHeaderEntity(h)],
         ]);
       }),
     ),

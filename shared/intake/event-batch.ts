@@ -39,9 +39,11 @@ interface Redelivery {
  */
 export const POISON_AFTER_REDELIVERIES = 10;
 
-// Storing an event is a chain of storage round trips (idempotency claim, index row, task transaction): on Azure
-// each is a few milliseconds of waiting, so events are stored side by side.
-const STORE_CONCURRENCY = 32;
+// Storing an event is a chain of storage requests (idempotency claim, index row, task transaction), each written
+// through a group commit that puts rows of one partition arriving together into one transaction. A batch's events
+// start their chains in the same turn, so their claims, index rows and tasks meet in shared transactions (a batch's
+// tasks share the partition of the moment their ids were made): the whole batch is in flight at once, up to this many.
+const STORE_CONCURRENCY = 1_000;
 
 /**
  * Handles an Event Hub batch without throwing: bad events become SKIPPED tasks with the reason; duplicates map to

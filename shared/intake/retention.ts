@@ -20,7 +20,7 @@ export interface RetentionResult {
   states: number;
 }
 
-// Each task is a partition of its own: its deletes are independent round trips.
+// A task's rows are its own (a partition, or its id's range of one): each task's deletes are independent round trips.
 const CONCURRENCY = 8;
 
 /**

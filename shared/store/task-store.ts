@@ -1,17 +1,20 @@
-import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { canTransition, isTerminal, type TaskStatus } from '../task/status.js';
 import { recordTaskEnd } from '../telemetry/task-telemetry.js';
 import { ensureTable } from './ensure-table.js';
 import { StoreError, statusCodeOf, unlessStale } from './errors.js';
 import { fitResult, fitText } from './fit.js';
+import { GroupCommit, TRANSACTION_LIMIT } from './group-commit.js';
+import { IdempotencyKeys, type KeyOwner } from './idempotency-keys.js';
 import { type ResourceRow, resourceRowKey, type TaskHeader } from './records.js';
+import { taskAddress, taskRow, taskRowsFilter } from './task-address.js';
 import { bucketOf, TaskIndex } from './task-index.js';
 import { isLeaseLive, leaseEnd } from './task-lease.js';
 
 export const HEADER = 'task';
-const KEY = 'key';
-const BATCH = 100; // Table Storage transaction limit
+const BATCH = TRANSACTION_LIMIT;
+
+export type { KeyOwner };
 
 export interface StoredTask {
   header: TaskHeader;
@@ -21,27 +24,16 @@ export interface StoredTask {
 /** How long an idempotency key names its task unless configured (IDEMPOTENCY_TTL_HOURS). */
 const DEFAULT_KEY_TTL_HOURS = 24;
 
-/** The task an idempotency key names, and the fingerprint of the request that claimed it, if one was given. */
-export interface KeyOwner {
-  taskId: string;
-  fingerprint?: string;
-}
-
-interface KeyRow {
-  taskId: string;
-  createdAt: string;
-  expiresAt?: string;
-  fingerprint?: string;
-}
-
 /**
- * Task records in Table Storage: one partition per task, a header row and one row per resource; and idempotency keys,
- * one partition each, that name a task for `keyTtlHours`.
+ * Task records in Table Storage: a header row and one row per resource, in the partition the task id names
+ * (task-address.ts); and idempotency keys (idempotency-keys.ts) that name a task for `keyTtlHours`. Tasks created
+ * together, and keys claimed together, share entity-group transactions (group-commit.ts).
  */
 export class TaskStore {
-  private readonly keyTtlMs: number;
   /** The status index (task-index.ts), kept by create and transition. */
   readonly index: TaskIndex;
+  private readonly keys: IdempotencyKeys;
+  private readonly writer: GroupCommit;
 
   /** `openTable` holds the index's OPEN rows (task-index.ts); the task table itself when absent. */
   constructor(
@@ -49,8 +41,9 @@ export class TaskStore {
     readonly table: TableClient,
     opts: { keyTtlHours?: number; openTable?: TableClient } = {},
   ) {
-    this.keyTtlMs = (opts.keyTtlHours ?? DEFAULT_KEY_TTL_HOURS) * 3_600_000;
     this.index = new TaskIndex(table, opts.openTable);
+    this.writer = new GroupCommit(table);
+    this.keys = new IdempotencyKeys(table, this.writer, (opts.keyTtlHours ?? DEFAULT_KEY_TTL_HOURS) * 3_600_000);
   }
 
   async init(): Promise<void> {
@@ -62,44 +55,60 @@ export class TaskStore {
 
   /**
    * Writes resource rows first and the header last, so a reader never sees a header without its rows; a retry
-   * after a partial failure rewrites the same rows (upsert) and creates the header only if it is absent.
+   * after a partial failure rewrites the same rows (upsert) and creates the header only if it is absent. A task of
+   * fewer than 100 resources is one transaction, which it may share with tasks created at the same moment.
    * Returns the stored header with its ETag, taken from the transaction's answer (no read-back). The index row comes
    * first: a task is never stored without it (a row without its task is dropped by the sweeper).
    */
   async create(header: TaskHeader, resources: ResourceRow[]): Promise<StoredTask> {
     const rows: TransactionAction[] = resources.map((r) => ['upsert', toResourceEntity(header.taskId, r), 'Replace']);
     const head: TransactionAction = ['create', toHeaderEntity(header)];
-    const batches: TransactionAction[][] = [];
-    for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
-    const last = batches.at(-1);
-    if (last && last.length < BATCH) last.push(head);
-    else batches.push([head]);
     return guard(async () => {
       await this.index.put(header);
       let etag: string | undefined;
-      for (const batch of batches) {
-        try {
-          const answer = await this.table.submitTransaction(batch);
-          if (batch.includes(head)) etag = answer?.subResponses?.find((r) => r.rowKey === HEADER)?.etag;
-        } catch (err) {
-          // The SDK retries a transaction whose answer was lost; if the first try was applied, the retry meets
-          // the header it wrote (409). That header is this task: the write is done, not a failure.
-          const status = statusCodeOf(err);
-          const own = status === 409 && batch.includes(head) ? await this.ownHeader(header) : undefined;
-          if (own) return own;
-          if (status === 409)
-            throw new StoreError('STORAGE_UNAVAILABLE', `task id ${header.taskId} is already taken; retry`);
-          // The task's own content was refused (too large, a value storage rejects): sending it again cannot succeed.
-          if (status === 400 || status === 413)
-            throw new StoreError('STORAGE_REFUSED', `task storage refused the task's content (${status})`);
-          throw err;
-        }
+      try {
+        etag = rows.length < BATCH ? await this.createShared(rows, head) : await this.createAlone(rows, head);
+      } catch (err) {
+        // The SDK retries a transaction whose answer was lost; if the first try was applied, the retry meets
+        // the header it wrote (409). That header is this task: the write is done, not a failure.
+        const status = statusCodeOf(err);
+        const own = status === 409 ? await this.ownHeader(header) : undefined;
+        if (own) return own;
+        if (status === 409)
+          throw new StoreError('STORAGE_UNAVAILABLE', `task id ${header.taskId} is already taken; retry`);
+        // The task's own content was refused (too large, a value storage rejects): sending it again cannot succeed.
+        if (status === 400 || status === 413)
+          throw new StoreError('STORAGE_REFUSED', `task storage refused the task's content (${status})`);
+        throw err;
       }
       // A task stored already ended (SKIPPED at intake) ends here, as `transition` records the others.
       if (isTerminal(header.status)) recordTaskEnd(header);
       // An answer without the header's ETag costs one read instead.
       return etag ? { header, etag } : (await this.get(header.taskId))!;
     });
+  }
+
+  /** The task's rows and header in one transaction, shared with whatever else is written to its partition meanwhile. */
+  private async createShared(rows: TransactionAction[], head: TransactionAction): Promise<string | undefined> {
+    const writes = [...rows, head].map(([op, entity, mode]) =>
+      op === 'create' ? { op: 'create' as const, entity } : { op: 'upsert' as const, entity, mode: mode as 'Replace' },
+    );
+    return (await this.writer.writeAll(writes)).at(-1);
+  }
+
+  /** A task of 100 resources or more: its rows a transaction at a time, the header with the last. */
+  private async createAlone(rows: TransactionAction[], head: TransactionAction): Promise<string | undefined> {
+    const batches: TransactionAction[][] = [];
+    for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
+    const last = batches.at(-1);
+    if (last && last.length < BATCH) last.push(head);
+    else batches.push([head]);
+    let etag: string | undefined;
+    for (const batch of batches) {
+      const answer = await this.table.submitTransaction(batch);
+      if (batch.includes(head)) etag = answer?.subResponses?.find((r) => r.rowKey === head[1].rowKey)?.etag;
+    }
+    return etag;
   }
 
   private async ownHeader(header: TaskHeader): Promise<StoredTask | undefined> {
@@ -116,7 +125,8 @@ export class TaskStore {
   async get(taskId: string): Promise<StoredTask | undefined> {
     return guard(async () => {
       try {
-        const e = await this.table.getEntity<Record<string, unknown>>(taskId, HEADER);
+        const at = taskRow(taskId, HEADER);
+        const e = await this.table.getEntity<Record<string, unknown>>(at.partitionKey, at.rowKey);
         return { header: fromHeaderEntity(e), etag: e.etag };
       } catch (err) {
         if (statusCodeOf(err) === 404) return undefined;
@@ -128,7 +138,7 @@ export class TaskStore {
   async resources(taskId: string): Promise<ResourceRow[]> {
     return guard(async () => {
       const rows: ResourceRow[] = [];
-      const filter = odata`PartitionKey eq ${taskId} and RowKey ge 'r' and RowKey lt 's'`;
+      const filter = taskRowsFilter(taskId, 'r', 's');
       for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
         rows.push(fromResourceEntity(e));
       return rows.sort((a, b) => a.index - b.index);
@@ -218,70 +228,15 @@ export class TaskStore {
 
   /**
    * Maps an idempotency key (an Event Hub event id, a caller's Idempotency-Key, a schedule occurrence) to a task id
-   * until the key expires. Returns the owner: `taskId` when this call claimed the key, the earlier claim otherwise.
-   * An expired key is taken over with its row's ETag, so of two claimers that find it expired exactly one wins and
-   * the other gets the winner's task.
+   * until the key expires: the owner is `taskId` when this call claimed the key, the earlier claim otherwise.
    */
-  async claimKey(key: string, taskId: string, opts: { now?: Date; fingerprint?: string } = {}): Promise<KeyOwner> {
-    const now = opts.now ?? new Date();
-    const partitionKey = keyPartition(key);
-    const row = {
-      partitionKey,
-      rowKey: KEY,
-      taskId,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.keyTtlMs).toISOString(),
-      ...(opts.fingerprint !== undefined ? { fingerprint: opts.fingerprint } : {}),
-    };
-    return guard(async () => {
-      // Each pass either settles the key or meets another writer that moved it since; a few passes end any race.
-      for (let pass = 0; pass < 4; pass++) {
-        try {
-          await this.table.createEntity(row);
-          return { taskId };
-        } catch (err) {
-          if (statusCodeOf(err) !== 409) throw err;
-        }
-        const existing = await this.table.getEntity<KeyRow>(partitionKey, KEY).catch((err: unknown) => {
-          if (statusCodeOf(err) === 404) return undefined; // released meanwhile: claim it afresh
-          throw err;
-        });
-        if (!existing) continue;
-        if (!this.keyExpired(existing, now)) {
-          return {
-            taskId: existing.taskId,
-            ...(existing.fingerprint !== undefined ? { fingerprint: existing.fingerprint } : {}),
-          };
-        }
-        try {
-          await this.table.updateEntity(row, 'Replace', { etag: existing.etag });
-          return { taskId };
-        } catch (err) {
-          if (statusCodeOf(err) !== 412 && statusCodeOf(err) !== 404) throw err;
-        }
-      }
-      throw new StoreError(
-        'STORAGE_UNAVAILABLE',
-        'the idempotency key keeps changing under concurrent requests; retry',
-      );
-    });
+  claimKey(key: string, taskId: string, opts: { now?: Date; fingerprint?: string } = {}): Promise<KeyOwner> {
+    return guard(() => this.keys.claim(key, taskId, opts));
   }
 
-  /** Rows written before keys carried their expiry expire `keyTtlHours` after they were created. */
-  private keyExpired(row: KeyRow, now: Date): boolean {
-    const expiresAt = row.expiresAt ? Date.parse(row.expiresAt) : Date.parse(row.createdAt) + this.keyTtlMs;
-    return !(expiresAt > now.getTime());
-  }
-
-  /**
-   * Undoes a claim whose task could not be stored, so a retry of the same request can create it; only while the key
-   * still names `taskId` (ETag-guarded), never a claim that took it over meanwhile.
-   */
-  async releaseKey(key: string, taskId: string): Promise<void> {
-    const partitionKey = keyPartition(key);
-    const existing = await this.table.getEntity<KeyRow>(partitionKey, KEY).catch(() => undefined);
-    if (existing?.taskId === taskId)
-      await this.table.deleteEntity(partitionKey, KEY, { etag: existing.etag }).catch(() => undefined);
+  /** Undoes a claim whose task could not be stored, while the key still names `taskId`. */
+  releaseKey(key: string, taskId: string): Promise<void> {
+    return this.keys.release(key, taskId);
   }
 
   /**
@@ -291,18 +246,19 @@ export class TaskStore {
    */
   async deleteFinished(taskId: string, finishedBefore: Date): Promise<'deleted' | 'kept' | 'absent'> {
     return guard(async () => {
+      const { partitionKey, prefix } = taskAddress(taskId);
       const rows: { partitionKey: string; rowKey: string }[] = [];
       let head: Record<string, unknown> | undefined;
-      const filter = odata`PartitionKey eq ${taskId}`;
+      const filter = taskRowsFilter(taskId);
       const select = ['PartitionKey', 'RowKey', 'status', 'finishedAt'];
       for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } })) {
-        if (e.rowKey === HEADER) head = e;
-        else rows.push({ partitionKey: taskId, rowKey: String(e.rowKey) });
+        if (e.rowKey === prefix + HEADER) head = e;
+        else rows.push({ partitionKey, rowKey: String(e.rowKey) });
       }
       if (head) {
         const finishedAt = Date.parse(String(head.finishedAt ?? ''));
         if (!isTerminal(head.status as TaskStatus) || !(finishedAt < finishedBefore.getTime())) return 'kept';
-        rows.unshift({ partitionKey: taskId, rowKey: HEADER });
+        rows.unshift({ partitionKey, rowKey: prefix + HEADER });
       }
       if (rows.length === 0) return 'absent';
       for (let i = 0; i < rows.length; i += BATCH) await this.deleteRows(rows.slice(i, i + BATCH));
@@ -323,29 +279,9 @@ export class TaskStore {
     }
   }
 
-  /**
-   * Deletes idempotency keys past their expiry, each only as read (ETag): a key taken over meanwhile stays. Keys are
-   * found by their partitions' prefixes, a range that holds keys only; each key is its own partition, so one request
-   * per key.
-   */
-  async deleteExpiredKeys(now: Date): Promise<number> {
-    return guard(async () => {
-      let deleted = 0;
-      const legacyCutoff = new Date(now.getTime() - this.keyTtlMs).toISOString();
-      for (const prefix of ['key', 'keyu']) {
-        const filter = odata`PartitionKey ge ${`${prefix}-`} and PartitionKey lt ${`${prefix}.`} and RowKey eq ${KEY} and (expiresAt lt ${now.toISOString()} or createdAt lt ${legacyCutoff})`;
-        for await (const e of this.table.listEntities<KeyRow>({ queryOptions: { filter } })) {
-          if (!this.keyExpired(e, now)) continue;
-          try {
-            await this.table.deleteEntity(String(e.partitionKey), KEY, { etag: e.etag });
-            deleted++;
-          } catch (err) {
-            if (statusCodeOf(err) !== 404 && statusCodeOf(err) !== 412) throw err;
-          }
-        }
-      }
-      return deleted;
-    });
+  /** Deletes idempotency keys past their expiry, each only as read (ETag): a key taken over meanwhile stays. */
+  deleteExpiredKeys(now: Date): Promise<number> {
+    return guard(() => this.keys.deleteExpired(now));
   }
 
   /**
@@ -354,22 +290,15 @@ export class TaskStore {
    */
   async *stale(statuses: TaskStatus[], before: Date): AsyncGenerator<StoredTask> {
     const byStatus = statuses.map((s) => odata`status eq ${s}`).join(' or ');
-    const filter = `${odata`RowKey eq ${HEADER}`} and (${byStatus}) and ${odata`updatedAt lt ${before.toISOString()}`}`;
+    const filter = `${HEADER_ROWS} and (${byStatus}) and ${odata`updatedAt lt ${before.toISOString()}`}`;
     for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       yield { header: fromHeaderEntity(e), etag: e.etag };
     }
   }
 }
 
-/**
- * A key's partition: the SHA-256 of its UTF-8 bytes. UTF-8 turns every unpaired surrogate into U+FFFD, so keys that
- * differ only there would share a partition: those are hashed by their UTF-16 units, under a prefix of their own.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const keyPartition = (key: string) =>
-  !LONE_SURROGATE.test(key)
-    ? `key-${createHash('sha256').update(key).digest('hex')}`
-    : `keyu-${createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex')}`;
+/** Only a header row has `resourceCount`: the headers of both layouts (task-address.ts), whatever their row keys. */
+export const HEADER_ROWS = 'resourceCount ge 0';
 
 export async function guard<T>(op: () => Promise<T>): Promise<T> {
   try {
@@ -384,7 +313,7 @@ export async function guard<T>(op: () => Promise<T>): Promise<T> {
 
 export function toHeaderEntity(h: TaskHeader) {
   const { taskId, ...rest } = h;
-  const entity: Record<string, unknown> = { partitionKey: taskId, rowKey: HEADER };
+  const entity: Record<string, unknown> = taskRow(taskId, HEADER);
   for (const [k, v] of Object.entries(rest)) if (v !== undefined) entity[k] = typeof v === 'string' ? fitText(v) : v;
   return entity as { partitionKey: string; rowKey: string };
 }
@@ -392,19 +321,20 @@ export function toHeaderEntity(h: TaskHeader) {
 export function fromHeaderEntity(e: TableEntityResult<Record<string, unknown>>): TaskHeader {
   const {
     partitionKey,
-    rowKey: _rowKey,
+    rowKey,
     etag: _etag,
     timestamp: _ts,
     'odata.metadata': _m,
     ...rest
   } = e as Record<string, unknown>;
-  return { ...(rest as Omit<TaskHeader, 'taskId'>), taskId: String(partitionKey) };
+  // A header of its own partition is keyed `task`; a shared one `<id>-task`.
+  const taskId = rowKey === HEADER ? String(partitionKey) : String(rowKey).slice(0, -HEADER.length - 1);
+  return { ...(rest as Omit<TaskHeader, 'taskId'>), taskId };
 }
 
 export function toResourceEntity(taskId: string, r: ResourceRow) {
   return {
-    partitionKey: taskId,
-    rowKey: resourceRowKey(r.index),
+    ...taskRow(taskId, resourceRowKey(r.index)),
     index: r.index,
     type: r.ref.type,
     values: JSON.stringify(r.ref.values),

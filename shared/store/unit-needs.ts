@@ -1,7 +1,8 @@
-import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import type { DesiredGrant } from '../plan/desired.js';
 import { fitText, MAX_PROPERTY_CHARS } from './fit.js';
+import { rowSuffix, taskRow, taskRowsFilter } from './task-address.js';
 import { guard } from './task-store.js';
 
 /**
@@ -74,7 +75,7 @@ export async function writeNeeds(
         .slice(i, i + ROWS_PER_BATCH)
         .map((grantsJson, k) => [
           'upsert',
-          { partitionKey: taskId, rowKey: needKey(unitKey, attempt, i + k), grants: grantsJson },
+          { ...taskRow(taskId, needKey(unitKey, attempt, i + k)), grants: grantsJson },
           'Replace',
         ]);
       await table.submitTransaction(batch);
@@ -95,9 +96,9 @@ export async function readNeeds(
 ): Promise<void> {
   if (settled.size === 0) return;
   await guard(async () => {
-    const filter = odata`PartitionKey eq ${taskId} and RowKey ge 'n' and RowKey lt 'o'`;
+    const filter = taskRowsFilter(taskId, 'n', 'o');
     for await (const e of table.listEntities<{ grants?: string }>({ queryOptions: { filter } })) {
-      const m = NEED_KEY.exec(String(e.rowKey));
+      const m = NEED_KEY.exec(rowSuffix(taskId, String(e.rowKey)));
       const unit = m ? settled.get(m[1]!) : undefined;
       if (!m || !unit || Number(m[2]) !== unit.attempt || Number(m[3]) >= unit.rows) continue;
       each(m[1]!, parseNeeds(e.grants ?? '[]'));

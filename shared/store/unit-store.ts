@@ -1,10 +1,11 @@
-import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { type TableRange, TableRangeSchema } from '../connectors/table-range.js';
 import type { DesiredGrant } from '../plan/desired.js';
 import type { ResourceRef } from '../task/request.js';
 import { statusCodeOf } from './errors.js';
 import { fitResult, fitText } from './fit.js';
 import type { ResourceResult, TaskHeader } from './records.js';
+import { rowSuffix, taskRow, taskRowsFilter } from './task-address.js';
 import { guard, type StoredTask, toHeaderEntity } from './task-store.js';
 import { parseNeeds, readNeeds, type StoredNeeds, writeNeeds } from './unit-needs.js';
 
@@ -71,14 +72,14 @@ export class UnitStore {
    * characters): a reader that folds them holds one page, never every unit of a catalog.
    */
   async *each(taskId: string): AsyncGenerator<StoredUnit> {
-    const filter = odata`PartitionKey eq ${taskId} and RowKey ge 'u' and RowKey lt 'v'`;
+    const filter = taskRowsFilter(taskId, 'u', 'v');
     const pages = this.table
       .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
       .byPage({ maxPageSize: UNITS_PER_PAGE });
     for (;;) {
       const page = await guard(() => pages.next());
       if (page.done) return;
-      for (const e of page.value) yield { unit: fromUnitEntity(e), etag: e.etag };
+      for (const e of page.value) yield { unit: fromUnitEntity(taskId, e), etag: e.etag };
     }
   }
 
@@ -102,8 +103,9 @@ export class UnitStore {
   async get(taskId: string, key: string): Promise<StoredUnit | undefined> {
     return guard(async () => {
       try {
-        const e = await this.table.getEntity<Record<string, unknown>>(taskId, key);
-        return { unit: fromUnitEntity(e), etag: e.etag };
+        const at = taskRow(taskId, key);
+        const e = await this.table.getEntity<Record<string, unknown>>(at.partitionKey, at.rowKey);
+        return { unit: fromUnitEntity(taskId, e), etag: e.etag };
       } catch (err) {
         if (statusCodeOf(err) === 404) return undefined;
         throw err;
@@ -147,23 +149,26 @@ export class UnitStore {
   }
 
   /**
-   * A unit's final row and its task's header (its counts) in one transaction: the unit's row guarded by the ETag of
-   * the attempt that ran it, the header by the ETag it was read with. `unit_lost` when the unit was taken over (the
-   * outcome is not this attempt's to write), `header_changed` when another unit finished meanwhile (read, retry).
+   * Units' final rows and their task's header (its counts) in one transaction: each unit's row guarded by the ETag of
+   * the attempt that ran it, the header by the ETag it was read with. `lost` names the units taken over meanwhile (their
+   * outcomes are not these attempts' to write; nothing was written), `header_changed` says another writer's
+   * transaction landed first (read, retry).
    */
   async settle(
     taskId: string,
-    unit: StoredUnit,
-    next: UnitRow,
+    settles: readonly { held: StoredUnit; next: UnitRow }[],
     header: StoredTask,
     nextHeader: TaskHeader,
-  ): Promise<StoredTask | 'unit_lost' | 'header_changed'> {
-    const written = await this.withHeader(header, nextHeader, [
-      ['update', toUnitEntity(taskId, next), 'Replace', { etag: unit.etag }],
-    ]);
+  ): Promise<StoredTask | { lost: string[] } | 'header_changed'> {
+    const written = await this.withHeader(
+      header,
+      nextHeader,
+      settles.map(({ held, next }) => ['update', toUnitEntity(taskId, next), 'Replace', { etag: held.etag }]),
+    );
     if (written) return written;
-    const now = await this.get(taskId, unit.unit.key);
-    return now?.etag === unit.etag ? 'header_changed' : 'unit_lost';
+    const now = await Promise.all(settles.map(({ held }) => this.get(taskId, held.unit.key)));
+    const lost = settles.filter(({ held }, i) => now[i]?.etag !== held.etag).map(({ held }) => held.unit.key);
+    return lost.length > 0 ? { lost } : 'header_changed';
   }
 
   private async withHeader(
@@ -189,8 +194,7 @@ export class UnitStore {
 
 function toUnitEntity(taskId: string, u: UnitRow) {
   return {
-    partitionKey: taskId,
-    rowKey: u.key,
+    ...taskRow(taskId, u.key),
     resourceIndex: u.resourceIndex,
     type: u.ref.type,
     values: JSON.stringify(u.ref.values),
@@ -207,7 +211,7 @@ function toUnitEntity(taskId: string, u: UnitRow) {
   };
 }
 
-function fromUnitEntity(e: Record<string, unknown>): UnitRow {
+function fromUnitEntity(taskId: string, e: Record<string, unknown>): UnitRow {
   const text = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : undefined);
   const leaseUntil = text('leaseUntil');
   const lastError = text('lastError');
@@ -217,7 +221,7 @@ function fromUnitEntity(e: Record<string, unknown>): UnitRow {
   // across an upgrade keeps what its units need on the database, so its top sync revokes none of it.
   const needsInline = text('needs') ?? text('neededAbove');
   return {
-    key: String(e.rowKey),
+    key: rowSuffix(taskId, String(e.rowKey)),
     resourceIndex: Number(e.resourceIndex),
     ref: { type: String(e.type), values: JSON.parse(String(e.values)) as Record<string, string> },
     status: e.status as UnitStatus,

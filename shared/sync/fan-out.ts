@@ -124,25 +124,19 @@ export async function resumeFannedOut(task: StoredTask, deps: WorkerDeps): Promi
   );
   if (!touched) return 'claimed_elsewhere';
   const quietSince = now.getTime() - leaseMs(deps);
-  const lost = (await unitsOf(deps).list(h.taskId))
-    .map((s) => s.unit)
-    .filter(
-      (u) =>
-        !isUnitFinished(u.status) &&
-        !(u.leaseUntil !== undefined && Date.parse(u.leaseUntil) > now.getTime()) &&
-        Date.parse(u.updatedAt) < quietSince,
-    );
+  // A page of units at a time, keeping only the keys: a catalog's units with their results would not fit a worker.
+  const lost: string[] = [];
+  for await (const { unit: u } of unitsOf(deps).each(h.taskId)) {
+    const leased = u.leaseUntil !== undefined && Date.parse(u.leaseUntil) > now.getTime();
+    if (!isUnitFinished(u.status) && !leased && Date.parse(u.updatedAt) < quietSince) lost.push(u.key);
+  }
   logOf(deps)('info', 'fanned-out task resumed: units without a live message re-sent', {
     taskId: h.taskId,
     resent: lost.length,
     done: h.unitsDone,
     total: h.unitsTotal,
   });
-  await dispatchUnits(
-    h.taskId,
-    lost.map((u) => u.key),
-    deps,
-  );
+  await dispatchUnits(h.taskId, lost, deps);
   return 'resent';
 }
 

@@ -1,13 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay } from '../backoff.js';
 import { leaseEnd } from '../store/task-lease.js';
 import type { StoredTask } from '../store/task-store.js';
-import { isUnitFinished, type StoredUnit, type UnitRow } from '../store/unit-store.js';
+import { isUnitFinished, type StoredUnit } from '../store/unit-store.js';
 import { isTerminal } from '../task/status.js';
 import { inDeliverySpan } from '../telemetry/task-telemetry.js';
 import { type Attempt, policyContext, syncUnderLock } from './attempt-sync.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { ResourceOutcome } from './resource-sync.js';
+import { type Final, settleTogether } from './settle-together.js';
 import { delaySeconds, failedTaskAttempt, headerKeeper } from './task-attempt.js';
 import { runTopWork } from './top-work.js';
 import {
@@ -20,13 +19,6 @@ import {
   type WorkerDeps,
   type WorkerOutcome,
 } from './worker-deps.js';
-
-/** The first wait after a lost settle race (about one storage round trip), and the longest. */
-const SETTLE_BACKOFF_MS = 20;
-const SETTLE_BACKOFF_CAP_MS = 1_000;
-
-type Final = Pick<UnitRow, 'status' | 'message'> &
-  Partial<Pick<UnitRow, 'result' | 'needsInline' | 'needRows' | 'lastError'>>;
 
 /**
  * Runs one delivery of a unit of a fanned-out task: claims it (ETag; a live lease elsewhere or a finished unit is
@@ -155,11 +147,7 @@ async function attemptUnit(task: StoredTask, stored: StoredUnit, deps: WorkerDep
   return settle(taskId, keeper.current, { status, message, ...(result ? { result } : {}), ...needs }, owner, deps);
 }
 
-/**
- * Writes the unit's final row and the task's counts in one transaction (the task's lease renewed with them), read
- * again and retried when another unit's transaction landed first; then, if this made every unit finished, runs the
- * top work under the lease that transaction wrote.
- */
+/** Settles the unit (settle-together.ts); if this made every unit finished, runs the top work under the lease it wrote. */
 async function settle(
   taskId: string,
   held: StoredUnit,
@@ -167,38 +155,24 @@ async function settle(
   owner: string,
   deps: WorkerDeps,
 ): Promise<WorkerOutcome> {
-  const clock = clockOf(deps);
-  const units = unitsOf(deps);
-  for (let lost = 0; ; lost++) {
-    // Every unit of a task settles on its one header: after losing a race, wait a little, and longer each time, so
-    // that the units finishing together take turns instead of all reading and losing again at once.
-    if (lost > 0) await sleep(Math.min(SETTLE_BACKOFF_CAP_MS, backoffDelay(lost, SETTLE_BACKOFF_MS)));
-    const task = await deps.store.get(taskId);
-    if (!task || isTerminal(task.header.status)) return 'already_terminal';
-    const now = clock();
-    const { leaseUntil: _lease, ...rest } = held.unit;
-    const next: UnitRow = { ...rest, ...final, updatedAt: now.toISOString() };
-    const h = task.header;
-    const done = (h.unitsDone ?? 0) + 1;
-    const written = await units.settle(taskId, held, next, task, {
-      ...h,
-      unitsDone: done,
-      unitsFailed: (h.unitsFailed ?? 0) + (final.status === 'FAILED' ? 1 : 0),
-      leaseUntil: leaseEnd(now, deps.leaseSeconds),
-      updatedAt: now.toISOString(),
-    });
-    if (written === 'header_changed') continue;
-    if (written === 'unit_lost') return 'claimed_elsewhere';
-    if (done < (h.unitsTotal ?? 0)) return 'completed';
-    const keeper = headerKeeper(written, deps);
-    const attempt: Attempt = { owner, taskCreatedAt: new Date(h.createdAt), dryRun: h.dryRun, keeper };
-    try {
-      return await runTopWork(keeper, attempt, false, deps);
-    } catch (err) {
-      await failedTaskAttempt(keeper, err, deps);
-      throw err;
-    } finally {
-      await keeper.stop();
-    }
+  const settled = await settleTogether(taskId, held, final, {
+    store: deps.store,
+    units: unitsOf(deps),
+    leaseSeconds: deps.leaseSeconds,
+    clock: clockOf(deps),
+  });
+  if (settled === 'unit_lost') return 'claimed_elsewhere';
+  if (settled === 'task_terminal') return 'already_terminal';
+  if (!settled.completes) return 'completed';
+  const h = settled.lease.header;
+  const keeper = headerKeeper(settled.lease, deps);
+  const attempt: Attempt = { owner, taskCreatedAt: new Date(h.createdAt), dryRun: h.dryRun, keeper };
+  try {
+    return await runTopWork(keeper, attempt, false, deps);
+  } catch (err) {
+    await failedTaskAttempt(keeper, err, deps);
+    throw err;
+  } finally {
+    await keeper.stop();
   }
 }

@@ -2,8 +2,11 @@ import { randomInt } from 'node:crypto';
 
 // 41 bits of milliseconds since 2020-01-01, 10 bits of per-process node id, 12 bits of sequence: sortable by
 // creation time, unique within a process, and unlikely to collide across instances (the store's
-// insert-if-absent catches the rest).
+// insert-if-absent catches the rest). The top bit of 64 marks a task stored in a shared partition
+// (store/task-address.ts); ids made before it was set keep their partition of their own, and sort before every new one.
 const EPOCH_MS = 1_577_836_800_000n;
+const SHARED_LAYOUT = 1n << 63n;
+const ID_LIMIT = 1n << 64n;
 const NODE_ID = BigInt(randomInt(1024));
 let lastMs = 0n;
 let sequence = 0n;
@@ -18,7 +21,20 @@ export function newTaskId(now: number = Date.now()): string {
     sequence = 0n;
   }
   lastMs = ms;
-  return ((ms << 22n) | (NODE_ID << 12n) | sequence).toString();
+  return (SHARED_LAYOUT | (ms << 22n) | (NODE_ID << 12n) | sequence).toString();
 }
 
 export const TASK_ID_PATTERN = /^[0-9]{1,20}$/;
+
+/** Whether the id is one of a task stored in a shared partition; any other string, a caller's included, is not. */
+export function isSharedLayoutId(taskId: string): boolean {
+  if (!TASK_ID_PATTERN.test(taskId)) return false;
+  const n = BigInt(taskId);
+  return n >= SHARED_LAYOUT && n < ID_LIMIT;
+}
+
+/** The milliseconds since the epoch and the node an id was made with. */
+export function taskIdParts(taskId: string): { ms: bigint; node: bigint } {
+  const n = BigInt(taskId) & (SHARED_LAYOUT - 1n);
+  return { ms: n >> 22n, node: (n >> 12n) & 0x3ffn };
+}

@@ -6,6 +6,7 @@ import { odata } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalHost, startLocalHost } from '../../dev/host/local-host.js';
 import { tableClient } from '../../shared/store/clients.js';
+import { fromHeaderEntity, HEADER_ROWS } from '../../shared/store/task-store.js';
 import { apiClient, TEST_SECRET } from '../support/api-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'policysync-watch-'));
@@ -59,10 +60,11 @@ describe('the local host runs the policy watcher', () => {
     writeFileSync(policyFile, JSON.stringify(policies)); // the policyVersion is not bumped: the content hash tells
 
     const tasks = tableClient(storage, 'tasks');
-    const filter = odata`RowKey eq 'task' and source eq 'POLICY_CHANGE'`;
+    const filter = `${HEADER_ROWS} and ${odata`source eq 'POLICY_CHANGE'`}`;
     const taskId = await eventually(
       async () => {
-        for await (const e of tasks.listEntities({ queryOptions: { filter } })) return e.partitionKey;
+        for await (const e of tasks.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+          return fromHeaderEntity(e).taskId;
         return undefined;
       },
       15_000,

@@ -128,4 +128,54 @@ describe('group commit', () => {
     await writer.write({ op: 'upsert', entity: { partitionKey: pk, rowKey: 'after' }, mode: 'Merge' });
     expect((await rows(pk)).map((r) => r.rowKey)).toEqual(['after']);
   }, 60_000);
+
+  it("writes each caller's rows in one transaction with other callers' and hands each its own rows' ETags", async () => {
+    const writer = new GroupCommit(table);
+    const pk = partition();
+    const group = (t: number) => [
+      { op: 'upsert' as const, entity: { partitionKey: pk, rowKey: `t${t}-r0` }, mode: 'Replace' as const },
+      { op: 'create' as const, entity: { partitionKey: pk, rowKey: `t${t}-task`, t } },
+    ];
+    const { value: etags, requests } = await counted(() =>
+      Promise.all(Array.from({ length: 30 }, (_, t) => writer.writeAll(group(t)))),
+    );
+    expect(requests).toBe(1);
+    // Each ETag is its own row's: an update guarded by it lands, and only on that row.
+    for (const [t, [, head]] of etags.entries())
+      await table.updateEntity({ partitionKey: pk, rowKey: `t${t}-task`, t, seen: true }, 'Replace', { etag: head! });
+    expect((await rows(pk)).filter((r) => r.seen === true).length).toBe(30);
+  });
+
+  it('fails only the caller whose create meets an existing row; the others sharing its transaction are written whole', async () => {
+    const writer = new GroupCommit(table);
+    const pk = partition();
+    await table.createEntity({ partitionKey: pk, rowKey: 'taken-task' });
+    const group = (name: string) =>
+      writer.writeAll([
+        { op: 'upsert', entity: { partitionKey: pk, rowKey: `${name}-r0` }, mode: 'Replace' },
+        { op: 'create', entity: { partitionKey: pk, rowKey: `${name}-task` } },
+      ]);
+    const outcomes = await Promise.allSettled([group('a'), group('taken'), group('b')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(statusCodeOf((outcomes[1] as PromiseRejectedResult).reason)).toBe(409);
+    // The refused caller's rows are all or nothing: its resource row did not land without its header.
+    expect((await rows(pk)).map((r) => r.rowKey).sort()).toEqual(['a-r0', 'a-task', 'b-r0', 'b-task', 'taken-task']);
+  });
+
+  it("keeps a caller's rows together when they would not fit beside the rows already taken", async () => {
+    const writer = new GroupCommit(table);
+    const pk = partition();
+    const block = (name: string, n: number) =>
+      writer.writeAll(
+        Array.from({ length: n }, (_, i) => ({
+          op: 'upsert' as const,
+          entity: { partitionKey: pk, rowKey: `${name}${i}` },
+          mode: 'Merge' as const,
+        })),
+      );
+    const { requests } = await counted(() => Promise.all([block('a', 60), block('b', 60), block('c', 40)]));
+    // a+c fit one transaction of 100, b waits for the next: two requests, no caller split across them.
+    expect(requests).toBe(2);
+    expect((await rows(pk)).length).toBe(160);
+  });
 });

@@ -4,6 +4,7 @@ import { snowflakeModule } from '../../shared/connectors/snowflake/module.js';
 import { postTask, type TaskApiDeps } from '../../shared/http/task-api.js';
 import { ingestEventBatch } from '../../shared/intake/event-batch.js';
 import { silentLog } from '../../shared/log.js';
+import { HEADER_ROWS } from '../../shared/store/task-store.js';
 import { newTaskId } from '../../shared/task/task-id.js';
 import { TEST_SECRET, tableRequest } from '../support/api-client.js';
 import { apiRequest, expectProblem } from '../support/problem-shape.js';
@@ -212,6 +213,6 @@ describe('Event Hub event ids', () => {
 
 async function taskCount(): Promise<number> {
   let n = 0;
-  for await (const _ of s.tasksTable().listEntities({ queryOptions: { filter: "RowKey eq 'task'" } })) n++;
+  for await (const _ of s.tasksTable().listEntities({ queryOptions: { filter: HEADER_ROWS } })) n++;
   return n;
 }

@@ -10,6 +10,7 @@ import { type PolicyWatchDeps, watchPolicies } from '../../shared/intake/policy-
 import { type PolicySource, rangerAdminSource } from '../../shared/policy/index.js';
 import { tableClient } from '../../shared/store/clients.js';
 import { PolicySnapshotStore } from '../../shared/store/policy-snapshot-store.js';
+import { HEADER_ROWS } from '../../shared/store/task-store.js';
 import { runTask } from '../../shared/sync/worker.js';
 import { fixture, type SnowflakeRig, startSnowflakeRig } from '../support/snowflake-sync.js';
 
@@ -108,7 +109,7 @@ const publish = (...extra: unknown[]) => admin.publish([...structuredClone(FIXTU
 
 async function policyChangeTaskCount(): Promise<number> {
   let n = 0;
-  const filter = odata`RowKey eq 'task' and source eq 'POLICY_CHANGE'`;
+  const filter = `${HEADER_ROWS} and ${odata`source eq 'POLICY_CHANGE'`}`;
   for await (const _ of rig.storage.tasksTable().listEntities({ queryOptions: { filter } })) n++;
   return n;
 }

@@ -3,6 +3,7 @@ import { deleteExpired } from '../../shared/intake/retention.js';
 import { silentLog } from '../../shared/log.js';
 import { tableClient } from '../../shared/store/clients.js';
 import type { TaskHeader } from '../../shared/store/records.js';
+import { taskRow, taskRowsFilter } from '../../shared/store/task-address.js';
 import type { IndexBucket } from '../../shared/store/task-index.js';
 import { TaskStore } from '../../shared/store/task-store.js';
 import { newTaskId } from '../../shared/task/task-id.js';
@@ -56,7 +57,7 @@ async function task(createdAt: number, finishedAt?: number): Promise<TaskHeader>
   });
   let stored = await store.create(header, [row(0), row(1)]);
   // Rows of kinds retention does not know (units of a fanned-out task) go with the partition all the same.
-  await s.tasksTable().upsertEntity({ partitionKey: header.taskId, rowKey: 'u00000', done: true });
+  await s.tasksTable().upsertEntity({ ...taskRow(header.taskId, 'u00000'), done: true });
   if (finishedAt !== undefined) {
     stored = await store.transition(stored, 'INPROGRESS', { attempt: 1 }, at(finishedAt - 60_000));
     stored = await store.finish(stored, 'SUCCESS', {}, at(finishedAt));
@@ -66,7 +67,7 @@ async function task(createdAt: number, finishedAt?: number): Promise<TaskHeader>
 
 async function rowsOf(taskId: string): Promise<number> {
   let n = 0;
-  for await (const _ of s.tasksTable().listEntities({ queryOptions: { filter: `PartitionKey eq '${taskId}'` } })) n++;
+  for await (const _ of s.tasksTable().listEntities({ queryOptions: { filter: taskRowsFilter(taskId) } })) n++;
   return n;
 }
 
@@ -135,14 +136,12 @@ describe('retention', () => {
 
   it('deletes a finished task of more than 100 rows in transactions of 100, and finishes a run that stopped halfway', async () => {
     const h = await task(CUTOFF - 5 * DAY, CUTOFF - DAY);
-    const extra = Array.from({ length: 150 }, (_, i) => ({
-      partitionKey: h.taskId,
-      rowKey: `u${String(i + 1).padStart(5, '0')}`,
-    }));
+    const extra = Array.from({ length: 150 }, (_, i) => taskRow(h.taskId, `u${String(i + 1).padStart(5, '0')}`));
     for (let i = 0; i < extra.length; i += 100)
       await s.tasksTable().submitTransaction(extra.slice(i, i + 100).map((e) => ['upsert', e] as ['upsert', typeof e]));
     // A run that deleted the header and stopped before the rest and the index row.
-    await s.tasksTable().deleteEntity(h.taskId, 'task');
+    const head = taskRow(h.taskId, 'task');
+    await s.tasksTable().deleteEntity(head.partitionKey, head.rowKey);
 
     const result = await deleteExpired({ store, states: s.states, log: silentLog, now: () => NOW }, RETENTION_DAYS);
     expect(result.tasks).toBe(1);

@@ -52,26 +52,41 @@ export class MemoryTable {
     if (pks.size > 1 || actions.length > 100) throw fail(400, 'InvalidInput');
     for (const [op, e] of actions)
       if (op === 'create' && this.rows.has(this.key(e.partitionKey, e.rowKey))) throw fail(409, 'EntityAlreadyExists');
-    for (const [, e] of actions) this.put(e);
+    return { subResponses: actions.map(([, e]) => ({ rowKey: e.rowKey, etag: this.put(e) })) };
   }
-  listEntities<T>(opts: { queryOptions?: { filter?: string } } = {}): AsyncIterable<T & { etag: string }> {
+  listEntities<T>(opts: { queryOptions?: { filter?: string } } = {}) {
     const filter = opts.queryOptions?.filter ?? '';
     const pk = /PartitionKey eq '((?:[^']|'')*)'/.exec(filter)?.[1]?.replace(/''/g, "'");
-    const rowRange = /RowKey ge '(\w+)' and RowKey lt '(\w+)'/.exec(filter);
+    const pkRange = /PartitionKey ge '([^']*)' and PartitionKey lt '([^']*)'/.exec(filter);
+    const rowFrom = /RowKey ge '([^']*)'/.exec(filter)?.[1];
+    const rowBelow = /RowKey lt '([^']*)'/.exec(filter)?.[1];
     const rowEq = /RowKey eq '(\w+)'/.exec(filter)?.[1];
+    const headersOnly = filter.includes('resourceCount ge 0');
     const statuses = [...filter.matchAll(/status eq '(\w+)'/g)].map((m) => m[1]);
     const before = /updatedAt lt '([^']+)'/.exec(filter)?.[1];
     const hits = [...this.rows.values()].filter(
       ({ entity: e }) =>
         (pk === undefined || e.partitionKey === pk) &&
-        (!rowRange || (e.rowKey >= rowRange[1]! && e.rowKey < rowRange[2]!)) &&
+        (!pkRange || (e.partitionKey >= pkRange[1]! && e.partitionKey < pkRange[2]!)) &&
+        (rowFrom === undefined || e.rowKey >= rowFrom) &&
+        (rowBelow === undefined || e.rowKey < rowBelow) &&
+        (!headersOnly || e.resourceCount !== undefined) &&
         (rowEq === undefined || e.rowKey === rowEq) &&
         (statuses.length === 0 || statuses.includes(String(e.status))) &&
         (before === undefined || String(e.updatedAt) < before),
     );
-    return (async function* () {
-      for (const h of hits) yield { ...structuredClone(h.entity), etag: h.etag } as unknown as T & { etag: string };
-    })();
+    const found = hits.map((h) => ({ ...structuredClone(h.entity), etag: h.etag }) as unknown as T & { etag: string });
+    return Object.assign(
+      (async function* () {
+        yield* found;
+      })(),
+      {
+        byPage: ({ maxPageSize = 1000 }: { maxPageSize?: number } = {}) =>
+          (async function* () {
+            for (let i = 0; i < found.length; i += maxPageSize) yield found.slice(i, i + maxPageSize);
+          })(),
+      },
+    );
   }
 }
 

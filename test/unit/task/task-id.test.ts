@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newTaskId, TASK_ID_PATTERN } from '../../../shared/task/task-id.js';
+import { isSharedLayoutId, newTaskId, TASK_ID_PATTERN, taskIdParts } from '../../../shared/task/task-id.js';
 
 describe('newTaskId', () => {
   it('is a decimal 64-bit integer, unique and ordered by creation time', () => {
@@ -7,10 +7,26 @@ describe('newTaskId', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) {
       expect(id).toMatch(TASK_ID_PATTERN);
-      expect(BigInt(id) < 2n ** 63n).toBe(true);
+      expect(BigInt(id) < 2n ** 64n).toBe(true);
     }
     const sorted = [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
     expect(sorted).toEqual(ids);
     expect(BigInt(newTaskId(1_800_000_100_000)) > BigInt(ids.at(-1)!)).toBe(true);
+  });
+
+  it('marks a new id as one of a shared partition, and sorts it after every id made before the mark', () => {
+    const id = newTaskId(1_900_000_000_000);
+    expect(isSharedLayoutId(id)).toBe(true);
+    expect(taskIdParts(id).ms).toBe(1_900_000_000_000n - 1_577_836_800_000n);
+    // An id of the previous release: 41 bits of ms, 10 of node, 12 of sequence, the top bit clear.
+    const before = ((1_900_000_000_000n - 1_577_836_800_000n) << 22n).toString();
+    expect(isSharedLayoutId(before)).toBe(false);
+    expect(BigInt(id) > BigInt(before)).toBe(true);
+  });
+
+  it('takes no string outside the 64-bit range, or that is not decimal digits, for a shared-partition id', () => {
+    for (const hostile of ['18446744073709551616', '99999999999999999999', '', '-1', '1e5', ' 1', "1' or 'a'='a", '0'])
+      expect(isSharedLayoutId(hostile)).toBe(false);
+    expect(isSharedLayoutId('18446744073709551615')).toBe(true);
   });
 });
