@@ -66,7 +66,7 @@ export async function prepareStorage(
   const snapshots = new PolicySnapshotStore(tableClient(config.storage, `${config.tasksTable}policies`));
   // These calls reach storage and nothing else: whatever fails here is storage unavailable (a 503 to an API caller).
   await prepareTogether([
-    () => store.init(),
+    (signal) => store.init(signal),
     (signal) => queue.init(signal),
     (signal) => states.init(signal),
     (signal) => snapshots.init(signal),

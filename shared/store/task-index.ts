@@ -68,8 +68,8 @@ export class TaskIndex {
     this.writers = new Map([table, openTable].map((t) => [t, new GroupCommit(t)]));
   }
 
-  async init(): Promise<void> {
-    if (this.openTable !== this.table) await ensureTable(this.openTable);
+  async init(signal?: AbortSignal): Promise<void> {
+    if (this.openTable !== this.table) await ensureTable(this.openTable, signal);
   }
 
   private tableOf(bucket: IndexBucket): TableClient {

@@ -46,10 +46,11 @@ export class TaskStore {
     this.keys = new IdempotencyKeys(table, this.writer, (opts.keyTtlHours ?? DEFAULT_KEY_TTL_HOURS) * 3_600_000);
   }
 
-  async init(): Promise<void> {
+  /** `signal` stops the table creations' own retries (prepare-together.ts). */
+  async init(signal?: AbortSignal): Promise<void> {
     await guard(async () => {
-      await ensureTable(this.table);
-      await this.index.init();
+      await ensureTable(this.table, signal);
+      await this.index.init(signal);
     });
   }
 
