@@ -11,7 +11,7 @@ import { taskRow } from '../shared/store/task-address.js';
 import { indexPartition, indexRowKey } from '../shared/store/task-index.js';
 import { TaskStore, toHeaderEntity } from '../shared/store/task-store.js';
 import { TASK_STATUSES } from '../shared/task/status.js';
-import { newTaskId } from '../shared/task/task-id.js';
+import { taskIdAt } from '../shared/task/task-id.js';
 import { type BenchResult, type Figure, now, percentile, progress, round } from './harness.js';
 
 export interface SweeperBench extends BenchResult {
@@ -36,10 +36,11 @@ const WARM_UP_RUNS = 5;
 const SEED_CONCURRENCY = 32;
 const HOUR = 3_600_000;
 
-function finishedHeader(createdAt: number): TaskHeader {
+/** A task made at `createdAt` (its id says so too, as the task's partition follows it), the `n`th of its millisecond. */
+function finishedHeader(createdAt: number, n: number): TaskHeader {
   const stamp = new Date(createdAt).toISOString();
   return {
-    taskId: newTaskId(createdAt),
+    taskId: taskIdAt(createdAt, n),
     type: 'RESOURCE_SYNC',
     status: 'SUCCESS',
     message: '',
@@ -65,7 +66,7 @@ function finishedHeader(createdAt: number): TaskHeader {
 async function seedFinished(table: ReturnType<Awaited<ReturnType<typeof freshStorage>>['tasksTable']>, count: number) {
   const start = Date.now() - 30 * 24 * HOUR;
   const step = (30 * 24 * HOUR) / count;
-  const headers = Array.from({ length: count }, (_, i) => finishedHeader(Math.floor(start + i * step)));
+  const headers = Array.from({ length: count }, (_, i) => finishedHeader(Math.floor(start + i * step), i));
   const limit = pLimit(SEED_CONCURRENCY);
   await Promise.all(
     headers.map((h) =>
@@ -105,7 +106,7 @@ export async function sweeperBench(sizes: number[]): Promise<SweeperBench> {
       // A handful of unfinished tasks, through the store: stuck WAITING (message lost), running, and fresh.
       const old = new Date(Date.now() - 10 * 60_000).toISOString();
       for (let i = 0; i < UNFINISHED; i++) {
-        const h = finishedHeader(Date.parse(old));
+        const h = finishedHeader(Date.parse(old), 4_000 + i); // apart from any seeded task of that millisecond
         await s.store.create(
           {
             ...h,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSharedLayoutId, newTaskId, TASK_ID_PATTERN, taskIdParts } from '../../../shared/task/task-id.js';
+import { isSharedLayoutId, newTaskId, TASK_ID_PATTERN, taskIdAt, taskIdParts } from '../../../shared/task/task-id.js';
 
 describe('newTaskId', () => {
   it('is a decimal 64-bit integer, unique and ordered by creation time', () => {
@@ -22,6 +22,14 @@ describe('newTaskId', () => {
     const before = ((1_900_000_000_000n - 1_577_836_800_000n) << 22n).toString();
     expect(isSharedLayoutId(before)).toBe(false);
     expect(BigInt(id) > BigInt(before)).toBe(true);
+  });
+
+  it('makes the id a task of the past had, whatever ids this process made since', () => {
+    newTaskId(1_950_000_000_000);
+    const past = taskIdAt(1_900_000_000_000, 7);
+    expect(taskIdParts(past).ms).toBe(1_900_000_000_000n - 1_577_836_800_000n);
+    expect(isSharedLayoutId(past)).toBe(true);
+    expect(BigInt(past) & 0xfffn).toBe(7n);
   });
 
   it('takes no string outside the 64-bit range, or that is not decimal digits, for a shared-partition id', () => {
