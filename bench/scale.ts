@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzuriteProcesses } from '../dev/azurite-processes.js';
+import { NODE_WORKER_ARGUMENTS, workerNodeArgs } from '../infra/worker-arguments.js';
 import { writeBenchFiles } from './catalog.js';
 import { type BenchResult, type Figure, mb, now, progress, round } from './harness.js';
 
@@ -99,7 +100,9 @@ function serviceProcess(
   baselineBytes: number;
 }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${BUILD}/bench/scale-child.js`, emulatorUrl, policyFile, 'off', storage], {
+    // With the deployed worker's arguments: what V8 does unbounded on this 24 GB machine is not what a worker does.
+    const args = [...workerNodeArgs(), `${BUILD}/bench/scale-child.js`, emulatorUrl, policyFile, 'off', storage];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -174,7 +177,7 @@ export async function scale(sizes: number[]): Promise<Scale> {
   return {
     name: 'scale',
     title: 'Full sync memory at scale',
-    settings: `catalogs of ${sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} tables (100 tables per schema, 20 columns, 200 policies, no grants yet); the service compiled by tsc and run by node as deployed (bench/scale-child.js: worker, snowflake-sdk connector, storage clients), the emulator (dev/emulators/snowflake/main.ts) and Azurite (dev/azurite-processes.ts) in processes of their own; no injected latency, masking sync off; peak RSS of the service process = max(sampled every 20 ms, getrusage maxRSS), start-up included`,
+    settings: `catalogs of ${sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} tables (100 tables per schema, 20 columns, 200 policies, no grants yet); the service compiled by tsc and run by node as deployed (${NODE_WORKER_ARGUMENTS}; bench/scale-child.js: worker, snowflake-sdk connector, storage clients), the emulator (dev/emulators/snowflake/main.ts) and Azurite (dev/azurite-processes.ts) in processes of their own; no injected latency, masking sync off; peak RSS of the service process = max(sampled every 20 ms, getrusage maxRSS), start-up included`,
     figures,
     notes: [
       ...failures,
