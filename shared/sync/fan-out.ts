@@ -7,8 +7,8 @@ import { isUnitFinished, type UnitRow, unitKey } from '../store/unit-store.js';
 import type { Attempt, PolicyContext } from './attempt-sync.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { plannedUnits } from './schema-slices.js';
-import { failedTaskAttempt, giveUpTask, headerKeeper } from './task-attempt.js';
-import { runTopWork } from './top-work.js';
+import { giveUpTask } from './task-attempt.js';
+import { runTopWork, topWorkUnderLease } from './top-work.js';
 import { runUnit } from './unit-run.js';
 import {
   clockOf,
@@ -99,21 +99,7 @@ export async function resumeFannedOut(task: StoredTask, deps: WorkerDeps): Promi
     if (h.attempt >= maxAttempts(deps)) return giveUpTask(task, deps);
     const claimed = await deps.store.claim(task, deps.leaseSeconds, now);
     if (!claimed) return 'claimed_elsewhere';
-    const keeper = headerKeeper(claimed, deps);
-    const attempt: Attempt = {
-      owner: `${h.taskId}#${claimed.header.attempt}`,
-      taskCreatedAt: new Date(h.createdAt),
-      dryRun: h.dryRun,
-      keeper,
-    };
-    try {
-      return await runTopWork(keeper, attempt, true, deps);
-    } catch (err) {
-      await failedTaskAttempt(keeper, err, deps);
-      throw err;
-    } finally {
-      await keeper.stop();
-    }
+    return topWorkUnderLease(claimed, `${h.taskId}#${claimed.header.attempt}`, true, deps);
   }
   // Of two deliveries at once, the one whose write lands re-sends; the other leaves it to it.
   const touched = await unlessStale(() =>

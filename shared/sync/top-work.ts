@@ -5,8 +5,31 @@ import { type Attempt, type PolicyContext, policyContext, syncUnderLock } from '
 import type { LeaseKeeper } from './lease-keeper.js';
 import { ResultFold } from './result-fold.js';
 import { SlicedSchemas } from './schema-own.js';
-import { deferTask, finishTask, writeOutcome } from './task-attempt.js';
+import { deferTask, failedTaskAttempt, finishTask, headerKeeper, writeOutcome } from './task-attempt.js';
 import { fansOut, unitsOf, type WorkerDeps, type WorkerOutcome } from './worker-deps.js';
+
+/**
+ * The top work under `lease`, the task's lease that the caller's write just took (the last unit's settling, or a claim
+ * of the task), renewed while it runs; a failure counts as the attempt's.
+ */
+export async function topWorkUnderLease(
+  lease: StoredTask,
+  owner: string,
+  claimed: boolean,
+  deps: WorkerDeps,
+): Promise<WorkerOutcome> {
+  const keeper = headerKeeper(lease, deps);
+  const h = lease.header;
+  const attempt: Attempt = { owner, taskCreatedAt: new Date(h.createdAt), dryRun: h.dryRun, keeper };
+  try {
+    return await runTopWork(keeper, attempt, claimed, deps);
+  } catch (err) {
+    await failedTaskAttempt(keeper, err, deps);
+    throw err;
+  } finally {
+    await keeper.stop();
+  }
+}
 
 /**
  * The last step of a fanned-out task, once every unit has finished, run by whoever holds the task's lease then (the

@@ -7,8 +7,8 @@ import { type Attempt, policyContext, syncUnderLock } from './attempt-sync.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { ResourceOutcome } from './resource-sync.js';
 import { type Final, settleTogether } from './settle-together.js';
-import { delaySeconds, failedTaskAttempt, headerKeeper } from './task-attempt.js';
-import { runTopWork } from './top-work.js';
+import { delaySeconds } from './task-attempt.js';
+import { topWorkUnderLease } from './top-work.js';
 import {
   clockOf,
   leaseMs,
@@ -164,15 +164,5 @@ async function settle(
   if (settled === 'unit_lost') return 'claimed_elsewhere';
   if (settled === 'task_terminal') return 'already_terminal';
   if (!settled.completes) return 'completed';
-  const h = settled.lease.header;
-  const keeper = headerKeeper(settled.lease, deps);
-  const attempt: Attempt = { owner, taskCreatedAt: new Date(h.createdAt), dryRun: h.dryRun, keeper };
-  try {
-    return await runTopWork(keeper, attempt, false, deps);
-  } catch (err) {
-    await failedTaskAttempt(keeper, err, deps);
-    throw err;
-  } finally {
-    await keeper.stop();
-  }
+  return topWorkUnderLease(settled.lease, owner, false, deps);
 }

@@ -10,6 +10,7 @@ import { HEADER_ROWS, TaskStore } from '../../shared/store/task-store.js';
 import { newTaskId } from '../../shared/task/task-id.js';
 import { endpointOf, proxiedConnectionString, startFaultProxy } from '../support/fault-proxy.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
+import { newHeader } from '../support/task-header.js';
 
 // Tasks of one partition (task-address.ts) on real Azurite: each task sees only its own rows, and what the previous
 // release stored (a partition per task, a partition per idempotency key) is still read, changed and deleted.
@@ -22,22 +23,8 @@ afterAll(async () => {
 });
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
-const header = (taskId: string, resourceCount: number, createdAt = new Date(T0)): TaskHeader => ({
-  taskId,
-  type: 'RESOURCE_SYNC',
-  status: 'WAITING',
-  message: '',
-  source: 'EVENT_HUB',
-  instance: 't',
-  dryRun: false,
-  attempt: 0,
-  createdAt: createdAt.toISOString(),
-  updatedAt: createdAt.toISOString(),
-  resourceCount,
-  succeeded: 0,
-  failed: 0,
-  skipped: 0,
-});
+const header = (taskId: string, resourceCount: number): TaskHeader =>
+  newHeader(new Date(T0), { taskId, status: 'WAITING', resourceCount });
 const rows = (n: number, table = 'T'): ResourceRow[] =>
   Array.from({ length: n }, (_, index) => ({
     index,
