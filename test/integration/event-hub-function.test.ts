@@ -1,26 +1,22 @@
 import functions from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AzuriteHandle, startAzurite } from '../../dev/azurite.js';
 import { asNodeTriggerMetadata } from '../../dev/host/trigger-metadata.js';
 import { EVENT_BATCH_RETRY, eventHubFunction } from '../../functions/event-hub-ingest.js';
 import { appServices, serveWarehouses } from '../../functions/services.js';
 import { UnstoredEventsError } from '../../shared/intake/event-batch.js';
 import { TASK_STATUSES } from '../../shared/task/status.js';
 import { TEST_SECRET } from '../support/api-client.js';
-import { endpointOf, type FaultProxy, proxiedConnectionString, startFaultProxy } from '../support/fault-proxy.js';
 import { memoryModule } from '../support/memory/memory-module.js';
+import { type ProxiedAzurite, startProxiedAzurite } from '../support/proxied-azurite.js';
 import { fixture } from '../unit/events/load-fixture.js';
 
 // The Event Hub function as the Functions host runs it: settings from the environment, its own services, a
 // context from the host. What it must do for nothing to be lost: fail the invocation while any event is unstored,
 // under a retry policy that has the host deliver the batch again before it checkpoints.
-let azurite: AzuriteHandle;
-let table: FaultProxy, queue: FaultProxy;
+let storage: ProxiedAzurite;
 
 beforeAll(async () => {
-  azurite = await startAzurite();
-  table = await startFaultProxy(endpointOf(azurite.connectionString, 'Table'));
-  queue = await startFaultProxy(endpointOf(azurite.connectionString, 'Queue'));
+  storage = await startProxiedAzurite();
   Object.assign(process.env, {
     CONNECTOR_KIND: 'memory',
     CONNECTOR_INSTANCE: 'ehfn',
@@ -30,16 +26,14 @@ beforeAll(async () => {
     CONNECTOR_ON_DEMAND_V2_AZURE_EVENT_HUB_ENABLED: 'true',
     EVENTHUB_CONNECTION: 'Endpoint=sb://hub.invalid/;SharedAccessKeyName=k;SharedAccessKey=a2V5',
     EVENTHUB_NAME: 'policysync',
-    AzureWebJobsStorage: proxiedConnectionString(azurite.connectionString, table, queue),
+    AzureWebJobsStorage: storage.connectionString,
     TASKS_TABLE: 'ehfntasks',
     SYNC_QUEUE: 'ehfn-sync',
   });
   serveWarehouses([memoryModule]);
 });
 afterAll(async () => {
-  await table?.stop();
-  await queue?.stop();
-  await azurite?.stop();
+  await storage?.stop();
 });
 
 // The metadata of a batch of two (partition 3, sequence numbers 41 and 42) as the host sends it, converted the way
@@ -69,14 +63,14 @@ describe('the Event Hub function', () => {
   it('fails the invocation while storage cannot take the events, and the redelivered batch stores each event once', async () => {
     const { handler } = eventHubFunction();
     const { store } = await appServices();
-    table.down(true);
+    storage.table.down(true);
     const outage = await Promise.resolve(handler(batch, context())).then(
       () => undefined,
       (err: unknown) => err,
     );
     expect(outage).toBeInstanceOf(UnstoredEventsError);
     expect(outage).toMatchObject({ code: 'EVENTS_NOT_STORED', failed: 2 });
-    table.down(false);
+    storage.table.down(false);
     await handler(batch, context(1));
     await handler(batch, context(2)); // one more delivery: duplicates only
     const stored = [];

@@ -3,31 +3,24 @@ import { freshStorage } from '../../dev/fresh-storage.js';
 import type { StoredTask, TaskStore } from '../../shared/store/task-store.js';
 import { type StoredUnit, type UnitRow, UnitStore, unitKey } from '../../shared/store/unit-store.js';
 import { type Settled, settleTogether } from '../../shared/sync/settle-together.js';
-import { endpointOf, type FaultProxy, proxiedConnectionString, startFaultProxy } from '../support/fault-proxy.js';
-import { startTestStorage, type TestStorage } from '../support/storage.js';
+import { type ProxiedAzurite, startProxiedAzurite } from '../support/proxied-azurite.js';
 import { newHeader } from '../support/task-header.js';
 
 // Units of one task settling at the same moment in one process, on real Azurite, requests counted at a proxy.
-let s: TestStorage;
-let proxy: FaultProxy;
-let queueProxy: FaultProxy;
+let proxied: ProxiedAzurite;
 let store: TaskStore;
 let units: UnitStore;
 beforeAll(async () => {
-  s = await startTestStorage();
-  proxy = await startFaultProxy(endpointOf(s.azurite.connectionString, 'Table'));
-  queueProxy = await startFaultProxy(endpointOf(s.azurite.connectionString, 'Queue'));
+  proxied = await startProxiedAzurite();
   const counted = await freshStorage('settle', {
-    connectionString: proxiedConnectionString(s.azurite.connectionString, proxy, queueProxy),
+    connectionString: proxied.connectionString,
     stop: async () => undefined,
   });
   store = counted.store;
   units = new UnitStore(store.table);
 });
 afterAll(async () => {
-  await proxy?.stop();
-  await queueProxy?.stop();
-  await s?.azurite.stop();
+  await proxied?.stop();
 });
 
 /** A task fanned out into `count` units, each claimed by an attempt (INPROGRESS, leased). */
@@ -65,13 +58,13 @@ const deps = () => ({ store, units, leaseSeconds: 300, clock: () => new Date() }
 describe('units settling together', () => {
   it('settles 64 units finishing at once in a few transactions, counts each once, and tells exactly one it was the last', async () => {
     const { task, held } = await fannedOut(64);
-    const before = proxy.requests();
+    const before = proxied.table.requests();
     const outcomes = await Promise.all(
       held.map((h, n) =>
         settleTogether(task.header.taskId, h, { status: n % 8 === 0 ? 'FAILED' : 'SUCCESS', message: 'done' }, deps()),
       ),
     );
-    const requests = proxy.requests() - before;
+    const requests = proxied.table.requests() - before;
     // Two transactions of 32 units, each after one read of the header; one at a time per unit made 128 or more.
     expect(requests).toBeLessThanOrEqual(4);
     expect(outcomes.filter((o) => typeof o === 'object' && o.completes)).toHaveLength(1);

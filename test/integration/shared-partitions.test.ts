@@ -8,7 +8,7 @@ import type { ResourceRow, TaskHeader } from '../../shared/store/records.js';
 import { taskAddress, taskRowsFilter } from '../../shared/store/task-address.js';
 import { HEADER_ROWS, TaskStore } from '../../shared/store/task-store.js';
 import { newTaskId } from '../../shared/task/task-id.js';
-import { endpointOf, proxiedConnectionString, startFaultProxy } from '../support/fault-proxy.js';
+import { startProxiedAzurite } from '../support/proxied-azurite.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 import { newHeader } from '../support/task-header.js';
 
@@ -75,11 +75,10 @@ describe('tasks sharing a partition', () => {
 
 describe('an Event Hub batch', () => {
   it('stores a batch of 100 events in shared transactions: under 0.7 storage requests an event, every task whole', async () => {
-    const table = await startFaultProxy(endpointOf(s.azurite.connectionString, 'Table'));
-    const queue = await startFaultProxy(endpointOf(s.azurite.connectionString, 'Queue'));
+    const proxied = await startProxiedAzurite(s.azurite);
     try {
       const counted = await freshStorage('batch', {
-        connectionString: proxiedConnectionString(s.azurite.connectionString, table, queue),
+        connectionString: proxied.connectionString,
         stop: async () => undefined,
       });
       const deps = { store: counted.store, queue: counted.queue, warehouse: snowflakeModule, instance: 't' };
@@ -90,9 +89,9 @@ describe('an Event Hub batch', () => {
           requestInfo: { resources: [{ type: 'table', values: { database: 'D', schema: 'S', table: `T${n}` } }] },
         },
       }));
-      const before = table.requests() + queue.requests();
+      const before = proxied.table.requests() + proxied.queue.requests();
       const summary = await ingestEventBatch(events, { ...deps, log: silentLog });
-      const requests = table.requests() + queue.requests() - before;
+      const requests = proxied.table.requests() + proxied.queue.requests() - before;
       expect(summary).toMatchObject({ created: 100, failed: 0 });
       // Claims share 16 key partitions; the index rows, the tasks and the message records follow the claims' groups;
       // 4 messages name 32 tasks each. A task a transaction of its own and a claim a request of its own made 2.15.
@@ -109,8 +108,7 @@ describe('an Event Hub batch', () => {
       }
       expect(tasks).toBe(100);
     } finally {
-      await table.stop();
-      await queue.stop();
+      await proxied.stop();
     }
   });
 });
