@@ -150,25 +150,26 @@ export class UnitStore {
 
   /**
    * Units' final rows and their task's header (its counts) in one transaction: each unit's row guarded by the ETag of
-   * the attempt that ran it, the header by the ETag it was read with. `lost` names the units taken over meanwhile (their
-   * outcomes are not these attempts' to write; nothing was written), `header_changed` says another writer's
-   * transaction landed first (read, retry).
+   * the attempt that ran it, the header by the ETag it was read with. Undefined when one of them changed meanwhile
+   * (another writer's transaction landed first, or a unit was taken over): nothing was written.
    */
-  async settle(
+  settle(
     taskId: string,
     settles: readonly { held: StoredUnit; next: UnitRow }[],
     header: StoredTask,
     nextHeader: TaskHeader,
-  ): Promise<StoredTask | { lost: string[] } | 'header_changed'> {
-    const written = await this.withHeader(
+  ): Promise<StoredTask | undefined> {
+    return this.withHeader(
       header,
       nextHeader,
       settles.map(({ held, next }) => ['update', toUnitEntity(taskId, next), 'Replace', { etag: held.etag }]),
     );
-    if (written) return written;
-    const now = await Promise.all(settles.map(({ held }) => this.get(taskId, held.unit.key)));
-    const lost = settles.filter(({ held }, i) => now[i]?.etag !== held.etag).map(({ held }) => held.unit.key);
-    return lost.length > 0 ? { lost } : 'header_changed';
+  }
+
+  /** The keys of the units whose rows changed since they were read as `held`: taken over by another attempt. */
+  async takenOver(taskId: string, held: readonly StoredUnit[]): Promise<string[]> {
+    const now = await Promise.all(held.map((h) => this.get(taskId, h.unit.key)));
+    return held.filter((h, i) => now[i]?.etag !== h.etag).map((h) => h.unit.key);
   }
 
   private async withHeader(

@@ -78,12 +78,24 @@ function takeBatch(line: Waiting[]): Waiting[] {
 
 async function settleBatch(taskId: string, batch: Waiting[], deps: SettleDeps): Promise<void> {
   try {
+    // The header's ETag the last refused transaction was guarded by: found unchanged, the refusal was a unit's.
+    let refusedAt: string | undefined;
     for (let lost = 0; batch.length > 0; lost++) {
       if (lost > 0) await sleep(Math.min(SETTLE_BACKOFF_CAP_MS, backoffDelay(lost, SETTLE_BACKOFF_MS)));
       const task = await deps.store.get(taskId);
       if (!task || isTerminal(task.header.status)) {
         for (const w of batch) w.done('task_terminal');
         return;
+      }
+      if (task.etag === refusedAt) {
+        // Taken over while they waited: their outcome is the new attempt's to write; the others go on at once.
+        const taken = await deps.units.takenOver(
+          taskId,
+          batch.map((w) => w.held),
+        );
+        for (const w of batch) if (taken.includes(w.held.unit.key)) w.done('unit_lost');
+        batch = batch.filter((w) => !taken.includes(w.held.unit.key));
+        if (batch.length === 0) return;
       }
       const now = deps.clock();
       const settles = batch.map(({ held, final }) => {
@@ -99,12 +111,9 @@ async function settleBatch(taskId: string, batch: Waiting[], deps: SettleDeps): 
         leaseUntil: leaseEnd(now, deps.leaseSeconds),
         updatedAt: now.toISOString(),
       });
-      if (written === 'header_changed') continue;
-      if ('lost' in written) {
-        // Taken over while they waited: their outcome is the new attempt's to write; the others try again at once.
-        for (const w of batch) if (written.lost.includes(w.held.unit.key)) w.done('unit_lost');
-        batch = batch.filter((w) => !written.lost.includes(w.held.unit.key));
-        lost = -1;
+      if (!written) {
+        // Most often another process's units landed first (read again, after a wait); else a unit was taken over.
+        refusedAt = task.etag;
         continue;
       }
       const completes = done >= (h.unitsTotal ?? 0);
