@@ -80,7 +80,7 @@ async function seedFinished(table: ReturnType<Awaited<ReturnType<typeof freshSto
   );
   const byPartition = new Map<string, TransactionAction[]>();
   for (const h of headers) {
-    const partitionKey = indexPartition('SUCCESS', h.createdAt);
+    const partitionKey = indexPartition('SUCCESS', h);
     const row = { partitionKey, rowKey: indexRowKey(h.taskId), taskId: h.taskId, source: h.source };
     byPartition.set(partitionKey, [...(byPartition.get(partitionKey) ?? []), ['create', row]]);
   }

@@ -1,5 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { isTerminal, type TaskStatus } from '../task/status.js';
+import { taskIdParts } from '../task/task-id.js';
 import { ensureTable } from './ensure-table.js';
 import { statusCodeOf } from './errors.js';
 import { GroupCommit } from './group-commit.js';
@@ -39,15 +40,35 @@ export interface IndexEntry {
 
 const PREFIX = 'idx-';
 const ID_SPACE = 10n ** 20n; // task ids are at most 20 digits
+/** 2^6 ms, as a task's own partition (task-address.ts): the tasks a batch creates together list themselves together. */
+const WINDOW_BITS = 6n;
+/** Milliseconds since the id epoch fit 41 bits, so windows fit 35: counted down from the largest, in 11 digits. */
+const WINDOW_SPACE = 1n << 35n;
 
 /** `yyyyMMddHH` of an ISO instant (UTC): the hour an index partition holds. */
 export const hourKey = (iso: string) => iso.slice(0, 13).replace(/[-T]/g, '');
 
-/** `idx-<bucket>-<yyyyMMddHH>` of the task's creation hour (UTC): one partition per bucket and hour. */
-export const indexPartition = (bucket: IndexBucket, createdAt: string) => `${PREFIX}${bucket}-${hourKey(createdAt)}`;
+/**
+ * `idx-<bucket>-<yyyyMMddHH>-<window>`: the task's creation hour (UTC), then the window of its id's milliseconds,
+ * counted down so that an hour's partitions, read in key order, go newest first. One partition per hour held every
+ * task of the hour: every write to it contended for one partition's throughput (Azure's target is 2,000 entities/s
+ * per partition), and storage that scans a partition for a point write (Azurite) slowed with each task. A window holds
+ * what one moment created, whose rows still share transactions.
+ */
+export const indexPartition = (bucket: IndexBucket, h: Pick<TaskHeader, 'taskId' | 'createdAt'>) =>
+  `${PREFIX}${bucket}-${hourKey(h.createdAt)}-${windowKey(h.taskId)}`;
+
+/** The partition of the whole hour, where releases before the windows listed their tasks: read, never written. */
+const hourPartition = (bucket: IndexBucket, hour: string) => `${PREFIX}${bucket}-${hour}`;
+
+const windowKey = (taskId: string) =>
+  (WINDOW_SPACE - 1n - (taskIdParts(taskId).ms >> WINDOW_BITS)).toString().padStart(11, '0');
 
 /** Newest first within an hour: task ids grow with time, so the row key counts down from the largest id. */
 export const indexRowKey = (taskId: string) => (ID_SPACE - 1n - BigInt(taskId)).toString().padStart(20, '0');
+
+/** The task id a row key counts down from. */
+const idOfRowKey = (rowKey: string) => (ID_SPACE - 1n - BigInt(rowKey)).toString();
 
 /**
  * The status index: the sweeper reads the OPEN rows, retention and the task listing the terminal ones, and none of
@@ -82,7 +103,7 @@ export class TaskIndex {
     await this.writers.get(this.tableOf(bucket))!.write({
       op: 'upsert',
       entity: {
-        partitionKey: indexPartition(bucket, h.createdAt),
+        partitionKey: indexPartition(bucket, h),
         rowKey: indexRowKey(h.taskId),
         taskId: h.taskId,
         source: h.source,
@@ -93,11 +114,18 @@ export class TaskIndex {
     });
   }
 
-  /** Drops the task's row from `bucket`; a row already gone is fine. With `etag`, only the row as read. */
-  async remove(bucket: IndexBucket, h: Pick<TaskHeader, 'taskId' | 'createdAt'>, etag?: string): Promise<void> {
+  /**
+   * Drops the task's row from `bucket`; a row already gone is fine. With `etag`, only the row as read. A row that was
+   * read (an entry) is dropped where it is, which for a task listed by an earlier release is its hour's partition.
+   */
+  async remove(
+    bucket: IndexBucket,
+    h: Pick<TaskHeader, 'taskId' | 'createdAt'> | IndexEntry,
+    etag?: string,
+  ): Promise<void> {
     try {
       await this.tableOf(bucket).deleteEntity(
-        indexPartition(bucket, h.createdAt),
+        'partitionKey' in h ? h.partitionKey : indexPartition(bucket, h),
         indexRowKey(h.taskId),
         etag ? { etag } : {},
       );
@@ -110,7 +138,7 @@ export class TaskIndex {
   async find(bucket: IndexBucket, h: Pick<TaskHeader, 'taskId' | 'createdAt'>): Promise<IndexEntry | undefined> {
     try {
       const e = await this.tableOf(bucket).getEntity<Record<string, string>>(
-        indexPartition(bucket, h.createdAt),
+        indexPartition(bucket, h),
         indexRowKey(h.taskId),
       );
       return toEntry(bucket, e);
@@ -128,7 +156,7 @@ export class TaskIndex {
     try {
       await this.writers.get(this.openTable)!.write({
         op: 'update',
-        entity: { partitionKey: indexPartition('OPEN', h.createdAt), rowKey: indexRowKey(h.taskId), ...message },
+        entity: { partitionKey: indexPartition('OPEN', h), rowKey: indexRowKey(h.taskId), ...message },
         mode: 'Merge',
         etag: '*',
       });
@@ -140,45 +168,62 @@ export class TaskIndex {
   }
 
   /**
-   * One page of `bucket`'s rows for tasks created in `hour` (`yyyyMMddHH`), newest first: at most `max`, after the
-   * row key `after` when given, of one `source` when given (filtered by storage). `more` when storage holds more.
+   * `bucket`'s rows for tasks created in `hour` (`yyyyMMddHH`), newest first, after the row key `after` when given, of
+   * one `source` when given (filtered by storage): one page from the hour's windows and one from the hour's partition
+   * of earlier releases, each sorted by row key, each of at most `max` rows and `more` when storage holds more.
    */
-  async hourPage(
+  async hourPages(
     bucket: IndexBucket,
     hour: string,
     max: number,
     opts: { after?: string | undefined; source?: string | undefined } = {},
-  ): Promise<{ entries: IndexEntry[]; more: boolean }> {
-    const partition = `${PREFIX}${bucket}-${hour}`;
-    let filter = odata`PartitionKey eq ${partition}`;
+  ): Promise<IndexPage[]> {
+    const whole = hourPartition(bucket, hour);
+    // A row after `after` belongs to an older task, so to `after`'s window or a later partition of the hour.
+    const from = opts.after !== undefined ? windowKey(idOfRowKey(opts.after)) : '';
+    let filter = '';
     if (opts.after !== undefined) filter += ` and ${odata`RowKey gt ${opts.after}`}`;
     if (opts.source !== undefined) filter += ` and ${odata`source eq ${opts.source}`}`;
+    const windows = odata`PartitionKey ge ${`${whole}-${from}`} and PartitionKey lt ${`${whole}.`}` + filter;
+    return Promise.all([
+      this.page(bucket, windows, max),
+      this.page(bucket, odata`PartitionKey eq ${whole}` + filter, max),
+    ]);
+  }
+
+  /**
+   * The first `max` rows a query answers, in storage's order, and whether it holds more. Storage may end a page early
+   * (at a partition boundary, past its time slice; empty, even) with a continuation, so pages are read until `max` rows
+   * or the end: https://learn.microsoft.com/rest/api/storageservices/Query-Timeout-and-Pagination
+   */
+  private async page(bucket: IndexBucket, filter: string, max: number): Promise<IndexPage> {
+    const entries: IndexEntry[] = [];
     const pages = this.tableOf(bucket)
       .listEntities<Record<string, string>>({ queryOptions: { filter } })
       .byPage({ maxPageSize: max });
-    // Storage may answer an empty page that still carries a continuation (a query past its time slice), so the
-    // first page with a row, or the last page, is the answer:
-    // https://learn.microsoft.com/rest/api/storageservices/Query-Timeout-and-Pagination
     for await (const page of pages) {
-      if (page.length > 0 || page.continuationToken === undefined)
-        return {
-          entries: page.slice(0, max).map((e) => toEntry(bucket, e)),
-          more: page.continuationToken !== undefined || page.length > max,
-        };
+      entries.push(...page.map((e) => toEntry(bucket, e)));
+      if (page.continuationToken === undefined) return { entries: entries.slice(0, max), more: entries.length > max };
+      if (entries.length >= max) return { entries: entries.slice(0, max), more: true };
     }
-    return { entries: [], more: false };
+    return { entries, more: false };
   }
 
   /** Every task listed in `bucket` created in an hour up to `throughHour` (all hours when absent), oldest first. */
   async *entries(bucket: IndexBucket, throughHour?: Date): AsyncGenerator<IndexEntry> {
     const from = `${PREFIX}${bucket}-`;
-    const to = throughHour ? indexPartition(bucket, throughHour.toISOString()) : `${PREFIX}${bucket}.`;
-    const filter = throughHour
-      ? odata`PartitionKey ge ${from} and PartitionKey le ${to}`
-      : odata`PartitionKey ge ${from} and PartitionKey lt ${to}`;
+    // `.` sorts after `-` and before every digit: the hour's own partition and its windows, no later hour.
+    const to = throughHour ? `${hourPartition(bucket, hourKey(throughHour.toISOString()))}.` : `${PREFIX}${bucket}.`;
+    const filter = odata`PartitionKey ge ${from} and PartitionKey lt ${to}`;
     for await (const e of this.tableOf(bucket).listEntities<Record<string, string>>({ queryOptions: { filter } }))
       yield toEntry(bucket, e);
   }
+}
+
+/** One query's rows, sorted by row key, and whether storage holds more after the last. */
+export interface IndexPage {
+  entries: IndexEntry[];
+  more: boolean;
 }
 
 function toEntry(bucket: IndexBucket, e: Record<string, string> & { etag: string }): IndexEntry {

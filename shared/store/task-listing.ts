@@ -1,6 +1,6 @@
 import { TASK_STATUSES, type TaskStatus } from '../task/status.js';
 import type { TaskHeader } from './records.js';
-import { bucketOf, hourKey, type IndexEntry, type TaskIndex } from './task-index.js';
+import { bucketOf, hourKey, type IndexEntry, type IndexPage } from './task-index.js';
 import type { TaskStore } from './task-store.js';
 
 /** Where a listing resumes: the creation hour (`yyyyMMddHH`) and, within it, the row key of the last task seen. */
@@ -38,7 +38,7 @@ export function hourStart(hour: string): Date | undefined {
 
 /**
  * Tasks created in the query's range, newest first, read through the status index: hour by hour backwards from
- * `until` (or the position), in that hour's partition of each bucket the statuses need, merged by row key (which
+ * `until` (or the position), in that hour's partitions of each bucket the statuses need, merged by row key (which
  * counts down with the task id, so with time). A row is only a pointer: each task is read, and listed only when its
  * header agrees with the row's bucket (a row a crash left behind is not listed twice) and has a wanted status
  * (OPEN covers three). `next`, when present, is where the following page starts.
@@ -55,9 +55,11 @@ export async function listTasks(
   const walk = hours.slice(0, MAX_HOURS_PER_PAGE);
   const headers: TaskHeader[] = [];
   const fetch = (hour: string, after: string | undefined, size: number) =>
-    Promise.all(buckets.map((b) => store.index.hourPage(b, hour, size, { after, source: q.source })));
+    Promise.all(buckets.map((b) => store.index.hourPages(b, hour, size, { after, source: q.source }))).then((p) =>
+      p.flat(),
+    );
   // A quiet range costs a round trip per hour, so the next hours' first pages are asked for while this one is read.
-  const started: Promise<HourPage[]>[] = [];
+  const started: Promise<IndexPage[]>[] = [];
   const firstPages = (i: number) => {
     for (let j = started.length; j < Math.min(walk.length, i + LOOKAHEAD_HOURS); j++) {
       const pages = fetch(walk[j]!, j === 0 ? q.from?.after : undefined, q.limit - headers.length);
@@ -90,8 +92,6 @@ export async function listTasks(
 /** Hours that may be fetched at once ahead of the one being read. */
 const LOOKAHEAD_HOURS = 8;
 
-type HourPage = Awaited<ReturnType<TaskIndex['hourPage']>>;
-
 /** `from` and the hours before it down to `to`, newest first, one more than a page walks at most. */
 function hoursBack(from: string, to: string): string[] {
   const hours: string[] = [];
@@ -109,13 +109,13 @@ function inRange(createdAt: string, since: number, until: number): boolean {
 }
 
 /**
- * An hour's rows across the buckets, newest first: `first` is each bucket's first page, `more` fetches each
- * bucket's next page after a row key. A bucket that has more than it answered bounds the batch: rows past its last
+ * An hour's rows across the buckets, newest first: `first` is each bucket's first pages (its windows', its hour
+ * partition's), `more` fetches the next ones after a row key. A page that has more than it answered bounds the batch: rows past its last
  * one could interleave with rows it has not yet given.
  */
 async function* hourBatches(
-  first: Promise<HourPage[]>,
-  more: (after: string) => Promise<HourPage[]>,
+  first: Promise<IndexPage[]>,
+  more: (after: string) => Promise<IndexPage[]>,
 ): AsyncGenerator<IndexEntry[]> {
   for (let pages = await first; ; ) {
     const bounds = pages.filter((p) => p.more && p.entries.length > 0).map((p) => p.entries.at(-1)!.rowKey);
