@@ -9,7 +9,7 @@ export type AsymmetricAlgorithm = Exclude<SigningAlgorithm, 'HS256'>;
 export const MIN_SECRET_BYTES = 32;
 
 /** The HS256 key: the secret's UTF-8 bytes, after refusing secrets too short or shaped like a PEM key. */
-export function secretKey(secret: string, setting = 'JWT_SECRET'): Uint8Array {
+export function secretKey(secret: string, setting = 'JWT_SECRET'): Uint8Array<ArrayBuffer> {
   // A public key used as an HMAC secret lets anyone who has the public key forge tokens: the HS/RS confusion
   // attack, configured in by hand. Refuse it outright.
   if (secret.includes('-----BEGIN')) {
