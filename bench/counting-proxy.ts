@@ -1,18 +1,35 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A plain HTTP proxy in front of one storage endpoint that counts the requests storage receives. */
+/**
+ * A plain HTTP proxy in front of one storage endpoint that counts the requests storage receives and the entity
+ * operations they carry: one for a plain request, one per part of an entity-group transaction (`$batch`).
+ */
 export interface CountingProxy {
   port: number;
   requests(): number;
+  operations(): number;
   stop(): Promise<void>;
 }
+
+// Each operation of a transaction is a part of its own with this content type (the Table service's batch format).
+const PART = /Content-Type: application\/http/gi;
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const to = new URL(target);
   let seen = 0;
+  let operations = 0;
   const server: Server = createServer((req, res) => {
     seen++;
+    if (req.url?.includes('$batch')) {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString('latin1');
+      });
+      req.on('end', () => {
+        operations += body.match(PART)?.length ?? 1;
+      });
+    } else operations++;
     const upstream = request(
       { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
       (up) => {
@@ -28,6 +45,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   return {
     port: (server.address() as AddressInfo).port,
     requests: () => seen,
+    operations: () => operations,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
