@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepStaleTasks } from '../../shared/intake/sweep.js';
 import { tableClient } from '../../shared/store/clients.js';
 import { type IndexBucket, type IndexEntry, indexPartition, indexRowKey } from '../../shared/store/task-index.js';
 import { listTasks } from '../../shared/store/task-listing.js';
@@ -119,10 +120,10 @@ describe('index partitions', () => {
     });
     expect(rest.headers.map((h) => h.taskId)).toEqual([before.header.taskId]);
 
-    // The sweeper and retention drop a row where they read it, not where this release would have put it.
-    const open = (await listed('OPEN')).find((e) => e.taskId === legacy.taskId)!;
-    expect(open.partitionKey).toBe('idx-OPEN-2026060710');
-    await s.store.index.remove('OPEN', open, open.etag);
+    // The sweeper drops a row where it read it, not where this release would have put it; retention finds it too.
+    expect((await listed('OPEN')).find((e) => e.taskId === legacy.taskId)?.partitionKey).toBe('idx-OPEN-2026060710');
+    const swept = await sweepStaleTasks({ store: s.store, queue: s.queue, log: () => undefined });
+    expect(swept.repaired).toBeGreaterThanOrEqual(1);
     expect((await listed('OPEN')).some((e) => e.taskId === legacy.taskId)).toBe(false);
     const aged: IndexEntry[] = [];
     for await (const e of s.store.index.entries('SKIPPED', new Date(hour))) aged.push(e);
