@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
+import type { QueueClient } from '@azure/storage-queue';
 import { startAzuriteProcesses } from '../dev/azurite-processes.js';
 import { createVerifier, mintToken } from '../shared/auth/index.js';
 import { snowflakeModule } from '../shared/connectors/snowflake/module.js';
@@ -7,7 +8,7 @@ import { postTask, type TaskApiDeps } from '../shared/http/task-api.js';
 import type { ApiRequest } from '../shared/http/types.js';
 import { type DeliveredEvent, ingestEventBatch } from '../shared/intake/event-batch.js';
 import { silentLog } from '../shared/log.js';
-import { tableClient } from '../shared/store/clients.js';
+import { queueClient, tableClient } from '../shared/store/clients.js';
 import { ensureTable } from '../shared/store/ensure-table.js';
 import { type CountingProxy, endpointOf, startCountingProxy, throughProxies } from './counting-proxy.js';
 import { type BenchResult, now, percentile, progress, round } from './harness.js';
@@ -23,6 +24,7 @@ export interface IntakeBench extends BenchResult {
   raw: {
     insertsPerSecond: number;
     transactionsPerSecond: number;
+    sendsPerSecond: number;
     lonePostRequests: number;
     requestsPerPost: number;
     postsPerSecond: number;
@@ -119,8 +121,8 @@ const events = (tag: string, count: number): DeliveredEvent[] =>
 /**
  * Intake against the storage floor, one run: storage requests per POST and per event counted at a proxy in front of
  * Azurite (an entity-group transaction is one request), the floor of the same Azurite from one client at the POST
- * bench's concurrency (single-entity inserts, transactions of 100), and POST and ingest rates measured directly, each
- * set against what the floor allows for its request count. The POST handler (token check, validation, storage) runs
+ * bench's concurrency (single-entity inserts, transactions of 100, queue messages), and POST and ingest rates measured
+ * directly, each set against what the floor allows for its requests. The POST handler (token check, validation, storage) runs
  * in this process without its HTTP server, so the figure is the storage path's; the api row has the HTTP one.
  */
 export async function intake(opts: { seconds: number; batches: number; batchSize: number }): Promise<IntakeBench> {
@@ -138,8 +140,12 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
       stop: async () => undefined,
     });
     const direct = await startBenchStorage(azurite);
-    const requests = () => tables.requests() + queues.requests();
-    const operations = () => tables.operations() + queues.operations();
+    // What a POST or an event costs storage: table requests, the entity operations they carry, queue requests.
+    const counts = (): Cost => ({
+      requests: tables.requests(),
+      operations: tables.operations(),
+      messages: queues.requests(),
+    });
     const token = await mintToken({ secret: SECRET, subject: 'bench' });
     const api = (s: BenchStorage): TaskApiDeps => ({
       store: s.store,
@@ -162,25 +168,30 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
     const slice = opts.seconds / SLICES;
     const insertSlice = () => sample(slice, CONCURRENCY, () => singleInserts(floorTable, floorSerial++, 1));
     const transactions = rateOf([await sample(opts.seconds, CONCURRENCY, (n) => transactionOf100(floorTable, n))]);
-    progress(`intake: floor ${transactions.perSecond} transactions of 100/s`);
+    const floorQueue = queueClient(
+      { connectionString: azurite.connectionString },
+      `floor-${randomBytes(4).toString('hex')}`,
+    );
+    await floorQueue.createIfNotExists();
+    const sends = rateOf([await sample(opts.seconds / 2, CONCURRENCY, () => sendOne(floorQueue))]);
+    progress(`intake: floor ${transactions.perSecond} transactions of 100/s, ${sends.perSecond} queue sends/s`);
 
     // Requests per POST, counted: one alone, then many at the POST concurrency.
     const countedApi = api(counted);
     await postTask(postRequest(token, -1), countedApi);
-    let before = requests();
+    let before = counts();
     await postTask(postRequest(token, -2), countedApi);
-    const lonePostRequests = requests() - before;
+    const lonePostRequests = total(per(before, counts(), 1));
     const countedPosts = Math.min(2_000, opts.batchSize * 2);
-    before = requests();
-    let operationsBefore = operations();
+    before = counts();
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         for (let n = next++; n < countedPosts; n = next++) await postTask(postRequest(token, n), countedApi);
       }),
     );
-    const requestsPerPost = round((requests() - before) / countedPosts, 2);
-    const operationsPerPost = round((operations() - operationsBefore) / countedPosts, 2);
+    const perPost = per(before, counts(), countedPosts);
+    const requestsPerPost = round(total(perPost), 2);
 
     // POST rate, storage direct, in slices alternating with the single-insert floor.
     const directApi = api(direct);
@@ -197,11 +208,10 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
     );
 
     // Requests per event, counted over one batch; then the event rate, storage direct.
-    before = requests();
-    operationsBefore = operations();
+    before = counts();
     const countedBatch = await ingestEventBatch(events('count', opts.batchSize), ingestDeps(counted));
-    const requestsPerEvent = round((requests() - before) / countedBatch.created, 2);
-    const operationsPerEvent = round((operations() - operationsBefore) / countedBatch.created, 2);
+    const perEvent = per(before, counts(), countedBatch.created);
+    const requestsPerEvent = round(total(perEvent), 2);
     await ingestEventBatch(events('warm', 100), ingestDeps(direct));
     let batch = 0;
     // One slice is one batch: its events are its operations.
@@ -218,18 +228,17 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
     );
 
     const inserts = postRun.floor;
-    // What the floor allows for a mix of requests and the operations they carry: the same run's two floors, a request
-    // of one operation and a transaction of 100, give each request's cost and each further operation's.
-    const allowed = (insertsPerSecond: number, perItem: { requests: number; operations: number }) => {
+    // What the floor allows for a mix of requests: the same run's table floors, a request of one operation and a
+    // transaction of 100, give a table request's cost and each further operation's; the queue floor a message's.
+    const allowed = (insertsPerSecond: number, c: Cost) => {
       const perOperation = (1 / transactions.perSecond - 1 / insertsPerSecond) / 99;
       const perRequest = 1 / insertsPerSecond - perOperation;
-      return 1 / (perItem.requests * perRequest + perItem.operations * perOperation);
+      return 1 / (c.requests * perRequest + c.operations * perOperation + c.messages / sends.perSecond);
     };
-    const postAllowed = allowed(postRun.floor.perSecond, { requests: requestsPerPost, operations: operationsPerPost });
-    const eventAllowed = allowed(ingestRun.floor.perSecond, {
-      requests: requestsPerEvent,
-      operations: operationsPerEvent,
-    });
+    const postAllowed = allowed(postRun.floor.perSecond, perPost);
+    const eventAllowed = allowed(ingestRun.floor.perSecond, perEvent);
+    const operationsPerPost = round(perPost.operations, 2);
+    const operationsPerEvent = round(perEvent.operations, 2);
     // The issue's own reading: every request as dear as a single insert, however many operations it carries.
     const postAllowedByRequests = postRun.floor.perSecond / requestsPerPost;
     const eventAllowedByRequests = ingestRun.floor.perSecond / requestsPerEvent;
@@ -237,7 +246,7 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
     return {
       name: 'intake',
       title: 'Intake against the storage floor',
-      settings: `Azurite (table and queue) in processes of their own; requests counted at an HTTP proxy in front of each endpoint (a transaction is one request of as many operations as it has parts); floor: single-entity inserts from one client at ${CONCURRENCY} concurrent in ${SLICES} slices alternating with the POST slices (and ${opts.batches} with the event batches), 100-entity transactions for ${opts.seconds} s; POST: the API handler in process (HS256 token, validation, storage), ${CONCURRENCY} concurrent for ${opts.seconds} s in all, ${countedPosts} POSTs counted; events: ${opts.batches} batch(es) of ${opts.batchSize} single-table V2 events through ingestEventBatch, one batch counted; no worker runs`,
+      settings: `Azurite (table and queue) in processes of their own; requests counted at an HTTP proxy in front of each endpoint (a transaction is one request of as many operations as it has parts); floor: single-entity inserts from one client at ${CONCURRENCY} concurrent in ${SLICES} slices alternating with the POST slices (and ${opts.batches} with the event batches), 100-entity transactions for ${opts.seconds} s, queue messages sent for ${opts.seconds / 2} s; POST: the API handler in process (HS256 token, validation, storage), ${CONCURRENCY} concurrent for ${opts.seconds} s in all, ${countedPosts} POSTs counted; events: ${opts.batches} batch(es) of ${opts.batchSize} single-table V2 events through ingestEventBatch, one batch counted; no worker runs`,
       figures: [
         {
           label: 'floor: single-entity inserts (in slices beside the POSTs)',
@@ -251,12 +260,18 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
           unit: 'transactions/s',
           note: `${transactions.perSecond * 100} rows/s, p99 ${transactions.p99} ms`,
         },
+        {
+          label: 'floor: queue messages sent',
+          value: sends.perSecond,
+          unit: 'req/s',
+          note: `p99 ${sends.p99} ms, for ${opts.seconds / 2} s`,
+        },
         { label: 'storage requests for a lone POST', value: lonePostRequests, unit: 'requests' },
         {
           label: 'storage requests per POST under load',
           value: requestsPerPost,
           unit: 'requests',
-          note: `${operationsPerPost} entity operations`,
+          note: `table ${round(perPost.requests, 2)} carrying ${operationsPerPost} entity operations, queue ${round(perPost.messages, 2)}`,
         },
         {
           label: 'POST (handler, storage direct)',
@@ -276,7 +291,7 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
           value: requestsPerEvent,
           unit: 'requests',
           target: '<= 1.2',
-          note: `${operationsPerEvent} entity operations`,
+          note: `table ${round(perEvent.requests, 2)} carrying ${operationsPerEvent} entity operations, queue ${round(perEvent.messages, 2)}`,
         },
         { label: 'events into stored, queued tasks', value: eventsPerSecond, unit: 'events/s' },
         {
@@ -288,8 +303,8 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
         },
       ],
       notes: [
-        `What the floor allows: the two floors of this run give a request's cost and each further operation's (a transaction of 100 took ${round(inserts.perSecond / transactions.perSecond, 1)} single inserts' time here, not 1 nor 100), and a POST or an event costs its requests and operations at those prices. Counting a transaction as one insert credits a batch of 100 rows with a single insert's cost: no client reaches that figure, the floor's own transactions included.`,
-        "The floor is the table endpoint's; a POST's and an event's message goes to the queue endpoint, another Azurite process, so a share above 100 % means the queue request cost the table endpoint nothing. Every process here shares the two cores with the load generator, and the floor moves with what else runs on the machine: the ratio, measured in the same run, is the figure to read.",
+        `What the floor allows: the table floors of this run give a table request's cost and each further entity operation's (a transaction of 100 took ${round(inserts.perSecond / transactions.perSecond, 1)} single inserts' time here, not 1 nor 100), the queue floor a message's, and a POST or an event costs its requests, operations and messages at those prices, one after another (the processes share the two cores). Counting every request as one single insert credits a transaction of 100 rows with one insert's cost and a queue message with a table insert's: no client reaches that figure, the floor's own transactions included.`,
+        'Every process here shares the two cores with the load generator, and the floor moves with what else runs on the machine: the ratio, measured in the same run, is the figure to read.',
         'A POST is its OPEN index row, one transaction with its header (WAITING) and resource rows, its message, and the message record on the index row. Alone that is 4 requests; under load the index rows and the message records of concurrent POSTs share transactions (one partition per status, hour and 64 ms window), and so do their tasks (tasks made in the same 64 ms by one process share a partition), leaving the message as the one request a POST has to itself.',
         "An event is its idempotency claim, its index row, its task's transaction, a share of a message naming up to 32 tasks, and its message record. A batch's events are stored all at once, so each of those is written in transactions shared with the batch's other events: claims by key partition (16), index rows by their hour and 64 ms window, tasks by the partition their ids name.",
       ],
@@ -297,6 +312,7 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
       raw: {
         insertsPerSecond: inserts.perSecond,
         transactionsPerSecond: transactions.perSecond,
+        sendsPerSecond: sends.perSecond,
         lonePostRequests,
         requestsPerPost,
         postsPerSecond: posts.perSecond,
@@ -311,6 +327,24 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
     await Promise.all(proxies.map((p) => p.stop()));
     await azurite.stop();
   }
+}
+
+/** Table requests, the entity operations they carry, and queue requests. */
+interface Cost {
+  requests: number;
+  operations: number;
+  messages: number;
+}
+
+const per = (from: Cost, to: Cost, n: number): Cost => ({
+  requests: (to.requests - from.requests) / n,
+  operations: (to.operations - from.operations) / n,
+  messages: (to.messages - from.messages) / n,
+});
+const total = (c: Cost) => c.requests + c.messages;
+
+async function sendOne(queue: QueueClient): Promise<void> {
+  await queue.sendMessage(Buffer.from(JSON.stringify({ taskId: '10074774644678455296' })).toString('base64'));
 }
 
 async function singleInserts(table: TableClient, n: number | string, count: number): Promise<void> {
