@@ -1,13 +1,14 @@
 import { odata } from '@azure/data-tables';
-import { isSharedLayoutId, taskIdParts } from '../task/task-id.js';
+import { isGroupedLayoutId, isSharedLayoutId, taskIdParts } from '../task/task-id.js';
 
 /**
  * Where a task's rows live, from its id alone. A task created by this release shares a partition with the tasks its
- * process created in the same PARTITION_WINDOW_MS: concurrent creations (an Event Hub batch, a burst of POSTs) land
- * in one partition and can be written in shared entity-group transactions (group-commit.ts), and its rows are keyed
- * by its id (`<id>-task`, `<id>-r00000`, ...). A task created before that has a partition of its own, keyed by its
+ * process created in the same window of 2^WINDOW_BITS ms and sequence group: concurrent creations (an Event Hub
+ * batch, a burst of POSTs) land in few partitions and can be written in shared entity-group transactions
+ * (group-commit.ts), and its rows are keyed by its id (`<id>-task`, `<id>-r00000`, ...). Two earlier layouts are
+ * read as they were: a partition of the window alone, and before that a partition of the task's own, keyed by its
  * id, with the rows keyed by what they are (`task`, `r00000`, ...). The id says which (task-id.ts), so reading a task
- * is one point read either way.
+ * is one point read whichever it is.
  */
 export interface TaskAddress {
   partitionKey: string;
@@ -17,11 +18,19 @@ export interface TaskAddress {
 
 /** 2^6 ms: long enough for a batch's tasks to meet in one partition, short enough to spread a day over many. */
 const WINDOW_BITS = 6n;
+/**
+ * 2^7 tasks of one millisecond: a thousand-event batch made in one turn spreads over eight partitions of three
+ * transactions each, not one of twenty. Storage that scans a partition for each write (Azurite) slowed with every
+ * task the partition held; a POST, alone in its millisecond, still shares its window's first group.
+ */
+const GROUP_BITS = 7n;
 
 export function taskAddress(taskId: string): TaskAddress {
   if (!isSharedLayoutId(taskId)) return { partitionKey: taskId, prefix: '' };
-  const { ms, node } = taskIdParts(taskId);
-  return { partitionKey: `t${node}-${(ms >> WINDOW_BITS).toString()}`, prefix: `${taskId}-` };
+  const { ms, node, sequence } = taskIdParts(taskId);
+  const window = `t${node}-${(ms >> WINDOW_BITS).toString()}`;
+  const partitionKey = isGroupedLayoutId(taskId) ? `${window}-${sequence >> GROUP_BITS}` : window;
+  return { partitionKey, prefix: `${taskId}-` };
 }
 
 /** A row of the task: its header (`task`), a resource (`r00000`), a unit (`u00000-00000`), a unit's needs (`n…`). */

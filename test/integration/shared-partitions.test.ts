@@ -7,7 +7,7 @@ import { silentLog } from '../../shared/log.js';
 import type { ResourceRow, TaskHeader } from '../../shared/store/records.js';
 import { taskAddress, taskRowsFilter } from '../../shared/store/task-address.js';
 import { HEADER_ROWS, TaskStore } from '../../shared/store/task-store.js';
-import { newTaskId } from '../../shared/task/task-id.js';
+import { newTaskId, taskIdAt, taskIdParts } from '../../shared/task/task-id.js';
 import { startProxiedAzurite } from '../support/proxied-azurite.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 import { newHeader } from '../support/task-header.js';
@@ -135,6 +135,24 @@ describe('what the previous release stored', () => {
     expect((await s.tasksTable().getEntity(id, 'task')).status).toBe('SUCCESS');
     expect(await s.store.deleteFinished(id, new Date(T0 + 120_000))).toBe('deleted');
     expect(await count(`PartitionKey eq '${id}'`)).toBe(0);
+  });
+
+  it("reads, transitions, finishes and deletes a task of the window layout, in its window's partition", async () => {
+    // The release before: the shared-layout bit only, every task of a window in one partition, whatever its sequence.
+    const id = (BigInt(taskIdAt(T0, 300)) & ~(1n << 62n)).toString();
+    const { node, ms } = taskIdParts(id);
+    const window = `t${node}-${ms >> 6n}`;
+    const { taskId: _, ...rest } = header(id, 1);
+    await s.tasksTable().submitTransaction([
+      ['create', { partitionKey: window, rowKey: `${id}-r00000`, index: 0, type: 'table', values: '{"table":"W"}' }],
+      ['create', { partitionKey: window, rowKey: `${id}-task`, ...rest }],
+    ]);
+    expect((await s.store.get(id))?.header).toMatchObject({ taskId: id, status: 'WAITING' });
+    expect((await s.store.resources(id)).map((r) => r.ref.values.table)).toEqual(['W']);
+    await finishAt(id, T0 + 60_000);
+    expect((await s.tasksTable().getEntity(window, `${id}-task`)).status).toBe('SUCCESS');
+    expect(await s.store.deleteFinished(id, new Date(T0 + 120_000))).toBe('deleted');
+    expect(await count(`PartitionKey eq '${window}'`)).toBe(0);
   });
 
   it('keeps an unexpired key of a partition of its own naming its task: a repeat is a duplicate, not a second task', async () => {

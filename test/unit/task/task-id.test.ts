@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isSharedLayoutId, newTaskId, TASK_ID_PATTERN, taskIdAt, taskIdParts } from '../../../shared/task/task-id.js';
+import {
+  isGroupedLayoutId,
+  isSharedLayoutId,
+  newTaskId,
+  TASK_ID_PATTERN,
+  taskIdAt,
+  taskIdParts,
+} from '../../../shared/task/task-id.js';
 
 describe('newTaskId', () => {
   it('is a decimal 64-bit integer, unique and ordered by creation time', () => {
@@ -22,6 +29,24 @@ describe('newTaskId', () => {
     const before = ((1_900_000_000_000n - 1_577_836_800_000n) << 22n).toString();
     expect(isSharedLayoutId(before)).toBe(false);
     expect(BigInt(id) > BigInt(before)).toBe(true);
+  });
+
+  it('marks a new id as one of a partition split by sequence, and sorts it after every id of the window layout', () => {
+    const id = newTaskId(1_900_000_000_000);
+    expect(isGroupedLayoutId(id)).toBe(true);
+    // An id of the release before: the shared-layout bit set, the next one clear (its milliseconds were below 2^40).
+    const before = ((1n << 63n) | ((1_900_000_000_000n - 1_577_836_800_000n) << 22n) | 5n).toString();
+    expect(isSharedLayoutId(before)).toBe(true);
+    expect(isGroupedLayoutId(before)).toBe(false);
+    expect(taskIdParts(before)).toEqual({ ms: 1_900_000_000_000n - 1_577_836_800_000n, node: 0n, sequence: 5n });
+    expect(BigInt(id) > BigInt(before)).toBe(true);
+    for (const other of ['1234', '18446744073709551616', "1' or '1'='1"]) expect(isGroupedLayoutId(other)).toBe(false);
+  });
+
+  it('refuses a time its milliseconds cannot hold, rather than make an id of another layout', () => {
+    expect(() => taskIdAt(Date.parse('2054-12-01T00:00:00Z'), 0)).toThrow(RangeError);
+    expect(() => taskIdAt(Date.parse('2019-12-31T23:59:59Z'), 0)).toThrow(RangeError);
+    expect(isGroupedLayoutId(taskIdAt(Date.parse('2054-10-01T00:00:00Z'), 0))).toBe(true);
   });
 
   it('makes the id a task of the past had, whatever ids this process made since', () => {
