@@ -40,8 +40,9 @@ export interface IndexEntry {
 
 const PREFIX = 'idx-';
 const ID_SPACE = 10n ** 20n; // task ids are at most 20 digits
-/** 2^6 ms, as a task's own partition (task-address.ts): the tasks a batch creates together list themselves together. */
+/** 2^6 ms and 2^7 sequence numbers, as a task's own partition (task-address.ts): a batch lists itself together. */
 const WINDOW_BITS = 6n;
+const GROUP_BITS = 7n;
 /** Milliseconds since the id epoch fit 41 bits, so windows fit 35: counted down from the largest, in 11 digits. */
 const WINDOW_SPACE = 1n << 35n;
 
@@ -49,14 +50,15 @@ const WINDOW_SPACE = 1n << 35n;
 export const hourKey = (iso: string) => iso.slice(0, 13).replace(/[-T]/g, '');
 
 /**
- * `idx-<bucket>-<yyyyMMddHH>-<window>`: the task's creation hour (UTC), then the window of its id's milliseconds,
- * counted down so that an hour's partitions, read in key order, go newest first. One partition per hour held every
- * task of the hour: every write to it contended for one partition's throughput (Azure's target is 2,000 entities/s
- * per partition), and storage that scans a partition for a point write (Azurite) slowed with each task. A window holds
- * what one moment created, whose rows still share transactions.
+ * `idx-<bucket>-<yyyyMMddHH>-<window>-<group>`: the task's creation hour (UTC), then the window of its id's
+ * milliseconds, counted down so that an hour's windows, read in key order, go newest first, then the group of its
+ * sequence number as in the task's own partition (task-address.ts). One partition per hour held every task of the
+ * hour: every write to it contended for one partition's throughput (Azure's target is 2,000 entities/s per partition),
+ * and storage that scans a partition for a point write (Azurite) slowed with each task. A window's group holds what one
+ * moment created, whose rows still share transactions; a window's groups are read together (hourPages).
  */
 export const indexPartition = (bucket: IndexBucket, h: Pick<TaskHeader, 'taskId' | 'createdAt'>) =>
-  `${PREFIX}${bucket}-${hourKey(h.createdAt)}-${windowKey(h.taskId)}`;
+  `${PREFIX}${bucket}-${hourKey(h.createdAt)}-${windowKey(h.taskId)}-${taskIdParts(h.taskId).sequence >> GROUP_BITS}`;
 
 /** The partition of the whole hour, where releases before the windows listed their tasks: read, never written. */
 const hourPartition = (bucket: IndexBucket, hour: string) => `${PREFIX}${bucket}-${hour}`;
@@ -66,6 +68,9 @@ const windowKey = (taskId: string) =>
 
 /** Newest first within an hour: task ids grow with time, so the row key counts down from the largest id. */
 export const indexRowKey = (taskId: string) => (ID_SPACE - 1n - BigInt(taskId)).toString().padStart(20, '0');
+
+/** The window a row's partition is a group of: `idx-<bucket>-<hour>-<window>`. */
+const windowOf = (e: IndexEntry) => e.partitionKey.slice(0, e.partitionKey.lastIndexOf('-'));
 
 /** The task id a row key counts down from. */
 const idOfRowKey = (rowKey: string) => (ID_SPACE - 1n - BigInt(rowKey)).toString();
@@ -186,27 +191,46 @@ export class TaskIndex {
     if (opts.source !== undefined) filter += ` and ${odata`source eq ${opts.source}`}`;
     const windows = odata`PartitionKey ge ${`${whole}-${from}`} and PartitionKey lt ${`${whole}.`}` + filter;
     return Promise.all([
-      this.page(bucket, windows, max),
+      this.page(bucket, windows, max, windowOf),
       this.page(bucket, odata`PartitionKey eq ${whole}` + filter, max),
     ]);
   }
 
   /**
-   * The first `max` rows a query answers, in storage's order, and whether it holds more. Storage may end a page early
+   * The first `max` rows a query answers, sorted by row key, and whether it holds more. Storage may end a page early
    * (at a partition boundary, past its time slice; empty, even) with a continuation, so pages are read until `max` rows
-   * or the end: https://learn.microsoft.com/rest/api/storageservices/Query-Timeout-and-Pagination
+   * or the end: https://learn.microsoft.com/rest/api/storageservices/Query-Timeout-and-Pagination. Storage answers
+   * partitions in key order, each sorted by row key; rows of one `span` (a window's groups) are read whole and sorted
+   * together before the next span's rows are taken.
    */
-  private async page(bucket: IndexBucket, filter: string, max: number): Promise<IndexPage> {
+  private async page(
+    bucket: IndexBucket,
+    filter: string,
+    max: number,
+    span: (e: IndexEntry) => string = (e) => e.rowKey,
+  ): Promise<IndexPage> {
     const entries: IndexEntry[] = [];
+    let open: IndexEntry[] = [];
+    const close = () => {
+      entries.push(...open.sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0)));
+      open = [];
+    };
     const pages = this.tableOf(bucket)
       .listEntities<Record<string, string>>({ queryOptions: { filter } })
       .byPage({ maxPageSize: max });
     for await (const page of pages) {
-      entries.push(...page.map((e) => toEntry(bucket, e)));
-      if (page.continuationToken === undefined) return { entries: entries.slice(0, max), more: entries.length > max };
-      if (entries.length >= max) return { entries: entries.slice(0, max), more: true };
+      for (const row of page) {
+        const e = toEntry(bucket, row);
+        if (open.length > 0 && span(open[0]!) !== span(e)) {
+          close();
+          if (entries.length >= max) return { entries: entries.slice(0, max), more: true };
+        }
+        open.push(e);
+      }
+      if (page.continuationToken === undefined) break;
     }
-    return { entries, more: false };
+    close();
+    return { entries: entries.slice(0, max), more: entries.length > max };
   }
 
   /** Every task listed in `bucket` created in an hour up to `throughHour` (all hours when absent), oldest first. */
