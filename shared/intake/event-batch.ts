@@ -42,7 +42,7 @@ export const POISON_AFTER_REDELIVERIES = 10;
 // Storing an event is a chain of storage requests (idempotency claim, index row, task transaction), each written
 // through a group commit that puts rows of one partition arriving together into one transaction. A batch's events
 // start their chains in the same turn, so their claims, index rows and tasks meet in shared transactions (a batch's
-// tasks share the partition of the moment their ids were made): the whole batch is in flight at once, up to this many.
+// tasks share the partitions their ids name): the whole batch is in flight at once, up to this many.
 const STORE_CONCURRENCY = 1_000;
 
 /**
@@ -53,8 +53,13 @@ const STORE_CONCURRENCY = 1_000;
  */
 export async function ingestEventBatch(
   events: DeliveredEvent[],
-  deps: IntakeDeps & Redelivery & { log: Log },
+  batchDeps: IntakeDeps & Redelivery & { log: Log },
 ): Promise<EventBatchSummary> {
+  // The batch's tasks are made at one instant: their ids are consecutive numbers of one millisecond, so they fill
+  // the partitions of 128 their ids name (task-address.ts) one after another, where ids made as the clock ticked
+  // through the batch would crowd one partition per window.
+  const at = (batchDeps.now ?? (() => new Date()))();
+  const deps = { ...batchDeps, now: () => at };
   const summary: EventBatchSummary = {
     created: 0,
     duplicates: 0,

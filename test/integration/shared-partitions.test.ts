@@ -113,6 +113,27 @@ describe('an Event Hub batch', () => {
   });
 });
 
+describe('a large Event Hub batch', () => {
+  it('makes its tasks at one instant, so they fill partitions of 128 one after another', async () => {
+    const deps = { store: s.store, queue: s.queue, warehouse: snowflakeModule, instance: 't', log: silentLog };
+    const events = Array.from({ length: 300 }, (_, n) => ({
+      eventId: `seq:large:${n}`,
+      body: {
+        type: 'RESOURCE_SYNC',
+        requestInfo: { resources: [{ type: 'table', values: { database: 'D', schema: 'S', table: `L${n}` } }] },
+      },
+    }));
+    expect(await ingestEventBatch(events, deps)).toMatchObject({ created: 300 });
+    const sizes = new Map<string, number>();
+    for await (const e of s
+      .tasksTable()
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: HEADER_ROWS } }))
+      if (String(e.eventId ?? '').startsWith('seq:large:'))
+        sizes.set(e.partitionKey!, (sizes.get(e.partitionKey!) ?? 0) + 1);
+    expect([...sizes.values()].sort((a, b) => b - a)).toEqual([128, 128, 44]);
+  });
+});
+
 describe('what the previous release stored', () => {
   // An id of the previous release: the top bit clear; its task a partition of its own keyed `task`, `r00000`, ...
   const legacyId = (n: number) => (((BigInt(T0) - 1_577_836_800_000n) << 22n) + BigInt(n)).toString();
