@@ -57,7 +57,7 @@ const SETTINGS = {
     principals: { users: 10_000, groups: 1_000, changed: 10 },
     sweeper: [10_000, 100_000],
     fanOut: { tables: 100_000, schemas: 1000, workers: [1, 2, 4], latencyMs: 100, compiled: true },
-    intake: { seconds: 10, batches: 3, batchSize: 1000 },
+    intake: { seconds: 10, batches: 8, batchSize: 1000 },
   },
   quick: {
     catalog: { schemas: 10, tables: 20, columns: 20, policies: 200 },
