@@ -242,7 +242,8 @@ export async function intake(opts: { seconds: number; batches: number; batchSize
     // The issue's own reading: every request as dear as a single insert, however many operations it carries.
     const postAllowedByRequests = postRun.floor.perSecond / requestsPerPost;
     const eventAllowedByRequests = ingestRun.floor.perSecond / requestsPerEvent;
-    const pct = (x: number, of: number) => round((x / of) * 100, 0);
+    // One decimal: a share is never rounded up onto its target.
+    const pct = (x: number, of: number) => Math.floor((x / of) * 1000) / 10;
     return {
       name: 'intake',
       title: 'Intake against the storage floor',
