@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (full: the issues' settings, states how long it took) or `npm run bench -- --quick` (under a
  * minute); `--only <row>` (fan-out, policy-change, principals, sweeper, intake, latency) runs one row alone and only prints its
- * figures. Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on
+ * figures (`--json`: the row's result as JSON). Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on
  * stderr, a one-line summary per target on stdout.
  */
 import { parseArgs } from 'node:util';
@@ -19,6 +19,8 @@ const { values } = parseArgs({
     latency: { type: 'string' },
     // the workers' node arguments instead of the deployment's (infra/worker-arguments.ts), as --node-args='...'; '' for none
     'node-args': { type: 'string' },
+    // with --only: the row's result as one line of JSON on stdout, for a full run that runs the row in a child
+    json: { type: 'boolean', default: false },
   },
 });
 if (values.only !== undefined) {
@@ -31,6 +33,10 @@ if (values.only !== undefined) {
     ...(values.latency ? { latencyMs: Number(values.latency) } : {}),
     ...(values['node-args'] !== undefined ? { nodeArgs: values['node-args'].split(' ').filter(Boolean) } : {}),
   });
+  if (values.json) {
+    console.log(JSON.stringify(r));
+    process.exit(0);
+  }
   for (const f of r.figures)
     console.log(
       `${f.target ? verdict(f).padEnd(4) : '    '}  ${r.title}: ${f.label} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}${f.note ? ` [${f.note}]` : ''}`,
