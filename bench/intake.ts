@@ -120,10 +120,11 @@ const events = (tag: string, count: number): DeliveredEvent[] =>
 
 /**
  * Intake against the storage floor, one run: storage requests per POST and per event counted at a proxy in front of
- * Azurite (an entity-group transaction is one request), the floor of the same Azurite from one client at the POST
- * bench's concurrency (single-entity inserts, transactions of 100, queue messages), and POST and ingest rates measured
- * directly, each set against what the floor allows for its requests. The POST handler (token check, validation, storage) runs
- * in this process without its HTTP server, so the figure is the storage path's; the api row has the HTTP one.
+ * Azurite (an entity-group transaction is one request, of as many operations as it has parts), the floor of the same
+ * Azurite from one client at the POST bench's concurrency (single-entity inserts, transactions of 100, queue
+ * messages), and POST and ingest rates measured directly, each set against what the floor allows for its requests.
+ * The POST handler (token check, validation, storage) runs in this process without its HTTP server, so the figure is
+ * the storage path's; the api row has the HTTP one.
  */
 export async function intake(opts: { seconds: number; batches: number; batchSize: number }): Promise<IntakeBench> {
   const started = now();

@@ -43,7 +43,10 @@ const ID_SPACE = 10n ** 20n; // task ids are at most 20 digits
 /** 2^6 ms and 2^7 sequence numbers, as a task's own partition (task-address.ts): a batch lists itself together. */
 const WINDOW_BITS = 6n;
 const GROUP_BITS = 7n;
-/** Milliseconds since the id epoch fit 41 bits, so windows fit 35: counted down from the largest, in 11 digits. */
+/**
+ * Milliseconds since the id epoch fit 41 bits (40 in ids of the grouped layout), so windows fit 35: counted down from
+ * the largest, in 11 digits.
+ */
 const WINDOW_SPACE = 1n << 35n;
 
 /** `yyyyMMddHH` of an ISO instant (UTC): the hour an index partition holds. */
