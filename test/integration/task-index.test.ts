@@ -99,6 +99,17 @@ describe('index partitions', () => {
     expect(seen).toEqual([...ids].sort((a, b) => (BigInt(a) > BigInt(b) ? -1 : 1)));
   });
 
+  it('resumes from any row key a continuation may carry, the extremes included, without failing', async () => {
+    const at = Date.parse('2026-05-04T07:30:00.000Z');
+    await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((n) => s.store.create(newHeader(new Date(at), { taskId: taskIdAt(at + n, 0) }), [])),
+    );
+    const query = { statuses: [], since: new Date(at - 60_000), until: new Date(at + 60_000), limit: 5 };
+    const from = (after: string) => listTasks(s.store, { ...query, from: { hour: '2026050407', after } });
+    expect((await from('99999999999999999999')).headers).toEqual([]);
+    expect((await from('00000000000000000000')).headers).toHaveLength(5);
+  });
+
   it("still lists, repairs and ages out a task that an earlier release listed in its hour's partition", async () => {
     const hour = Date.parse('2026-06-07T10:00:00.000Z');
     const settings = { connectionString: s.azurite.connectionString };
