@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshStorage } from '../../dev/fresh-storage.js';
 import type { StoredTask, TaskStore } from '../../shared/store/task-store.js';
-import { type StoredUnit, type UnitRow, UnitStore, unitKey } from '../../shared/store/unit-store.js';
+import { type StoredUnit, UnitStore, unitKey } from '../../shared/store/unit-store.js';
 import { type Settled, settleTogether } from '../../shared/sync/settle-together.js';
 import { type ProxiedAzurite, startProxiedAzurite } from '../support/proxied-azurite.js';
 import { newHeader } from '../support/task-header.js';
+import { schemaUnits } from '../support/unit-rows.js';
 
 // Units of one task settling at the same moment in one process, on real Azurite, requests counted at a proxy.
 let proxied: ProxiedAzurite;
@@ -28,15 +29,7 @@ async function fannedOut(count: number): Promise<{ task: StoredTask; held: Store
   const at = new Date();
   const header = newHeader(at, { status: 'INPROGRESS', resourceCount: 1, attempt: 1 });
   const created = await store.create(header, []);
-  const rows: UnitRow[] = Array.from({ length: count }, (_, n) => ({
-    key: unitKey(0, n),
-    resourceIndex: 0,
-    ref: { type: 'schema', values: { database: 'D', schema: `S${n}` } },
-    status: 'PENDING',
-    attempt: 0,
-    message: '',
-    updatedAt: at.toISOString(),
-  }));
+  const rows = schemaUnits(count, at);
   const task = await units.fanOut(created, { ...header, unitsTotal: count, unitsDone: 0, unitsFailed: 0 }, rows);
   const held = await Promise.all(
     rows.map(async (r) => {

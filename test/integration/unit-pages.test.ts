@@ -1,8 +1,9 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNITS_PER_PAGE, type UnitRow, UnitStore, unitKey } from '../../shared/store/unit-store.js';
+import { UNITS_PER_PAGE, UnitStore } from '../../shared/store/unit-store.js';
 import { startTestStorage, type TestStorage } from '../support/storage.js';
 import { newHeader } from '../support/task-header.js';
+import { schemaUnits } from '../support/unit-rows.js';
 
 let storage: TestStorage;
 beforeAll(async () => {
@@ -41,16 +42,12 @@ describe('reading the units of a large fanned-out task', () => {
     const at = new Date();
     const header = newHeader(at, { status: 'INPROGRESS', resourceCount: 1 });
     const task = await storage.store.create(header, []);
-    const rows: UnitRow[] = Array.from({ length: count }, (_, n) => ({
-      key: unitKey(0, n),
-      resourceIndex: 0,
-      ref: { type: 'schema', values: { database: 'D', schema: `S${n}` } },
+    const rows = schemaUnits(count, at, {
       status: 'SUCCESS',
       attempt: 1,
       message: 'done',
       result: { granted: [], revoked: [], unchanged: 0, warnings: ['x'.repeat(20_000)], statements: [], plan: [] },
-      updatedAt: at.toISOString(),
-    }));
+    });
     const written = await new UnitStore(storage.store.table).fanOut(
       task,
       { ...header, unitsTotal: count, unitsDone: 0, unitsFailed: 0 },
