@@ -2,6 +2,7 @@ import { bestMatch } from './evaluate.js';
 import { hasMacro } from './macros.js';
 import { isCompleteForPolicyType } from './mask-filter.js';
 import { type MatchType, matchType, type RequestResource } from './match.js';
+import { memoByPair } from './memo.js';
 import {
   type DataMaskInfo,
   POLICY_TYPE_ACCESS,
@@ -208,23 +209,18 @@ function maskTargets(
 
 /** The columns masking policies name outright, found once per policy set rather than once per table. */
 function namedColumns(policies: readonly RangerPolicy[], leafName: string): string[] {
-  let perLeaf = namedColumnsCache.get(policies);
-  if (!perLeaf) namedColumnsCache.set(policies, (perLeaf = new Map<string, string[]>()));
-  let names = perLeaf.get(leafName);
-  if (!names) {
-    names = [
+  return namedColumnsOf(policies, leafName, () =>
+    [
       ...new Set(
         policies
           .filter((p) => p.isEnabled && p.policyType === POLICY_TYPE_DATAMASK)
           .flatMap((p) => (p.resources[leafName]?.isExcludes ? [] : (p.resources[leafName]?.values ?? [])))
           .filter((v) => !v.includes('*') && !v.includes('?') && !hasMacro(v)),
       ),
-    ].sort();
-    perLeaf.set(leafName, names);
-  }
-  return names;
+    ].sort(),
+  );
 }
-const namedColumnsCache = new WeakMap<readonly RangerPolicy[], Map<string, string[]>>();
+const namedColumnsOf = memoByPair<readonly RangerPolicy[], string, string[]>();
 
 function maskDecision(item: RangerDataMaskPolicyItem, policy: RangerPolicy, conditional: boolean): MaskDecision {
   return {

@@ -1,6 +1,7 @@
 import { foldCase } from './case-fold.js';
 import { hasMacro } from './macros.js';
 import type { RequestResource } from './match.js';
+import { memoByPair } from './memo.js';
 import type { RangerPolicy, RangerPolicyResource } from './model.js';
 import { inEvaluationOrder } from './order.js';
 import { foldedText } from './pattern-matcher.js';
@@ -55,29 +56,25 @@ interface PolicyIndex {
 }
 
 function policyIndex(policies: readonly RangerPolicy[], def: ServiceDef): PolicyIndex {
-  const cached = indexCache.get(policies)?.get(def);
-  if (cached) return cached;
-  const ordered = inEvaluationOrder(policies, def);
-  const levels = def.resources.map((spec) => {
-    const level: LevelIndex = { name: spec.name, ignoreCase: spec.ignoreCase, pinned: new Map(), loose: [] };
-    for (const policy of ordered) {
-      const names = pinnedNames(policy, spec);
-      if (!names) level.loose.push(policy);
-      for (const name of names ?? []) {
-        const list = level.pinned.get(name) ?? [];
-        list.push(policy);
-        level.pinned.set(name, list);
+  return indexOf(policies, def, () => {
+    const ordered = inEvaluationOrder(policies, def);
+    const levels = def.resources.map((spec) => {
+      const level: LevelIndex = { name: spec.name, ignoreCase: spec.ignoreCase, pinned: new Map(), loose: [] };
+      for (const policy of ordered) {
+        const names = pinnedNames(policy, spec);
+        if (!names) level.loose.push(policy);
+        for (const name of names ?? []) {
+          const list = level.pinned.get(name) ?? [];
+          list.push(policy);
+          level.pinned.set(name, list);
+        }
       }
-    }
-    return level;
+      return level;
+    });
+    return { ordered, rank: new Map(ordered.map((p, i) => [p, i])), levels };
   });
-  const index = { ordered, rank: new Map(ordered.map((p, i) => [p, i])), levels };
-  const perDef = indexCache.get(policies) ?? new WeakMap<ServiceDef, PolicyIndex>();
-  perDef.set(def, index);
-  indexCache.set(policies, perDef);
-  return index;
 }
-const indexCache = new WeakMap<readonly RangerPolicy[], WeakMap<ServiceDef, PolicyIndex>>();
+const indexOf = memoByPair<readonly RangerPolicy[], ServiceDef, PolicyIndex>();
 
 /** The names (as compared) a policy is pinned to at one level, or undefined when it is not pinned there. */
 function pinnedNames(policy: RangerPolicy, spec: ServiceDefResource): Set<string> | undefined {

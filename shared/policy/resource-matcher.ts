@@ -1,4 +1,5 @@
 import { hasMacro, type MacroMode, resolveMacros } from './macros.js';
+import { memoByPair } from './memo.js';
 import type { RangerPolicy, RangerPolicyResource } from './model.js';
 import { compileWildcard, foldedText, type MatchOptions } from './pattern-matcher.js';
 import { resourceDef, resourceHierarchies, type ServiceDef } from './service-defs.js';
@@ -35,36 +36,29 @@ export interface CompiledResources {
  * were folded and classified when the set was first used, and the cache goes with the set.
  */
 export function compiledResources(resources: Record<string, RangerPolicyResource>, def: ServiceDef): CompiledResources {
-  const cached = resourcesCache.get(resources)?.get(def);
-  if (cached) return cached;
-  const keys = Object.keys(resources);
-  const chains = resourceHierarchies(def)
-    .filter((hierarchy) => isPrefixOf(keys, hierarchy))
-    .map((hierarchy) => {
-      const levels = hierarchy.slice(0, keys.length).map((name) => resourceMatcher(resources[name]!, name, def));
-      const coversBelow = levels.map((_, d) => levels.slice(d).every((l) => l.coversEverything));
-      return { hierarchy, levels, coversBelow };
-    });
-  const compiled = { depth: keys.length, chains };
-  const perDef = resourcesCache.get(resources) ?? new WeakMap<ServiceDef, CompiledResources>();
-  perDef.set(def, compiled);
-  resourcesCache.set(resources, perDef);
-  return compiled;
+  return compiledOf(resources, def, () => {
+    const keys = Object.keys(resources);
+    const chains = resourceHierarchies(def)
+      .filter((hierarchy) => isPrefixOf(keys, hierarchy))
+      .map((hierarchy) => {
+        const levels = hierarchy.slice(0, keys.length).map((name) => resourceMatcher(resources[name]!, name, def));
+        const coversBelow = levels.map((_, d) => levels.slice(d).every((l) => l.coversEverything));
+        return { hierarchy, levels, coversBelow };
+      });
+    return { depth: keys.length, chains };
+  });
 }
-const resourcesCache = new WeakMap<Record<string, RangerPolicyResource>, WeakMap<ServiceDef, CompiledResources>>();
+const compiledOf = memoByPair<Record<string, RangerPolicyResource>, ServiceDef, CompiledResources>();
 
 /** The policy's resource records (its resources and additionalResources) that hold a macro, found once per policy. */
 export function resourcesWithMacros(policy: RangerPolicy): Record<string, RangerPolicyResource>[] {
-  let found = macroCache.get(policy);
-  if (!found) {
-    found = [policy.resources, ...policy.additionalResources].filter((r) =>
+  return withMacrosOf(policy, undefined, () =>
+    [policy.resources, ...policy.additionalResources].filter((r) =>
       Object.values(r).some((pr) => pr.values.some(hasMacro)),
-    );
-    macroCache.set(policy, found);
-  }
-  return found;
+    ),
+  );
 }
-const macroCache = new WeakMap<RangerPolicy, Record<string, RangerPolicyResource>[]>();
+const withMacrosOf = memoByPair<RangerPolicy, undefined, Record<string, RangerPolicyResource>[]>();
 
 /** Whether `keys` are exactly the first keys.length levels of `hierarchy`: a request that skips a level matches nothing. */
 export function isPrefixOf(keys: string[], hierarchy: string[]): boolean {
@@ -78,9 +72,13 @@ export function isPrefixOf(keys: string[], hierarchy: string[]): boolean {
 
 /** One policy resource compiled for the resource name it sits under, memoised like compiledResources. */
 export function resourceMatcher(policy: RangerPolicyResource, name: string, def: ServiceDef): ResourceMatcher {
-  const perName = matcherCache.get(policy)?.get(def);
-  const cached = perName?.get(name);
-  if (cached) return cached;
+  return (
+    matchersOf(policy, def, () => new Map<string, ResourceMatcher>()).get(name) ?? compileMatcher(policy, name, def)
+  );
+}
+const matchersOf = memoByPair<RangerPolicyResource, ServiceDef, Map<string, ResourceMatcher>>();
+
+function compileMatcher(policy: RangerPolicyResource, name: string, def: ServiceDef): ResourceMatcher {
   const spec = resourceDef(def, name);
   const opts = { ignoreCase: spec?.ignoreCase ?? true, wildcard: spec?.wildcard ?? true };
   const recursive = policy.isRecursive && (spec?.recursiveSupported ?? false);
@@ -94,21 +92,14 @@ export function resourceMatcher(policy: RangerPolicyResource, name: string, def:
       const p = resolveMacros(v, macros);
       return p !== null && patternMatcher(p, opts, recursive)(value);
     });
-  const matcher: ResourceMatcher = {
+  return {
     admits: (requested, macros) => {
       const values = Array.isArray(requested) ? requested : [requested];
       return values.length > 0 && values.every((value) => matchesOne(value, macros) !== policy.isExcludes);
     },
     coversEverything: !policy.isExcludes && policy.values.some(isMatchAll),
   };
-  const byName = perName ?? new Map<string, ResourceMatcher>();
-  byName.set(name, matcher);
-  const perDef = matcherCache.get(policy) ?? new WeakMap<ServiceDef, Map<string, ResourceMatcher>>();
-  perDef.set(def, byName);
-  matcherCache.set(policy, perDef);
-  return matcher;
 }
-const matcherCache = new WeakMap<RangerPolicyResource, WeakMap<ServiceDef, Map<string, ResourceMatcher>>>();
 
 /**
  * One pattern: `*` (or empty) admits everything, anything else is a wildcard match; a recursive path
