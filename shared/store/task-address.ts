@@ -25,11 +25,17 @@ const WINDOW_BITS = 6n;
  */
 const GROUP_BITS = 7n;
 
+/** The window and the sequence group of an id: what tasks sharing a partition (and an index partition) have alike. */
+export function windowAndGroup(taskId: string): { window: bigint; group: bigint } {
+  const { ms, sequence } = taskIdParts(taskId);
+  return { window: ms >> WINDOW_BITS, group: sequence >> GROUP_BITS };
+}
+
 export function taskAddress(taskId: string): TaskAddress {
   if (!isSharedLayoutId(taskId)) return { partitionKey: taskId, prefix: '' };
-  const { ms, node, sequence } = taskIdParts(taskId);
-  const window = `t${node}-${(ms >> WINDOW_BITS).toString()}`;
-  const partitionKey = isGroupedLayoutId(taskId) ? `${window}-${sequence >> GROUP_BITS}` : window;
+  const { window, group } = windowAndGroup(taskId);
+  const windowKey = `t${taskIdParts(taskId).node}-${window}`;
+  const partitionKey = isGroupedLayoutId(taskId) ? `${windowKey}-${group}` : windowKey;
   return { partitionKey, prefix: `${taskId}-` };
 }
 

@@ -1,10 +1,10 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { isTerminal, type TaskStatus } from '../task/status.js';
-import { taskIdParts } from '../task/task-id.js';
 import { ensureTable } from './ensure-table.js';
 import { statusCodeOf } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import type { TaskHeader } from './records.js';
+import { windowAndGroup } from './task-address.js';
 
 /**
  * Where a task is listed: `OPEN` while it is NEW, WAITING or INPROGRESS (moves between those cost no index write),
@@ -40,9 +40,6 @@ export interface IndexEntry {
 
 const PREFIX = 'idx-';
 const ID_SPACE = 10n ** 20n; // task ids are at most 20 digits
-/** 2^6 ms and 2^7 sequence numbers, as a task's own partition (task-address.ts): a batch lists itself together. */
-const WINDOW_BITS = 6n;
-const GROUP_BITS = 7n;
 /**
  * Milliseconds since the id epoch fit 41 bits (40 in ids of the grouped layout), so windows fit 35: counted down from
  * the largest, in 11 digits.
@@ -61,13 +58,12 @@ export const hourKey = (iso: string) => iso.slice(0, 13).replace(/[-T]/g, '');
  * moment created, whose rows still share transactions; a window's groups are read together (hourPages).
  */
 export const indexPartition = (bucket: IndexBucket, h: Pick<TaskHeader, 'taskId' | 'createdAt'>) =>
-  `${PREFIX}${bucket}-${hourKey(h.createdAt)}-${windowKey(h.taskId)}-${taskIdParts(h.taskId).sequence >> GROUP_BITS}`;
+  `${PREFIX}${bucket}-${hourKey(h.createdAt)}-${windowKey(h.taskId)}-${windowAndGroup(h.taskId).group}`;
 
 /** The partition of the whole hour, where releases before the windows listed their tasks: read, never written. */
 const hourPartition = (bucket: IndexBucket, hour: string) => `${PREFIX}${bucket}-${hour}`;
 
-const windowKey = (taskId: string) =>
-  (WINDOW_SPACE - 1n - (taskIdParts(taskId).ms >> WINDOW_BITS)).toString().padStart(11, '0');
+const windowKey = (taskId: string) => (WINDOW_SPACE - 1n - windowAndGroup(taskId).window).toString().padStart(11, '0');
 
 /** Newest first within an hour: task ids grow with time, so the row key counts down from the largest id. */
 export const indexRowKey = (taskId: string) => (ID_SPACE - 1n - BigInt(taskId)).toString().padStart(20, '0');
