@@ -1,8 +1,8 @@
 /**
  * `npm run bench` (full: the issues' settings, states how long it took) or `npm run bench -- --quick` (under a
- * minute); `--only <row>` (fan-out, policy-change, principals, sweeper, intake, latency) runs one row alone and only prints its
- * figures (`--json`: the row's result as JSON). Writes bench/RESULTS.md and bench/results.svg (quick: RESULTS-quick.md, results-quick.svg); progress on
- * stderr, a one-line summary per target on stdout.
+ * minute); `--only <row>` (fan-out, policy-change, principals, sweeper, intake, latency) runs one row alone and only
+ * prints its figures (`--json`: the row's result as JSON). Writes bench/RESULTS.md and bench/results.svg (quick:
+ * RESULTS-quick.md, results-quick.svg); progress on stderr, a one-line summary per target on stdout.
  */
 import { parseArgs } from 'node:util';
 import { verdict } from './harness.js';
